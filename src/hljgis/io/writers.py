@@ -1,0 +1,66 @@
+"""Write vector layers to GeoPackage, GeoJSON or CSV, atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import shapely
+
+from hljgis.core.crs import WGS84
+from hljgis.core.errors import InputError
+from hljgis.core.layer import VectorLayer
+from hljgis.io.atomic import atomic_target
+
+
+def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
+                layer_name: str | None = None) -> Path:
+    """Write one vector layer to ``path`` (.gpkg, .geojson/.json or .csv).
+
+    GeoJSON is written in WGS84 lon/lat as RFC 7946 requires. CSV gets ``lon``/``lat`` columns
+    for points (in WGS84) and a ``wkt`` column for other geometries, UTF-8 with a BOM so Excel
+    opens Chinese text correctly. An existing file is replaced atomically and kept as ``.bak``.
+    """
+    path = Path(path)
+    gdf = layer.gdf if isinstance(layer, VectorLayer) else layer
+    name = layer_name or (layer.name if isinstance(layer, VectorLayer) else path.stem)
+    writer = WRITERS.get(path.suffix.lower())
+    if writer is None:
+        raise InputError(
+            f"hljgis cannot write '{path.suffix}' files.",
+            f"Choose one of: {', '.join(sorted(WRITERS))}.",
+        )
+    with atomic_target(path) as tmp:
+        writer(gdf, tmp, name)
+    return path
+
+
+def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
+    pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG")
+
+
+def _write_geojson(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
+    out = gdf.to_crs(WGS84) if gdf.crs is not None and not gdf.crs.equals(WGS84) else gdf
+    pyogrio.write_dataframe(out, path, layer=name, driver="GeoJSON")
+
+
+def _write_csv(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
+    geoms = gdf.geometry.values
+    out = gdf.drop(columns=gdf.geometry.name).copy()
+    wgs = gdf.to_crs(WGS84).geometry.values if gdf.crs is not None else geoms
+    if len(gdf) and (shapely.get_type_id(geoms[~shapely.is_missing(geoms)]) == 0).all():
+        out["lon"] = shapely.get_x(wgs)
+        out["lat"] = shapely.get_y(wgs)
+    else:
+        out["wkt"] = shapely.to_wkt(wgs, rounding_precision=7)
+    out.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Path, str], None]] = {
+    ".gpkg": _write_gpkg,
+    ".geojson": _write_geojson,
+    ".json": _write_geojson,
+    ".csv": _write_csv,
+}
