@@ -181,7 +181,10 @@ def _validated_matrix(
     The lower triangle is replaced by ``1 / upper.T`` once it has passed the check, so that a
     typed 0.333 for 1/3 does not tilt the eigenvector.
     """
-    a = np.asarray(matrix, dtype=float)
+    try:
+        a = np.asarray(matrix, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"AHP: the pairwise matrix must be a table of numbers ({exc})") from exc
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ValueError(f"AHP: the pairwise matrix must be square, got shape {a.shape}")
     n = a.shape[0]
@@ -288,7 +291,7 @@ def ahp(
     >>> r.weights.round(3).tolist(), r.cr
     ([0.75, 0.25], 0.0)
     """
-    names = _check_names(names, np.shape(matrix)[0]) if np.ndim(matrix) == 2 else None
+    names = _check_names(names, len(matrix)) if names is not None else None  # type: ignore[arg-type]
     a = _validated_matrix(matrix, names, reciprocal_tol)
     n = a.shape[0]
     lambda_max, w = _principal_eigen(a)
