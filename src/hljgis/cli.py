@@ -156,8 +156,8 @@ def _print_layer(layer) -> None:
         for col in gdf.columns:
             if col == geom_col:
                 continue
-            sample = gdf[col].dropna()
-            example = f"  e.g. {sample.iloc[0]!s:.40}" if len(sample) else ""
+            sample = gdf[col].dropna().astype(str).unique()[:3]
+            example = f"  e.g. {', '.join(f'{v:.30}' for v in sample)}" if len(sample) else ""
             print(f"    {col}: {gdf[col].dtype}{example}")
     else:
         info = layer.info

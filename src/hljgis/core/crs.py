@@ -52,7 +52,7 @@ def parse_crs(value: object) -> CRS:
         raise InputError(
             f"'{value}' is not a coordinate reference system hljgis knows ({exc}).",
             "Give an EPSG code such as EPSG:4490 (CGCS2000), EPSG:4326 (WGS84) or "
-            "EPSG:4553 (CGCS2000 / 3-degree Gauss-Kruger CM 132E), or paste the WKT from a .prj file.",
+            "EPSG:4553 (CGCS2000 / 3-degree Gauss-Kruger CM 132E), or paste the WKT of a .prj.",
         ) from exc
 
 
@@ -113,7 +113,8 @@ def metric_crs_for(bounds, crs: object = CGCS2000) -> CRS:
     ):
         return gauss_kruger_3deg(cm)
     return CRS.from_proj4(
-        f"+proj=laea +lat_0={lat0:.4f} +lon_0={lon0:.4f} +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
+        f"+proj=laea +lat_0={lat0:.4f} +lon_0={lon0:.4f} +x_0=0 +y_0=0 +ellps=GRS80 "
+        "+units=m +no_defs"
     )
 
 
@@ -212,7 +213,9 @@ def gcj02_to_bd09(lon, lat):
 
 
 def bd09_to_gcj02(lon, lat, *, tol_deg: float = 1e-10, max_iter: int = 30):
-    """Undo Baidu's BD-09 shift to GCJ-02, iterating the exact forward formula. Returns (lon, lat)."""
+    """Undo Baidu's BD-09 shift to GCJ-02 by iterating the exact forward formula.
+
+    Returns (lon, lat)."""
     lon, lat = _as_arrays(lon, lat)
     # Baidu's published closed-form approximation as the first guess.
     x, y = lon - 0.0065, lat - 0.006

@@ -30,8 +30,8 @@ class MissingCRSError(InputError):
     def __init__(self, path: str) -> None:
         super().__init__(
             f"{path} has no coordinate reference system (no .prj file or CRS in the data).",
-            "Tell hljgis which CRS the coordinates are in, e.g. --assume-crs EPSG:4490 for CGCS2000 "
-            "lon/lat, or EPSG:4553 for CGCS2000 / 3-degree Gauss-Kruger CM 132E.",
+            "Tell hljgis which CRS the coordinates are in, e.g. --assume-crs EPSG:4490 for "
+            "CGCS2000 lon/lat, or EPSG:4553 for CGCS2000 / 3-degree Gauss-Kruger CM 132E.",
         )
         self.path = path
 

@@ -2,7 +2,7 @@
 
 A crash or a full disk while saving must never destroy the planner's last good file. The new
 content is written to a temporary file in the target's folder (same file system, so the final
-``os.replace`` is atomic), and the previous version is kept as ``<name>.bak``.
+``os.replace`` is atomic), and the previous version is kept as ``<stem>.bak<ext>``.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def atomic_target(target: str | Path, *, backup: bool = True) -> Iterator[Path]:
 
 
 def backup_path(target: str | Path) -> Path:
-    """Where the previous version of ``target`` is kept."""
+    """Where the previous version of ``target`` is kept: ``stem.bak.ext``, so the backup keeps
+    an extension GDAL, QGIS and hljgis recognise (``x.hljgis.gpkg`` -> ``x.hljgis.bak.gpkg``)."""
     target = Path(target)
-    return target.with_name(target.name + ".bak")
+    return target.with_name(f"{target.stem}.bak{target.suffix}")

@@ -9,7 +9,7 @@ Layout of the file
 - ``hljgis_project``: a single row holding the format version and the project's JSON (layer
   order and settings, styles, bookmarks, scenarios, layouts).
 
-Saving is atomic (see :mod:`hljgis.io.atomic`) and keeps the previous file as ``.bak``.
+Saving is atomic (see :mod:`hljgis.io.atomic`) and keeps the previous file as ``<name>.bak.gpkg``.
 A file written by a newer format version is refused instead of being half read.
 """
 
@@ -180,7 +180,9 @@ def read_project_settings(path: str | Path) -> dict:
 
 
 def _corrupt(path: Path, why) -> InputError:
-    backup = path.with_name(path.name + ".bak")
+    from hljgis.io.atomic import backup_path
+
+    backup = backup_path(path)
     hint = f" hljgis kept the previous version as {backup.name}: open that." if backup.exists() \
         else ""
     return InputError(f"{path.name} is damaged and cannot be opened ({why}).",

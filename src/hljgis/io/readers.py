@@ -189,6 +189,14 @@ def check_location(gdf: gpd.GeoDataFrame, what: str) -> None:
         return
     minx, miny, maxx, maxy = shapely.total_bounds(geoms)
     crs: CRS = gdf.crs
+    bx0, by0, bx1, by1 = CHINA_BOX
+    if crs.is_geographic and (by0 <= minx and maxx <= by1 and bx0 <= miny and maxy <= bx1):
+        raise InputError(
+            f"{what}: longitude and latitude look swapped (x runs {minx:.2f}..{maxx:.2f}, "
+            f"y runs {miny:.2f}..{maxy:.2f}; in China longitude is 73-135 and latitude 18-54).",
+            "Swap the coordinate columns (for a CSV, name them: x_field=<longitude column>, "
+            "y_field=<latitude column>) and import again.",
+        )
     if crs.is_geographic:
         if minx < -180 or maxx > 360 or miny < -90 or maxy > 90:
             raise InputError(
@@ -206,18 +214,9 @@ def check_location(gdf: gpd.GeoDataFrame, what: str) -> None:
                 f"{what}: coordinates do not fit the layer's CRS {crs.name}.",
                 "Check the CRS (a wrong .prj is common) and import with the right one.",
             )
-    bx0, by0, bx1, by1 = CHINA_BOX
     inside = lonlat[0] <= bx1 and lonlat[2] >= bx0 and lonlat[1] <= by1 and lonlat[3] >= by0
     if inside:
         return
-    swapped = (lonlat[1] <= bx1 and lonlat[3] >= bx0 and lonlat[0] <= by1 and lonlat[2] >= by0)
-    if crs.is_geographic and swapped:
-        raise InputError(
-            f"{what}: longitude and latitude look swapped (x runs {minx:.2f}..{maxx:.2f}, "
-            f"y runs {miny:.2f}..{maxy:.2f}; in China longitude is 73-135 and latitude 18-54).",
-            "Swap the coordinate columns (for a CSV, name them: x_field=<longitude column>, "
-            "y_field=<latitude column>) and import again.",
-        )
     raise InputError(
         f"{what}: every feature lies outside China (lon {lonlat[0]:.2f}..{lonlat[2]:.2f}, "
         f"lat {lonlat[1]:.2f}..{lonlat[3]:.2f} after reading it as {crs.name}).",
@@ -273,7 +272,7 @@ def _read_shapefile(path: Path, opts: ReadOptions) -> list[Layer]:
         if not (path.with_suffix(ext).exists() or path.with_suffix(ext.upper()).exists()):
             raise InputError(
                 f"{path.name}: the companion file {path.with_suffix(ext).name} is missing.",
-                "A Shapefile is several files: copy the .shp, .shx, .dbf, .prj (and .cpg) together.",
+                "A Shapefile is several files: copy .shp, .shx, .dbf, .prj (and .cpg) together.",
             )
     encoding, how = shapefile_encoding(path, opts.encoding)
     return _read_vector(path, opts, encoding=encoding, encoding_note=how)
@@ -318,8 +317,10 @@ def _read_csv(path: Path, opts: ReadOptions) -> list[Layer]:
     try:
         df = pd.read_csv(path, encoding=encoding, sep=None, engine="python")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"{path.name} cannot be read as CSV ({exc}).",
-                         "Check the delimiter and encoding, or save it again as UTF-8 CSV.") from exc
+        raise InputError(
+            f"{path.name} cannot be read as CSV ({exc}).",
+            "Check the delimiter and encoding, or save it again as UTF-8 CSV.",
+        ) from exc
     xcol = opts.x_field or _find_column(df.columns, LON_NAMES)
     ycol = opts.y_field or _find_column(df.columns, LAT_NAMES)
     if xcol is None or ycol is None or xcol not in df.columns or ycol not in df.columns:
@@ -333,8 +334,8 @@ def _read_csv(path: Path, opts: ReadOptions) -> list[Layer]:
     bad = ~(np.isfinite(xs) & np.isfinite(ys))
     geoms = shapely.points(xs, ys)
     geoms[bad] = None
-    looks_degrees = np.nanmax(np.abs(xs), initial=0) <= 360 and np.nanmax(np.abs(ys),
-                                                                           initial=0) <= 90
+    # Degrees (possibly swapped, which check_location reports) rather than metres.
+    looks_degrees = max(np.nanmax(np.abs(xs), initial=0), np.nanmax(np.abs(ys), initial=0)) <= 360
     if opts.assume_crs is not None:
         crs = parse_crs(opts.assume_crs)
     elif looks_degrees:

@@ -1,0 +1,1 @@
+"""Exports built on the renderer: print layouts, atlas, score cards, offline HTML maps."""

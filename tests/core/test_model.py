@@ -1,0 +1,77 @@
+"""Layer and Project models: events without Qt, order, extent, metric CRS, provenance."""
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from hljgis.core.errors import InputError
+from hljgis.core.layer import VectorLayer, illustrative_mask
+from hljgis.core.project import Project
+
+
+def _layer(name="cities", **kw):
+    gdf = gpd.GeoDataFrame({"status": ["surveyed", "illustrative"]},
+                           geometry=[shapely.box(130, 45, 131, 46), shapely.Point(133, 47)],
+                           crs="EPSG:4490")
+    return VectorLayer(gdf, name, **kw)
+
+
+def test_layer_events_fire_only_on_change():
+    layer = _layer()
+    seen = []
+    layer.events.visible.connect(seen.append)
+    layer.events.opacity.connect(seen.append)
+    layer.visible = True  # unchanged: no event
+    layer.visible = False
+    layer.opacity = 0.25
+    assert seen == [False, 0.25]
+    with pytest.raises(ValueError, match="opacity"):
+        layer.opacity = 2
+
+
+def test_layer_needs_a_crs():
+    with pytest.raises(InputError, match="no coordinate reference system"):
+        VectorLayer(gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)]), "x")
+
+
+def test_names_are_safe_table_names_and_titles_are_bilingual():
+    layer = _layer("Coal subsidence 采煤", title="Subsidence", title_zh="采煤沉陷区")
+    assert layer.name == "coal_subsidence"
+    assert layer.display_title("zh") == "采煤沉陷区"
+    assert layer.display_title("en") == "Subsidence"
+
+
+def test_illustrative_features_are_detected():
+    layer = _layer()
+    assert illustrative_mask(layer.gdf).tolist() == [False, True]
+    assert layer.is_illustrative
+
+
+def test_project_order_events_and_dirty_flag():
+    project = Project()
+    events = []
+    project.events.layer_added.connect(lambda i, lyr: events.append(("add", i, lyr.name)))
+    project.events.layers_reordered.connect(lambda: events.append(("reorder",)))
+    project.events.changed.connect(lambda what: events.append(("changed", what)))
+    a, b = project.add_layer(_layer("a")), project.add_layer(_layer("b"))
+    dup = project.add_layer(_layer("a"))
+    assert project.layer_names() == ["a", "b", "a_2"] and dup.name == "a_2"
+    project.move_layer("a_2", 0)
+    assert project.layer_names() == ["a_2", "a", "b"]
+    b.visible = False
+    assert ("changed", "layer:b:visible") in events
+    assert events[0] == ("add", 0, "a")
+    assert project.dirty
+    project.remove_layer("a")
+    a.visible = False  # removed layers no longer reach the project
+    assert ("changed", "layer:a:visible") not in events
+    with pytest.raises(KeyError, match="a_2, b"):
+        project.layer("nope")
+
+
+def test_full_extent_and_metric_crs():
+    project = Project()
+    project.add_layer(_layer())
+    assert project.full_extent() == pytest.approx((130, 45, 133, 47))
+    assert project.metric_crs().to_epsg() == 4553
+    assert Project().metric_crs().to_epsg() == 4553  # empty project: the study area

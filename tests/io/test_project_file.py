@@ -1,0 +1,181 @@
+"""The project file: full round trip, atomic save with backup, newer versions refused."""
+
+import json
+import sqlite3
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+import shapely
+from rasterio.transform import from_origin
+
+from hljgis.core.errors import InputError, ProjectFormatError
+from hljgis.core.layer import RasterLayer, VectorLayer
+from hljgis.core.project import Project
+from hljgis.io import load_project, save_project
+from hljgis.io import project_file as pf
+
+
+@pytest.fixture
+def project(tmp_path):
+    dem = tmp_path / "dem.tif"
+    data = (np.arange(30 * 40, dtype="float32").reshape(30, 40) / 7.0)
+    data[0, 0] = -9999.0
+    with rasterio.open(dem, "w", driver="GTiff", width=40, height=30, count=1, dtype="float32",
+                       crs="EPSG:4490", transform=from_origin(129.0, 48.5, 0.15, 0.15),
+                       nodata=-9999.0) as dst:
+        dst.write(data, 1)
+    cities = gpd.GeoDataFrame(
+        {"name_zh": ["鹤岗", "鸡西"], "name_en": ["Hegang", "Jixi"], "pop_2015": [1056, 1812],
+         "gdp_bn": [26.6, 51.4], "is_seat": [True, False]},
+        geometry=[shapely.box(129.8, 47.0, 131.0, 48.0),
+                  shapely.Polygon(shapely.box(130.2, 44.8, 132.5, 46.0).exterior,
+                                  [shapely.box(130.5, 45.0, 130.6, 45.1).exterior.coords])],
+        crs="EPSG:4490")
+    lines = gpd.GeoDataFrame({"route": ["G1011"]},
+                             geometry=[shapely.LineString([(130.3, 47.3), (131.0, 45.3)])],
+                             crs="EPSG:4553").set_crs("EPSG:4490", allow_override=True)
+    p = Project("East Heilongjiang test", "黑龙江东部测试")
+    p.add_layer(RasterLayer.from_path(dem, "dem", title="Elevation", title_zh="高程"))
+    p.add_layer(VectorLayer(cities, "cities", title="Cities", title_zh="城市", theme="boundaries",
+                            opacity=0.8, style={"kind": "single", "fill": "#ffeeaa"},
+                            provenance={"source": "test", "accuracy_m": 100, "as_of": "2024",
+                                        "illustrative": True}))
+    p.add_layer(VectorLayer(lines, "expressways", theme="transport", visible=False))
+    p.set_bookmark("hegang", {"title": "Hegang", "title_zh": "鹤岗",
+                              "bounds": [129.8, 47.0, 131.0, 48.0], "crs": "EPSG:4490"})
+    p.set_scenario("sme-space", {"name": "sme-space", "weights": [0.5, 0.5],
+                                 "criteria": [{"name": "近地铁", "unit": "m"}]})
+    p.set_layout("dfr-annex-a4", {"page": "A4", "orientation": "landscape"})
+    p.set_table("city_statistics", pd.DataFrame(
+        {"city": ["Hegang", "Jixi"], "year": [2015, 2015], "indicator": ["population"] * 2,
+         "value": [1056.0, 1812.0]}))
+    return p
+
+
+def test_round_trip_keeps_every_layer_and_setting(project, tmp_path):
+    path = tmp_path / "t.hljgis.gpkg"
+    save_project(project, path)
+    again = load_project(path)
+    assert again.layer_names() == project.layer_names()
+    assert again.metadata == project.metadata
+    assert again.crs == project.crs
+    assert again.bookmarks == project.bookmarks
+    assert again.scenarios == project.scenarios
+    assert again.layouts == project.layouts
+    pd.testing.assert_frame_equal(again.tables["city_statistics"],
+                                  project.tables["city_statistics"], check_dtype=False)
+    for before, after in zip(project.layers, again.layers, strict=True):
+        s_before, s_after = before.settings(), after.settings()
+        s_before.pop("source_path"), s_after.pop("source_path")
+        assert s_after == s_before
+        assert after.crs == before.crs
+        if isinstance(before, VectorLayer):
+            a, b = after.gdf, before.gdf
+            assert list(a.columns) == list(b.columns)
+            pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")),
+                                          pd.DataFrame(b.drop(columns="geometry")),
+                                          check_dtype=False)
+            assert shapely.equals_exact(a.geometry.values, b.geometry.values, 1e-12).all()
+        else:
+            d_after, _ = after.read()
+            d_before, _ = before.read()
+            np.testing.assert_array_equal(d_after.mask, d_before.mask)
+            np.testing.assert_allclose(d_after.compressed(), d_before.compressed(), rtol=1e-6)
+            assert after.bounds == pytest.approx(before.bounds)
+    assert not again.dirty
+
+
+def test_raster_travels_inside_the_project_file(project, tmp_path):
+    path = tmp_path / "t.hljgis.gpkg"
+    save_project(project, path)
+    (tmp_path / "dem.tif").unlink()
+    again = load_project(path)
+    data, _ = again.layer("dem").read()
+    assert data.shape == (30, 40)
+
+
+def test_save_keeps_a_backup_and_leaves_no_temporary_files(project, tmp_path):
+    path = tmp_path / "t.hljgis.gpkg"
+    save_project(project, path)
+    first = path.read_bytes()
+    project.set_metadata(title="second")
+    save_project(project, path)
+    assert (tmp_path / "t.hljgis.bak.gpkg").read_bytes() == first
+    assert load_project(path).metadata["title"] == "second"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dem.tif", "t.hljgis.bak.gpkg",
+                                                         "t.hljgis.gpkg"]
+
+
+def test_failed_save_leaves_the_old_file_untouched(project, tmp_path, monkeypatch):
+    path = tmp_path / "t.hljgis.gpkg"
+    save_project(project, path)
+    before = path.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pf, "_write_project_table", boom)
+    project.set_metadata(title="never saved")
+    with pytest.raises(OSError, match="disk full"):
+        save_project(project, path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dem.tif", "t.hljgis.gpkg"]
+
+
+def test_unsaveable_setting_fails_before_touching_disk(project, tmp_path):
+    path = tmp_path / "t.hljgis.gpkg"
+    project.set_scenario("bad", {"when": object()})
+    with pytest.raises(TypeError, match="cannot be saved as JSON"):
+        save_project(project, path)
+    assert not path.exists()
+
+
+def test_newer_format_is_refused_clearly(project, tmp_path):
+    path = tmp_path / "t.hljgis.gpkg"
+    save_project(project, path)
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE hljgis_project SET format_version = 99")
+    con.close()
+    with pytest.raises(ProjectFormatError, match="newer hljgis.*format 99.*Update hljgis"):
+        load_project(path)
+
+
+def test_plain_geopackage_is_not_a_project(tmp_path):
+    import pyogrio
+
+    path = tmp_path / "plain.gpkg"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(geometry=[shapely.Point(131, 46)], crs=4490), path)
+    with pytest.raises(InputError, match="not an hljgis project"):
+        load_project(path)
+
+
+def test_damaged_project_points_to_the_backup(project, tmp_path):
+    path = tmp_path / "t.hljgis.gpkg"
+    save_project(project, path)
+    save_project(project, path)
+    path.write_bytes(path.read_bytes()[:5000])
+    with pytest.raises(InputError, match=r"damaged.*t\.hljgis\.bak\.gpkg"):
+        load_project(path)
+    assert load_project(tmp_path / "t.hljgis.bak.gpkg").layer_names() == project.layer_names()
+
+
+def test_version_one_fixture_still_opens(fixtures_dir):
+    """Every saved format version keeps a fixture that must still open."""
+    project = load_project(fixtures_dir / "project_v1.hljgis.gpkg")
+    assert project.layer_names() == ["dem", "cities", "expressways"]
+    assert project.layer("cities").gdf["name_zh"].tolist() == ["鹤岗", "鸡西"]
+
+
+def test_settings_json_is_readable(project, tmp_path):
+    path = tmp_path / "t.hljgis.gpkg"
+    save_project(project, path)
+    con = sqlite3.connect(path)
+    text = con.execute("SELECT json FROM hljgis_project").fetchone()[0]
+    con.close()
+    data = json.loads(text)
+    assert data["format_version"] == pf.FORMAT_VERSION
+    assert "鹤岗" in text  # stored as readable UTF-8, not \\u escapes

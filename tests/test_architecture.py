@@ -1,0 +1,48 @@
+"""House rules that a tool checks: Qt stays out of the core, no network in the suite."""
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_core_io_and_analysis_import_without_qt():
+    code = (
+        "import sys, hljgis.core.layer, hljgis.core.project, hljgis.core.crs, hljgis.io, "
+        "hljgis.analysis, hljgis.cli\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
+        "print(','.join(bad))"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert res.stdout.strip() == ""
+
+
+def test_import_linter_contracts_hold():
+    exe = Path(sys.executable).parent / "lint-imports"
+    res = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "Contracts: " in res.stdout and " broken" in res.stdout
+    assert "0 broken" in res.stdout
+
+
+def test_sockets_are_blocked_during_the_suite():
+    from pytest_socket import SocketBlockedError
+
+    with pytest.raises(SocketBlockedError):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+
+
+def test_no_network_urls_for_tiles_or_cdns_in_the_product():
+    import re
+
+    pattern = re.compile(r"https?://[^\"' ]*(cdn|unpkg|jsdelivr|tile\.|tiles\.|openstreetmap|"
+                         r"googleapis|bootstrapcdn|cloudflare)")
+    hits = [f"{p}:{i}" for p in (ROOT / "src").rglob("*.py")
+            for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+            if pattern.search(line)]
+    assert hits == []
