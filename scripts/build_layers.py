@@ -722,6 +722,8 @@ def build_project(layers: dict[str, gpd.GeoDataFrame], long: pd.DataFrame,
                    built_by="scripts/build_layers.py")
     out = LAYERS / "east-heilongjiang.hljgis.gpkg"
     save_project(p, out)
+    for stale in LAYERS.glob("*.bak*"):
+        stale.unlink()  # the atomic writer keeps the previous file; layers/ ships one
     MEASURES["project"] = str(out.relative_to(ROOT))
 
 

@@ -12,9 +12,9 @@ import geopandas as gpd
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import rasterio  # noqa: E402
-from rasterio.plot import show  # noqa: E402
+import matplotlib.pyplot as plt
+import rasterio
+from rasterio.plot import show
 
 LAYERS = Path(__file__).resolve().parents[1] / "layers"
 CITY_COLOURS = {"Hegang": "#e8c4a0", "Jixi": "#b9d7a8", "Qitaihe": "#c8b6e2",

@@ -33,7 +33,7 @@ import pandas as pd
 #: Field types a schema can ask for, with the pandas kinds that satisfy them.
 _KINDS = {
     "str": ("O", "U", "S", "T"),  # object / string dtypes
-    "int": ("i", "u"),
+    "int": ("i", "u", "f"),  # a float column of whole numbers is fine (nulls force float)
     "float": ("f", "i", "u"),
     "bool": ("b",),
 }
