@@ -724,6 +724,14 @@ def build_project(layers: dict[str, gpd.GeoDataFrame], long: pd.DataFrame,
     save_project(p, out)
     for stale in LAYERS.glob("*.bak*"):
         stale.unlink()  # the atomic writer keeps the previous file; layers/ ships one
+    # the project-settings row is stamped with the wall clock: pin it so rebuilds are byte-stable
+    con = sqlite3.connect(out)
+    try:
+        with con:
+            con.execute("UPDATE gpkg_contents SET last_change = ?",
+                        (os.environ["OGR_CURRENT_DATE"],))
+    finally:
+        con.close()
     MEASURES["project"] = str(out.relative_to(ROOT))
 
 
