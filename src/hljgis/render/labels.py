@@ -1,0 +1,177 @@
+"""Labels: text from fields, a halo, and greedy collision avoidance by priority.
+
+Labels of all layers are collected while layers draw and placed at the end, on top of every
+layer, highest priority first; a label that would overlap one already placed tries its other
+candidate positions and is dropped when none is free (how QGIS and every atlas treat
+secondary names). Text is drawn as a path so PDF and SVG output carry the glyph outlines
+and need no font.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPen
+
+from hljgis.render.fonts import label_font
+from hljgis.render.prepare import _LINE, _POINT, PreparedLayer
+from hljgis.render.symbols import qcolor
+from hljgis.render.transform import MapTransform
+
+#: At most this many label candidates per layer per frame (the densest get dropped anyway).
+MAX_CANDIDATES = 3000
+_CELL = 64.0
+
+
+@dataclass
+class _Candidate:
+    lines: list[str]
+    x: float
+    y: float
+    family: int
+    offset_px: float
+    priority: float
+    rank: float
+    settings: dict
+
+
+def _text(series: pd.Series | None, idx: np.ndarray) -> list[str]:
+    if series is None:
+        return [""] * len(idx)
+    vals = series.iloc[idx]
+    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
+            for v in vals.tolist()]
+
+
+def collect(prep: PreparedLayer, style: dict, mt: MapTransform, vis: np.ndarray,
+            marker_px: float) -> list[_Candidate]:
+    """Label candidates of one layer's visible features."""
+    lab = style.get("labels") or {}
+    if not lab.get("enabled") or not lab.get("field"):
+        return []
+    gdf = prep.gdf
+    if lab["field"] not in gdf.columns:
+        return []
+    anchors = prep.anchors()
+    ax, ay = anchors[:, 0], anchors[:, 1]
+    with np.errstate(invalid="ignore"):
+        inside = vis & (ax >= mt.minx) & (ax <= mt.maxx) & (ay >= mt.miny) & (ay <= mt.maxy)
+    idx = np.flatnonzero(inside)
+    if not len(idx):
+        return []
+    pf = lab.get("priority_field")
+    if pf and pf in gdf.columns:
+        rank = pd.to_numeric(gdf[pf], errors="coerce").to_numpy(dtype=float)[idx]
+    else:  # bigger features first
+        b = prep.bounds[idx]
+        rank = (b[:, 2] - b[:, 0]) / mt.upp_x + (b[:, 3] - b[:, 1]) / mt.upp_y
+    rank = np.nan_to_num(rank, nan=-1.0)
+    order = np.argsort(-rank, kind="stable")[:MAX_CANDIDATES]
+    idx, rank = idx[order], rank[order]
+    t1 = _text(gdf[lab["field"]], idx)
+    f2 = lab.get("field2")
+    t2 = _text(gdf[f2] if f2 and f2 in gdf.columns else None, idx)
+    px, py = mt.to_pixels(ax[idx], ay[idx])
+    out = []
+    for i in range(len(idx)):
+        lines = [t for t in (t1[i], t2[i]) if t]
+        if not lines or (len(lines) == 2 and lines[0] == lines[1]):
+            lines = lines[:1]
+        if not lines:
+            continue
+        out.append(_Candidate(lines, float(px[i]), float(py[i]), int(prep.family[idx[i]]),
+                              marker_px / 2.0, float(lab.get("priority", 5)), float(rank[i]),
+                              lab))
+    return out
+
+
+class LabelEngine:
+    """Greedy placement with a uniform grid over placed boxes."""
+
+    def __init__(self, mt: MapTransform):
+        self.mt = mt
+        self.candidates: list[_Candidate] = []
+        self._grid: dict[tuple[int, int], list[QRectF]] = {}
+        self.placed = 0
+
+    def add(self, cands: list[_Candidate]) -> None:
+        self.candidates.extend(cands)
+
+    def _free(self, r: QRectF) -> bool:
+        for gx in range(int(r.left() // _CELL), int(r.right() // _CELL) + 1):
+            for gy in range(int(r.top() // _CELL), int(r.bottom() // _CELL) + 1):
+                for other in self._grid.get((gx, gy), ()):
+                    if other.intersects(r):
+                        return False
+        return True
+
+    def _take(self, r: QRectF) -> None:
+        for gx in range(int(r.left() // _CELL), int(r.right() // _CELL) + 1):
+            for gy in range(int(r.top() // _CELL), int(r.bottom() // _CELL) + 1):
+                self._grid.setdefault((gx, gy), []).append(r)
+
+    def reserve(self, rect: QRectF) -> None:
+        """Keep labels off an area (a legend, a north arrow)."""
+        self._take(rect)
+
+    def draw(self, painter: QPainter, check) -> int:
+        """Place and draw all collected labels; returns how many were drawn."""
+        mt = self.mt
+        frame = QRectF(0, 0, mt.width, mt.height)
+        cands = sorted(self.candidates, key=lambda c: (-c.priority, -c.rank))
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        fonts: dict = {}
+        for n, c in enumerate(cands):
+            if n % 200 == 0:
+                check()
+            s = c.settings
+            size = mt.pt_to_px(float(s.get("size_pt", 9.0)))
+            key = (size, bool(s.get("bold")))
+            if key not in fonts:
+                f1 = label_font(size, key[1])
+                f2 = label_font(size * 0.78, False)
+                fonts[key] = (f1, f2, QFontMetricsF(f1), QFontMetricsF(f2))
+            f1, f2, m1, m2 = fonts[key]
+            metrics = [(f1, m1)] + [(f2, m2)] * (len(c.lines) - 1)
+            widths = [m.horizontalAdvance(t) for (_, m), t in zip(metrics, c.lines, strict=True)]
+            heights = [m.ascent() + m.descent() for _, m in metrics]
+            w, h = max(widths), sum(heights)
+            pad = mt.mm_to_px(0.4)
+            for ox, oy in self._positions(c, w, h):
+                box = QRectF(ox - pad, oy - pad, w + 2 * pad, h + 2 * pad)
+                if not frame.contains(box) or not self._free(box):
+                    continue
+                self._take(box)
+                path = QPainterPath()
+                yy = oy
+                for (font, m), text, tw in zip(metrics, c.lines, widths, strict=True):
+                    path.addText(QPointF(ox + (w - tw) / 2.0, yy + m.ascent()), font, text)
+                    yy += m.ascent() + m.descent()
+                halo = qcolor(s.get("halo_color"))
+                hw = mt.mm_to_px(float(s.get("halo_width_mm", 0.0) or 0.0))
+                if halo is not None and hw > 0:
+                    pen = QPen(halo, 2.0 * hw)
+                    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                    painter.strokePath(path, pen)
+                painter.fillPath(path, qcolor(s.get("color", "#222222")))
+                self.placed += 1
+                break
+        painter.restore()
+        return self.placed
+
+    @staticmethod
+    def _positions(c: _Candidate, w: float, h: float):
+        """Top-left corners to try: around a point marker, centred on lines and polygons."""
+        x, y = c.x, c.y
+        if c.family == _POINT:
+            d = c.offset_px + 2.0
+            return [(x + d, y - h / 2), (x + d * 0.7, y - h - d * 0.5), (x - d - w, y - h / 2),
+                    (x - w / 2, y + d), (x - w / 2, y - h - d), (x + d * 0.7, y + d * 0.5)]
+        if c.family == _LINE:
+            return [(x - w / 2, y - h - 2.0), (x - w / 2, y + 2.0), (x - w / 2, y - h / 2)]
+        return [(x - w / 2, y - h / 2), (x - w / 2, y - h / 2 - h * 0.6),
+                (x - w / 2, y - h / 2 + h * 0.6)]

@@ -1,0 +1,183 @@
+"""Per-layer geometry caches: reprojection, bounds, LOD-simplified coordinates, classes.
+
+Everything here is computed once per (layer data, map CRS) and reused frame after frame, so
+panning only filters cached arrays. Caches are dropped when the layer's GeoDataFrame object
+changes (``VectorLayer.set_data`` replaces it).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import weakref
+
+import numpy as np
+import shapely
+from pyproj import CRS
+
+from hljgis.core.style import symbol_classes
+
+#: Features with more vertices than this are simplified when zoomed out.
+SIMPLIFY_MIN_VERTICES = 64
+#: Simplification tolerance in pixels of the finest zoom of a bucket.
+SIMPLIFY_PX = 0.5
+#: Build a whole-layer coordinate cache for a zoom bucket when this share is visible.
+FULL_CACHE_SHARE = 0.3
+
+_POINT, _LINE, _POLY = 0, 1, 2
+_FAMILY_OF_TYPE = np.array([_POINT, _LINE, _LINE, _POLY, _POINT, _LINE, _POLY, -1], dtype=np.int8)
+
+
+class PreparedLayer:
+    """Cached arrays of one vector layer in one map CRS."""
+
+    def __init__(self, layer, crs: CRS | None):
+        gdf = layer.gdf
+        self.gdf = gdf
+        series = gdf.geometry
+        if crs is not None and gdf.crs is not None and not CRS(gdf.crs).equals(crs):
+            series = series.to_crs(crs)
+        geoms = np.asarray(series.values, dtype=object)
+        # Flatten collections so every part has one family.
+        parts, part_feat = shapely.get_parts(geoms, return_index=True)
+        types = shapely.get_type_id(parts)
+        while np.any(types >= 4):
+            multi = types >= 4
+            sub, sub_idx = shapely.get_parts(parts[multi], return_index=True)
+            part_feat = np.concatenate([part_feat[~multi], part_feat[multi][sub_idx]])
+            parts = np.concatenate([parts[~multi], sub])
+            types = shapely.get_type_id(parts)
+        order = np.argsort(part_feat, kind="stable")
+        self.parts = parts[order]
+        self.part_feat = part_feat[order].astype(np.int64)
+        self.part_family = _FAMILY_OF_TYPE[types[order]]
+        self.n = len(geoms)
+        self.geoms = geoms
+        b = shapely.bounds(geoms)
+        self.bounds = b
+        self.valid = np.isfinite(b).all(axis=1)
+        fam = np.full(self.n, -1, dtype=np.int8)
+        fam[self.part_feat] = self.part_family  # a mixed feature takes its last family
+        self.family = fam
+        ncoords = shapely.get_num_coordinates(geoms)
+        self.ncoords = ncoords
+        is_poly = shapely.get_type_id(geoms) == 3
+        rect = is_poly & (ncoords == 5)
+        if rect.any():
+            idx = np.flatnonzero(rect)
+            area = shapely.area(geoms[idx])
+            bb = b[idx]
+            bbox_area = (bb[:, 2] - bb[:, 0]) * (bb[:, 3] - bb[:, 1])
+            rect[idx] = (shapely.get_num_interior_rings(geoms[idx]) == 0) & np.isclose(
+                area, bbox_area, rtol=1e-9, atol=0.0)
+        #: Axis-aligned rectangles (grid cells): drawn straight from their bounds.
+        self.is_rect = rect
+        self._simplified: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._coords: dict[int, dict] = {}
+        self._classes: dict[str, tuple[np.ndarray, list[dict]]] = {}
+        self._anchors: np.ndarray | None = None
+
+    # -- classes -------------------------------------------------------------------------------
+    def classes(self, renderer: dict) -> tuple[np.ndarray, list[dict]]:
+        key = json.dumps(renderer, sort_keys=True, default=str)
+        hit = self._classes.get(key)
+        if hit is None:
+            if len(self._classes) > 8:
+                self._classes.clear()
+            hit = symbol_classes(renderer, self.gdf)
+            self._classes[key] = hit
+        return hit
+
+    # -- LOD coordinates -----------------------------------------------------------------------
+    def _simplified_parts(self, bucket: int) -> np.ndarray:
+        """Parts with heavy ones simplified for zoom bucket ``bucket`` (cached)."""
+        heavy = shapely.get_num_coordinates(self.parts) > SIMPLIFY_MIN_VERTICES
+        if not heavy.any():
+            return self.parts
+        hit = self._simplified.get(bucket)
+        if hit is None:
+            tol = math.ldexp(1.0, bucket) * SIMPLIFY_PX
+            idx = np.flatnonzero(heavy)
+            simp = shapely.simplify(self.parts[idx], tol, preserve_topology=True)
+            hit = (idx, simp)
+            if len(self._simplified) > 6:
+                self._simplified.clear()
+            self._simplified[bucket] = hit
+        out = self.parts.copy()
+        out[hit[0]] = hit[1]
+        return out
+
+    def coordinates(self, feature_mask: np.ndarray, family: int, bucket: int) -> dict:
+        """xy (M, 2), is_start (M,) and feature index (M,) of the vertices of the visible
+        features of one family, rings / parts in feature order."""
+        part_mask = feature_mask[self.part_feat] & (self.part_family == family)
+        full = self._coords.get((bucket, family))
+        if full is None and part_mask.sum() > FULL_CACHE_SHARE * max(1, len(self.parts)):
+            fam_mask = self.part_family == family
+            full = self._extract(fam_mask, family, bucket)
+            if len(self._coords) > 8:
+                self._coords.clear()
+            self._coords[(bucket, family)] = full
+        if full is not None:
+            sel = feature_mask[full["feat"]]
+            return {k: v[sel] for k, v in full.items()}
+        return self._extract(part_mask, family, bucket)
+
+    def _extract(self, part_mask: np.ndarray, family: int, bucket: int) -> dict:
+        parts = (self._simplified_parts(bucket) if family != _POINT else self.parts)[part_mask]
+        feat_of_part = self.part_feat[part_mask]
+        if family == _POLY:
+            rings, ring_part = shapely.get_rings(parts, return_index=True)
+            feat_of_ring = feat_of_part[ring_part]
+            xy, ring = shapely.get_coordinates(rings, return_index=True)
+            feat = feat_of_ring[ring]
+        else:
+            xy, ring = shapely.get_coordinates(parts, return_index=True)
+            feat = feat_of_part[ring]
+        is_start = np.ones(len(ring), dtype=bool)
+        if len(ring) > 1:
+            is_start[1:] = ring[1:] != ring[:-1]
+        return {"xy": xy, "start": is_start, "feat": feat}
+
+    # -- labels --------------------------------------------------------------------------------
+    def anchors(self) -> np.ndarray:
+        """(N, 2) label anchor per feature: the point, the middle of a line, a point inside
+        a polygon (its centroid when that lies inside, as planners expect)."""
+        if self._anchors is None:
+            out = np.full((self.n, 2), np.nan)
+            fam = self.family
+            g = self.geoms
+            m = fam == _POINT
+            if m.any():
+                out[m] = shapely.get_coordinates(shapely.centroid(g[m]))
+            m = fam == _LINE
+            if m.any():
+                merged = shapely.line_merge(g[m])
+                out[m] = shapely.get_coordinates(
+                    shapely.line_interpolate_point(merged, 0.5, normalized=True))
+            m = fam == _POLY
+            if m.any():
+                polys = g[m]
+                cen = shapely.centroid(polys)
+                inside = shapely.contains_properly(polys, cen)
+                pos = np.where(inside, cen, shapely.point_on_surface(polys))
+                out[m] = shapely.get_coordinates(pos)
+            self._anchors = out
+        return self._anchors
+
+
+class LayerCache:
+    """PreparedLayer per (layer, map CRS), dropped when the layer or its data goes away."""
+
+    def __init__(self):
+        self._cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def get(self, layer, crs: CRS | None) -> PreparedLayer:
+        per_layer = self._cache.setdefault(layer, {})
+        key = crs.to_wkt() if crs is not None else None
+        hit = per_layer.get(key)
+        if hit is None or hit.gdf is not layer.gdf:
+            per_layer.clear()
+            hit = PreparedLayer(layer, crs)
+            per_layer[key] = hit
+        return hit

@@ -1,0 +1,197 @@
+"""MapRenderer: draws a project's layers onto any QPaintDevice for an extent, size and DPI.
+
+The canvas renders into a QImage in a worker thread, the print layout into a QPdfWriter or
+QSvgGenerator page: the same code, so the printed annex shows what the planner saw.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QImage, QPaintDevice, QPainter
+
+from hljgis.core.crs import parse_crs
+from hljgis.core.style import default_style
+from hljgis.render.fonts import ensure_fonts
+from hljgis.render.labels import LabelEngine, collect
+from hljgis.render.prepare import LayerCache
+from hljgis.render.raster import draw_raster
+from hljgis.render.transform import MapTransform
+from hljgis.render.vector import Cancelled, _max_symbol_px, draw_vector, visible_mask
+
+
+class MapRenderer:
+    """Draws layers; keeps per-layer caches (reprojection, LOD, classes) between frames.
+
+    One renderer per canvas (or per worker thread): the caches are not locked.
+
+    Attributes
+    ----------
+    last_stats : dict
+        Per-layer timings and feature counts of the last render (for the bench and logs).
+    """
+
+    def __init__(self):
+        self._cache = LayerCache()
+        self.last_stats: dict = {}
+
+    def render(self, target: QPainter | QPaintDevice, layers, extent, size=None,
+               dpi: float | None = None, cancel: Callable[[], bool] | None = None,
+               crs=None, background: str | QColor | None = None,
+               labels: bool = True) -> bool:
+        """Draw ``layers`` for ``extent`` onto ``target``.
+
+        Parameters
+        ----------
+        target : QPainter or QPaintDevice
+            A painter already set up (translated and clipped to a map frame by a print
+            layout), or a device (QImage, QPdfWriter, QSvgGenerator) to paint on.
+        layers : Project or iterable of Layer
+            A project gives its layers (drawn first to last) and its CRS.
+        extent : (minx, miny, maxx, maxy)
+            Map area to show, in the map CRS; widened to the frame's aspect ratio.
+        size : (width, height), optional
+            Frame size in painter units (device pixels); the device's size by default.
+        dpi : float, optional
+            Resolution for mm/pt sizes and the scale; the device's logical DPI by default.
+        cancel : callable, optional
+            Called between layers and drawing chunks; when it returns True the render stops.
+        crs : CRS-like, optional
+            Map CRS for a plain list of layers (default: the first layer's CRS).
+        background : colour, optional
+            Fill the frame first (e.g. "#ffffff"); transparent by default.
+        labels : bool
+            Draw labels (on top of all layers).
+
+        Returns
+        -------
+        bool
+            True when complete, False when ``cancel`` stopped it.
+        """
+        own_painter = not isinstance(target, QPainter)
+        painter = QPainter(target) if own_painter else target
+        try:
+            device = painter.device()
+            if size is None:
+                size = (device.width(), device.height())
+            if dpi is None:
+                dpi = float(device.logicalDpiX()) if device is not None else 96.0
+            layer_list, map_crs = _layers_and_crs(layers, crs)
+            mt = MapTransform(extent, size[0], size[1], dpi, map_crs)
+            self.transform = mt
+            return self._render(painter, layer_list, mt, cancel, background, labels)
+        finally:
+            if own_painter:
+                painter.end()
+
+    def _render(self, painter, layer_list, mt, cancel, background, labels) -> bool:
+        ensure_fonts()
+        stats = {"layers": {}, "total_s": 0.0}
+        self.last_stats = stats
+        t_start = time.perf_counter()
+
+        def check():
+            if cancel is not None and cancel():
+                raise Cancelled
+
+        painter.save()
+        painter.setClipRect(QRectF(0, 0, mt.width, mt.height))
+        if background is not None:
+            painter.fillRect(QRectF(0, 0, mt.width, mt.height), QColor(background))
+        raster_ok = _is_raster_device(painter.device())
+        engine = LabelEngine(mt)
+        try:
+            for layer in layer_list:
+                check()
+                if not layer.visible or layer.opacity <= 0:
+                    continue
+                t0 = time.perf_counter()
+                style = layer.style or default_style(layer)
+                info = self._draw_layer(painter, layer, style, mt, raster_ok, check,
+                                        engine if labels else None)
+                info["seconds"] = time.perf_counter() - t0
+                stats["layers"][layer.name] = info
+            if labels and engine.candidates:
+                check()
+                t0 = time.perf_counter()
+                engine.draw(painter, check)
+                stats["labels"] = {"placed": engine.placed, "candidates": len(engine.candidates),
+                                   "seconds": time.perf_counter() - t0}
+        except Cancelled:
+            stats["cancelled"] = True
+            return False
+        finally:
+            painter.restore()
+            stats["total_s"] = time.perf_counter() - t_start
+        return True
+
+    def _draw_layer(self, painter, layer, style, mt, raster_ok, check, engine) -> dict:
+        opacity = float(layer.opacity)
+        offscreen = None
+        target = painter
+        if opacity < 1.0 and raster_ok:
+            # Blend the finished layer once, so its own overlaps do not show through.
+            offscreen = QImage(mt.width, mt.height, QImage.Format.Format_ARGB32_Premultiplied)
+            offscreen.fill(0)
+            target = QPainter(offscreen)
+        else:
+            painter.save()
+            painter.setOpacity(painter.opacity() * opacity)
+        try:
+            target.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            if layer.kind == "raster":
+                drawn = draw_raster(target, layer, style, mt)
+                info = {"drawn": bool(drawn)}
+            else:
+                prep = self._cache.get(layer, mt.crs)
+                info = draw_vector(target, prep, style, mt, raster_ok, check)
+                if engine is not None and (style.get("labels") or {}).get("enabled"):
+                    cls, symbols = prep.classes(style.get("renderer") or {"kind": "single"})
+                    vis = visible_mask(prep, mt, 0.0) & (cls >= 0)
+                    engine.add(collect(prep, style, mt, vis,
+                                       _max_symbol_px(symbols, mt.dpi / 25.4)))
+        finally:
+            if offscreen is not None:
+                target.end()
+                painter.save()
+                painter.setOpacity(painter.opacity() * opacity)
+                painter.drawImage(QPointF(0, 0), offscreen)
+                painter.restore()
+            else:
+                painter.restore()
+        return info
+
+    def clear_cache(self) -> None:
+        self._cache = LayerCache()
+
+
+def _layers_and_crs(layers, crs):
+    if hasattr(layers, "layers") and hasattr(layers, "crs"):
+        return list(layers.layers), (parse_crs(crs) if crs is not None else layers.crs)
+    layer_list = list(layers) if isinstance(layers, Iterable) else [layers]
+    if crs is not None:
+        return layer_list, parse_crs(crs)
+    for layer in layer_list:
+        if layer.crs is not None:
+            return layer_list, layer.crs
+    return layer_list, None
+
+
+def _is_raster_device(device) -> bool:
+    """Grid cells may be filled as pixels only on pixel devices (not PDF, SVG, printers)."""
+    from PySide6.QtGui import QPixmap
+
+    return isinstance(device, QImage | QPixmap)
+
+
+def render_image(layers, extent, size=(800, 600), dpi: float = 96.0, background="#ffffff",
+                 **kw) -> QImage:
+    """Convenience: render to a new ARGB32 QImage (tests, thumbnails, the CLI)."""
+    img = QImage(int(size[0]), int(size[1]), QImage.Format.Format_ARGB32_Premultiplied)
+    img.setDotsPerMeterX(round(dpi / 0.0254))
+    img.setDotsPerMeterY(round(dpi / 0.0254))
+    img.fill(QColor(background) if background else QColor(0, 0, 0, 0))
+    MapRenderer().render(img, layers, extent, size=size, dpi=dpi, **kw)
+    return img

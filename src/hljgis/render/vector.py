@@ -1,0 +1,195 @@
+"""Drawing one vector layer: visible features by class, as few QPainter calls as possible."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QBrush, QImage, QPainter, QPen
+
+from hljgis.core.style import hex_to_rgba
+from hljgis.render.paths import marker_paths, paths_from_rings
+from hljgis.render.prepare import _LINE, _POINT, _POLY, PreparedLayer
+from hljgis.render.rasterfill import premultiplied_lut, rect_class_image
+from hljgis.render.symbols import make_brush, make_hatch, make_pen, symbol_layers
+from hljgis.render.transform import MapTransform
+
+#: Features smaller than this many pixels across are drawn as their pixel box (rasters only).
+TINY_PX = 1.5
+#: Outlines of rectangles narrower than this are left out: they would hide the fill.
+MIN_OUTLINE_PX = 4.0
+
+
+class Cancelled(Exception):
+    """Raised inside a layer when the cancel callback says the render is stale."""
+
+
+def _max_symbol_px(symbols: list[dict], px_per_mm: float) -> float:
+    size = 0.0
+    for sym in symbols:
+        for s in symbol_layers(sym):
+            size = max(size, float(s.get("size_mm", 0.0)), float(s.get("stroke_width_mm", 0.0)))
+    return size * px_per_mm
+
+
+def visible_mask(prep: PreparedLayer, mt: MapTransform, margin_px: float) -> np.ndarray:
+    """Features whose bounding box meets the frame (grown by ``margin_px``)."""
+    b = prep.bounds
+    mx, my = margin_px * mt.upp_x, margin_px * mt.upp_y
+    with np.errstate(invalid="ignore"):
+        return prep.valid & (b[:, 2] >= mt.minx - mx) & (b[:, 0] <= mt.maxx + mx) & \
+            (b[:, 3] >= mt.miny - my) & (b[:, 1] <= mt.maxy + my)
+
+
+def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTransform,
+                raster_ok: bool, check) -> dict:
+    """Draw the visible features of ``prep`` with ``style``; returns counts for stats.
+
+    ``check()`` raises :class:`Cancelled` when the render went stale.
+    """
+    cls, symbols = prep.classes(style.get("renderer") or {"kind": "single"})
+    px_mm = mt.dpi / 25.4
+    vis = visible_mask(prep, mt, _max_symbol_px(symbols, px_mm) + 2.0) & (cls >= 0)
+    stats = {"visible": int(vis.sum()), "raster": 0, "paths": 0}
+    if not stats["visible"]:
+        return stats
+    ax, bx, ay, by = mt.affine()
+    bucket = mt.zoom_bucket()
+    fam = prep.family
+
+    poly = vis & (fam == _POLY)
+    if poly.any():
+        rest = poly
+        if raster_ok:
+            b = prep.bounds
+            wpx = (b[:, 2] - b[:, 0]) * ax
+            hpx = (b[:, 3] - b[:, 1]) * -ay
+            tiny = poly & (np.maximum(wpx, hpx) < TINY_PX)
+            rect = poly & prep.is_rect
+            fast = tiny | rect
+            if fast.any() and _raster_rects(painter, prep, cls, symbols, fast, mt):
+                stats["raster"] = int(fast.sum())
+                rest = poly & ~fast
+                outline = rect & ~tiny & (np.minimum(wpx, hpx) >= MIN_OUTLINE_PX)
+                if outline.any():
+                    _outline_rects(painter, prep, cls, symbols, outline, mt, check)
+        check()
+        if rest.any():
+            data = prep.coordinates(rest, _POLY, bucket)
+            px = data["xy"][:, 0] * ax + bx
+            py = data["xy"][:, 1] * ay + by
+            fcls = cls[data["feat"]]
+            for c, sym in enumerate(symbols):
+                m = fcls == c
+                if not m.any():
+                    continue
+                paths = paths_from_rings(px[m], py[m], data["start"][m])
+                stats["paths"] += len(paths)
+                for layer_sym in symbol_layers(sym):
+                    _fill_paths(painter, paths, layer_sym, mt)
+                    check()
+
+    lines = vis & (fam == _LINE)
+    if lines.any():
+        data = prep.coordinates(lines, _LINE, bucket)
+        px = data["xy"][:, 0] * ax + bx
+        py = data["xy"][:, 1] * ay + by
+        fcls = cls[data["feat"]]
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        per_class = {}
+        for c in range(len(symbols)):
+            m = fcls == c
+            if m.any():
+                per_class[c] = paths_from_rings(px[m], py[m], data["start"][m])
+        # Symbol levels: every casing below every centre line, first class on top.
+        depth = max(len(symbol_layers(s)) for s in symbols)
+        for level in range(depth):
+            for c in sorted(per_class, reverse=True):
+                layers = symbol_layers(symbols[c])
+                if level < len(layers):
+                    painter.setPen(make_pen({**layers[level], "type": "line"}, px_mm))
+                    for p in per_class[c]:
+                        painter.drawPath(p)
+                    check()
+        stats["paths"] += sum(len(v) for v in per_class.values())
+
+    points = vis & (fam == _POINT)
+    if points.any():
+        data = prep.coordinates(points, _POINT, bucket)
+        px = data["xy"][:, 0] * ax + bx
+        py = data["xy"][:, 1] * ay + by
+        fcls = cls[data["feat"]]
+        for c in range(len(symbols) - 1, -1, -1):
+            m = fcls == c
+            if not m.any():
+                continue
+            for s in symbol_layers(symbols[c]):
+                size = float(s.get("size_mm", 2.0)) * px_mm
+                paths = marker_paths(px[m], py[m], s.get("marker", "circle"), size)
+                painter.setPen(make_pen({**s, "type": "marker"}, px_mm))
+                painter.setBrush(make_brush(s))
+                for p in paths:
+                    painter.drawPath(p)
+                stats["paths"] += len(paths)
+                check()
+    return stats
+
+
+def _fill_paths(painter: QPainter, paths, sym: dict, mt: MapTransform) -> None:
+    painter.setBrush(make_brush(sym))
+    painter.setPen(make_pen({**sym, "type": "fill"}, mt.dpi / 25.4))
+    hatch = make_hatch(sym, mt.dpi)
+    if hatch is None:
+        for p in paths:
+            painter.drawPath(p)
+        return
+    for p in paths:
+        painter.fillPath(p, make_brush(sym))
+        painter.fillPath(p, hatch)
+        painter.strokePath(p, make_pen({**sym, "type": "fill"}, mt.dpi / 25.4))
+
+
+def _raster_rects(painter, prep, cls, symbols, mask, mt) -> bool:
+    """Fill ``mask`` features as pixel boxes; False when they overlap (use paths instead)."""
+    idx = np.flatnonzero(mask)
+    b = prep.bounds[idx]
+    px0, py1 = mt.to_pixels(b[:, 0], b[:, 1])
+    px1, py0 = mt.to_pixels(b[:, 2], b[:, 3])
+    image = rect_class_image(px0, py0, px1, py1, cls[idx], mt.width, mt.height)
+    if image is None:
+        return False
+    colors = []
+    for sym in symbols:
+        color = sym.get("fill") or sym.get("stroke")
+        colors.append(hex_to_rgba(color) if color else None)
+    lut = premultiplied_lut(colors)
+    argb = lut[image + 1]
+    qimg = QImage(argb.data, mt.width, mt.height, mt.width * 4,
+                  QImage.Format.Format_ARGB32_Premultiplied)
+    painter.drawImage(QPointF(0, 0), qimg)
+    return True
+
+
+def _outline_rects(painter, prep, cls, symbols, mask, mt, check) -> None:
+    """Outlines of rectangles, one path per class built from their bounds."""
+    px_mm = mt.dpi / 25.4
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for c, sym in enumerate(symbols):
+        pen = make_pen({**sym, "type": "fill"}, px_mm)
+        if pen.style() == Qt.PenStyle.NoPen:
+            continue
+        idx = np.flatnonzero(mask & (cls == c))
+        if not len(idx):
+            continue
+        b = prep.bounds[idx]
+        x0, y1 = mt.to_pixels(b[:, 0], b[:, 1])
+        x1, y0 = mt.to_pixels(b[:, 2], b[:, 3])
+        x0, x1, y0, y1 = (np.floor(v + 0.5) for v in (x0, x1, y0, y1))
+        xs = np.stack([x0, x1, x1, x0, x0], axis=1).ravel()
+        ys = np.stack([y0, y0, y1, y1, y0], axis=1).ravel()
+        start = np.zeros(len(xs), dtype=bool)
+        start[::5] = True
+        painter.setPen(QPen(pen))
+        for p in paths_from_rings(xs, ys, start):
+            painter.drawPath(p)
+        check()
+    painter.setBrush(QBrush())
