@@ -16,21 +16,35 @@ def run_app(project: str | None = None, lang: str | None = None,
     """
     if screenshot and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from hljgis.core.errors import InputError
     from hljgis.gui.main_window import MainWindow
+    from hljgis.io import recovery
     from hljgis.io.bundled import bundled_project_path
     from hljgis.io.project_file import load_project
+    from hljgis.render.fonts import ensure_fonts
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hljgis")
     app.setOrganizationName("hljgis")
+    family = ensure_fonts()
+    if screenshot:
+        # offscreen Qt has no system fonts at all: use the bundled one for the whole UI
+        font = app.font()
+        font.setFamilies([family, *font.families()])
+        app.setFont(font)
+    lang = lang or QSettings().value("language") or _system_lang()
+    window = MainWindow(lang=lang)
     path = Path(project) if project else bundled_project_path()
-    window = MainWindow(lang=lang or _system_lang())
     try:
-        if path.exists():
-            window.set_project(load_project(path))
+        if not screenshot and recovery.pending_recovery() is not None and _ask_recover(window):
+            window.session.set_project(recovery.recover())
+        elif path.exists():
+            window.session.set_project(load_project(path))
+        elif project:
+            raise InputError(f"{path} does not exist.", "Check the path of the project file.")
     except InputError as exc:
         if screenshot:
             print(f"hljgis: error: {exc}", file=sys.stderr)
@@ -40,9 +54,28 @@ def run_app(project: str | None = None, lang: str | None = None,
     window.resize(width, height)
     if screenshot:
         window.grab_screenshot(screenshot)
+        window.session.project.dirty = False  # nothing to ask about
+        window.close()
+        window.deleteLater()
+        app.processEvents()
         return 0
     window.show()
     return app.exec()
+
+
+def _ask_recover(window) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(
+        window, window.tr("Recover unsaved work?"),
+        window.tr("hljgis did not close properly last time. Restore the project as it was "
+                  "at the last autosave?"))
+    if answer == QMessageBox.StandardButton.Yes:
+        return True
+    from hljgis.io import recovery
+
+    recovery.discard()
+    return False
 
 
 def _system_lang() -> str:

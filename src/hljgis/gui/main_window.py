@@ -1,51 +1,432 @@
-"""Main window (placeholder until the desktop issue lands): the project's layers by theme."""
+"""The main window: assembles the canvas, docks, menus and status bar around a Session.
+
+Assembly only: every change to the project goes through :class:`hljgis.core.session.Session`;
+the widgets live in ``gui/widgets`` and the actions are declared in ``gui/actions.py``.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QTreeWidget, QTreeWidgetItem
+from pathlib import Path
 
-from hljgis.core.layer import THEMES
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox
+
+from hljgis import __version__
+from hljgis.core.errors import InputError
+from hljgis.core.layer import VectorLayer
 from hljgis.core.project import Project
+from hljgis.core.query import features_in_box, identify
+from hljgis.core.session import Session
+from hljgis.gui import actions as A
+from hljgis.gui.i18n import LANGUAGES, current_language, set_language
+from hljgis.gui.widgets.identify_panel import IdentifyPanel
+from hljgis.gui.widgets.layer_panel import LayerPanel
+from hljgis.gui.widgets.map_canvas import MapCanvas
 
-_THEME_TITLES = {
-    "en": {"analysis": "Analysis", "industry": "Industry", "land": "Land", "transport": "Transport",
-           "boundaries": "Boundaries", "base": "Base map"},
-    "zh": {"analysis": "分析", "industry": "产业", "land": "土地", "transport": "交通",
-           "boundaries": "行政边界", "base": "底图"},
-}
+DATA_FILTER = "Data (*.gpkg *.shp *.geojson *.json *.kml *.kmz *.csv *.txt *.tif *.tiff)"
+PROJECT_FILTER = "hljgis project (*.hljgis.gpkg)"
+AUTOSAVE_MS = 120_000
 
 
 class MainWindow(QMainWindow):
-    """Lists the project's layers grouped by theme. The map canvas replaces the centre later."""
+    """The hljgis desktop window."""
 
-    def __init__(self, lang: str = "en") -> None:
+    def __init__(self, lang: str = "en", session: Session | None = None) -> None:
         super().__init__()
-        self.lang = lang
-        self.project: Project | None = None
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["图层" if lang == "zh" else "Layers"])
-        self.setCentralWidget(self.tree)
-        self.status = QLabel()
-        self.statusBar().addWidget(self.status)
-        self.setWindowTitle("hljgis")
+        self.session = session or Session()
+        self.canvas = MapCanvas(self)
+        self.setCentralWidget(self.canvas)
+        self.layer_panel = LayerPanel(self.session, self)
+        self.identify_panel = IdentifyPanel(self)
+        self.docks = {
+            "layers": self._dock(self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "identify": self._dock(self.identify_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+        }
+        self.docks["identify"].hide()
+        self.actions_by_key: dict[str, QAction] = {}
+        self._menus: list[tuple[QMenu, str]] = []
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._autosave = QTimer(self, interval=AUTOSAVE_MS)
+        self._autosave.timeout.connect(self._on_autosave)
+        self._autosave.start()
+        set_language(lang)
+        self.retranslate()
+        self.set_project(self.session.project)
 
+    # -- assembly ------------------------------------------------------------------------------
+    def _dock(self, widget, area) -> QDockWidget:
+        dock = QDockWidget(self)
+        dock.setObjectName(type(widget).__name__)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        tools = QActionGroup(self)
+        for title, specs in A.MENUS:
+            menu = self.menuBar().addMenu(title)
+            self._menus.append((menu, title))
+            for spec in specs:
+                action = QAction(self)
+                action.setCheckable(spec.checkable)
+                if spec.shortcut:
+                    action.setShortcut(QKeySequence(spec.shortcut))
+                action.triggered.connect(getattr(self, spec.slot))
+                if spec.checkable:
+                    tools.addAction(action)
+                menu.addAction(action)
+                self.actions_by_key[spec.key] = action
+            if title == "&View":
+                self.bookmark_menu = menu.addMenu("")
+                self.docks_menu = menu.addMenu("")
+                for dock in self.docks.values():
+                    self.docks_menu.addAction(dock.toggleViewAction())
+        self.language_menu = self.menuBar().addMenu("")
+        for code, name in LANGUAGES.items():
+            self.language_menu.addAction(name, lambda c=code: self.switch_language(c))
+        self.actions_by_key["pan"].setChecked(True)
+        toolbar = self.addToolBar("main")
+        toolbar.setObjectName("main_toolbar")
+        for key in ("open", "save", "add_data", "zoom_full", "pan", "zoom_box", "identify",
+                    "measure_line", "measure_area", "select", "table", "style"):
+            toolbar.addAction(self.actions_by_key[key])
+        self.toolbar = toolbar
+
+    def _build_status_bar(self) -> None:
+        self.coords_label = QLabel()
+        self.scale_label = QLabel()
+        self.measure_label = QLabel()
+        self.illustrative_label = QLabel()
+        self.illustrative_label.setStyleSheet("color: #b35806; font-weight: bold")
+        for label in (self.illustrative_label, self.measure_label, self.coords_label,
+                      self.scale_label):
+            self.statusBar().addPermanentWidget(label)
+
+    def _connect(self) -> None:
+        self.session.events.project_changed.connect(self.set_project)
+        self.session.events.undo_changed.connect(self._on_undo_changed)
+        self.canvas.cursor_moved.connect(self._on_cursor_moved)
+        self.canvas.scale_changed.connect(self._on_scale_changed)
+        self.canvas.identify_requested.connect(self._on_identify)
+        self.canvas.rectangle_selected.connect(self._on_rectangle_selected)
+        self.canvas.measured.connect(self.measure_label.setText)
+        self.layer_panel.zoom_to_layer.connect(self.zoom_to_layer)
+        self.layer_panel.style_requested.connect(self.style_layer)
+        self.layer_panel.table_requested.connect(self.open_table)
+
+    def retranslate(self) -> None:
+        """Re-read every visible text (called on start and on a language switch)."""
+        for specs in (s for _, s in A.MENUS):
+            for spec in specs:
+                action = self.actions_by_key[spec.key]
+                action.setText(A.tr(spec.text))
+                action.setToolTip(A.tr(spec.tip or spec.text))
+        for menu, title in self._menus:
+            menu.setTitle(A.tr(title))
+        self.bookmark_menu.setTitle(A.tr("Bookmarks"))
+        self.docks_menu.setTitle(A.tr("Panels"))
+        self.language_menu.setTitle(A.tr("Language / 语言"))
+        self.docks["layers"].setWindowTitle(A.tr("Layers"))
+        self.docks["identify"].setWindowTitle(A.tr("Identify results"))
+        self.toolbar.setWindowTitle(A.tr("Main toolbar"))
+        self.identify_panel.retranslate()
+        self._update_title()
+        self._fill_bookmarks()
+        self._on_undo_changed()
+        self._update_illustrative()
+        if self.canvas.project is not None:
+            self._on_scale_changed(self.canvas.scale_denominator())
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange and self.actions_by_key:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def switch_language(self, lang: str) -> None:
+        set_language(lang)
+        QSettings().setValue("language", lang)
+
+    # -- project -------------------------------------------------------------------------------
     def set_project(self, project: Project) -> None:
-        self.project = project
-        self.tree.clear()
-        titles = _THEME_TITLES["zh" if self.lang == "zh" else "en"]
-        for theme in THEMES:
-            layers = [lyr for lyr in reversed(project.layers) if lyr.theme == theme]
-            if not layers:
-                continue
-            group = QTreeWidgetItem([titles[theme]])
-            for layer in layers:
-                group.addChild(QTreeWidgetItem([layer.display_title(self.lang)]))
-            self.tree.addTopLevelItem(group)
-            group.setExpanded(True)
-        title = project.metadata.get("title_zh" if self.lang == "zh" else "title") or ""
-        self.setWindowTitle(f"hljgis - {title}")
-        self.status.setText(f"{len(project)} layers")
+        if self.session.project is not project:
+            self.session.set_project(project)  # re-enters through project_changed
+            return
+        self.canvas.set_project(project)
+        home = project.bookmarks.get(project.metadata.get("home_bookmark", "region"))
+        if home:
+            self.go_to_bookmark(home)
+        project.events.changed.connect(self._on_project_changed)
+        project.events.layer_added.connect(self._on_project_changed)
+        project.events.layer_removed.connect(self._on_project_changed)
+        self._update_title()
+        self._fill_bookmarks()
+        self._update_illustrative()
 
+    def _on_project_changed(self, *args) -> None:
+        self._update_title()
+        self._update_illustrative()
+
+    def _update_title(self) -> None:
+        p = self.session.project
+        title = p.metadata.get("title_zh" if current_language() == "zh" else "title") or ""
+        name = Path(p.path).name if p.path else A.tr("unsaved")
+        self.setWindowTitle(f"{'*' if p.dirty else ''}{title} ({name}) - hljgis {__version__}")
+
+    def _update_illustrative(self) -> None:
+        shown = bool(self.session.project.illustrative_layers)
+        self.illustrative_label.setText(
+            A.tr("Map contains illustrative data (not survey records)") if shown else "")
+
+    def _fill_bookmarks(self) -> None:
+        self.bookmark_menu.clear()
+        zh = current_language() == "zh"
+        for key, mark in self.session.project.bookmarks.items():
+            text = mark.get("title_zh" if zh else "title") or key
+            self.bookmark_menu.addAction(text, lambda m=mark: self.go_to_bookmark(m))
+
+    def go_to_bookmark(self, mark: dict) -> None:
+        from pyproj import Transformer
+
+        bounds = mark["bounds"]
+        crs = mark.get("crs")
+        if crs and not self.session.project.crs.equals(crs):
+            tr = Transformer.from_crs(crs, self.session.project.crs, always_xy=True)
+            bounds = tr.transform_bounds(*bounds)
+        self.canvas.zoom_to(tuple(bounds), pad=0.03)
+
+    def new_project(self) -> None:
+        if self.maybe_save():
+            self.session.new_project()
+
+    def open_project(self, path: str | None = None) -> None:
+        if not self.maybe_save():
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, A.tr("Open project"), "",
+                                                  PROJECT_FILTER)
+        if path:
+            try:
+                self.session.open_project(path)
+                self._remember_recent(path)
+            except InputError as exc:
+                QMessageBox.warning(self, A.tr("Cannot open project"), str(exc))
+
+    def save_project(self) -> bool:
+        if not self.session.project.path:
+            return self.save_project_as()
+        return self._save(self.session.project.path)
+
+    def save_project_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, A.tr("Save project as"), "", PROJECT_FILTER)
+        if not path:
+            return False
+        if not path.endswith(".hljgis.gpkg"):
+            path = path.removesuffix(".gpkg") + ".hljgis.gpkg"
+        return self._save(path)
+
+    def _save(self, path: str) -> bool:
+        try:
+            self.session.save_project(path)
+        except (InputError, OSError) as exc:
+            QMessageBox.critical(self, A.tr("Save failed"), str(exc) + "\n\n" +
+                                 A.tr("Your previous file was not changed."))
+            return False
+        self._remember_recent(path)
+        from hljgis.io import recovery
+
+        recovery.discard()
+        self._update_title()
+        self.statusBar().showMessage(A.tr("Saved") + f" {path}", 5000)
+        return True
+
+    def _remember_recent(self, path: str) -> None:
+        settings = QSettings()
+        recent = [p for p in (settings.value("recent_projects") or []) if p != path]
+        settings.setValue("recent_projects", [path, *recent][:8])
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False means the planner cancelled."""
+        if not self.session.project.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, A.tr("Unsaved changes"),
+            A.tr("The project has unsaved changes. Save them first?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_project()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.maybe_save():
+            from hljgis.io import recovery
+
+            recovery.discard()
+            self.canvas.shutdown()
+            event.accept()
+        else:
+            event.ignore()
+
+    def _on_autosave(self) -> None:
+        if self.session.project.dirty and len(self.session.project):
+            from hljgis.io import recovery
+
+            try:
+                recovery.autosave(self.session.project)
+            except (InputError, OSError) as exc:
+                self.statusBar().showMessage(A.tr("Autosave failed") + f": {exc}", 10000)
+
+    def add_data(self, paths: list[str] | None = None) -> None:
+        from hljgis.io.readers import read_file
+
+        if not paths:
+            paths, _ = QFileDialog.getOpenFileNames(self, A.tr("Add data"), "", DATA_FILTER)
+        for path in paths or []:
+            try:
+                layers = read_file(path)
+            except InputError as exc:
+                QMessageBox.warning(self, A.tr("Cannot add data"), str(exc))
+                continue
+            self.session.add_layers(layers)
+            notes = [n for layer in layers for n in layer.notes]
+            if notes:
+                self.statusBar().showMessage("; ".join(notes), 15000)
+
+    # -- edit / view ---------------------------------------------------------------------------
+    def undo(self) -> None:
+        self.session.undo()
+
+    def redo(self) -> None:
+        self.session.redo()
+
+    def _on_undo_changed(self) -> None:
+        stack = self.session.undo_stack
+        self.actions_by_key["undo"].setEnabled(stack.undo_text is not None)
+        self.actions_by_key["redo"].setEnabled(stack.redo_text is not None)
+
+    def zoom_full(self) -> None:
+        self.canvas.zoom_full()
+
+    def zoom_in(self) -> None:
+        self.canvas.zoom_by(0.5)
+
+    def zoom_out(self) -> None:
+        self.canvas.zoom_by(2.0)
+
+    def zoom_to_layer(self, name: str) -> None:
+        from pyproj import Transformer
+
+        layer = self.session.project.layer(name)
+        bounds = layer.bounds
+        if layer.crs is not None and not layer.crs.equals(self.session.project.crs):
+            tr = Transformer.from_crs(layer.crs, self.session.project.crs, always_xy=True)
+            bounds = tr.transform_bounds(*bounds)
+        self.canvas.zoom_to(bounds)
+
+    def zoom_to_current_layer(self) -> None:
+        if self.layer_panel.current_layer():
+            self.zoom_to_layer(self.layer_panel.current_layer())
+
+    def zoom_to_selection(self) -> None:
+        layer = self._current_vector_layer()
+        if layer is not None and len(layer.selection):
+            sel = layer.gdf.iloc[layer.selection].to_crs(self.session.project.crs)
+            self.canvas.zoom_to(tuple(sel.total_bounds))
+
+    def _set_tool(self, tool: str) -> None:
+        self.canvas.set_tool(tool)
+        self.actions_by_key[tool].setChecked(True)
+        self.measure_label.setText("")
+
+    def tool_pan(self) -> None:
+        self._set_tool("pan")
+
+    def tool_zoom_box(self) -> None:
+        self._set_tool("zoom_box")
+
+    def tool_identify(self) -> None:
+        self._set_tool("identify")
+
+    def tool_measure_line(self) -> None:
+        self._set_tool("measure_line")
+
+    def tool_measure_area(self) -> None:
+        self._set_tool("measure_area")
+
+    def tool_select(self) -> None:
+        self._set_tool("select")
+
+    def _on_cursor_moved(self, x: float, y: float, lon: float, lat: float) -> None:
+        metric = self.session.project.metric_crs()
+        from pyproj import Transformer
+
+        e, n = Transformer.from_crs("EPSG:4490", metric, always_xy=True).transform(lon, lat)
+        self.coords_label.setText(f"{lon:.5f}°E {lat:.5f}°N | "
+                                  f"EPSG:{metric.to_epsg() or '?'} {e:,.0f} {n:,.0f}")
+
+    def _on_scale_changed(self, denominator: float) -> None:
+        self.scale_label.setText(A.tr("Scale") + f" 1:{denominator:,.0f}")
+
+    def _on_identify(self, x: float, y: float, tolerance: float) -> None:
+        results = identify(self.session.project, x, y, tolerance)
+        self.identify_panel.show_results(results)
+        self.docks["identify"].show()
+        self.statusBar().showMessage(A.tr("Identified features in") + f" {len(results)} " +
+                                     A.tr("layers"), 5000)
+
+    def _current_vector_layer(self) -> VectorLayer | None:
+        name = self.layer_panel.current_layer()
+        if name and name in self.session.project:
+            layer = self.session.project.layer(name)
+            if isinstance(layer, VectorLayer):
+                return layer
+        return None
+
+    def _on_rectangle_selected(self, box: tuple) -> None:
+        layer = self._current_vector_layer()
+        if layer is None:
+            self.statusBar().showMessage(A.tr("Pick a vector layer in the Layers panel first"),
+                                         5000)
+            return
+        layer.selection = features_in_box(layer, box, self.session.project.crs)
+        self.canvas.refresh()
+        self.statusBar().showMessage(f"{len(layer.selection)} " + A.tr("features selected"),
+                                     5000)
+
+    # -- layer dialogs (widgets built on demand) -----------------------------------------------
+    def open_current_table(self) -> None:
+        if self.layer_panel.current_layer():
+            self.open_table(self.layer_panel.current_layer())
+
+    def style_current_layer(self) -> None:
+        if self.layer_panel.current_layer():
+            self.style_layer(self.layer_panel.current_layer())
+
+    def open_table(self, name: str) -> None:
+        raise NotImplementedError  # wired to the attribute table widget below
+
+    def style_layer(self, name: str) -> None:
+        raise NotImplementedError  # wired to the style dialog below
+
+    def about(self) -> None:
+        QMessageBox.about(self, A.tr("About hljgis"),
+                          f"hljgis {__version__}\n" +
+                          A.tr("Offline GIS and site ranking for Hegang, Jixi, Qitaihe and "
+                               "Shuangyashan.") + "\n\n" +
+                          A.tr("Bundled data: see layers/README.md for sources and licences. "
+                               "Font: HLJGIS Sans SC, a subset of Noto Sans CJK (SIL OFL 1.1)."))
+
+    # -- screenshots ---------------------------------------------------------------------------
     def grab_screenshot(self, path: str) -> None:
+        """Show, wait for the map to finish rendering, and save the window as PNG."""
+        from PySide6.QtCore import QCoreApplication
+
         self.show()
+        QCoreApplication.processEvents()
+        self.canvas.set_extent(self.canvas.extent)
+        self.canvas.wait_for_render()
         self.grab().save(path, "PNG")
+        self.canvas.shutdown()

@@ -1,0 +1,72 @@
+"""The main window's actions, declared in one table: id, English text, shortcut, slot name.
+
+The main window builds QActions from this table and re-reads their texts on a language
+change, so menus, toolbars and translations never drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    key: str
+    text: str
+    slot: str
+    shortcut: str = ""
+    checkable: bool = False
+    tip: str = ""
+
+
+PROJECT_ACTIONS = (
+    ActionSpec("new", "New project", "new_project", "Ctrl+N"),
+    ActionSpec("open", "Open project...", "open_project", "Ctrl+O"),
+    ActionSpec("save", "Save project", "save_project", "Ctrl+S"),
+    ActionSpec("save_as", "Save project as...", "save_project_as", "Ctrl+Shift+S"),
+    ActionSpec("add_data", "Add data...", "add_data", "Ctrl+Shift+A",
+               tip="Add a GeoPackage, Shapefile, GeoJSON, KML, CSV or GeoTIFF"),
+    ActionSpec("quit", "Quit", "close", "Ctrl+Q"),
+)
+EDIT_ACTIONS = (
+    ActionSpec("undo", "Undo", "undo", "Ctrl+Z"),
+    ActionSpec("redo", "Redo", "redo", "Ctrl+Shift+Z"),
+)
+VIEW_ACTIONS = (
+    ActionSpec("zoom_full", "Zoom to full extent", "zoom_full", "Ctrl+Shift+F"),
+    ActionSpec("zoom_layer", "Zoom to layer", "zoom_to_current_layer"),
+    ActionSpec("zoom_selection", "Zoom to selection", "zoom_to_selection", "Ctrl+J"),
+    ActionSpec("zoom_in", "Zoom in", "zoom_in", "Ctrl++"),
+    ActionSpec("zoom_out", "Zoom out", "zoom_out", "Ctrl+-"),
+)
+TOOL_ACTIONS = (
+    ActionSpec("pan", "Pan", "tool_pan", "P", checkable=True),
+    ActionSpec("zoom_box", "Zoom to rectangle", "tool_zoom_box", "Z", checkable=True),
+    ActionSpec("identify", "Identify features", "tool_identify", "I", checkable=True),
+    ActionSpec("measure_line", "Measure distance", "tool_measure_line", "M", checkable=True),
+    ActionSpec("measure_area", "Measure area", "tool_measure_area", "Shift+M", checkable=True),
+    ActionSpec("select", "Select features by rectangle", "tool_select", "S", checkable=True),
+)
+LAYER_ACTIONS = (
+    ActionSpec("table", "Open attribute table", "open_current_table", "F6"),
+    ActionSpec("style", "Layer style...", "style_current_layer", "F7"),
+)
+HELP_ACTIONS = (
+    ActionSpec("about", "About hljgis", "about"),
+)
+
+#: Menu title -> actions, in menu-bar order.
+MENUS = (
+    ("&Project", PROJECT_ACTIONS),
+    ("&Edit", EDIT_ACTIONS),
+    ("&View", VIEW_ACTIONS),
+    ("&Layer", LAYER_ACTIONS),
+    ("&Tools", TOOL_ACTIONS),
+    ("&Help", HELP_ACTIONS),
+)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
