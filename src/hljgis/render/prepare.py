@@ -38,30 +38,21 @@ class PreparedLayer:
         if crs is not None and gdf.crs is not None and not CRS(gdf.crs).equals(crs):
             series = series.to_crs(crs)
         geoms = np.asarray(series.values, dtype=object)
-        # Flatten collections so every part has one family.
-        parts, part_feat = shapely.get_parts(geoms, return_index=True)
-        types = shapely.get_type_id(parts)
-        while np.any(types >= 4):
-            multi = types >= 4
-            sub, sub_idx = shapely.get_parts(parts[multi], return_index=True)
-            part_feat = np.concatenate([part_feat[~multi], part_feat[multi][sub_idx]])
-            parts = np.concatenate([parts[~multi], sub])
-            types = shapely.get_type_id(parts)
-        order = np.argsort(part_feat, kind="stable")
-        self.parts = parts[order]
-        self.part_feat = part_feat[order].astype(np.int64)
-        self.part_family = _FAMILY_OF_TYPE[types[order]]
         self.n = len(geoms)
         self.geoms = geoms
         b = shapely.bounds(geoms)
         self.bounds = b
         self.valid = np.isfinite(b).all(axis=1)
-        fam = np.full(self.n, -1, dtype=np.int8)
-        fam[self.part_feat] = self.part_family  # a mixed feature takes its last family
-        self.family = fam
+        types = shapely.get_type_id(geoms)
+        self.family = _FAMILY_OF_TYPE[types]  # type -1 (missing) maps to -1 as well
+        gc = np.flatnonzero(types == 7)
+        if len(gc):  # a collection draws as the family of its first member
+            parts, idx = shapely.get_parts(geoms[gc], return_index=True)
+            first = np.unique(idx, return_index=True)[1]
+            self.family[gc[idx[first]]] = _FAMILY_OF_TYPE[shapely.get_type_id(parts[first])]
         ncoords = shapely.get_num_coordinates(geoms)
         self.ncoords = ncoords
-        is_poly = shapely.get_type_id(geoms) == 3
+        is_poly = types == 3
         rect = is_poly & (ncoords == 5)
         if rect.any():
             idx = np.flatnonzero(rect)
@@ -72,7 +63,7 @@ class PreparedLayer:
                 area, bbox_area, rtol=1e-9, atol=0.0)
         #: Axis-aligned rectangles (grid cells): drawn straight from their bounds.
         self.is_rect = rect
-        self._simplified: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._simplified: dict[int, dict] = {}
         self._coords: dict[int, dict] = {}
         self._classes: dict[str, tuple[np.ndarray, list[dict]]] = {}
         self._anchors: np.ndarray | None = None
@@ -89,48 +80,53 @@ class PreparedLayer:
         return hit
 
     # -- LOD coordinates -----------------------------------------------------------------------
-    def _simplified_parts(self, bucket: int) -> np.ndarray:
-        """Parts with heavy ones simplified for zoom bucket ``bucket`` (cached)."""
-        heavy = shapely.get_num_coordinates(self.parts) > SIMPLIFY_MIN_VERTICES
+    def _lod_geoms(self, idx: np.ndarray, bucket: int) -> np.ndarray:
+        """Geometries ``idx`` with heavy ones simplified for zoom bucket ``bucket`` (cached)."""
+        geoms = self.geoms[idx]
+        heavy = self.ncoords[idx] > SIMPLIFY_MIN_VERTICES
         if not heavy.any():
-            return self.parts
-        hit = self._simplified.get(bucket)
-        if hit is None:
-            tol = math.ldexp(1.0, bucket) * SIMPLIFY_PX
-            idx = np.flatnonzero(heavy)
-            simp = shapely.simplify(self.parts[idx], tol, preserve_topology=True)
-            hit = (idx, simp)
+            return geoms
+        cache = self._simplified.get(bucket)
+        if cache is None:
             if len(self._simplified) > 6:
                 self._simplified.clear()
-            self._simplified[bucket] = hit
-        out = self.parts.copy()
-        out[hit[0]] = hit[1]
-        return out
+            cache = self._simplified[bucket] = {}
+        tol = math.ldexp(1.0, bucket) * SIMPLIFY_PX
+        hidx = idx[heavy]
+        missing = np.array([i for i in hidx.tolist() if i not in cache], dtype=np.int64)
+        if len(missing):
+            simp = shapely.simplify(self.geoms[missing], tol, preserve_topology=True)
+            cache.update(zip(missing.tolist(), simp, strict=True))
+        geoms = geoms.copy()
+        geoms[heavy] = [cache[i] for i in hidx.tolist()]
+        return geoms
 
     def coordinates(self, feature_mask: np.ndarray, family: int, bucket: int) -> dict:
         """xy (M, 2), is_start (M,) and feature index (M,) of the vertices of the visible
         features of one family, rings / parts in feature order."""
-        part_mask = feature_mask[self.part_feat] & (self.part_family == family)
+        mask = feature_mask & (self.family == family)
         full = self._coords.get((bucket, family))
-        if full is None and part_mask.sum() > FULL_CACHE_SHARE * max(1, len(self.parts)):
-            fam_mask = self.part_family == family
-            full = self._extract(fam_mask, family, bucket)
+        if full is None and mask.sum() > FULL_CACHE_SHARE * max(1, self.n):
+            full = self._extract(self.family == family, family, bucket)
             if len(self._coords) > 8:
                 self._coords.clear()
             self._coords[(bucket, family)] = full
         if full is not None:
             sel = feature_mask[full["feat"]]
             return {k: v[sel] for k, v in full.items()}
-        return self._extract(part_mask, family, bucket)
+        return self._extract(mask, family, bucket)
 
-    def _extract(self, part_mask: np.ndarray, family: int, bucket: int) -> dict:
-        parts = (self._simplified_parts(bucket) if family != _POINT else self.parts)[part_mask]
-        feat_of_part = self.part_feat[part_mask]
+    def _extract(self, mask: np.ndarray, family: int, bucket: int) -> dict:
+        idx = np.flatnonzero(mask)
+        geoms = self._lod_geoms(idx, bucket) if family != _POINT else self.geoms[idx]
+        parts, part_i = shapely.get_parts(geoms, return_index=True)
+        ptype = shapely.get_type_id(parts)
+        keep = _FAMILY_OF_TYPE[np.clip(ptype, -1, 7)] == family
+        parts, feat_of_part = parts[keep], idx[part_i[keep]]
         if family == _POLY:
             rings, ring_part = shapely.get_rings(parts, return_index=True)
-            feat_of_ring = feat_of_part[ring_part]
             xy, ring = shapely.get_coordinates(rings, return_index=True)
-            feat = feat_of_ring[ring]
+            feat = feat_of_part[ring_part][ring]
         else:
             xy, ring = shapely.get_coordinates(parts, return_index=True)
             feat = feat_of_part[ring]
