@@ -1,0 +1,374 @@
+"""Candidate sites: the polygons a scenario ranks.
+
+Two sources, as planners use them:
+
+* the polygons of a layer (shanty-town sites, stable subsidence zones, parcels a bureau
+  imports), optionally filtered by attribute (:func:`layer_candidates`);
+* generated square or hexagonal cells of a chosen size inside a boundary (a city, its urban
+  districts) when no parcels exist yet and the question is "where in the city"
+  (:func:`grid_candidates`).
+
+Every candidate frame has the columns ``site_id``, ``city`` and ``site_type`` (where it came
+from) and is in a metric CRS, so criteria can measure metres and square metres directly.
+Generation is vectorised: the cell lattice is a numpy grid, the polygons are built in one
+``shapely.box`` / ``shapely.polygons`` call and the inside-boundary test is one
+``STRtree.query`` of the cell centres.
+
+:func:`filter_mask` evaluates the plain-data attribute filters that scenarios use for
+candidates, criteria and constraints (``{"field": "status", "in": ["opened"]}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from hljgis.core.errors import InputError
+
+__all__ = [
+    "CELL_SHAPES",
+    "FILTER_OPS",
+    "cell_polygons",
+    "filter_mask",
+    "grid_candidates",
+    "hex_cells",
+    "layer_candidates",
+    "square_cells",
+]
+
+#: Cell shapes :func:`grid_candidates` can generate.
+CELL_SHAPES = ("square", "hex")
+
+#: Comparison operators a filter clause may use with ``"op"``.
+FILTER_OPS = ("==", "!=", "<", "<=", ">", ">=")
+
+#: Placeholder in a filter ``value`` replaced by the scenario's planning year.
+YEAR_PLACEHOLDER = "$year"
+
+
+# ------------------------------------------------------------------------------- filters
+
+
+def _clauses(where: object) -> list[Mapping[str, Any]]:
+    """Return the filter as a list of clauses (a single clause may be given bare)."""
+    if where is None:
+        return []
+    if isinstance(where, Mapping):
+        return [where]
+    if isinstance(where, Sequence) and not isinstance(where, str):
+        return list(where)
+    raise ValueError(f"a filter must be a clause or a list of clauses, got {where!r}")
+
+
+def _resolve(value: Any, year: int | None) -> Any:
+    """Replace the ``"$year"`` placeholder with the planning year."""
+    if isinstance(value, str) and value == YEAR_PLACEHOLDER:
+        if year is None:
+            raise ValueError("the filter uses '$year' but no planning year is set")
+        return year
+    return value
+
+
+def filter_mask(frame: pd.DataFrame, where: object, *, year: int | None = None) -> np.ndarray:
+    """Evaluate an attribute filter: True for rows that pass every clause.
+
+    A clause is plain data, so it can be saved in a scenario and typed in a dialog:
+
+    * ``{"field": "status", "in": ["opened"]}``: value is one of the list;
+    * ``{"field": "status", "not_in": ["planned"]}``;
+    * ``{"field": "lead_industries", "contains": "graphite"}``: text contains the substring
+      (how ``;``-separated lists such as lead industries are matched);
+    * ``{"field": "stable_from_year", "op": ">", "value": "$year"}``: comparison with a
+      number; ``"$year"`` stands for the scenario's planning year.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    where : dict, list of dict or None
+        One clause or a list of clauses combined with AND; None keeps every row.
+    year : int, optional
+        Planning year substituted for ``"$year"``.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Rows with a missing value fail a clause (unknown data is never assumed to pass).
+
+    Raises
+    ------
+    ValueError
+        If a clause names a missing field or an unknown operator (the message names both).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"status": ["opened", "planned"], "y": [2010, 2030]})
+    >>> filter_mask(df, [{"field": "status", "in": ["opened"]}]).tolist()
+    [True, False]
+    >>> filter_mask(df, {"field": "y", "op": ">", "value": "$year"}, year=2025).tolist()
+    [False, True]
+    """
+    mask = np.ones(len(frame), dtype=bool)
+    for k, clause in enumerate(_clauses(where)):
+        if not isinstance(clause, Mapping) or "field" not in clause:
+            raise ValueError(f"filter clause {k + 1} must be a mapping with a 'field' key")
+        name = clause["field"]
+        if name not in frame.columns:
+            fields = [str(c) for c in frame.columns if c != "geometry"]
+            raise ValueError(
+                f"filter clause {k + 1}: field '{name}' not found; fields: {', '.join(fields)}"
+            )
+        col = frame[name]
+        present = col.notna().to_numpy().copy()
+        if "in" in clause:
+            ok = col.isin(list(clause["in"])).to_numpy()
+        elif "not_in" in clause:
+            ok = ~col.isin(list(clause["not_in"])).to_numpy()
+        elif "contains" in clause:
+            ok = col.astype(str).str.contains(str(clause["contains"]), regex=False).to_numpy()
+        elif "op" in clause:
+            op = clause["op"]
+            if op not in FILTER_OPS:
+                raise ValueError(
+                    f"filter clause {k + 1}: op {op!r} is not one of {', '.join(FILTER_OPS)}"
+                )
+            value = _resolve(clause.get("value"), year)
+            values = col.to_numpy()
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+                present = present & ~np.isnan(values)
+            with np.errstate(invalid="ignore"):
+                ok = np.asarray(
+                    {
+                        "==": values == value,
+                        "!=": values != value,
+                        "<": values < value,
+                        "<=": values <= value,
+                        ">": values > value,
+                        ">=": values >= value,
+                    }[op],
+                    dtype=bool,
+                )
+        else:
+            raise ValueError(
+                f"filter clause {k + 1} on '{name}' needs one of 'in', 'not_in', 'contains' "
+                "or 'op'"
+            )
+        mask &= ok & present
+    return mask
+
+
+# ---------------------------------------------------------------------------- candidates
+
+
+def _metric(gdf: gpd.GeoDataFrame, crs: CRS) -> gpd.GeoDataFrame:
+    """Return ``gdf`` in ``crs`` (no copy when it is already there)."""
+    if gdf.crs is None:
+        raise InputError("a layer used for candidates has no CRS.", "Set the layer's CRS first.")
+    return gdf if gdf.crs.equals(crs) else gdf.to_crs(crs)
+
+
+def layer_candidates(
+    gdf: gpd.GeoDataFrame,
+    *,
+    crs: CRS,
+    source: str = "layer",
+    where: object = None,
+    id_field: str | None = None,
+    city_field: str = "city",
+    year: int | None = None,
+) -> gpd.GeoDataFrame:
+    """Use the polygons of a layer as candidate sites.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Polygon features; other geometry types are refused because an area is what a site
+        is (buffer points first if needed).
+    crs : pyproj.CRS
+        Metric CRS the candidates are returned in.
+    source : str
+        Layer name, written to ``site_type`` so mixed results say where each site came from.
+    where : filter, optional
+        See :func:`filter_mask`, e.g. ``{"field": "status", "in": ["cleared"]}``.
+    id_field : str, optional
+        Field holding a stable identifier; by default ``<source>:<row>``.
+    city_field : str, default "city"
+        Field naming the city; empty text when the layer has none.
+    year : int, optional
+        Planning year for ``"$year"`` in ``where``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The layer's attributes plus ``site_id``, ``city``, ``site_type``, in ``crs``,
+        with a fresh 0..n-1 index.
+
+    Raises
+    ------
+    InputError
+        If the layer holds no polygons or the id field is missing.
+    """
+    gdf = gdf[filter_mask(gdf, where, year=year)] if where else gdf
+    geoms = gdf.geometry.values
+    types = shapely.get_type_id(geoms)
+    if len(gdf) and not np.isin(types, (3, 6)).all():
+        raise InputError(
+            f"candidate layer '{source}' holds non-polygon geometries.",
+            "Candidates are areas: use a polygon layer, or buffer points and lines first.",
+        )
+    out = _metric(gdf, crs).reset_index(drop=True)
+    if id_field is not None:
+        if id_field not in out.columns:
+            raise InputError(
+                f"candidate layer '{source}' has no field '{id_field}' for site ids.",
+                f"Pick one of: {', '.join(c for c in out.columns if c != out.geometry.name)}.",
+            )
+        ids = out[id_field].astype(str).to_numpy()
+    else:
+        ids = np.char.add(f"{source}:", np.arange(len(out)).astype(str))
+    city = out[city_field].astype(str).to_numpy() if city_field in out.columns else ""
+    out = out.drop(columns=[c for c in ("site_id", "site_type") if c in out.columns])
+    out.insert(0, "site_id", ids)
+    out["city"] = city
+    out["site_type"] = source
+    return out
+
+
+def square_cells(bounds: Sequence[float], size: float) -> np.ndarray:
+    """Centres of square cells of side ``size`` tiling ``bounds`` from the lower-left corner.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, 2)
+        Build the polygons with :func:`cell_polygons` once the centres are filtered, so
+        cells outside the boundary never cost a polygon.
+    """
+    minx, miny, maxx, maxy = map(float, bounds)
+    nx = max(1, int(np.ceil((maxx - minx) / size)))
+    ny = max(1, int(np.ceil((maxy - miny) / size)))
+    gx, gy = np.meshgrid(minx + size * (np.arange(nx) + 0.5), miny + size * (np.arange(ny) + 0.5))
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def hex_cells(bounds: Sequence[float], size: float) -> np.ndarray:
+    """Centres of pointy-top hexagons tiling ``bounds``; ``size`` is the centre spacing.
+
+    ``size`` is the flat-to-flat width, i.e. the distance between neighbouring centres, so
+    each cell has area ``sqrt(3) / 2 * size**2`` (about 0.866 of a square of the same size)
+    and all six neighbours of a cell are ``size`` away, which is why hexagons suit
+    distance-based suitability surfaces.
+    """
+    minx, miny, maxx, maxy = map(float, bounds)
+    dy = 1.5 * size / np.sqrt(3.0)
+    nx = max(1, int(np.ceil((maxx - minx) / size))) + 1
+    ny = max(1, int(np.ceil((maxy - miny) / dy))) + 1
+    col, row = np.meshgrid(np.arange(nx), np.arange(ny))
+    cx = minx + size * col + (row % 2) * (size / 2)
+    cy = miny + dy * row
+    return np.column_stack([cx.ravel().astype(float), cy.ravel().astype(float)])
+
+
+def cell_polygons(centres: np.ndarray, size: float, shape: str = "square") -> np.ndarray:
+    """Square (``shapely.box``) or hexagon (``shapely.polygons``) cells around centres."""
+    cx, cy = centres[:, 0], centres[:, 1]
+    if shape == "square":
+        h = size / 2.0
+        return shapely.box(cx - h, cy - h, cx + h, cy + h)
+    radius = size / np.sqrt(3.0)  # centre to vertex
+    angles = np.deg2rad(np.arange(30, 390, 60))  # pointy top: vertices at 30, 90, ... deg
+    ring = np.stack([cx[:, None] + radius * np.cos(angles)[None, :],
+                     cy[:, None] + radius * np.sin(angles)[None, :]], axis=-1)
+    return shapely.polygons(np.concatenate([ring, ring[:, :1]], axis=1))
+
+
+def grid_candidates(
+    boundary: gpd.GeoDataFrame,
+    size: float,
+    *,
+    crs: CRS,
+    shape: str = "square",
+    city_field: str = "city",
+    where: object = None,
+) -> gpd.GeoDataFrame:
+    """Generate square or hexagonal cells inside boundary polygons.
+
+    A cell belongs to the boundary polygon that contains its centre. The centre rule (and not
+    "intersects") makes the cells inside a boundary add up to the boundary's area on
+    average, and gives each cell exactly one city, so no cell is counted twice where two
+    districts meet.
+
+    Parameters
+    ----------
+    boundary : geopandas.GeoDataFrame
+        Polygons (cities, urban districts), reprojected to ``crs`` here.
+    size : float
+        Cell size in metres: square side, or hexagon centre spacing (see :func:`hex_cells`).
+    crs : pyproj.CRS
+        Metric CRS.
+    shape : {"square", "hex"}, default "square"
+    city_field : str, default "city"
+        Boundary field copied to each cell's ``city``.
+    where : filter, optional
+        Restrict the boundary polygons first (e.g. ``{"field": "kind", "in": ["district"]}``
+        for urban districts only).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``site_id`` (int, 0..n-1), ``city``, ``site_type`` (``"square 500 m"``) and the cell
+        geometry, in ``crs``.
+
+    Raises
+    ------
+    InputError
+        If ``size`` is not positive, ``shape`` is unknown, or the grid would exceed 20
+        million cells (a typo such as 5 m instead of 500 m would exhaust memory).
+    """
+    if not (isinstance(size, int | float) and size > 0):
+        raise InputError(f"cell size {size!r} must be a positive number of metres.")
+    if shape not in CELL_SHAPES:
+        raise InputError(f"cell shape {shape!r} is unknown.", f"Use one of {CELL_SHAPES}.")
+    if where:
+        boundary = boundary[filter_mask(boundary, where)]
+    bnd = _metric(boundary, crs).reset_index(drop=True)
+    geoms = bnd.geometry.values
+    if len(bnd) == 0:
+        raise InputError("the boundary for grid cells holds no polygons.",
+                         "Check the boundary layer and its filter.")
+    bounds = shapely.total_bounds(geoms)
+    expected = (bounds[2] - bounds[0]) * (bounds[3] - bounds[1]) / (size * size)
+    if expected > 20_000_000:
+        raise InputError(
+            f"{size:g} m cells would make about {expected:,.0f} cells over the boundary.",
+            "Use a larger cell size (the limit is 20 million cells).",
+        )
+    centres = (square_cells if shape == "square" else hex_cells)(bounds, float(size))
+    # One query: each (prepared) boundary polygon finds the cell centres it covers.
+    bnd_idx, cell_idx = shapely.STRtree(shapely.points(centres)).query(geoms,
+                                                                       predicate="covers")
+    # A centre exactly on a shared edge falls in two polygons: keep the first.
+    order = np.lexsort((bnd_idx, cell_idx))
+    cell_idx, bnd_idx = cell_idx[order], bnd_idx[order]
+    first = np.r_[True, cell_idx[1:] != cell_idx[:-1]]
+    cell_idx, bnd_idx = cell_idx[first], bnd_idx[first]
+    city = (
+        bnd[city_field].astype(str).to_numpy()[bnd_idx]
+        if city_field in bnd.columns
+        else np.full(cell_idx.size, "", dtype=object)
+    )
+    label = f"{shape} {size:g} m"
+    return gpd.GeoDataFrame(
+        {
+            "site_id": np.arange(cell_idx.size, dtype=np.int64),
+            "city": city,
+            "site_type": label,
+        },
+        geometry=cell_polygons(centres[cell_idx], float(size), shape),
+        crs=crs,
+    )

@@ -1,0 +1,335 @@
+"""Preset scenarios grounded in the four coal cities' situation.
+
+* ``sme-space``: where small and medium enterprises could get workspace. SMEs in Hegang,
+  Jixi, Qitaihe and Shuangyashan depend on urban customers, labour and services; the remote
+  industrial parks built for coal chemistry rarely suit them. Cleared shanty-town land is
+  serviced and quick to reuse; mine-subsidence land needs remediation and may only be built
+  on once stable (``stable_from_year = mining_end_year + 5``).
+* ``place-making``: where public investment in places (parks, markets, heritage, public
+  space) would do most: community revitalisation of shanty-town areas, environmental
+  remediation of subsided land, closeness to the people who would use it, amenity and
+  tourism links, and arrival points for visitors (HSR stations).
+
+The layer and field names follow the bundled project's thematic schemas
+(:mod:`hljgis.core.schemas`). Every criterion carries its rationale; planners are expected
+to edit them, so the presets are plain dicts turned into :class:`Scenario` objects.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from hljgis.analysis.scenario import Scenario, ScenarioError
+
+__all__ = ["PRESETS", "preset", "preset_names"]
+
+_OPEN = [{"field": "status", "in": ["opened"]}]
+_UNSTABLE = [{"field": "stable_from_year", "op": ">", "value": "$year"}]
+
+SME_SPACE: dict = {
+    "name": "sme-space",
+    "title": "Space for small and medium enterprises",
+    "title_zh": "中小企业发展空间",
+    "purpose": (
+        "Rank 500 m cells of the urban districts for SME workspace: inside or at the edge of "
+        "the urban area, near services, reusing cleared land, reachable by expressway and "
+        "high-speed rail, linked to the pillar-industry clusters."
+    ),
+    "planning_year": 2025,
+    "aggregation": "wlc",
+    "candidates": {
+        "kind": "grid",
+        "layer": "districts",
+        "where": [{"field": "kind", "in": ["district"]}],
+        "size_m": 500,
+        "shape": "square",
+    },
+    "criteria": [
+        {
+            "name": "urban_centre",
+            "title": "Distance to a city or county seat",
+            "kind": "distance",
+            "layer": "towns",
+            "where": [{"field": "role", "in": ["city_seat", "county_seat"]},
+                      {"field": "country", "in": ["CN"]}],
+            "unit": "m",
+            "direction": "cost",
+            "transform": {"kind": "fuzzy_decreasing", "a": 2000, "b": 12000},
+            "weight": 25,
+            "rationale": (
+                "SMEs live on nearby customers, labour and business services; surveys of the "
+                "coal cities find that firms placed in remote parks stay empty. Full score "
+                "within 2 km of a city or county seat (the urban area and its edge), none "
+                "beyond 12 km."
+            ),
+        },
+        {
+            "name": "cleared_land",
+            "title": "Share on cleared shanty-town land",
+            "kind": "overlap",
+            "layer": "shanty_sites",
+            "where": [{"field": "status", "in": ["cleared", "under_redevelopment"]}],
+            "unit": "share",
+            "direction": "benefit",
+            "transform": {"kind": "fuzzy_increasing", "a": 0.0, "b": 0.5},
+            "weight": 15,
+            "rationale": (
+                "Cleared shanty-town land is already serviced (roads, water, heating) and has "
+                "no mining liability, so it can be reused faster and cheaper than "
+                "mine-remediation land. Full score when half the cell is such land."
+            ),
+        },
+        {
+            "name": "ground_stability",
+            "title": "Years since the ground became stable",
+            "kind": "years",
+            "layer": "subsidence_zones",
+            "field": "stable_from_year",
+            "agg": "max",
+            "mode": "since",
+            "fill": 30,
+            "unit": "years",
+            "direction": "benefit",
+            "transform": {"kind": "fuzzy_increasing", "a": 0, "b": 10},
+            "weight": 15,
+            "rationale": (
+                "Subsidence ground is taken as stable five years after mining ends "
+                "(stable_from_year = mining_end_year + 5); land stable for only a few years "
+                "still needs remediation and foundation work, so mine-remediation land "
+                "scores below cleared land. Cells on no subsidence zone count as stable for "
+                "30 years. Ground not yet stable is excluded by a constraint."
+            ),
+        },
+        {
+            "name": "expressway_access",
+            "title": "Distance to an open expressway",
+            "kind": "distance",
+            "layer": "expressways",
+            "where": _OPEN,
+            "unit": "m",
+            "direction": "cost",
+            "transform": {"kind": "linear", "lo": 0, "hi": 20000, "benefit": False},
+            "weight": 15,
+            "rationale": (
+                "Goods move by truck; SME workshops need quick access to the expressway "
+                "network (G11, G1011 and the provincial links). Linear from full score at "
+                "the road to none at 20 km."
+            ),
+        },
+        {
+            "name": "hsr_access",
+            "title": "Distance to an open HSR station",
+            "kind": "distance",
+            "layer": "hsr_stations",
+            "where": _OPEN,
+            "unit": "m",
+            "direction": "cost",
+            "transform": {"kind": "fuzzy_decreasing", "a": 3000, "b": 25000},
+            "weight": 15,
+            "rationale": (
+                "High-speed rail (Mudanjiang-Jiamusi, Harbin-Jiamusi) brings clients and "
+                "skilled staff from Harbin within hours; services firms value it most. Full "
+                "score within 3 km of an open station, none beyond 25 km."
+            ),
+        },
+        {
+            "name": "cluster_linkage",
+            "title": "Distance to a pillar-industry cluster",
+            "kind": "distance",
+            "layer": "pillar_industries",
+            "where": [{"field": "status", "in": ["operating"]}],
+            "unit": "m",
+            "direction": "cost",
+            "transform": {"kind": "fuzzy_decreasing", "a": 2000, "b": 15000},
+            "weight": 15,
+            "rationale": (
+                "Supplier and service SMEs grow around the pillar industries (graphite, "
+                "green food, coal chemistry, wood products); closeness to a cluster eases "
+                "linkages. Full score within 2 km, none beyond 15 km."
+            ),
+        },
+    ],
+    "weights": {"method": "direct"},
+    "constraints": [
+        {
+            "name": "unstable_subsidence",
+            "kind": "outside",
+            "layer": "subsidence_zones",
+            "where": _UNSTABLE,
+            "reason": "on subsidence ground not yet stable at the planning year",
+            "mode": "exclude",
+            "rationale": (
+                "Building on ground that is still subsiding risks damage and lives; such "
+                "land is only a candidate from stable_from_year (mining_end_year + 5). "
+                "Switch to mode 'penalty' to keep these cells with a lower score for "
+                "long-range plans."
+            ),
+        }
+    ],
+}
+
+PLACE_MAKING: dict = {
+    "name": "place-making",
+    "title": "Place-making investments",
+    "title_zh": "城市更新与场所营造",
+    "purpose": (
+        "Rank 500 m hexagonal cells of the four cities for public place-making investment: "
+        "community revitalisation, environmental remediation, people nearby, amenity and "
+        "tourism links, arrival by high-speed rail."
+    ),
+    "planning_year": 2025,
+    "aggregation": "wlc",
+    "candidates": {"kind": "grid", "layer": "districts", "size_m": 500, "shape": "hex"},
+    "criteria": [
+        {
+            "name": "revitalisation",
+            "title": "Share on shanty-town redevelopment land",
+            "kind": "overlap",
+            "layer": "shanty_sites",
+            "unit": "share",
+            "direction": "benefit",
+            "transform": {"kind": "fuzzy_increasing", "a": 0.0, "b": 0.3},
+            "weight": 25,
+            "rationale": (
+                "Rehoused shanty-town communities lack public space; a square, market or "
+                "park on or beside redevelopment land revitalises the neighbourhood. Full "
+                "score when 30 % of the cell is such land."
+            ),
+        },
+        {
+            "name": "remediation",
+            "title": "Share on mining subsidence land",
+            "kind": "overlap",
+            "layer": "subsidence_zones",
+            "where": [{"field": "status", "in": ["stable", "settling"]}],
+            "unit": "share",
+            "direction": "benefit",
+            "transform": {"kind": "fuzzy_increasing", "a": 0.0, "b": 0.5},
+            "weight": 20,
+            "rationale": (
+                "Subsided land turned into wetland parks and green corridors (as in "
+                "Huaibei and Tangshan) repairs the environment and changes how the city is "
+                "seen; light landscape works need not wait for full stability. Full score "
+                "when half the cell is subsidence land."
+            ),
+        },
+        {
+            "name": "people_nearby",
+            "title": "Distance to the nearest town",
+            "kind": "distance",
+            "layer": "towns",
+            "where": [{"field": "country", "in": ["CN"]}],
+            "unit": "m",
+            "direction": "cost",
+            "transform": {"kind": "fuzzy_decreasing", "a": 1000, "b": 10000},
+            "weight": 25,
+            "rationale": (
+                "A place is only worth what its users make of it: residents should reach it "
+                "on foot or by a short bus ride. Full score within 1 km of a town centre, "
+                "none beyond 10 km."
+            ),
+        },
+        {
+            "name": "river_amenity",
+            "title": "Distance to a river",
+            "kind": "distance",
+            "layer": "rivers",
+            "unit": "m",
+            "direction": "cost",
+            "transform": {"kind": "fuzzy_decreasing", "a": 300, "b": 3000},
+            "weight": 10,
+            "rationale": (
+                "Waterfronts are the cities' strongest amenity and link places into green "
+                "corridors. Full score within 300 m of a river, none beyond 3 km."
+            ),
+        },
+        {
+            "name": "tourism_link",
+            "title": "Distance to a tourism site",
+            "kind": "distance",
+            "layer": "pillar_industries",
+            "where": [{"field": "industry", "in": ["tourism"]}],
+            "unit": "m",
+            "direction": "cost",
+            "transform": {"kind": "fuzzy_decreasing", "a": 2000, "b": 30000},
+            "weight": 10,
+            "rationale": (
+                "Tourism is a pillar industry in the transition plans (mining heritage, "
+                "border and lake tourism); places near tourism sites serve visitors and "
+                "residents alike. Full score within 2 km, none beyond 30 km."
+            ),
+        },
+        {
+            "name": "arrival",
+            "title": "Distance to an HSR station",
+            "kind": "distance",
+            "layer": "hsr_stations",
+            "where": [{"field": "status", "in": ["opened", "under_construction"]}],
+            "unit": "m",
+            "direction": "cost",
+            "transform": {"kind": "fuzzy_decreasing", "a": 2000, "b": 20000},
+            "weight": 10,
+            "rationale": (
+                "HSR stations are the arrival points of visitors and returning residents; "
+                "stations under construction count because place-making takes as long to "
+                "build. Full score within 2 km, none beyond 20 km."
+            ),
+        },
+    ],
+    "weights": {"method": "direct"},
+    "constraints": [
+        {
+            "name": "active_mining",
+            "kind": "outside",
+            "layer": "subsidence_zones",
+            "where": [{"field": "mining_end_year", "op": ">", "value": "$year"}],
+            "reason": "over a subsidence zone still being mined at the planning year",
+            "mode": "exclude",
+            "rationale": "Public space over an active working is unsafe and would be lost.",
+        },
+        {
+            "name": "settling_ground",
+            "kind": "outside",
+            "layer": "subsidence_zones",
+            "where": _UNSTABLE,
+            "share": 0.5,
+            "reason": "mostly on ground still settling",
+            "mode": "penalty",
+            "penalty": "multiply",
+            "penalty_value": 0.7,
+            "rationale": (
+                "Landscape works can start on settling ground, but buildings cannot: keep "
+                "such cells with a 30 % lower score rather than excluding them."
+            ),
+        },
+    ],
+}
+
+#: Preset name -> plain-data scenario.
+PRESETS: dict[str, dict] = {"sme-space": SME_SPACE, "place-making": PLACE_MAKING}
+
+
+def preset_names() -> list[str]:
+    """Names of the preset scenarios."""
+    return list(PRESETS)
+
+
+def preset(name: str) -> Scenario:
+    """A fresh :class:`Scenario` for a preset (``"sme-space"`` or ``"place-making"``).
+
+    Raises
+    ------
+    ScenarioError
+        If the name is unknown (the message lists the presets).
+
+    Examples
+    --------
+    >>> preset("sme-space").criteria[0].name
+    'urban_centre'
+    """
+    try:
+        data = PRESETS[name]
+    except KeyError:
+        raise ScenarioError(name, "", "is not a preset",
+                            f"Presets: {', '.join(PRESETS)}.") from None
+    return Scenario.from_dict(copy.deepcopy(data))

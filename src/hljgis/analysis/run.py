@@ -1,0 +1,442 @@
+"""Run a scenario: candidates -> raw values -> scores -> weights -> constraints -> ranks.
+
+:func:`run_scenario` is the one entry point the GUI worker, the CLI and notebooks call. It
+reports progress through a plain ``progress(fraction, message)`` callback and checks a
+``cancel()`` callable between stages and between chunks of the long ones, raising
+:class:`Cancelled` so a worker can stop cleanly.
+
+The result (:class:`RankingResult`) holds one row per candidate with everything a planner
+needs to defend a rank: ``score``, ``rank`` (ties share the best rank of their group),
+``raw_<c>`` (the measured value, in the criterion's unit), ``norm_<c>`` (0..1 after the
+transform), ``contrib_<c>`` (weight x normalised score; for WLC these add up to
+``base_score``), ``excluded`` and ``exclusion_reason``, ``penalty`` and, when asked for,
+Monte Carlo rank range and ``p_top_<k>``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import CRS
+
+from hljgis.analysis.aggregate import rank_scores, topsis, weighted_sum, wlc
+from hljgis.analysis.candidates import grid_candidates, layer_candidates
+from hljgis.analysis.constraints import apply_penalties, evaluate_constraints
+from hljgis.analysis.criteria import LayerStore, SiteContext, _crs_name, compute_criterion
+from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario
+from hljgis.analysis.sensitivity import monte_carlo_weights
+from hljgis.core.errors import InputError
+
+__all__ = ["Cancelled", "RankingResult", "resolve_scenario", "run_scenario"]
+
+Progress = Callable[[float, str], None]
+
+
+class Cancelled(Exception):  # noqa: N818 - the name a worker expects
+    """The run was cancelled by the caller's ``cancel()`` callable; nothing was returned."""
+
+
+@dataclass(eq=False)
+class RankingResult:
+    """Ranked candidate sites of one scenario run.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario as run (with the planning year actually used).
+    gdf : geopandas.GeoDataFrame
+        One row per candidate, in the metric CRS of the run (see module docstring).
+    weights : dict
+        Criterion name -> normalised weight.
+    weight_report : dict
+        Method and consistency ratios (AHP / group AHP).
+    timings : dict
+        Stage -> seconds.
+    city : str or None
+    """
+
+    scenario: Scenario
+    gdf: gpd.GeoDataFrame
+    weights: dict[str, float]
+    weight_report: dict
+    timings: dict[str, float] = field(default_factory=dict)
+    city: str | None = None
+
+    def ranked(self) -> gpd.GeoDataFrame:
+        """Ranked sites only, best first (ties in input order)."""
+        g = self.gdf[self.gdf["rank"].notna()]
+        return g.sort_values("rank", kind="stable")
+
+    def top(self, k: int = 10) -> gpd.GeoDataFrame:
+        """The ``k`` best-ranked sites."""
+        return self.ranked().head(k)
+
+    def contributions(self, row: int) -> pd.DataFrame:
+        """One site's explanation: per criterion raw value, unit, score, weight, contribution.
+
+        Parameters
+        ----------
+        row : int
+            Positional row in :attr:`gdf`.
+        """
+        rec = self.gdf.iloc[row]
+        rows = []
+        for c in self.scenario.criteria:
+            rows.append({
+                "criterion": c.name,
+                "title": c.title or c.name,
+                "raw": rec[f"raw_{c.name}"],
+                "unit": c.unit,
+                "score": rec[f"norm_{c.name}"],
+                "weight": self.weights[c.name],
+                "contribution": rec[f"contrib_{c.name}"],
+                "rationale": c.rationale,
+            })
+        return pd.DataFrame(rows).sort_values("contribution", ascending=False)
+
+    def layer(self, name: str | None = None):
+        """The results as a :class:`~hljgis.core.layer.VectorLayer` for the project."""
+        from hljgis.core.layer import VectorLayer
+
+        sc = self.scenario
+        suffix = f"_{self.city.lower()}" if self.city else ""
+        return VectorLayer(
+            self.gdf,
+            name or f"rank_{sc.name.replace('-', '_')}{suffix}",
+            title=f"Ranking: {sc.title or sc.name}" + (f" ({self.city})" if self.city else ""),
+            title_zh=f"选址排序：{sc.title_zh or sc.name}",
+            theme="analysis",
+            provenance={
+                "source": f"hljgis ranking, scenario '{sc.name}'",
+                "as_of": str(sc.planning_year or ""),
+                "note": f"weights {self.weight_report.get('method')}; aggregation "
+                        f"{sc.aggregation}",
+            },
+        )
+
+
+# ------------------------------------------------------------------------------ scenario
+
+
+def resolve_scenario(ref: Scenario | Mapping | str, project: Any = None) -> Scenario:
+    """Turn a scenario reference into a :class:`Scenario`.
+
+    A string is looked up in ``project.scenarios`` first, then among the presets, then read
+    as a JSON file path, so a project can override a preset of the same name.
+
+    Raises
+    ------
+    ScenarioError
+        If the name is unknown (listing the names there are) or the data is bad.
+    """
+    if isinstance(ref, Scenario):
+        return ref
+    if isinstance(ref, Mapping):
+        return Scenario.from_dict(ref)
+    from pathlib import Path
+
+    from hljgis.analysis.presets import PRESETS, preset
+
+    scenarios = getattr(project, "scenarios", {}) or {}
+    if ref in scenarios:
+        return Scenario.from_dict(scenarios[ref], name=ref)
+    if ref in PRESETS:
+        return preset(ref)
+    if ref.endswith(".json") or Path(ref).is_file():
+        return load_scenario(ref)
+    known = sorted(set(scenarios) | set(PRESETS))
+    raise ScenarioError(ref, "", "is neither a scenario of the project, a preset, nor a file",
+                        f"Known scenarios: {', '.join(known)}.")
+
+
+# -------------------------------------------------------------------------------- layers
+
+
+def _store_for(source: Any, crs: CRS | None) -> LayerStore:
+    """A LayerStore for a Project (reprojecting) or a mapping of raw frames (strict CRS)."""
+    if hasattr(source, "layers") and hasattr(source, "metric_crs"):
+        return LayerStore({layer.name: layer for layer in source.layers},
+                          crs or source.metric_crs())
+    if not isinstance(source, Mapping):
+        raise TypeError("run_scenario needs a Project or a mapping of layer name -> frame")
+    frames = {k: v for k, v in source.items() if isinstance(getattr(v, "gdf", v),
+                                                             gpd.GeoDataFrame)}
+    crss = {k: getattr(v, "gdf", v).crs for k, v in frames.items()}
+    if any(c is None for c in crss.values()):
+        missing = [k for k, c in crss.items() if c is None]
+        raise InputError(f"frame '{missing[0]}' has no CRS.", "Set one with gdf.set_crs(...).")
+    ref_name, ref_crs = (None, crs) if crs is not None else next(iter(crss.items()),
+                                                                (None, None))
+    if ref_crs is None:
+        raise InputError("no vector frames were given.")
+    for k, c in crss.items():
+        if not c.equals(ref_crs):
+            first = f"frame '{ref_name}'" if ref_name else "the analysis CRS"
+            raise InputError(
+                f"frame '{k}' is in {_crs_name(c)} but {first} is in {_crs_name(ref_crs)}.",
+                "Reproject all frames to one metric CRS before ranking (gdf.to_crs(...)).",
+            )
+    ref_crs = CRS.from_user_input(ref_crs)
+    if not ref_crs.is_projected:
+        raise InputError(
+            f"the frames are in {_crs_name(ref_crs)}, which is not a projected (metric) CRS; "
+            "distances and areas would be in degrees.",
+            "Reproject them with hljgis.core.crs.metric_crs_for(...) first.",
+        )
+    return LayerStore(source, ref_crs, strict_crs=True)
+
+
+def _candidates(sc: Scenario, store: LayerStore, city: str | None) -> gpd.GeoDataFrame:
+    """Build the candidate sites of a scenario, restricted to ``city`` when given."""
+    src = sc.candidates
+    try:
+        if src.kind == "grid":
+            boundary = store.vector(src.layer)
+            if city and src.city_field in boundary.columns:
+                boundary = boundary[_city_match(boundary[src.city_field], city)]
+                if len(boundary) == 0:
+                    raise _no_city(city, store.vector(src.layer)[src.city_field])
+            sites = grid_candidates(boundary, src.size_m, crs=store.crs, shape=src.shape,
+                                    city_field=src.city_field, where=src.where)
+        else:
+            sites = layer_candidates(store.vector(src.layer), crs=store.crs, source=src.layer,
+                                     where=src.where, id_field=src.id_field,
+                                     city_field=src.city_field, year=sc.planning_year)
+    except ValueError as exc:
+        raise ScenarioError(sc.name, "candidates.where", str(exc)) from exc
+    if city:
+        keep = _city_match(sites["city"], city)
+        if not keep.any():
+            raise _no_city(city, sites["city"])
+        sites = sites[keep].reset_index(drop=True)
+    return sites
+
+
+def _city_match(col: pd.Series, city: str) -> np.ndarray:
+    return (col.astype(str).str.lower() == city.lower()).to_numpy()
+
+
+def _no_city(city: str, col: pd.Series) -> InputError:
+    names = sorted(set(col.dropna().astype(str)))
+    return InputError(f"no candidate site lies in city '{city}'.",
+                      f"Cities in the data: {', '.join(names) or 'none'}.")
+
+
+# ----------------------------------------------------------------------------------- run
+
+
+def run_scenario(
+    source: Any,
+    scenario: Scenario | Mapping | str,
+    *,
+    city: str | None = None,
+    year: int | None = None,
+    crs: Any = None,
+    sensitivity: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> RankingResult:
+    """Rank the candidate sites of a scenario.
+
+    Parameters
+    ----------
+    source : Project or mapping
+        A :class:`~hljgis.core.project.Project` (layers are reprojected once into
+        ``project.metric_crs()``), or a mapping of layer name -> GeoDataFrame /
+        RasterLayer / raster path, all in one projected CRS (mismatches are refused with a
+        message naming both CRS).
+    scenario : Scenario, dict or str
+        A str is resolved by :func:`resolve_scenario`.
+    city : str, optional
+        Only sites in this city (case-insensitive).
+    year : int, optional
+        Planning year, overriding the scenario's.
+    crs : CRS-like, optional
+        Metric CRS to use instead of the project's.
+    sensitivity : dict, optional
+        Monte Carlo settings (``runs``, ``perturb``, ``top_k``, ``seed``), overriding the
+        scenario's; ``{}`` uses defaults, None the scenario's (if any).
+    progress : callable(fraction, message), optional
+    cancel : callable() -> bool, optional
+        Polled between stages and chunks; True stops the run with :class:`Cancelled`.
+
+    Returns
+    -------
+    RankingResult
+
+    Raises
+    ------
+    ScenarioError, InputError
+        Bad scenario or data, naming the field or layer.
+    InconsistentMatrixError
+        AHP matrix with CR above the limit.
+    Cancelled
+        When ``cancel()`` returned True.
+    """
+    timings: dict[str, float] = {}
+    report = progress or (lambda f, m: None)
+    stop = cancel or (lambda: False)
+
+    def check() -> None:
+        if stop():
+            raise Cancelled("ranking cancelled")
+
+    clock = [time.perf_counter()]
+
+    def stage(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = timings.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
+    sc = resolve_scenario(scenario, source)
+    if year is not None:
+        sc = sc.copy(planning_year=int(year))
+    names = [c.name for c in sc.criteria]
+    weights, weight_report = sc.resolve_weights()  # fail fast on an inconsistent matrix
+    store = _store_for(source, CRS.from_user_input(crs) if crs is not None else None)
+    stage("setup")
+
+    check()
+    report(0.0, "building candidate sites")
+    sites = _candidates(sc, store, city)
+    ctx = SiteContext(sites, store, year=sc.planning_year, check=check)
+    n = len(sites)
+    stage("candidates")
+
+    raw: dict[str, np.ndarray] = {}
+    norm = np.empty((n, len(names)))
+    for j, crit in enumerate(sc.criteria):
+        check()
+        report(0.1 + 0.6 * j / len(names), f"criterion {crit.title or crit.name}")
+        raw[crit.name] = compute_criterion(crit, ctx)
+        norm[:, j] = np.asarray(crit.transform.apply(raw[crit.name]), dtype=float)
+        stage(f"criterion:{crit.name}")
+
+    check()
+    report(0.7, "checking constraints")
+    outcome = evaluate_constraints(sc.constraints, ctx)
+    stage("constraints")
+
+    check()
+    report(0.8, "aggregating scores")
+    missing = np.isnan(norm) & (weights > 0)
+    any_missing = missing.any(axis=1)
+    excluded = outcome.excluded.copy()
+    reasons = outcome.reasons.copy()
+    scores_in = norm
+    if any_missing.any():
+        if sc.nan_policy == "exclude":
+            excluded |= any_missing
+            gap = _missing_reasons(missing, names)
+            reasons = np.where(reasons == "", gap,
+                               np.where(gap == "", reasons, reasons + "; " + gap))
+        elif sc.nan_policy == "zero":
+            scores_in = np.where(np.isnan(norm), 0.0, norm)
+    if sc.aggregation == "topsis":
+        base = topsis(np.where(np.isnan(scores_in), 0.0, scores_in), weights, True)
+        base[np.isnan(scores_in[:, weights > 0]).any(axis=1)] = np.nan
+    else:
+        policy = "renormalize" if sc.nan_policy == "renormalize" else "propagate"
+        base = wlc(scores_in, weights, nan_policy=policy)
+    contrib = norm * weights
+    penalised = apply_penalties(base, outcome)
+    score = np.where(excluded, np.nan, penalised)
+    rank = rank_scores(score, excluded, method="min")
+    stage("aggregate")
+
+    mc_cols: dict[str, np.ndarray] = {}
+    settings = sc.sensitivity if sensitivity is None else sensitivity
+    if settings is not None:
+        check()
+        report(0.85, "Monte Carlo weight sensitivity")
+        mc_cols = _monte_carlo(scores_in, weights, excluded | np.isnan(score), outcome,
+                               sc.aggregation, dict(settings))
+        stage("sensitivity")
+
+    check()
+    report(0.95, "assembling results")
+    gdf = _assemble(sites, sc, raw, norm, contrib, base, score, rank, excluded, reasons,
+                    outcome.penalties, mc_cols)
+    stage("results")
+    report(1.0, f"ranked {int(np.isfinite(rank).sum())} of {n} sites")
+    return RankingResult(
+        scenario=sc,
+        gdf=gdf,
+        weights=dict(zip(names, map(float, weights), strict=True)),
+        weight_report=weight_report,
+        timings=timings,
+        city=city,
+    )
+
+
+def _missing_reasons(missing: np.ndarray, names: list[str]) -> np.ndarray:
+    """"no value for a, b" per row, coded per distinct combination (no loop over rows)."""
+    from hljgis.analysis.constraints import _joined
+
+    joined = _joined(missing, names)
+    return np.where(joined == "", "", "no value for " + joined.astype(str).astype(object))
+
+
+def _monte_carlo(scores: np.ndarray, weights: np.ndarray, excluded: np.ndarray, outcome,
+                 aggregation: str, settings: dict) -> dict[str, np.ndarray]:
+    """Rank range and p_top_k under perturbed weights, penalties included."""
+    has_penalty = any(c.mode == "penalty" for c in outcome.constraints)
+    clean = np.where(np.isnan(scores), 0.0, scores)
+    if aggregation == "topsis":
+        def method(s, w):
+            return apply_penalties(topsis(s, w, True), outcome)
+    elif has_penalty:
+        def method(s, w):
+            return apply_penalties(weighted_sum(s, w), outcome)
+    else:
+        method = "wlc"
+    top_k = int(settings.get("top_k", 10))
+    mc = monte_carlo_weights(
+        clean, weights,
+        perturb=float(settings.get("perturb", 0.2)),
+        runs=int(settings.get("runs", 200)),
+        seed=settings.get("seed", 0),
+        top_k=top_k,
+        excluded=excluded,
+        method=method,
+    )
+    return {
+        "rank_min": mc.min_rank,
+        "rank_max": mc.max_rank,
+        "rank_median": mc.median_rank,
+        f"p_top_{top_k}": mc.p_top_k,
+    }
+
+
+def _assemble(sites, sc, raw, norm, contrib, base, score, rank, excluded, reasons, penalties,
+              mc_cols) -> gpd.GeoDataFrame:
+    """Build the results frame: identity, score and rank first, then per-criterion columns."""
+    cols: dict[str, Any] = {
+        "site_id": sites["site_id"].to_numpy(),
+    }
+    for extra in ("name", "name_zh"):
+        if extra in sites.columns:
+            cols[extra] = sites[extra].to_numpy()
+    cols["city"] = sites["city"].to_numpy()
+    cols["site_type"] = sites["site_type"].to_numpy()
+    cols["score"] = score
+    cols["rank"] = pd.array(np.where(np.isnan(rank), 0, rank).astype(np.int64), dtype="Int64")
+    cols["rank"][np.isnan(rank)] = pd.NA
+    cols["excluded"] = excluded
+    cols["exclusion_reason"] = reasons.astype(object)
+    cols["penalty"] = penalties.astype(object)
+    cols["base_score"] = base
+    for j, c in enumerate(sc.criteria):
+        values = raw[c.name]
+        cols[f"raw_{c.name}"] = values if values.dtype != object else values.astype(str)
+        cols[f"norm_{c.name}"] = norm[:, j]
+        cols[f"contrib_{c.name}"] = contrib[:, j]
+    cols.update(mc_cols)
+    return gpd.GeoDataFrame(cols, geometry=sites.geometry.values, crs=sites.crs)
+
