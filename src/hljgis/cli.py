@@ -67,16 +67,26 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("file", metavar="FILE")
     repair.add_argument("--out", required=True, help="output .gpkg, .geojson or .csv")
     _add_read_options(repair)
+
+    rank = sub.add_parser("rank", help="rank candidate sites of a project with a scenario")
+    rank.add_argument("project", metavar="PROJECT", help="project file (.hljgis.gpkg)")
+    rank.add_argument("--scenario", required=True,
+                      help="scenario name (project scenarios first, then presets "
+                           "sme-space, place-making) or a scenario .json file")
+    rank.add_argument("--city", help="only sites in this city, e.g. Jixi")
+    rank.add_argument("--year", type=int, help="planning year (overrides the scenario's)")
+    rank.add_argument("--out", required=True, help="results GeoPackage (.gpkg)")
+    rank.add_argument("--csv", help="also write the results as CSV")
+    rank.add_argument("--top", type=int, default=10, help="sites to print (default 10)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a headless command (the ``hljgis`` entry point routes here when one is given)."""
     args = build_parser().parse_args(argv)
     if args.command is None:
-        from hljgis.gui.app import run_app  # GUI only when asked for
-
-        return run_app(project=args.project, lang=args.lang, screenshot=args.screenshot,
-                       size=args.size)
+        build_parser().print_help()
+        return EXIT_OK
     from hljgis.core.errors import InputError
 
     try:
@@ -198,7 +208,43 @@ def _cmd_repair(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"info": _cmd_info, "repair": _cmd_repair}
+def _cmd_rank(args) -> int:
+    from hljgis.analysis import InconsistentMatrixError, run_scenario
+    from hljgis.analysis.run import resolve_scenario
+    from hljgis.core.errors import InputError
+    from hljgis.io.project_file import load_project
+    from hljgis.io.writers import write_layer
+
+    project = load_project(args.project)
+    try:
+        scenario = resolve_scenario(args.scenario, project)
+        result = run_scenario(project, scenario, city=args.city, year=args.year)
+    except InconsistentMatrixError as exc:
+        raise InputError(f"scenario '{args.scenario}': weights.matrix: {exc}",
+                         "Revise the pairwise judgements or use direct weights.") from exc
+    layer = result.layer()
+    write_layer(layer, args.out)
+    if args.csv:
+        write_layer(layer, args.csv)
+    gdf = result.gdf
+    sc = result.scenario
+    ranked = int(gdf["rank"].notna().sum())
+    print(f"scenario {sc.name}: {sc.title}; planning year {sc.planning_year}; "
+          f"{ranked} of {len(gdf)} sites ranked, {int(gdf['excluded'].sum())} excluded")
+    names = [c.name for c in sc.criteria]
+    top = result.top(args.top)
+    contrib = top[[f"contrib_{n}" for n in names]].to_numpy()
+    print(f"{'rank':>4}  {'id':<16} {'city':<13} {'score':>6}  top contributions")
+    for i, (_, row) in enumerate(top.iterrows()):  # prints at most --top rows
+        best = contrib[i].argsort()[::-1][:3]
+        parts = ", ".join(f"{names[j]} {contrib[i, j]:.2f}" for j in best)
+        print(f"{int(row['rank']):>4}  {row['site_id']!s:<16.16} {row['city']!s:<13.13} "
+              f"{row['score']:6.3f}  {parts}")
+    print(f"wrote {len(gdf)} sites to {args.out}" + (f" and {args.csv}" if args.csv else ""))
+    return EXIT_OK
+
+
+COMMANDS = {"info": _cmd_info, "repair": _cmd_repair, "rank": _cmd_rank}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -375,7 +375,9 @@ class _Reader:
         for req in spec.required:
             if req not in params:
                 self.fail(f"{p}{req}", f"is required for a '{kind}' transform")
-        for key in _NUMERIC_PARAMS & set(params):
+        for key in sorted(_NUMERIC_PARAMS & set(params)):
+            if params[key] is None and key != "default":
+                self.fail(f"{p}{key}", "must be a number, got null")
             self.number(params, key, p)
         if "benefit" in params and not isinstance(params["benefit"], bool):
             self.fail(f"{p}benefit", f"must be true or false, got {params['benefit']!r}")

@@ -1,0 +1,111 @@
+"""Scenario plain data: round trip, JSON files, messages naming the bad field, AHP weights."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pytest
+
+from hljgis.analysis import (
+    InconsistentMatrixError,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    preset,
+    save_scenario,
+)
+from hljgis.analysis.presets import SME_SPACE
+from hljgis.core.errors import InputError
+
+
+def test_round_trip_dict_and_json(tmp_path):
+    sc = preset("sme-space")
+    d = sc.to_dict()
+    assert Scenario.from_dict(d).to_dict() == d
+    json.dumps(d)  # plain data
+    path = save_scenario(sc, tmp_path / "s.json")
+    text = path.read_text(encoding="utf-8")
+    assert "中小企业" in text and "\n  " in text  # readable: unescaped Chinese, indented
+    assert load_scenario(path).to_dict() == d
+
+
+def _bad(change) -> str:
+    d = copy.deepcopy(SME_SPACE)
+    change(d)
+    with pytest.raises(ScenarioError) as info:
+        Scenario.from_dict(d)
+    assert isinstance(info.value, InputError)
+    return str(info.value)
+
+
+def test_bad_transform_parameter_named():
+    def change(d):
+        d["criteria"][2]["transform"]["a"] = "ten"
+    msg = _bad(change)
+    assert msg.startswith("scenario 'sme-space': criteria[2].transform.a must be a number")
+
+
+def test_linear_lo_named():
+    def change(d):
+        d["criteria"][3]["transform"]["lo"] = None
+    assert "criteria[3].transform.lo" in _bad(change)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda d: d["criteria"][0].update(kind="distanse"), "criteria[0].kind must be one of"),
+    (lambda d: d["criteria"][1].pop("layer"), "criteria[1].layer is required"),
+    (lambda d: d["criteria"][1].update(name="Bad Name"), "criteria[1].name"),
+    (lambda d: d["criteria"][1].update(name="urban_centre"), "used by another criterion"),
+    (lambda d: d["criteria"][0].update(wieght=3), "criteria[0].wieght is not a known field"),
+    (lambda d: d["criteria"][0].update(weight=-1), "criteria[0].weight must be at least 0"),
+    (lambda d: d["criteria"][0]["where"][0].pop("in"), "criteria[0].where[0] needs exactly"),
+    (lambda d: d["constraints"][0].update(mode="maybe"), "constraints[0].mode must be one of"),
+    (lambda d: d["constraints"][0].update(penalty_value=2), "constraints[0].penalty_value"),
+    (lambda d: d["candidates"].update(shape="circle"), "candidates.shape must be one of"),
+    (lambda d: d.update(planning_year="2025"), "planning_year must be a number"),
+    (lambda d: d.update(aggregation="vikor"), "aggregation must be one of"),
+    (lambda d: d.update(criteria=[]), "criteria must be a non-empty list"),
+    (lambda d: d.update(weights={"method": "ahp", "matrix": [[1, 2], [0.5, 1]]}),
+     "weights.matrix must be a 6x6"),
+    (lambda d: d["criteria"][0]["transform"].update(kind="fuzzy_decreasing", a=5, b=1),
+     "criteria[0].transform"),
+])
+def test_bad_fields_named(change, field):
+    assert field in _bad(change)
+
+
+def test_bad_json_file_named(tmp_path):
+    p = tmp_path / "broken.json"
+    p.write_text('{"name": "x", "criteria": [}', encoding="utf-8")
+    with pytest.raises(ScenarioError, match="not valid JSON.*line 1"):
+        load_scenario(p)
+
+
+def _ahp_scenario(matrix=None, matrices=None):
+    d = copy.deepcopy(SME_SPACE)
+    d["criteria"] = d["criteria"][:3]
+    d["weights"] = ({"method": "ahp", "matrix": matrix} if matrix is not None else
+                    {"method": "group_ahp", "matrices": matrices,
+                     "members": ["planning bureau", "economic bureau"]})
+    return Scenario.from_dict(d)
+
+
+def test_ahp_weights_and_inconsistent_refused():
+    w, rep = _ahp_scenario([[1, 2, 4], [0.5, 1, 2], [0.25, 0.5, 1]]).resolve_weights()
+    np.testing.assert_allclose(w, [4 / 7, 2 / 7, 1 / 7])
+    assert rep["cr"] == pytest.approx(0, abs=1e-9)
+    bad = _ahp_scenario([[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]])
+    with pytest.raises(InconsistentMatrixError, match="CR"):
+        bad.resolve_weights()
+
+
+def test_group_ahp_reports_member_cr():
+    m1 = [[1, 2, 4], [0.5, 1, 2], [0.25, 0.5, 1]]
+    m2 = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]
+    sc = _ahp_scenario(matrices=[m1, m2])
+    w, rep = sc.resolve_weights()
+    assert w.sum() == pytest.approx(1) and w[0] > w[1] > w[2]
+    assert set(rep["member_cr"]) == {"planning bureau", "economic bureau"}
+    assert Scenario.from_dict(sc.to_dict()).weights.matrices == [m1, m2]
