@@ -48,14 +48,17 @@ def draw_raster(painter: QPainter, layer, style: dict, mt: MapTransform) -> bool
     same = crs is None or mt.crs is None or crs.equals(mt.crs)
     if same:
         bx0, by0, bx1, by1 = layer.bounds
-        ix0, iy0 = max(bx0, mt.minx), max(by0, mt.miny)
-        ix1, iy1 = min(bx1, mt.maxx), min(by1, mt.maxy)
+        resx, resy = layer.info.res
+        if bx1 < mt.minx or bx0 > mt.maxx or by1 < mt.miny or by0 > mt.maxy:
+            return False
+        # Two source pixels of margin: smooth edges when zoomed in, room for the gradient.
+        ix0, iy0 = max(bx0, mt.minx - 2 * resx), max(by0, mt.miny - 2 * resy)
+        ix1, iy1 = min(bx1, mt.maxx + 2 * resx), min(by1, mt.maxy + 2 * resy)
         if ix1 <= ix0 or iy1 <= iy0:
             return False
         cols = max(1, round((ix1 - ix0) / mt.upp_x))
         rows = max(1, round((iy1 - iy0) / mt.upp_y))
         # Never read finer than the file's own pixels.
-        resx, resy = layer.info.res
         cols = min(cols, max(1, round((ix1 - ix0) / resx)))
         rows = min(rows, max(1, round((iy1 - iy0) / resy)))
         data, (ax0, ay0, ax1, ay1) = layer.read((ix0, iy0, ix1, iy1), out_shape=(rows, cols),
@@ -74,7 +77,7 @@ def draw_raster(painter: QPainter, layer, style: dict, mt: MapTransform) -> bool
     lut = ramp_lut(r.get("ramp", "terrain"))
     idx = np.nan_to_num(t * 255.0, nan=0.0).astype(np.uint8)
     rgb = lut[idx, :3].astype(float)
-    if r.get("hillshade"):
+    if r.get("hillshade") and min(z.shape) >= 3:
         h, w = z.shape
         xres = (ax1 - ax0) / max(w, 1)
         yres = (ay1 - ay0) / max(h, 1)

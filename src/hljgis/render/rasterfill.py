@@ -13,7 +13,7 @@ import numpy as np
 _SHIFT = 12
 _COVER = 1 << _SHIFT
 _MAX_CLASSES = _COVER - 2
-_EPS = 1e-6
+_QUANT = 1024.0
 
 
 def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray | None:
@@ -21,18 +21,20 @@ def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray
     where none does; ``None`` when rectangles overlap (the caller draws them in order).
 
     Coordinates are pixel edges (floats); rectangles thinner than a pixel still get one.
-    Left/top edges round a hair up and right/bottom edges a hair down, so two cells sharing
-    an edge that floating point put 1e-9 px apart never overlap by a pixel.
+    Edges are first quantised to 1/1024 px, so two cells sharing an edge that floating point
+    put 1e-9 px apart round the same way (no seam, no overlap); the rare pair that straddles a
+    quantisation step overlaps by a pixel and sends the layer down the exact path route.
     """
     cls = np.asarray(cls, dtype=np.int64)
     if len(cls) and cls.max() >= _MAX_CLASSES:
         return None
 
-    def snap(v, bias):
-        return np.floor(np.asarray(v, dtype=float) + (0.5 + bias)).astype(np.int64)
+    def snap(v):
+        q = np.round(np.asarray(v, dtype=float) * _QUANT) / _QUANT
+        return np.floor(q + 0.5).astype(np.int64)
 
-    ix0, ix1 = snap(x0, _EPS), snap(x1, -_EPS)
-    iy0, iy1 = snap(y0, _EPS), snap(y1, -_EPS)
+    ix0, ix1 = snap(x0), snap(x1)
+    iy0, iy1 = snap(y0), snap(y1)
     # Sub-pixel features keep the pixel they lie in.
     ix1 = np.where(ix1 <= ix0, ix0 + 1, ix1)
     iy1 = np.where(iy1 <= iy0, iy0 + 1, iy1)
