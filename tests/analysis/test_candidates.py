@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from pyproj import CRS
 from shapely.geometry import Polygon, box
 
 from hljgis.analysis import filter_mask, grid_candidates, layer_candidates
 from hljgis.core.errors import InputError
-from pyproj import CRS
 
 METRIC = CRS.from_epsg(4553)
 X0, Y0 = 500_000.0, 5_150_000.0

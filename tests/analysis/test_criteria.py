@@ -42,12 +42,12 @@ def test_nearest_distance_matches_brute_force(kind):
     if kind == "points":
         targets = shapely.points(X0 + rng.uniform(0, 20_000, (30, 2)) * [1, 1] + [0, Y0 - X0])
     elif kind == "lines":
-        start = rng.uniform(0, 20_000, (25, 1, 2)) + [X0, Y0]
+        start = rng.uniform(0, 20_000, (25, 1, 2)) + np.array([X0, Y0])
         coords = np.concatenate([start, start + np.cumsum(rng.normal(0, 1500, (25, 6, 2)),
                                                           axis=1)], axis=1)
         targets = shapely.linestrings(coords)
     else:
-        centres = shapely.points(rng.uniform(0, 20_000, (12, 2)) + [X0, Y0])
+        centres = shapely.points(rng.uniform(0, 20_000, (12, 2)) + np.array([X0, Y0]))
         targets = shapely.buffer(centres, rng.uniform(300, 2000, 12))
     got = nearest_distance(xy, targets)
     want = _brute(shapely.points(xy), targets)
@@ -59,14 +59,15 @@ def test_nearest_distance_matches_brute_force(kind):
 def test_edge_distance_matches_brute_force():
     rng = np.random.default_rng(2)
     sites = _sites(rng, 300)
-    targets = shapely.buffer(shapely.points(rng.uniform(0, 20_000, (5, 2)) + [X0, Y0]), 500)
+    origin = np.array([X0, Y0])
+    targets = shapely.buffer(shapely.points(rng.uniform(0, 20_000, (5, 2)) + origin), 500)
     np.testing.assert_allclose(edge_distance(sites, targets), _brute(sites, targets), atol=1e-9)
 
 
 def test_overlap_share_matches_per_feature_intersection():
     rng = np.random.default_rng(3)
     sites = _sites(rng, 3000, size=300.0)
-    centres = shapely.points(rng.uniform(0, 20_000, (40, 2)) + [X0, Y0])
+    centres = shapely.points(rng.uniform(0, 20_000, (40, 2)) + np.array([X0, Y0]))
     overlay = shapely.buffer(centres, rng.uniform(200, 1500, 40))  # overlapping discs
     got = overlap_share(sites, overlay)
     merged = shapely.union_all(overlay)

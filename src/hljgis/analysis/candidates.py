@@ -11,8 +11,8 @@ Two sources, as planners use them:
 Every candidate frame has the columns ``site_id``, ``city`` and ``site_type`` (where it came
 from) and is in a metric CRS, so criteria can measure metres and square metres directly.
 Generation is vectorised: the cell lattice is a numpy grid, the polygons are built in one
-``shapely.box`` / ``shapely.polygons`` call and the inside-boundary test is one
-``STRtree.query`` of the cell centres.
+``shapely.box`` / ``shapely.polygons`` call for the kept cells only, and the inside-boundary
+test is a prepared, vectorised ``shapely.intersects_xy`` of the cell centres.
 
 :func:`filter_mask` evaluates the plain-data attribute filters that scenarios use for
 candidates, criteria and constraints (``{"field": "status", "in": ["opened"]}``).
@@ -349,9 +349,20 @@ def grid_candidates(
             "Use a larger cell size (the limit is 20 million cells).",
         )
     centres = (square_cells if shape == "square" else hex_cells)(bounds, float(size))
-    # One query: each (prepared) boundary polygon finds the cell centres it covers.
-    bnd_idx, cell_idx = shapely.STRtree(shapely.points(centres)).query(geoms,
-                                                                       predicate="covers")
+    # Each boundary polygon (few) tests the centres in its bounding box with the prepared,
+    # vectorised point-in-polygon of shapely.intersects_xy: faster than an STRtree query
+    # because the polygon is prepared once, not once per centre.
+    shapely.prepare(geoms)
+    hits_cell, hits_bnd = [], []
+    boxes = shapely.bounds(geoms)
+    for k, poly in enumerate(geoms):  # loop over boundary polygons, not cells
+        x0, y0, x1, y1 = boxes[k]
+        near = np.flatnonzero((centres[:, 0] >= x0) & (centres[:, 0] <= x1)
+                              & (centres[:, 1] >= y0) & (centres[:, 1] <= y1))
+        inside = near[shapely.intersects_xy(poly, centres[near, 0], centres[near, 1])]
+        hits_cell.append(inside)
+        hits_bnd.append(np.full(inside.size, k))
+    cell_idx, bnd_idx = np.concatenate(hits_cell), np.concatenate(hits_bnd)
     # A centre exactly on a shared edge falls in two polygons: keep the first.
     order = np.lexsort((bnd_idx, cell_idx))
     cell_idx, bnd_idx = cell_idx[order], bnd_idx[order]
