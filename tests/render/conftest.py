@@ -20,9 +20,9 @@ def make_layer():
     """VectorLayer from geometries and columns in a projected metre CRS."""
     from hljgis.core.layer import VectorLayer
 
-    def make(geoms, name="layer", crs="EPSG:4552", style=None, **columns):
+    def make(geoms, layer_name="layer", crs="EPSG:4552", style=None, **columns):
         gdf = gpd.GeoDataFrame(columns, geometry=list(geoms), crs=crs)
-        layer = VectorLayer(gdf, name)
+        layer = VectorLayer(gdf, layer_name)
         if style is not None:
             layer.style = style
         return layer

@@ -114,10 +114,10 @@ QUALITATIVE_RAMPS = ("Set2", "Dark2", "Paired")
 
 def hex_to_rgba(color: str) -> tuple[int, int, int, int]:
     """``#rgb``, ``#rrggbb`` or ``#rrggbbaa`` -> (r, g, b, a) in 0..255."""
-    c = color.lstrip("#")
+    c = color.lstrip("#") if isinstance(color, str) and color.startswith("#") else ""
     if len(c) == 3:
         c = "".join(ch * 2 for ch in c)
-    if len(c) not in (6, 8):
+    if len(c) not in (6, 8) or any(ch not in "0123456789abcdefABCDEF" for ch in c):
         raise ValueError(f"not a colour: {color!r} (use #rrggbb or #rrggbbaa)")
     a = int(c[6:8], 16) if len(c) == 8 else 255
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16), a
@@ -522,6 +522,8 @@ def symbol_classes(renderer: dict, table) -> tuple[np.ndarray, list[dict]]:
         ``idx[i]`` is the class of feature i, or -1 when it is not drawn (a value no category
         lists and no "other" symbol, or outside every graduated class).
     """
+    import pandas as pd
+
     r = Renderer.from_dict(renderer)
     n = len(table)
     if r.kind == "categorized" and r.field in getattr(table, "columns", ()):
@@ -529,19 +531,21 @@ def symbol_classes(renderer: dict, table) -> tuple[np.ndarray, list[dict]]:
         idx = np.full(n, -1, dtype=np.int32)
         symbols = [c.symbol for c in r.categories]
         if r.multi:  # "road;rail": the first listed value decides
-            col = col.astype("string").str.split(";").str[0].str.strip()
-        values = col.to_numpy(dtype=object)
-        as_str = col.astype(str).to_numpy()
+            col = col.astype(object).where(col.notna(), None)
+            col = col.astype(str).str.split(";").str[0].str.strip().where(col.notna(), None)
+        missing = col.isna().to_numpy()
+        as_str = np.where(missing, "\x00<missing>", col.astype(str).to_numpy())
+        numeric = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
         for i, cat in enumerate(r.categories):
-            hit = (values == cat.value) | (as_str == str(cat.value))
+            hit = (as_str == str(cat.value)) if cat.value is not None else missing
+            if isinstance(cat.value, int | float) and not isinstance(cat.value, bool):
+                hit = hit | (numeric == float(cat.value))
             idx[(idx < 0) & hit] = i
         if r.other is not None:
             idx[idx < 0] = len(symbols)
             symbols.append(r.other["symbol"])
         return idx, symbols
     if r.kind == "graduated" and r.field in getattr(table, "columns", ()) and r.classes:
-        import pandas as pd
-
         vals = pd.to_numeric(table[r.field], errors="coerce").to_numpy(dtype=float)
         uppers = np.array([c.upper for c in r.classes], dtype=float)
         idx = np.searchsorted(uppers, vals, side="left").astype(np.int32)

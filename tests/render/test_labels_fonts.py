@@ -1,0 +1,105 @@
+"""Chinese labels with the bundled font, halo, and collision avoidance."""
+
+from __future__ import annotations
+
+import numpy as np
+from shapely.geometry import Point
+
+from hljgis.core.style import Labels, make_symbol
+from hljgis.render import render_image
+from hljgis.render.fonts import FAMILY, font_dir
+
+CITIES = "鹤岗鸡西七台河双鸭山"
+
+
+def test_bundled_font_has_the_city_names():
+    from fontTools.ttLib import TTFont
+
+    for name in ("HLJGISSansSC-Regular.otf", "HLJGISSansSC-Bold.otf"):
+        cmap = TTFont(font_dir() / name).getBestCmap()
+        assert all(ord(c) in cmap for c in CITIES + "HegangJixi俄罗斯")
+
+
+def test_ensure_fonts_registers_family(app):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from hljgis.render import ensure_fonts
+
+    family = ensure_fonts()
+    assert family == FAMILY
+    metrics = QFontMetrics(QFont(family, 12))
+    assert all(metrics.inFontUcs4(ord(c)) for c in CITIES)
+    assert (font_dir() / "LICENSE-OFL.txt").is_file()
+
+
+def _label_layer(make_layer, names, points, **label_kw):
+    lab = Labels(enabled=True, field="name_zh", size_pt=14, halo_color="#ffffff",
+                 halo_width_mm=0.6).to_dict()
+    lab.update(label_kw)
+    style = {"renderer": {"kind": "single",
+                          "symbol": make_symbol("marker", fill="#ffffff", stroke=None,
+                                                size_mm=0.5)},
+             "labels": lab}
+    return make_layer(points, style=style, name_zh=names)
+
+
+def _dark_pixels(img):
+    from PySide6.QtGui import QImage
+
+    img = img.convertToFormat(QImage.Format.Format_RGBA8888)
+    a = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.width(), 4)
+    return (a[..., :3].max(axis=2) < 100)
+
+
+def test_chinese_label_draws_dark_pixels(app, make_layer):
+    layer = _label_layer(make_layer, ["鹤岗"], [Point(50, 50)], color="#000000")
+    dark = _dark_pixels(render_image([layer], (0, 0, 100, 100), (200, 200)))
+    assert dark.sum() > 40
+    _, xs = np.nonzero(dark)
+    assert xs.min() > 100  # placed to the right of the point first
+
+
+def test_halo_surrounds_text(app, make_layer):
+    layer = _label_layer(make_layer, ["七台河"], [Point(50, 50)], color="#000000",
+                         halo_color="#ff0000", halo_width_mm=1.0)
+    img = render_image([layer], (0, 0, 100, 100), (200, 200), background="#0000ff")
+    from PySide6.QtGui import QImage
+
+    a = np.frombuffer(img.convertToFormat(QImage.Format.Format_RGBA8888).constBits(),
+                      np.uint8).reshape(200, 200, 4)
+    red = (a[..., 0] > 200) & (a[..., 2] < 60)
+    assert red.sum() > 100
+
+
+def test_colliding_labels_move_or_drop(app, make_layer):
+    # Ten labels on one spot: each tries its six positions around the point, then gives up.
+    layer = _label_layer(make_layer, ["双鸭山"] * 10, [Point(50, 50)] * 10, color="#000000")
+    from PySide6.QtGui import QImage
+
+    from hljgis.render import MapRenderer
+
+    img = QImage(200, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(0xFFFFFFFF)
+    r = MapRenderer()
+    r.render(img, [layer], (0, 0, 100, 100), dpi=96)
+    assert r.last_stats["labels"]["candidates"] == 10
+    assert 1 <= r.last_stats["labels"]["placed"] <= 6
+
+    far = _label_layer(make_layer, ["双鸭山", "鸡西"], [Point(10, 20), Point(10, 80)],
+                       color="#000000")
+    r.render(img, [far], (0, 0, 100, 100), dpi=96)
+    assert r.last_stats["labels"]["placed"] == 2
+
+
+def test_two_line_label_uses_second_field(app, make_layer):
+    lab = Labels(enabled=True, field="name_zh", field2="name", size_pt=12,
+                 color="#000000").to_dict()
+    style = {"renderer": {"kind": "single", "symbol": make_symbol("fill", fill=None,
+                                                                  stroke=None)},
+             "labels": lab}
+    from shapely.geometry import box
+
+    layer = make_layer([box(20, 20, 80, 80)], style=style, name_zh=["鸡西市"], name=["Jixi"])
+    dark = _dark_pixels(render_image([layer], (0, 0, 100, 100), (200, 200)))
+    rows = np.nonzero(dark.any(axis=1))[0]
+    assert rows.max() - rows.min() > 25  # two lines of text
