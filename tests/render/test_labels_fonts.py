@@ -103,3 +103,18 @@ def test_two_line_label_uses_second_field(app, make_layer):
     dark = _dark_pixels(render_image([layer], (0, 0, 100, 100), (200, 200)))
     rows = np.nonzero(dark.any(axis=1))[0]
     assert rows.max() - rows.min() > 25  # two lines of text
+
+
+def test_labels_hidden_beyond_max_scale(app, make_layer):
+    from PySide6.QtGui import QImage
+
+    from hljgis.render import MapRenderer
+
+    layer = _label_layer(make_layer, ["鸡西"], [Point(500050, 5000050)], color="#000000",
+                         max_scale=5000)
+    img = QImage(200, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    r = MapRenderer()
+    r.render(img, [layer], (500000, 5000000, 500100, 5000100), dpi=96)  # about 1:1,900
+    assert r.last_stats["labels"]["placed"] == 1
+    r.render(img, [layer], (490000, 4990000, 510000, 5010000), dpi=96)  # about 1:378,000
+    assert "labels" not in r.last_stats

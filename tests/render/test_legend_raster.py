@@ -87,3 +87,17 @@ def test_raster_opacity(app, dem):
                        background="#ffffff")
     c = img.pixelColor(60, 60)  # value > max -> black, half transparent over white
     assert 120 <= c.red() <= 135
+
+
+def test_raster_in_another_crs_is_warped(app, dem):
+    from pyproj import Transformer
+
+    from hljgis.render import render_image
+
+    dem.style = {"renderer": {"kind": "raster", "ramp": "Greys", "hillshade": False}}
+    tr = Transformer.from_crs(4552, 4490, always_xy=True)
+    x0, y0 = tr.transform(500000, 5000000)
+    x1, y1 = tr.transform(500500, 5000500)
+    img = render_image([dem], (x0, y0, x1, y1), (100, 100), crs="EPSG:4490",
+                       background="#ff00ff")
+    assert img.pixelColor(60, 60).name() != "#ff00ff"

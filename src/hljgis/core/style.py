@@ -31,7 +31,8 @@ Schema (version 1)
       },
       "labels": {"enabled": false, "field": "name_zh", "field2": "name_en", "size_pt": 9.0,
                  "color": "#222222", "halo_color": "#ffffff", "halo_width_mm": 0.5,
-                 "priority": 5, "priority_field": null, "bold": false}
+                 "priority": 5, "priority_field": null, "bold": false,
+                 "max_scale": null}           # labels only when zoomed in past 1:max_scale
     }
 
     SYMBOL = {"type": "fill" | "line" | "marker",
@@ -72,9 +73,11 @@ METHODS = ("quantiles", "natural_breaks", "equal_interval", "manual")
 DASH_PATTERNS = {"dash": [4.0, 2.5], "dot": [1.0, 2.0], "dashdot": [4.0, 2.0, 1.0, 2.0]}
 
 # -- colour ramps ----------------------------------------------------------------------------
-#: A small set of ColorBrewer ramps (Cynthia Brewer, Apache-2.0), darkest class last, plus a
-#: hypsometric ramp for DEMs. Sequential ramps suit scores and densities, diverging ones
-#: change around a midpoint, qualitative ones are for categories.
+#: A small set of ColorBrewer ramps (Cynthia Brewer, Apache-2.0), darkest class last, plus two
+#: hypsometric ramps for DEMs: "terrain" (saturated) and "relief" (pale, for a base map under
+#: thematic layers, where relief should be felt rather than seen). Sequential ramps suit
+#: scores and densities, diverging ones change around a midpoint, qualitative ones are for
+#: categories.
 RAMPS: dict[str, list[str]] = {
     "YlOrRd": ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c",
                "#bd0026", "#800026"],
@@ -106,6 +109,8 @@ RAMPS: dict[str, list[str]] = {
               "#666666"],
     "Paired": ["#a6cee3", "#1f78b4", "#b2df8a", "#33a02c", "#fb9a99", "#e31a1c", "#fdbf6f",
                "#ff7f00", "#cab2d6", "#6a3d9a", "#ffff99", "#b15928"],
+    "relief": ["#dde8d3", "#e6ecd2", "#eeedd6", "#efe6cf", "#e8dcc6", "#e3d6c6", "#ece6df",
+               "#f7f5f2"],
     "terrain": ["#4a7c45", "#7aa35a", "#b5c27a", "#e0d59a", "#d2b48c", "#b08d66", "#9a7d6b",
                 "#c9c0bb", "#f5f3f0"],
 }
@@ -343,12 +348,15 @@ class Labels:
     priority: int = 5
     priority_field: str | None = None
     bold: bool = False
+    #: Show labels only at scales larger than 1:max_scale (None: always).
+    max_scale: float | None = None
 
     def to_dict(self) -> dict:
         return {"enabled": self.enabled, "field": self.field, "field2": self.field2,
                 "size_pt": self.size_pt, "color": self.color, "halo_color": self.halo_color,
                 "halo_width_mm": self.halo_width_mm, "priority": self.priority,
-                "priority_field": self.priority_field, "bold": self.bold}
+                "priority_field": self.priority_field, "bold": self.bold,
+                "max_scale": self.max_scale}
 
     @classmethod
     def from_dict(cls, d: dict | None) -> Labels:
@@ -685,7 +693,8 @@ def _subsidence() -> dict:
     return {"version": STYLE_VERSION,
             "renderer": {"kind": "graduated", "field": "stable_from_year", "method": "manual",
                          "k": 3, "ramp": "OrRd", "classes": classes, "symbol": stable},
-            "labels": Labels().to_dict()}
+            "labels": _labels("name_zh", None, size_pt=7.5, color="#7f2704",
+                              halo_width_mm=0.4, priority=4, max_scale=300_000)}
 
 
 def _industry_cats(type_, **sym_kw) -> list[dict]:
@@ -750,8 +759,10 @@ def _default_styles() -> dict[str, dict]:
                                       stroke_width_mm=0.8),
                           _labels("name_zh", "name", size_pt=12.0, color="#1a1a1a",
                                   halo_width_mm=0.8, priority=10, bold=True)),
-        "districts": _single(make_symbol("fill", fill=None, stroke="#a3a3a3",
-                                         stroke_width_mm=0.2, dash="dash")),
+        "districts": _single(make_symbol("fill", fill=None, stroke="#8f8f8f",
+                                         stroke_width_mm=0.25, dash="dash"),
+                             _labels("name_zh", None, size_pt=7.5, color="#6e6e6e",
+                                     priority=3, max_scale=600_000)),
         "rivers": _single(make_symbol("line", stroke="#6fa8dc", stroke_width_mm=0.45),
                           _labels("name_zh", None, size_pt=7.5, color="#2b6a9e",
                                   halo_color="#ffffffcc", halo_width_mm=0.4, priority=1)),
@@ -782,7 +793,8 @@ def _default_styles() -> dict[str, dict]:
             _cat("planned", "Planned", "计划改造",
                  make_symbol("fill", fill="#d8daebcc", stroke="#542788", stroke_width_mm=0.35,
                              dash="dash")),
-        ], other=None),
+        ], other=None, labels=_labels("name_zh", None, size_pt=7.0, color="#3f3f3f",
+                                      halo_width_mm=0.4, priority=3, max_scale=150_000)),
         "hsr_lines": _categorized("status", _transport_line("#c2185b", 1.0, casing="#ffffff"),
                                   labels=_labels("name_zh", None, size_pt=7.5,
                                                  color="#8e0f45", priority=3)),
@@ -809,7 +821,8 @@ def _default_styles() -> dict[str, dict]:
             "lead_industries", _industry_cats("fill", stroke_width_mm=0.35),
             other={"label": "Other", "label_zh": "其他",
                    "symbol": make_symbol("fill", fill="#bdbdbd99", stroke="#737373")},
-            multi=True),
+            multi=True, labels=_labels("name_zh", None, size_pt=7.5, color="#2d2d2d",
+                                       halo_width_mm=0.4, priority=4, max_scale=300_000)),
         "pillar_industries": _categorized(
             "industry", _industry_cats("marker", marker="circle", stroke="#ffffff",
                                        stroke_width_mm=0.3, size_mm=2.6),
@@ -848,7 +861,7 @@ def default_style(schema_or_layer) -> dict:
         layer = schema_or_layer
         if getattr(layer, "kind", "") == "raster":
             return {"version": STYLE_VERSION,
-                    "renderer": {"kind": "raster", "band": 1, "ramp": "terrain", "min": None,
+                    "renderer": {"kind": "raster", "band": 1, "ramp": "relief", "min": None,
                                  "max": None, "hillshade": True},
                     "labels": Labels().to_dict()}
         schema = getattr(layer, "schema", None)

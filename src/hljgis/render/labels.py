@@ -55,6 +55,8 @@ def collect(prep: PreparedLayer, style: dict, mt: MapTransform, vis: np.ndarray,
     gdf = prep.gdf
     if lab["field"] not in gdf.columns:
         return []
+    if lab.get("max_scale") and mt.scale_denominator > float(lab["max_scale"]):
+        return []
     anchors = prep.anchors()
     ax, ay = anchors[:, 0], anchors[:, 1]
     with np.errstate(invalid="ignore"):

@@ -86,7 +86,7 @@ def draw_raster(painter: QPainter, layer, style: dict, mt: MapTransform) -> bool
             xres, yres = xres * 111320.0 * np.cos(lat), yres * 110540.0
         zf = np.where(np.isfinite(z), z, np.nanmean(z) if np.isfinite(z).any() else 0.0)
         shade = hillshade(zf, xres, yres)
-        rgb *= (0.45 + 0.55 * shade)[..., None]
+        rgb *= (0.55 + 0.45 * shade)[..., None]
     alpha = np.where(np.isfinite(z), 255, 0).astype(np.uint32)
     a = alpha / 255.0
     argb = (alpha << 24) | (np.round(rgb[..., 0] * a).astype(np.uint32) << 16) | \
