@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 
 from hljgis.core.style import ramp_lut
@@ -97,9 +97,17 @@ def draw_raster(painter: QPainter, layer, style: dict, mt: MapTransform) -> bool
     img = QImage(argb.data, w, h, w * 4, QImage.Format.Format_ARGB32_Premultiplied)
     px0, py0 = mt.to_pixels(ax0, ay1)
     px1, py1 = mt.to_pixels(ax1, ay0)
+    tw, th = float(px1 - px0), float(py1 - py0)
+    if w * 2 < tw or h * 2 < th:
+        # Resample coarse rasters here: PDF viewers and printers scale embedded images with
+        # nearest neighbour, which shows 0.2-degree DEM cells as blocks.
+        sw = max(w, min(round(tw), 2 * mt.width))
+        sh = max(h, min(round(th), 2 * mt.height))
+        img = img.scaled(sw, sh, Qt.AspectRatioMode.IgnoreAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-    painter.drawImage(QRectF(float(px0), float(py0), float(px1 - px0), float(py1 - py0)), img)
+    painter.drawImage(QRectF(float(px0), float(py0), tw, th), img)
     painter.restore()
     return True
 
