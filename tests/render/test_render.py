@@ -195,3 +195,13 @@ def _array(img):
     ptr = img.constBits()
     return np.frombuffer(ptr, dtype=np.uint8).reshape(img.height(), img.bytesPerLine() // 4,
                                                       4)[:, : img.width()].copy()
+
+
+def test_selection_is_highlighted(app, make_layer):
+    layer = make_layer([box(10, 10, 40, 40), box(60, 60, 90, 90)],
+                       style=single(fill="#ffffff", stroke=None))
+    layer.selection = np.array([1])
+    img = render_image([layer], EXTENT, SIZE, background="#000000")
+    assert px(img, 25, 25) == "#ffffff"
+    r, g, b, _ = rgba(img, 75, 75)
+    assert r > 240 and g > 200 and b < 200  # tinted yellow

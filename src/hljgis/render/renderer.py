@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPaintDevice, QPainter
 
 from hljgis.core.crs import parse_crs
-from hljgis.core.style import default_style
+from hljgis.core.style import default_style, make_symbol
 from hljgis.render.fonts import ensure_fonts
 from hljgis.render.labels import LabelEngine, collect
 from hljgis.render.prepare import LayerCache
@@ -147,6 +148,13 @@ class MapRenderer:
             else:
                 prep = self._cache.get(layer, mt.crs)
                 info = draw_vector(target, prep, style, mt, raster_ok, check)
+                selection = np.asarray(getattr(layer, "selection", ()), dtype=np.int64)
+                selection = selection[(selection >= 0) & (selection < prep.n)]
+                if len(selection):
+                    only = np.zeros(prep.n, dtype=bool)
+                    only[selection] = True
+                    draw_vector(target, prep, selection_style(layer.geometry_type), mt, False,
+                                check, only=only)
                 if engine is not None and (style.get("labels") or {}).get("enabled"):
                     cls, symbols = prep.classes(style.get("renderer") or {"kind": "single"})
                     vis = visible_mask(prep, mt, 0.0) & (cls >= 0)
@@ -165,6 +173,23 @@ class MapRenderer:
 
     def clear_cache(self) -> None:
         self._cache = LayerCache()
+
+
+#: How selected features are highlighted (drawn over the layer, as in QGIS).
+SELECTION_COLOR = "#ffd400"
+
+
+def selection_style(geometry_type: str) -> dict:
+    """A single-symbol style that highlights selected features of a geometry family."""
+    if geometry_type == "Point":
+        sym = make_symbol("marker", fill=SELECTION_COLOR, stroke="#7a5c00",
+                          stroke_width_mm=0.3, size_mm=3.0)
+    elif geometry_type == "LineString":
+        sym = make_symbol("line", stroke=SELECTION_COLOR, stroke_width_mm=1.2)
+    else:
+        sym = make_symbol("fill", fill=SELECTION_COLOR + "59", stroke=SELECTION_COLOR,
+                          stroke_width_mm=0.7)
+    return {"renderer": {"kind": "single", "symbol": sym}}
 
 
 def _layers_and_crs(layers, crs):

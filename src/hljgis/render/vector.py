@@ -41,14 +41,17 @@ def visible_mask(prep: PreparedLayer, mt: MapTransform, margin_px: float) -> np.
 
 
 def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTransform,
-                raster_ok: bool, check) -> dict:
+                raster_ok: bool, check, only: np.ndarray | None = None) -> dict:
     """Draw the visible features of ``prep`` with ``style``; returns counts for stats.
 
-    ``check()`` raises :class:`Cancelled` when the render went stale.
+    ``check()`` raises :class:`Cancelled` when the render went stale; ``only`` (a boolean
+    mask) restricts drawing to some features, e.g. the selection.
     """
     cls, symbols = prep.classes(style.get("renderer") or {"kind": "single"})
     px_mm = mt.dpi / 25.4
     vis = visible_mask(prep, mt, _max_symbol_px(symbols, px_mm) + 2.0) & (cls >= 0)
+    if only is not None:
+        vis &= only
     stats = {"visible": int(vis.sum()), "raster": 0, "paths": 0}
     if not stats["visible"]:
         return stats
