@@ -205,3 +205,19 @@ def test_selection_is_highlighted(app, make_layer):
     assert px(img, 25, 25) == "#ffffff"
     r, g, b, _ = rgba(img, 75, 75)
     assert r > 240 and g > 200 and b < 200  # tinted yellow
+
+
+def test_many_small_polygons_use_scanlines_and_keep_holes(app, make_layer):
+    from PySide6.QtGui import QImage
+
+    donuts = [Polygon([(x, y), (x + 8, y), (x + 8, y + 8), (x, y + 8)],
+                      [[(x + 2, y + 2), (x + 6, y + 2), (x + 6, y + 6), (x + 2, y + 6)]])
+              for x in range(0, 400, 8) for y in range(0, 400, 8)]
+    layer = make_layer(donuts, style=single(fill=RED, stroke=None))
+    img = QImage(400, 400, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(0xFFFFFFFF)
+    r = MapRenderer()
+    r.render(img, [layer], (0, 0, 400, 400), dpi=96)
+    assert r.last_stats["layers"]["layer"]["raster"] == len(donuts)
+    assert img.pixelColor(4, 4).name() == "#ffffff"  # a hole
+    assert img.pixelColor(1, 1).name() == RED

@@ -133,7 +133,13 @@ class PreparedLayer:
         is_start = np.ones(len(ring), dtype=bool)
         if len(ring) > 1:
             is_start[1:] = ring[1:] != ring[:-1]
-        return {"xy": xy, "start": is_start, "feat": feat}
+        out = {"xy": xy, "start": is_start, "feat": feat}
+        if family == _POLY:
+            # Exterior rings come first in each polygon: needed to orient rings for scanning.
+            first = np.ones(len(ring_part), dtype=bool)
+            first[1:] = ring_part[1:] != ring_part[:-1]
+            out["ext"] = first[ring]
+        return out
 
     # -- labels --------------------------------------------------------------------------------
     def anchors(self) -> np.ndarray:

@@ -68,3 +68,71 @@ def premultiplied_lut(colors) -> np.ndarray:
         f = a / 255.0
         lut[i] = (a << 24) | (round(r * f) << 16) | (round(g * f) << 8) | round(b * f)
     return lut
+
+
+def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
+                        ) -> np.ndarray | None:
+    """(height, width) int32 class image of small polygons by scanline, without QPainter.
+
+    Qt's anti-aliased rasteriser spends ~10 us per small polygon; here every ring edge adds
+    +-v at the pixel column where it crosses each pixel-centre row, and a cumulative sum along
+    rows yields the winding number (times v) of every pixel. Rings are oriented from their
+    signed area (exteriors one way, holes the other), so holes stay empty. A pixel belongs to
+    a polygon when its centre does, and a shared edge is evaluated from its lower end on both
+    sides, so neighbouring cells neither overlap nor leave a seam. Returns ``None`` when
+    polygons overlap (the caller falls back to painting them in order).
+
+    Parameters
+    ----------
+    x, y : arrays of vertex pixel coordinates, rings closed and stored one after another.
+    start : bool array, True at the first vertex of each ring.
+    ext : bool array, True on vertices of exterior rings.
+    cls_of_vertex : int array, class of the feature each vertex belongs to.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n = len(x)
+    if n < 2:
+        return np.full((height, width), -1, dtype=np.int32)
+    cls_of_vertex = np.asarray(cls_of_vertex, dtype=np.int64)
+    if cls_of_vertex.max(initial=0) >= _MAX_CLASSES:
+        return None
+    rid = np.cumsum(start) - 1
+    e = np.flatnonzero(~start[1:])  # edge e joins vertex e and e + 1 of the same ring
+    xa, ya, xb, yb = x[e], y[e], x[e + 1], y[e + 1]
+    ring = rid[e]
+    area2 = np.bincount(ring, weights=xa * yb - xb * ya, minlength=rid[-1] + 1)
+    desired = np.where(ext[start], 1.0, -1.0)
+    m = (np.sign(area2) * desired).astype(np.int64)
+    down = yb > ya
+    # Evaluate every edge from its upper end (smaller y) so shared edges agree bit for bit.
+    x0 = np.where(down, xa, xb)
+    y0 = np.where(down, ya, yb)
+    x1 = np.where(down, xb, xa)
+    y1 = np.where(down, yb, ya)
+    r0 = np.clip(np.ceil(y0 - 0.5), 0, height).astype(np.int64)
+    r1 = np.clip(np.ceil(y1 - 0.5), 0, height).astype(np.int64)
+    count = np.maximum(r1 - r0, 0)
+    keep = count > 0
+    if not keep.any():
+        return np.full((height, width), -1, dtype=np.int32)
+    sign = np.where(down, 1, -1) * m[ring]
+    v = sign * (_COVER + cls_of_vertex[e] + 1)
+    x0, y0, x1, y1, r0, count, v = (a[keep] for a in (x0, y0, x1, y1, r0, count, v))
+    offsets = np.cumsum(count) - count
+    rep = np.repeat(np.arange(len(count)), count)
+    row = r0[rep] + (np.arange(int(count.sum())) - offsets[rep])
+    slope = (x1 - x0) / (y1 - y0)
+    xc = x0[rep] + (row + 0.5 - y0[rep]) * slope[rep]
+    col = np.clip(np.ceil(xc - 0.5), 0, width).astype(np.int64)
+    w1 = width + 1
+    table = np.zeros(height * w1, dtype=np.int32)
+    np.add.at(table, row * w1 + col, v[rep].astype(np.int32))
+    table = table.reshape(height, w1)
+    np.cumsum(table, axis=1, out=table)
+    vals = table[:, :width]
+    if vals.min(initial=0) < 0:
+        vals = -vals  # rings wound the other way round on screen
+    if (vals >> _SHIFT).max(initial=0) > 1 or vals.min(initial=0) < 0:
+        return None
+    return (vals & (_COVER - 1)) - 1

@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QImage, QPainter, QPen
 from hljgis.core.style import hex_to_rgba
 from hljgis.render.paths import marker_paths, paths_from_rings
 from hljgis.render.prepare import _LINE, _POINT, _POLY, PreparedLayer
-from hljgis.render.rasterfill import premultiplied_lut, rect_class_image
+from hljgis.render.rasterfill import polygon_class_image, premultiplied_lut, rect_class_image
 from hljgis.render.symbols import make_brush, make_hatch, make_pen, symbol_layers
 from hljgis.render.transform import MapTransform
 
@@ -17,6 +17,11 @@ from hljgis.render.transform import MapTransform
 TINY_PX = 1.5
 #: Outlines of rectangles narrower than this are left out: they would hide the fill.
 MIN_OUTLINE_PX = 4.0
+#: Plain polygons smaller than this many pixels are filled by numpy scanlines (rasters only):
+#: anti-aliasing matters little at that size and Qt needs ~10 us per polygon.
+SMALL_PX = 16.0
+#: ... when there are at least this many of them (below it Qt is as fast and anti-aliased).
+MIN_SCAN_FEATURES = 2000
 
 
 class Cancelled(Exception):
@@ -62,34 +67,54 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
     poly = vis & (fam == _POLY)
     if poly.any():
         rest = poly
+        outline_only = np.zeros_like(poly)
         if raster_ok:
             b = prep.bounds
             wpx = (b[:, 2] - b[:, 0]) * ax
             hpx = (b[:, 3] - b[:, 1]) * -ay
-            tiny = poly & (np.maximum(wpx, hpx) < TINY_PX)
-            rect = poly & prep.is_rect
+            # Pixel fills suit plain symbols only (no hatch, no extra symbol layers).
+            plain = np.array([not s.get("hatch") and not s.get("layers") for s in symbols]
+                             + [False])[cls]
+            tiny = poly & plain & (np.maximum(wpx, hpx) < TINY_PX)
+            rect = poly & plain & prep.is_rect
             fast = tiny | rect
             if fast.any() and _raster_rects(painter, prep, cls, symbols, fast, mt):
                 stats["raster"] = int(fast.sum())
-                rest = poly & ~fast
+                rest = rest & ~fast
                 outline = rect & ~tiny & (np.minimum(wpx, hpx) >= MIN_OUTLINE_PX)
                 if outline.any():
                     _outline_rects(painter, prep, cls, symbols, outline, mt, check)
+            check()
+            # Outlined polygons of any size: the anti-aliased outline drawn on top hides the
+            # stair-steps of the pixel fill along the edges.
+            outlined = np.array([make_pen({**sym, "type": "fill"}, px_mm).style()
+                                 != Qt.PenStyle.NoPen for sym in symbols] + [False])[cls]
+            small = rest & plain & ((np.maximum(wpx, hpx) < SMALL_PX) | outlined)
+            if small.sum() > MIN_SCAN_FEATURES and _raster_polygons(
+                    painter, prep, cls, symbols, small, mt, bucket):
+                stats["raster"] += int(small.sum())
+                rest = rest & ~small
+                outline_only = small & (np.minimum(wpx, hpx) >= MIN_OUTLINE_PX)
         check()
-        if rest.any():
-            data = prep.coordinates(rest, _POLY, bucket)
+        draw = rest | outline_only
+        if draw.any():
+            data = prep.coordinates(draw, _POLY, bucket)
             px = data["xy"][:, 0] * ax + bx
             py = data["xy"][:, 1] * ay + by
             fcls = cls[data["feat"]]
+            stroke_only = outline_only[data["feat"]]
             for c, sym in enumerate(symbols):
-                m = fcls == c
-                if not m.any():
-                    continue
-                paths = paths_from_rings(px[m], py[m], data["start"][m])
-                stats["paths"] += len(paths)
-                for layer_sym in symbol_layers(sym):
-                    _fill_paths(painter, paths, layer_sym, mt)
-                    check()
+                for only_stroke in (False, True):
+                    m = (fcls == c) & (stroke_only == only_stroke)
+                    if not m.any():
+                        continue
+                    paths = paths_from_rings(px[m], py[m], data["start"][m])
+                    stats["paths"] += len(paths)
+                    for layer_sym in symbol_layers(sym):
+                        if only_stroke:
+                            layer_sym = {**layer_sym, "fill": None, "hatch": None}
+                        _fill_paths(painter, paths, layer_sym, mt)
+                        check()
 
     lines = vis & (fam == _LINE)
     if lines.any():
@@ -166,6 +191,27 @@ def _raster_rects(painter, prep, cls, symbols, mask, mt) -> bool:
         colors.append(hex_to_rgba(color) if color else None)
     lut = premultiplied_lut(colors)
     argb = lut[image + 1]
+    qimg = QImage(argb.data, mt.width, mt.height, mt.width * 4,
+                  QImage.Format.Format_ARGB32_Premultiplied)
+    painter.drawImage(QPointF(0, 0), qimg)
+    return True
+
+
+def _raster_polygons(painter, prep, cls, symbols, mask, mt, bucket) -> bool:
+    """Fill small polygons by scanline into one image; False when they overlap."""
+    data = prep.coordinates(mask, _POLY, bucket)
+    ax, bx, ay, by = mt.affine()
+    px = data["xy"][:, 0] * ax + bx
+    py = data["xy"][:, 1] * ay + by
+    image = polygon_class_image(px, py, data["start"], data["ext"], cls[data["feat"]],
+                                mt.width, mt.height)
+    if image is None:
+        return False
+    colors = []
+    for sym in symbols:
+        color = sym.get("fill") or sym.get("stroke")
+        colors.append(hex_to_rgba(color) if color else None)
+    argb = premultiplied_lut(colors)[image + 1]
     qimg = QImage(argb.data, mt.width, mt.height, mt.width * 4,
                   QImage.Format.Format_ARGB32_Premultiplied)
     painter.drawImage(QPointF(0, 0), qimg)

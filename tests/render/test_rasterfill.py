@@ -1,0 +1,71 @@
+"""The numpy fills (grid cells, small polygons) against exact geometry."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely.geometry import Polygon
+
+from hljgis.render.rasterfill import polygon_class_image, rect_class_image
+
+
+def _arrays(geoms):
+    rings, ring_part = shapely.get_rings(geoms, return_index=True)
+    xy, ring = shapely.get_coordinates(rings, return_index=True)
+    start = np.r_[True, ring[1:] != ring[:-1]]
+    first = np.r_[True, ring_part[1:] != ring_part[:-1]]
+    return xy[:, 0], xy[:, 1], start, first[ring], ring_part[ring]
+
+
+def test_scanline_fill_equals_pixel_centre_containment():
+    rng = np.random.default_rng(3)
+    geoms = []
+    for i in range(40):  # random star-shaped polygons, some with holes, both orientations
+        cx, cy = rng.uniform(5, 95, 2)
+        ang = np.sort(rng.uniform(0, 2 * np.pi, 9))
+        rad = rng.uniform(2, 6, 9)
+        shell = np.c_[cx + rad * np.cos(ang), cy + rad * np.sin(ang)]
+        if i % 2:
+            shell = shell[::-1]
+        hole = [np.c_[cx + 0.8 * np.cos(ang[::3]), cy + 0.8 * np.sin(ang[::3])]] if i % 3 \
+            else []
+        geoms.append(Polygon(shell, hole))
+    geoms = [g for j, g in enumerate(geoms)
+             if g.is_valid and not any(g.intersects(h) for h in geoms[:j])]
+    x, y, start, ext, feat = _arrays(np.array(geoms, dtype=object))
+    img = polygon_class_image(x, y, start, ext, feat, 100, 100)
+    assert img is not None
+    cols, rows = np.meshgrid(np.arange(100) + 0.5, np.arange(100) + 0.5)
+    expected = np.full((100, 100), -1)
+    for k, g in enumerate(geoms):
+        expected[shapely.contains_xy(g, cols, rows)] = k
+    agree = (img == expected).mean()
+    assert agree > 0.999  # only pixel centres exactly on an edge may differ
+
+
+def test_neighbouring_hexagons_share_edges_without_gaps():
+    r = 3.3
+    hexes = []
+    for i in range(12):
+        for j in range(12):
+            cx, cy = 4 + i * 1.5 * r, 4 + j * r * np.sqrt(3) + (i % 2) * r * np.sqrt(3) / 2
+            a = np.deg2rad(np.arange(7) * 60)
+            hexes.append(Polygon(np.c_[cx + r * np.cos(a), cy + r * np.sin(a)]))
+    x, y, start, ext, feat = _arrays(np.array(hexes, dtype=object))
+    img = polygon_class_image(x, y, start, ext, feat, 60, 60)
+    assert img is not None  # no overlaps
+    inner = img[10:50, 10:50]
+    assert (inner >= 0).all()  # no seams
+
+
+def test_overlapping_shapes_are_refused():
+    a = Polygon([(1, 1), (9, 1), (9, 9), (1, 9)])
+    b = Polygon([(5, 5), (15, 5), (15, 15), (5, 15)])
+    x, y, start, ext, feat = _arrays(np.array([a, b], dtype=object))
+    assert polygon_class_image(x, y, start, ext, feat, 20, 20) is None
+    assert rect_class_image([1, 5], [1, 5], [9, 15], [9, 15], [0, 1], 20, 20) is None
+
+
+def test_tiny_rectangles_keep_a_pixel():
+    img = rect_class_image([3.2], [4.1], [3.3], [4.2], [0], 10, 10)
+    assert (img == 0).sum() == 1 and img[4, 3] == 0
