@@ -221,3 +221,14 @@ def test_many_small_polygons_use_scanlines_and_keep_holes(app, make_layer):
     assert r.last_stats["layers"]["layer"]["raster"] == len(donuts)
     assert img.pixelColor(4, 4).name() == "#ffffff"  # a hole
     assert img.pixelColor(1, 1).name() == RED
+
+
+def test_empty_missing_and_mixed_geometries(app, make_layer):
+    from shapely.geometry import GeometryCollection
+
+    empty = make_layer([], "empty", style=single(fill=RED))
+    odd = make_layer([None, Polygon(), GeometryCollection([box(10, 10, 30, 30),
+                                                           Point(80, 80)]),
+                      box(60, 10, 90, 30)], "odd")  # no style: the default one
+    img = render_image([empty, odd], EXTENT, SIZE)
+    assert px(img, 20, 20) != "#ffffff" and px(img, 75, 20) != "#ffffff"
