@@ -87,10 +87,10 @@ def test_categorized_auto_fills_unique_values(dialog, layer):
     assert dialog.style()["renderer"]["other"]["symbol"]["fill"] == "#bdbdbd"
     assert dialog.cat_table.rowCount() == 3
     counts = layer.gdf["status"].value_counts()
-    assert [int(dialog.cat_table.item(i, 4).text()) for i in range(3)] == [
+    assert [int(dialog.cat_table.item(i, 2).text()) for i in range(3)] == [
         counts[v] for v in values]
     dialog.set_category_color(1, "#ff0000")
-    dialog.cat_table.item(0, 3).setText("已完成")
+    dialog.cat_table.item(0, 4).setText("已完成")
     dialog.cat_other.setChecked(False)
     r = dialog.style()["renderer"]
     assert r["categories"][1]["symbol"]["fill"] == "#ff0000"

@@ -763,9 +763,9 @@ class StyleDialog(QDialog):
             self.cat_table.setRowCount(len(cats))
             for i, c in enumerate(cats):
                 self._set_row(self.cat_table, i, c["symbol"], [
-                    (format_cat(c.get("value")), False), (c.get("label", ""), True),
-                    (c.get("label_zh", ""), True),
-                    (f"{counts.get(str(c.get('value')), 0):,}", False)], right=(4,))
+                    (format_cat(c.get("value")), False),
+                    (f"{counts.get(str(c.get('value')), 0):,}", False),
+                    (c.get("label", ""), True), (c.get("label_zh", ""), True)], right=(2,))
         listed = sum(counts.get(str(c.get("value")), 0) for c in cats)
         rest = sum(counts.values()) - listed
         self.cat_note.setText(self.tr("{n} features have other values").format(n=f"{rest:,}")
@@ -972,8 +972,8 @@ class StyleDialog(QDialog):
 
     def _on_cat_item_changed(self, item: QTableWidgetItem) -> None:
         cats = self._work["renderer"].get("categories", [])
-        if item.row() < len(cats) and item.column() in (2, 3):
-            cats[item.row()]["label" if item.column() == 2 else "label_zh"] = item.text()
+        if item.row() < len(cats) and item.column() in (3, 4):
+            cats[item.row()]["label" if item.column() == 3 else "label_zh"] = item.text()
             self._update_preview()
 
     def _on_cat_other_changed(self, checked: bool) -> None:
@@ -1149,6 +1149,10 @@ class StyleDialog(QDialog):
     def _retranslate(self) -> None:
         title = self.layer.display_title(self.lang)
         self.setWindowTitle(self.tr("Layer style: {layer}").format(layer=title))
+        for button, text in ((QDialogButtonBox.StandardButton.Ok, self.tr("OK")),
+                             (QDialogButtonBox.StandardButton.Apply, self.tr("Apply")),
+                             (QDialogButtonBox.StandardButton.Cancel, self.tr("Cancel"))):
+            self.buttons.button(button).setText(text)
         self.tabs.setTabText(0, self.tr("Symbology"))
         self.tabs.setTabText(1, self.tr("Labels"))
         self.kind_label.setText(label_text(self.tr("Renderer")))
@@ -1171,8 +1175,8 @@ class StyleDialog(QDialog):
         self.cat_template_box.setTitle(self.tr("Symbol shared by all classes"))
         self.grad_template_box.setTitle(self.tr("Symbol shared by all classes"))
         self.cat_table.setHorizontalHeaderLabels(
-            [self.tr("Symbol"), self.tr("Value"), self.tr("Legend"), self.tr("Legend (Chinese)"),
-             self.tr("Count")])
+            [self.tr("Symbol"), self.tr("Value"), self.tr("Count"), self.tr("Legend"),
+             self.tr("Legend (Chinese)")])
         self.grad_table.setHorizontalHeaderLabels(
             [self.tr("Symbol"), self.tr("From (>)"), self.tr("To (≤)"), self.tr("Count"),
              self.tr("Legend")])
@@ -1180,7 +1184,7 @@ class StyleDialog(QDialog):
         self.grad_method_label.setText(label_text(self.tr("Method")))
         self.grad_k_label.setText(label_text(self.tr("Classes")))
         self.grad_ramp_label.setText(label_text(self.tr("Colour ramp")))
-        self.grad_classify.setText(self.tr("Classify"))
+        self.grad_classify.setText(self.tr("Compute classes"))
         self._fill_methods(self.grad_method.currentData()
                            or self._work["renderer"].get("method", "quantiles"))
         self.opacity_label.setText(label_text(self.tr("Layer opacity")))
@@ -1211,11 +1215,12 @@ def format_cat(value) -> str:
 
 
 def format_break(value: float) -> str:
-    """Class bound as text; no thousands separator, so years read as years."""
+    """Class bound as text; thousands separators only from 10,000, so years read as years."""
     v = float(value)
+    sep = "," if abs(v) >= 10000 else ""
     if v.is_integer():
-        return f"{v:.0f}"
-    return f"{v:.4g}" if abs(v) < 1000 else f"{v:.2f}"
+        return f"{v:{sep}.0f}"
+    return f"{v:.4g}" if abs(v) < 1000 else f"{v:{sep}.2f}"
 
 
 __all__ = ["ColorButton", "StyleDialog", "SymbolEditor", "primary_key", "symbol_pixmap"]

@@ -264,7 +264,7 @@ class CityChartsWidget(QWidget):
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             series.setPen(pen)
             series.setPointsVisible(highlight)
-            series.setMarkerSize(6.0)
+            series.setMarkerSize(5.0)
             chart.addSeries(series)
             series.attachAxis(x)
             series.attachAxis(y)
