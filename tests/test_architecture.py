@@ -46,3 +46,18 @@ def test_no_network_urls_for_tiles_or_cdns_in_the_product():
             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
             if pattern.search(line)]
     assert hits == []
+
+
+def test_render_never_imports_widgets():
+    import ast
+
+    offenders = []
+    for path in (ROOT / "src" / "hljgis" / "render").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            offenders += [f"{path.name}: {n}" for n in names if "QtWidgets" in n]
+    assert offenders == []

@@ -81,8 +81,14 @@ class SessionEvents(SignalGroup):
 class Session:
     """The open project plus undoable actions on it."""
 
-    def __init__(self, project: Project | None = None) -> None:
+    def __init__(self, project: Project | None = None, *,
+                 loader: Callable[[str | Path], Project] | None = None,
+                 saver: Callable[[Project, str | Path], Path] | None = None) -> None:
+        """``loader``/``saver`` read and write project files (``hljgis.io`` provides them;
+        the core cannot import io, which sits above it)."""
         self.events = SessionEvents(self)
+        self._loader = loader
+        self._saver = saver
         self.project = project or Project()
         self.undo_stack = UndoStack()
 
@@ -91,17 +97,17 @@ class Session:
         return self.set_project(Project())
 
     def open_project(self, path: str | Path) -> Project:
-        from hljgis.io.project_file import load_project
-
-        return self.set_project(load_project(path))
+        if self._loader is None:
+            raise RuntimeError("this session was created without a project loader")
+        return self.set_project(self._loader(path))
 
     def save_project(self, path: str | Path | None = None) -> Path:
-        from hljgis.io.project_file import save_project
-
+        if self._saver is None:
+            raise RuntimeError("this session was created without a project saver")
         target = path or self.project.path
         if target is None:
             raise ValueError("the project has no file yet: give a path (Save As)")
-        return save_project(self.project, target)
+        return self._saver(self.project, target)
 
     def set_project(self, project: Project) -> Project:
         self.project = project

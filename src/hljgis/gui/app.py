@@ -24,17 +24,11 @@ def run_app(project: str | None = None, lang: str | None = None,
     from hljgis.io import recovery
     from hljgis.io.bundled import bundled_project_path
     from hljgis.io.project_file import load_project
-    from hljgis.render.fonts import ensure_fonts
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hljgis")
     app.setOrganizationName("hljgis")
-    family = ensure_fonts()
-    if screenshot:
-        # offscreen Qt has no system fonts at all: use the bundled one for the whole UI
-        font = app.font()
-        font.setFamilies([family, *font.families()])
-        app.setFont(font)
+    use_bundled_font(app, first=bool(screenshot))
     lang = lang or QSettings().value("language") or _system_lang()
     window = MainWindow(lang=lang)
     path = Path(project) if project else bundled_project_path()
@@ -61,6 +55,19 @@ def run_app(project: str | None = None, lang: str | None = None,
         return 0
     window.show()
     return app.exec()
+
+
+def use_bundled_font(app, first: bool = False) -> None:
+    """Make the bundled CJK font a fallback of the UI font, so Chinese menus render on a
+    machine with no Chinese fonts. ``first`` puts it first (offscreen screenshots, where Qt
+    has no system fonts at all)."""
+    from hljgis.render.fonts import ensure_fonts
+
+    family = ensure_fonts()
+    font = app.font()
+    families = [f for f in font.families() if f != family]
+    font.setFamilies([family, *families] if first else [*families, family])
+    app.setFont(font)
 
 
 def _ask_recover(window) -> bool:

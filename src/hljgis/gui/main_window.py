@@ -34,7 +34,14 @@ class MainWindow(QMainWindow):
 
     def __init__(self, lang: str = "en", session: Session | None = None) -> None:
         super().__init__()
-        self.session = session or Session()
+        from PySide6.QtWidgets import QApplication
+
+        from hljgis.gui.app import use_bundled_font
+        from hljgis.io.project_file import load_project, save_project
+
+        use_bundled_font(QApplication.instance())
+
+        self.session = session or Session(loader=load_project, saver=save_project)
         self.canvas = MapCanvas(self)
         self.setCentralWidget(self.canvas)
         self.layer_panel = LayerPanel(self.session, self)
@@ -146,8 +153,10 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def switch_language(self, lang: str) -> None:
-        set_language(lang)
+        set_language(lang)  # Qt also posts LanguageChange to every widget
         QSettings().setValue("language", lang)
+        self.retranslate()
+        self.layer_panel.model.refresh()
 
     # -- project -------------------------------------------------------------------------------
     def set_project(self, project: Project) -> None:

@@ -16,6 +16,7 @@ A file written by a newer format version is refused instead of being half read.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -133,7 +134,10 @@ def _write_project_table(path: Path, payload: str) -> None:
                 "VALUES (1, ?, ?, ?)",
                 (FORMAT_VERSION, f"hljgis {__version__}", payload),
             )
-            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            # GDAL stamps its tables with OGR_CURRENT_DATE when set (reproducible builds);
+            # the settings table follows the same rule
+            stamp = os.environ.get("OGR_CURRENT_DATE") or \
+                datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
             con.execute(
                 "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
                 "last_change) VALUES (?, 'attributes', ?, ?, ?)",

@@ -24,7 +24,9 @@ Extent = tuple[float, float, float, float]
 
 
 class _RenderSignals(QObject):
-    finished = Signal(int, QImage, tuple)
+    # only Qt types cross the thread boundary: queued Python tuples trip a PySide6
+    # refcount bug ("deallocating None"); the job's extent stays with the canvas
+    finished = Signal(int, QImage)
 
 
 class _RenderJob(QRunnable):
@@ -41,9 +43,17 @@ class _RenderJob(QRunnable):
         self.dpi = dpi
         self.signals = signals
         self.cancelled = threading.Event()
-        self.setAutoDelete(True)
+        self.done = threading.Event()
+        # Python owns the job: auto-deleted Python QRunnables trip a PySide6 refcount bug
+        self.setAutoDelete(False)
 
     def run(self) -> None:
+        try:
+            self._render()
+        finally:
+            self.done.set()
+
+    def _render(self) -> None:
         width, height = self.size
         image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QColor("#f4f1ea"))
@@ -58,7 +68,7 @@ class _RenderJob(QRunnable):
             return
         painter.end()
         if not self.cancelled.is_set():
-            self.signals.finished.emit(self.job_id, image, self.extent)
+            self.signals.finished.emit(self.job_id, image)
 
 
 class MapCanvas(QWidget):
@@ -77,9 +87,9 @@ class MapCanvas(QWidget):
 
     cursor_moved = Signal(float, float, float, float)
     scale_changed = Signal(float)
-    extent_changed = Signal(tuple)
+    extent_changed = Signal(object)
     identify_requested = Signal(float, float, float)
-    rectangle_selected = Signal(tuple)
+    rectangle_selected = Signal(object)
     measured = Signal(str)
     render_finished = Signal()
 
@@ -97,6 +107,7 @@ class MapCanvas(QWidget):
         self._image_extent: Extent | None = None
         self._ids = itertools.count(1)
         self._current_job: _RenderJob | None = None
+        self._jobs: list[_RenderJob] = []  # alive until their run() has returned
         self._signals = _RenderSignals()
         self._signals.finished.connect(self._on_render_finished)
         # one worker thread, so the renderer's per-layer caches are never shared
@@ -203,15 +214,16 @@ class MapCanvas(QWidget):
         size = (round(self.width() * ratio), round(self.height() * ratio))
         job = _RenderJob(next(self._ids), self._renderer, self.project, self.extent, size,
                          96.0 * ratio, self._signals)
+        self._jobs = [j for j in self._jobs if not j.done.is_set()] + [job]
         self._current_job = job
         self._pool.start(job)
 
-    def _on_render_finished(self, job_id: int, image: QImage, extent: tuple) -> None:
+    def _on_render_finished(self, job_id: int, image: QImage) -> None:
         if self._current_job is None or job_id != self._current_job.job_id:
             return
         image.setDevicePixelRatio(self.devicePixelRatioF())
         self._image = image
-        self._image_extent = extent
+        self._image_extent = self._current_job.extent
         self._current_job = None
         self.update()
         self.render_finished.emit()

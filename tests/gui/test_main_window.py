@@ -1,0 +1,224 @@
+"""The main window driven like a planner would: load, toggle, reorder, tools, language, save."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel, QMenu
+
+from hljgis.core.layer import VectorLayer
+from hljgis.core.style import make_symbol
+from hljgis.gui.i18n import set_language
+from hljgis.io import load_project
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def user_dir(tmp_path, monkeypatch):
+    """Settings and recovery files go to a temporary folder, not the tester's home, and
+    the "unsaved changes?" question is answered Discard (no modal dialog blocks a test)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Discard)
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def make_main_window(qtbot, fixtures_dir, tmp_path):
+    from hljgis.gui.main_window import MainWindow
+
+    windows = []
+
+    def make(project_path=None, lang="en"):
+        window = MainWindow(lang=lang)
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.resize(1200, 800)
+        window.show()
+        src = project_path or fixtures_dir / "project_v1.hljgis.gpkg"
+        path = tmp_path / "work.hljgis.gpkg"
+        shutil.copy(src, path)
+        project = load_project(path)
+        if "cities" in project:
+            project.layer("cities").style = {"version": 1, "renderer": {
+                "kind": "single", "symbol": make_symbol("fill", fill="#ffeeaa", stroke="#333333")}}
+            project.layer("cities").opacity = 1.0
+            project.layer("dem").visible = False
+            project.dirty = False
+        window.session.set_project(project)
+        assert window.canvas.wait_for_render()
+        return window
+
+    yield make
+    for window in windows:  # no "unsaved changes?" dialog when the test closes it
+        window.session.project.dirty = False
+        window.canvas.shutdown()
+
+
+def _pixel_count(window, color_test) -> int:
+    image = window.canvas.grab().toImage()
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    ptr = image.constBits()
+    arr = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    arr = arr[:, : image.width() * 4].reshape(image.height(), image.width(), 4)
+    return int(color_test(arr[..., 2].astype(int), arr[..., 1].astype(int),
+                          arr[..., 0].astype(int)).sum())
+
+
+def test_loads_project_and_renders_the_map(make_main_window):
+    window = make_main_window()
+    model = window.layer_panel.model
+    assert model.rowCount() >= 2  # theme groups
+    cities = model.index_of_layer("cities")
+    assert cities.isValid() and "Cities" in cities.data()
+    # the fill of the 'cities' style (#ffeeaa) is on screen
+    assert _pixel_count(window, lambda r, g, b: (r > 240) & (g > 225) & (b > 150) & (b < 190)) > 500
+
+
+def test_toggle_visibility_from_the_panel_redraws_and_can_be_undone(make_main_window):
+    window = make_main_window()
+    model = window.layer_panel.model
+    index = model.index_of_layer("cities")
+    model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert window.session.project.layer("cities").visible is False
+    assert window.canvas.wait_for_render()
+    fill = lambda r, g, b: (r > 240) & (g > 225) & (b > 150) & (b < 190)  # noqa: E731
+    assert _pixel_count(window, fill) < 50
+    window.undo()
+    assert window.session.project.layer("cities").visible is True
+    assert window.windowTitle().startswith("*")
+
+
+def test_reorder_by_moving_within_a_group(make_main_window, qtbot):
+    window = make_main_window()
+    project = window.session.project
+    extra = VectorLayer(project.layer("cities").gdf.copy(), "cities_copy", theme="boundaries")
+    window.session.add_layers([extra])
+    assert project.layer_names()[-1] == "cities_copy"
+    window.layer_panel.model.move_layer_to("cities_copy", "boundaries", 1)  # below 'cities'
+    names = project.layer_names()
+    assert names.index("cities_copy") < names.index("cities")
+    window.undo()
+    assert project.layer_names()[-1] == "cities_copy"
+
+
+def test_identify_tool_lists_attributes(make_main_window, qtbot):
+    window = make_main_window()
+    window.tool_identify()
+    target = window.canvas.to_pixel(130.4, 47.5)  # inside Hegang's test box
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=target.toPoint())
+    tree = window.identify_panel
+    titles = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert "Cities" in titles
+    item = tree.topLevelItem(titles.index("Cities")).child(0)
+    values = {item.child(i).text(0): item.child(i).text(1) for i in range(item.childCount())}
+    assert values["name_zh"] == "鹤岗" and values["pop_2015"] == "1056"
+
+
+def test_measure_distance_in_kilometres(make_main_window, qtbot):
+    window = make_main_window()
+    window.tool_measure_line()
+    a, b = window.canvas.to_pixel(130.0, 46.0), window.canvas.to_pixel(131.0, 46.0)
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=a.toPoint())
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=b.toPoint())
+    km = float(window.measure_label.text().split()[0])
+    assert km == pytest.approx(77.4, abs=1.0)  # one degree of longitude at 46 N
+
+
+def test_select_by_rectangle_selects_features_of_the_current_layer(make_main_window, qtbot):
+    window = make_main_window()
+    window.layer_panel.select_layer("cities")
+    window.tool_select()
+    a, b = window.canvas.to_pixel(130.3, 45.2), window.canvas.to_pixel(131.5, 45.6)
+    qtbot.mousePress(window.canvas, Qt.MouseButton.LeftButton, pos=a.toPoint())
+    qtbot.mouseMove(window.canvas, pos=b.toPoint())
+    qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=b.toPoint())
+    assert window.session.project.layer("cities").selection.tolist() == [1]  # Jixi
+
+
+def test_wheel_zoom_and_keyboard_pan_change_the_extent(make_main_window, qtbot):
+    window = make_main_window()
+    before = window.canvas.extent
+    window.canvas.zoom_by(0.5, QPointF(100, 100))
+    after = window.canvas.extent
+    # half the span (the lon/lat aspect follows the new centre latitude, hence rel=5%)
+    assert (after[3] - after[1]) == pytest.approx((before[3] - before[1]) / 2, rel=0.05)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Left)
+    assert window.canvas.extent[0] < after[0]
+
+
+def _visible_texts(window) -> list[str]:
+    texts = [a.text() for a in window.actions_by_key.values()]
+    texts += [m.title() for m in window.menuBar().findChildren(QMenu)]
+    texts += [w.text() for w in window.findChildren(QLabel) if w.isVisible() and w.text()]
+    texts += [w.text() for w in window.findChildren(QAbstractButton) if w.isVisible()
+              and w.text()]
+    texts += [d.windowTitle() for d in window.docks.values()]
+    model = window.layer_panel.model
+    texts += [model.index(r, 0).data() for r in range(model.rowCount())]
+    return texts
+
+
+def test_every_visible_string_is_translated_and_switches_back(make_main_window):
+    window = make_main_window(lang="zh")
+    untranslated = [t for t in _visible_texts(window)
+                    if re.search("[A-Za-z]{3,}", t) and not CJK.search(t)
+                    and not re.fullmatch(r"[\d:,. ]+|English|hljgis|EPSG.*", t)]
+    assert untranslated == []
+    assert window.actions_by_key["open"].text() == "打开项目…"
+    window.switch_language("en")
+    assert window.actions_by_key["open"].text() == "Open project..."
+    assert window.layer_panel.model.index(0, 0).data() in ("Boundaries", "Transport", "Base map")
+
+
+def test_save_and_reopen_keeps_changes(make_main_window, tmp_path):
+    window = make_main_window()
+    window.session.set_layer_property("cities", "opacity", 0.4)
+    assert window.save_project()
+    reopened = load_project(window.session.project.path)
+    assert reopened.layer("cities").opacity == pytest.approx(0.4)
+    assert not window.windowTitle().startswith("*")
+
+
+def test_autosave_and_recovery(make_main_window):
+    from hljgis.io import recovery
+
+    window = make_main_window()
+    window.session.set_layer_property("expressways", "visible", True)
+    window._on_autosave()
+    assert recovery.pending_recovery() is not None
+    restored = recovery.recover()
+    assert restored.layer("expressways").visible is True
+    assert restored.path == window.session.project.path and restored.dirty
+    window.session.project.dirty = False
+    window.close()
+    assert recovery.pending_recovery() is None
+
+
+def test_adding_a_broken_file_warns_and_keeps_the_app_usable(make_main_window, tmp_path,
+                                                             monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_main_window()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    bad = tmp_path / "broken.gpkg"
+    bad.write_bytes(b"garbage" * 100)
+    before = window.session.project.layer_names()
+    window.add_data([str(bad)])
+    assert shown and "not a readable GeoPackage" in shown[0]
+    assert window.session.project.layer_names() == before
