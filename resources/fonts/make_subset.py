@@ -15,6 +15,7 @@ Extra text files add every character they contain (e.g. names from ``layers/``).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -31,10 +32,8 @@ def gb2312_chars() -> set[str]:
     chars = set()
     for hi in range(0xA1, 0xF8):
         for lo in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes([hi, lo]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     return chars
 
 
@@ -56,8 +55,8 @@ def wanted_codepoints(extra_files: list[str]) -> set[int]:
 def rename(font, style: str) -> None:
     """Give the subset its own family name (OFL clause 3, Google's trademark)."""
     ps = f"{FAMILY.replace(' ', '')}-{style}"
-    names = {1: FAMILY, 2: style, 3: f"{ps};subset of Noto Sans CJK SC 2.004", 4: f"{FAMILY} {style}",
-             6: ps, 16: FAMILY, 17: style}
+    names = {1: FAMILY, 2: style, 3: f"{ps};subset of Noto Sans CJK SC 2.004",
+             4: f"{FAMILY} {style}", 6: ps, 16: FAMILY, 17: style}
     table = font["name"]
     table.names = [r for r in table.names if r.nameID not in (1, 3, 4, 6, 7, 16, 17)]
     for nid, text in names.items():

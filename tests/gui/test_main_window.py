@@ -118,7 +118,7 @@ def test_reorder_by_moving_within_a_group(make_main_window, qtbot):
 
 def test_identify_tool_lists_attributes(make_main_window, qtbot):
     window = make_main_window()
-    window.tool_identify()
+    window.set_tool("identify")
     target = window.canvas.to_pixel(130.4, 47.5)  # inside Hegang's test box
     qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=target.toPoint())
     tree = window.identify_panel
@@ -131,7 +131,7 @@ def test_identify_tool_lists_attributes(make_main_window, qtbot):
 
 def test_measure_distance_in_kilometres(make_main_window, qtbot):
     window = make_main_window()
-    window.tool_measure_line()
+    window.set_tool("measure_line")
     a, b = window.canvas.to_pixel(130.0, 46.0), window.canvas.to_pixel(131.0, 46.0)
     qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=a.toPoint())
     qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=b.toPoint())
@@ -142,7 +142,7 @@ def test_measure_distance_in_kilometres(make_main_window, qtbot):
 def test_select_by_rectangle_selects_features_of_the_current_layer(make_main_window, qtbot):
     window = make_main_window()
     window.layer_panel.select_layer("cities")
-    window.tool_select()
+    window.set_tool("select")
     a, b = window.canvas.to_pixel(130.3, 45.2), window.canvas.to_pixel(131.5, 45.6)
     qtbot.mousePress(window.canvas, Qt.MouseButton.LeftButton, pos=a.toPoint())
     qtbot.mouseMove(window.canvas, pos=b.toPoint())
@@ -222,3 +222,64 @@ def test_adding_a_broken_file_warns_and_keeps_the_app_usable(make_main_window, t
     window.add_data([str(bad)])
     assert shown and "not a readable GeoPackage" in shown[0]
     assert window.session.project.layer_names() == before
+
+
+def test_attribute_table_and_map_selection_stay_in_step(make_main_window, qtbot):
+    window = make_main_window()
+    window.open_table("cities")
+    table = window.views.table
+    assert window.docks["table"].isVisible() and table.layer.name == "cities"
+    window.layer_panel.select_layer("cities")
+    window.set_tool("select")
+    a, b = window.canvas.to_pixel(130.3, 45.2), window.canvas.to_pixel(131.5, 45.6)
+    qtbot.mousePress(window.canvas, Qt.MouseButton.LeftButton, pos=a.toPoint())
+    qtbot.mouseMove(window.canvas, pos=b.toPoint())
+    qtbot.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, pos=b.toPoint())
+    assert table.selected_positions.tolist() == [1]
+    table.set_selection([0])
+    table.selection_changed.emit(np.array([0]))
+    assert window.session.project.layer("cities").selection.tolist() == [0]
+
+
+def test_style_change_from_the_dialog_is_undoable(make_main_window, monkeypatch):
+    from hljgis.gui.dialogs.style_dialog import StyleDialog
+
+    window = make_main_window()
+    layer = window.session.project.layer("cities")
+    before = dict(layer.style)
+    new_style = {"version": 1, "renderer": {"kind": "single", "symbol": make_symbol(
+        "fill", fill="#3366cc", stroke="#000000")}}
+
+    def fake_exec(dialog):
+        dialog.layer.style = new_style
+        dialog.applied.emit(new_style)
+        return 1
+
+    monkeypatch.setattr(StyleDialog, "exec", fake_exec)
+    window.style_layer("cities")
+    assert layer.style["renderer"]["symbol"]["fill"] == "#3366cc"
+    window.undo()
+    assert layer.style == before
+    window.redo()
+    assert layer.style["renderer"]["symbol"]["fill"] == "#3366cc"
+
+
+def test_clicking_a_city_points_the_charts_at_it(make_main_window, qtbot):
+    import pandas as pd
+
+    window = make_main_window()
+    project = window.session.project
+    layer = project.layer("cities")
+    layer.schema = "cities"
+    gdf = layer.gdf.copy()
+    gdf["name"] = ["Hegang", "Jixi"]
+    layer.set_data(gdf)
+    project.set_table("city_statistics", pd.DataFrame({
+        "city": ["Hegang", "Hegang", "Jixi", "Jixi"], "year": [2005, 2015, 2005, 2015],
+        "indicator": ["population"] * 4, "value": [1099.0, 1056.0, 1914.0, 1812.0],
+        "unit": ["thousand persons"] * 4, "source": ["seed"] * 4}))
+    window.views.set_project(project)
+    window.set_tool("identify")
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton,
+                     pos=window.canvas.to_pixel(131.8, 45.5).toPoint())
+    assert window.views.charts.city == "Jixi"

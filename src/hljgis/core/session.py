@@ -160,6 +160,12 @@ class Session:
         self._push("Reorder layers", lambda: project.move_layer(name, index),
                    lambda: project.move_layer(name, old))
 
+    def record_property_change(self, name: str, prop: str, old, new) -> None:
+        """Record a change a dialog has already applied, so it can be undone."""
+        layer = self.project.layer(name)
+        self._push(f"Change {prop} of {layer.title}", lambda: setattr(layer, prop, new),
+                   lambda: setattr(layer, prop, old))
+
     def set_layer_property(self, name: str, prop: str, value) -> None:
         """Change ``visible``, ``opacity``, ``title``, ``style`` or ``provenance`` undoably."""
         if prop not in ("visible", "opacity", "title", "title_zh", "style", "provenance", "theme"):

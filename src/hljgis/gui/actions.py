@@ -42,12 +42,12 @@ VIEW_ACTIONS = (
     ActionSpec("zoom_out", "Zoom out", "zoom_out", "Ctrl+-"),
 )
 TOOL_ACTIONS = (
-    ActionSpec("pan", "Pan", "tool_pan", "P", checkable=True),
-    ActionSpec("zoom_box", "Zoom to rectangle", "tool_zoom_box", "Z", checkable=True),
-    ActionSpec("identify", "Identify features", "tool_identify", "I", checkable=True),
-    ActionSpec("measure_line", "Measure distance", "tool_measure_line", "M", checkable=True),
-    ActionSpec("measure_area", "Measure area", "tool_measure_area", "Shift+M", checkable=True),
-    ActionSpec("select", "Select features by rectangle", "tool_select", "S", checkable=True),
+    ActionSpec("pan", "Pan", "set_tool", "P", checkable=True),
+    ActionSpec("zoom_box", "Zoom to rectangle", "set_tool", "Z", checkable=True),
+    ActionSpec("identify", "Identify features", "set_tool", "I", checkable=True),
+    ActionSpec("measure_line", "Measure distance", "set_tool", "M", checkable=True),
+    ActionSpec("measure_area", "Measure area", "set_tool", "Shift+M", checkable=True),
+    ActionSpec("select", "Select features by rectangle", "set_tool", "S", checkable=True),
 )
 LAYER_ACTIONS = (
     ActionSpec("table", "Open attribute table", "open_current_table", "F6"),
@@ -56,13 +56,16 @@ LAYER_ACTIONS = (
 HELP_ACTIONS = (
     ActionSpec("about", "About hljgis", "about"),
 )
+PANEL_ACTIONS = (
+    ActionSpec("charts", "City statistics charts", "show_charts"),
+)
 
 #: Menu title -> actions, in menu-bar order.
 MENUS = (
     ("&Project", PROJECT_ACTIONS),
     ("&Edit", EDIT_ACTIONS),
     ("&View", VIEW_ACTIONS),
-    ("&Layer", LAYER_ACTIONS),
+    ("&Layer", LAYER_ACTIONS + PANEL_ACTIONS),
     ("&Tools", TOOL_ACTIONS),
     ("&Help", HELP_ACTIONS),
 )

@@ -51,6 +51,9 @@ class MainWindow(QMainWindow):
             "identify": self._dock(self.identify_panel, Qt.DockWidgetArea.RightDockWidgetArea),
         }
         self.docks["identify"].hide()
+        from hljgis.gui.layer_views import LayerViews
+
+        self.views = LayerViews(self)
         self.actions_by_key: dict[str, QAction] = {}
         self._menus: list[tuple[QMenu, str]] = []
         self._build_menus()
@@ -81,7 +84,10 @@ class MainWindow(QMainWindow):
                 action.setCheckable(spec.checkable)
                 if spec.shortcut:
                     action.setShortcut(QKeySequence(spec.shortcut))
-                action.triggered.connect(getattr(self, spec.slot))
+                if spec.slot == "set_tool":
+                    action.triggered.connect(lambda _=False, k=spec.key: self.set_tool(k))
+                else:
+                    action.triggered.connect(getattr(self, spec.slot))
                 if spec.checkable:
                     tools.addAction(action)
                 menu.addAction(action)
@@ -140,6 +146,7 @@ class MainWindow(QMainWindow):
         self.docks["identify"].setWindowTitle(A.tr("Identify results"))
         self.toolbar.setWindowTitle(A.tr("Main toolbar"))
         self.identify_panel.retranslate()
+        self.views.retranslate()
         self._update_title()
         self._fill_bookmarks()
         self._on_undo_changed()
@@ -164,6 +171,7 @@ class MainWindow(QMainWindow):
             self.session.set_project(project)  # re-enters through project_changed
             return
         self.canvas.set_project(project)
+        self.views.set_project(project)
         home = project.bookmarks.get(project.metadata.get("home_bookmark", "region"))
         if home:
             self.go_to_bookmark(home)
@@ -345,28 +353,10 @@ class MainWindow(QMainWindow):
             sel = layer.gdf.iloc[layer.selection].to_crs(self.session.project.crs)
             self.canvas.zoom_to(tuple(sel.total_bounds))
 
-    def _set_tool(self, tool: str) -> None:
+    def set_tool(self, tool: str) -> None:
         self.canvas.set_tool(tool)
         self.actions_by_key[tool].setChecked(True)
         self.measure_label.setText("")
-
-    def tool_pan(self) -> None:
-        self._set_tool("pan")
-
-    def tool_zoom_box(self) -> None:
-        self._set_tool("zoom_box")
-
-    def tool_identify(self) -> None:
-        self._set_tool("identify")
-
-    def tool_measure_line(self) -> None:
-        self._set_tool("measure_line")
-
-    def tool_measure_area(self) -> None:
-        self._set_tool("measure_area")
-
-    def tool_select(self) -> None:
-        self._set_tool("select")
 
     def _on_cursor_moved(self, x: float, y: float, lon: float, lat: float) -> None:
         metric = self.session.project.metric_crs()
@@ -382,6 +372,7 @@ class MainWindow(QMainWindow):
     def _on_identify(self, x: float, y: float, tolerance: float) -> None:
         results = identify(self.session.project, x, y, tolerance)
         self.identify_panel.show_results(results)
+        self.views.follow_identify(results)
         self.docks["identify"].show()
         self.statusBar().showMessage(A.tr("Identified features in") + f" {len(results)} " +
                                      A.tr("layers"), 5000)
@@ -400,8 +391,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(A.tr("Pick a vector layer in the Layers panel first"),
                                          5000)
             return
-        layer.selection = features_in_box(layer, box, self.session.project.crs)
-        self.canvas.refresh()
+        self.views.set_selection(layer, features_in_box(layer, box, self.session.project.crs))
         self.statusBar().showMessage(f"{len(layer.selection)} " + A.tr("features selected"),
                                      5000)
 
@@ -415,10 +405,15 @@ class MainWindow(QMainWindow):
             self.style_layer(self.layer_panel.current_layer())
 
     def open_table(self, name: str) -> None:
-        raise NotImplementedError  # wired to the attribute table widget below
+        layer = self.session.project.layer(name)
+        if isinstance(layer, VectorLayer):
+            self.views.open_table(layer)
 
     def style_layer(self, name: str) -> None:
-        raise NotImplementedError  # wired to the style dialog below
+        self.views.edit_style(self.session.project.layer(name))
+
+    def show_charts(self) -> None:
+        self.views.show_charts()
 
     def about(self) -> None:
         QMessageBox.about(self, A.tr("About hljgis"),

@@ -1,0 +1,114 @@
+"""Per-layer views the main window opens on demand: attribute table, style dialog, charts.
+
+Keeps the main window an assembly: this object owns the docks, keeps the table's selection
+and the map's selection in step, and points the statistics charts at the city the planner
+clicked on the map.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from hljgis.core.layer import VectorLayer
+from hljgis.core.project import Project
+from hljgis.gui.i18n import current_language
+
+#: Schemas whose features are cities with statistics (their ``name`` is the English name).
+CITY_SCHEMAS = ("cities",)
+STATISTICS_TABLE = "city_statistics"
+
+
+class LayerViews:
+    """Attribute-table dock, charts dock and style dialogs of one main window."""
+
+    def __init__(self, window) -> None:
+        from hljgis.gui.widgets.attribute_table import AttributeTable
+        from hljgis.gui.widgets.charts import CityChartsWidget
+
+        self.window = window
+        self.table = AttributeTable(parent=window)
+        self.charts = CityChartsWidget(parent=window)
+        self.table_dock = self._dock(self.table, "AttributeTable",
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.charts_dock = self._dock(self.charts, "CityCharts",
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.table_dock.hide()
+        self.charts_dock.hide()
+        window.docks["table"] = self.table_dock
+        window.docks["charts"] = self.charts_dock
+        self.table.selection_changed.connect(self._on_table_selection_changed)
+
+    def _dock(self, widget, name: str, area) -> QDockWidget:
+        dock = QDockWidget(self.window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.window.addDockWidget(area, dock)
+        return dock
+
+    def retranslate(self) -> None:
+        tr = self.window.tr
+        self.table_dock.setWindowTitle(tr("Attribute table"))
+        self.charts_dock.setWindowTitle(tr("City statistics"))
+
+    def set_project(self, project: Project) -> None:
+        self.table.set_layer(None)
+        self.table_dock.hide()
+        self.charts.set_statistics(project.tables.get(STATISTICS_TABLE))
+        if STATISTICS_TABLE in project.tables:
+            self.charts_dock.show()
+
+    def open_table(self, layer: VectorLayer) -> None:
+        self.table.set_layer(layer)
+        self.table_dock.setWindowTitle(self.window.tr("Attribute table") + " - " +
+                                       layer.display_title(current_language()))
+        self.table_dock.show()
+        self.table_dock.raise_()
+
+    def show_charts(self) -> None:
+        self.charts_dock.show()
+        self.charts_dock.raise_()
+
+    def set_selection(self, layer: VectorLayer, positions: np.ndarray) -> None:
+        """Select features on the map, in the table (if it shows the layer) and the charts."""
+        layer.selection = np.asarray(positions, dtype=np.int64)
+        if self.table.layer is layer:
+            self.table.set_selection(layer.selection)
+        if layer.schema in CITY_SCHEMAS and len(layer.selection) == 1:
+            self.charts.set_city(str(layer.gdf["name"].iloc[layer.selection[0]]))
+        self.window.canvas.refresh()
+
+    def _on_table_selection_changed(self, positions) -> None:
+        layer = self.table.layer
+        if layer is not None:
+            layer.selection = np.asarray(positions, dtype=np.int64)
+            self.window.canvas.refresh()
+
+    def follow_identify(self, results) -> None:
+        """Clicking on a city with the identify tool shows that city's statistics."""
+        for layer, table in results:
+            if layer.schema in CITY_SCHEMAS and "name" in table.columns and len(table):
+                self.charts.set_city(str(table["name"].iloc[0]))
+                return
+
+    def edit_style(self, layer) -> None:
+        """Open the style dialog; an applied style becomes one undoable step."""
+        if not isinstance(layer, VectorLayer):
+            self.window.statusBar().showMessage(
+                self.window.tr("Raster layers use their default colour ramp"), 5000)
+            return
+        from hljgis.gui.dialogs.style_dialog import StyleDialog
+
+        before = copy.deepcopy(layer.style)
+        dialog = StyleDialog(layer, self.window, lang=current_language())
+
+        def on_applied(new_style) -> None:
+            nonlocal before
+            self.window.session.record_property_change(layer.name, "style", before, new_style)
+            before = copy.deepcopy(new_style)
+
+        dialog.applied.connect(on_applied)
+        dialog.exec()
