@@ -60,6 +60,7 @@ class LayerViews:
         self.charts.set_statistics(project.tables.get(STATISTICS_TABLE))
         if STATISTICS_TABLE in project.tables:
             self.charts_dock.show()
+            self.window.resizeDocks([self.charts_dock], [360], Qt.Orientation.Horizontal)
 
     def open_table(self, layer: VectorLayer) -> None:
         self.table.set_layer(layer)

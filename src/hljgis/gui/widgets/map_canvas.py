@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import queue
 import threading
 
 import numpy as np
 from pyproj import Transformer
-from PySide6.QtCore import QObject, QPointF, QRectF, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -29,12 +30,57 @@ class _RenderSignals(QObject):
     finished = Signal(int, QImage)
 
 
-class _RenderJob(QRunnable):
+class _RenderWorker:
+    """One long-lived Python thread that renders jobs, newest first.
+
+    A Python thread (not a QThreadPool thread) on purpose: PySide gives a Qt pool thread a
+    fresh Python thread state for every job, which drops thread-local data, and pyproj keeps
+    its PROJ context there; the renderer's cached transformers then point into a freed
+    context and the next frame crashes. Here the thread state lives as long as the thread.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="hljgis-render", daemon=True)
+        self._thread.start()
+
+    def submit(self, job) -> None:
+        self._queue.put(job)
+
+    def _loop(self) -> None:
+        while True:
+            job = self._queue.get()
+            while not self._queue.empty():  # a newer view makes queued ones stale
+                newer = self._queue.get()
+                if job is not None:
+                    job.cancelled.set()
+                    job.done.set()
+                job = newer
+            if job is None:
+                return
+            job.run()
+
+    def wait_idle(self, timeout_s: float) -> None:
+        """Block until the queue is empty and no job runs (or ``timeout_s`` passes)."""
+        import time
+
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and (not self._queue.empty() or self._busy()):
+            time.sleep(0.005)
+
+    def _busy(self) -> bool:
+        return bool(getattr(self, "current", None)) and not self.current.done.is_set()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout_s)
+
+
+class _RenderJob:
     """Render one frame into a QImage off the GUI thread."""
 
     def __init__(self, job_id: int, renderer, project: Project, extent: Extent,
                  size: tuple[int, int], dpi: float, signals: _RenderSignals) -> None:
-        super().__init__()
         self.renderer = renderer
         self.job_id = job_id
         self.project = project
@@ -44,8 +90,6 @@ class _RenderJob(QRunnable):
         self.signals = signals
         self.cancelled = threading.Event()
         self.done = threading.Event()
-        # Python owns the job: auto-deleted Python QRunnables trip a PySide6 refcount bug
-        self.setAutoDelete(False)
 
     def run(self) -> None:
         try:
@@ -107,12 +151,10 @@ class MapCanvas(QWidget):
         self._image_extent: Extent | None = None
         self._ids = itertools.count(1)
         self._current_job: _RenderJob | None = None
-        self._jobs: list[_RenderJob] = []  # alive until their run() has returned
         self._signals = _RenderSignals()
         self._signals.finished.connect(self._on_render_finished)
         # one worker thread, so the renderer's per-layer caches are never shared
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._worker = _RenderWorker()
         from hljgis.render import MapRenderer
 
         self._renderer = MapRenderer()
@@ -214,9 +256,9 @@ class MapCanvas(QWidget):
         size = (round(self.width() * ratio), round(self.height() * ratio))
         job = _RenderJob(next(self._ids), self._renderer, self.project, self.extent, size,
                          96.0 * ratio, self._signals)
-        self._jobs = [j for j in self._jobs if not j.done.is_set()] + [job]
         self._current_job = job
-        self._pool.start(job)
+        self._worker.current = job
+        self._worker.submit(job)
 
     def _on_render_finished(self, job_id: int, image: QImage) -> None:
         if self._current_job is None or job_id != self._current_job.job_id:
@@ -239,7 +281,8 @@ class MapCanvas(QWidget):
         timer.start()
         while self.is_rendering() and timer.elapsed() < timeout_ms:
             QCoreApplication.processEvents()
-            self._pool.waitForDone(20)
+            if self._current_job is not None:
+                self._current_job.done.wait(0.02)
         QCoreApplication.processEvents()
         return not self.is_rendering()
 
@@ -248,7 +291,7 @@ class MapCanvas(QWidget):
         self._debounce.stop()
         if self._current_job is not None:
             self._current_job.cancelled.set()
-        self._pool.waitForDone(10000)
+        self._worker.wait_idle(10.0)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.shutdown()
