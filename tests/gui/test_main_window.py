@@ -283,3 +283,41 @@ def test_clicking_a_city_points_the_charts_at_it(make_main_window, qtbot):
     qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton,
                      pos=window.canvas.to_pixel(131.8, 45.5).toPoint())
     assert window.views.charts.city == "Jixi"
+
+
+def test_file_without_crs_asks_for_one_and_gcj02_is_offered(make_main_window, monkeypatch,
+                                                            tmp_path, fixtures_dir):
+    from hljgis.gui.dialogs.import_dialog import ImportDialog
+
+    window = make_main_window()
+    for f in (fixtures_dir / "gbk_shapefile").iterdir():
+        if f.suffix != ".prj":
+            shutil.copy(f, tmp_path / f.name)
+    asked = []
+
+    def accept_with_cgcs2000(dialog):
+        asked.append(dialog.crs_box.isEnabled())
+        dialog.crs_box.setCurrentIndex(0)  # EPSG:4490
+        dialog.datum_box.setCurrentIndex(1)  # GCJ-02
+        return ImportDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ImportDialog, "exec", accept_with_cgcs2000)
+    window.add_data([str(tmp_path / "city_seats_gbk.shp")])
+    assert asked == [True]
+    layer = window.session.project.layer("city_seats_gbk")
+    assert layer.crs.to_epsg() == 4326  # GCJ-02 removed -> WGS84
+    assert any("GCJ02" in n for n in layer.notes)
+    assert layer.gdf["名称"].iloc[0] == "鹤岗市"
+
+
+def test_cancelled_import_adds_nothing(make_main_window, monkeypatch, tmp_path, fixtures_dir):
+    from hljgis.gui.dialogs.import_dialog import ImportDialog
+
+    window = make_main_window()
+    for f in (fixtures_dir / "gbk_shapefile").iterdir():
+        if f.suffix != ".prj":
+            shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setattr(ImportDialog, "exec", lambda d: ImportDialog.DialogCode.Rejected)
+    before = window.session.project.layer_names()
+    window.add_data([str(tmp_path / "city_seats_gbk.shp")])
+    assert window.session.project.layer_names() == before

@@ -296,21 +296,52 @@ class MainWindow(QMainWindow):
             except (InputError, OSError) as exc:
                 self.statusBar().showMessage(A.tr("Autosave failed") + f": {exc}", 10000)
 
-    def add_data(self, paths: list[str] | None = None) -> None:
+    def add_data(self, paths: list[str] | None = None, options: dict | None = None) -> None:
+        """Add files as layers. A file without a CRS gets the import dialog (CRS choice);
+        any file can be opened with explicit options (offset datum, encoding)."""
+        from hljgis.core.errors import MissingCRSError
         from hljgis.io.readers import read_file
 
         if not paths:
             paths, _ = QFileDialog.getOpenFileNames(self, A.tr("Add data"), "", DATA_FILTER)
         for path in paths or []:
-            try:
-                layers = read_file(path)
-            except InputError as exc:
-                QMessageBox.warning(self, A.tr("Cannot add data"), str(exc))
+            opts = dict(options or {})
+            while True:
+                try:
+                    layers = read_file(path, **opts)
+                    break
+                except MissingCRSError as exc:
+                    opts = self._ask_import_options(path, exc.what, opts)
+                except InputError as exc:
+                    QMessageBox.warning(self, A.tr("Cannot add data"), str(exc))
+                    layers = None
+                    break
+                if opts is None:
+                    layers = None
+                    break
+            if not layers:
                 continue
             self.session.add_layers(layers)
             notes = [n for layer in layers for n in layer.notes]
             if notes:
                 self.statusBar().showMessage("; ".join(notes), 15000)
+
+    def add_data_with_options(self) -> None:
+        """Add data choosing the CRS, the web-map datum (GCJ-02/BD-09) and the encoding."""
+        paths, _ = QFileDialog.getOpenFileNames(self, A.tr("Add data"), "", DATA_FILTER)
+        for path in paths:
+            opts = self._ask_import_options(path, "", {}, need_crs=False)
+            if opts is not None:
+                self.add_data([path], opts)
+
+    def _ask_import_options(self, path: str, problem: str, opts: dict,
+                            need_crs: bool = True) -> dict | None:
+        from hljgis.gui.dialogs.import_dialog import ImportDialog
+
+        dialog = ImportDialog(path, need_crs=need_crs, problem=problem, parent=self)
+        if dialog.exec() != ImportDialog.DialogCode.Accepted:
+            return None
+        return {**opts, **dialog.options()}
 
     # -- edit / view ---------------------------------------------------------------------------
     def undo(self) -> None:
