@@ -728,6 +728,15 @@ def build_project(layers: dict[str, gpd.GeoDataFrame], long: pd.DataFrame,
                               "bounds": [129.0, 44.0, 135.2, 48.6], "crs": CRS})
     p.set_table("city_statistics", long)
     p.set_table("prefecture_gdp_2014", pd.read_csv(SOURCES / "prefecture_gdp_2014.csv"))
+    # the project carries its default styles (editable, saved with it) and both ranking presets
+    from hljgis.analysis import preset, preset_names
+    from hljgis.core.style import default_style
+
+    for layer in p.layers:
+        if layer.kind == "vector" and not layer.style:
+            layer.style = default_style(layer)
+    for name in preset_names():
+        p.set_scenario(name, preset(name).to_dict())
     p.set_metadata(datum="CGCS2000 (EPSG:4490); GCJ-02 removed from Amap geometry",
                    data_dictionary="layers/README.md",
                    built_by="scripts/build_layers.py")

@@ -82,3 +82,15 @@ def test_console_script_runs_headless(fixtures_dir):
     assert "鸡西市" in res.stdout
     ver = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert ver.stdout.startswith("hljgis ")
+
+
+def test_info_on_the_bundled_project(capsys):
+    from hljgis.io.bundled import bundled_project_path
+
+    assert main(["info", str(bundled_project_path())]) == 0
+    out = capsys.readouterr().out
+    assert "hljgis project 'East Heilongjiang' 黑龙江东部" in out
+    assert "analysis CRS: EPSG:4553" in out
+    assert "2 scenarios" in out
+    assert out.count("\nlayer ") == 17
+    assert "鸡西市" in out and "name_zh: str" in out

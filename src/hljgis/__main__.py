@@ -23,5 +23,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                    size=args.size)
 
 
+def run() -> None:
+    """Console entry point: like :func:`main`, quiet when the output pipe closes early."""
+    import os
+
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # e.g. `hljgis info big.gpkg | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

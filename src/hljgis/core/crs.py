@@ -112,9 +112,13 @@ def metric_crs_for(bounds, crs: object = CGCS2000) -> CRS:
         and 15.0 <= lat0 <= 56.0
     ):
         return gauss_kruger_3deg(cm)
-    return CRS.from_proj4(
-        f"+proj=laea +lat_0={lat0:.4f} +lon_0={lon0:.4f} +x_0=0 +y_0=0 +ellps=GRS80 "
-        "+units=m +no_defs"
+    from pyproj.crs import GeographicCRS, ProjectedCRS
+    from pyproj.crs.coordinate_operation import LambertAzimuthalEqualAreaConversion
+
+    return ProjectedCRS(
+        conversion=LambertAzimuthalEqualAreaConversion(round(lat0, 4), round(lon0, 4)),
+        geodetic_crs=GeographicCRS.from_epsg(4490),
+        name=f"CGCS2000 / equal-area (LAEA) centred {lon0:.2f}E {lat0:.2f}N",
     )
 
 

@@ -163,9 +163,23 @@ class Project:
         arr = np.asarray(boxes, dtype=float)
         return (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
 
+    def study_area(self) -> tuple[float, float, float, float] | None:
+        """Bounds (CGCS2000 lon/lat) of the area the project is about: the home bookmark
+        ("region" unless ``metadata["home_bookmark"]`` names another), else all layers.
+        Context layers such as the whole province or Russia do not widen it."""
+        mark = self.bookmarks.get(self.metadata.get("home_bookmark", "region"))
+        if mark and mark.get("bounds"):
+            bounds = mark["bounds"]
+            crs = mark.get("crs", CGCS2000)
+            if not parse_crs(crs).equals(parse_crs(CGCS2000)):
+                bounds = Transformer.from_crs(crs, CGCS2000, always_xy=True).transform_bounds(
+                    *bounds)
+            return tuple(float(v) for v in bounds)
+        return self.full_extent(CGCS2000)
+
     def metric_crs(self) -> CRS:
         """The projected metric CRS in which this project's distances and areas are computed."""
-        extent = self.full_extent(CGCS2000)
+        extent = self.study_area()
         if extent is None:
             # The study area itself: the four cities span about 129.5-134.5E, 44.5-48.5N.
             extent = (129.5, 44.5, 134.5, 48.5)
