@@ -1120,26 +1120,32 @@ class StyleDialog(QDialog):
             entries = [(self.layer.display_title(self.lang), entries[0][1])] if entries else []
         shown = entries[:14]
         row_h, sw, width = 24, 34, 200
-        height = max(60, 12 + row_h * (len(shown) + (1 if len(entries) > len(shown) else 0)))
+        # A single symbol also gets a 2.5x close-up, so thin outlines and dashes can be judged.
+        top = 8 + (96 if len(entries) == 1 and shown else 0)
+        height = max(60, top + 4 + row_h * (len(shown) + (len(entries) > len(shown))))
         pm = QPixmap(width, height)
         pm.fill(QColor("#ffffff"))
         painter = QPainter(pm)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setOpacity(self._opacity)
+        if top > 8:
+            big = dict(shown[0][1])
+            big.setdefault("type", geom_type)
+            paint_symbol(painter, QRectF(16, 12, width - 32, 76), big, 240.0)
         for i, (_label, sym) in enumerate(shown):
             sym = dict(sym)
             sym.setdefault("type", geom_type)
-            paint_symbol(painter, QRectF(8, 8 + i * row_h, sw, row_h - 6), sym, 96.0)
+            paint_symbol(painter, QRectF(8, top + i * row_h, sw, row_h - 6), sym, 96.0)
         painter.setOpacity(1.0)
         painter.setPen(QColor("#222222"))
         metrics = painter.fontMetrics()
         for i, (label, _sym) in enumerate(shown):
             text = metrics.elidedText(label or "", Qt.TextElideMode.ElideRight, width - sw - 20)
-            painter.drawText(QRectF(sw + 16, 8 + i * row_h, width - sw - 20, row_h - 6),
+            painter.drawText(QRectF(sw + 16, top + i * row_h, width - sw - 20, row_h - 6),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
         if len(entries) > len(shown):
             painter.setPen(QColor("#777777"))
-            painter.drawText(QRectF(8, 8 + len(shown) * row_h, width - 16, row_h - 6),
+            painter.drawText(QRectF(8, top + len(shown) * row_h, width - 16, row_h - 6),
                              Qt.AlignmentFlag.AlignVCenter,
                              self.tr("… and {n} more").format(n=len(entries) - len(shown)))
         painter.end()
