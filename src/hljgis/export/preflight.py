@@ -1,0 +1,132 @@
+"""Pre-flight check before an export: problems a reviewer at the bank would spot.
+
+Checks the glyphs of every text on the page against the bundled font, layers without a CRS,
+illustrative data shown without the note, legend rows that will not fit, and estimates the
+file size (large translucent polygon layers make PDFs heavy and slow to open). Returns plain
+strings so the CLI prints them and the layout dialog lists them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import shapely
+
+from hljgis.core.style import default_style, hex_to_rgba
+from hljgis.export.legend import legend_rows
+from hljgis.export.page import MapPage, footer_blocks, legend_layers, title_lines
+
+#: Above this estimated size a warning suggests a lower dpi or fewer layers.
+SIZE_WARN_BYTES = 25 * 1024 * 1024
+#: Vertices of translucent fills above which PDF viewers slow down noticeably.
+TRANSLUCENT_VERTEX_WARN = 300_000
+
+
+@cache
+def _raw_font():
+    from PySide6.QtGui import QRawFont
+
+    from hljgis.export._qt import ensure_gui_app
+    from hljgis.render.fonts import FILES, font_dir
+
+    ensure_gui_app()
+    return QRawFont(str(font_dir() / FILES[0]), 12.0)
+
+
+def missing_glyphs(texts) -> list[str]:
+    """Characters of ``texts`` the bundled font cannot draw (sorted, unique)."""
+    font = _raw_font()
+    chars = {c for t in texts for c in str(t) if not c.isspace()}
+    return sorted(c for c in chars if not font.supportsCharacter(ord(c)))
+
+
+def page_texts(page: MapPage) -> list[str]:
+    """Every text the page will show, without painting it."""
+    texts = [t for t, *_ in title_lines(page.layout)]
+    texts += [r.text for r in legend_rows(legend_layers(page), page.layout.lang, page.extent,
+                                          page.project.crs)]
+    texts += [t for t, *_ in footer_blocks(page)]
+    return texts
+
+
+def _vertices(layer) -> int:
+    if layer.kind != "vector":
+        return 0
+    return int(shapely.get_num_coordinates(layer.gdf.geometry.values).sum())
+
+
+def _translucent(layer) -> bool:
+    style = layer.style or default_style(layer)
+    text = str(style.get("renderer", {}))
+    fills = [s for s in text.split("'fill': '")[1:]]
+    for chunk in fills:
+        colour = chunk.split("'")[0]
+        if colour.startswith("#") and len(colour) == 9 and hex_to_rgba(colour)[3] < 255:
+            return True
+    return layer.opacity < 1.0
+
+
+def estimate_bytes(pages, suffix: str, dpi: float) -> int:
+    """A rough output size: vertices for vector formats, pixels for PNG."""
+    total = 0
+    for page in pages:
+        w_mm, h_mm = page.layout.page_size_mm()
+        px = (w_mm / 25.4 * dpi) * (h_mm / 25.4 * dpi)
+        if suffix == ".png":
+            total += int(px * 0.45)
+            continue
+        verts = sum(_vertices(layer) for layer in page.drawn_layers)
+        raster_px = sum(px * 0.5 for layer in page.drawn_layers if layer.kind == "raster")
+        per_vertex = 9 if suffix == ".pdf" else 16
+        total += verts * per_vertex + int(raster_px * 0.6) + 150_000
+    return total
+
+
+def preflight(project, pages, out, dpi: float) -> list[str]:
+    """Warnings for exporting ``pages`` of ``project`` to ``out`` at ``dpi``; [] when clean.
+
+    Examples
+    --------
+    >>> for w in preflight(project, [page], "map.pdf", 300):  # doctest: +SKIP
+    ...     print("warning:", w)
+    """
+    warnings: list[str] = []
+    texts = [t for page in pages for t in page_texts(page)]
+    missing = missing_glyphs(texts)
+    if missing:
+        warnings.append(f"font: {len(missing)} characters are not in the bundled font and "
+                        f"will show as boxes: {' '.join(missing[:20])}")
+    seen = set()
+    for page in pages:
+        for layer in page.drawn_layers:
+            if layer.name in seen:
+                continue
+            seen.add(layer.name)
+            if layer.crs is None:
+                warnings.append(f"CRS: layer '{layer.name}' has no coordinate system; it may be "
+                                "drawn in the wrong place. Set its CRS before exporting.")
+            if layer.is_illustrative and not page.layout.illustrative_note:
+                warnings.append(f"illustrative: layer '{layer.name}' holds illustrative "
+                                "features but the layout's illustrative_note is off; the "
+                                "page would not say so.")
+        verts = sum(_vertices(layer) for layer in page.drawn_layers if _translucent(layer))
+        if verts > TRANSLUCENT_VERTEX_WARN and str(out).lower().endswith(".pdf"):
+            warnings.append(f"size: {verts:,} vertices in semi-transparent fills; PDF viewers "
+                            "may be slow. Make large fills opaque or simplify them.")
+    suffix = Path(str(out)).suffix.lower()
+    est = estimate_bytes(pages, suffix, dpi)
+    if est > SIZE_WARN_BYTES:
+        warnings.append(f"size: the file will be about {est / 1e6:.0f} MB; lower the dpi or "
+                        "hide detailed layers.")
+    return warnings
+
+
+def estimated_size_note(pages, out, dpi: float) -> str:
+    """"about 1.2 MB" for the dialog's status line."""
+    est = estimate_bytes(pages, Path(str(out)).suffix.lower(), dpi)
+    return f"about {est / 1e6:.1f} MB" if est >= 1e5 else f"about {max(1, est // 1000)} kB"
+
+
+__all__ = ["estimate_bytes", "estimated_size_note", "missing_glyphs", "page_texts", "preflight"]
+
