@@ -321,3 +321,14 @@ def test_cancelled_import_adds_nothing(make_main_window, monkeypatch, tmp_path, 
     before = window.session.project.layer_names()
     window.add_data([str(tmp_path / "city_seats_gbk.shp")])
     assert window.session.project.layer_names() == before
+
+
+def test_qt_standard_texts_are_chinese_not_blank(make_main_window):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    make_main_window(lang="zh")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                           | QDialogButtonBox.StandardButton.Cancel)
+    texts = [box.button(b).text() for b in (QDialogButtonBox.StandardButton.Ok,
+                                           QDialogButtonBox.StandardButton.Cancel)]
+    assert all(CJK.search(t) for t in texts), texts

@@ -35,25 +35,37 @@ class CatalogueTranslator(QTranslator):
         self._entries = entries
 
     def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: D401
-        return self._entries.get(source_text, "")
+        # None (not "") means "no translation": Qt then keeps its own text
+        return self._entries.get(source_text)
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
         return not self._entries
 
 
 _installed: CatalogueTranslator | None = None
+_qt_own: QTranslator | None = None
 
 
 def set_language(lang: str) -> str:
     """Switch the running application to ``lang`` ("zh" or "en"); returns it."""
-    global _installed
+    global _installed, _qt_own
     app = QCoreApplication.instance()
     if app is None:
         raise RuntimeError("create the QApplication before setting the language")
-    if _installed is not None:
-        app.removeTranslator(_installed)
-        _installed = None
+    for translator in (_installed, _qt_own):
+        if translator is not None:
+            app.removeTranslator(translator)
+    _installed = _qt_own = None
     if lang == "zh":
+        # Qt's own dialogs (file, colour, standard buttons) from the translations PySide6
+        # ships, then ours on top
+        from PySide6.QtCore import QLibraryInfo
+
+        qt_own = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt_own.load("qtbase_zh_CN", folder):
+            app.installTranslator(qt_own)
+            _qt_own = qt_own
         _installed = CatalogueTranslator(catalogue(), app)
         app.installTranslator(_installed)
     return lang
