@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hljgis import __version__
+from hljgis.buildinfo import VersionAction
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -50,8 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Offline GIS and site ranking for Hegang, Jixi, Qitaihe and Shuangyashan. "
                     "Without a command, opens the desktop app.",
     )
-    parser.add_argument("--version", action="version",
-                        version=f"hljgis {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--project", help="project file to open in the desktop app")
     parser.add_argument("--lang", choices=["zh", "en"], help="interface language")
     parser.add_argument("--screenshot", metavar="PNG",
