@@ -60,6 +60,7 @@ HELP_ACTIONS = (
 )
 PANEL_ACTIONS = (
     ActionSpec("charts", "City statistics charts", "show_charts"),
+    ActionSpec("ranking", "Rank sites...", "show_ranking", "Ctrl+R"),
 )
 
 #: Menu title -> actions, in menu-bar order.

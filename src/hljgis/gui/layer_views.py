@@ -41,6 +41,14 @@ class LayerViews:
         window.docks["table"] = self.table_dock
         window.docks["charts"] = self.charts_dock
         self.table.selection_changed.connect(self._on_table_selection_changed)
+        from hljgis.gui.widgets.ranking_panel import RankingPanel
+
+        self.ranking = RankingPanel(window.session, window)
+        self.ranking_dock = self._dock(self.ranking, "RankingPanel",
+                                       Qt.DockWidgetArea.RightDockWidgetArea)
+        self.ranking_dock.hide()
+        window.docks["ranking"] = self.ranking_dock
+        self.ranking.site_selected.connect(self._on_ranking_site_selected)
 
     def _dock(self, widget, name: str, area) -> QDockWidget:
         dock = QDockWidget(self.window)
@@ -53,6 +61,7 @@ class LayerViews:
         tr = self.window.tr
         self.table_dock.setWindowTitle(tr("Attribute table"))
         self.charts_dock.setWindowTitle(tr("City statistics"))
+        self.ranking_dock.setWindowTitle(tr("Site ranking"))
 
     def set_project(self, project: Project) -> None:
         self.table.set_layer(None)
@@ -72,6 +81,17 @@ class LayerViews:
     def show_charts(self) -> None:
         self.charts_dock.show()
         self.charts_dock.raise_()
+
+    def show_ranking(self) -> None:
+        self.ranking_dock.show()
+        self.ranking_dock.raise_()
+        self.window.resizeDocks([self.ranking_dock], [540], Qt.Orientation.Horizontal)
+
+    def _on_ranking_site_selected(self, name: str, position: int) -> None:
+        """A site picked in the ranking results is selected on the map (and its table)."""
+        project = self.window.session.project
+        if name in project:
+            self.set_selection(project.layer(name), np.array([position]))
 
     def set_selection(self, layer: VectorLayer, positions: np.ndarray) -> None:
         """Select features on the map, in the table (if it shows the layer) and the charts."""

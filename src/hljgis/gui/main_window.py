@@ -446,6 +446,9 @@ class MainWindow(QMainWindow):
     def show_charts(self) -> None:
         self.views.show_charts()
 
+    def show_ranking(self) -> None:
+        self.views.show_ranking()
+
     def about(self) -> None:
         QMessageBox.about(self, A.tr("About hljgis"),
                           f"hljgis {__version__}\n" +

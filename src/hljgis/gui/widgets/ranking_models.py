@@ -1,0 +1,470 @@
+"""Qt item models of the ranking dock: criteria being edited, ranked results, small tables.
+
+Each model reads plain data in place (scenario dicts, the result GeoDataFrame) so a 300,000
+cell ranking opens instantly and the table never holds a second copy of the results.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate
+
+from hljgis.analysis.transforms import TRANSFORMS, TransformSpec
+from hljgis.gui.i18n import tr
+
+#: Item-data role holding a 0..1 fraction that :class:`BarDelegate` draws as a bar.
+BAR_ROLE = int(Qt.ItemDataRole.UserRole) + 7
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+#: A starting parameter set for each transform kind, so switching kind gives a valid spec.
+TRANSFORM_TEMPLATES: dict[str, dict] = {
+    "linear": {"lo": 0, "hi": 1, "benefit": True},
+    "threshold": {"breaks": [0.5], "scores": [0, 1]},
+    "fuzzy_increasing": {"a": 0, "b": 1, "shape": "linear"},
+    "fuzzy_decreasing": {"a": 0, "b": 1, "shape": "linear"},
+    "fuzzy_symmetric": {"a": 0, "b": 1, "c": 2, "d": 3, "shape": "linear"},
+    "categorical": {"mapping": {"yes": 1}, "default": 0},
+}
+TRANSFORM_NAMES = {
+    "linear": "Linear", "threshold": "Steps", "fuzzy_increasing": "Fuzzy increasing",
+    "fuzzy_decreasing": "Fuzzy decreasing", "fuzzy_symmetric": "Fuzzy symmetric",
+    "categorical": "Categories",
+}
+
+
+def params_to_text(params: dict) -> str:
+    """``lo=0, hi=15000, benefit=false``: readable and editable in one table cell."""
+    return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in params.items())
+
+
+def _split_top(text: str) -> list[str]:
+    """Split at commas outside brackets and quotes."""
+    parts, depth, quote, cur = [], 0, False, []
+    for ch in text:
+        if ch == '"':
+            quote = not quote
+        elif not quote and ch in "[{":
+            depth += 1
+        elif not quote and ch in "]}":
+            depth -= 1
+        if ch in ",，" and depth == 0 and not quote:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def text_to_params(text: str) -> dict:
+    """Inverse of :func:`params_to_text`; raises ValueError naming the bad part."""
+    out = {}
+    for part in _split_top(text):
+        if "=" not in part:
+            raise ValueError(f"'{part}' should look like name=value")
+        key, raw = (s.strip() for s in part.split("=", 1))
+        low = raw.lower()
+        if low in ("true", "false"):
+            out[key] = low == "true"
+            continue
+        try:
+            out[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key] = raw  # a bare word such as shape=s
+    return out
+
+
+class BarDelegate(QStyledItemDelegate):
+    """Draws ``BAR_ROLE`` (0..1) as a pale bar behind the cell text: weights at a glance."""
+
+    color = QColor("#f6c28b")
+
+    def paint(self, painter, option, index) -> None:
+        value = index.data(BAR_ROLE)
+        if value is not None and np.isfinite(value) and value > 0:
+            if option.state & QStyle.StateFlag.State_Selected:
+                painter.fillRect(option.rect, option.palette.highlight())
+            r = QRectF(option.rect).adjusted(1, 3, -1, -3)
+            r.setWidth(r.width() * min(1.0, float(value)))
+            painter.fillRect(r, self.color)
+            option.state &= ~QStyle.StateFlag.State_Selected
+        super().paint(painter, option, index)
+
+
+class TransformKindDelegate(QStyledItemDelegate):
+    """Combo of transform kinds."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        box = QComboBox(parent)
+        for kind in TRANSFORMS:
+            box.addItem(tr(TRANSFORM_NAMES.get(kind, kind)), kind)
+        return box
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+# ----------------------------------------------------------------------------- criteria
+
+
+class CriteriaModel(QAbstractTableModel):
+    """The criteria of the scenario being edited: use, weight, share, transform, parameters.
+
+    Holds the criteria as plain dicts (``Scenario.to_dict()["criteria"]``) and an ``enabled``
+    flag each. In AHP mode the weights come from the matrix (``set_ahp_weights``) and the
+    weight column is read-only.
+
+    Signals
+    -------
+    edited()
+        Anything changed (weights, use, transform).
+    rejected(str)
+        An edit was refused; the message says why (e.g. bad transform parameters).
+    """
+
+    edited = Signal()
+    rejected = Signal(str)
+    USE, WEIGHT, SHARE, TRANSFORM, PARAMS, UNIT = range(6)
+    HEADERS = ("Criterion", "Weight", "Share", "Transform", "Parameters", "Unit")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.criteria: list[dict] = []
+        self.enabled: list[bool] = []
+        self.ahp_weights: np.ndarray | None = None
+
+    def set_criteria(self, criteria: list[dict], enabled: list[bool] | None = None) -> None:
+        self.beginResetModel()
+        self.criteria = [dict(c) for c in criteria]
+        self.enabled = list(enabled) if enabled is not None else [True] * len(criteria)
+        self.ahp_weights = None
+        self.endResetModel()
+
+    def set_ahp_weights(self, weights) -> None:
+        """Weights of the enabled criteria from an AHP matrix; None returns to direct entry."""
+        self.ahp_weights = None if weights is None else np.asarray(weights, dtype=float)
+        self._all_changed()
+
+    def _all_changed(self) -> None:
+        if self.criteria:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.criteria) - 1, len(self.HEADERS) - 1))
+
+    def enabled_criteria(self) -> list[dict]:
+        return [c for c, on in zip(self.criteria, self.enabled, strict=True) if on]
+
+    def shares(self) -> np.ndarray:
+        """Normalised weight of each criterion (0 for unused ones)."""
+        out = np.zeros(len(self.criteria))
+        on = np.array(self.enabled, dtype=bool)
+        if self.ahp_weights is not None and len(self.ahp_weights) == on.sum():
+            out[on] = self.ahp_weights
+            return out
+        raw = np.array([float(c.get("weight", 1.0)) for c in self.criteria])
+        raw[~on] = 0
+        total = raw.sum()
+        return raw / total if total > 0 else out
+
+    # -- Qt --------------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.criteria)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal:
+            if role == DISPLAY:
+                return tr(self.HEADERS[section])
+            if role == Qt.ItemDataRole.ToolTipRole and section == self.SHARE:
+                return tr("Normalised weight: the share of the score this criterion decides")
+        return None
+
+    def flags(self, index):
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        col = index.column()
+        if col == self.USE:
+            return f | Qt.ItemFlag.ItemIsUserCheckable
+        if col == self.WEIGHT and self.ahp_weights is None:
+            return f | Qt.ItemFlag.ItemIsEditable
+        if col in (self.TRANSFORM, self.PARAMS):
+            return f | Qt.ItemFlag.ItemIsEditable
+        return f
+
+    def data(self, index, role=DISPLAY):
+        c = self.criteria[index.row()]
+        col = index.column()
+        on = self.enabled[index.row()]
+        spec = c.get("transform", {})
+        if role == DISPLAY or role == Qt.ItemDataRole.EditRole:
+            if col == self.USE:
+                return c.get("title") or c["name"]
+            if col == self.WEIGHT:
+                if self.ahp_weights is not None:
+                    return tr("AHP") if on else ""
+                w = float(c.get("weight", 1.0))
+                return w if role == Qt.ItemDataRole.EditRole else f"{w:g}"
+            if col == self.SHARE:
+                return f"{100 * self.shares()[index.row()]:.1f} %" if on else "–"
+            if col == self.TRANSFORM:
+                kind = spec.get("kind", "")
+                return kind if role == Qt.ItemDataRole.EditRole else tr(
+                    TRANSFORM_NAMES.get(kind, kind))
+            if col == self.PARAMS:
+                params = {k: v for k, v in spec.items() if k != "kind"}
+                kind = TRANSFORMS.get(spec.get("kind"))
+                if kind is not None:  # required parameters first, defaults left out
+                    first = {k: params[k] for k in kind.required if k in params}
+                    rest = {k: v for k, v in params.items()
+                            if k not in first and kind.optional.get(k, object()) != v}
+                    params = {**first, **rest}
+                return params_to_text(params)
+            if col == self.UNIT:
+                return c.get("unit", "")
+        if role == Qt.ItemDataRole.CheckStateRole and col == self.USE:
+            return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+        if role == BAR_ROLE and col == self.SHARE and on:
+            return float(self.shares()[index.row()])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.USE:
+                return (f"<b>{c.get('title') or c['name']}</b> ({c['name']}, {c.get('kind')}"
+                        f"{', ' + c['layer'] if c.get('layer') else ''})<br>"
+                        f"{c.get('rationale', '')}")
+            if col == self.PARAMS:
+                return tr("Edit as name=value, separated by commas, e.g. lo=0, hi=15000, "
+                          "benefit=false")
+            if col == self.WEIGHT and self.ahp_weights is not None:
+                return tr("Weights come from the AHP matrix; switch to direct weights to type "
+                          "them")
+        if role == Qt.ItemDataRole.ForegroundRole and not on:
+            return QBrush(QColor("#9e9e9e"))
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        row, col = index.row(), index.column()
+        c = self.criteria[row]
+        if role == Qt.ItemDataRole.CheckStateRole and col == self.USE:
+            on = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(
+                value, bool) else value
+            if not on and sum(self.enabled) <= 1:
+                self.rejected.emit(tr("At least one criterion must stay in use"))
+                return False
+            self.enabled[row] = bool(on)
+            self._all_changed()
+            self.edited.emit()
+            return True
+        if role != Qt.ItemDataRole.EditRole:
+            return False
+        if col == self.WEIGHT:
+            try:
+                w = float(str(value).replace(",", "."))
+            except ValueError:
+                self.rejected.emit(tr("A weight must be a number") + f": {value}")
+                return False
+            if not np.isfinite(w) or w < 0:
+                self.rejected.emit(tr("A weight must be zero or more") + f": {value}")
+                return False
+            c["weight"] = w
+        elif col == self.TRANSFORM:
+            kind = str(value)
+            if kind == c["transform"].get("kind"):
+                return False
+            params = dict(TRANSFORM_TEMPLATES[kind])
+            old = c["transform"]
+            nums = [old[k] for k in ("lo", "a", "b", "hi") if isinstance(old.get(k), int | float)]
+            if len(nums) >= 2 and kind in ("linear", "fuzzy_increasing", "fuzzy_decreasing"):
+                lo, hi = min(nums), max(nums)
+                params.update({"lo": lo, "hi": hi} if kind == "linear" else {"a": lo, "b": hi})
+            c["transform"] = {"kind": kind, **params}
+        elif col == self.PARAMS:
+            try:
+                params = text_to_params(str(value))
+                TransformSpec(c["transform"]["kind"], params)
+            except ValueError as exc:
+                self.rejected.emit(f"{c.get('title') or c['name']}: {exc}")
+                return False
+            c["transform"] = {"kind": c["transform"]["kind"], **params}
+        else:
+            return False
+        self._all_changed()
+        self.edited.emit()
+        return True
+
+
+# ------------------------------------------------------------------------------ results
+
+
+def _fmt_number(v, digits: int = 3) -> str:
+    if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NA:
+        return ""
+    if isinstance(v, int | np.integer):
+        return f"{int(v):,}"
+    if isinstance(v, float | np.floating):
+        return f"{float(v):,.{digits}f}"
+    return str(v)
+
+
+class ResultsModel(QAbstractTableModel):
+    """Ranked sites best first, then the excluded ones with their reason.
+
+    ``position(row)`` gives the row's position in ``result.gdf`` (= in the result layer).
+    """
+
+    BASE = ("Rank", "Site", "City", "Type", "Score")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.result = None
+        self.order = np.zeros(0, dtype=np.int64)
+        self.columns: list[tuple[str, Callable[[int], object], str]] = []
+
+    def set_result(self, result) -> None:
+        self.beginResetModel()
+        self.result = result
+        self.columns = []
+        if result is None:
+            self.order = np.zeros(0, dtype=np.int64)
+            self.endResetModel()
+            return
+        g = result.gdf
+        rank = g["rank"].to_numpy(dtype=float, na_value=np.nan)
+        key = np.where(np.isnan(rank), np.inf, rank)
+        self.order = np.argsort(key, kind="stable")
+        site = g["site_id"].astype(str).to_numpy()
+        if "name_zh" in g.columns or "name" in g.columns:
+            nm = g["name_zh" if "name_zh" in g.columns else "name"].fillna("").astype(str)
+            site = np.where(nm.to_numpy() != "", site + " " + nm.to_numpy(), site)
+        score = g["score"].to_numpy(dtype=float)
+        reason = g["exclusion_reason"].fillna("").astype(str).to_numpy()
+        penalty = g["penalty"].fillna("").astype(str).to_numpy() if "penalty" in g else reason
+        note = np.where(reason != "", reason, penalty)
+        city = g["city"].fillna("").astype(str).to_numpy()
+        stype = g["site_type"].fillna("").astype(str).to_numpy()
+        self.columns = [
+            ("Rank", lambda p: "" if np.isnan(rank[p]) else f"{int(rank[p])}", ""),
+            ("Site", lambda p: site[p], ""),
+            ("City", lambda p: city[p], ""),
+            ("Type", lambda p: stype[p], ""),
+            ("Score", lambda p: _fmt_number(score[p]), ""),
+        ]
+        if "rank_min" in g.columns:
+            lo = g["rank_min"].to_numpy(dtype=float)
+            hi = g["rank_max"].to_numpy(dtype=float)
+            ptop = [c for c in g.columns if c.startswith("p_top_")]
+            self.columns.append(("Rank range", lambda p: "" if np.isnan(lo[p])
+                                 else f"{int(lo[p])}–{int(hi[p])}",
+                                 tr("Best and worst rank over the Monte Carlo weight runs")))
+            if ptop:
+                pk = g[ptop[0]].to_numpy(dtype=float)
+                k = ptop[0].removeprefix("p_top_")
+                self.columns.append((f"P(top {k})", lambda p: "" if np.isnan(pk[p])
+                                     else f"{100 * pk[p]:.0f} %",
+                                     tr("Share of weight runs in which the site stays in the "
+                                        "top k")))
+        self.columns.append(("Excluded / note", lambda p: note[p], ""))
+        self._excluded = g["excluded"].to_numpy(dtype=bool)
+        self.endResetModel()
+
+    def position(self, row: int) -> int:
+        return int(self.order[row])
+
+    def row_of(self, position: int) -> int:
+        hits = np.flatnonzero(self.order == position)
+        return int(hits[0]) if len(hits) else -1
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.order)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal:
+            name, _, tip = self.columns[section]
+            if role == DISPLAY:
+                if name.startswith("P(top "):
+                    return tr("P(top k)").replace("k", name[6:-1])
+                return tr(name)
+            if role == Qt.ItemDataRole.ToolTipRole and tip:
+                return tip
+        elif role == DISPLAY:
+            return str(section + 1)
+        return None
+
+    def data(self, index, role=DISPLAY):
+        p = int(self.order[index.row()])
+        if role == DISPLAY:
+            return self.columns[index.column()][1](p)
+        if role == Qt.ItemDataRole.ForegroundRole and self._excluded[p]:
+            return QBrush(QColor("#9e9e9e"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class FrameModel(QAbstractTableModel):
+    """A small read-only DataFrame (explain and comparison tables) with formatted columns.
+
+    ``columns`` is a list of (column, header, formatter or None); ``bar`` names a column whose
+    value divided by ``bar_max`` is drawn as a bar.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.frame = pd.DataFrame()
+        self.columns: list[tuple[str, str, Callable | None]] = []
+        self.bar: str | None = None
+        self.bar_max = 1.0
+        self.tooltips: str | None = None
+
+    def set_frame(self, frame: pd.DataFrame, columns, bar: str | None = None,
+                  tooltips: str | None = None) -> None:
+        self.beginResetModel()
+        self.frame = frame.reset_index(drop=True)
+        self.columns = list(columns)
+        self.bar = bar
+        self.tooltips = tooltips
+        if bar is not None and len(frame):
+            m = np.nanmax(np.abs(pd.to_numeric(frame[bar], errors="coerce").to_numpy(float)))
+            self.bar_max = float(m) if np.isfinite(m) and m > 0 else 1.0
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.frame)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if role == DISPLAY and orientation == Qt.Orientation.Horizontal:
+            return tr(self.columns[section][1])
+        return None
+
+    def data(self, index, role=DISPLAY):
+        col, _, fmt = self.columns[index.column()]
+        v = self.frame.iloc[index.row()][col]
+        if role == DISPLAY:
+            return fmt(v) if fmt else _fmt_number(v)
+        if role == Qt.ItemDataRole.UserRole:
+            return v
+        if role == BAR_ROLE and col == self.bar:
+            try:
+                return abs(float(v)) / self.bar_max
+            except (TypeError, ValueError):
+                return None
+        if role == Qt.ItemDataRole.ToolTipRole and self.tooltips:
+            tip = self.frame.iloc[index.row()][self.tooltips]
+            return str(tip) if isinstance(tip, str) and tip else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(
+                v, int | float | np.number):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None

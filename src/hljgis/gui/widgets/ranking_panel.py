@@ -1,0 +1,747 @@
+"""The site-ranking dock: choose a scenario, adjust it, run it, and read the results.
+
+A planner picks a scenario (the project's own or the ``sme-space`` / ``place-making``
+presets), a city and a planning year, adjusts criteria, transforms and weights (typed or from
+an AHP matrix), and runs it on a worker thread with progress and cancel. The result becomes
+an "analysis" layer (graduated by score, the top N labelled) and is shown as a ranked table,
+an explanation of the selected site, Monte Carlo rank ranges and a comparison of two
+scenarios. Everything the panel changes goes through the Qt-free Session and Project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import time
+
+import numpy as np
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hljgis.analysis.presets import PRESETS, preset
+from hljgis.analysis.scenario import Scenario, ScenarioError, save_scenario
+from hljgis.analysis.weights import ahp
+from hljgis.core.errors import InputError
+from hljgis.core.style import Labels, graduated_renderer, make_symbol
+from hljgis.gui.i18n import current_language
+from hljgis.gui.widgets.ranking_models import (
+    BarDelegate,
+    CriteriaModel,
+    ResultsModel,
+    TransformKindDelegate,
+)
+from hljgis.gui.widgets.ranking_results import CompareView, ExplainView, SensitivityView
+from hljgis.gui.widgets.ranking_worker import RankingRunner
+
+#: The four cities: English name (as in the data) and Chinese name.
+CITIES = (("Hegang", "鹤岗"), ("Jixi", "鸡西"), ("Qitaihe", "七台河"),
+          ("Shuangyashan", "双鸭山"))
+_RED = "#c62828"
+_GREEN = "#2e7d32"
+
+
+class RankingPanel(QWidget):
+    """Scenario set-up, worker run and result views for ranking candidate sites.
+
+    Parameters
+    ----------
+    session : hljgis.core.session.Session
+        Gives the project (scenarios, layers) and the undoable ``add_layers``.
+
+    Signals
+    -------
+    site_selected(str, int)
+        Result layer name and the site's row position in it, when the planner picks a site
+        in the results table (the main window selects it on the map).
+    ranking_finished(str)
+        Name of the result layer just added to the project.
+    """
+
+    site_selected = Signal(str, int)
+    ranking_finished = Signal(str)
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.result = None
+        self.result_layer = None
+        self.scenario: Scenario | None = None
+        self._matrix: np.ndarray | None = None  # AHP judgements over all criteria
+        self._job: int | None = None
+        self._job_kind = ""
+        self._compare_names: tuple[str, str] = ("", "")
+        self._started = 0.0
+        self.runner = RankingRunner(self)
+
+        # -- scenario, city, year ----------------------------------------------------------
+        self.scenario_label, self.city_label, self.year_label = QLabel(), QLabel(), QLabel()
+        self.scenario_box = QComboBox()
+        self.scenario_box.setMinimumContentsLength(16)
+        self.scenario_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.city_box = QComboBox()
+        self.year_box = QSpinBox()
+        self.year_box.setRange(1990, 2100)
+        self.year_box.setValue(2025)
+        self.purpose = QLabel()
+        self.purpose.setWordWrap(True)
+        self.purpose.setStyleSheet("color: #555555;")
+        head = QFormLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addRow(self.scenario_label, self.scenario_box)
+        row = QHBoxLayout()
+        row.addWidget(self.city_box, 1)
+        row.addWidget(self.year_label)
+        row.addWidget(self.year_box)
+        head.addRow(self.city_label, row)
+
+        # -- set-up tab ----------------------------------------------------------------------
+        self.criteria = CriteriaModel(self)
+        self.criteria_view = QTableView()
+        self.criteria_view.setModel(self.criteria)
+        self.criteria_view.verticalHeader().hide()
+        self.criteria_view.setWordWrap(False)
+        self.criteria_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.criteria_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.criteria_view.setItemDelegateForColumn(CriteriaModel.SHARE,
+                                                    BarDelegate(self.criteria_view))
+        self.criteria_view.setItemDelegateForColumn(CriteriaModel.TRANSFORM,
+                                                    TransformKindDelegate(self.criteria_view))
+        hh = self.criteria_view.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setSectionResizeMode(CriteriaModel.USE, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((CriteriaModel.WEIGHT, 52), (CriteriaModel.SHARE, 62),
+                           (CriteriaModel.TRANSFORM, 104), (CriteriaModel.PARAMS, 150),
+                           (CriteriaModel.UNIT, 44)):
+            self.criteria_view.setColumnWidth(col, width)
+        self.rationale = QLabel()
+        self.rationale.setWordWrap(True)
+        self.rationale.setTextFormat(Qt.TextFormat.RichText)
+        self.rationale.setStyleSheet("background: #f7f4ec; padding: 4px;")
+        self.rationale.setMinimumHeight(48)
+
+        self.weights_group = QGroupBox()
+        self.direct_radio = QRadioButton()
+        self.ahp_radio = QRadioButton()
+        self.method_group = QButtonGroup(self)
+        self.method_group.addButton(self.direct_radio)
+        self.method_group.addButton(self.ahp_radio)
+        self.ahp_button = QPushButton()
+        self.weight_report = QLabel()
+        self.weight_report.setWordWrap(True)
+        wl = QVBoxLayout(self.weights_group)
+        r1 = QHBoxLayout()
+        r1.addWidget(self.direct_radio)
+        r1.addWidget(self.ahp_radio)
+        r1.addWidget(self.ahp_button)
+        r1.addStretch(1)
+        wl.addLayout(r1)
+        wl.addWidget(self.weight_report)
+
+        self.options_group = QGroupBox()
+        self.mc_check = QCheckBox()
+        self.mc_check.setChecked(True)
+        self.runs_box = QSpinBox()
+        self.runs_box.setRange(10, 5000)
+        self.runs_box.setValue(200)
+        self.perturb_box = QDoubleSpinBox()
+        self.perturb_box.setRange(1, 90)
+        self.perturb_box.setDecimals(0)
+        self.perturb_box.setValue(20)
+        self.perturb_box.setSuffix(" %")
+        self.perturb_box.setPrefix("± ")
+        self.topk_box = QSpinBox()
+        self.topk_box.setRange(1, 500)
+        self.topk_box.setValue(10)
+        self.label_box = QSpinBox()
+        self.label_box.setRange(0, 200)
+        self.label_box.setValue(10)
+        self.runs_label, self.topk_label, self.label_label = QLabel(), QLabel(), QLabel()
+        ol = QFormLayout(self.options_group)
+        mc_row = QHBoxLayout()
+        mc_row.addWidget(self.runs_box)
+        mc_row.addWidget(self.perturb_box)
+        mc_row.addWidget(self.topk_label)
+        mc_row.addWidget(self.topk_box)
+        mc_row.addStretch(1)
+        ol.addRow(self.mc_check, mc_row)
+        label_row = QHBoxLayout()
+        label_row.addWidget(self.label_box)
+        label_row.addStretch(1)
+        ol.addRow(self.label_label, label_row)
+
+        self.save_button = QPushButton()
+        self.export_button = QPushButton()
+        self.reset_button = QPushButton()
+        files = QHBoxLayout()
+        files.addWidget(self.reset_button)
+        files.addStretch(1)
+        files.addWidget(self.save_button)
+        files.addWidget(self.export_button)
+
+        setup = QWidget()
+        sl = QVBoxLayout(setup)
+        sl.setContentsMargins(2, 2, 2, 2)
+        sl.addWidget(self.purpose)
+        sl.addWidget(self.criteria_view, 1)
+        sl.addWidget(self.rationale)
+        sl.addWidget(self.weights_group)
+        sl.addWidget(self.options_group)
+        sl.addLayout(files)
+
+        # -- result tabs ---------------------------------------------------------------------
+        self.results = ResultsModel(self)
+        self.results_view = QTableView()
+        self.results_view.setModel(self.results)
+        self.results_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.results_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.results_view.verticalHeader().hide()
+        self.results_view.horizontalHeader().setStretchLastSection(True)
+        self.results_view.setWordWrap(False)
+        self.results_summary = QLabel()
+        self.results_summary.setWordWrap(True)
+        results_page = QWidget()
+        rl = QVBoxLayout(results_page)
+        rl.setContentsMargins(2, 2, 2, 2)
+        rl.addWidget(self.results_summary)
+        rl.addWidget(self.results_view, 1)
+        self.explain = ExplainView()
+        self.sensitivity = SensitivityView()
+        self.compare = CompareView()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(setup, "")
+        self.tabs.addTab(results_page, "")
+        self.tabs.addTab(self.explain, "")
+        self.tabs.addTab(self.sensitivity, "")
+        self.tabs.addTab(self.compare, "")
+
+        # -- run bar -------------------------------------------------------------------------
+        self.run_button = QPushButton()
+        self.run_button.setDefault(True)
+        font = self.run_button.font()
+        font.setBold(True)
+        self.run_button.setFont(font)
+        self.cancel_button = QPushButton()
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(14)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.run_button)
+        run_row.addWidget(self.cancel_button)
+        run_row.addWidget(self.progress, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(head)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(run_row)
+        layout.addWidget(self.status)
+
+        # -- connections ---------------------------------------------------------------------
+        self.scenario_box.currentIndexChanged.connect(self._on_scenario_changed)
+        self.criteria.edited.connect(self._on_criteria_changed)
+        self.criteria.rejected.connect(self._on_edit_rejected)
+        self.criteria_view.selectionModel().currentRowChanged.connect(
+            self._on_criterion_row_changed)
+        self.direct_radio.toggled.connect(self._on_method_changed)
+        self.ahp_button.clicked.connect(self.edit_ahp)
+        self.mc_check.toggled.connect(self._on_mc_changed)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.save_button.clicked.connect(lambda: self.save_to_project())
+        self.export_button.clicked.connect(lambda: self.export_json())
+        self.reset_button.clicked.connect(self._on_scenario_changed)
+        self.results_view.selectionModel().currentRowChanged.connect(self._on_result_row_changed)
+        self.compare.compare_requested.connect(self._on_compare_requested)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.finished.connect(self._on_run_finished)
+        self.runner.failed.connect(self._on_run_failed)
+        self.runner.cancelled.connect(self._on_run_cancelled)
+        session.events.project_changed.connect(self._on_project_changed)
+
+        self.retranslate()
+        self.refresh_scenarios()
+
+    # ================================================================== scenarios
+    def scenario_items(self) -> list[tuple[str, str]]:
+        """(label, key) of every scenario: the project's first, then presets it lacks."""
+        zh = current_language() == "zh"
+        project = self.session.project.scenarios
+        items = []
+        for name, data in project.items():
+            title = (data.get("title_zh") if zh else None) or data.get("title") or ""
+            items.append((f"{name} – {title}" if title else name, name))
+        for name, data in PRESETS.items():
+            if name not in project:
+                title = data.get("title_zh") if zh else data.get("title")
+                items.append((f"{name} – {title} ({self.tr('preset')})", name))
+        return items
+
+    def refresh_scenarios(self, select: str | None = None) -> None:
+        """Re-list the scenarios (after a project change or a save), keeping the choice."""
+        current = select or self.scenario_box.currentData()
+        items = self.scenario_items()
+        self.scenario_box.blockSignals(True)
+        self.scenario_box.clear()
+        for label, key in items:
+            self.scenario_box.addItem(label, key)
+            self.scenario_box.setItemData(self.scenario_box.count() - 1, label,
+                                          Qt.ItemDataRole.ToolTipRole)
+        i = self.scenario_box.findData(current)
+        self.scenario_box.setCurrentIndex(max(0, i))
+        self.scenario_box.blockSignals(False)
+        self.compare.set_scenarios([(self.tr("Edited scenario (this panel)"), ""), *items])
+        if self.scenario is None or i < 0 or select:
+            self._on_scenario_changed()
+
+    def select_scenario(self, key: str) -> None:
+        i = self.scenario_box.findData(key)
+        if i < 0:
+            raise KeyError(key)
+        self.scenario_box.setCurrentIndex(i)
+        self._on_scenario_changed()
+
+    def _resolve(self, key: str) -> Scenario:
+        data = self.session.project.scenarios.get(key)
+        if data is not None:
+            return Scenario.from_dict(data, name=key)
+        return preset(key)
+
+    def _on_scenario_changed(self, *_args) -> None:
+        key = self.scenario_box.currentData()
+        if not key:
+            return
+        try:
+            sc = self._resolve(key)
+        except (ScenarioError, KeyError) as exc:
+            self._say(str(exc), error=True)
+            return
+        self.scenario = sc
+        d = sc.to_dict()
+        self.criteria.set_criteria(d["criteria"])
+        self.year_box.setValue(sc.planning_year or 2025)
+        zh = current_language() == "zh"
+        self.purpose.setText(f"<b>{(sc.title_zh if zh else '') or sc.title or sc.name}</b><br>"
+                             f"{sc.purpose}")
+        if sc.sensitivity:
+            self.runs_box.setValue(int(sc.sensitivity.get("runs", 200)))
+            self.perturb_box.setValue(100 * float(sc.sensitivity.get("perturb", 0.2)))
+            self.topk_box.setValue(int(sc.sensitivity.get("top_k", 10)))
+        w = sc.weights
+        self._matrix = None
+        if w.method == "ahp":
+            self._matrix = np.array(w.matrix, dtype=float)
+        elif w.method == "group_ahp":
+            from hljgis.analysis.weights import group_ahp
+
+            self._matrix = np.array(group_ahp(w.matrices).combined_matrix)
+        self.direct_radio.blockSignals(True)
+        self.ahp_radio.setChecked(self._matrix is not None)
+        self.direct_radio.setChecked(self._matrix is None)
+        self.direct_radio.blockSignals(False)
+        self._update_weights()
+        if self.criteria.rowCount():
+            self.criteria_view.selectRow(0)
+        self._say(self.tr("Scenario loaded") + f": {sc.name}")
+
+    # ================================================================== editing
+    def _on_criteria_changed(self) -> None:
+        self._update_weights()
+
+    def _on_edit_rejected(self, message: str) -> None:
+        self._say(message, error=True)
+
+    def _on_criterion_row_changed(self, current, _previous) -> None:
+        if not current.isValid():
+            self.rationale.setText("")
+            return
+        c = self.criteria.criteria[current.row()]
+        layer = f" · {self.tr('layer')} {c['layer']}" if c.get("layer") else ""
+        self.rationale.setText(f"<b>{c.get('title') or c['name']}</b> "
+                               f"<span style='color:#777'>({c['name']}{layer})</span><br>"
+                               f"{c.get('rationale', '')}")
+
+    def _on_method_changed(self, direct: bool) -> None:
+        if not direct and self._matrix is None:
+            self._matrix = self._matrix_from_direct()
+        self._update_weights()
+
+    def _on_mc_changed(self, on: bool) -> None:
+        for w in (self.runs_box, self.perturb_box, self.topk_box):
+            w.setEnabled(on)
+
+    def _enabled_index(self) -> np.ndarray:
+        return np.flatnonzero(np.array(self.criteria.enabled, dtype=bool))
+
+    def _matrix_from_direct(self) -> np.ndarray:
+        """Start the AHP matrix from the typed weights, rounded to Saaty's scale."""
+        from hljgis.gui.dialogs.ahp_dialog import nearest_saaty
+
+        w = np.array([max(float(c.get("weight", 1.0)), 1e-6) for c in self.criteria.criteria])
+        n = len(w)
+        a = np.eye(n)
+        for i in range(n):
+            for j in range(i + 1, n):
+                a[i, j] = nearest_saaty(w[i] / w[j])
+                a[j, i] = 1.0 / a[i, j]
+        return a
+
+    def _sub_matrix(self) -> np.ndarray | None:
+        if self._matrix is None:
+            return None
+        idx = self._enabled_index()
+        return self._matrix[np.ix_(idx, idx)]
+
+    def use_ahp(self) -> bool:
+        return self.ahp_radio.isChecked()
+
+    def _update_weights(self) -> None:
+        """Recompute the weights shown (AHP of the used criteria, or the typed ones)."""
+        self.ahp_button.setEnabled(True)
+        if not self.use_ahp():
+            self.criteria.set_ahp_weights(None)
+            self.weight_report.setText(self.tr("Direct weights: only their proportions "
+                                               "matter (e.g. 40, 30, 30)."))
+            self.weight_report.setStyleSheet("")
+            return
+        sub = self._sub_matrix()
+        try:
+            r = ahp(sub)
+        except ValueError as exc:
+            self.criteria.set_ahp_weights(None)
+            self.weight_report.setText(str(exc))
+            self.weight_report.setStyleSheet(f"color: {_RED};")
+            return
+        self.criteria.set_ahp_weights(r.weights)
+        ok = r.cr <= (self.scenario.weights.max_cr if self.scenario else 0.10)
+        text = self.tr("AHP weights, consistency ratio") + f" CR = {r.cr:.3f}"
+        if not ok:
+            text += " > 0.10: " + self.tr("too inconsistent, edit the matrix")
+        self.weight_report.setText(text)
+        self.weight_report.setStyleSheet(f"color: {_GREEN if ok else _RED};")
+
+    def edit_ahp(self) -> bool:
+        """Open the AHP matrix editor on the criteria in use; True if accepted."""
+        from hljgis.gui.dialogs.ahp_dialog import AHPDialog
+
+        if self._matrix is None:
+            self._matrix = self._matrix_from_direct()
+        idx = self._enabled_index()
+        used = [self.criteria.criteria[i] for i in idx]
+        dialog = AHPDialog([c["name"] for c in used], [c.get("title") or c["name"] for c in used],
+                           self._sub_matrix(), parent=self)
+        self.ahp_dialog = dialog
+        if dialog.exec() != AHPDialog.DialogCode.Accepted:
+            return False
+        self._matrix[np.ix_(idx, idx)] = np.array(dialog.matrix())
+        self.ahp_radio.setChecked(True)
+        self._update_weights()
+        return True
+
+    def edited_scenario(self) -> Scenario:
+        """The scenario as edited here: used criteria only, this year, these weights.
+
+        Raises
+        ------
+        ScenarioError
+            If the edits make it invalid (the message names the field).
+        """
+        if self.scenario is None:
+            raise ScenarioError("?", "", "no scenario chosen")
+        d = self.scenario.to_dict()
+        idx = self._enabled_index()
+        d["criteria"] = copy.deepcopy([self.criteria.criteria[i] for i in idx])
+        d["planning_year"] = int(self.year_box.value())
+        if self.use_ahp() and self._matrix is not None:
+            d["weights"] = {"method": "ahp", "matrix": self._sub_matrix().tolist(),
+                            "max_cr": self.scenario.weights.max_cr}
+        else:
+            d["weights"] = {"method": "direct", "max_cr": self.scenario.weights.max_cr}
+        d["sensitivity"] = ({"runs": self.runs_box.value(),
+                             "perturb": self.perturb_box.value() / 100.0,
+                             "top_k": self.topk_box.value(), "seed": 0}
+                            if self.mc_check.isChecked() else None)
+        return Scenario.from_dict(d)
+
+    def city(self) -> str | None:
+        return self.city_box.currentData()
+
+    # ================================================================== files
+    def save_to_project(self, name: str | None = None) -> str | None:
+        """Store the edited scenario in the project under ``name`` (asked when None)."""
+        try:
+            sc = self.edited_scenario()
+        except InputError as exc:
+            self._say(str(exc), error=True)
+            return None
+        if name is None:
+            name, ok = QInputDialog.getText(self, self.tr("Save scenario in project"),
+                                            self.tr("Scenario name (a-z, 0-9, - and _):"),
+                                            text=sc.name)
+            if not ok or not name.strip():
+                return None
+        name = name.strip()
+        sc.name = name
+        self.session.project.set_scenario(name, sc.to_dict())
+        self.refresh_scenarios(select=name)
+        self._say(self.tr("Scenario saved in the project") + f": {name}")
+        return name
+
+    def export_json(self, path: str | None = None) -> str | None:
+        """Write the edited scenario as readable JSON (for an annex or another bureau)."""
+        try:
+            sc = self.edited_scenario()
+        except InputError as exc:
+            self._say(str(exc), error=True)
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export scenario"),
+                                                  f"{sc.name}.json",
+                                                  self.tr("Scenario (*.json)"))
+            if not path:
+                return None
+        save_scenario(sc, path)
+        self._say(self.tr("Scenario exported") + f": {path}")
+        return str(path)
+
+    # ================================================================== running
+    def is_running(self) -> bool:
+        return self._job is not None
+
+    def run(self) -> int | None:
+        """Start ranking the edited scenario; returns the job id (None if refused)."""
+        if self.is_running():
+            return None
+        try:
+            sc = self.edited_scenario()
+            sc.resolve_weights()
+        except (InputError, ValueError) as exc:
+            self._say(str(exc), error=True)
+            return None
+        return self._start("run", [{"scenario": sc, "city": self.city()}])
+
+    def cancel(self) -> None:
+        if self.is_running():
+            self.runner.cancel()
+            self._say(self.tr("Cancelling..."))
+
+    def _start(self, kind: str, tasks: list[dict]) -> int:
+        self._job_kind = kind
+        self._started = time.perf_counter()
+        self._job = self.runner.submit(self.session.project, tasks)
+        self.run_button.setEnabled(False)
+        self.compare.compare_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self._say(self.tr("Running..."))
+        return self._job
+
+    def _idle(self) -> None:
+        self._job = None
+        self.run_button.setEnabled(True)
+        self.compare.compare_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        if self._job is not None:
+            self.progress.setValue(int(1000 * fraction))
+            self.status.setStyleSheet("")
+            if message.startswith("criterion "):
+                message = self.tr("criterion") + " " + message.removeprefix("criterion ")
+            else:
+                message = self.tr(message)
+            self.status.setText(f"{100 * fraction:.0f} %  {message}")
+
+    def _on_run_failed(self, job_id: int, message: str) -> None:
+        if job_id != self._job:
+            return
+        self._idle()
+        self.progress.setValue(0)
+        self._say(message, error=True)
+
+    def _on_run_cancelled(self, job_id: int) -> None:
+        if job_id != self._job:
+            return
+        self._idle()
+        self.progress.setValue(0)
+        self._say(self.tr("Cancelled; nothing was added to the project."))
+
+    def _on_run_finished(self, job_id: int) -> None:
+        if job_id != self._job:
+            return
+        results = self.runner.take(job_id)
+        self._idle()
+        self.progress.setValue(1000)
+        if self._job_kind == "compare":
+            self.compare.set_results(results[0], results[1], self._compare_names)
+            self._say(self.tr("Comparison ready"))
+            return
+        self.show_result(results[0])
+
+    def show_result(self, result, add_layer: bool = True) -> None:
+        """Show a RankingResult in the tabs and (by default) add it as a layer."""
+        self.result = result
+        self.result_layer = self._result_layer(result) if add_layer else None
+        if self.result_layer is not None:
+            self.session.add_layers([self.result_layer])
+        self.results.set_result(result)
+        self.sensitivity.set_result(result)
+        g = result.gdf
+        ranked = int(g["rank"].notna().sum())
+        seconds = time.perf_counter() - self._started if self._started else 0.0
+        text = (self.tr("{r} of {n} sites ranked, {x} excluded").format(
+            r=f"{ranked:,}", n=f"{len(g):,}", x=f"{len(g) - ranked:,}") +
+            f" ({result.weight_report.get('method')}" +
+            (f", CR {result.weight_report['cr']:.3f}" if "cr" in result.weight_report else "")
+            + ")")
+        if self.result_layer is not None:
+            text += ". " + self.tr("Map layer") + f": {self.result_layer.name}"
+        self.results_summary.setText(text)
+        self.tabs.setCurrentIndex(1)
+        if self.results.rowCount():
+            self.results_view.selectRow(0)
+        self._say(self.tr("Ranking done in {s} s").format(s=f"{seconds:.1f}"), ok=True)
+        if self.result_layer is not None:
+            self.ranking_finished.emit(self.result_layer.name)
+
+    def _result_layer(self, result):
+        """The result as an analysis layer: graduated by score, top N labelled '#rank'."""
+        layer = result.layer()
+        g = layer.gdf
+        n = self.label_box.value()
+        rank = g["rank"].to_numpy(dtype=float, na_value=np.nan)
+        top = np.isfinite(rank) & (rank <= n)
+        g["label"] = np.where(top, np.char.add("#", np.nan_to_num(rank).astype(int).astype(str)),
+                              "")
+        g["label_priority"] = np.where(top, n + 1 - np.nan_to_num(rank), 0.0)
+        renderer = graduated_renderer(g["score"].to_numpy(dtype=float), "score",
+                                      method="quantiles", k=5, ramp="YlOrRd",
+                                      symbol=make_symbol("fill", stroke=None))
+        labels = Labels(enabled=n > 0, field="label", priority_field="label_priority",
+                        bold=True, size_pt=9.0, priority=8).to_dict()
+        layer.style = {"version": 1, "renderer": renderer, "labels": labels}
+        return layer
+
+    def _on_result_row_changed(self, current, _previous) -> None:
+        if not current.isValid() or self.result is None:
+            return
+        position = self.results.position(current.row())
+        self.explain.set_site(self.result, position)
+        if self.result_layer is not None:
+            self.site_selected.emit(self.result_layer.name, position)
+
+    def select_site(self, position: int) -> None:
+        """Select the result row of a site (e.g. one clicked on the map)."""
+        row = self.results.row_of(position)
+        if row >= 0:
+            self.results_view.selectRow(row)
+
+    # ================================================================== comparison
+    def _on_compare_requested(self, key_a: str, key_b: str) -> None:
+        if self.is_running():
+            return
+        tasks, names = [], []
+        for key in (key_a, key_b):
+            try:
+                sc = self.edited_scenario() if not key else self._resolve(key).copy(
+                    planning_year=int(self.year_box.value()), sensitivity=None)
+            except (InputError, KeyError) as exc:
+                self._say(str(exc), error=True)
+                return
+            tasks.append({"scenario": sc, "city": self.city(), "sensitivity": None})
+            names.append(key or self.tr("edited") + f" {sc.name}")
+        for t in tasks:  # ranks only: no Monte Carlo for a comparison
+            t["scenario"] = t["scenario"].copy(sensitivity=None)
+        self._compare_names = (names[0], names[1])
+        self._start("compare", tasks)
+
+    # ================================================================== misc
+    def _say(self, text: str, error: bool = False, ok: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {_RED};" if error else
+                                  f"color: {_GREEN};" if ok else "")
+
+    def _on_project_changed(self, _project) -> None:
+        self.result = None
+        self.result_layer = None
+        self.results.set_result(None)
+        self.explain.clear()
+        self.sensitivity.set_result(None)
+        self.scenario = None
+        self.refresh_scenarios()
+
+    def retranslate(self) -> None:
+        self.scenario_label.setText(self.tr("Scenario"))
+        self.city_label.setText(self.tr("City"))
+        self.year_label.setText(self.tr("Planning year"))
+        zh = current_language() == "zh"
+        current = self.city_box.currentData()
+        self.city_box.blockSignals(True)
+        self.city_box.clear()
+        self.city_box.addItem(self.tr("All four cities"), None)
+        for en, cn in CITIES:
+            self.city_box.addItem(f"{cn} {en}" if zh else f"{en} {cn}", en)
+        self.city_box.setCurrentIndex(max(0, self.city_box.findData(current)))
+        self.city_box.blockSignals(False)
+        self.weights_group.setTitle(self.tr("Weights"))
+        self.direct_radio.setText(self.tr("Direct"))
+        self.ahp_radio.setText(self.tr("AHP pairwise"))
+        self.ahp_button.setText(self.tr("Edit AHP matrix..."))
+        self.options_group.setTitle(self.tr("Options"))
+        self.mc_check.setText(self.tr("Monte Carlo weight sensitivity, runs"))
+        self.mc_check.setToolTip(self.tr("Vary all weights at random and record each site's "
+                                         "best and worst rank"))
+        self.topk_label.setText(self.tr("top k"))
+        self.label_label.setText(self.tr("Label the best N on the map"))
+        self.save_button.setText(self.tr("Save in project..."))
+        self.export_button.setText(self.tr("Export JSON..."))
+        self.reset_button.setText(self.tr("Revert edits"))
+        self.run_button.setText(self.tr("Run ranking"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        for i, text in enumerate(("Set-up", "Results", "Explain", "Sensitivity", "Compare")):
+            self.tabs.setTabText(i, self.tr(text))
+        self.explain.clear() if self.result is None else None
+        self.sensitivity.retranslate()
+        self.compare.retranslate()
+        self.criteria.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                             len(CriteriaModel.HEADERS) - 1)
+        self._update_weights() if self.scenario is not None else None
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "tabs"):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the worker thread and stop listening to the session."""
+        with contextlib.suppress(TypeError, ValueError, RuntimeError):
+            self.session.events.project_changed.disconnect(self._on_project_changed)
+        self.runner.stop(2.0)
