@@ -30,3 +30,238 @@ class AtlasPageInfo:
     top: object = None  # GeoDataFrame of the numbered sites
     result: object = None
     refs: list[str] = field(default_factory=list)
+    layers: tuple = ()
+
+
+# -------------------------------------------------------------------------- ranking layers
+
+#: Graduated colours of ranked sites: light = low score, dark blue = best (the webmap uses
+#: the same ramp and breaks).
+RANK_RAMP = "YlGnBu"
+
+
+def short_title(sc) -> tuple[str, str]:
+    """("SME space", "中小企业发展空间") for the page title of a scenario."""
+    from hljgis.export.i18n import zh as _zh
+
+    known = {"sme-space": "SME space", "place-making": "place-making"}
+    en = known.get(sc.name) or sc.title or sc.name
+    return en, (sc.title_zh or _zh(en))
+
+
+#: Fixed score classes, the same on every page and in the webmap, so cities compare.
+RANK_BREAKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+def ranking_style(gdf=None) -> dict:
+    """Five fixed score classes 0-0.2 ... 0.8-1 (no outline, so cells read as a surface)."""
+    from hljgis.core.style import make_symbol, ramp_colors
+
+    colors = ramp_colors(RANK_RAMP, len(RANK_BREAKS) - 1)
+    classes = []
+    for lo, hi, color in zip(RANK_BREAKS[:-1], RANK_BREAKS[1:], colors, strict=True):
+        sym = make_symbol("fill", fill=color, stroke=None, stroke_width_mm=0.0)
+        classes.append({"lower": lo, "upper": hi, "label": f"score {lo:.1f}–{hi:.1f}",
+                        "label_zh": f"得分 {lo:.1f}–{hi:.1f}", "symbol": sym})
+    return {"renderer": {"kind": "graduated", "field": "score", "method": "manual",
+                         "k": len(classes), "ramp": RANK_RAMP, "classes": classes,
+                         "symbol": classes[0]["symbol"]}}
+
+
+def ranking_layers(result, figure: str, top_k: int = 10):
+    """(cells layer, numbered top-sites layer, top GeoDataFrame with ``ref``)."""
+    from hljgis.core.layer import VectorLayer
+    from hljgis.core.style import make_symbol
+
+    sc = result.scenario
+    en, zh_t = short_title(sc)
+    ranked = result.ranked()
+    cells = VectorLayer(ranked[["site_id", "city", "score", "rank", "geometry"]],
+                        f"rank_{sc.name.replace('-', '_')}",
+                        title=f"Ranked sites: {en}", title_zh=f"选址排序：{zh_t}",
+                        style=ranking_style(ranked), theme="analysis",
+                        provenance={"source": f"hljgis ranking, scenario '{sc.name}' "
+                                              f"(planning year {sc.planning_year})",
+                                    "as_of": str(sc.planning_year or "")})
+    top = result.top(top_k).copy()
+    num = figure.replace("Map ", "")
+    top["ref"] = [f"{num}-{i}" for i in range(1, len(top) + 1)]
+    top["label"] = [str(i) for i in range(1, len(top) + 1)]
+    pts = top[["ref", "label", "site_id", "score", "rank"]].copy()
+    pts = pts.set_geometry(top.geometry.representative_point().values, crs=top.crs)
+    sym = make_symbol("marker", fill="#ffffff", stroke="#b2182b", stroke_width_mm=0.45,
+                      marker="circle", size_mm=3.2)
+    style = {"renderer": {"kind": "single", "symbol": sym},
+             "labels": {"enabled": True, "field": "label", "size_pt": 8.0, "bold": True,
+                        "color": "#b2182b", "halo_color": "#ffffff", "halo_width_mm": 0.6,
+                        "priority": 10}}
+    sites = VectorLayer(pts, "top_sites", title=f"Top {len(top)} sites (numbered)",
+                        title_zh=f"前{len(top)}名地块（编号）", style=style, theme="analysis",
+                        provenance=cells.provenance)
+    return cells, sites, top
+
+
+def rank_cities(project, scenario, cities=CITIES, *, annex: str = "A", start: int = 1,
+                top_k: int = 10, sensitivity: dict | None = None, year=None,
+                progress=None) -> list[AtlasPageInfo]:
+    """Run the scenario per city; number maps ``Map A.<start+i>`` and sites ``A.<n>-<k>``.
+
+    The atlas, its table page and the score cards all take their numbers from here, so
+    they agree.
+    """
+    from hljgis.analysis import run_scenario
+
+    out = []
+    for i, city in enumerate(cities):
+        if progress:
+            progress(i / max(1, len(cities)), f"ranking {city}")
+        result = run_scenario(project, scenario, city=city, year=year,
+                              sensitivity={"runs": 100} if sensitivity is None else sensitivity)
+        figure = f"Map {annex}.{start + i}"
+        en_city, zh_city = city_titles(project, city)
+        en, zh_t = short_title(result.scenario)
+        info = AtlasPageInfo(city=city, figure=figure,
+                             title=f"{en_city}: ranked sites for {en}",
+                             title_zh=f"{zh_city}：{zh_t}选址排序", result=result)
+        info.layers = ranking_layers(result, figure, top_k)
+        info.top = info.layers[2]
+        info.refs = list(info.top["ref"])
+        out.append(info)
+    return out
+
+
+# ---------------------------------------------------------------------------- atlas pages
+
+
+def atlas_page(project, layout, info: AtlasPageInfo, page_label: str = ""):
+    """The :class:`~hljgis.export.page.MapPage` of one city."""
+    from hljgis.export.page import page_for
+
+    cells, sites, top = info.layers
+    layers = list(project.layers)
+    names = [layer.name for layer in layers]
+    at = names.index("rivers") + 1 if "rivers" in names else len(layers)
+    layers = [*layers[:at], cells, *layers[at:], sites]
+    sc = info.result.scenario
+    weights = ", ".join(f"{c.title or c.name} {info.result.weights[c.name]:.2f}"
+                        for c in sc.criteria)
+    n_ranked = int(info.result.gdf["rank"].notna().sum())
+    n_excl = int(info.result.gdf["excluded"].sum())
+    notes = [f"Scenario '{sc.name}' ({sc.title}), planning year {sc.planning_year}, "
+             f"{sc.aggregation.upper()}; weights: {weights}. {n_ranked:,} sites ranked, "
+             f"{n_excl:,} excluded by constraints. Numbers 1-{len(top)} mark the top sites "
+             f"{info.refs[0] if info.refs else ''}... described in the site score cards. "
+             f"情景：{sc.title_zh or sc.name}；编号为排名前{len(top)}的地块，详见地块评分卡。"]
+    lay = layout.replace(title=info.title, title_zh=info.title_zh, figure=info.figure,
+                         subtitle=sc.title, subtitle_zh=sc.title_zh)
+    page = page_for(project, lay, city=info.city, layers=layers, notes=notes)
+    page.page_label = page_label
+    return page
+
+
+def table_page(layout, infos: list[AtlasPageInfo], per_city: int = 5, label: str = ""):
+    """A page listing each city's top sites with score, rank range and location."""
+    from pyproj import Transformer
+
+    from hljgis.export.i18n import both
+    from hljgis.export.output import PaintedPage
+    from hljgis.export.tables import paint_table
+    from hljgis.export.units import Units
+
+    rows, bold = [], set()
+    for info in infos:
+        top = info.top.head(per_city)
+        ll = Transformer.from_crs(top.crs, "EPSG:4326", always_xy=True)
+        pts = top.geometry.representative_point()
+        lon, lat = ll.transform(pts.x.to_numpy(), pts.y.to_numpy())
+        sc = info.result.scenario
+        for j, (_, rec) in enumerate(top.iterrows()):
+            contrib = {c.name: rec[f"contrib_{c.name}"] for c in sc.criteria}
+            best = sorted(contrib, key=contrib.get, reverse=True)[:2]
+            rng = (f"{int(rec['rank_min'])}-{int(rec['rank_max'])}"
+                   if "rank_min" in rec and rec["rank_min"] == rec["rank_min"] else "-")
+            ptop = next((rec[k] for k in rec.index if str(k).startswith("p_top_")), None)
+            rows.append([rec["ref"], f"{info.city} {city_titles(None, info.city)[1]}",
+                         str(int(rec["rank"])), f"{rec['score']:.3f}", rng,
+                         "-" if ptop is None else f"{ptop:.0%}", f"{lon[j]:.4f}",
+                         f"{lat[j]:.4f}", ", ".join(best)])
+        bold.add(len(rows) - len(top))
+    header = [both("Map ref.", "\n"), both("City", "\n"), both("Rank", "\n"),
+              both("Score", "\n"), "Rank range\n排名区间", "P(top 10)\n前10概率",
+              both("Longitude", "\n"), both("Latitude", "\n"), "Largest contributions\n主要贡献因子"]
+    title = "Table " + label + "  Top-ranked sites by city  各城市排名靠前地块"
+
+    def paint(painter, dpi):
+        from PySide6.QtCore import QPointF, QRectF
+        from PySide6.QtGui import QColor
+
+        u = Units(dpi)
+        m = float(layout.margins_mm)
+        w, h = layout.page_size_mm()
+        base = float(layout.base_size_pt) * layout.scale_factor()
+        painter.setFont(u.font(base * 1.9, True))
+        painter.setPen(QColor("#111111"))
+        fm = painter.fontMetrics()
+        painter.drawText(QPointF(u.mm(m), u.mm(m) + fm.ascent()), title)
+        sub = ("Score 0-1 (weighted linear combination); rank range and P(top 10) from weight "
+               "sensitivity runs (±20%); lon/lat WGS84 of a point inside the site. "
+               "得分0-1；排名区间与前10概率来自权重敏感性分析。")
+        painter.setFont(u.font(base))
+        painter.drawText(QPointF(u.mm(m), u.mm(m) + fm.height() + u.mm(4)), sub)
+        rect = QRectF(u.mm(m), u.mm(m) + fm.height() + u.mm(8), u.mm(w - 2 * m),
+                      u.mm(h - 2 * m) - fm.height() - u.mm(8))
+        paint_table(painter, rect, u, header, rows, [1.0, 1.5, 0.7, 0.8, 1.0, 0.9, 1.0, 1.0,
+                                                     3.0], size_pt=base * 1.05,
+                    align_right={2, 3, 4, 5, 6, 7}, bold_rows=bold)
+        return None
+
+    return PaintedPage(layout.page_size_mm(), paint, title)
+
+
+def build_atlas(project, layout, scenario, out, *, cities=CITIES, table: bool = True,
+                per_city: int = 5, annex: str = "A", start: int = 1, top_k: int | None = None,
+                dpi: float | None = None, lang: str | None = None, sensitivity=None,
+                year=None, progress=None):
+    """One PDF: a map page per city (same template and numbering) and a table page.
+
+    Parameters
+    ----------
+    project : Project
+    layout : Layout, dict or str
+        Template for every page (e.g. ``dfr-annex-a4``).
+    scenario : str, dict or Scenario
+    out : path of the PDF
+    cities : sequence of str
+    table : bool
+        Add a page listing the top ``per_city`` sites of each city.
+    annex, start : str, int
+        Numbering: ``Map A.1`` ... and site keys ``A.1-1`` ...
+
+    Returns
+    -------
+    (ExportResult, list of AtlasPageInfo)
+        ``result.preflight`` holds the warnings.
+    """
+    from hljgis.export._qt import ensure_gui_app
+    from hljgis.export.layout import resolve_layout
+    from hljgis.export.output import LayoutPage, write_pdf
+    from hljgis.export.preflight import preflight
+
+    ensure_gui_app()
+    lay = resolve_layout(layout, project)
+    if lang:
+        lay = lay.replace(lang=lang)
+    top_k = int(top_k or lay.top_sites)
+    infos = rank_cities(project, scenario, cities, annex=annex, start=start, top_k=top_k,
+                        sensitivity=sensitivity, year=year, progress=progress)
+    n_pages = len(infos) + (1 if table else 0)
+    pages = [atlas_page(project, lay, info, f"Page {i + 1} of {n_pages}")
+             for i, info in enumerate(infos)]
+    warnings = preflight(project, pages, out, float(dpi or lay.dpi))
+    writable = [LayoutPage(p) for p in pages]
+    if table:
+        writable.append(table_page(lay, infos, per_city, f"{annex}.{start + len(infos)}"))
+    result = write_pdf(writable, out, float(dpi or lay.dpi),
+                       title=f"Annex {annex}: {infos[0].title if infos else ''}")
+    result.preflight = warnings + [w for w in result.warnings if w not in warnings]
+    return result, infos

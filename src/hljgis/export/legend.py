@@ -77,7 +77,9 @@ def legend_rows(layers, lang: str = "both", extent=None, crs=None) -> list[Legen
     With ``extent`` (in ``crs``), categorized layers list only the classes drawn there.
     """
     rows: list[LegendRow] = []
-    for layer in reversed(list(layers)):
+    ordered = list(reversed(list(layers)))
+    ordered.sort(key=lambda layer: layer.theme != "analysis")  # results first
+    for layer in ordered:
         en = legend_entries(layer, "en")
         zh_entries = legend_entries(layer, "zh")
         present = present_classes(layer, extent, crs)
@@ -133,17 +135,22 @@ def paint_legend(painter: QPainter, rect: QRectF, rows: list[LegendRow], u: Unit
     body = QRectF(rect.left(), rect.top() + hfm.height() + u.mm(1.2), rect.width(),
                   rect.height() - hfm.height() - u.mm(1.2))
     chosen = None
-    size = base_pt
-    while size >= MIN_PT - 1e-9 and chosen is None:
-        fm = u.metrics(size)
-        row_h = max(fm.height(), u.mm(3.2 * size / base_pt)) + u.mm(0.6)
-        head_h = u.metrics(size, True).height() + u.mm(0.8)
-        for ncol in range(1, max_columns + 1):
+    sizes = [base_pt - 0.5 * i for i in range(int((base_pt - MIN_PT) / 0.5) + 1)]
+    for ncol in range(1, max_columns + 1):
+        if body.width() / ncol < u.mm(22):
+            break
+        for size in sizes:
+            if size < 6.0 and ncol < max_columns:
+                break
+            fm = u.metrics(size)
+            row_h = max(fm.height(), u.mm(3.2 * size / base_pt)) + u.mm(0.6)
+            head_h = u.metrics(size, True).height() + u.mm(0.8)
             cols = _columns_needed(rows, row_h, head_h, body.height())
-            if len(cols) <= ncol and body.width() / ncol >= u.mm(22):
+            if len(cols) <= ncol:
                 chosen = (size, ncol, cols, row_h, head_h)
                 break
-        size -= 0.5
+        if chosen is not None:
+            break
     if chosen is None:
         size = MIN_PT
         fm = u.metrics(size)

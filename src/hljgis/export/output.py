@@ -67,18 +67,20 @@ def write_pdf(pages: Sequence, path, dpi: float = 300, title: str = "") -> Expor
     writer.setPdfVersion(QPdfWriter.PdfVersion.PdfVersion_1_6)
     reports = []
     painter = None
-    for i, page in enumerate(pages):
-        _set_page(writer, page.size_mm)
-        if i == 0:
-            painter = QPainter(writer)
-            if not painter.isActive():
-                raise InputError(f"cannot write {path}.", "Check the folder exists and is "
-                                 "writable, and the file is not open in a PDF viewer.")
-        else:
-            writer.newPage()
-        reports.append(page.paint(painter, dpi))
-    if painter is not None:
-        painter.end()
+    try:
+        for i, page in enumerate(pages):
+            _set_page(writer, page.size_mm)
+            if i == 0:
+                painter = QPainter(writer)
+                if not painter.isActive():
+                    raise InputError(f"cannot write {path}.", "Check the folder exists and is "
+                                     "writable, and the file is not open in a PDF viewer.")
+            else:
+                writer.newPage()
+            reports.append(page.paint(painter, dpi))
+    finally:
+        if painter is not None and painter.isActive():
+            painter.end()
     return ExportResult(path, len(pages), path.stat().st_size, reports)
 
 
@@ -101,8 +103,10 @@ def write_png(page, path, dpi: float = 150) -> ExportResult:
     img.setDotsPerMeterY(round(dpi / 0.0254))
     img.fill(QColor("#ffffff"))
     painter = QPainter(img)
-    report = page.paint(painter, dpi)
-    painter.end()
+    try:
+        report = page.paint(painter, dpi)
+    finally:
+        painter.end()
     img = img.convertToFormat(QImage.Format.Format_RGB32)
     if not img.save(str(path), "PNG"):
         raise InputError(f"cannot write {path}.", "Check the folder exists and is writable.")
@@ -125,8 +129,10 @@ def write_svg(page, path, dpi: float = 96) -> ExportResult:
     gen.setTitle(page.title or "hljgis map")
     gen.setDescription("hljgis print layout")
     painter = QPainter(gen)
-    report = page.paint(painter, dpi)
-    painter.end()
+    try:
+        report = page.paint(painter, dpi)
+    finally:
+        painter.end()
     return ExportResult(path, 1, path.stat().st_size, [report])
 
 
