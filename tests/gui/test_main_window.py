@@ -332,3 +332,11 @@ def test_qt_standard_texts_are_chinese_not_blank(make_main_window):
     texts = [box.button(b).text() for b in (QDialogButtonBox.StandardButton.Ok,
                                            QDialogButtonBox.StandardButton.Cancel)]
     assert all(CJK.search(t) for t in texts), texts
+
+
+def test_recent_projects_menu_lists_saved_projects(make_main_window):
+    window = make_main_window()
+    assert window.save_project()
+    window._fill_recent()
+    texts = [a.text() for a in window.recent_menu.actions()]
+    assert window.session.project.path in texts

@@ -92,6 +92,10 @@ class MainWindow(QMainWindow):
                     tools.addAction(action)
                 menu.addAction(action)
                 self.actions_by_key[spec.key] = action
+            if title == "&Project":
+                self.recent_menu = QMenu(self)
+                menu.insertMenu(self.actions_by_key["save"], self.recent_menu)
+                self.recent_menu.aboutToShow.connect(self._fill_recent)
             if title == "&View":
                 self.bookmark_menu = menu.addMenu("")
                 self.docks_menu = menu.addMenu("")
@@ -140,6 +144,7 @@ class MainWindow(QMainWindow):
         for menu, title in self._menus:
             menu.setTitle(A.tr(title))
         self.bookmark_menu.setTitle(A.tr("Bookmarks"))
+        self.recent_menu.setTitle(A.tr("Recent projects"))
         self.docks_menu.setTitle(A.tr("Panels"))
         self.language_menu.setTitle(A.tr("Language / 语言"))
         self.docks["layers"].setWindowTitle(A.tr("Layers"))
@@ -259,6 +264,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(A.tr("Saved") + f" {path}", 5000)
         return True
 
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in QSettings().value("recent_projects") or []:
+            self.recent_menu.addAction(path, lambda p=path: self.open_project(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction(A.tr("(none)")).setEnabled(False)
+
     def _remember_recent(self, path: str) -> None:
         settings = QSettings()
         recent = [p for p in (settings.value("recent_projects") or []) if p != path]
@@ -300,6 +312,7 @@ class MainWindow(QMainWindow):
         """Add files as layers. A file without a CRS gets the import dialog (CRS choice);
         any file can be opened with explicit options (offset datum, encoding)."""
         from hljgis.core.errors import MissingCRSError
+        from hljgis.gui.background import Cancelled, run_in_background
         from hljgis.io.readers import read_file
 
         if not paths:
@@ -308,7 +321,12 @@ class MainWindow(QMainWindow):
             opts = dict(options or {})
             while True:
                 try:
-                    layers = read_file(path, **opts)
+                    layers = run_in_background(
+                        self, A.tr("Reading") + f" {Path(path).name} ...",
+                        lambda p=path, o=dict(opts): read_file(p, **o))
+                    break
+                except Cancelled:
+                    layers = None
                     break
                 except MissingCRSError as exc:
                     opts = self._ask_import_options(path, exc.what, opts)
