@@ -77,7 +77,43 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--out", required=True, help="results GeoPackage (.gpkg)")
     rank.add_argument("--csv", help="also write the results as CSV")
     rank.add_argument("--top", type=int, default=10, help="sites to print (default 10)")
+    _add_export_parsers(sub)
     return parser
+
+
+def _add_export_parsers(sub) -> None:
+    exp = sub.add_parser("export", help="export a print layout to PDF, SVG or PNG")
+    exp.add_argument("project", metavar="PROJECT", help="project file (.hljgis.gpkg)")
+    exp.add_argument("--layout", default="dfr-annex-a4",
+                     help="project layout or template (dfr-annex-a4, dfr-annex-a3)")
+    exp.add_argument("--out", required=True, help="output .pdf, .svg or .png")
+    exp.add_argument("--dpi", type=float, help="resolution (default: the layout's)")
+    exp.add_argument("--city", help="fit the map to this city, e.g. Qitaihe")
+    exp.add_argument("--lang", choices=["zh", "en", "both"], help="page language")
+
+    atlas = sub.add_parser("atlas", help="one map page per city and a table page, as one PDF")
+    atlas.add_argument("project", metavar="PROJECT", help="project file (.hljgis.gpkg)")
+    atlas.add_argument("--layout", default="dfr-annex-a4", help="layout or template")
+    atlas.add_argument("--scenario", required=True, help="scenario name or .json file")
+    atlas.add_argument("--out", required=True, help="output .pdf")
+    atlas.add_argument("--cities", default="Hegang,Jixi,Qitaihe,Shuangyashan",
+                       help="comma-separated cities, in page order")
+    atlas.add_argument("--annex", default="A", help="annex letter for map numbers (Map A.1)")
+    atlas.add_argument("--no-table", action="store_true", help="leave out the table page")
+    atlas.add_argument("--cards", metavar="PDF",
+                       help="also write site score cards (PDF, with .csv and .xlsx beside it)")
+    atlas.add_argument("--per-city", type=int, default=5, help="sites per city in the table "
+                                                               "and the cards (default 5)")
+    atlas.add_argument("--dpi", type=float, help="resolution (default: the layout's)")
+    atlas.add_argument("--lang", choices=["zh", "en", "both"], help="page language")
+
+    web = sub.add_parser("webmap", help="offline interactive HTML map (no network needed)")
+    web.add_argument("project", metavar="PROJECT", help="project file (.hljgis.gpkg)")
+    web.add_argument("--out", required=True, help="output .html")
+    web.add_argument("--scenario", help="add this scenario's ranking as a graduated layer")
+    web.add_argument("--city", help="rank and zoom to this city only")
+    web.add_argument("--no-font", action="store_true",
+                     help="do not embed the CJK font (smaller file; needs a system font)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -243,7 +279,64 @@ def _cmd_rank(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"info": _cmd_info, "repair": _cmd_repair, "rank": _cmd_rank}
+def _print_warnings(warnings) -> None:
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+
+
+def _cmd_export(args) -> int:
+    from hljgis.export.api import export_layout
+    from hljgis.io.project_file import load_project
+
+    project = load_project(args.project)
+    result = export_layout(project, args.layout, args.out, dpi=args.dpi, city=args.city,
+                           lang=args.lang)
+    _print_warnings(result.preflight)
+    print(f"wrote {result.path} ({result.bytes / 1e6:.1f} MB)")
+    return EXIT_OK
+
+
+def _cmd_atlas(args) -> int:
+    from hljgis.analysis import InconsistentMatrixError
+    from hljgis.core.errors import InputError
+    from hljgis.export.atlas import build_atlas
+    from hljgis.io.project_file import load_project
+
+    project = load_project(args.project)
+    cities = [c.strip() for c in args.cities.split(",") if c.strip()]
+    try:
+        result, infos = build_atlas(project, args.layout, args.scenario, args.out, cities=cities,
+                                    table=not args.no_table, per_city=args.per_city,
+                                    annex=args.annex, dpi=args.dpi, lang=args.lang)
+    except InconsistentMatrixError as exc:
+        raise InputError(f"scenario '{args.scenario}': weights.matrix: {exc}",
+                         "Revise the pairwise judgements or use direct weights.") from exc
+    _print_warnings(result.preflight)
+    print(f"wrote {result.path}: {result.pages} pages ({result.bytes / 1e6:.1f} MB)")
+    if args.cards:
+        from hljgis.export.scorecards import write_score_cards
+
+        cards = write_score_cards(project, infos, args.cards, per_city=args.per_city)
+        if cards.get("warning"):
+            _print_warnings([cards["warning"]])
+        print(f"wrote {cards['pdf'].path} ({cards['pdf'].pages} cards), {cards['csv']}"
+              + (f", {cards['xlsx']}" if cards.get("xlsx") else ""))
+    return EXIT_OK
+
+
+def _cmd_webmap(args) -> int:
+    from hljgis.export.webmap import build_webmap
+    from hljgis.io.project_file import load_project
+
+    project = load_project(args.project)
+    out = build_webmap(project, args.out, scenario=args.scenario, city=args.city,
+                       embed_font=not args.no_font)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    return EXIT_OK
+
+
+COMMANDS = {"info": _cmd_info, "repair": _cmd_repair, "rank": _cmd_rank,
+            "export": _cmd_export, "atlas": _cmd_atlas, "webmap": _cmd_webmap}
 
 
 if __name__ == "__main__":  # pragma: no cover

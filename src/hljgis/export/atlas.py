@@ -188,7 +188,8 @@ def table_page(layout, infos: list[AtlasPageInfo], per_city: int = 5, label: str
         bold.add(len(rows) - len(top))
     header = [both("Map ref.", "\n"), both("City", "\n"), both("Rank", "\n"),
               both("Score", "\n"), "Rank range\n排名区间", "P(top 10)\n前10概率",
-              both("Longitude", "\n"), both("Latitude", "\n"), "Largest contributions\n主要贡献因子"]
+              both("Longitude", "\n"), both("Latitude", "\n"),
+              "Largest contributions\n主要贡献因子"]
     title = "Table " + label + "  Top-ranked sites by city  各城市排名靠前地块"
 
     def paint(painter, dpi):

@@ -29,10 +29,7 @@ def inset_layers(project, city: str | None) -> list[VectorLayer]:
         out.append(VectorLayer(cities, "inset_cities", style=_single(make_symbol(
             "fill", fill="#d8d2c2", stroke="#8a8272", stroke_width_mm=0.15))))
         col = "city" if "city" in cities.columns else "name"
-        if city:
-            hl = cities[cities[col].astype(str).str.lower() == city.lower()]
-        else:
-            hl = cities
+        hl = cities[cities[col].astype(str).str.lower() == city.lower()] if city else cities
         if len(hl):
             out.append(VectorLayer(hl, "inset_highlight", style=_single(make_symbol(
                 "fill", fill="#c0392b", stroke="#7b241c", stroke_width_mm=0.2))))

@@ -32,7 +32,8 @@ ILLUSTRATIVE_EN = ("Illustrative data: {layers} contain illustrative features. T
                    "extents and attributes are indicative stand-ins, not surveyed or official "
                    "records; do not use them for engineering, land-title or investment "
                    "decisions without field verification.")
-ILLUSTRATIVE_ZH = ("示意数据：{layers}含示意性要素，其位置、范围和属性仅为示意，并非测绘或官方记录；"
+ILLUSTRATIVE_ZH = ("示意数据：{layers}含示意性要素，其位置、范围和属性仅为示意，"
+                   "并非测绘或官方记录；"
                    "未经实地核实，不得用于工程、土地权属或投资决策。")
 
 
@@ -64,5 +65,6 @@ def crs_note(map_crs, metric_crs=None, lang: str = "both") -> str:
     if metric_crs is not None:
         en += f". Distances and areas computed in {metric_crs.name}"
     en += ". Scale bar true at the map centre."
-    zh_text = f"{zh('Coordinate system')}：{label(map_crs)}；{zh('scale bar true at the map centre')}。"
+    zh_text = (f"{zh('Coordinate system')}：{label(map_crs)}；"
+               f"{zh('scale bar true at the map centre')}。")
     return {"en": en, "zh": zh_text}.get(lang, f"{en} {zh_text}")

@@ -30,7 +30,7 @@ def paint_table(painter: QPainter, rect: QRectF, u: Units, header: list[str],
     fm = painter.fontMetrics()
     pad = u.mm(1.0)
     head_lines = max(h.count("\n") + 1 for h in header)
-    head_h = fm.height() * head_lines + 2 * pad
+    head_h = fm.height() * head_lines + 2 * pad if any(header) else 0.0
     row_h = fm.height() + 2 * pad
     y = rect.top()
     painter.fillRect(QRectF(rect.left(), y, rect.width(), head_h), QColor("#e8edf2"))

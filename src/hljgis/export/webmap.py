@@ -20,8 +20,9 @@ from hljgis.export.legend import present_classes
 from hljgis.export.webassets import font_face_css, leaflet_css, leaflet_js
 
 #: Any reference a browser would fetch from the network.
-EXTERNAL_REF = re.compile(r"""(?:src|href)\s*=\s*["']\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""",
-                          re.IGNORECASE)
+EXTERNAL_REF = re.compile(
+    r"""(?:src|href)\s*=\s*["']\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""",
+    re.IGNORECASE)
 
 POPUP_SKIP = {"geometry", "source", "accuracy_m", "as_of", "illustrative"}
 
