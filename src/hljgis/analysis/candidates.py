@@ -287,6 +287,27 @@ def cell_polygons(centres: np.ndarray, size: float, shape: str = "square") -> np
     return shapely.polygons(np.concatenate([ring, ring[:, :1]], axis=1))
 
 
+def _box_centroids(centres: np.ndarray, size: float) -> np.ndarray:
+    """``shapely.centroid`` of the :func:`cell_polygons` squares, bit for bit, in numpy.
+
+    The generating centre itself can differ from GEOS's centroid in the last bit, so this
+    repeats GEOS's ``Centroid`` arithmetic on the ``shapely.box`` ring (ccw, starting at
+    the lower-right corner): signed triangle areas from the first vertex, the two non-empty
+    triangles, sums divided by 3 and by the area. ``tests/analysis/test_fast_paths.py``
+    checks the equality, so a GEOS that computed centroids differently would be noticed.
+    """
+    h = size / 2.0
+    cx, cy = centres[:, 0], centres[:, 1]
+    x0, y0, x1, y1 = cx - h, cy - h, cx + h, cy + h
+    px, py = x1, y0  # first vertex of the ring
+    s1 = -((x1 - px) * (y1 - py) - (x0 - px) * (y1 - py))  # ccw shell: sign -1
+    s2 = -((x0 - px) * (y0 - py) - (x0 - px) * (y1 - py))
+    gx = s1 * (px + x1 + x0) + s2 * (px + x0 + x0)
+    gy = s1 * (py + y1 + y1) + s2 * (py + y1 + y0)
+    area = s1 + s2
+    return np.column_stack([gx / 3 / area, gy / 3 / area])
+
+
 def grid_candidates(
     boundary: gpd.GeoDataFrame,
     size: float,
@@ -329,6 +350,26 @@ def grid_candidates(
     InputError
         If ``size`` is not positive, ``shape`` is unknown, or the grid would exceed 20
         million cells (a typo such as 5 m instead of 500 m would exhaust memory).
+    """
+    cells, _centres = _grid_cells(boundary, size, crs=crs, shape=shape,
+                                  city_field=city_field, where=where)
+    return cells
+
+
+def _grid_cells(
+    boundary: gpd.GeoDataFrame,
+    size: float,
+    *,
+    crs: CRS,
+    shape: str = "square",
+    city_field: str = "city",
+    where: object = None,
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """:func:`grid_candidates` plus the (n, 2) cell centres it generated.
+
+    The run passes the centres on as the sites' centroids, so a million cells do not
+    have their centroids recomputed by GEOS. Squares only (None for hexagons, whose
+    centroids the run recomputes): see :func:`_box_centroids`.
     """
     if not (isinstance(size, int | float) and size > 0):
         raise InputError(f"cell size {size!r} must be a positive number of metres.")
@@ -374,12 +415,14 @@ def grid_candidates(
         else np.full(cell_idx.size, "", dtype=object)
     )
     label = f"{shape} {size:g} m"
-    return gpd.GeoDataFrame(
+    kept = centres[cell_idx]
+    cells = gpd.GeoDataFrame(
         {
             "site_id": np.arange(cell_idx.size, dtype=np.int64),
             "city": city,
             "site_type": label,
         },
-        geometry=cell_polygons(centres[cell_idx], float(size), shape),
+        geometry=cell_polygons(kept, float(size), shape),
         crs=crs,
     )
+    return cells, (_box_centroids(kept, float(size)) if shape == "square" else None)

@@ -26,7 +26,7 @@ import pandas as pd
 from pyproj import CRS
 
 from hljgis.analysis.aggregate import rank_scores, topsis, weighted_sum, wlc
-from hljgis.analysis.candidates import grid_candidates, layer_candidates
+from hljgis.analysis.candidates import _grid_cells, layer_candidates
 from hljgis.analysis.constraints import apply_penalties, evaluate_constraints
 from hljgis.analysis.criteria import LayerStore, SiteContext, _crs_name, compute_criterion
 from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario
@@ -192,9 +192,15 @@ def _store_for(source: Any, crs: CRS | None) -> LayerStore:
     return LayerStore(source, ref_crs, strict_crs=True)
 
 
-def _candidates(sc: Scenario, store: LayerStore, city: str | None) -> gpd.GeoDataFrame:
-    """Build the candidate sites of a scenario, restricted to ``city`` when given."""
+def _candidates(sc: Scenario, store: LayerStore,
+                city: str | None) -> tuple[gpd.GeoDataFrame, np.ndarray | None]:
+    """Build the candidate sites of a scenario, restricted to ``city`` when given.
+
+    Also returns the sites' centroids when they are known without GEOS (square grid cells,
+    bit-identical to ``shapely.centroid``), else None.
+    """
     src = sc.candidates
+    xy = None
     try:
         if src.kind == "grid":
             boundary = store.vector(src.layer)
@@ -202,7 +208,7 @@ def _candidates(sc: Scenario, store: LayerStore, city: str | None) -> gpd.GeoDat
                 boundary = boundary[_city_match(boundary[src.city_field], city)]
                 if len(boundary) == 0:
                     raise _no_city(city, store.vector(src.layer)[src.city_field])
-            sites = grid_candidates(boundary, src.size_m, crs=store.crs, shape=src.shape,
+            sites, xy = _grid_cells(boundary, src.size_m, crs=store.crs, shape=src.shape,
                                     city_field=src.city_field, where=src.where)
         else:
             sites = layer_candidates(store.vector(src.layer), crs=store.crs, source=src.layer,
@@ -215,7 +221,8 @@ def _candidates(sc: Scenario, store: LayerStore, city: str | None) -> gpd.GeoDat
         if not keep.any():
             raise _no_city(city, sites["city"])
         sites = sites[keep].reset_index(drop=True)
-    return sites
+        xy = None if xy is None else xy[keep]
+    return sites, xy
 
 
 def _city_match(col: pd.Series, city: str) -> np.ndarray:
@@ -304,8 +311,10 @@ def run_scenario(
 
     check()
     report(0.0, "building candidate sites")
-    sites = _candidates(sc, store, city)
+    sites, xy = _candidates(sc, store, city)
     ctx = SiteContext(sites, store, year=sc.planning_year, check=check)
+    if xy is not None:
+        ctx._xy = xy  # known centroids of generated cells: no GEOS pass over a million cells
     n = len(sites)
     stage("candidates")
 
