@@ -83,6 +83,8 @@ class LayerViews:
         self.charts_dock.raise_()
 
     def show_ranking(self) -> None:
+        if self.charts_dock.isVisible():  # share the right side rather than halve its height
+            self.window.tabifyDockWidget(self.charts_dock, self.ranking_dock)
         self.ranking_dock.show()
         self.ranking_dock.raise_()
         self.window.resizeDocks([self.ranking_dock], [540], Qt.Orientation.Horizontal)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate
 
 from hljgis.analysis.transforms import TRANSFORMS, TransformSpec
-from hljgis.gui.i18n import tr
+from hljgis.gui.i18n import current_language, tr
 
 #: Item-data role holding a 0..1 fraction that :class:`BarDelegate` draws as a bar.
 BAR_ROLE = int(Qt.ItemDataRole.UserRole) + 7
@@ -31,6 +31,7 @@ TRANSFORM_TEMPLATES: dict[str, dict] = {
     "fuzzy_symmetric": {"a": 0, "b": 1, "c": 2, "d": 3, "shape": "linear"},
     "categorical": {"mapping": {"yes": 1}, "default": 0},
 }
+CITY_ZH = {"Hegang": "鹤岗", "Jixi": "鸡西", "Qitaihe": "七台河", "Shuangyashan": "双鸭山"}
 TRANSFORM_NAMES = {
     "linear": "Linear", "threshold": "Steps", "fuzzy_increasing": "Fuzzy increasing",
     "fuzzy_decreasing": "Fuzzy decreasing", "fuzzy_symmetric": "Fuzzy symmetric",
@@ -240,8 +241,9 @@ class CriteriaModel(QAbstractTableModel):
                         f"{', ' + c['layer'] if c.get('layer') else ''})<br>"
                         f"{c.get('rationale', '')}")
             if col == self.PARAMS:
-                return tr("Edit as name=value, separated by commas, e.g. lo=0, hi=15000, "
+                hint = tr("Edit as name=value, separated by commas, e.g. lo=0, hi=15000, "
                           "benefit=false")
+                return f"{self.data(index)}\n{hint}"
             if col == self.WEIGHT and self.ahp_weights is not None:
                 return tr("Weights come from the AHP matrix; switch to direct weights to type "
                           "them")
@@ -347,7 +349,10 @@ class ResultsModel(QAbstractTableModel):
         reason = g["exclusion_reason"].fillna("").astype(str).to_numpy()
         penalty = g["penalty"].fillna("").astype(str).to_numpy() if "penalty" in g else reason
         note = np.where(reason != "", reason, penalty)
-        city = g["city"].fillna("").astype(str).to_numpy()
+        city = g["city"].fillna("").astype(str)
+        if current_language() == "zh":
+            city = city.map(lambda c: CITY_ZH.get(c, c))
+        city = city.to_numpy()
         stype = g["site_type"].fillna("").astype(str).to_numpy()
         self.columns = [
             ("Rank", lambda p: "" if np.isnan(rank[p]) else f"{int(rank[p])}", ""),

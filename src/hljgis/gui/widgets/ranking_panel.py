@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QTabWidget,
@@ -129,11 +130,12 @@ class RankingPanel(QWidget):
                                                     TransformKindDelegate(self.criteria_view))
         hh = self.criteria_view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setSectionResizeMode(CriteriaModel.USE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((CriteriaModel.WEIGHT, 52), (CriteriaModel.SHARE, 62),
-                           (CriteriaModel.TRANSFORM, 104), (CriteriaModel.PARAMS, 150),
+        hh.setSectionResizeMode(CriteriaModel.PARAMS, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((CriteriaModel.USE, 200), (CriteriaModel.WEIGHT, 44),
+                           (CriteriaModel.SHARE, 58), (CriteriaModel.TRANSFORM, 92),
                            (CriteriaModel.UNIT, 44)):
             self.criteria_view.setColumnWidth(col, width)
+        hh.moveSection(CriteriaModel.UNIT, CriteriaModel.TRANSFORM)  # unit beside the weight
         self.rationale = QLabel()
         self.rationale.setWordWrap(True)
         self.rationale.setTextFormat(Qt.TextFormat.RichText)
@@ -184,7 +186,8 @@ class RankingPanel(QWidget):
         mc_row.addWidget(self.topk_label)
         mc_row.addWidget(self.topk_box)
         mc_row.addStretch(1)
-        ol.addRow(self.mc_check, mc_row)
+        ol.addRow(self.mc_check)
+        ol.addRow(self.runs_label, mc_row)
         label_row = QHBoxLayout()
         label_row.addWidget(self.label_box)
         label_row.addStretch(1)
@@ -229,7 +232,11 @@ class RankingPanel(QWidget):
         self.sensitivity = SensitivityView()
         self.compare = CompareView()
         self.tabs = QTabWidget()
-        self.tabs.addTab(setup, "")
+        scroll = QScrollArea()  # a short dock scrolls the set-up instead of crushing the table
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(setup)
+        self.tabs.addTab(scroll, "")
         self.tabs.addTab(results_page, "")
         self.tabs.addTab(self.explain, "")
         self.tabs.addTab(self.sensitivity, "")
@@ -364,6 +371,10 @@ class RankingPanel(QWidget):
         self.direct_radio.setChecked(self._matrix is None)
         self.direct_radio.blockSignals(False)
         self._update_weights()
+        rows = min(max(self.criteria.rowCount(), 3), 9)
+        self.criteria_view.setMinimumHeight(
+            self.criteria_view.horizontalHeader().sizeHint().height() + 4 +
+            rows * self.criteria_view.verticalHeader().defaultSectionSize())
         if self.criteria.rowCount():
             self.criteria_view.selectRow(0)
         self._say(self.tr("Scenario loaded") + f": {sc.name}")
@@ -391,7 +402,8 @@ class RankingPanel(QWidget):
         self._update_weights()
 
     def _on_mc_changed(self, on: bool) -> None:
-        for w in (self.runs_box, self.perturb_box, self.topk_box):
+        for w in (self.runs_box, self.perturb_box, self.topk_box, self.runs_label,
+                  self.topk_label):
             w.setEnabled(on)
 
     def _enabled_index(self) -> np.ndarray:
@@ -615,7 +627,7 @@ class RankingPanel(QWidget):
         seconds = time.perf_counter() - self._started if self._started else 0.0
         text = (self.tr("{r} of {n} sites ranked, {x} excluded").format(
             r=f"{ranked:,}", n=f"{len(g):,}", x=f"{len(g) - ranked:,}") +
-            f" ({result.weight_report.get('method')}" +
+            f" ({self.tr(str(result.weight_report.get('method')))}" +
             (f", CR {result.weight_report['cr']:.3f}" if "cr" in result.weight_report else "")
             + ")")
         if self.result_layer is not None:
@@ -712,7 +724,8 @@ class RankingPanel(QWidget):
         self.ahp_radio.setText(self.tr("AHP pairwise"))
         self.ahp_button.setText(self.tr("Edit AHP matrix..."))
         self.options_group.setTitle(self.tr("Options"))
-        self.mc_check.setText(self.tr("Monte Carlo weight sensitivity, runs"))
+        self.mc_check.setText(self.tr("Monte Carlo weight sensitivity"))
+        self.runs_label.setText(self.tr("Runs, weight change"))
         self.mc_check.setToolTip(self.tr("Vary all weights at random and record each site's "
                                          "best and worst rank"))
         self.topk_label.setText(self.tr("top k"))

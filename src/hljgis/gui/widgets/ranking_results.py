@@ -18,6 +18,7 @@ from PySide6.QtCore import QMargins, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -415,11 +416,14 @@ class CompareView(QWidget):
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(200)
-        grid = QHBoxLayout()
-        grid.addWidget(self.a_label)
-        grid.addWidget(self.a_box, 1)
-        grid.addWidget(self.b_label)
-        grid.addWidget(self.b_box, 1)
+        for box in (self.a_box, self.b_box):
+            box.setMinimumContentsLength(14)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        grid = QFormLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addRow(self.a_label, self.a_box)
+        grid.addRow(self.b_label, self.b_box)
         row2 = QHBoxLayout()
         row2.addWidget(self.top_label)
         row2.addWidget(self.top_box)
@@ -437,7 +441,7 @@ class CompareView(QWidget):
 
     def retranslate(self) -> None:
         self.a_label.setText(self.tr("Scenario A"))
-        self.b_label.setText(self.tr("B"))
+        self.b_label.setText(self.tr("Scenario B"))
         self.top_label.setText(self.tr("Top"))
         self.compare_button.setText(self.tr("Compare"))
         if not self.summary:
