@@ -102,6 +102,8 @@ class LayerViews:
             self.table.set_selection(layer.selection)
         if layer.schema in CITY_SCHEMAS and len(layer.selection) == 1:
             self.charts.set_city(str(layer.gdf["name"].iloc[layer.selection[0]]))
+        if layer is self.ranking.result_layer and len(layer.selection) == 1:
+            self.ranking.select_site(int(layer.selection[0]))  # a site clicked on the map
         self.window.canvas.refresh()
 
     def _on_table_selection_changed(self, positions) -> None:
