@@ -1,0 +1,65 @@
+"""Atlas (page count, numbering, table page) and site score cards (PDF, CSV, XLSX)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from tests.export._common import bundled
+
+pypdf = pytest.importorskip("pypdf")
+
+
+@pytest.fixture(scope="module")
+def project():
+    return bundled()
+
+
+@pytest.fixture(scope="module")
+def atlas(project, tmp_path_factory):
+    from hljgis.export.atlas import build_atlas
+
+    out = tmp_path_factory.mktemp("atlas") / "annex.pdf"
+    result, infos = build_atlas(project, "dfr-annex-a4", "sme-space", out, dpi=72,
+                                sensitivity={"runs": 20})
+    return out, result, infos
+
+
+def test_atlas_has_one_page_per_city_and_a_table(atlas):
+    out, result, infos = atlas
+    reader = pypdf.PdfReader(str(out))
+    assert len(reader.pages) == 4 + 1 == result.pages
+    # digits of the PDF text layer extract wrongly from Qt's font subset (known issue, the
+    # drawn glyphs are right), so the text checks avoid numbers
+    texts = [p.extract_text().replace("\t", " ") for p in reader.pages]
+    assert "Map A." in texts[2] and "Qitaihe: ranked sites for SME space" in texts[2]
+    for text, zh in zip(texts[:4], ("鹤岗", "鸡西", "七台河", "双鸭山"), strict=True):
+        assert zh in text
+        assert "Ranked sites: SME space" in text  # ranking legend
+        assert "Illustrative data" in text
+    assert "Top-ranked sites by city" in texts[4]
+    assert "Qitaihe" in texts[4] and "Shuangyashan" in texts[4]
+    assert [i.figure for i in infos] == ["Map A.1", "Map A.2", "Map A.3", "Map A.4"]
+
+
+def test_score_cards_pdf_csv_xlsx(project, atlas, tmp_path):
+    from hljgis.export.scorecards import write_score_cards
+
+    _, _, infos = atlas
+    out = write_score_cards(project, infos[2:3], tmp_path / "cards.pdf", per_city=2, dpi=72)
+    reader = pypdf.PdfReader(str(out["pdf"].path))
+    assert len(reader.pages) == 2
+    text = reader.pages[0].extract_text().replace("\t", " ")
+    assert "Site score card" in text and "七台河" in text
+    assert "Normalised score" in text and "标准化得分" in text and "Weight" in text
+    with open(out["csv"], encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["map_ref"] for r in rows] == ["A.3-1", "A.3-2"]
+    assert {"rank_min", "rank_max", "score", "weight_urban_centre"} <= set(rows[0])
+    contrib = sum(float(v) for k, v in rows[0].items() if k.startswith("contrib_"))
+    assert contrib == pytest.approx(float(rows[0]["score"]), abs=1e-6)
+    openpyxl = pytest.importorskip("openpyxl")
+    ws = openpyxl.load_workbook(out["xlsx"]).active
+    assert ws.cell(1, 1).value == "map_ref" and ws.cell(2, 1).value == "图号"
+    assert ws.cell(3, 1).value == "A.3-1"

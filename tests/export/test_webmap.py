@@ -1,0 +1,68 @@
+"""Offline HTML map: no network reference, layers present, loads in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.export._common import bundled
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*https?:""",
+                      re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def html_path(tmp_path_factory):
+    from hljgis.export.webmap import build_webmap
+
+    project = bundled()
+    out = tmp_path_factory.mktemp("web") / "map.html"
+    return build_webmap(project, out, scenario="sme-space", city="Qitaihe")
+
+
+def test_html_is_self_contained(html_path):
+    text = html_path.read_text(encoding="utf-8")
+    assert not EXTERNAL.findall(text)
+    assert "cdn" not in text.lower().replace("cdnjs", "") or "//cdn" not in text
+    assert "<script src" not in text and "<link rel=\"stylesheet\" href" not in text
+    assert "L.map(" in text or "L.map (" in text
+
+
+def test_html_has_layers_legend_and_note(html_path):
+    text = html_path.read_text(encoding="utf-8")
+    for name in ("Coal-mining subsidence zones", "Expressways", "Four coal cities", "Ranking:",
+                 "采煤沉陷区"):
+        assert name in text
+    assert "hljgis-legend" in text and "score 0.8–1.0" in text
+    assert "Illustrative data" in text
+    assert "L.control.layers" in text
+    assert "L.tileLayer(" not in text
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None,
+                    reason="chromium is not installed (apt-get install chromium)")
+def test_headless_chromium_loads_it_offline(html_path, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from hljgis.export._qt import ensure_gui_app
+
+    shot = tmp_path / "shot.png"
+    cmd = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+           "--disable-background-networking", "--disable-component-update", "--no-first-run",
+           "--disable-sync", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+           f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+           "--window-size=1400,900", "--virtual-time-budget=4000",
+           html_path.resolve().as_uri()]
+    subprocess.run(cmd, capture_output=True, timeout=90, check=False)
+    assert shot.is_file(), "chromium wrote no screenshot"
+    ensure_gui_app()
+    img = QImage(str(shot))
+    assert img.width() == 1400
+    colours = {img.pixel(x, y) for x in range(0, 1400, 10) for y in range(0, 900, 10)}
+    assert len(colours) > 30, "the screenshot is blank"
+    # the ranking's darkest class (#081d58 area of YlGnBu) or boundary strokes are visible
+    dark = sum(1 for c in colours if (c & 0xFF) + ((c >> 8) & 0xFF) + ((c >> 16) & 0xFF) < 200)
+    assert dark > 5
