@@ -11,7 +11,8 @@ and ``proj.db``). ``PROJ_DATA``/``PROJ_LIB`` name the bundled ``proj.db`` with t
 database layout: PROJ accepts a layout of the same major and a minor >= its own, so that one
 database serves every bundled libproj (pyproj prefers its own ``proj_dir`` anyway).
 ``GDAL_DATA`` names pyogrio's GDAL data (the newer GDAL, and the one doing all vector I/O),
-else rasterio's. Set ``HLJGIS_KEEP_GEO_ENV=1`` to keep the inherited values.
+else rasterio's. ``GDAL_PAM_ENABLED=NO`` unless set (no .aux.xml side files).
+Set ``HLJGIS_KEEP_GEO_ENV=1`` to keep inherited PROJ/GDAL data paths.
 """
 
 import os
@@ -57,6 +58,10 @@ def _setup(root):
     # Never fetch grids or anything else over the network (bureau PCs are offline anyway).
     os.environ["PROJ_NETWORK"] = "OFF"
     os.environ.setdefault("GDAL_HTTP_TIMEOUT", "1")
+    # No GDAL .aux.xml side files: reading the bundled project's DEM would otherwise write
+    # layers/east-heilongjiang.hljgis.gpkg.aux.xml into the install folder (read-only in
+    # Program Files) and next to every planner's raster.
+    os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
 
 
 _setup(getattr(sys, "_MEIPASS", os.path.dirname(os.path.abspath(sys.executable))))
