@@ -426,14 +426,16 @@ def _monte_carlo(scores: np.ndarray, weights: np.ndarray, excluded: np.ndarray, 
 def _assemble(sites, sc, raw, norm, contrib, base, score, rank, excluded, reasons, penalties,
               mc_cols) -> gpd.GeoDataFrame:
     """Build the results frame: identity, score and rank first, then per-criterion columns."""
+    # ``.array`` keeps the columns' own arrays (no round trip of a million strings through
+    # Python objects and back to the string dtype)
     cols: dict[str, Any] = {
-        "site_id": sites["site_id"].to_numpy(),
+        "site_id": sites["site_id"].array,
     }
     for extra in ("name", "name_zh"):
         if extra in sites.columns:
-            cols[extra] = sites[extra].to_numpy()
-    cols["city"] = sites["city"].to_numpy()
-    cols["site_type"] = sites["site_type"].to_numpy()
+            cols[extra] = sites[extra].array
+    cols["city"] = sites["city"].array
+    cols["site_type"] = sites["site_type"].array
     cols["score"] = score
     cols["rank"] = pd.array(np.where(np.isnan(rank), 0, rank).astype(np.int64), dtype="Int64")
     cols["rank"][np.isnan(rank)] = pd.NA
