@@ -28,6 +28,7 @@ PROJECT_ACTIONS = (
     ActionSpec("save_as", "Save project as...", "save_project_as", "Ctrl+Shift+S"),
     ActionSpec("add_data", "Add data...", "add_data", "Ctrl+Shift+A",
                tip="Add a GeoPackage, Shapefile, GeoJSON, KML, CSV or GeoTIFF"),
+    ActionSpec("layout", "Print layout and export...", "open_layout", "Ctrl+P"),
     ActionSpec("add_data_options", "Add data with import options...", "add_data_with_options",
                tip="Choose the CRS, the web-map datum (GCJ-02, BD-09) and the text encoding"),
     ActionSpec("quit", "Quit", "close", "Ctrl+Q"),

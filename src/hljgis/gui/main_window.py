@@ -461,6 +461,11 @@ class MainWindow(QMainWindow):
     def style_layer(self, name: str) -> None:
         self.views.edit_style(self.session.project.layer(name))
 
+    def open_layout(self) -> None:
+        from hljgis.gui.dialogs.layout_dialog import LayoutDialog
+
+        LayoutDialog(self.session.project, self).exec()
+
     def show_charts(self) -> None:
         self.views.show_charts()
 
