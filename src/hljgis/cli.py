@@ -94,7 +94,8 @@ def _add_export_parsers(sub) -> None:
     atlas = sub.add_parser("atlas", help="one map page per city and a table page, as one PDF")
     atlas.add_argument("project", metavar="PROJECT", help="project file (.hljgis.gpkg)")
     atlas.add_argument("--layout", default="dfr-annex-a4", help="layout or template")
-    atlas.add_argument("--scenario", required=True, help="scenario name or .json file")
+    atlas.add_argument("--scenario", required=True, action="append",
+                       help="scenario name or .json file; repeat it for city x scenario pages")
     atlas.add_argument("--out", required=True, help="output .pdf")
     atlas.add_argument("--cities", default="Hegang,Jixi,Qitaihe,Shuangyashan",
                        help="comma-separated cities, in page order")
@@ -255,7 +256,7 @@ def _cmd_rank(args) -> int:
         scenario = resolve_scenario(args.scenario, project)
         result = run_scenario(project, scenario, city=args.city, year=args.year)
     except InconsistentMatrixError as exc:
-        raise InputError(f"scenario '{args.scenario}': weights.matrix: {exc}",
+        raise InputError(f"scenario '{', '.join(args.scenario)}': weights.matrix: {exc}",
                          "Revise the pairwise judgements or use direct weights.") from exc
     layer = result.layer()
     write_layer(layer, args.out)
@@ -305,11 +306,12 @@ def _cmd_atlas(args) -> int:
     project = load_project(args.project)
     cities = [c.strip() for c in args.cities.split(",") if c.strip()]
     try:
-        result, infos = build_atlas(project, args.layout, args.scenario, args.out, cities=cities,
+        result, infos = build_atlas(project, args.layout, list(args.scenario), args.out,
+                                    cities=cities,
                                     table=not args.no_table, per_city=args.per_city,
                                     annex=args.annex, dpi=args.dpi, lang=args.lang)
     except InconsistentMatrixError as exc:
-        raise InputError(f"scenario '{args.scenario}': weights.matrix: {exc}",
+        raise InputError(f"scenario '{', '.join(args.scenario)}': weights.matrix: {exc}",
                          "Revise the pairwise judgements or use direct weights.") from exc
     _print_warnings(result.preflight)
     print(f"wrote {result.path}: {result.pages} pages ({result.bytes / 1e6:.1f} MB)")

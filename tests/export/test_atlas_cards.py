@@ -62,3 +62,19 @@ def test_score_cards_pdf_csv_xlsx(project, atlas, tmp_path):
     ws = openpyxl.load_workbook(out["xlsx"]).active
     assert ws.cell(1, 1).value == "map_ref" and ws.cell(2, 1).value == "图号"
     assert ws.cell(3, 1).value == "A.3-1"
+
+
+def test_atlas_pages_per_city_and_scenario(tmp_path):
+    from hljgis.export.atlas import build_atlas
+    from hljgis.io import load_project
+    from hljgis.io.bundled import bundled_project_path
+
+    project = load_project(bundled_project_path())
+    out = tmp_path / "two.pdf"
+    result, infos = build_atlas(project, "dfr-annex-a4", ["sme-space", "place-making"], out,
+                                cities=["Qitaihe"], dpi=72)
+    assert [i.figure for i in infos] == ["Map A.1", "Map A.2"]
+    reader = pypdf.PdfReader(str(out))
+    assert len(reader.pages) == 3 == result.pages
+    texts = [p.extract_text().replace("\t", " ") for p in reader.pages]
+    assert "SME space" in texts[0] and "SME space" not in texts[1]

@@ -230,7 +230,8 @@ def build_atlas(project, layout, scenario, out, *, cities=CITIES, table: bool = 
     project : Project
     layout : Layout, dict or str
         Template for every page (e.g. ``dfr-annex-a4``).
-    scenario : str, dict or Scenario
+    scenario : str, dict or Scenario, or a list of them
+        With several scenarios the atlas has a page per city x scenario, numbered on.
     out : path of the PDF
     cities : sequence of str
     table : bool
@@ -253,8 +254,12 @@ def build_atlas(project, layout, scenario, out, *, cities=CITIES, table: bool = 
     if lang:
         lay = lay.replace(lang=lang)
     top_k = int(top_k or lay.top_sites)
-    infos = rank_cities(project, scenario, cities, annex=annex, start=start, top_k=top_k,
-                        sensitivity=sensitivity, year=year, progress=progress)
+    scenarios = list(scenario) if isinstance(scenario, list | tuple) else [scenario]
+    infos = []
+    for sc in scenarios:
+        infos += rank_cities(project, sc, cities, annex=annex, start=start + len(infos),
+                             top_k=top_k, sensitivity=sensitivity, year=year,
+                             progress=progress)
     n_pages = len(infos) + (1 if table else 0)
     pages = [atlas_page(project, lay, info, f"Page {i + 1} of {n_pages}")
              for i, info in enumerate(infos)]

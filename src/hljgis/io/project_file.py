@@ -96,9 +96,9 @@ def _json_default(value):
 
 def _write_vector_table(layer: VectorLayer, path: Path) -> None:
     gdf = layer.gdf
-    kwargs = {}
-    if len(gdf) == 0:
-        kwargs["geometry_type"] = "Unknown"
+    from hljgis.io.writers import arrow_kwargs
+
+    kwargs = arrow_kwargs() if len(gdf) else {"geometry_type": "Unknown"}
     pyogrio.write_dataframe(gdf, path, layer=layer.name, driver="GPKG", **kwargs)
 
 
