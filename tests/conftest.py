@@ -51,3 +51,11 @@ def fixtures_dir():
     from pathlib import Path
 
     return Path(FIXTURES)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_qapplication(qapp):
+    """Create the QApplication first, for the whole session: exports create a bare
+    QGuiApplication when none exists (they never need widgets), and a widget test after
+    that would abort ("Must construct a QApplication before a QWidget")."""
+    return qapp
