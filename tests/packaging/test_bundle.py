@@ -46,7 +46,7 @@ NO_NET = _no_network_prefix()
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory):
-    """Build the bundle once; returns (bundle folder, seconds, du -sh size)."""
+    """Build the bundle once: (bundle folder, seconds, du -sh size); removed afterwards."""
     try:
         import PyInstaller  # noqa: F401
     except ImportError:
@@ -74,7 +74,8 @@ def build(tmp_path_factory):
                           check=True).stdout.split()[0]
     print(f"\nbundle built in {seconds:.0f} s, du -sh {size}")
     shutil.rmtree(base / "work", ignore_errors=True)
-    return bundle, seconds, size
+    yield bundle, seconds, size
+    shutil.rmtree(base, ignore_errors=True)  # ~600 MB: pytest would keep three runs' worth
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,7 @@ def home(tmp_path_factory):
 
 
 def run(bundle: Path, home: Path, *args: str, extra_env: dict | None = None,
-        timeout: float = 180) -> subprocess.CompletedProcess:
+        wrapper: list[str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
     """Run the bundled program with a bare environment, offline, outside the checkout."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
            "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(home)}
@@ -96,8 +97,9 @@ def run(bundle: Path, home: Path, *args: str, extra_env: dict | None = None,
     for name in ("PROJ_DATA", "PROJ_LIB", "GDAL_DATA", "HLJGIS_HOME", "http_proxy",
                  "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         assert name not in env or (extra_env and name in extra_env)
-    return subprocess.run([*NO_NET, str(bundle / "hljgis"), *args], env=env, cwd=home,
-                          capture_output=True, text=True, timeout=timeout)
+    cmd = [*NO_NET, *(wrapper or []), str(bundle / "hljgis"), *args]
+    return subprocess.run(cmd, env=env, cwd=home, capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def test_bundle_layout(build):
@@ -184,6 +186,16 @@ def test_screenshot_offscreen(bundle, home, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png.stat().st_size > 100_000  # a rendered map, not an empty window
     assert _tree(bundle) == before, "the app wrote into its install folder"
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb (system-packages.txt)")
+def test_screenshot_xcb_under_xvfb(bundle, home, tmp_path):
+    """The X11 platform plugin and the host libraries it needs are in the bundle."""
+    png = tmp_path / "xcb.png"
+    res = run(bundle, home, "--screenshot", str(png), "--size", "800x600",
+              extra_env={"QT_QPA_PLATFORM": "xcb"}, wrapper=[shutil.which("xvfb-run"), "-a"])
+    assert res.returncode == 0, res.stderr
+    assert png.stat().st_size > 50_000
 
 
 def test_export_pdf_offscreen(bundle, home, tmp_path):
