@@ -41,6 +41,8 @@ SOFTWARE_LICENCES: tuple[tuple[str, str], ...] = (
     ("GDAL (pyogrio, rasterio)", "MIT/X"),
     ("PROJ (pyproj)", "MIT"),
     ("GEOS (shapely)", "LGPL-2.1"),
+    ("Apache Arrow (pyarrow)", "Apache-2.0"),
+    ("Leaflet (offline web maps)", "BSD-2-Clause"),
     ("NumPy, pandas, geopandas, shapely, pyproj, rasterio, pyogrio, SciPy, scikit-learn, "
      "mapclassify, folium, psygnal, platformdirs", "BSD/MIT family"),
 )
