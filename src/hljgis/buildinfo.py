@@ -203,9 +203,10 @@ def version_text(info: dict | None = None) -> str:
     """What ``hljgis --version`` prints: version, build, library versions, licences."""
     info = info if info is not None else build_info()
     lines = [f"hljgis {info.get('version', __version__)}"]
-    commit = info.get("commit") or "unknown commit"
+    commit = info.get("commit") or "unknown"
     if info.get("kind") == "source checkout":
-        lines.append(f"build: source checkout, commit {commit}")
+        lines.append("build: source checkout"
+                     + (f", commit {info['commit']}" if info.get("commit") else ""))
     else:
         extra = ", ".join(x for x in (info.get("platform"),
                                       f"PyInstaller {info['pyinstaller']}"

@@ -227,3 +227,32 @@ def test_webmap_offline_html(bundle, home, tmp_path):
     text = html.read_text(encoding="utf-8")
     assert "L.map(" in text or "L.map (" in text
     assert not re.search(r"""(src|href)\s*=\s*["']https?://""", text), "external reference"
+
+
+def test_buildinfo_reads_build_file(tmp_path):
+    """Fast, no build: what --version prints from a bundle's _build.json and from source."""
+    import json
+
+    from hljgis import buildinfo
+
+    info = {"version": "0.1.0", "commit": "abc123def456", "build_date": "2026-11-23T12:00:00Z",
+            "platform": "windows-amd64", "pyinstaller": "6.22.3",
+            "libraries": {"python": "3.11.9", "qt": "6.11.3", "pyside6": "6.11.3",
+                          "gdal": "3.12.4", "pyogrio": "0.13.0", "proj": "9.5.1",
+                          "pyproj": "3.7.2"}}
+    path = tmp_path / "_build.json"
+    path.write_text(json.dumps(info), encoding="utf-8")
+    recorded = buildinfo.read_build_file(path)
+    text = buildinfo.version_text(recorded)
+    assert text.splitlines()[:2] == [
+        "hljgis 0.1.0",
+        "build: 2026-11-23T12:00:00Z, commit abc123def456 (windows-amd64, PyInstaller 6.22.3)"]
+    assert "Qt 6.11.3" in text and "GDAL 3.12.4" in text and "PROJ 9.5.1" in text
+    assert buildinfo.read_build_file(tmp_path / "missing.json") is None
+    path.write_text("{not json", encoding="utf-8")
+    assert buildinfo.read_build_file(path) is None
+    source = buildinfo.version_text({"version": "0.1.0", "kind": "source checkout",
+                                     "commit": None, "libraries": {}})
+    assert "build: source checkout, commit unknown commit" not in source
+    assert source.splitlines()[1].startswith("build: source checkout")
+    assert "SIL OFL 1.1" in buildinfo.about_text(recorded)
