@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml packaging/system-packages.txt
 	bash packaging/install-system-packages.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,data]'
+	$(PY) -m pip install --quiet -e '.[test,data,package]'
 	touch $(STAMP)
 
 lint: $(STAMP)
