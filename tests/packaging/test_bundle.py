@@ -218,6 +218,21 @@ def test_export_pdf_offscreen(bundle, home, tmp_path):
         assert name in text, f"{name!r} not in the PDF text"
 
 
+def test_atlas_with_score_cards(bundle, home, tmp_path):
+    """Atlas page, table page and score cards (PDF, CSV and XLSX via openpyxl) from the bundle."""
+    project = bundle / "_internal" / "layers" / PROJECT
+    atlas, cards = tmp_path / "atlas.pdf", tmp_path / "cards.pdf"
+    res = run(bundle, home, "atlas", str(project), "--scenario", "sme-space", "--cities", "Jixi",
+              "--out", str(atlas), "--cards", str(cards), "--per-city", "2")
+    assert res.returncode == 0, res.stdout + res.stderr
+    from pypdf import PdfReader
+
+    assert len(PdfReader(atlas).pages) >= 2  # the Jixi map and the table
+    assert len(PdfReader(cards).pages) >= 1
+    assert cards.with_suffix(".xlsx").read_bytes()[:2] == b"PK"
+    assert cards.with_suffix(".csv").stat().st_size > 0
+
+
 def test_webmap_offline_html(bundle, home, tmp_path):
     """The offline web map: folium templates and the vendored Leaflet come from the bundle."""
     project = bundle / "_internal" / "layers" / PROJECT
