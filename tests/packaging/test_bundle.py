@@ -52,7 +52,7 @@ def build(tmp_path_factory):
     except ImportError:
         pytest.fail("PyInstaller is not installed, so the offline bundle cannot be built. "
                     "Install the packaging extra: .venv/bin/pip install -e '.[package]' "
-                    "(pyproject: package = [\"pyinstaller>=6.10\"]).", pytrace=False)
+                    "(pyproject: package = [\"pyinstaller>=6.20,<7\"]).", pytrace=False)
     if shutil.which("objdump") is None:
         pytest.fail("objdump is missing (PyInstaller needs it on Linux): apt-get install "
                     "binutils, or run `make setup` (packaging/system-packages.txt).",
