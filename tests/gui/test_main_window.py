@@ -340,3 +340,14 @@ def test_recent_projects_menu_lists_saved_projects(make_main_window):
     window._fill_recent()
     texts = [a.text() for a in window.recent_menu.actions()]
     assert window.session.project.path in texts
+
+
+def test_about_shows_version_build_info_and_licences(make_main_window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_main_window()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    window.about()
+    assert "hljgis 0.1.0" in shown[0]
+    assert "GDAL" in shown[0] and "PROJ" in shown[0] and "OFL" in shown[0]

@@ -473,12 +473,15 @@ class MainWindow(QMainWindow):
         self.views.show_ranking()
 
     def about(self) -> None:
+        from hljgis.buildinfo import about_text
+
         QMessageBox.about(self, A.tr("About hljgis"),
                           f"hljgis {__version__}\n" +
                           A.tr("Offline GIS and site ranking for Hegang, Jixi, Qitaihe and "
                                "Shuangyashan.") + "\n\n" +
                           A.tr("Bundled data: see layers/README.md for sources and licences. "
-                               "Font: HLJGIS Sans SC, a subset of Noto Sans CJK (SIL OFL 1.1)."))
+                               "Font: HLJGIS Sans SC, a subset of Noto Sans CJK (SIL OFL 1.1).")
+                          + "\n\n" + about_text())
 
     # -- screenshots ---------------------------------------------------------------------------
     def grab_screenshot(self, path: str) -> None:
