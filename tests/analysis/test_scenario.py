@@ -109,3 +109,22 @@ def test_group_ahp_reports_member_cr():
     assert w.sum() == pytest.approx(1) and w[0] > w[1] > w[2]
     assert set(rep["member_cr"]) == {"planning bureau", "economic bureau"}
     assert Scenario.from_dict(sc.to_dict()).weights.matrices == [m1, m2]
+
+
+def test_criterion_chinese_title_round_trips_and_presets_have_one():
+    from hljgis.analysis import preset as _preset
+
+    for name in ("sme-space", "place-making"):
+        sc = _preset(name)
+        assert all(c.title_zh and c.title for c in sc.criteria), name
+        back = Scenario.from_dict(sc.to_dict())
+        assert [c.title_zh for c in back.criteria] == [c.title_zh for c in sc.criteria]
+    d = _preset("sme-space").to_dict()
+    d["criteria"][0]["rationale_zh"] = "靠近服务"
+    back = Scenario.from_dict(d)
+    assert back.criteria[0].rationale_zh == "靠近服务"
+    assert back.to_dict()["criteria"][0]["rationale_zh"] == "靠近服务"
+    assert "rationale_zh" not in back.to_dict()["criteria"][1]  # empty texts are not written
+    d["criteria"][0]["title_zh"] = 3
+    with pytest.raises(ScenarioError, match=r"criteria\[0\]\.title_zh must be text"):
+        Scenario.from_dict(d)

@@ -110,6 +110,8 @@ class Criterion:
     mode : {"since", "until"}
         For ``years``.
     unit, title, rationale : str
+    title_zh, rationale_zh : str, optional
+        Chinese title and rationale shown when the interface is in Chinese ("" = none).
         What the number means and why it matters; shown in score cards.
     direction : {"benefit", "cost"}
         Whether larger raw values are better; informational (the transform encodes it) and
@@ -132,6 +134,8 @@ class Criterion:
     title: str = ""
     rationale: str = ""
     direction: str = "benefit"
+    title_zh: str = ""
+    rationale_zh: str = ""
 
 
 # ----------------------------------------------------------------------------- layers

@@ -48,6 +48,7 @@ SME_SPACE: dict = {
         {
             "name": "urban_centre",
             "title": "Distance to a city or county seat",
+            "title_zh": "距市、县政府驻地的距离",
             "kind": "distance",
             "layer": "towns",
             "where": [{"field": "role", "in": ["city_seat", "county_seat"]},
@@ -66,6 +67,7 @@ SME_SPACE: dict = {
         {
             "name": "cleared_land",
             "title": "Share on cleared shanty-town land",
+            "title_zh": "位于已腾退棚户区用地的比例",
             "kind": "overlap",
             "layer": "shanty_sites",
             "where": [{"field": "status", "in": ["cleared", "under_redevelopment"]}],
@@ -82,6 +84,7 @@ SME_SPACE: dict = {
         {
             "name": "ground_stability",
             "title": "Years since the ground became stable",
+            "title_zh": "地面稳定以来的年数",
             "kind": "years",
             "layer": "subsidence_zones",
             "field": "stable_from_year",
@@ -103,6 +106,7 @@ SME_SPACE: dict = {
         {
             "name": "expressway_access",
             "title": "Distance to an open expressway",
+            "title_zh": "距已通车高速公路的距离",
             "kind": "distance",
             "layer": "expressways",
             "where": _OPEN,
@@ -119,6 +123,7 @@ SME_SPACE: dict = {
         {
             "name": "hsr_access",
             "title": "Distance to an open HSR station",
+            "title_zh": "距已开通高铁站的距离",
             "kind": "distance",
             "layer": "hsr_stations",
             "where": _OPEN,
@@ -135,6 +140,7 @@ SME_SPACE: dict = {
         {
             "name": "cluster_linkage",
             "title": "Distance to a pillar-industry cluster",
+            "title_zh": "距支柱产业集群的距离",
             "kind": "distance",
             "layer": "pillar_industries",
             "where": [{"field": "status", "in": ["operating"]}],
@@ -184,6 +190,7 @@ PLACE_MAKING: dict = {
         {
             "name": "revitalisation",
             "title": "Share on shanty-town redevelopment land",
+            "title_zh": "位于棚户区改造用地的比例",
             "kind": "overlap",
             "layer": "shanty_sites",
             "unit": "share",
@@ -199,6 +206,7 @@ PLACE_MAKING: dict = {
         {
             "name": "remediation",
             "title": "Share on mining subsidence land",
+            "title_zh": "位于采煤沉陷区的比例",
             "kind": "overlap",
             "layer": "subsidence_zones",
             "where": [{"field": "status", "in": ["stable", "settling"]}],
@@ -216,6 +224,7 @@ PLACE_MAKING: dict = {
         {
             "name": "people_nearby",
             "title": "Distance to the nearest town",
+            "title_zh": "距最近城镇的距离",
             "kind": "distance",
             "layer": "towns",
             "where": [{"field": "country", "in": ["CN"]}],
@@ -232,6 +241,7 @@ PLACE_MAKING: dict = {
         {
             "name": "river_amenity",
             "title": "Distance to a river",
+            "title_zh": "距河流的距离",
             "kind": "distance",
             "layer": "rivers",
             "unit": "m",
@@ -246,6 +256,7 @@ PLACE_MAKING: dict = {
         {
             "name": "tourism_link",
             "title": "Distance to a tourism site",
+            "title_zh": "距旅游景点的距离",
             "kind": "distance",
             "layer": "pillar_industries",
             "where": [{"field": "industry", "in": ["tourism"]}],
@@ -262,6 +273,7 @@ PLACE_MAKING: dict = {
         {
             "name": "arrival",
             "title": "Distance to an HSR station",
+            "title_zh": "距高铁站的距离",
             "kind": "distance",
             "layer": "hsr_stations",
             "where": [{"field": "status", "in": ["opened", "under_construction"]}],

@@ -264,6 +264,9 @@ def _drop_none(d: Mapping[str, Any]) -> dict[str, Any]:
 
 def _criterion_dict(c: Criterion) -> dict[str, Any]:
     out = _drop_none({k: v for k, v in c.__dict__.items() if k != "transform"})
+    for optional in ("title_zh", "rationale_zh"):  # only written when a text is given
+        if not out.get(optional):
+            out.pop(optional, None)
     spec = c.transform.to_dict()
     out["transform"] = {"kind": spec["kind"], **spec["params"]}
     return out
@@ -434,6 +437,8 @@ class _Reader:
             title=self.text(d, "title", p),
             rationale=self.text(d, "rationale", p),
             direction=self.choice(d, "direction", p, DIRECTIONS, default="benefit"),
+            title_zh=self.text(d, "title_zh", p),
+            rationale_zh=self.text(d, "rationale_zh", p),
         )
 
     def constraint(self, value: Any, k: int) -> Constraint:

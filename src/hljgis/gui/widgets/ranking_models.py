@@ -208,7 +208,7 @@ class CriteriaModel(QAbstractTableModel):
         spec = c.get("transform", {})
         if role == DISPLAY or role == Qt.ItemDataRole.EditRole:
             if col == self.USE:
-                return c.get("title") or c["name"]
+                return criterion_title(c)
             if col == self.WEIGHT:
                 if self.ahp_weights is not None:
                     return tr("AHP") if on else ""
@@ -237,9 +237,9 @@ class CriteriaModel(QAbstractTableModel):
             return float(self.shares()[index.row()])
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.USE:
-                return (f"<b>{c.get('title') or c['name']}</b> ({c['name']}, {c.get('kind')}"
+                return (f"<b>{criterion_title(c)}</b> ({c['name']}, {c.get('kind')}"
                         f"{', ' + c['layer'] if c.get('layer') else ''})<br>"
-                        f"{c.get('rationale', '')}")
+                        f"{criterion_rationale(c)}")
             if col == self.PARAMS:
                 hint = tr("Edit as name=value, separated by commas, e.g. lo=0, hi=15000, "
                           "benefit=false")
@@ -292,7 +292,7 @@ class CriteriaModel(QAbstractTableModel):
                 params = text_to_params(str(value))
                 TransformSpec(c["transform"]["kind"], params)
             except ValueError as exc:
-                self.rejected.emit(f"{c.get('title') or c['name']}: {exc}")
+                self.rejected.emit(f"{criterion_title(c)}: {exc}")
                 return False
             c["transform"] = {"kind": c["transform"]["kind"], **params}
         else:
@@ -473,3 +473,221 @@ class FrameModel(QAbstractTableModel):
                 v, int | float | np.number):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+# ---------------------------------------------------------------------------- language
+
+
+def criterion_title(c: dict) -> str:
+    """A criterion's title in the interface language (Chinese when the preset has it)."""
+    if current_language() == "zh" and c.get("title_zh"):
+        return c["title_zh"]
+    return c.get("title") or c["name"]
+
+
+def criterion_rationale(c: dict) -> str:
+    """A criterion's rationale in the interface language (English when no Chinese text)."""
+    if current_language() == "zh" and c.get("rationale_zh"):
+        return c["rationale_zh"]
+    return c.get("rationale", "")
+
+
+# ---------------------------------------------------------------------------- constraints
+
+
+def _where_text(where) -> str:
+    if not where:
+        return ""
+    clauses = [where] if isinstance(where, dict) else list(where)
+    parts = []
+    for w in clauses:
+        f = w.get("field", "?")
+        if "in" in w:
+            parts.append(f"{f} ∈ {w['in']}")
+        elif "not_in" in w:
+            parts.append(f"{f} ∉ {w['not_in']}")
+        elif "contains" in w:
+            parts.append(f"{f} ∋ {w['contains']!r}")
+        else:
+            value = w.get("value")
+            value = tr("planning year") if value == "$year" else value
+            parts.append(f"{f} {w.get('op')} {value}")
+    return " & ".join(parts)
+
+
+def constraint_rule(c: dict) -> str:
+    """Readable rule of a constraint: 'outside subsidence_zones (stable_from_year > year)'."""
+    where = _where_text(c.get("where"))
+    kind = c.get("kind")
+    if kind == "attribute":
+        return tr("site attribute") + f": {where}"
+    share = c.get("share")
+    if share is None:
+        share = 0.5 if kind == "inside" else 0.0
+    if kind == "inside":
+        text = tr("at least {p} % inside").format(p=f"{100 * share:.0f}")
+    else:
+        text = (tr("overlaps") if share == 0 else
+                tr("more than {p} % on").format(p=f"{100 * share:.0f}"))
+    text += f" {c.get('layer')}"
+    return text + (f" ({where})" if where else "")
+
+
+#: The three things a constraint can do: exclude, or keep with a penalty of one kind.
+CONSTRAINT_ACTIONS = ("exclude", "multiply", "subtract")
+ACTION_NAMES = {"exclude": "Exclude", "multiply": "Penalty ×", "subtract": "Penalty −"}
+
+
+class ConstraintActionDelegate(QStyledItemDelegate):
+    """Combo: exclude the site, or keep it with a score × factor or score − amount."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        box = QComboBox(parent)
+        for action in CONSTRAINT_ACTIONS:
+            box.addItem(tr(ACTION_NAMES[action]), action)
+        return box
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class ConstraintsModel(QAbstractTableModel):
+    """The scenario's constraints: name, rule, reason, and exclude ↔ penalty per constraint.
+
+    Holds them as plain dicts (``Scenario.to_dict()["constraints"]``). The "Action" column
+    switches a constraint between excluding the sites it hits and keeping them with a
+    penalty (score × factor, or score − amount); the "Penalty" column edits that factor or
+    amount (read-only while the constraint excludes).
+
+    Signals
+    -------
+    edited()
+    rejected(str)
+    """
+
+    edited = Signal()
+    rejected = Signal(str)
+    NAME, RULE, REASON, ACTION, VALUE = range(5)
+    HEADERS = ("Constraint", "Rule", "Reason", "Action", "Penalty")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.constraints: list[dict] = []
+
+    def set_constraints(self, constraints: list[dict]) -> None:
+        self.beginResetModel()
+        self.constraints = [dict(c) for c in constraints]
+        self.endResetModel()
+
+    @staticmethod
+    def action(c: dict) -> str:
+        return "exclude" if c.get("mode", "exclude") == "exclude" else c.get("penalty",
+                                                                             "multiply")
+
+    def set_action(self, row: int, action: str, value: float | None = None) -> bool:
+        """Exclude (``"exclude"``) or penalise (``"multiply"``/``"subtract"``) one constraint."""
+        ok = self.setData(self.index(row, self.ACTION), action)
+        if ok and value is not None and action != "exclude":
+            ok = self.setData(self.index(row, self.VALUE), value)
+        return ok
+
+    def row_of(self, name: str) -> int:
+        names = [c.get("name") for c in self.constraints]
+        return names.index(name) if name in names else -1
+
+    # -- Qt --------------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.constraints)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal:
+            if role == DISPLAY:
+                return tr(self.HEADERS[section])
+            if role == Qt.ItemDataRole.ToolTipRole and section == self.ACTION:
+                return tr("Exclude the sites this rule hits, or keep them with a lower score")
+        return None
+
+    def flags(self, index):
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        col = index.column()
+        c = self.constraints[index.row()]
+        if col in (self.REASON, self.ACTION):
+            return f | Qt.ItemFlag.ItemIsEditable
+        if col == self.VALUE and self.action(c) != "exclude":
+            return f | Qt.ItemFlag.ItemIsEditable
+        return f
+
+    def data(self, index, role=DISPLAY):
+        c = self.constraints[index.row()]
+        col = index.column()
+        action = self.action(c)
+        if role in (DISPLAY, Qt.ItemDataRole.EditRole):
+            if col == self.NAME:
+                return c.get("name", "")
+            if col == self.RULE:
+                return constraint_rule(c)
+            if col == self.REASON:
+                return c.get("reason", "")
+            if col == self.ACTION:
+                return action if role == Qt.ItemDataRole.EditRole else tr(ACTION_NAMES[action])
+            if col == self.VALUE:
+                v = float(c.get("penalty_value", 0.5))
+                if role == Qt.ItemDataRole.EditRole:
+                    return v
+                if action == "exclude":
+                    return "–"
+                return f"×{v:g}" if action == "multiply" else f"−{v:g}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = f"<b>{c.get('name')}</b>: {constraint_rule(c)}<br>{c.get('rationale', '')}"
+            if col == self.VALUE:
+                tip += "<br>" + tr("Factor 0..1 the score is multiplied by, or the amount "
+                                   "subtracted from it")
+            return tip
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.ACTION:
+            return QBrush(QColor("#c62828" if action == "exclude" else "#b26a00"))
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole:
+            return False
+        c = self.constraints[index.row()]
+        col = index.column()
+        if col == self.REASON:
+            c["reason"] = str(value).strip()
+        elif col == self.ACTION:
+            action = str(value)
+            if action not in CONSTRAINT_ACTIONS:
+                self.rejected.emit(tr("Unknown constraint action") + f": {value}")
+                return False
+            if action == "exclude":
+                c["mode"] = "exclude"
+            else:
+                c["mode"] = "penalty"
+                c["penalty"] = action
+                if action == "multiply":
+                    c["penalty_value"] = min(float(c.get("penalty_value", 0.5)), 1.0)
+        elif col == self.VALUE:
+            try:
+                v = float(str(value).replace(",", ".").lstrip("×x−-"))
+            except ValueError:
+                self.rejected.emit(tr("A penalty must be a number") + f": {value}")
+                return False
+            hi = 1.0 if c.get("penalty", "multiply") == "multiply" else np.inf
+            if not np.isfinite(v) or v < 0 or v > hi:
+                self.rejected.emit(tr("A penalty factor must be between 0 and 1") + f": {value}"
+                                   if hi == 1.0 else tr("A penalty must be zero or more")
+                                   + f": {value}")
+                return False
+            c["penalty_value"] = v
+        else:
+            return False
+        self.dataChanged.emit(self.index(index.row(), 0),
+                              self.index(index.row(), len(self.HEADERS) - 1))
+        self.edited.emit()
+        return True

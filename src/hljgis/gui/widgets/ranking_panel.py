@@ -47,9 +47,13 @@ from hljgis.core.style import Labels, graduated_renderer, make_symbol
 from hljgis.gui.i18n import current_language
 from hljgis.gui.widgets.ranking_models import (
     BarDelegate,
+    ConstraintActionDelegate,
+    ConstraintsModel,
     CriteriaModel,
     ResultsModel,
     TransformKindDelegate,
+    criterion_rationale,
+    criterion_title,
 )
 from hljgis.gui.widgets.ranking_results import CompareView, ExplainView, SensitivityView
 from hljgis.gui.widgets.ranking_worker import RankingRunner
@@ -142,6 +146,31 @@ class RankingPanel(QWidget):
         self.rationale.setStyleSheet("background: #f7f4ec; padding: 4px;")
         self.rationale.setMinimumHeight(48)
 
+        # constraints: exclude the sites a rule hits, or keep them with a penalty
+        self.constraints_group = QGroupBox()
+        self.constraints = ConstraintsModel(self)
+        self.constraints_view = QTableView()
+        self.constraints_view.setModel(self.constraints)
+        self.constraints_view.verticalHeader().hide()
+        self.constraints_view.setWordWrap(False)
+        self.constraints_view.setItemDelegateForColumn(
+            ConstraintsModel.ACTION, ConstraintActionDelegate(self.constraints_view))
+        self.constraints_view.setEditTriggers(QTableView.EditTrigger.AllEditTriggers)
+        ch = self.constraints_view.horizontalHeader()
+        ch.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        ch.setSectionResizeMode(ConstraintsModel.REASON, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((ConstraintsModel.NAME, 120), (ConstraintsModel.RULE, 170),
+                           (ConstraintsModel.ACTION, 84), (ConstraintsModel.VALUE, 56)):
+            self.constraints_view.setColumnWidth(col, width)
+        ch.moveSection(ConstraintsModel.ACTION, ConstraintsModel.RULE)  # action beside name
+        ch.moveSection(ConstraintsModel.VALUE, ConstraintsModel.RULE + 1)
+        self.constraints_note = QLabel()
+        self.constraints_note.setWordWrap(True)
+        self.constraints_note.setStyleSheet("color: #555555;")
+        cl = QVBoxLayout(self.constraints_group)
+        cl.addWidget(self.constraints_view)
+        cl.addWidget(self.constraints_note)
+
         self.weights_group = QGroupBox()
         self.direct_radio = QRadioButton()
         self.ahp_radio = QRadioButton()
@@ -209,6 +238,7 @@ class RankingPanel(QWidget):
         sl.addWidget(self.criteria_view, 1)
         sl.addWidget(self.rationale)
         sl.addWidget(self.weights_group)
+        sl.addWidget(self.constraints_group)
         sl.addWidget(self.options_group)
         sl.addLayout(files)
 
@@ -272,6 +302,7 @@ class RankingPanel(QWidget):
         self.scenario_box.currentIndexChanged.connect(self._on_scenario_changed)
         self.criteria.edited.connect(self._on_criteria_changed)
         self.criteria.rejected.connect(self._on_edit_rejected)
+        self.constraints.rejected.connect(self._on_edit_rejected)
         self.criteria_view.selectionModel().currentRowChanged.connect(
             self._on_criterion_row_changed)
         self.direct_radio.toggled.connect(self._on_method_changed)
@@ -350,6 +381,8 @@ class RankingPanel(QWidget):
         self.scenario = sc
         d = sc.to_dict()
         self.criteria.set_criteria(d["criteria"])
+        self.constraints.set_constraints(d["constraints"])
+        self._fit_constraints()
         self.year_box.setValue(sc.planning_year or 2025)
         zh = current_language() == "zh"
         self.purpose.setText(f"<b>{(sc.title_zh if zh else '') or sc.title or sc.name}</b><br>"
@@ -392,9 +425,17 @@ class RankingPanel(QWidget):
             return
         c = self.criteria.criteria[current.row()]
         layer = f" · {self.tr('layer')} {c['layer']}" if c.get("layer") else ""
-        self.rationale.setText(f"<b>{c.get('title') or c['name']}</b> "
+        self.rationale.setText(f"<b>{criterion_title(c)}</b> "
                                f"<span style='color:#777'>({c['name']}{layer})</span><br>"
-                               f"{c.get('rationale', '')}")
+                               f"{criterion_rationale(c)}")
+
+    def _fit_constraints(self) -> None:
+        """Show every constraint row (there are few) and hide the box when there are none."""
+        n = self.constraints.rowCount()
+        self.constraints_group.setVisible(n > 0)
+        self.constraints_view.setFixedHeight(
+            self.constraints_view.horizontalHeader().sizeHint().height() + 4 +
+            max(n, 1) * self.constraints_view.verticalHeader().defaultSectionSize())
 
     def _on_method_changed(self, direct: bool) -> None:
         if not direct and self._matrix is None:
@@ -464,7 +505,7 @@ class RankingPanel(QWidget):
             self._matrix = self._matrix_from_direct()
         idx = self._enabled_index()
         used = [self.criteria.criteria[i] for i in idx]
-        dialog = AHPDialog([c["name"] for c in used], [c.get("title") or c["name"] for c in used],
+        dialog = AHPDialog([c["name"] for c in used], [criterion_title(c) for c in used],
                            self._sub_matrix(), parent=self)
         self.ahp_dialog = dialog
         if dialog.exec() != AHPDialog.DialogCode.Accepted:
@@ -487,6 +528,7 @@ class RankingPanel(QWidget):
         d = self.scenario.to_dict()
         idx = self._enabled_index()
         d["criteria"] = copy.deepcopy([self.criteria.criteria[i] for i in idx])
+        d["constraints"] = copy.deepcopy(self.constraints.constraints)
         d["planning_year"] = int(self.year_box.value())
         if self.use_ahp() and self._matrix is not None:
             d["weights"] = {"method": "ahp", "matrix": self._sub_matrix().tolist(),
@@ -624,12 +666,16 @@ class RankingPanel(QWidget):
         self.sensitivity.set_result(result)
         g = result.gdf
         ranked = int(g["rank"].notna().sum())
+        penalised = int(((g["penalty"].fillna("").astype(str) != "") & g["rank"].notna()).sum()
+                        ) if "penalty" in g.columns else 0
         seconds = time.perf_counter() - self._started if self._started else 0.0
         text = (self.tr("{r} of {n} sites ranked, {x} excluded").format(
             r=f"{ranked:,}", n=f"{len(g):,}", x=f"{len(g) - ranked:,}") +
             f" ({self.tr(str(result.weight_report.get('method')))}" +
             (f", CR {result.weight_report['cr']:.3f}" if "cr" in result.weight_report else "")
             + ")")
+        if penalised:
+            text += ". " + self.tr("{p} ranked with a penalty").format(p=f"{penalised:,}")
         if self.result_layer is not None:
             text += ". " + self.tr("Map layer") + f": {self.result_layer.name}"
         self.results_summary.setText(text)
@@ -720,6 +766,12 @@ class RankingPanel(QWidget):
         self.city_box.setCurrentIndex(max(0, self.city_box.findData(current)))
         self.city_box.blockSignals(False)
         self.weights_group.setTitle(self.tr("Weights"))
+        self.constraints_group.setTitle(self.tr("Constraints"))
+        self.constraints_note.setText(self.tr(
+            "Action: exclude the sites a rule hits (the reason is recorded), or keep them with "
+            "a penalty: score × factor (0..1) or score − amount."))
+        self.constraints.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                                len(ConstraintsModel.HEADERS) - 1)
         self.direct_radio.setText(self.tr("Direct"))
         self.ahp_radio.setText(self.tr("AHP pairwise"))
         self.ahp_button.setText(self.tr("Edit AHP matrix..."))

@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hljgis.gui.widgets.ranking_models import BarDelegate, FrameModel
+from hljgis.gui.widgets.ranking_models import (
+    BarDelegate,
+    FrameModel,
+    criterion_rationale,
+    criterion_title,
+)
 
 _GREY = "#666666"
 
@@ -110,6 +115,9 @@ class ExplainView(QWidget):
             (_num(r) + (f" {u}" if u and u != "share" else "")) if u != "share"
             else f"{100 * float(r):.0f} %" if _finite(r) else ""
             for r, u in zip(frame["raw"], frame["unit"], strict=True)]
+        crit = {c.name: c.__dict__ for c in result.scenario.criteria}
+        frame["title"] = [criterion_title(crit[n]) for n in frame["criterion"]]
+        frame["rationale"] = [criterion_rationale(crit[n]) for n in frame["criterion"]]
         self.model.set_frame(frame, [
             ("title", "Criterion", str),
             ("raw_text", "Raw value", str),
