@@ -87,8 +87,9 @@ def test_result_layer_is_added_graduated_with_top_labels_and_undoable(qtbot, pan
     assert len(panel.session.project) == before + 1
     assert panel.session.project.layer(layer.name) is layer and layer.theme == "analysis"
     r = layer.style["renderer"]
-    assert r["kind"] == "graduated" and r["field"] == "score" and r["ramp"] == "YlOrRd"
-    assert len(r["classes"]) == 5
+    assert r["kind"] == "graduated" and r["field"] == "score" and r["method"] == "manual"
+    # the atlas' fixed classes, so the screen and the printed annex read the same
+    assert [c["upper"] for c in r["classes"]] == [0.2, 0.4, 0.6, 0.8, 1.0]
     labels = layer.style["labels"]
     assert labels["enabled"] and labels["field"] == "label"
     g = layer.gdf

@@ -43,7 +43,7 @@ from hljgis.analysis.presets import PRESETS, preset
 from hljgis.analysis.scenario import Scenario, ScenarioError, save_scenario
 from hljgis.analysis.weights import ahp
 from hljgis.core.errors import InputError
-from hljgis.core.style import Labels, graduated_renderer, make_symbol
+from hljgis.core.style import Labels
 from hljgis.gui.i18n import current_language
 from hljgis.gui.widgets.ranking_models import (
     BarDelegate,
@@ -696,9 +696,11 @@ class RankingPanel(QWidget):
         g["label"] = np.where(top, np.char.add("#", np.nan_to_num(rank).astype(int).astype(str)),
                               "")
         g["label_priority"] = np.where(top, n + 1 - np.nan_to_num(rank), 0.0)
-        renderer = graduated_renderer(g["score"].to_numpy(dtype=float), "score",
-                                      method="quantiles", k=5, ramp="YlOrRd",
-                                      symbol=make_symbol("fill", stroke=None))
+        # the fixed 0-0.2 ... 0.8-1 classes of the printed atlas: quantiles collapse when many
+        # sites share a floor score, and fixed classes let planners compare cities and runs
+        from hljgis.export.atlas import ranking_style
+
+        renderer = ranking_style()["renderer"]
         labels = Labels(enabled=n > 0, field="label", priority_field="label_priority",
                         bold=True, size_pt=9.0, priority=8).to_dict()
         layer.style = {"version": 1, "renderer": renderer, "labels": labels}
