@@ -137,3 +137,124 @@ def test_chinese_titles_of_criteria_in_zh(qtbot, panel):
     set_language("en")
     panel.select_scenario("sme-space")
     assert panel.criteria.index(0, CriteriaModel.USE).data() == panel.scenario.criteria[0].title
+
+
+# ---------------------------------------------------------------------------- group AHP
+
+M1 = np.array([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]])
+M2 = np.array([[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]])
+BAD = np.array([[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]])  # a > b > c > a: CR far above 0.1
+
+
+def use_first_three(panel) -> None:
+    from hljgis.gui.widgets.ranking_models import CriteriaModel
+
+    for r in range(3, panel.criteria.rowCount()):
+        assert panel.criteria.setData(panel.criteria.index(r, CriteriaModel.USE),
+                                      Qt.CheckState.Unchecked.value,
+                                      Qt.ItemDataRole.CheckStateRole)
+    assert panel.criteria.enabled == [True] * 3 + [False] * 3
+
+
+def type_in_editor(monkeypatch, matrix, seen) -> None:
+    """Patch the modal editor: the planner types ``matrix``'s judgements and presses OK."""
+    from hljgis.gui.dialogs.ahp_dialog import AHPDialog
+
+    def fake_exec(dialog):
+        seen.append(dialog.windowTitle())
+        n = len(matrix)
+        for i in range(n):
+            for j in range(i + 1, n):
+                dialog.set_judgement(i, j, float(matrix[i, j]))
+        assert dialog.consistent
+        dialog.accept()
+        return AHPDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AHPDialog, "exec", fake_exec)
+
+
+def test_group_ahp_members_edited_combined_and_saved(qtbot, panel, monkeypatch, tmp_path):
+    from hljgis.analysis import group_ahp, load_scenario
+
+    use_first_three(panel)
+    panel.group_radio.setChecked(True)
+    assert panel.group_box.isVisibleTo(panel) and not panel.ahp_button.isVisibleTo(panel)
+    assert panel.member_names() == ["member 1"]
+    assert not panel.remove_member(0)  # the last member stays
+
+    titles: list[str] = []
+    type_in_editor(monkeypatch, M1, titles)
+    assert panel.edit_member(0)
+    assert panel.add_member("economic bureau") == 1
+    assert panel.member_box.currentText() == "economic bureau"
+    type_in_editor(monkeypatch, M2, titles)
+    assert panel.edit_member()  # the member picked in the box
+    assert titles[0].endswith("member 1") and titles[1].endswith("economic bureau")
+    np.testing.assert_allclose(panel.member_matrix(0), M1)
+    np.testing.assert_allclose(panel.member_matrix(1), M2)
+
+    expected = group_ahp([M1, M2])
+    np.testing.assert_allclose(panel.group_result.weights, expected.weights, rtol=1e-12)
+    np.testing.assert_allclose(panel.criteria.shares()[:3], expected.weights, rtol=1e-12)
+    m = panel.members
+    assert m.rowCount() == 3  # two members and the combined row
+    assert [m.index(r, 0).data() for r in range(3)][:2] == ["member 1", "economic bureau"]
+    assert [m.index(r, 1).data() for r in range(3)] == [
+        f"{r.cr:.3f}" for r in (*expected.members, expected.combined)]
+    assert f"CR = {expected.cr:.3f}" in panel.weight_report.text()
+    assert m.flagged() == []
+
+    sc = panel.edited_scenario()
+    assert sc.weights.method == "group_ahp"
+    assert sc.weights.members == ["member 1", "economic bureau"]
+    w, rep = sc.resolve_weights()
+    np.testing.assert_allclose(w, expected.weights, rtol=1e-12)
+    assert set(rep["member_cr"]) == {"member 1", "economic bureau"}
+
+    # an inconsistent member is flagged (red) and named in the report
+    assert panel.add_member("outlier", BAD) == 2
+    assert m.flagged() == ["outlier"]
+    assert m.index(2, 2).data().startswith("> 0.10")
+    assert m.index(2, 1).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#c62828"
+    assert "outlier" in panel.weight_report.text()
+    np.testing.assert_allclose(panel.group_result.weights,
+                               group_ahp([M1, M2, BAD]).weights, rtol=1e-12)
+    assert panel.remove_member(2) and m.flagged() == [] and panel.member_names() == [
+        "member 1", "economic bureau"]
+
+    # saved in the project and exported: members and matrices round-trip
+    assert panel.save_to_project("workshop") == "workshop"
+    stored = panel.session.project.scenarios["workshop"]["weights"]
+    assert stored["method"] == "group_ahp"
+    assert stored["members"] == ["member 1", "economic bureau"]
+    np.testing.assert_allclose(stored["matrices"], [M1, M2])
+    path = panel.export_json(str(tmp_path / "workshop.json"))
+    back = load_scenario(path)
+    assert back.weights.members == stored["members"]
+    np.testing.assert_allclose(back.weights.matrices, [M1, M2])
+    panel.select_scenario("sme-space")
+    assert panel.weight_method() == "direct"
+    panel.select_scenario("workshop")
+    assert panel.weight_method() == "group_ahp"
+    assert panel.member_names() == ["member 1", "economic bureau"]
+    np.testing.assert_allclose(panel.group_result.weights, expected.weights, rtol=1e-12)
+
+    panel.mc_check.setChecked(False)
+    run_and_wait(qtbot, panel)
+    assert panel.result.weight_report["method"] == "group_ahp"
+    np.testing.assert_allclose(list(panel.result.weights.values()), expected.weights,
+                               rtol=1e-12)
+
+
+def test_group_ahp_scenario_loads_with_its_members(panel):
+    from hljgis.analysis import preset
+
+    d = preset("sme-space").to_dict()
+    d["criteria"] = d["criteria"][:3]
+    d["weights"] = {"method": "group_ahp", "matrices": [M1.tolist(), BAD.tolist()],
+                    "members": ["planning", "mining"]}
+    panel.session.project.set_scenario("grp", d)
+    panel.refresh_scenarios(select="grp")
+    assert panel.group_radio.isChecked() and panel.member_names() == ["planning", "mining"]
+    assert panel.members.flagged() == ["mining"]
+    assert "mining" in panel.weight_report.text()

@@ -691,3 +691,84 @@ class ConstraintsModel(QAbstractTableModel):
                               self.index(index.row(), len(self.HEADERS) - 1))
         self.edited.emit()
         return True
+
+
+# ---------------------------------------------------------------------------- group AHP
+
+
+class MembersModel(QAbstractTableModel):
+    """Group AHP: each member's consistency ratio, then the combined (geometric mean) row.
+
+    ``set_group(names, group, titles, max_cr)`` takes a
+    :class:`~hljgis.analysis.weights.GroupAHPResult`; a member whose CR is above ``max_cr``
+    is shown in red and flagged (``flagged()``), the combined row in bold.
+    """
+
+    NAME, CR, STATUS = range(3)
+    HEADERS = ("Member", "CR", "Consistency")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.names: list[str] = []
+        self.crs: list[float] = []
+        self.weights: list[np.ndarray] = []
+        self.titles: list[str] = []
+        self.max_cr = 0.10
+
+    def set_group(self, names, group, titles, max_cr: float) -> None:
+        self.beginResetModel()
+        if group is None:
+            self.names, self.crs, self.weights = list(names), [np.nan] * len(names), []
+        else:
+            self.names = [*names, tr("Combined (geometric mean)")]
+            self.crs = [float(r.cr) for r in group.members] + [float(group.cr)]
+            self.weights = [np.asarray(r.weights) for r in group.members] + [
+                np.asarray(group.weights)]
+        self.titles = list(titles)
+        self.max_cr = float(max_cr)
+        self.endResetModel()
+
+    def flagged(self) -> list[str]:
+        """Members (not the combined row) whose CR is above the limit."""
+        return [n for n, cr in zip(self.names[:-1], self.crs[:-1], strict=True)
+                if cr > self.max_cr]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.names)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index, role=DISPLAY):
+        r, col = index.row(), index.column()
+        cr = self.crs[r] if r < len(self.crs) else np.nan
+        combined = bool(self.weights) and r == len(self.names) - 1
+        bad = np.isfinite(cr) and cr > self.max_cr
+        if role == DISPLAY:
+            if col == self.NAME:
+                return self.names[r]
+            if col == self.CR:
+                return f"{cr:.3f}" if np.isfinite(cr) else "?"
+            if col == self.STATUS:
+                if not np.isfinite(cr):
+                    return tr("invalid matrix")
+                return (f"> {self.max_cr:.2f} " + tr("too inconsistent") if bad
+                        else "≤ " + f"{self.max_cr:.2f} " + tr("consistent enough"))
+        if role == Qt.ItemDataRole.ForegroundRole and bad:
+            return QBrush(QColor("#c62828"))
+        if role == Qt.ItemDataRole.FontRole and combined:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and r < len(self.weights):
+            w = self.weights[r]
+            return "<br>".join(f"{t}: {100 * x:.1f} %" for t, x in zip(
+                self.titles, w, strict=False))
+        return None

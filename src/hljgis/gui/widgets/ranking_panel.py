@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from hljgis.analysis.presets import PRESETS, preset
 from hljgis.analysis.scenario import Scenario, ScenarioError, save_scenario
-from hljgis.analysis.weights import ahp
+from hljgis.analysis.weights import ahp, group_ahp
 from hljgis.core.errors import InputError
 from hljgis.core.style import Labels
 from hljgis.gui.i18n import current_language
@@ -50,6 +50,7 @@ from hljgis.gui.widgets.ranking_models import (
     ConstraintActionDelegate,
     ConstraintsModel,
     CriteriaModel,
+    MembersModel,
     ResultsModel,
     TransformKindDelegate,
     criterion_rationale,
@@ -92,6 +93,10 @@ class RankingPanel(QWidget):
         self.result_layer = None
         self.scenario: Scenario | None = None
         self._matrix: np.ndarray | None = None  # AHP judgements over all criteria
+        # group AHP: each member's name and judgements over all criteria, and their say
+        self._members: list[dict] = []
+        self._member_weights: list[float] | None = None
+        self.group_result = None
         self._job: int | None = None
         self._job_kind = ""
         self._compare_names: tuple[str, str] = ("", "")
@@ -174,19 +179,55 @@ class RankingPanel(QWidget):
         self.weights_group = QGroupBox()
         self.direct_radio = QRadioButton()
         self.ahp_radio = QRadioButton()
+        self.group_radio = QRadioButton()
         self.method_group = QButtonGroup(self)
         self.method_group.addButton(self.direct_radio)
         self.method_group.addButton(self.ahp_radio)
+        self.method_group.addButton(self.group_radio)
         self.ahp_button = QPushButton()
         self.weight_report = QLabel()
         self.weight_report.setWordWrap(True)
+        # group AHP: pick a member to edit, add or remove members, see each one's CR
+        self.group_box = QWidget()
+        self.member_label = QLabel()
+        self.member_box = QComboBox()
+        self.member_box.setMinimumContentsLength(10)
+        self.member_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.edit_member_button = QPushButton()
+        self.add_member_button = QPushButton()
+        self.remove_member_button = QPushButton()
+        self.members = MembersModel(self)
+        self.members_view = QTableView()
+        self.members_view.setModel(self.members)
+        self.members_view.verticalHeader().hide()
+        self.members_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.members_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.members_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        mh = self.members_view.horizontalHeader()
+        mh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        mh.setStretchLastSection(True)
+        self.members_view.setColumnWidth(MembersModel.NAME, 190)
+        self.members_view.setColumnWidth(MembersModel.CR, 56)
+        gl = QVBoxLayout(self.group_box)
+        gl.setContentsMargins(0, 0, 0, 0)
+        gr = QHBoxLayout()
+        gr.addWidget(self.member_label)
+        gr.addWidget(self.member_box, 1)
+        gr.addWidget(self.edit_member_button)
+        gr.addWidget(self.add_member_button)
+        gr.addWidget(self.remove_member_button)
+        gl.addLayout(gr)
+        gl.addWidget(self.members_view)
         wl = QVBoxLayout(self.weights_group)
         r1 = QHBoxLayout()
         r1.addWidget(self.direct_radio)
         r1.addWidget(self.ahp_radio)
+        r1.addWidget(self.group_radio)
         r1.addWidget(self.ahp_button)
         r1.addStretch(1)
         wl.addLayout(r1)
+        wl.addWidget(self.group_box)
         wl.addWidget(self.weight_report)
 
         self.options_group = QGroupBox()
@@ -305,8 +346,15 @@ class RankingPanel(QWidget):
         self.constraints.rejected.connect(self._on_edit_rejected)
         self.criteria_view.selectionModel().currentRowChanged.connect(
             self._on_criterion_row_changed)
-        self.direct_radio.toggled.connect(self._on_method_changed)
+        self.method_group.buttonToggled.connect(
+            lambda _button, on: self._on_method_changed() if on else None)
         self.ahp_button.clicked.connect(self.edit_ahp)
+        self.edit_member_button.clicked.connect(lambda: self.edit_member())
+        self.add_member_button.clicked.connect(lambda: self.add_member())
+        self.remove_member_button.clicked.connect(lambda: self.remove_member())
+        self.members_view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self.member_box.setCurrentIndex(cur.row())
+            if 0 <= cur.row() < self.member_box.count() else None)
         self.mc_check.toggled.connect(self._on_mc_changed)
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
@@ -393,16 +441,21 @@ class RankingPanel(QWidget):
             self.topk_box.setValue(int(sc.sensitivity.get("top_k", 10)))
         w = sc.weights
         self._matrix = None
+        self._members = []
+        self._member_weights = None
         if w.method == "ahp":
             self._matrix = np.array(w.matrix, dtype=float)
         elif w.method == "group_ahp":
-            from hljgis.analysis.weights import group_ahp
-
+            names = w.members or [f"member {i + 1}" for i in range(len(w.matrices))]
+            self._members = [{"name": str(n), "matrix": np.array(m, dtype=float)}
+                             for n, m in zip(names, w.matrices, strict=True)]
+            self._member_weights = list(w.member_weights) if w.member_weights else None
             self._matrix = np.array(group_ahp(w.matrices).combined_matrix)
-        self.direct_radio.blockSignals(True)
-        self.ahp_radio.setChecked(self._matrix is not None)
-        self.direct_radio.setChecked(self._matrix is None)
-        self.direct_radio.blockSignals(False)
+        self.method_group.blockSignals(True)
+        {"direct": self.direct_radio, "ahp": self.ahp_radio,
+         "group_ahp": self.group_radio}[w.method].setChecked(True)
+        self.method_group.blockSignals(False)
+        self._refresh_member_box()
         self._update_weights()
         rows = min(max(self.criteria.rowCount(), 3), 9)
         self.criteria_view.setMinimumHeight(
@@ -437,9 +490,15 @@ class RankingPanel(QWidget):
             self.constraints_view.horizontalHeader().sizeHint().height() + 4 +
             max(n, 1) * self.constraints_view.verticalHeader().defaultSectionSize())
 
-    def _on_method_changed(self, direct: bool) -> None:
-        if not direct and self._matrix is None:
+    def _on_method_changed(self) -> None:
+        method = self.weight_method()
+        if method != "direct" and self._matrix is None:
             self._matrix = self._matrix_from_direct()
+        if method == "group_ahp" and not self._members:
+            # a group starts with one member holding the current judgements
+            self._members = [{"name": self.tr("member") + " 1",
+                              "matrix": np.array(self._matrix, dtype=float)}]
+            self._refresh_member_box()
         self._update_weights()
 
     def _on_mc_changed(self, on: bool) -> None:
@@ -472,9 +531,133 @@ class RankingPanel(QWidget):
     def use_ahp(self) -> bool:
         return self.ahp_radio.isChecked()
 
+    def weight_method(self) -> str:
+        """``"direct"``, ``"ahp"`` or ``"group_ahp"`` (the scenario's spelling)."""
+        if self.group_radio.isChecked():
+            return "group_ahp"
+        return "ahp" if self.ahp_radio.isChecked() else "direct"
+
+    # -- group AHP ---------------------------------------------------------------------------
+    def member_names(self) -> list[str]:
+        return [m["name"] for m in self._members]
+
+    def member_matrix(self, k: int) -> np.ndarray:
+        """Member ``k``'s judgements over the criteria in use."""
+        idx = self._enabled_index()
+        return self._members[k]["matrix"][np.ix_(idx, idx)]
+
+    def _refresh_member_box(self) -> None:
+        current = self.member_box.currentIndex()
+        self.member_box.blockSignals(True)
+        self.member_box.clear()
+        for m in self._members:
+            self.member_box.addItem(m["name"])
+        self.member_box.setCurrentIndex(min(max(current, 0), len(self._members) - 1))
+        self.member_box.blockSignals(False)
+        self.remove_member_button.setEnabled(len(self._members) > 1)
+
+    def add_member(self, name: str | None = None, matrix=None) -> int | None:
+        """Add a group member (asked for a name when None), judging all criteria equal
+        unless ``matrix`` (over the criteria in use) is given; returns the member's index."""
+        if name is None:
+            name, ok = QInputDialog.getText(self, self.tr("Add group member"),
+                                            self.tr("Name of the bureau or expert:"))
+            if not ok:
+                return None
+        name = name.strip()
+        if not name or name in self.member_names():
+            self._say(self.tr("A member needs a new, non-empty name") + f": {name!r}",
+                      error=True)
+            return None
+        n = len(self.criteria.criteria)
+        full = np.ones((n, n))
+        if matrix is not None:
+            idx = self._enabled_index()
+            full[np.ix_(idx, idx)] = np.array(matrix, dtype=float)
+        self._members.append({"name": name, "matrix": full})
+        if self._member_weights is not None:
+            self._member_weights.append(float(np.mean(self._member_weights)))
+        self._refresh_member_box()
+        self.member_box.setCurrentIndex(len(self._members) - 1)
+        if not self.group_radio.isChecked():
+            self.group_radio.setChecked(True)
+        self._update_weights()
+        return len(self._members) - 1
+
+    def remove_member(self, k: int | None = None) -> bool:
+        """Remove member ``k`` (default the one picked); the last member stays."""
+        k = self.member_box.currentIndex() if k is None else k
+        if len(self._members) <= 1 or not 0 <= k < len(self._members):
+            self._say(self.tr("A group keeps at least one member"), error=True)
+            return False
+        del self._members[k]
+        if self._member_weights is not None:
+            del self._member_weights[k]
+        self._refresh_member_box()
+        self._update_weights()
+        return True
+
+    def edit_member(self, k: int | None = None) -> bool:
+        """Open the AHP editor on one member's judgements; True if accepted."""
+        from hljgis.gui.dialogs.ahp_dialog import AHPDialog
+
+        k = self.member_box.currentIndex() if k is None else k
+        if not 0 <= k < len(self._members):
+            return False
+        idx = self._enabled_index()
+        used = [self.criteria.criteria[i] for i in idx]
+        dialog = AHPDialog([c["name"] for c in used], [criterion_title(c) for c in used],
+                           self.member_matrix(k), parent=self)
+        dialog.setWindowTitle(dialog.windowTitle() + f" – {self._members[k]['name']}")
+        self.ahp_dialog = dialog
+        if dialog.exec() != AHPDialog.DialogCode.Accepted:
+            return False
+        self._members[k]["matrix"][np.ix_(idx, idx)] = np.array(dialog.matrix())
+        self._update_weights()
+        return True
+
+    def _update_group(self) -> None:
+        """Combined weights (geometric mean of the members' matrices) and every CR."""
+        used = [criterion_title(c) for c in self.criteria.enabled_criteria()]
+        max_cr = self.scenario.weights.max_cr if self.scenario else 0.10
+        names = self.member_names()
+        try:
+            group = group_ahp([self.member_matrix(k) for k in range(len(self._members))],
+                              member_weights=self._member_weights)
+        except ValueError as exc:
+            self.group_result = None
+            self.members.set_group(names, None, used, max_cr)
+            self.criteria.set_ahp_weights(None)
+            self.weight_report.setText(str(exc))
+            self.weight_report.setStyleSheet(f"color: {_RED};")
+            return
+        self.group_result = group
+        self.members.set_group(names, group, used, max_cr)
+        self.members_view.setFixedHeight(
+            self.members_view.horizontalHeader().sizeHint().height() + 4 +
+            self.members.rowCount() * self.members_view.verticalHeader().defaultSectionSize())
+        self.criteria.set_ahp_weights(group.weights)
+        ok = group.cr <= max_cr
+        text = (self.tr("Group AHP of {n} members (geometric mean), combined").format(
+            n=len(names)) + f" CR = {group.cr:.3f}")
+        if not ok:
+            text += " > 0.10: " + self.tr("too inconsistent, edit the matrices")
+        flagged = self.members.flagged()
+        if flagged:
+            text += ". " + self.tr("Inconsistent members (CR > 0.10)") + ": " + ", ".join(
+                flagged)
+        self.weight_report.setText(text)
+        self.weight_report.setStyleSheet(f"color: {_GREEN if ok and not flagged else _RED};")
+
     def _update_weights(self) -> None:
         """Recompute the weights shown (AHP of the used criteria, or the typed ones)."""
-        self.ahp_button.setEnabled(True)
+        group = self.weight_method() == "group_ahp"
+        self.group_box.setVisible(group)
+        self.ahp_button.setVisible(not group)
+        if group:
+            self._update_group()
+            return
+        self.group_result = None
         if not self.use_ahp():
             self.criteria.set_ahp_weights(None)
             self.weight_report.setText(self.tr("Direct weights: only their proportions "
@@ -530,7 +713,15 @@ class RankingPanel(QWidget):
         d["criteria"] = copy.deepcopy([self.criteria.criteria[i] for i in idx])
         d["constraints"] = copy.deepcopy(self.constraints.constraints)
         d["planning_year"] = int(self.year_box.value())
-        if self.use_ahp() and self._matrix is not None:
+        if self.weight_method() == "group_ahp" and self._members:
+            d["weights"] = {"method": "group_ahp",
+                            "matrices": [self.member_matrix(k).tolist()
+                                         for k in range(len(self._members))],
+                            "members": self.member_names(),
+                            "max_cr": self.scenario.weights.max_cr}
+            if self._member_weights is not None:
+                d["weights"]["member_weights"] = list(self._member_weights)
+        elif self.use_ahp() and self._matrix is not None:
             d["weights"] = {"method": "ahp", "matrix": self._sub_matrix().tolist(),
                             "max_cr": self.scenario.weights.max_cr}
         else:
@@ -776,6 +967,13 @@ class RankingPanel(QWidget):
                                                 len(ConstraintsModel.HEADERS) - 1)
         self.direct_radio.setText(self.tr("Direct"))
         self.ahp_radio.setText(self.tr("AHP pairwise"))
+        self.group_radio.setText(self.tr("Group AHP"))
+        self.member_label.setText(self.tr("Member"))
+        self.edit_member_button.setText(self.tr("Edit..."))
+        self.add_member_button.setText(self.tr("Add..."))
+        self.remove_member_button.setText(self.tr("Remove"))
+        self.members.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                            len(MembersModel.HEADERS) - 1)
         self.ahp_button.setText(self.tr("Edit AHP matrix..."))
         self.options_group.setTitle(self.tr("Options"))
         self.mc_check.setText(self.tr("Monte Carlo weight sensitivity"))
