@@ -258,3 +258,66 @@ def test_group_ahp_scenario_loads_with_its_members(panel):
     assert panel.group_radio.isChecked() and panel.member_names() == ["planning", "mining"]
     assert panel.members.flagged() == ["mining"]
     assert "mining" in panel.weight_report.text()
+
+
+# ------------------------------------------------------------------------- weight sweep
+
+
+def test_weight_sweep_chart_is_one_at_a_time_of_the_result(qtbot, panel):
+    from hljgis.analysis.sensitivity import one_at_a_time
+    from hljgis.gui.widgets.ranking_results import SWEEP_VALUES
+
+    panel.mc_check.setChecked(False)
+    run_and_wait(qtbot, panel)
+    view = panel.sweep
+    assert panel.tabs.widget(3) is panel.sensitivity_tabs
+    assert panel.sensitivity_tabs.indexOf(view) == 1
+    names = [c.name for c in panel.result.scenario.criteria]
+    assert [view.criterion_box.itemData(i) for i in range(view.criterion_box.count())] == names
+    view.select_criterion("hsr_access")
+
+    # the same inputs, built here from the result table: normalised scores, weights, unranked
+    g = panel.result.gdf
+    scores = np.nan_to_num(np.column_stack([g[f"norm_{n}"].to_numpy(float) for n in names]))
+    weights = [panel.result.weights[n] for n in names]
+    unranked = g["rank"].isna().to_numpy()
+    expected = one_at_a_time(scores, weights, "hsr_access", SWEEP_VALUES, names=names,
+                             excluded=unranked)
+    np.testing.assert_array_equal(view.sweep.ranks, expected.ranks)
+    np.testing.assert_allclose(view.sweep.weights, expected.weights)
+    np.testing.assert_allclose(view.sweep.weights.sum(axis=1), 1.0)
+
+    # one line per current top site, its points = (weight, rank) of the sweep
+    top = panel.result.top(view.count_box.value())
+    assert view.positions == [g.index.get_loc(i) for i in top.index]
+    assert len(view.series) == len(top)
+    for s, p in zip(view.series, view.positions, strict=True):
+        pts = [(q.x(), q.y()) for q in s.points()]
+        want = [(v, r) for v, r in zip(SWEEP_VALUES, expected.ranks[p], strict=True)
+                if np.isfinite(r)]
+        np.testing.assert_allclose(pts, want)
+    # another criterion and fewer sites redraw
+    view.count_box.setValue(3)
+    view.select_criterion("urban_centre")
+    assert view.sweep.criterion == names.index("urban_centre") and len(view.series) == 3
+
+
+@pytest.mark.parametrize("name", ["sme-space", "place-making"])
+def test_weight_sweep_at_the_scenario_weight_gives_the_run_ranks(qtbot, panel, name):
+    """With penalties (place-making keeps settling ground at x0.7) the sweep keeps them."""
+    from hljgis.analysis.sensitivity import one_at_a_time
+    from hljgis.gui.widgets.ranking_results import sweep_inputs
+
+    panel.select_scenario(name)
+    panel.mc_check.setChecked(False)
+    run_and_wait(qtbot, panel)
+    r = panel.result
+    if name == "place-making":
+        assert (r.gdf["penalty"].fillna("") != "").any()
+    args = sweep_inputs(r)
+    for k, crit in enumerate(args["names"][:3]):
+        w0 = args["weights"][k]
+        at = one_at_a_time(args["scores"], args["weights"], crit, [w0], names=args["names"],
+                           excluded=args["excluded"], method=args["method"])
+        np.testing.assert_array_equal(at.ranks[:, 0],
+                                      r.gdf["rank"].to_numpy(dtype=float, na_value=np.nan))

@@ -56,7 +56,12 @@ from hljgis.gui.widgets.ranking_models import (
     criterion_rationale,
     criterion_title,
 )
-from hljgis.gui.widgets.ranking_results import CompareView, ExplainView, SensitivityView
+from hljgis.gui.widgets.ranking_results import (
+    CompareView,
+    ExplainView,
+    SensitivityView,
+    WeightSweepView,
+)
 from hljgis.gui.widgets.ranking_worker import RankingRunner
 
 #: The four cities: English name (as in the data) and Chinese name.
@@ -301,6 +306,11 @@ class RankingPanel(QWidget):
         rl.addWidget(self.results_view, 1)
         self.explain = ExplainView()
         self.sensitivity = SensitivityView()
+        self.sweep = WeightSweepView()
+        self.sensitivity_tabs = QTabWidget()  # Monte Carlo ranges | one-at-a-time sweep
+        self.sensitivity_tabs.setDocumentMode(True)
+        self.sensitivity_tabs.addTab(self.sensitivity, "")
+        self.sensitivity_tabs.addTab(self.sweep, "")
         self.compare = CompareView()
         self.tabs = QTabWidget()
         scroll = QScrollArea()  # a short dock scrolls the set-up instead of crushing the table
@@ -310,7 +320,7 @@ class RankingPanel(QWidget):
         self.tabs.addTab(scroll, "")
         self.tabs.addTab(results_page, "")
         self.tabs.addTab(self.explain, "")
-        self.tabs.addTab(self.sensitivity, "")
+        self.tabs.addTab(self.sensitivity_tabs, "")
         self.tabs.addTab(self.compare, "")
 
         # -- run bar -------------------------------------------------------------------------
@@ -855,6 +865,7 @@ class RankingPanel(QWidget):
             self.session.add_layers([self.result_layer])
         self.results.set_result(result)
         self.sensitivity.set_result(result)
+        self.sweep.set_result(result)
         g = result.gdf
         ranked = int(g["rank"].notna().sum())
         penalised = int(((g["penalty"].fillna("").astype(str) != "") & g["rank"].notna()).sum()
@@ -942,6 +953,7 @@ class RankingPanel(QWidget):
         self.results.set_result(None)
         self.explain.clear()
         self.sensitivity.set_result(None)
+        self.sweep.set_result(None)
         self.scenario = None
         self.refresh_scenarios()
 
@@ -991,6 +1003,9 @@ class RankingPanel(QWidget):
             self.tabs.setTabText(i, self.tr(text))
         self.explain.clear() if self.result is None else None
         self.sensitivity.retranslate()
+        self.sweep.retranslate()
+        self.sensitivity_tabs.setTabText(0, self.tr("Monte Carlo"))
+        self.sensitivity_tabs.setTabText(1, self.tr("Weight sweep"))
         self.compare.retranslate()
         self.criteria.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                              len(CriteriaModel.HEADERS) - 1)

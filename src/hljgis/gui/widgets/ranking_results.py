@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import shapely
-from PySide6.QtCharts import QChart, QChartView, QScatterSeries, QValueAxis
+from PySide6.QtCharts import QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QMargins, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -311,6 +311,189 @@ class SensitivityView(QWidget):
             "Line: best to worst rank over the runs; dot: median rank; tick: rank with the "
             "scenario's weights; shaded: the top k; right: chance of staying in the top k "
             "(blue ≥ 90 %)."))
+
+
+# ------------------------------------------------------------------------ weight sweep
+
+#: Weight values tried for the swept criterion (0, 0.05, ..., 1).
+SWEEP_VALUES = np.linspace(0.0, 1.0, 21)
+_SWEEP_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+                 "#17becf", "#bcbd22", "#7f7f7f")
+
+
+def sweep_inputs(result) -> dict:
+    """Arguments of :func:`~hljgis.analysis.sensitivity.one_at_a_time` for a ranking result.
+
+    The normalised criterion scores of the run (``norm_<criterion>``, missing values as 0 as
+    the Monte Carlo runs do), its weights, and the sites that were not ranked. The
+    aggregation follows the scenario: WLC, or TOPSIS on the 0..1 scores; penalised sites
+    keep their penalty (the factor ``score / base_score``, or the amount ``base_score -
+    score`` when every penalty of the scenario subtracts), so at the scenario's own weights
+    the sweep gives the run's ranks.
+    """
+    from hljgis.analysis.aggregate import topsis, weighted_sum
+
+    sc = result.scenario
+    g = result.gdf
+    names = [c.name for c in sc.criteria]
+    norm = np.column_stack([g[f"norm_{n}"].to_numpy(dtype=float) for n in names])
+    scores = np.where(np.isnan(norm), 0.0, norm)
+    weights = np.array([result.weights[n] for n in names], dtype=float)
+    score = g["score"].to_numpy(dtype=float)
+    excluded = g["excluded"].to_numpy(dtype=bool) | np.isnan(score)
+    base = g["base_score"].to_numpy(dtype=float)
+    penalty = g["penalty"].fillna("").astype(str).to_numpy() if "penalty" in g else None
+    pen = (penalty != "") & ~excluded if penalty is not None else np.zeros(len(g), bool)
+    topsis_rule = sc.aggregation == "topsis"
+    if not pen.any() and not topsis_rule:
+        return {"scores": scores, "weights": weights, "names": names, "excluded": excluded,
+                "method": "wlc"}
+    kinds = {c.penalty for c in sc.constraints if c.mode == "penalty"}
+    subtract = kinds == {"subtract"}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(pen & (base > 0), score / base, 1.0)
+    shift = np.where(pen, base - score, 0.0)
+
+    def method(s, w):
+        out = np.asarray(topsis(s, w, True) if topsis_rule else weighted_sum(s, w), float)
+        if pen.any():
+            out = np.where(pen, np.maximum(out - shift, 0.0), out) if subtract else out * factor
+        return out
+
+    return {"scores": scores, "weights": weights, "names": names, "excluded": excluded,
+            "method": method}
+
+
+class WeightSweepView(QWidget):
+    """One-at-a-time weight sweep: ranks of the best sites as one criterion's weight goes
+    0..1 (the other weights rescaled in proportion), drawn as lines."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.result = None
+        self.sweep = None  # OneAtATimeResult of the last sweep
+        self.positions: list[int] = []  # sites drawn (rows of result.gdf), best first
+        self.series: list[QLineSeries] = []
+        self.criterion_label = QLabel()
+        self.criterion_box = QComboBox()
+        self.criterion_box.setMinimumContentsLength(14)
+        self.criterion_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.count_label = QLabel()
+        self.count_box = QSpinBox()
+        self.count_box.setRange(2, len(_SWEEP_COLORS))
+        self.count_box.setValue(6)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.chart_view = QChartView()
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(220)
+        row = QHBoxLayout()
+        row.addWidget(self.criterion_label)
+        row.addWidget(self.criterion_box, 1)
+        row.addWidget(self.count_label)
+        row.addWidget(self.count_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addWidget(self.chart_view, 1)
+        self.criterion_box.currentIndexChanged.connect(lambda _i: self._refresh())
+        self.count_box.valueChanged.connect(lambda _v: self._refresh())
+        self.retranslate()
+        self.set_result(None)
+
+    def retranslate(self) -> None:
+        self.criterion_label.setText(self.tr("Criterion"))
+        self.count_label.setText(self.tr("Sites"))
+        if self.result is not None:
+            self.set_result(self.result)
+
+    def set_result(self, result) -> None:
+        self.result = result
+        current = self.criterion_box.currentData()
+        self.criterion_box.blockSignals(True)
+        self.criterion_box.clear()
+        if result is not None:
+            for c in result.scenario.criteria:
+                self.criterion_box.addItem(criterion_title(c.__dict__), c.name)
+            self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(current)))
+        self.criterion_box.blockSignals(False)
+        self._refresh()
+
+    def select_criterion(self, name: str) -> None:
+        i = self.criterion_box.findData(name)
+        if i < 0:
+            raise KeyError(name)
+        self.criterion_box.setCurrentIndex(i)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        from hljgis.analysis.sensitivity import one_at_a_time
+
+        r = self.result
+        self.sweep, self.positions, self.series = None, [], []
+        chart = QChart()
+        chart.setMargins(QMargins(2, 2, 2, 2))
+        if r is None or len(r.scenario.criteria) < 2 or not r.gdf["rank"].notna().any():
+            self.note.setText(self.tr("Run a ranking with at least two criteria first.")
+                              if r is not None else self.tr("Run a ranking first."))
+            self.chart_view.setChart(chart)
+            return
+        args = sweep_inputs(r)
+        name = self.criterion_box.currentData() or args["names"][0]
+        self.sweep = one_at_a_time(args["scores"], args["weights"], name, SWEEP_VALUES,
+                                   names=args["names"], excluded=args["excluded"],
+                                   method=args["method"])
+        g = r.gdf
+        top = r.top(self.count_box.value())
+        self.positions = [int(g.index.get_loc(i)) for i in top.index]
+        ranks = self.sweep.ranks
+        font = QFont()
+        font.setPointSizeF(8)
+        hi = 2.0
+        for k, p in enumerate(self.positions):
+            s = QLineSeries()
+            s.setName(f"#{int(g['rank'].iloc[p])} {site_label(g, p)}")
+            pen = QPen(QColor(_SWEEP_COLORS[k % len(_SWEEP_COLORS)]), 2)
+            s.setPen(pen)
+            for v, rk in zip(SWEEP_VALUES, ranks[p], strict=True):
+                if np.isfinite(rk):
+                    s.append(float(v), float(rk))
+                    hi = max(hi, float(rk))
+            chart.addSeries(s)
+            self.series.append(s)
+        w0 = float(args["weights"][self.sweep.criterion])
+        now = QLineSeries()
+        now.setName(self.tr("current weight"))
+        now.setPen(QPen(QColor("#444444"), 1, Qt.PenStyle.DashLine))
+        now.append(w0, 1.0)
+        now.append(w0, hi)
+        chart.addSeries(now)
+        ax, ay = QValueAxis(), QValueAxis()
+        ax.setRange(0.0, 1.0)
+        ax.setTickCount(6)
+        ax.setLabelFormat("%.1f")
+        ax.setTitleText(self.tr("Weight of") + f" {self.criterion_box.currentText()}")
+        ay.setRange(1.0, hi)
+        ay.setReverse(True)  # rank 1 at the top
+        ay.setLabelFormat("%d")
+        ay.setTitleText(self.tr("rank"))
+        for axis, align in ((ax, Qt.AlignmentFlag.AlignBottom),
+                            (ay, Qt.AlignmentFlag.AlignLeft)):
+            axis.setTitleFont(font)
+            axis.setLabelsFont(font)
+            chart.addAxis(axis, align)
+        for s in (*self.series, now):
+            s.attachAxis(ax)
+            s.attachAxis(ay)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setFont(font)
+        self.chart_view.setChart(chart)
+        self.note.setText(self.tr(
+            "Ranks of the current best sites as this criterion's weight goes from 0 to 1; "
+            "the other weights keep their proportions. Dashed: the scenario's weight ({w} %)."
+        ).format(w=f"{100 * w0:.0f}"))
 
 
 # ---------------------------------------------------------------------------- comparison
