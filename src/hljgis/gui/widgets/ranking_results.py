@@ -478,7 +478,9 @@ class WeightSweepView(QWidget):
         ay.setRange(1.0, hi)
         ay.setReverse(True)  # rank 1 at the top
         ay.setLabelFormat("%d")
-        ay.setTitleText(self.tr("rank"))
+        ay.setTickType(QValueAxis.TickType.TicksDynamic)  # whole ranks only
+        ay.setTickAnchor(1.0)
+        ay.setTickInterval(float(max(1, int(np.ceil((hi - 1) / 8)))))
         for axis, align in ((ax, Qt.AlignmentFlag.AlignBottom),
                             (ay, Qt.AlignmentFlag.AlignLeft)):
             axis.setTitleFont(font)
@@ -491,7 +493,8 @@ class WeightSweepView(QWidget):
         chart.legend().setFont(font)
         self.chart_view.setChart(chart)
         self.note.setText(self.tr(
-            "Ranks of the current best sites as this criterion's weight goes from 0 to 1; "
+            "Rank (1 at the top) of the current best sites as this criterion's weight goes "
+            "from 0 to 1; "
             "the other weights keep their proportions. Dashed: the scenario's weight ({w} %)."
         ).format(w=f"{100 * w0:.0f}"))
 
