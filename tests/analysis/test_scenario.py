@@ -117,10 +117,12 @@ def test_criterion_chinese_title_round_trips_and_presets_have_one():
     for name in ("sme-space", "place-making"):
         sc = _preset(name)
         assert all(c.title_zh and c.title for c in sc.criteria), name
+        assert all(c.rationale_zh and c.rationale for c in sc.criteria), name
         back = Scenario.from_dict(sc.to_dict())
         assert [c.title_zh for c in back.criteria] == [c.title_zh for c in sc.criteria]
     d = _preset("sme-space").to_dict()
     d["criteria"][0]["rationale_zh"] = "靠近服务"
+    d["criteria"][1]["rationale_zh"] = ""
     back = Scenario.from_dict(d)
     assert back.criteria[0].rationale_zh == "靠近服务"
     assert back.to_dict()["criteria"][0]["rationale_zh"] == "靠近服务"

@@ -131,6 +131,8 @@ def test_chinese_titles_of_criteria_in_zh(qtbot, panel):
              for r in range(panel.criteria.rowCount())]
     assert shown == titles
     assert titles[0] in panel.rationale.text()
+    assert panel.scenario.criteria[0].rationale_zh in panel.rationale.text()
+    assert panel.scenario.criteria[0].rationale not in panel.rationale.text()
     assert panel.constraints_group.title() == "约束条件"
     assert panel.constraints.headerData(ConstraintsModel.ACTION,
                                         Qt.Orientation.Horizontal) == "处理方式"

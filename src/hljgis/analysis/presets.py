@@ -63,6 +63,11 @@ SME_SPACE: dict = {
                 "within 2 km of a city or county seat (the urban area and its edge), none "
                 "beyond 12 km."
             ),
+            "rationale_zh": (
+                "中小企业依赖附近的客户、劳动力和商务服务；对煤城的调研发现，布局在偏远园区的企业"
+                "往往空置。距市、县政府驻地（城区及其边缘）2 公里以内得满分，12 公里以外不得"
+                "分。"
+            ),
         },
         {
             "name": "cleared_land",
@@ -79,6 +84,10 @@ SME_SPACE: dict = {
                 "Cleared shanty-town land is already serviced (roads, water, heating) and has "
                 "no mining liability, so it can be reused faster and cheaper than "
                 "mine-remediation land. Full score when half the cell is such land."
+            ),
+            "rationale_zh": (
+                "已腾退的棚户区用地已有道路、供水、供暖等配套，且无采矿遗留责任，再利用比矿区治理"
+                "用地更快、更省。地块一半为此类用地即得满分。"
             ),
         },
         {
@@ -102,6 +111,12 @@ SME_SPACE: dict = {
                 "scores below cleared land. Cells on no subsidence zone count as stable for "
                 "30 years. Ground not yet stable is excluded by a constraint."
             ),
+            "rationale_zh": (
+                "沉陷区按采矿结束后五年视为稳定（stable_from_year = minin"
+                "g_end_year + 5）；刚稳定几年的土地仍需治理和地基处理，因此矿区治理"
+                "用地得分低于已腾退用地。不在沉陷区内的地块按已稳定 30 年计。尚未稳定的地面由"
+                "约束条件排除。"
+            ),
         },
         {
             "name": "expressway_access",
@@ -118,6 +133,10 @@ SME_SPACE: dict = {
                 "Goods move by truck; SME workshops need quick access to the expressway "
                 "network (G11, G1011 and the provincial links). Linear from full score at "
                 "the road to none at 20 km."
+            ),
+            "rationale_zh": (
+                "货物靠卡车运输，中小企业厂房需要便捷接入高速公路网（G11、G1011 及省内联"
+                "络线）。紧邻公路得满分，线性递减至 20 公里处不得分。"
             ),
         },
         {
@@ -136,6 +155,10 @@ SME_SPACE: dict = {
                 "skilled staff from Harbin within hours; services firms value it most. Full "
                 "score within 3 km of an open station, none beyond 25 km."
             ),
+            "rationale_zh": (
+                "高铁（牡佳、哈佳）可在数小时内把哈尔滨的客户和技术人才带来，服务类企业最看重。距"
+                "已开通车站 3 公里以内得满分，25 公里以外不得分。"
+            ),
         },
         {
             "name": "cluster_linkage",
@@ -152,6 +175,10 @@ SME_SPACE: dict = {
                 "Supplier and service SMEs grow around the pillar industries (graphite, "
                 "green food, coal chemistry, wood products); closeness to a cluster eases "
                 "linkages. Full score within 2 km, none beyond 15 km."
+            ),
+            "rationale_zh": (
+                "配套和服务类中小企业围绕支柱产业（石墨、绿色食品、煤化工、木制品）成长；靠近产业"
+                "集群便于协作。2 公里以内得满分，15 公里以外不得分。"
             ),
         },
     ],
@@ -202,6 +229,10 @@ PLACE_MAKING: dict = {
                 "park on or beside redevelopment land revitalises the neighbourhood. Full "
                 "score when 30 % of the cell is such land."
             ),
+            "rationale_zh": (
+                "棚改回迁社区缺少公共空间；在改造用地上或其旁边建设广场、市场或公园，可以激活整个"
+                "街区。地块 30% 为此类用地即得满分。"
+            ),
         },
         {
             "name": "remediation",
@@ -220,6 +251,10 @@ PLACE_MAKING: dict = {
                 "seen; light landscape works need not wait for full stability. Full score "
                 "when half the cell is subsidence land."
             ),
+            "rationale_zh": (
+                "把沉陷区改造成湿地公园和绿色廊道（如淮北、唐山）既修复环境，也改变城市形象；轻型"
+                "景观工程不必等到完全稳定。地块一半为沉陷区即得满分。"
+            ),
         },
         {
             "name": "people_nearby",
@@ -237,6 +272,10 @@ PLACE_MAKING: dict = {
                 "on foot or by a short bus ride. Full score within 1 km of a town centre, "
                 "none beyond 10 km."
             ),
+            "rationale_zh": (
+                "场所的价值取决于使用它的人：居民应能步行或短途公交到达。距镇中心 1 公里以内得"
+                "满分，10 公里以外不得分。"
+            ),
         },
         {
             "name": "river_amenity",
@@ -251,6 +290,10 @@ PLACE_MAKING: dict = {
             "rationale": (
                 "Waterfronts are the cities' strongest amenity and link places into green "
                 "corridors. Full score within 300 m of a river, none beyond 3 km."
+            ),
+            "rationale_zh": (
+                "滨水空间是这些城市最有吸引力的资源，并能把各处场所串成绿色廊道。距河流 300 "
+                "米以内得满分，3 公里以外不得分。"
             ),
         },
         {
@@ -269,6 +312,10 @@ PLACE_MAKING: dict = {
                 "border and lake tourism); places near tourism sites serve visitors and "
                 "residents alike. Full score within 2 km, none beyond 30 km."
             ),
+            "rationale_zh": (
+                "旅游是转型规划中的支柱产业（矿业遗产、边境和湖泊旅游）；靠近旅游景点的场所可同时"
+                "服务游客和居民。2 公里以内得满分，30 公里以外不得分。"
+            ),
         },
         {
             "name": "arrival",
@@ -285,6 +332,10 @@ PLACE_MAKING: dict = {
                 "HSR stations are the arrival points of visitors and returning residents; "
                 "stations under construction count because place-making takes as long to "
                 "build. Full score within 2 km, none beyond 20 km."
+            ),
+            "rationale_zh": (
+                "高铁站是游客和返乡居民的到达点；在建车站也计入，因为场所营造的建设周期与之相当。"
+                "2 公里以内得满分，20 公里以外不得分。"
             ),
         },
     ],
