@@ -13,6 +13,10 @@ from hljgis.export.i18n import zh
 
 CITIES = ("Hegang", "Jixi", "Qitaihe", "Shuangyashan")
 
+#: Context layers an atlas page names in one "Base map: ..." line under the legend instead
+#: of listing their symbols (a layout's ``legend.atlas_base_map`` overrides it).
+ATLAS_BASE_MAP = ("towns", "rivers", "districts", "cities")
+
 
 def city_titles(project, city: str) -> tuple[str, str]:
     """(English, Chinese) city names from the project's bookmark, else the catalogue."""
@@ -153,7 +157,9 @@ def atlas_page(project, layout, info: AtlasPageInfo, page_label: str = ""):
              f"{info.refs[0] if info.refs else ''}... described in the site score cards. "
              f"情景：{sc.title_zh or sc.name}；编号为排名前{len(top)}的地块，详见地块评分卡。"]
     lay = layout.replace(title=info.title, title_zh=info.title_zh, figure=info.figure,
-                         subtitle=sc.title, subtitle_zh=sc.title_zh)
+                         subtitle=sc.title, subtitle_zh=sc.title_zh,
+                         legend={"base_map": list(layout.legend.get("atlas_base_map",
+                                                                    ATLAS_BASE_MAP))})
     page = page_for(project, lay, city=info.city, layers=layers, notes=notes)
     page.page_label = page_label
     return page

@@ -19,7 +19,14 @@ from hljgis.export.decorations import draw_graticule, draw_north_arrow, draw_sca
 from hljgis.export.i18n import both, tr
 from hljgis.export.inset import paint_inset
 from hljgis.export.layout import Layout
-from hljgis.export.legend import LegendResult, legend_rows, paint_legend
+from hljgis.export.legend import (
+    LegendResult,
+    base_map_line,
+    heading_height,
+    legend_rows,
+    paint_legend,
+    plan_legend,
+)
 from hljgis.export.sources import crs_note, illustrative_note, source_lines
 from hljgis.export.units import Units
 from hljgis.render.renderer import MapRenderer
@@ -126,6 +133,22 @@ def legend_layers(page: MapPage) -> list:
     if spec.get("in_extent_only", True):
         layers = [layer for layer in layers if _in_extent(layer, page.extent, page.project.crs)]
     return layers
+
+
+def legend_content(page: MapPage, extent=None) -> tuple[list, str]:
+    """(legend rows, "Base map: ..." line) of a page.
+
+    Layers named in the legend's ``base_map`` list (context such as towns, rivers and
+    district lines, set on atlas pages) get no rows of their own but are named in the line
+    under the legend, so nothing drawn is unexplained.
+    """
+    layers = legend_layers(page)
+    context = set(page.layout.legend.get("base_map") or [])
+    ctx = [layer for layer in layers if layer.name in context]
+    main = [layer for layer in layers if layer.name not in context]
+    rows = legend_rows(main, page.layout.lang, page.extent if extent is None else extent,
+                       page.project.crs)
+    return rows, base_map_line(list(reversed(ctx)), page.layout.lang)
 
 
 def title_lines(layout: Layout) -> list[tuple[str, float, bool, str]]:
@@ -256,33 +279,54 @@ def paint_page(painter: QPainter, page: MapPage, dpi: float,
 
     # sidebar: inset and legend
     sr = u.rect(frames["side"])
-    legend_rect = sr
+    legend_on = layout.legend.get("enabled", True)
+    rows, base_line = legend_content(page, mt.extent) if legend_on else ([], "")
+    legend_rect, plan, label, ir = sr, None, "", None
     if layout.inset:
         label = both("Location") if layout.lang == "both" else tr("Location", layout.lang)
+        lfm = u.metrics(base + 1.5, True)
+        if layout.orientation == "portrait":
+            ir = QRectF(sr.left(), sr.top() + lfm.height() + u.mm(1), sr.width() * 0.32,
+                        sr.height() - lfm.height() - u.mm(1))
+            legend_rect = QRectF(ir.right() + u.mm(4), sr.top(), sr.right() - ir.right()
+                                 - u.mm(4), sr.height())
+        else:
+            # the locator shrinks when the legend needs the room to stay legible and whole
+            full = min(sr.width() * 0.6, sr.height() * 0.3)
+            for k, ih in enumerate((full, full * 0.75, full * 0.55, full * 0.4)):
+                ir = QRectF(sr.left(), sr.top() + lfm.height() + u.mm(1), sr.width(), ih)
+                legend_rect = QRectF(sr.left(), ir.bottom() + u.mm(4), sr.width(),
+                                     sr.bottom() - ir.bottom() - u.mm(4))
+                if not legend_on:
+                    break
+                cand = _plan(rows, u, legend_rect, base, base_line)
+                if plan is None or _rank(cand) > _rank(plan[1]):
+                    plan = (k, cand, ir, legend_rect)
+                if cand.ok and cand.size >= base - 1.0:
+                    break
+            if plan is not None:
+                _, _, ir, legend_rect = plan
+    if layout.inset:
         painter.setFont(u.font(base + 1.5, bold=True))
         painter.setPen(QColor("#000000"))
         fm = painter.fontMetrics()
         painter.drawText(QPointF(sr.left(), sr.top() + fm.ascent()), label)
         report.texts.append(label)
-        if layout.orientation == "portrait":
-            ir = QRectF(sr.left(), sr.top() + fm.height() + u.mm(1), sr.width() * 0.32,
-                        sr.height() - fm.height() - u.mm(1))
-            legend_rect = QRectF(ir.right() + u.mm(4), sr.top(), sr.right() - ir.right()
-                                 - u.mm(4), sr.height())
-        else:
-            ih = min(sr.width() * 0.6, sr.height() * 0.3)
-            ir = QRectF(sr.left(), sr.top() + fm.height() + u.mm(1), sr.width(), ih)
-            legend_rect = QRectF(sr.left(), ir.bottom() + u.mm(4), sr.width(),
-                                 sr.bottom() - ir.bottom() - u.mm(4))
         paint_inset(painter, ir, page.project, u, mt.extent, page.city)
-    if layout.legend.get("enabled", True):
-        rows = legend_rows(legend_layers(page), layout.lang, mt.extent, page.project.crs)
-        res = paint_legend(painter, legend_rect, rows, u, base_pt=base, lang=layout.lang)
+    if legend_on:
+        res = paint_legend(painter, legend_rect, rows, u, base_pt=base, lang=layout.lang,
+                           footer=base_line, plan=plan[1] if plan else None)
         report.legend = res
         report.texts.extend(res.labels)
+        if base_line:
+            report.texts.append(base_line)
         if res.dropped:
             report.warnings.append(f"legend: {len(res.dropped)} rows do not fit "
-                                   f"(first: {res.dropped[0]}); exclude layers or use A3")
+                                   f"({', '.join(res.dropped[:4])}); exclude layers or use A3")
+        if res.elided:
+            report.warnings.append(f"legend: {len(res.elided)} labels are cut short "
+                                   f"({', '.join(res.elided[:4])}); shorten the titles or "
+                                   "use A3")
 
     # footer
     fr = u.rect(frames["footer"])
@@ -299,6 +343,16 @@ def paint_page(painter: QPainter, page: MapPage, dpi: float,
         y += h + u.mm(0.6)
     painter.restore()
     return report
+
+
+def _rank(plan) -> tuple:
+    """Better legend fits sort higher: whole, fewer rows dropped or cut, larger text."""
+    return (plan.ok, -len(plan.dropped), -len(plan.elided), plan.size)
+
+
+def _plan(rows, u: Units, rect: QRectF, base: float, footer: str):
+    top = heading_height(u, base)
+    return plan_legend(rows, u, rect.width(), rect.height() - top, base, footer=footer)
 
 
 def _paint_logo(painter: QPainter, path: str, rect: QRectF, report: PageReport) -> None:

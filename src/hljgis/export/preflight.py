@@ -14,8 +14,7 @@ from pathlib import Path
 import shapely
 
 from hljgis.core.style import default_style, hex_to_rgba
-from hljgis.export.legend import legend_rows
-from hljgis.export.page import MapPage, footer_blocks, legend_layers, title_lines
+from hljgis.export.page import MapPage, footer_blocks, legend_content, title_lines
 
 #: Above this estimated size a warning suggests a lower dpi or fewer layers.
 SIZE_WARN_BYTES = 25 * 1024 * 1024
@@ -44,8 +43,8 @@ def missing_glyphs(texts) -> list[str]:
 def page_texts(page: MapPage) -> list[str]:
     """Every text the page will show, without painting it."""
     texts = [t for t, *_ in title_lines(page.layout)]
-    texts += [r.text for r in legend_rows(legend_layers(page), page.layout.lang, page.extent,
-                                          page.project.crs)]
+    rows, base_line = legend_content(page)
+    texts += [r.text for r in rows] + ([base_line] if base_line else [])
     texts += [t for t, *_ in footer_blocks(page)]
     return texts
 
