@@ -36,6 +36,7 @@ def atomic_target(target: str | Path, *, backup: bool = True) -> Iterator[Path]:
         yield tmp
         if not tmp.exists():
             raise RuntimeError(f"nothing was written to {tmp}")
+        _fsync(tmp)  # on disk before it replaces anything (writers may skip SQLite syncs)
         if backup and target.exists():
             bak = backup_path(target)
             bak_tmp = bak.with_name(bak.name + ".tmp")
@@ -46,6 +47,32 @@ def atomic_target(target: str | Path, *, backup: bool = True) -> Iterator[Path]:
         for leftover in (tmp, *tmp.parent.glob(tmp.name + "-*")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def fast_sqlite_writes() -> Iterator[None]:
+    """Let GDAL skip SQLite's per-transaction fsyncs while it writes a temporary file.
+
+    Safe only inside :func:`atomic_target`: the temporary file is fsynced once before it
+    replaces the target, so a crash can lose the temporary file but never the planner's.
+    """
+    import pyogrio
+
+    key = "OGR_SQLITE_SYNCHRONOUS"
+    old = pyogrio.get_gdal_config_option(key)
+    pyogrio.set_gdal_config_options({key: "OFF"})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({key: old})
 
 
 def backup_path(target: str | Path) -> Path:

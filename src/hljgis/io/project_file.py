@@ -28,7 +28,7 @@ from hljgis import __version__
 from hljgis.core.errors import InputError, ProjectFormatError
 from hljgis.core.layer import RasterLayer, VectorLayer
 from hljgis.core.project import Project
-from hljgis.io.atomic import atomic_target
+from hljgis.io.atomic import atomic_target, fast_sqlite_writes
 
 #: Bump when the JSON or table layout changes; add a fixture file to tests/io/fixtures.
 FORMAT_VERSION = 1
@@ -62,7 +62,7 @@ def save_project(project: Project, path: str | Path) -> Path:
     path = Path(path)
     settings = project_to_dict(project)  # fail on un-serialisable settings before writing
     payload = json.dumps(settings, ensure_ascii=False, sort_keys=True, default=_json_default)
-    with atomic_target(path) as tmp:
+    with atomic_target(path) as tmp, fast_sqlite_writes():
         for layer in project.layers:
             try:
                 if isinstance(layer, VectorLayer):

@@ -12,7 +12,7 @@ import shapely
 from hljgis.core.crs import WGS84
 from hljgis.core.errors import InputError
 from hljgis.core.layer import VectorLayer
-from hljgis.io.atomic import atomic_target
+from hljgis.io.atomic import atomic_target, fast_sqlite_writes
 
 
 def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
@@ -32,7 +32,7 @@ def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
             f"hljgis cannot write '{path.suffix}' files.",
             f"Choose one of: {', '.join(sorted(WRITERS))}.",
         )
-    with atomic_target(path) as tmp:
+    with atomic_target(path) as tmp, fast_sqlite_writes():
         writer(gdf, tmp, name)
     return path
 
