@@ -131,3 +131,12 @@ def test_to_wgs84_from_offset_moves_every_vertex():
     np.testing.assert_allclose(shapely.get_coordinates(moved), np.column_stack(expected))
     with pytest.raises(InputError, match="gcj02"):
         crs.to_wgs84_from_offset(np.array([square]), "mars")
+
+
+def test_transform_bounds_between_crs_and_passthrough():
+    gk = crs.transform_bounds((130.0, 45.0, 131.0, 46.0), "EPSG:4490", "EPSG:4553")
+    assert 300_000 < gk[0] < gk[2] < 500_000 and 4_900_000 < gk[1] < gk[3] < 5_200_000
+    back = crs.transform_bounds(gk, "EPSG:4553", "EPSG:4490")
+    assert back[0] <= 130.0 + 1e-6 and back[2] >= 131.0 - 1e-6  # densified: still covers it
+    assert crs.transform_bounds((1, 2, 3, 4), "EPSG:4490", "EPSG:4490") == (1.0, 2.0, 3.0, 4.0)
+    assert crs.transform_bounds((1, 2, 3, 4), None, "EPSG:4490") == (1.0, 2.0, 3.0, 4.0)

@@ -351,3 +351,12 @@ def test_about_shows_version_build_info_and_licences(make_main_window, monkeypat
     window.about()
     assert "hljgis 0.1.0" in shown[0]
     assert "GDAL" in shown[0] and "PROJ" in shown[0] and "OFL" in shown[0]
+
+
+def test_status_bar_shows_lonlat_and_gauss_kruger_coordinates(make_main_window, qtbot):
+    window = make_main_window()
+    qtbot.mouseMove(window.canvas, pos=window.canvas.to_pixel(131.0, 46.0).toPoint())
+    text = window.coords_label.text()
+    assert "°E" in text and "°N" in text and "EPSG:4553" in text
+    easting = float(text.split("EPSG:4553")[1].split()[0].replace(",", ""))
+    assert 420_000 < easting < 430_000  # 131E is about 77 km west of CM 132E at 46N

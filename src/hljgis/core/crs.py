@@ -56,6 +56,20 @@ def parse_crs(value: object) -> CRS:
         ) from exc
 
 
+def transform_bounds(bounds, src, dst) -> tuple[float, float, float, float]:
+    """``bounds`` (minx, miny, maxx, maxy) from CRS ``src`` to ``dst`` (densified edges);
+    returned unchanged when either CRS is missing or both are the same."""
+    bounds = tuple(float(v) for v in bounds)
+    if src is None or dst is None:
+        return bounds
+    src, dst = parse_crs(src), parse_crs(dst)
+    if src.equals(dst):
+        return bounds
+    from pyproj import Transformer
+
+    return tuple(Transformer.from_crs(src, dst, always_xy=True).transform_bounds(*bounds))
+
+
 def gauss_kruger_3deg(central_meridian: int) -> CRS:
     """CGCS2000 3-degree Gauss-Kruger zone (no zone prefix on easting) for a central meridian."""
     if central_meridian % 3 or not _GK3_FIRST_CM <= central_meridian <= _GK3_LAST_CM:

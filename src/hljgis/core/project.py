@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from psygnal import Signal, SignalGroup
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
-from hljgis.core.crs import CGCS2000, metric_crs_for, parse_crs
+from hljgis.core.crs import CGCS2000, metric_crs_for, parse_crs, transform_bounds
 from hljgis.core.layer import Layer
 
 
@@ -151,13 +151,8 @@ class Project:
         for layer in self._layers:
             if layer.crs is None:
                 continue
-            b = layer.bounds
-            if not np.all(np.isfinite(b)):
-                continue
-            if not layer.crs.equals(target):
-                tr = Transformer.from_crs(layer.crs, target, always_xy=True)
-                b = tr.transform_bounds(*b)
-            boxes.append(b)
+            if np.all(np.isfinite(layer.bounds)):
+                boxes.append(transform_bounds(layer.bounds, layer.crs, target))
         if not boxes:
             return None
         arr = np.asarray(boxes, dtype=float)
@@ -169,12 +164,7 @@ class Project:
         Context layers such as the whole province or Russia do not widen it."""
         mark = self.bookmarks.get(self.metadata.get("home_bookmark", "region"))
         if mark and mark.get("bounds"):
-            bounds = mark["bounds"]
-            crs = mark.get("crs", CGCS2000)
-            if not parse_crs(crs).equals(parse_crs(CGCS2000)):
-                bounds = Transformer.from_crs(crs, CGCS2000, always_xy=True).transform_bounds(
-                    *bounds)
-            return tuple(float(v) for v in bounds)
+            return transform_bounds(mark["bounds"], mark.get("crs", CGCS2000), CGCS2000)
         return self.full_extent(CGCS2000)
 
     def metric_crs(self) -> CRS:

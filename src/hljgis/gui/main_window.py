@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox
 
 from hljgis import __version__
+from hljgis.core.crs import CGCS2000, transform_bounds
 from hljgis.core.errors import InputError
 from hljgis.core.layer import VectorLayer
 from hljgis.core.project import Project
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
 
         self.views = LayerViews(self)
         self.actions_by_key: dict[str, QAction] = {}
+        self._to_metric = None  # (Transformer, label) for the status-bar coordinates
         self._menus: list[tuple[QMenu, str]] = []
         self._build_menus()
         self._build_status_bar()
@@ -175,6 +177,7 @@ class MainWindow(QMainWindow):
         if self.session.project is not project:
             self.session.set_project(project)  # re-enters through project_changed
             return
+        self._to_metric = None
         self.canvas.set_project(project)
         self.views.set_project(project)
         home = project.bookmarks.get(project.metadata.get("home_bookmark", "region"))
@@ -210,14 +213,8 @@ class MainWindow(QMainWindow):
             self.bookmark_menu.addAction(text, lambda m=mark: self.go_to_bookmark(m))
 
     def go_to_bookmark(self, mark: dict) -> None:
-        from pyproj import Transformer
-
-        bounds = mark["bounds"]
-        crs = mark.get("crs")
-        if crs and not self.session.project.crs.equals(crs):
-            tr = Transformer.from_crs(crs, self.session.project.crs, always_xy=True)
-            bounds = tr.transform_bounds(*bounds)
-        self.canvas.zoom_to(tuple(bounds), pad=0.03)
+        bounds = transform_bounds(mark["bounds"], mark.get("crs"), self.session.project.crs)
+        self.canvas.zoom_to(bounds, pad=0.03)
 
     def new_project(self) -> None:
         if self.maybe_save():
@@ -383,14 +380,8 @@ class MainWindow(QMainWindow):
         self.canvas.zoom_by(2.0)
 
     def zoom_to_layer(self, name: str) -> None:
-        from pyproj import Transformer
-
         layer = self.session.project.layer(name)
-        bounds = layer.bounds
-        if layer.crs is not None and not layer.crs.equals(self.session.project.crs):
-            tr = Transformer.from_crs(layer.crs, self.session.project.crs, always_xy=True)
-            bounds = tr.transform_bounds(*bounds)
-        self.canvas.zoom_to(bounds)
+        self.canvas.zoom_to(transform_bounds(layer.bounds, layer.crs, self.session.project.crs))
 
     def zoom_to_current_layer(self) -> None:
         if self.layer_panel.current_layer():
@@ -408,12 +399,15 @@ class MainWindow(QMainWindow):
         self.measure_label.setText("")
 
     def _on_cursor_moved(self, x: float, y: float, lon: float, lat: float) -> None:
-        metric = self.session.project.metric_crs()
-        from pyproj import Transformer
+        if self._to_metric is None:  # built once per project, not on every mouse move
+            from pyproj import Transformer
 
-        e, n = Transformer.from_crs("EPSG:4490", metric, always_xy=True).transform(lon, lat)
-        self.coords_label.setText(f"{lon:.5f}°E {lat:.5f}°N | "
-                                  f"EPSG:{metric.to_epsg() or '?'} {e:,.0f} {n:,.0f}")
+            metric = self.session.project.metric_crs()
+            self._to_metric = (Transformer.from_crs(CGCS2000, metric, always_xy=True),
+                               f"EPSG:{metric.to_epsg()}" if metric.to_epsg() else metric.name)
+        to_metric, label = self._to_metric
+        e, n = to_metric.transform(lon, lat)
+        self.coords_label.setText(f"{lon:.5f}°E {lat:.5f}°N | {label} {e:,.0f} {n:,.0f}")
 
     def _on_scale_changed(self, denominator: float) -> None:
         self.scale_label.setText(A.tr("Scale") + f" 1:{denominator:,.0f}")

@@ -225,24 +225,24 @@ def check_location(gdf: gpd.GeoDataFrame, what: str) -> None:
     )
 
 
+_RASTER_KINDS = ("tiles", "2d-gridded-coverage")
+
+
 def _read_gpkg(path: Path, opts: ReadOptions) -> list[Layer]:
-    tables = _gpkg_contents(path)
-    names = [opts.layer] if opts.layer else [t for t, kind in tables if kind == "features"]
-    if opts.layer and opts.layer not in {t for t, _ in tables}:
-        raise InputError(
-            f"{path.name} has no layer '{opts.layer}'.",
-            f"Its layers are: {', '.join(t for t, _ in tables) or 'none'}.",
-        )
+    tables = [(t, k) for t, k in _gpkg_contents(path) if k in ("features", *_RASTER_KINDS)]
+    if opts.layer:
+        tables = [(t, k) for t, k in tables if t == opts.layer]
+        if not tables:
+            raise InputError(
+                f"{path.name} has no layer '{opts.layer}'.",
+                f"Its layers are: {', '.join(t for t, _ in _gpkg_contents(path)) or 'none'}.",
+            )
     layers: list[Layer] = []
-    kinds = dict(tables)
-    for table in names:
-        if kinds.get(table) in ("tiles", "2d-gridded-coverage"):
+    for table, kind in tables:
+        if kind in _RASTER_KINDS:
             layers.append(RasterLayer(f"GPKG:{path}:{table}", table, source_path=str(path)))
         else:
             layers.extend(_read_vector(path, opts, layer=table))
-    if not opts.layer:
-        layers.extend(RasterLayer(f"GPKG:{path}:{t}", t, source_path=str(path))
-                      for t, kind in tables if kind in ("tiles", "2d-gridded-coverage"))
     if not layers:
         raise InputError(f"{path.name} holds no map layers.",
                          "Check that this is the right GeoPackage.")

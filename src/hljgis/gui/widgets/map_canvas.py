@@ -1,6 +1,6 @@
 """The map canvas: shows the project, renders in a worker, and hosts the map tools.
 
-Rendering never blocks the GUI: each view change starts a render job on a thread pool; the
+Rendering never blocks the GUI: each view change queues a render job on one worker thread; the
 canvas keeps painting the last finished image (shifted and scaled to the new view) until the
 new one arrives, and a job made stale by a newer view is cancelled through its flag.
 """
