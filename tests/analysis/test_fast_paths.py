@@ -118,6 +118,18 @@ def test_box_centroids_are_geos_centroids_bit_for_bit(size):
     np.testing.assert_array_equal(_box_centroids(centres, size), want)
 
 
+@pytest.mark.parametrize("size", [100.0, 37.7, 12345.6])
+def test_square_cells_are_the_boxes_shapely_makes(size):
+    rng = np.random.default_rng(7)
+    centres = np.column_stack([rng.uniform(-9e5, 9e5, 500), rng.uniform(4e6, 6e6, 500)])
+    h = size / 2
+    want = shapely.box(centres[:, 0] - h, centres[:, 1] - h, centres[:, 0] + h,
+                       centres[:, 1] + h)
+    got = cell_polygons(centres, size)
+    assert (shapely.to_wkb(got) == shapely.to_wkb(want)).all()
+    assert shapely.is_valid(got).all()
+
+
 def test_grid_cells_centres_follow_the_cells():
     import geopandas as gpd
 

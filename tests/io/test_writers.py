@@ -41,3 +41,53 @@ def test_overwrite_keeps_backup_and_unknown_format_is_refused(tmp_path, seats):
     assert len(pyogrio.read_dataframe(tmp_path / "s.bak.gpkg")) == 2
     with pytest.raises(InputError, match="cannot write '.xlsx'"):
         write_layer(seats, tmp_path / "s.xlsx")
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_backup_is_the_old_file_and_stays_apart_from_the_new_one(tmp_path, seats, monkeypatch,
+                                                                  links):
+    import os
+
+    if not links:  # FAT or a network share: the backup is copied instead
+        def no_link(*a, **k):
+            raise OSError("links not supported")
+        monkeypatch.setattr(os, "link", no_link)
+    path = tmp_path / "s.gpkg"
+    write_layer(seats, path)
+    old = path.read_bytes()
+    write_layer(seats.iloc[:1], path)
+    bak = tmp_path / "s.bak.gpkg"
+    assert bak.read_bytes() == old
+    assert not os.path.samefile(bak, path)
+    assert os.stat(path).st_nlink == 1
+    # a third save moves the backup on; nothing else is left in the folder
+    write_layer(seats, path)
+    assert len(pyogrio.read_dataframe(bak)) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.bak.gpkg", "s.gpkg"]
+
+
+def test_large_layers_get_large_pages_and_read_back(tmp_path, monkeypatch):
+    import sqlite3
+
+    import numpy as np
+
+    from hljgis.io import writers
+
+    monkeypatch.setattr(writers, "LARGE_LAYER", 50)
+    xs = np.arange(60, dtype=float)
+    gdf = gpd.GeoDataFrame({"v": xs}, geometry=shapely.points(xs, xs), crs="EPSG:4553")
+    write_layer(gdf, tmp_path / "big.gpkg")
+    write_layer(gdf.iloc[:10], tmp_path / "small.gpkg")
+
+    def page_size(p):
+        with sqlite3.connect(p) as con:
+            assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+            return con.execute("pragma page_size").fetchone()[0]
+
+    assert page_size(tmp_path / "big.gpkg") == 65536
+    assert page_size(tmp_path / "small.gpkg") == 4096
+    assert pyogrio.get_gdal_config_option("OGR_SQLITE_PRAGMA") is None
+    back = pyogrio.read_dataframe(tmp_path / "big.gpkg")
+    assert back["v"].tolist() == xs.tolist()
+    # the spatial index is there and answers a bounding-box query
+    assert len(pyogrio.read_dataframe(tmp_path / "big.gpkg", bbox=(9.5, 9.5, 20.5, 20.5))) == 11

@@ -95,11 +95,9 @@ def _json_default(value):
 
 
 def _write_vector_table(layer: VectorLayer, path: Path) -> None:
-    gdf = layer.gdf
-    from hljgis.io.writers import arrow_kwargs
+    from hljgis.io.writers import write_gpkg_table
 
-    kwargs = arrow_kwargs() if len(gdf) else {"geometry_type": "Unknown"}
-    pyogrio.write_dataframe(gdf, path, layer=layer.name, driver="GPKG", **kwargs)
+    write_gpkg_table(layer.gdf, path, layer.name)
 
 
 def _write_raster_table(layer: RasterLayer, path: Path) -> None:

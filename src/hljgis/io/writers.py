@@ -12,7 +12,12 @@ import shapely
 from hljgis.core.crs import WGS84
 from hljgis.core.errors import InputError
 from hljgis.core.layer import VectorLayer
+from hljgis.io.arrow_layer import arrow_layer
 from hljgis.io.atomic import atomic_target, fast_sqlite_writes
+
+#: Features from which a GeoPackage is written with large SQLite pages (see
+#: :data:`hljgis.io.atomic.LARGE_PAGE_SIZE`).
+LARGE_LAYER = 100_000
 
 
 def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
@@ -32,7 +37,7 @@ def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
             f"hljgis cannot write '{path.suffix}' files.",
             f"Choose one of: {', '.join(sorted(WRITERS))}.",
         )
-    with atomic_target(path) as tmp, fast_sqlite_writes():
+    with atomic_target(path) as tmp, fast_sqlite_writes(large=len(gdf) >= LARGE_LAYER):
         writer(gdf, tmp, name)
     return path
 
@@ -47,9 +52,22 @@ def arrow_kwargs() -> dict:
     return {"use_arrow": True}
 
 
-def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
-    pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG",
-                            **(arrow_kwargs() if len(gdf) else {}))
+def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
+    """Write one layer into a (new or existing) GeoPackage, not atomically: callers wrap it.
+
+    Plain frames go to GDAL as an Arrow table built by :func:`~hljgis.io.arrow_layer.arrow_layer`;
+    the rest through pyogrio's ``write_dataframe``.
+    """
+    if not len(gdf):
+        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", geometry_type="Unknown")
+        return
+    prepared = arrow_layer(gdf)
+    if prepared is None:
+        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", **arrow_kwargs())
+        return
+    pyogrio.write_arrow(prepared.table, path, layer=name, driver="GPKG",
+                        geometry_name=prepared.geometry_name,
+                        geometry_type=prepared.geometry_type, crs=prepared.crs)
 
 
 def _write_geojson(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
@@ -70,7 +88,7 @@ def _write_csv(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
 
 
 WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Path, str], None]] = {
-    ".gpkg": _write_gpkg,
+    ".gpkg": write_gpkg_table,
     ".geojson": _write_geojson,
     ".json": _write_geojson,
     ".csv": _write_csv,
