@@ -61,3 +61,76 @@ def test_penalties_multiply_and_subtract_in_order():
     scores = apply_penalties(np.array([0.8, 0.8, 0.8, 0.2]), out)
     np.testing.assert_allclose(scores, [0.5, 0.4, 0.8, 0.2])
     assert out.penalties.tolist() == ["small (-0.3)", "settling (x0.5)", "", ""]
+
+
+# ------------------------------------------------------------------------------ Chinese
+
+SETTLING = Constraint("settling", "outside", layer="zones", where=UNSTABLE.where,
+                      reason="mostly on ground still settling",
+                      reason_zh="大部分位于仍在沉降的采煤沉陷区", mode="penalty",
+                      penalty_value=0.7)
+MINED = Constraint("mined", "outside", layer="zones", reason="still being mined",
+                   reason_zh="位于仍在开采的采煤沉陷区")
+
+
+def test_describe_and_penalty_text_in_chinese():
+    assert SETTLING.describe() == "mostly on ground still settling"
+    assert SETTLING.describe("zh") == "大部分位于仍在沉降的采煤沉陷区"
+    assert SETTLING.penalty_text() == "mostly on ground still settling (x0.7)"
+    assert SETTLING.penalty_text("zh") == "大部分位于仍在沉降的采煤沉陷区（×0.7）"
+    # no Chinese text: the planner's English reason, else a Chinese description of the rule
+    assert UNSTABLE.describe("zh") == "ground not stable"
+    assert Constraint("x", "outside", layer="zones").describe("zh") == "位于 zones 内"
+    assert Constraint("x", "inside", layer="city").describe("zh") == "不在 city 内"
+    assert Constraint("size", "attribute", where=SIZE.where).describe("zh") == "不满足条件 size"
+
+
+def test_localized_reasons_maps_each_part():
+    from hljgis.analysis.constraints import localized_reasons
+
+    cons = [MINED, INSIDE, SETTLING]
+    column = np.array(["", "still being mined", "still being mined; outside the city",
+                       "no value for hsr_access", None, "something else",
+                       "mostly on ground still settling (x0.7)", "still being mined"],
+                      dtype=object)
+    out = localized_reasons(column, cons, "zh")
+    assert isinstance(out, np.ndarray) and out.dtype == object
+    assert out.tolist() == ["", "位于仍在开采的采煤沉陷区",
+                            "位于仍在开采的采煤沉陷区；outside the city",  # no reason_zh
+                            "缺少数值：hsr_access", "", "something else",
+                            "大部分位于仍在沉降的采煤沉陷区（×0.7）", "位于仍在开采的采煤沉陷区"]
+    # a pandas column, one text, English, and an empty column
+    import pandas as pd
+
+    assert localized_reasons(pd.Series(column[:2]), cons).tolist() == out[:2].tolist()
+    assert localized_reasons("still being mined", cons, "zh") == "位于仍在开采的采煤沉陷区"
+    assert localized_reasons("still being mined", cons, "en") == "still being mined"
+    assert localized_reasons(column, cons, "en").tolist() == column.tolist()
+    assert localized_reasons(np.zeros(0, dtype=object), cons).shape == (0,)
+
+
+def test_localized_reasons_groups_missing_criteria_of_a_scenario():
+    from hljgis.analysis import preset
+    from hljgis.analysis.constraints import localized_reasons
+
+    sc = preset("sme-space")
+    # run_scenario joins the missing criteria with "; " like the reasons themselves
+    text = ("on subsidence ground not yet stable at the planning year; no value for "
+            "urban_centre; hsr_access")
+    assert localized_reasons(text, sc) == ("位于规划年尚未稳定的采煤沉陷区；"
+                                           "缺少数值：urban_centre、hsr_access")
+    assert localized_reasons("no value for urban_centre, hsr_access; odd", sc) == (
+        "缺少数值：urban_centre、hsr_access；odd")
+
+
+def test_localized_reasons_of_a_million_rows_is_quick():
+    import time
+
+    from hljgis.analysis.constraints import localized_reasons
+
+    column = np.array(["", "still being mined", "mostly on ground still settling (x0.7)"],
+                      dtype=object)[np.arange(1_000_000) % 3]
+    t = time.perf_counter()
+    out = localized_reasons(column, [MINED, SETTLING])
+    assert time.perf_counter() - t < 3.0
+    assert out[1] == "位于仍在开采的采煤沉陷区" and out[3] == "" and len(out) == 1_000_000

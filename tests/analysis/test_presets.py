@@ -122,3 +122,58 @@ def test_presets_run_on_bundled_project(name):
     assert g["rank"].notna().sum() > 0
     assert np.isfinite(g.loc[g["rank"].notna(), "score"]).all()
     assert shapely.is_valid(g.geometry.values).all()
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_presets_have_chinese_purpose_and_reasons():
+    for name in PRESETS:
+        sc = preset(name)
+        assert _chinese(sc.purpose_zh) and len(sc.purpose_zh) > 40, name
+        for c in sc.constraints:
+            assert _chinese(c.reason_zh) and "沉陷区" in c.reason_zh, c.name
+    assert "仍在沉降的采煤沉陷区" in preset("place-making").constraints[1].reason_zh
+
+
+def test_run_reasons_and_penalties_shown_in_chinese():
+    from hljgis.analysis.constraints import localized_reasons
+
+    project = synthetic_project()
+    sme = run_scenario(project, "sme-space")
+    g = sme.gdf
+    zh = localized_reasons(g["exclusion_reason"], sme.scenario, "zh")
+    assert len(zh) == len(g) and (zh[~g["excluded"].to_numpy()] == "").all()
+    assert set(zh[g["excluded"].to_numpy()]) == {"位于规划年尚未稳定的采煤沉陷区"}
+    pm = run_scenario(project, "place-making")
+    pen = localized_reasons(pm.gdf["penalty"], pm.scenario, "zh")
+    assert set(pen) - {""} == {"大部分位于仍在沉降的采煤沉陷区（×0.7）"}
+    mined = localized_reasons(pm.gdf["exclusion_reason"], pm.scenario, "zh")
+    assert "位于规划年仍在开采的采煤沉陷区" in set(mined)
+    assert not any(("mined" in t or "settling" in t) for t in (*mined, *pen))
+
+
+def test_project_scenario_saved_without_chinese_texts_gets_the_presets():
+    from hljgis.analysis import Scenario
+    from hljgis.analysis.presets import fill_chinese_from_preset
+
+    old = preset("place-making").to_dict()
+    old.pop("purpose_zh")
+    for c in old["constraints"]:
+        c.pop("reason_zh")
+    for c in old["criteria"]:
+        c.pop("title_zh"), c.pop("rationale_zh")
+    old["constraints"][1]["reason"] = "settling ground (our wording)"
+    sc = fill_chinese_from_preset(Scenario.from_dict(old))
+    ref = preset("place-making")
+    assert sc.purpose_zh == ref.purpose_zh
+    assert [c.title_zh for c in sc.criteria] == [c.title_zh for c in ref.criteria]
+    assert sc.criteria[0].rationale_zh == ref.criteria[0].rationale_zh
+    assert sc.constraints[0].reason_zh == ref.constraints[0].reason_zh
+    assert sc.constraints[1].reason_zh == ""  # rewritten in English: no stale translation
+    # a planner's own Chinese text and other scenarios are left alone
+    own = Scenario.from_dict({**old, "purpose_zh": "我们的目的"})
+    assert fill_chinese_from_preset(own).purpose_zh == "我们的目的"
+    other = Scenario.from_dict({**old, "name": "mine"})
+    assert fill_chinese_from_preset(other).purpose_zh == ""

@@ -130,3 +130,61 @@ def test_criterion_chinese_title_round_trips_and_presets_have_one():
     d["criteria"][0]["title_zh"] = 3
     with pytest.raises(ScenarioError, match=r"criteria\[0\]\.title_zh must be text"):
         Scenario.from_dict(d)
+
+
+def test_chinese_purpose_and_reasons_round_trip(tmp_path):
+    sc = preset("place-making")
+    assert sc.purpose_zh.startswith("对四市") and sc.purpose
+    assert [c.reason_zh for c in sc.constraints] == ["位于规划年仍在开采的采煤沉陷区",
+                                                     "大部分位于仍在沉降的采煤沉陷区"]
+    d = sc.to_dict()
+    assert d["purpose_zh"] == sc.purpose_zh
+    assert d["constraints"][1]["reason_zh"] == "大部分位于仍在沉降的采煤沉陷区"
+    back = load_scenario(save_scenario(sc, tmp_path / "pm.json"))
+    assert back.purpose_zh == sc.purpose_zh
+    assert [c.reason_zh for c in back.constraints] == [c.reason_zh for c in sc.constraints]
+    assert back.to_dict() == d
+    # an empty Chinese reason is not written (as for criteria), an empty purpose_zh is
+    back.constraints[0].reason_zh = ""
+    assert "reason_zh" not in back.to_dict()["constraints"][0]
+
+
+def test_scenario_file_without_chinese_purpose_or_reasons_still_loads(tmp_path):
+    d = copy.deepcopy(SME_SPACE)
+    d.pop("purpose_zh")
+    for c in d["constraints"]:
+        c.pop("reason_zh")
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    sc = load_scenario(path)
+    assert sc.purpose_zh == "" and sc.purpose == SME_SPACE["purpose"]
+    assert sc.constraints[0].reason_zh == ""
+    assert sc.constraints[0].describe("zh") == sc.constraints[0].reason  # English fallback
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda d: d.update(purpose_zh=["中小企业"]), "purpose_zh must be text"),
+    (lambda d: d["constraints"][0].update(reason_zh=5), "constraints[0].reason_zh must be text"),
+    (lambda d: d.update(purpose=3), "purpose must be text"),
+])
+def test_bad_chinese_text_fields_named(change, field):
+    msg = _bad(change)
+    assert msg.startswith("scenario 'sme-space': ") and field in msg
+
+
+@pytest.mark.parametrize(("members", "field"), [
+    (["planning bureau", "planning bureau"], "weights.members[1] ('planning bureau') is used "
+                                             "by another member"),
+    (["planning bureau", "  "], "weights.members[1] must be a non-empty name"),
+    ([3, "economic bureau"], "weights.members[0] must be a non-empty name"),
+])
+def test_group_member_names_must_be_unique_and_non_empty(members, field):
+    m = [[1, 2, 4], [0.5, 1, 2], [0.25, 0.5, 1]]
+
+    def change(d):
+        d["criteria"] = d["criteria"][:3]
+        d["weights"] = {"method": "group_ahp", "matrices": [m, m], "members": members}
+    assert field in _bad(change)
+    sc = _ahp_scenario(matrices=[m, m])
+    assert sc.weights.members == ["planning bureau", "economic bureau"]
+    assert list(sc.resolve_weights()[1]["member_cr"]) == ["planning bureau", "economic bureau"]

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from hljgis.analysis.candidates import filter_mask
 from hljgis.analysis.criteria import SiteContext, _features, overlap_share
@@ -40,6 +41,7 @@ __all__ = [
     "ConstraintOutcome",
     "apply_penalties",
     "evaluate_constraints",
+    "localized_reasons",
 ]
 
 CONSTRAINT_KINDS = ("outside", "inside", "attribute")
@@ -59,6 +61,9 @@ class Constraint:
     kind : {"outside", "inside", "attribute"}
     reason : str
         Text recorded for each site the rule hits ("active subsidence at the planning year").
+    reason_zh : str
+        The same reason in Simplified Chinese, shown instead of ``reason`` when the interface
+        is Chinese (results keep the English text; see :func:`localized_reasons`).
     layer : str, optional
         Layer for ``outside`` / ``inside``.
     where : filter, optional
@@ -81,6 +86,7 @@ class Constraint:
     penalty: str = "multiply"
     penalty_value: float = 0.5
     rationale: str = ""
+    reason_zh: str = ""
 
     @property
     def threshold(self) -> float:
@@ -88,15 +94,29 @@ class Constraint:
             return float(self.share)
         return 0.5 if self.kind == "inside" else 0.0
 
-    def describe(self) -> str:
-        """Reason text, defaulting to a description of the rule."""
+    def describe(self, lang: str = "en") -> str:
+        """Reason text, defaulting to a description of the rule.
+
+        ``lang="zh"`` gives ``reason_zh``; without one, the English ``reason`` (a planner's
+        own words beat a generic phrase), and only for a rule with no reason at all a
+        Chinese description of it.
+        """
+        zh = lang.startswith("zh")
+        if zh and self.reason_zh:
+            return self.reason_zh
         if self.reason:
             return self.reason
         if self.kind == "attribute":
-            return f"fails {self.name}"
+            return f"不满足条件 {self.name}" if zh else f"fails {self.name}"
+        if zh:
+            return f"位于 {self.layer} 内" if self.kind == "outside" else f"不在 {self.layer} 内"
         return f"{self.kind} {self.layer}"
 
-    def penalty_text(self) -> str:
+    def penalty_text(self, lang: str = "en") -> str:
+        """``"<reason> (x0.7)"``; in Chinese ``"<理由>（×0.7）"``."""
+        if lang.startswith("zh"):
+            op = "×" if self.penalty == "multiply" else "−"
+            return f"{self.describe(lang)}（{op}{self.penalty_value:g}）"
         op = "x" if self.penalty == "multiply" else "-"
         return f"{self.describe()} ({op}{self.penalty_value:g})"
 
@@ -201,3 +221,81 @@ def apply_penalties(scores: np.ndarray, outcome: ConstraintOutcome) -> np.ndarra
         else:
             out[hit] = np.maximum(out[hit] - c.penalty_value, 0.0)
     return out
+
+
+#: Start of the reason :func:`hljgis.analysis.run.run_scenario` records for a site missing a
+#: criterion value ("no value for hsr_access").
+NO_VALUE = "no value for "
+_NO_VALUE_ZH = "缺少数值："
+
+
+def localized_reasons(reasons, scenario, lang: str = "zh"):
+    """The exclusion reasons (or penalties) of a results column in the interface language.
+
+    Results keep one English text column, so writing a million rows stays fast; this maps
+    its ``"; "``-joined parts to the Chinese reasons of the scenario's constraints when
+    shown. Parts it does not know stay as they are, except "no value for a; b", which
+    becomes "缺少数值：a、b". Each distinct text is translated once, so a million rows cost
+    one hashing pass.
+
+    Parameters
+    ----------
+    reasons : str or array-like of str
+        One text, or a column (``result.gdf["exclusion_reason"]``, ``["penalty"]``);
+        None / NaN count as "".
+    scenario : Scenario or sequence of Constraint
+        The scenario that was run (its constraints name the reasons, its criteria the
+        "no value" parts).
+    lang : str, default "zh"
+        "en" returns the texts unchanged.
+
+    Returns
+    -------
+    str or numpy.ndarray of object
+        Same shape as ``reasons``.
+
+    Examples
+    --------
+    >>> c = Constraint("unstable", "outside", reason="ground still settling",
+    ...                reason_zh="仍在沉降的采煤沉陷区", layer="zones")
+    >>> localized_reasons("ground still settling; no value for hsr", [c])
+    '仍在沉降的采煤沉陷区；缺少数值：hsr'
+    """
+    single = isinstance(reasons, str)
+    if not lang.startswith("zh"):
+        return reasons if single else np.asarray(reasons, dtype=object)
+    constraints = getattr(scenario, "constraints", scenario) or ()
+    criteria = {c.name for c in getattr(scenario, "criteria", ())}
+    known: dict[str, str] = {}
+    for c in constraints:
+        known.setdefault(c.describe(), c.describe("zh"))
+        known.setdefault(c.penalty_text(), c.penalty_text("zh"))
+    if single:
+        return _localize_one(reasons, known, criteria)
+    values = pd.Series(np.asarray(reasons, dtype=object)).fillna("").astype(str)
+    codes, uniques = pd.factorize(values)
+    out = np.array([_localize_one(u, known, criteria) for u in uniques], dtype=object)
+    return out[codes] if len(codes) else np.zeros(0, dtype=object)
+
+
+def _localize_one(text: str, known: dict[str, str], criteria: set[str]) -> str:
+    """One "; "-joined reason text in Chinese (see :func:`localized_reasons`)."""
+    if not text:
+        return text
+    out: list[str] = []
+    missing: list[str] | None = None  # criterion names after "no value for"
+    for part in text.split("; "):
+        if part in known:
+            out.append(known[part])
+            missing = None
+        elif part.startswith(NO_VALUE):
+            missing = [n.strip() for n in part[len(NO_VALUE):].split(",") if n.strip()]
+            out.append(_NO_VALUE_ZH + "、".join(missing))
+        elif missing is not None and (part in criteria or not criteria):
+            # run_scenario joins the missing criteria with "; " too: "no value for a; b"
+            missing.append(part)
+            out[-1] = _NO_VALUE_ZH + "、".join(missing)
+        else:
+            out.append(part)
+            missing = None
+    return "；".join(out)

@@ -21,7 +21,7 @@ import copy
 
 from hljgis.analysis.scenario import Scenario, ScenarioError
 
-__all__ = ["PRESETS", "preset", "preset_names"]
+__all__ = ["PRESETS", "fill_chinese_from_preset", "preset", "preset_names"]
 
 _OPEN = [{"field": "status", "in": ["opened"]}]
 _UNSTABLE = [{"field": "stable_from_year", "op": ">", "value": "$year"}]
@@ -34,6 +34,10 @@ SME_SPACE: dict = {
         "Rank 500 m cells of the urban districts for SME workspace: inside or at the edge of "
         "the urban area, near services, reusing cleared land, reachable by expressway and "
         "high-speed rail, linked to the pillar-industry clusters."
+    ),
+    "purpose_zh": (
+        "对市辖区 500 米网格进行排序，为中小企业寻找发展空间：位于城区内部或边缘，靠近服务设施，"
+        "优先再利用已腾退用地，便于到达高速公路和高铁站，并与支柱产业集群相衔接。"
     ),
     "planning_year": 2025,
     "aggregation": "wlc",
@@ -190,6 +194,7 @@ SME_SPACE: dict = {
             "layer": "subsidence_zones",
             "where": _UNSTABLE,
             "reason": "on subsidence ground not yet stable at the planning year",
+            "reason_zh": "位于规划年尚未稳定的采煤沉陷区",
             "mode": "exclude",
             "rationale": (
                 "Building on ground that is still subsiding risks damage and lives; such "
@@ -209,6 +214,10 @@ PLACE_MAKING: dict = {
         "Rank 500 m hexagonal cells of the four cities for public place-making investment: "
         "community revitalisation, environmental remediation, people nearby, amenity and "
         "tourism links, arrival by high-speed rail."
+    ),
+    "purpose_zh": (
+        "对四市 500 米六边形网格进行排序，确定公共场所营造投资的优先地点：带动棚户区社区更新，"
+        "修复采煤沉陷区环境，靠近使用人群，串联滨水、休闲和旅游资源，方便乘高铁到达。"
     ),
     "planning_year": 2025,
     "aggregation": "wlc",
@@ -347,6 +356,7 @@ PLACE_MAKING: dict = {
             "layer": "subsidence_zones",
             "where": [{"field": "mining_end_year", "op": ">", "value": "$year"}],
             "reason": "over a subsidence zone still being mined at the planning year",
+            "reason_zh": "位于规划年仍在开采的采煤沉陷区",
             "mode": "exclude",
             "rationale": "Public space over an active working is unsafe and would be lost.",
         },
@@ -357,6 +367,7 @@ PLACE_MAKING: dict = {
             "where": _UNSTABLE,
             "share": 0.5,
             "reason": "mostly on ground still settling",
+            "reason_zh": "大部分位于仍在沉降的采煤沉陷区",
             "mode": "penalty",
             "penalty": "multiply",
             "penalty_value": 0.7,
@@ -396,3 +407,29 @@ def preset(name: str) -> Scenario:
         raise ScenarioError(name, "", "is not a preset",
                             f"Presets: {', '.join(PRESETS)}.") from None
     return Scenario.from_dict(copy.deepcopy(data))
+
+
+def fill_chinese_from_preset(scenario: Scenario) -> Scenario:
+    """Give a scenario named like a preset the preset's Chinese texts it lacks.
+
+    A project saved before a preset had a Chinese purpose or constraint reasons carries the
+    English texts only. Each empty Chinese text (title, purpose, criterion titles and
+    rationales, constraint reasons, matched by name) is taken from the preset, but only where
+    the English text is still the preset's own: a text the planner rewrote keeps no stale
+    translation. Changes ``scenario`` in place and returns it.
+    """
+    if scenario.name not in PRESETS:
+        return scenario
+    ref = preset(scenario.name)
+    pairs = [(scenario, ref, (("title", "title_zh"), ("purpose", "purpose_zh")))]
+    crit = {c.name: c for c in ref.criteria}
+    pairs += [(c, crit[c.name], (("title", "title_zh"), ("rationale", "rationale_zh")))
+              for c in scenario.criteria if c.name in crit]
+    cons = {c.name: c for c in ref.constraints}
+    pairs += [(c, cons[c.name], (("reason", "reason_zh"),))
+              for c in scenario.constraints if c.name in cons]
+    for obj, own, fields in pairs:
+        for en, zh in fields:
+            if not getattr(obj, zh) and getattr(obj, en) == getattr(own, en):
+                setattr(obj, zh, getattr(own, zh))
+    return scenario

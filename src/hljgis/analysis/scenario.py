@@ -153,6 +153,9 @@ class Scenario:
     ----------
     name : str
     title, purpose : str
+    title_zh, purpose_zh : str
+        The title and purpose in Simplified Chinese (optional; the interface shows them when
+        it is Chinese and falls back to the English text when they are empty).
     candidates : CandidateSource
     criteria : list of Criterion
     weights : WeightSpec
@@ -181,6 +184,7 @@ class Scenario:
     nan_policy: str = "exclude"
     sensitivity: dict | None = None
     title_zh: str = ""
+    purpose_zh: str = ""
 
     # -- weights ---------------------------------------------------------------------------
     def resolve_weights(self) -> tuple[np.ndarray, dict]:
@@ -220,13 +224,14 @@ class Scenario:
             "title": self.title,
             "title_zh": self.title_zh,
             "purpose": self.purpose,
+            "purpose_zh": self.purpose_zh,
             "planning_year": self.planning_year,
             "aggregation": self.aggregation,
             "nan_policy": self.nan_policy,
             "candidates": _drop_none(self.candidates.__dict__),
             "criteria": [_criterion_dict(c) for c in self.criteria],
             "weights": _drop_none(self.weights.__dict__),
-            "constraints": [_drop_none(c.__dict__) for c in self.constraints],
+            "constraints": [_constraint_dict(c) for c in self.constraints],
             "sensitivity": copy.deepcopy(self.sensitivity),
         }
 
@@ -260,6 +265,13 @@ class Scenario:
 
 def _drop_none(d: Mapping[str, Any]) -> dict[str, Any]:
     return {k: copy.deepcopy(v) for k, v in d.items() if v is not None}
+
+
+def _constraint_dict(c: Constraint) -> dict[str, Any]:
+    out = _drop_none(c.__dict__)
+    if not out.get("reason_zh"):  # only written when a text is given
+        out.pop("reason_zh", None)
+    return out
 
 
 def _criterion_dict(c: Criterion) -> dict[str, Any]:
@@ -466,6 +478,7 @@ class _Reader:
             penalty_value=float(self.number(d, "penalty_value", p, default=0.5, lo=0.0,
                                             hi=value_hi)),
             rationale=self.text(d, "rationale", p),
+            reason_zh=self.text(d, "reason_zh", p),
         )
 
     def weights(self, value: Any, n: int) -> WeightSpec:
@@ -487,7 +500,15 @@ class _Reader:
             if members is not None and (not isinstance(members, list)
                                         or len(members) != len(mats)):
                 self.fail("weights.members", f"must list one name per matrix ({len(mats)})")
-            spec.members = members
+            for i, member in enumerate(members or []):
+                # the report keys each member's CR by name: names must tell them apart
+                if not isinstance(member, str) or not member.strip():
+                    self.fail(f"weights.members[{i}]", f"must be a non-empty name, got "
+                              f"{member!r}")
+                if member in members[:i]:
+                    self.fail(f"weights.members[{i}]", f"({member!r}) is used by another "
+                              "member")
+            spec.members = copy.deepcopy(members)
             mw = d.get("member_weights")
             if mw is not None:
                 if not isinstance(mw, list) or len(mw) != len(mats):
@@ -541,6 +562,7 @@ class _Reader:
             title=self.text(d, "title", ""),
             title_zh=self.text(d, "title_zh", ""),
             purpose=self.text(d, "purpose", ""),
+            purpose_zh=self.text(d, "purpose_zh", ""),
             candidates=self.candidates(d.get("candidates", {"kind": "grid"})),
             criteria=criteria,
             weights=self.weights(d.get("weights") or {}, len(criteria)),
