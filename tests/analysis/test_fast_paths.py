@@ -7,7 +7,7 @@ import pytest
 import shapely
 
 from hljgis.analysis import criteria
-from hljgis.analysis.candidates import _box_centroids, _grid_cells, cell_polygons, square_cells
+from hljgis.analysis.candidates import _box_centroids, cell_polygons, grid_cells, square_cells
 from hljgis.analysis.criteria import nearest_distance
 
 X0, Y0 = 500_000.0, 5_150_000.0
@@ -136,8 +136,15 @@ def test_grid_cells_centres_follow_the_cells():
     bnd = gpd.GeoDataFrame({"city": ["A", "B"]}, geometry=[
         shapely.Polygon([(X0, Y0), (X0 + 5000, Y0), (X0 + 2500, Y0 + 4000)]),
         shapely.box(X0 + 5000, Y0, X0 + 9000, Y0 + 3000)], crs="EPSG:4553")
-    cells, xy = _grid_cells(bnd, 250, crs=bnd.crs)
-    want = shapely.get_coordinates(shapely.centroid(cells.geometry.values))
-    np.testing.assert_array_equal(xy, want)
-    hexes, none = _grid_cells(bnd, 250, crs=bnd.crs, shape="hex")
-    assert none is None and len(hexes)
+    cells = grid_cells(bnd, 250, crs=bnd.crs)
+    want = shapely.get_coordinates(shapely.centroid(cells.polygons()))
+    np.testing.assert_array_equal(cells.centroids(), want)
+    # a subset keeps centres, attributes (ids too) and polygons in step
+    keep = cells.attrs["city"].to_numpy() == "B"
+    part = cells.subset(keep)
+    assert part.attrs["site_id"].tolist() == np.flatnonzero(keep).tolist()
+    assert shapely.equals_exact(part.polygons(), cells.polygons()[keep], tolerance=0).all()
+    frame = part.frame()
+    assert frame.crs == bnd.crs and (frame["city"] == "B").all()
+    hexes = grid_cells(bnd, 250, crs=bnd.crs, shape="hex")
+    assert hexes.centroids() is None and len(hexes)

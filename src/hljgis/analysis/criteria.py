@@ -238,20 +238,31 @@ class SiteContext:
     every criterion and constraint.
     """
 
-    def __init__(self, sites: gpd.GeoDataFrame, store: LayerStore, *, year: int | None = None,
-                 check: Callable[[], None] | None = None):
+    def __init__(self, sites: pd.DataFrame, store: LayerStore, *, year: int | None = None,
+                 check: Callable[[], None] | None = None, geoms: Any = None,
+                 xy: np.ndarray | None = None):
+        """``sites`` holds the attributes (a GeoDataFrame: its geometry too). ``geoms`` may
+        be given apart, as an array or as a future resolved when first needed; ``xy`` the
+        centroids when they are known without GEOS."""
         self.sites = sites
-        self.geoms = np.asarray(sites.geometry.values)
+        self._geoms = np.asarray(sites.geometry.values) if geoms is None else geoms
         self.store = store
         self.year = year
         self.check = check or (lambda: None)
-        self._xy: np.ndarray | None = None
+        self._xy: np.ndarray | None = xy
         self._tree: shapely.STRtree | None = None
         self._area: np.ndarray | None = None
 
     @property
     def n(self) -> int:
-        return len(self.geoms)
+        return len(self.sites)
+
+    @property
+    def geoms(self) -> np.ndarray:
+        """The site polygons (waiting for them if they are still being built)."""
+        if not isinstance(self._geoms, np.ndarray):
+            self._geoms = self._geoms.result()
+        return self._geoms
 
     @property
     def xy(self) -> np.ndarray:

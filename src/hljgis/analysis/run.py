@@ -26,7 +26,7 @@ import pandas as pd
 from pyproj import CRS
 
 from hljgis.analysis.aggregate import rank_scores, topsis, weighted_sum, wlc
-from hljgis.analysis.candidates import _grid_cells, layer_candidates
+from hljgis.analysis.candidates import GridCells, grid_cells, layer_candidates
 from hljgis.analysis.constraints import apply_penalties, evaluate_constraints
 from hljgis.analysis.criteria import LayerStore, SiteContext, _crs_name, compute_criterion
 from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario
@@ -193,14 +193,13 @@ def _store_for(source: Any, crs: CRS | None) -> LayerStore:
 
 
 def _candidates(sc: Scenario, store: LayerStore,
-                city: str | None) -> tuple[gpd.GeoDataFrame, np.ndarray | None]:
-    """Build the candidate sites of a scenario, restricted to ``city`` when given.
+                city: str | None) -> GridCells | gpd.GeoDataFrame:
+    """The candidate sites of a scenario, restricted to ``city`` when given.
 
-    Also returns the sites' centroids when they are known without GEOS (square grid cells,
-    bit-identical to ``shapely.centroid``), else None.
+    Generated cells come back as :class:`GridCells`, whose polygons the run builds in the
+    background; layer candidates as a GeoDataFrame.
     """
     src = sc.candidates
-    xy = None
     try:
         if src.kind == "grid":
             boundary = store.vector(src.layer)
@@ -208,8 +207,8 @@ def _candidates(sc: Scenario, store: LayerStore,
                 boundary = boundary[_city_match(boundary[src.city_field], city)]
                 if len(boundary) == 0:
                     raise _no_city(city, store.vector(src.layer)[src.city_field])
-            sites, xy = _grid_cells(boundary, src.size_m, crs=store.crs, shape=src.shape,
-                                    city_field=src.city_field, where=src.where)
+            sites = grid_cells(boundary, src.size_m, crs=store.crs, shape=src.shape,
+                               city_field=src.city_field, where=src.where)
         else:
             sites = layer_candidates(store.vector(src.layer), crs=store.crs, source=src.layer,
                                      where=src.where, id_field=src.id_field,
@@ -217,12 +216,32 @@ def _candidates(sc: Scenario, store: LayerStore,
     except ValueError as exc:
         raise ScenarioError(sc.name, "candidates.where", str(exc)) from exc
     if city:
-        keep = _city_match(sites["city"], city)
+        cities = (sites.attrs if isinstance(sites, GridCells) else sites)["city"]
+        keep = _city_match(cities, city)
         if not keep.any():
-            raise _no_city(city, sites["city"])
-        sites = sites[keep].reset_index(drop=True)
-        xy = None if xy is None else xy[keep]
-    return sites, xy
+            raise _no_city(city, cities)
+        sites = sites.subset(keep) if isinstance(sites, GridCells) else \
+            sites[keep].reset_index(drop=True)
+    return sites
+
+
+def _site_context(sites: GridCells | gpd.GeoDataFrame, store: LayerStore, sc: Scenario,
+                  check: Callable[[], None]) -> SiteContext:
+    """The run's SiteContext; generated cells get their polygons built on another thread.
+
+    Distance criteria only need the centroids (known in numpy for squares), so the GEOS
+    polygons of a million cells are made while the distances are measured; the first
+    criterion that needs a polygon waits for them.
+    """
+    if not isinstance(sites, GridCells):
+        return SiteContext(sites, store, year=sc.planning_year, check=check)
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="hljgis-cells")
+    polygons = pool.submit(sites.polygons)
+    pool.shutdown(wait=False)
+    return SiteContext(sites.attrs, store, year=sc.planning_year, check=check,
+                       geoms=polygons, xy=sites.centroids())
 
 
 def _city_match(col: pd.Series, city: str) -> np.ndarray:
@@ -311,11 +330,8 @@ def run_scenario(
 
     check()
     report(0.0, "building candidate sites")
-    sites, xy = _candidates(sc, store, city)
-    ctx = SiteContext(sites, store, year=sc.planning_year, check=check)
-    if xy is not None:
-        ctx._xy = xy  # known centroids of generated cells: no GEOS pass over a million cells
-    n = len(sites)
+    ctx = _site_context(_candidates(sc, store, city), store, sc, check)
+    n = ctx.n
     stage("candidates")
 
     raw: dict[str, np.ndarray] = {}
@@ -370,7 +386,7 @@ def run_scenario(
 
     check()
     report(0.95, "assembling results")
-    gdf = _assemble(sites, sc, raw, norm, contrib, base, score, rank, excluded, reasons,
+    gdf = _assemble(ctx, sc, raw, norm, contrib, base, score, rank, excluded, reasons,
                     outcome.penalties, mc_cols)
     stage("results")
     report(1.0, f"ranked {int(np.isfinite(rank).sum())} of {n} sites")
@@ -423,9 +439,10 @@ def _monte_carlo(scores: np.ndarray, weights: np.ndarray, excluded: np.ndarray, 
     }
 
 
-def _assemble(sites, sc, raw, norm, contrib, base, score, rank, excluded, reasons, penalties,
-              mc_cols) -> gpd.GeoDataFrame:
+def _assemble(ctx: SiteContext, sc, raw, norm, contrib, base, score, rank, excluded, reasons,
+              penalties, mc_cols) -> gpd.GeoDataFrame:
     """Build the results frame: identity, score and rank first, then per-criterion columns."""
+    sites = ctx.sites
     # ``.array`` keeps the columns' own arrays (no round trip of a million strings through
     # Python objects and back to the string dtype)
     cols: dict[str, Any] = {
@@ -449,7 +466,7 @@ def _assemble(sites, sc, raw, norm, contrib, base, score, rank, excluded, reason
         cols[f"norm_{c.name}"] = norm[:, j]
         cols[f"contrib_{c.name}"] = contrib[:, j]
     cols.update(mc_cols)
-    cols["geometry"] = sites.geometry.array
+    cols["geometry"] = gpd.array.from_shapely(ctx.geoms, crs=ctx.store.crs)
     # copy=False keeps one block per column: consolidating 20 float columns of a million
     # rows into one 2-D block would copy 160 MB into fresh pages (0.3 s) for nothing.
     return gpd.GeoDataFrame(pd.DataFrame(cols, copy=False), geometry="geometry", copy=False)
