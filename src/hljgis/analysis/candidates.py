@@ -10,9 +10,10 @@ Two sources, as planners use them:
 
 Every candidate frame has the columns ``site_id``, ``city`` and ``site_type`` (where it came
 from) and is in a metric CRS, so criteria can measure metres and square metres directly.
-Generation is vectorised: the cell lattice is a numpy grid, the polygons are built in one
-``shapely.box`` / ``shapely.polygons`` call for the kept cells only, and the inside-boundary
-test is a prepared, vectorised ``shapely.intersects_xy`` of the cell centres.
+Generation is vectorised: the cell lattice is a numpy grid, the inside-boundary test is a
+prepared, vectorised ``shapely.intersects_xy`` of the cell centres, and the polygons are
+built in one ``shapely.from_ragged_array`` / ``shapely.polygons`` call for the kept cells
+only, when they are needed (:class:`GridCells`).
 
 :func:`filter_mask` evaluates the plain-data attribute filters that scenarios use for
 candidates, criteria and constraints (``{"field": "status", "in": ["opened"]}``).
