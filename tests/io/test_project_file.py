@@ -179,3 +179,20 @@ def test_settings_json_is_readable(project, tmp_path):
     data = json.loads(text)
     assert data["format_version"] == pf.FORMAT_VERSION
     assert "鹤岗" in text  # stored as readable UTF-8, not \\u escapes
+
+
+def test_projects_with_large_layers_save_with_large_pages(project, tmp_path, monkeypatch):
+    from hljgis.io import writers
+
+    monkeypatch.setattr(writers, "LARGE_LAYER", 2)  # the two cities count as large here
+    path = tmp_path / "t.hljgis.gpkg"
+    save_project(project, path)  # the raster, written first, creates the file: page as is
+    again = load_project(path)
+    assert again.layer_names() == project.layer_names()
+    project.remove_layer("dem")
+    save_project(project, tmp_path / "v.hljgis.gpkg")
+    with sqlite3.connect(tmp_path / "v.hljgis.gpkg") as con:
+        assert con.execute("pragma page_size").fetchone()[0] == 65536
+        assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert load_project(tmp_path / "v.hljgis.gpkg").layer("cities").gdf["name_zh"].tolist() \
+        == ["鹤岗", "鸡西"]

@@ -62,7 +62,11 @@ def save_project(project: Project, path: str | Path) -> Path:
     path = Path(path)
     settings = project_to_dict(project)  # fail on un-serialisable settings before writing
     payload = json.dumps(settings, ensure_ascii=False, sort_keys=True, default=_json_default)
-    with atomic_target(path) as tmp, fast_sqlite_writes():
+    from hljgis.io import writers
+
+    large = any(isinstance(layer, VectorLayer) and len(layer.gdf) >= writers.LARGE_LAYER
+                for layer in project.layers)
+    with atomic_target(path) as tmp, fast_sqlite_writes(large=large):
         for layer in project.layers:
             try:
                 if isinstance(layer, VectorLayer):
