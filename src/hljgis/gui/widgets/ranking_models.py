@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate
 
+from hljgis.analysis.constraints import localized_reasons
 from hljgis.analysis.transforms import TRANSFORMS, TransformSpec
 from hljgis.gui.i18n import current_language, tr
 
@@ -348,10 +349,13 @@ class ResultsModel(QAbstractTableModel):
         score = g["score"].to_numpy(dtype=float)
         reason = g["exclusion_reason"].fillna("").astype(str).to_numpy()
         penalty = g["penalty"].fillna("").astype(str).to_numpy() if "penalty" in g else reason
-        note = np.where(reason != "", reason, penalty)
         city = g["city"].fillna("").astype(str)
         if current_language() == "zh":
+            # the results hold English reasons; each distinct text is translated once
+            reason = localized_reasons(reason, result.scenario, "zh")
+            penalty = localized_reasons(penalty, result.scenario, "zh")
             city = city.map(lambda c: CITY_ZH.get(c, c))
+        note = np.where(reason != "", reason, penalty)
         city = city.to_numpy()
         stype = g["site_type"].fillna("").astype(str).to_numpy()
         self.columns = [
@@ -485,6 +489,13 @@ def criterion_title(c: dict) -> str:
     return c.get("title") or c["name"]
 
 
+def constraint_reason(c: dict) -> str:
+    """A constraint's reason in the interface language (English when no Chinese text)."""
+    if current_language() == "zh" and c.get("reason_zh"):
+        return c["reason_zh"]
+    return c.get("reason", "")
+
+
 def criterion_rationale(c: dict) -> str:
     """A criterion's rationale in the interface language (English when no Chinese text)."""
     if current_language() == "zh" and c.get("rationale_zh"):
@@ -557,7 +568,9 @@ class ConstraintActionDelegate(QStyledItemDelegate):
 class ConstraintsModel(QAbstractTableModel):
     """The scenario's constraints: name, rule, reason, and exclude ↔ penalty per constraint.
 
-    Holds them as plain dicts (``Scenario.to_dict()["constraints"]``). The "Action" column
+    Holds them as plain dicts (``Scenario.to_dict()["constraints"]``). The "Reason" column
+    shows and edits the reason in the interface language (``reason_zh`` in Chinese, which
+    falls back to the English ``reason`` until one is typed). The "Action" column
     switches a constraint between excluding the sites it hits and keeping them with a
     penalty (score × factor, or score − amount); the "Penalty" column edits that factor or
     amount (read-only while the constraint excludes).
@@ -633,7 +646,7 @@ class ConstraintsModel(QAbstractTableModel):
             if col == self.RULE:
                 return constraint_rule(c)
             if col == self.REASON:
-                return c.get("reason", "")
+                return constraint_reason(c)
             if col == self.ACTION:
                 return action if role == Qt.ItemDataRole.EditRole else tr(ACTION_NAMES[action])
             if col == self.VALUE:
@@ -645,6 +658,9 @@ class ConstraintsModel(QAbstractTableModel):
                 return f"×{v:g}" if action == "multiply" else f"−{v:g}"
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"<b>{c.get('name')}</b>: {constraint_rule(c)}<br>{c.get('rationale', '')}"
+            if col == self.REASON:
+                tip += "".join(f"<br>{label}: {c[key]}" for key, label in (
+                    ("reason", "English"), ("reason_zh", "中文")) if c.get(key))
             if col == self.VALUE:
                 tip += "<br>" + tr("Factor 0..1 the score is multiplied by, or the amount "
                                    "subtracted from it")
@@ -659,7 +675,7 @@ class ConstraintsModel(QAbstractTableModel):
         c = self.constraints[index.row()]
         col = index.column()
         if col == self.REASON:
-            c["reason"] = str(value).strip()
+            c["reason_zh" if current_language() == "zh" else "reason"] = str(value).strip()
         elif col == self.ACTION:
             action = str(value)
             if action not in CONSTRAINT_ACTIONS:

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hljgis.analysis.presets import PRESETS, preset
+from hljgis.analysis.presets import PRESETS, fill_chinese_from_preset, preset
 from hljgis.analysis.scenario import Scenario, ScenarioError, save_scenario
 from hljgis.analysis.weights import ahp, group_ahp
 from hljgis.core.errors import InputError
@@ -424,7 +424,9 @@ class RankingPanel(QWidget):
     def _resolve(self, key: str) -> Scenario:
         data = self.session.project.scenarios.get(key)
         if data is not None:
-            return Scenario.from_dict(data, name=key)
+            # a project saved before the presets had Chinese texts gets them where its
+            # English texts are still the preset's
+            return fill_chinese_from_preset(Scenario.from_dict(data, name=key))
         return preset(key)
 
     def _on_scenario_changed(self, *_args) -> None:
@@ -442,9 +444,7 @@ class RankingPanel(QWidget):
         self.constraints.set_constraints(d["constraints"])
         self._fit_constraints()
         self.year_box.setValue(sc.planning_year or 2025)
-        zh = current_language() == "zh"
-        self.purpose.setText(f"<b>{(sc.title_zh if zh else '') or sc.title or sc.name}</b><br>"
-                             f"{sc.purpose}")
+        self._show_purpose()
         if sc.sensitivity:
             self.runs_box.setValue(int(sc.sensitivity.get("runs", 200)))
             self.perturb_box.setValue(100 * float(sc.sensitivity.get("perturb", 0.2)))
@@ -474,6 +474,16 @@ class RankingPanel(QWidget):
         if self.criteria.rowCount():
             self.criteria_view.selectRow(0)
         self._say(self.tr("Scenario loaded") + f": {sc.name}")
+
+    def _show_purpose(self) -> None:
+        """Title and purpose of the scenario in the interface language."""
+        sc = self.scenario
+        if sc is None:
+            self.purpose.setText("")
+            return
+        zh = current_language() == "zh"
+        self.purpose.setText(f"<b>{(sc.title_zh if zh else '') or sc.title or sc.name}</b><br>"
+                             f"{(sc.purpose_zh if zh else '') or sc.purpose}")
 
     # ================================================================== editing
     def _on_criteria_changed(self) -> None:
@@ -1010,6 +1020,18 @@ class RankingPanel(QWidget):
         self.criteria.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                              len(CriteriaModel.HEADERS) - 1)
         self._update_weights() if self.scenario is not None else None
+        # texts that come from the scenario and the results: purpose, reasons
+        self._show_purpose()
+        if self.constraints.rowCount():
+            self.constraints.dataChanged.emit(
+                self.constraints.index(0, 0),
+                self.constraints.index(self.constraints.rowCount() - 1,
+                                       len(ConstraintsModel.HEADERS) - 1))
+        if self.result is not None and self.results.result is self.result:
+            row = self.results_view.currentIndex().row()
+            self.results.set_result(self.result)
+            if row >= 0:
+                self.results_view.selectRow(row)
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "tabs"):

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hljgis.analysis.constraints import localized_reasons
+from hljgis.gui.i18n import current_language
 from hljgis.gui.widgets.ranking_models import (
     BarDelegate,
     FrameModel,
@@ -128,9 +130,11 @@ class ExplainView(QWidget):
         rank = rec["rank"]
         total = int(g["rank"].notna().sum())
         name = site_label(g, position)
+        lang = current_language()
         if pd.isna(rank):
+            reason = localized_reasons(str(rec["exclusion_reason"] or ""), result.scenario, lang)
             status = (f"<span style='color:#c62828'>{self.tr('Excluded')}: "
-                      f"{rec['exclusion_reason']}</span>")
+                      f"{reason}</span>")
         else:
             status = (self.tr("Rank") + f" <b>{int(rank)}</b> / {total:,}, " +
                       self.tr("score") + f" <b>{_num(rec['score'])}</b>")
@@ -139,7 +143,8 @@ class ExplainView(QWidget):
         foot = (self.tr("Contributions add up to the weighted score") +
                 f" {_num(rec['base_score'])}.")
         if isinstance(rec.get("penalty"), str) and rec["penalty"]:
-            foot += " " + self.tr("Penalty") + f": {rec['penalty']}."
+            penalty = localized_reasons(rec["penalty"], result.scenario, lang)
+            foot += " " + self.tr("Penalty") + f": {penalty}."
         self.footer.setText(foot + " " + self.tr("Hover a criterion for its rationale."))
 
 
