@@ -192,7 +192,7 @@ class RankingPanel(QWidget):
         self.ahp_button = QPushButton()
         self.weight_report = QLabel()
         self.weight_report.setWordWrap(True)
-        # group AHP: pick a member to edit, add or remove members, see each one's CR
+        # group AHP: pick a member to edit, rename, add or remove members, see each one's CR
         self.group_box = QWidget()
         self.member_label = QLabel()
         self.member_box = QComboBox()
@@ -200,6 +200,7 @@ class RankingPanel(QWidget):
         self.member_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.edit_member_button = QPushButton()
+        self.rename_member_button = QPushButton()
         self.add_member_button = QPushButton()
         self.remove_member_button = QPushButton()
         self.members = MembersModel(self)
@@ -220,6 +221,7 @@ class RankingPanel(QWidget):
         gr.addWidget(self.member_label)
         gr.addWidget(self.member_box, 1)
         gr.addWidget(self.edit_member_button)
+        gr.addWidget(self.rename_member_button)
         gr.addWidget(self.add_member_button)
         gr.addWidget(self.remove_member_button)
         gl.addLayout(gr)
@@ -360,6 +362,8 @@ class RankingPanel(QWidget):
             lambda _button, on: self._on_method_changed() if on else None)
         self.ahp_button.clicked.connect(self.edit_ahp)
         self.edit_member_button.clicked.connect(lambda: self.edit_member())
+        self.rename_member_button.clicked.connect(lambda: self.rename_member())
+        self.members_view.doubleClicked.connect(self._on_member_double_clicked)
         self.add_member_button.clicked.connect(lambda: self.add_member())
         self.remove_member_button.clicked.connect(lambda: self.remove_member())
         self.members_view.selectionModel().currentRowChanged.connect(
@@ -616,6 +620,46 @@ class RankingPanel(QWidget):
         self._refresh_member_box()
         self._update_weights()
         return True
+
+    def rename_member(self, k: int | None = None, name: str | None = None) -> bool:
+        """Rename member ``k`` (default the one picked), asking for the name when None.
+
+        The name is what the scenario saves in ``weights.members`` (in the order of the
+        matrices) and what the CR list shows. An empty name, or one another member has, is
+        refused with a message. Returns True if the member has the new name.
+        """
+        k = self.member_box.currentIndex() if k is None else k
+        if not 0 <= k < len(self._members):
+            return False
+        old = self._members[k]["name"]
+        if name is None:
+            name, ok = QInputDialog.getText(self, self.tr("Rename group member"),
+                                            self.tr("New name of the bureau or expert:"),
+                                            text=old)
+            if not ok:
+                return False
+        name = name.strip()
+        if not name:
+            self._say(self.tr("A member's name cannot be empty") + f": {old}", error=True)
+            return False
+        if name in self.member_names()[:k] + self.member_names()[k + 1:]:
+            self._say(self.tr("Another member already has this name") + f": {name}",
+                      error=True)
+            return False
+        if name == old:
+            return True
+        self._members[k]["name"] = name
+        self._refresh_member_box()
+        self.member_box.setCurrentIndex(k)
+        self._update_weights()
+        self._say(self.tr("Member renamed") + f": {old} → {name}")
+        return True
+
+    def _on_member_double_clicked(self, index) -> None:
+        """Double-click a member in the CR list to rename it (not the combined row)."""
+        if 0 <= index.row() < len(self._members):
+            self.member_box.setCurrentIndex(index.row())
+            self.rename_member(index.row())
 
     def edit_member(self, k: int | None = None) -> bool:
         """Open the AHP editor on one member's judgements; True if accepted."""
@@ -992,6 +1036,8 @@ class RankingPanel(QWidget):
         self.group_radio.setText(self.tr("Group AHP"))
         self.member_label.setText(self.tr("Member"))
         self.edit_member_button.setText(self.tr("Edit..."))
+        self.rename_member_button.setText(self.tr("Rename..."))
+        self.members_view.setToolTip(self.tr("Double-click a member to rename it"))
         self.add_member_button.setText(self.tr("Add..."))
         self.remove_member_button.setText(self.tr("Remove"))
         self.members.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
