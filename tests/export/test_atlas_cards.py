@@ -78,3 +78,19 @@ def test_atlas_pages_per_city_and_scenario(tmp_path):
     assert len(reader.pages) == 3 == result.pages
     texts = [p.extract_text().replace("\t", " ") for p in reader.pages]
     assert "SME space" in texts[0] and "SME space" not in texts[1]
+
+
+def test_every_score_class_stands_out_from_a_white_page():
+    """The lowest class used to be #ffffd9, invisible on the pale city fill."""
+    from hljgis.core.style import hex_to_rgba
+    from hljgis.export.atlas import ranking_style
+
+    def luminance(color):
+        r, g, b, _ = (c / 255 for c in hex_to_rgba(color))
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    fills = [c["symbol"]["fill"] for c in ranking_style()["renderer"]["classes"]]
+    lum = [luminance(f) for f in fills]
+    assert all((1.05 / (v + 0.05)) >= 1.15 for v in lum), fills  # contrast with white
+    assert lum == sorted(lum, reverse=True)  # light = low score, darkest = best

@@ -61,7 +61,9 @@ def ranking_style(gdf=None) -> dict:
     """Five fixed score classes 0-0.2 ... 0.8-1 (no outline, so cells read as a surface)."""
     from hljgis.core.style import make_symbol, ramp_colors
 
-    colors = ramp_colors(RANK_RAMP, len(RANK_BREAKS) - 1)
+    # The ramp's first stop (#ffffd9) vanishes on the pale city fill: sample it from one
+    # class in, so the lowest class is a visible light green and the best stays darkest.
+    colors = ramp_colors(RANK_RAMP, len(RANK_BREAKS))[1:]
     classes = []
     for lo, hi, color in zip(RANK_BREAKS[:-1], RANK_BREAKS[1:], colors, strict=True):
         sym = make_symbol("fill", fill=color, stroke=None, stroke_width_mm=0.0)
