@@ -131,6 +131,18 @@ def _add_layer(fmap, layer, style: dict, show: bool = True):
     return gj
 
 
+def _metric_scale():
+    """Leaflet's scale bar without miles (folium's ``control_scale`` shows both)."""
+    from branca.element import MacroElement, Template
+
+    scale = MacroElement()
+    scale._template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}")
+    return scale
+
+
 def _legend_html(sections: list[tuple[str, list[tuple[str, dict]]]]) -> str:
     parts = ['<div class="hljgis-legend"><b>Legend 图例</b>']
     for title, entries in sections:
@@ -154,9 +166,10 @@ html,body{margin:0;padding:0;height:100%;font-family:'HLJGIS Sans SC',sans-serif
 .hljgis-title{position:fixed;top:10px;left:60px;z-index:1000;background:#fff;padding:6px 10px;
  border:1px solid #999;border-radius:3px;font-size:15px;font-weight:bold;}
 .hljgis-title small{display:block;font-weight:normal;font-size:11px;color:#444;}
-.hljgis-legend{position:fixed;bottom:24px;right:10px;z-index:1000;background:#fff;
- padding:6px 8px;border:1px solid #999;border-radius:3px;font-size:11px;max-height:60%;
- overflow:auto;}
+.hljgis-legend{position:fixed;top:60px;right:10px;z-index:800;background:#fff;
+ padding:6px 8px;border:1px solid #999;border-radius:3px;font-size:11px;
+ max-height:calc(100% - 130px);overflow:auto;}
+.hljgis-legend{max-width:300px;}
 .hl-sec{margin-top:4px;font-weight:bold;}
 .hl-row{white-space:nowrap;line-height:16px;}
 .hl-sw{display:inline-block;width:14px;height:10px;margin-right:5px;vertical-align:middle;}
@@ -202,7 +215,7 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
     bm = project.bookmarks.get((city or "region").lower()) or project.bookmarks.get("region")
     bounds = bm["bounds"] if bm else (129.0, 44.0, 135.2, 48.6)
     fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
-                      zoom_start=7, tiles=None, control_scale=True, prefer_canvas=True)
+                      zoom_start=7, tiles=None, control_scale=False, prefer_canvas=True)
     fmap.default_js = []
     fmap.default_css = []
     root = fmap.get_root()
@@ -239,7 +252,10 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
         _add_layer(fmap, lyr, style)
         sections.insert(0, (lyr.display_title("en") + " " + lyr.title_zh,
                             legend_entries(lyr, "en")))
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    # Collapsed to its icon (top right; the list opens on hover or tap) so it never covers
+    # the legend, which sits under it; the scale bar in metres only.
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    _metric_scale().add_to(fmap)
     fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     head = title or f"{project.metadata.get('title', 'hljgis')}"
     head_zh = project.metadata.get("title_zh", "")
