@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from pyproj import Transformer
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
+from hljgis.core.crs import transform_bounds
 from hljgis.core.errors import InputError
 from hljgis.export.decorations import draw_graticule, draw_north_arrow, draw_scale_bar
 from hljgis.export.i18n import both, tr
@@ -98,24 +98,14 @@ def layout_extent(project, layout: Layout, city: str | None = None) -> tuple:
     if bm is None:
         raise InputError(f"no bookmark '{name}' in the project.",
                          f"Bookmarks: {', '.join(sorted(project.bookmarks)) or 'none'}.")
-    bounds = tuple(float(v) for v in bm["bounds"])
-    crs = bm.get("crs")
-    if crs and project.crs is not None:
-        from pyproj import CRS
-
-        src = CRS.from_user_input(crs)
-        if not src.equals(project.crs):
-            bounds = Transformer.from_crs(src, project.crs, always_xy=True).transform_bounds(
-                *bounds)
+    bounds = transform_bounds(bm["bounds"], bm.get("crs"), project.crs)
     pad_x, pad_y = (bounds[2] - bounds[0]) * 0.03, (bounds[3] - bounds[1]) * 0.03
     return (bounds[0] - pad_x, bounds[1] - pad_y, bounds[2] + pad_x, bounds[3] + pad_y)
 
 
 def _in_extent(layer, extent, crs) -> bool:
     try:
-        b = layer.bounds
-        if layer.crs is not None and crs is not None and not layer.crs.equals(crs):
-            b = Transformer.from_crs(layer.crs, crs, always_xy=True).transform_bounds(*b)
+        b = transform_bounds(layer.bounds, layer.crs, crs)
     except Exception:  # noqa: BLE001 - an odd layer still gets a legend row
         return True
     return not (b[2] < extent[0] or b[0] > extent[2] or b[3] < extent[1] or b[1] > extent[3])
