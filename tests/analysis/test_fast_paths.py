@@ -148,3 +148,41 @@ def test_grid_cells_centres_follow_the_cells():
     assert frame.crs == bnd.crs and (frame["city"] == "B").all()
     hexes = grid_cells(bnd, 250, crs=bnd.crs, shape="hex")
     assert hexes.centroids() is None and len(hexes)
+
+
+@pytest.mark.parametrize("predicate", ["intersects", "contains_properly", "within"])
+def test_lattice_query_finds_what_the_strtree_finds(predicate):
+    import geopandas as gpd
+
+    from hljgis.analysis.criteria import SiteContext
+
+    rng = np.random.default_rng(11)
+    bnd = gpd.GeoDataFrame({"city": ["A", "B"]}, geometry=[
+        shapely.Polygon([(X0, Y0), (X0 + 6000, Y0 + 500), (X0 + 2500, Y0 + 5000)]),
+        shapely.box(X0 + 6000, Y0, X0 + 9000, Y0 + 3000)], crs="EPSG:4553")
+    cells = grid_cells(bnd, 250.0, crs=bnd.crs)
+    cells = cells.subset(np.arange(len(cells)) % 7 != 3)  # holes in the lattice
+    # polygons of all sizes, some on cell edges exactly, some beyond the grid
+    pts = shapely.points(rng.uniform(X0 - 800, X0 + 9800, 60), rng.uniform(Y0 - 800, Y0 + 5800, 60))
+    feats = np.concatenate([shapely.buffer(pts, rng.uniform(10, 1500, 60)),
+                            [shapely.box(X0 + 500, Y0 + 500, X0 + 1000, Y0 + 750),
+                             shapely.box(X0 + 6000, Y0, X0 + 6250, Y0 + 250)]])
+    lattice = SiteContext(cells.attrs, None, geoms=cells.polygons(), grid=cells)
+    tree = SiteContext(cells.attrs, None, geoms=cells.polygons())
+    assert cells.box_pairs(shapely.bounds(feats)) is not None
+    got = sorted(zip(*lattice.query(feats, predicate), strict=True))
+    want = sorted(zip(*tree.query(feats, predicate), strict=True))
+    assert got == want and len(want) >= (50 if predicate == "intersects" else 1)
+
+
+def test_lattice_steps_aside_for_hexagons_and_huge_boxes():
+    import geopandas as gpd
+
+    bnd = gpd.GeoDataFrame({"city": ["A"]}, geometry=[shapely.box(X0, Y0, X0 + 5000, Y0 + 5000)],
+                           crs="EPSG:4553")
+    big = np.array([[X0 - 1e6, Y0 - 1e6, X0 + 1e6, Y0 + 1e6]])
+    assert grid_cells(bnd, 250.0, crs=bnd.crs, shape="hex").box_pairs(big) is None
+    squares = grid_cells(bnd, 250.0, crs=bnd.crs)
+    assert squares.box_pairs(big, limit=100) is None
+    q, cell = squares.box_pairs(big)
+    assert len(cell) == len(squares) and set(q) == {0}

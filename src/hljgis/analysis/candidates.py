@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
@@ -392,8 +393,53 @@ class GridCells:
     def __len__(self) -> int:
         return len(self.attrs)
 
-    def polygons(self) -> np.ndarray:
-        return cell_polygons(self.centres, self.size, self.shape)
+    def polygons(self, idx: np.ndarray | None = None) -> np.ndarray:
+        """The cell polygons (of the cells ``idx`` only, when given: bit for bit the same)."""
+        centres = self.centres if idx is None else self.centres[idx]
+        return cell_polygons(centres, self.size, self.shape)
+
+    def box_pairs(self, bounds: np.ndarray,
+                  limit: int = 20_000_000) -> tuple[np.ndarray, np.ndarray] | None:
+        """(query, cell) pairs whose boxes may meet, read off the square lattice.
+
+        For each bounding box (``bounds``, (m, 4)) the cells of the rows and columns it
+        spans (grown by a hair, so the float edges of the polygons cannot slip out): a
+        superset of the cells the box touches, to be filtered with an exact predicate. No
+        tree over the million cells is built. None for hexagons, or when the pairs would
+        exceed ``limit`` (the caller then uses an STRtree).
+        """
+        if self.shape != "square" or not len(self.centres):
+            return None
+        col0, row0, index = self._lattice
+        b = np.asarray(bounds, dtype=float).reshape(-1, 4)
+        eps = 1e-6 * self.size
+        ny, nx = index.shape
+        c0 = np.clip(np.floor((b[:, 0] - eps - col0) / self.size), 0, nx).astype(np.int64)
+        c1 = np.clip(np.floor((b[:, 2] + eps - col0) / self.size), -1, nx - 1).astype(np.int64)
+        r0 = np.clip(np.floor((b[:, 1] - eps - row0) / self.size), 0, ny).astype(np.int64)
+        r1 = np.clip(np.floor((b[:, 3] + eps - row0) / self.size), -1, ny - 1).astype(np.int64)
+        ncol, nrow = np.maximum(c1 - c0 + 1, 0), np.maximum(r1 - r0 + 1, 0)
+        count = ncol * nrow
+        total = int(count.sum())
+        if total > limit:
+            return None
+        query = np.repeat(np.arange(len(b)), count)
+        local = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+        width = ncol[query]  # >= 1 wherever a box has pairs
+        cells = index[r0[query] + local // width, c0[query] + local % width]
+        keep = cells >= 0
+        return query[keep], cells[keep].astype(np.int64)
+
+    @cached_property
+    def _lattice(self) -> tuple[float, float, np.ndarray]:
+        """(x of column 0's left edge, y of row 0's bottom edge, rows x columns -> cell or -1)."""
+        x, y = self.centres[:, 0], self.centres[:, 1]
+        h = self.size / 2.0
+        col = np.rint((x - x.min()) / self.size).astype(np.int64)
+        row = np.rint((y - y.min()) / self.size).astype(np.int64)
+        index = np.full((int(row.max()) + 1, int(col.max()) + 1), -1, dtype=np.int64)
+        index[row, col] = np.arange(len(x))
+        return float(x.min() - h), float(y.min() - h), index
 
     def centroids(self) -> np.ndarray | None:
         """GEOS's centroids of the squares, computed in numpy (None for hexagons)."""

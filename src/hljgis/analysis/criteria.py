@@ -240,11 +240,13 @@ class SiteContext:
 
     def __init__(self, sites: pd.DataFrame, store: LayerStore, *, year: int | None = None,
                  check: Callable[[], None] | None = None, geoms: Any = None,
-                 xy: np.ndarray | None = None):
+                 xy: np.ndarray | None = None, grid: Any = None):
         """``sites`` holds the attributes (a GeoDataFrame: its geometry too). ``geoms`` may
         be given apart, as an array or as a future resolved when first needed; ``xy`` the
-        centroids when they are known without GEOS."""
+        centroids when they are known without GEOS; ``grid`` the
+        :class:`~hljgis.analysis.candidates.GridCells` the sites are, for lattice queries."""
         self.sites = sites
+        self.grid = grid
         self._geoms = np.asarray(sites.geometry.values) if geoms is None else geoms
         self.store = store
         self.year = year
@@ -275,6 +277,27 @@ class SiteContext:
                     shapely.centroid(self.geoms[start:start + _CHUNK])))
             self._xy = np.concatenate(parts) if parts else np.zeros((0, 2))
         return self._xy
+
+    def site_geoms(self, idx: np.ndarray) -> np.ndarray:
+        """The polygons of the sites ``idx``; generated cells do not wait for all of theirs."""
+        if self.grid is not None and not isinstance(self._geoms, np.ndarray):
+            return self.grid.polygons(idx)
+        return self.geoms[idx]
+
+    def query(self, geoms: np.ndarray, predicate: str = "intersects") -> tuple[np.ndarray,
+                                                                              np.ndarray]:
+        """(geometry, site) index pairs where ``predicate(geometry, site)`` holds.
+
+        What ``STRtree.query`` returns. Square cells are looked up on their lattice (no
+        tree over a million cells) and only the candidates' polygons are built and tested.
+        """
+        pairs = None if self.grid is None else self.grid.box_pairs(shapely.bounds(geoms))
+        if pairs is None:
+            return self.tree.query(geoms, predicate=predicate)
+        q, site = pairs
+        shapely.prepare(geoms)
+        hit = getattr(shapely, predicate)(geoms[q], self.site_geoms(site))
+        return q[hit], site[hit]
 
     @property
     def tree(self) -> shapely.STRtree:
@@ -634,25 +657,26 @@ def overlap_share(ctx_or_geoms: SiteContext | np.ndarray, overlay: np.ndarray) -
     -------
     numpy.ndarray, shape (n,)
     """
-    ctx = ctx_or_geoms if isinstance(ctx_or_geoms, SiteContext) else None
-    geoms = ctx.geoms if ctx else np.asarray(ctx_or_geoms)
-    tree = ctx.tree if ctx else shapely.STRtree(geoms)
-    area = ctx.area if ctx else shapely.area(geoms)
-    n = len(geoms)
+    ctx = ctx_or_geoms if isinstance(ctx_or_geoms, SiteContext) else \
+        SiteContext(pd.DataFrame(index=range(len(ctx_or_geoms))), None,
+                    geoms=np.asarray(ctx_or_geoms))
+    n = ctx.n
     parts = _dissolved(np.asarray(overlay))
     if n == 0 or len(parts) == 0:
         return np.zeros(n)
-    ov, site = tree.query(parts, predicate="intersects")
-    ov_in, site_in = tree.query(parts, predicate="contains_properly")
-    key = ov.astype(np.int64) * n + site
-    inner = np.isin(key, ov_in.astype(np.int64) * n + site_in)
+    ov, site = ctx.query(parts, "intersects")
+    hit, at = np.unique(site, return_inverse=True)  # sites touched, and each pair's one
+    cells = ctx.site_geoms(hit)
+    area = shapely.area(cells)
+    inner = shapely.contains_properly(parts[ov], cells[at])  # parts are prepared by query
     covered = np.zeros(len(ov))
-    covered[inner] = area[site[inner]]
+    covered[inner] = area[at[inner]]
     edge = ~inner
-    covered[edge] = shapely.area(shapely.intersection(geoms[site[edge]], parts[ov[edge]]))
-    total = np.bincount(site, weights=covered, minlength=n)
+    covered[edge] = shapely.area(shapely.intersection(cells[at[edge]], parts[ov[edge]]))
+    total = np.bincount(at, weights=covered, minlength=len(hit))
+    share = np.zeros(n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(area > 0, total / area, 0.0)
+        share[hit] = np.where(area > 0, total / area, 0.0)
     return np.clip(share, 0.0, 1.0)
 
 
@@ -684,7 +708,7 @@ def overlay_values(ctx: SiteContext, features: gpd.GeoDataFrame, field_name: str
     default = np.nan if fill is None else float(fill)
     if n == 0 or len(geoms) == 0:
         return np.full(n, default)
-    feat, site = ctx.tree.query(geoms, predicate="intersects")
+    feat, site = ctx.query(geoms, "intersects")
     v = values[feat]
     if agg == "mean":
         count = np.bincount(site, minlength=n)

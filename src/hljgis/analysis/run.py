@@ -241,7 +241,7 @@ def _site_context(sites: GridCells | gpd.GeoDataFrame, store: LayerStore, sc: Sc
     polygons = pool.submit(sites.polygons)
     pool.shutdown(wait=False)
     return SiteContext(sites.attrs, store, year=sc.planning_year, check=check,
-                       geoms=polygons, xy=sites.centroids())
+                       geoms=polygons, xy=sites.centroids(), grid=sites)
 
 
 def _city_match(col: pd.Series, city: str) -> np.ndarray:

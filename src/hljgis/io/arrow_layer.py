@@ -42,10 +42,12 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
     except ImportError:
         return None
     geoms = np.asarray(gdf.geometry.array)
-    if not len(geoms) or shapely.is_missing(geoms).any() or shapely.is_empty(geoms).any():
+    if not len(geoms):
         return None
-    types = np.unique(shapely.get_type_id(geoms))
+    types = np.unique(shapely.get_type_id(geoms))  # -1 for missing geometries
     if len(types) != 1 or int(types[0]) not in _TYPE_NAMES or shapely.has_z(geoms).any():
+        return None
+    if int(types[0]) != 3 and shapely.is_empty(geoms).any():  # polygon_wkb checks its own
         return None
     columns, names = [], []
     for name in gdf.columns:
@@ -58,6 +60,8 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
         names.append(str(name))
     wkb = polygon_wkb(geoms) if int(types[0]) == 3 else None
     if wkb is None:
+        if shapely.is_empty(geoms).any():
+            return None
         wkb = pa.array(shapely.to_wkb(geoms), type=pa.binary())
     columns.append(wkb)
     names.append(gdf.geometry.name)
@@ -70,7 +74,8 @@ def _arrow_column(col: pd.Series, pa):
     dtype = col.dtype
     if isinstance(dtype, np.dtype):
         if dtype.kind in "biuf":
-            return pa.array(col)
+            # straight from numpy: zero-copy, no NaN-to-null mask (SQLite stores NaN as NULL)
+            return pa.array(col.to_numpy())
         if dtype.kind == "O" and pd.api.types.infer_dtype(col, skipna=True) in ("string",
                                                                                  "empty"):
             return pa.array(col, type=pa.string())
@@ -99,19 +104,20 @@ def polygon_wkb(geoms: np.ndarray):
         return None
     counts = shapely.get_num_coordinates(geoms)
     k = int(counts[0])
-    if (counts != k).any():
+    if k == 0 or (counts != k).any():  # empty polygons, or rings of different lengths
         return None
     n = len(geoms)
-    record = np.dtype([("order", "u1"), ("type", "<u4"), ("rings", "<u4"), ("points", "<u4"),
-                       ("xy", "<f8", (k, 2))])
-    out = np.empty(n, record)
-    out["order"], out["type"], out["rings"], out["points"] = 1, 3, 1, k
-    out["xy"] = shapely.get_coordinates(geoms).reshape(n, k, 2)
-    size = record.itemsize
+    size = 13 + 16 * k
+    out = np.empty((n, size), np.uint8)
+    header = np.zeros(13, np.uint8)
+    header[0] = 1  # little-endian
+    header[1:13] = np.array([3, 1, k], "<u4").view(np.uint8)  # polygon, one ring, k points
+    out[:, :13] = header
+    out[:, 13:].view("<f8")[:] = shapely.get_coordinates(geoms).reshape(n, 2 * k)
     large = (n + 1) * size >= 2**31
     offsets = np.arange(0, (n + 1) * size, size, dtype=np.int64 if large else np.int32)
     return pa.Array.from_buffers(pa.large_binary() if large else pa.binary(), n,
-                                 [None, pa.py_buffer(offsets), pa.py_buffer(out.view(np.uint8))])
+                                 [None, pa.py_buffer(offsets), pa.py_buffer(out)])
 
 
 def _crs_text(crs) -> str | None:
