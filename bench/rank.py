@@ -195,7 +195,14 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1,
                     help="engine runs; fastest stage times and every run's total are printed")
     args = ap.parse_args()
-    folder = Path(args.out or tempfile.mkdtemp(prefix="hljgis-bench-"))
+    if args.out:
+        run(args, Path(args.out))
+    else:  # the result files (~400 MB each at 1M cells) go when the run ends
+        with tempfile.TemporaryDirectory(prefix="hljgis-bench-") as folder:
+            run(args, Path(folder))
+
+
+def run(args, folder: Path) -> None:
     data = make_data(args.n)
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"N = {args.n:,} cells; pyarrow: ", end="")
