@@ -94,3 +94,30 @@ def test_every_score_class_stands_out_from_a_white_page():
     lum = [luminance(f) for f in fills]
     assert all((1.05 / (v + 0.05)) >= 1.15 for v in lum), fills  # contrast with white
     assert lum == sorted(lum, reverse=True)  # light = low score, darkest = best
+
+
+def test_atlas_maps_fit_the_sites_not_the_whole_city(project, atlas):
+    """SME cells cover the urban districts: on a whole-city map they filled a corner."""
+    from hljgis.core.crs import transform_bounds
+    from hljgis.export.atlas import atlas_page
+    from hljgis.export.layout import resolve_layout
+
+    _out, _result, infos = atlas
+    layout = resolve_layout("dfr-annex-a4", project)
+
+    def area(b):
+        return (b[2] - b[0]) * (b[3] - b[1])
+
+    zoomed = []
+    for info in infos:
+        page = atlas_page(project, layout, info)
+        city = project.bookmarks[info.city.lower()]["bounds"]
+        sites = transform_bounds(info.result.gdf.total_bounds, info.result.gdf.crs, project.crs)
+        e = page.extent
+        assert e[0] <= sites[0] and e[1] <= sites[1] and e[2] >= sites[2] and e[3] >= sites[3]
+        assert area(e) < 1.7 * area(sites)  # the sites, padded, fill the frame
+        zoomed.append(area(e) < 0.6 * area(city))
+        whole = atlas_page(project, layout.replace(atlas_extent="city"), info)
+        assert whole.extent[2] - whole.extent[0] > city[2] - city[0]  # bookmark + margin
+    # Qitaihe's urban districts cover most of the city; the other three zoom in
+    assert zoomed == [True, True, False, True]

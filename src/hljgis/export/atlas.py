@@ -1,6 +1,7 @@
 """Atlas: one page per city (or city x scenario) with one template, one numbering, one PDF.
 
-Each page fits the map to the city's bookmark, draws the scenario's ranked cells as a
+Each page fits the map to the city's candidate sites (or, with the layout's
+``atlas_extent: "city"``, to the city's bookmark), draws the scenario's ranked cells as a
 graduated layer and numbers the top sites ("A.3-1", "A.3-2", ...), the keys that the table
 page and the site score cards use, so a reader can go from the map to the card and back.
 """
@@ -162,9 +163,34 @@ def atlas_page(project, layout, info: AtlasPageInfo, page_label: str = ""):
                          subtitle=sc.title, subtitle_zh=sc.title_zh,
                          legend={"base_map": list(layout.legend.get("atlas_base_map",
                                                                     ATLAS_BASE_MAP))})
-    page = page_for(project, lay, city=info.city, layers=layers, notes=notes)
+    extent = sites_extent(project, info.result) if layout.atlas_extent == "sites" else None
+    page = page_for(project, lay, city=info.city, layers=layers, notes=notes, extent=extent)
     page.page_label = page_label
     return page
+
+
+#: Smallest map frame side of an atlas page fitted to its sites, metres: enough to show the
+#: sites' town, its stations and roads (the inset shows where in the city they are).
+ATLAS_MIN_SIDE_M = 20_000.0
+
+
+def sites_extent(project, result, pad: float = 0.12) -> tuple | None:
+    """The extent (project CRS) of a city's candidate sites, padded, at least 20 km a side.
+
+    SME cells cover the urban districts only: fitted to the whole city they would fill a
+    corner of the page. Returns None (the city's bookmark then) when there are no sites.
+    """
+    from hljgis.core.crs import transform_bounds
+
+    gdf = result.gdf
+    if not len(gdf) or gdf.crs is None:
+        return None
+    x0, y0, x1, y1 = gdf.total_bounds
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half_w = max((x1 - x0) * (1 + 2 * pad), ATLAS_MIN_SIDE_M) / 2
+    half_h = max((y1 - y0) * (1 + 2 * pad), ATLAS_MIN_SIDE_M) / 2
+    return transform_bounds((cx - half_w, cy - half_h, cx + half_w, cy + half_h), gdf.crs,
+                            project.crs or gdf.crs)
 
 
 def table_page(layout, infos: list[AtlasPageInfo], per_city: int = 5, label: str = ""):

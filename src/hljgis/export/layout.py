@@ -52,6 +52,7 @@ DEFAULTS: dict[str, Any] = {
     "illustrative_note": True,    # the automatic "Illustrative data" wording
     "logo": None,                 # path to a PNG/JPEG/SVG, drawn at the title block's right
     "top_sites": 10,              # ranked sites numbered on atlas maps
+    "atlas_extent": "sites",      # atlas maps fit the city's candidate sites, or "city"
 }
 
 TEMPLATE_NAMES = ("dfr-annex-a4", "dfr-annex-a3")
@@ -103,6 +104,9 @@ class Layout:
         if self.lang not in ("en", "zh", "both"):
             raise InputError(f"layout '{self.name}': lang must be en, zh or both, "
                              f"not {self.lang!r}.")
+        if self.atlas_extent not in ("sites", "city"):
+            raise InputError(f"layout '{self.name}': atlas_extent must be sites or city, "
+                             f"not {self.atlas_extent!r}.")
         if self.orientation not in ("landscape", "portrait"):
             raise InputError(f"layout '{self.name}': orientation must be landscape or "
                              f"portrait, not {self.orientation!r}.")
