@@ -118,3 +118,33 @@ def test_labels_hidden_beyond_max_scale(app, make_layer):
     assert r.last_stats["labels"]["placed"] == 1
     r.render(img, [layer], (490000, 4990000, 510000, 5010000), dpi=96)  # about 1:378,000
     assert "labels" not in r.last_stats
+
+
+def test_callout_labels_move_out_with_leader_lines_instead_of_dropping(app, make_layer):
+    """Numbered top sites cluster within a few millimetres on an atlas page."""
+    from PySide6.QtGui import QImage
+
+    from hljgis.render import MapRenderer
+
+    pts = [Point(50 + 0.3 * (i % 4), 50 + 0.3 * (i // 4)) for i in range(10)]
+    names = [str(i + 1) for i in range(10)]
+    plain = _label_layer(make_layer, names, pts, color="#b2182b")
+    callout = _label_layer(make_layer, names, pts, color="#b2182b", callout=True)
+
+    def render(layer):
+        img = QImage(400, 400, QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(0xFFFFFFFF)
+        r = MapRenderer()
+        r.render(img, [layer], (0, 0, 100, 100), dpi=150)
+        a = np.frombuffer(img.convertToFormat(QImage.Format.Format_RGBA8888).constBits(),
+                          np.uint8).reshape(400, 400, 4)
+        red = (a[..., 0] > 120) & (a[..., 1] < 90) & (a[..., 2] < 90)
+        return r.last_stats["labels"]["placed"], red
+
+    placed, _ = render(plain)
+    assert placed < 10
+    placed, red = render(callout)
+    assert placed == 10
+    # leader lines reach out from the cluster (at pixel ~200, 200) to the moved numbers
+    ys, xs = np.nonzero(red)
+    assert np.hypot(xs - 200, ys - 200).max() > 40

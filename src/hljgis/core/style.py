@@ -32,7 +32,8 @@ Schema (version 1)
       "labels": {"enabled": false, "field": "name_zh", "field2": "name_en", "size_pt": 9.0,
                  "color": "#222222", "halo_color": "#ffffff", "halo_width_mm": 0.5,
                  "priority": 5, "priority_field": null, "bold": false,
-                 "max_scale": null}           # labels only when zoomed in past 1:max_scale
+                 "max_scale": null,           # labels only when zoomed in past 1:max_scale
+                 "callout": false}            # points: move labels out with a leader line
     }
 
     SYMBOL = {"type": "fill" | "line" | "marker",
@@ -350,13 +351,16 @@ class Labels:
     bold: bool = False
     #: Show labels only at scales larger than 1:max_scale (None: always).
     max_scale: float | None = None
+    #: Point labels may move up to 12 mm away, with a leader line, rather than be dropped
+    #: (numbered sites that cluster).
+    callout: bool = False
 
     def to_dict(self) -> dict:
         return {"enabled": self.enabled, "field": self.field, "field2": self.field2,
                 "size_pt": self.size_pt, "color": self.color, "halo_color": self.halo_color,
                 "halo_width_mm": self.halo_width_mm, "priority": self.priority,
                 "priority_field": self.priority_field, "bold": self.bold,
-                "max_scale": self.max_scale}
+                "max_scale": self.max_scale, "callout": self.callout}
 
     @classmethod
     def from_dict(cls, d: dict | None) -> Labels:

@@ -94,14 +94,15 @@ def ranking_layers(result, figure: str, top_k: int = 10):
     num = figure.replace("Map ", "")
     top["ref"] = [f"{num}-{i}" for i in range(1, len(top) + 1)]
     top["label"] = [str(i) for i in range(1, len(top) + 1)]
-    pts = top[["ref", "label", "site_id", "score", "rank"]].copy()
+    top["order"] = list(range(len(top), 0, -1))  # labels placed best first
+    pts = top[["ref", "label", "order", "site_id", "score", "rank"]].copy()
     pts = pts.set_geometry(top.geometry.representative_point().values, crs=top.crs)
     sym = make_symbol("marker", fill="#ffffff", stroke="#b2182b", stroke_width_mm=0.45,
                       marker="circle", size_mm=3.2)
     style = {"renderer": {"kind": "single", "symbol": sym},
              "labels": {"enabled": True, "field": "label", "size_pt": 8.0, "bold": True,
                         "color": "#b2182b", "halo_color": "#ffffff", "halo_width_mm": 0.6,
-                        "priority": 10}}
+                        "priority": 10, "priority_field": "order", "callout": True}}
     sites = VectorLayer(pts, "top_sites", title=f"Top {len(top)} sites (numbered)",
                         title_zh=f"前{len(top)}名地块（编号）", style=style, theme="analysis",
                         provenance=cells.provenance)

@@ -143,11 +143,13 @@ class LabelEngine:
             heights = [m.ascent() + m.descent() for _, m in metrics]
             w, h = max(widths), sum(heights)
             pad = mt.mm_to_px(0.4)
-            for ox, oy in self._positions(c, w, h):
+            for ox, oy in self._positions(c, w, h, mt):
                 box = QRectF(ox - pad, oy - pad, w + 2 * pad, h + 2 * pad)
                 if not frame.contains(box) or not self._free(box):
                     continue
                 self._take(box)
+                if s.get("callout"):
+                    self._leader(painter, c, box, mt)
                 path = QPainterPath()
                 yy = oy
                 for (font, m), text, tw in zip(metrics, c.lines, widths, strict=True):
@@ -166,13 +168,44 @@ class LabelEngine:
         return self.placed
 
     @staticmethod
-    def _positions(c: _Candidate, w: float, h: float):
-        """Top-left corners to try: around a point marker, centred on lines and polygons."""
+    def _leader(painter: QPainter, c: _Candidate, box: QRectF, mt: MapTransform) -> None:
+        """A thin line from the point to a label placed away from it (callout labels)."""
+        cx, cy = box.center().x(), box.center().y()
+        dx, dy = c.x - cx, c.y - cy
+        hw, hh = box.width() / 2.0, box.height() / 2.0
+        t = min(hw / abs(dx) if dx else np.inf, hh / abs(dy) if dy else np.inf)
+        if t >= 1.0 or np.hypot(dx, dy) * (1.0 - t) <= c.offset_px + mt.mm_to_px(0.8):
+            return  # the label sits next to its point: no line needed
+        a, b = QPointF(c.x, c.y), QPointF(cx + t * dx, cy + t * dy)
+        width = max(1.0, mt.mm_to_px(0.2))
+        halo = qcolor(c.settings.get("halo_color"))
+        if halo is not None:  # cased, so the line reads on dark fills too
+            painter.setPen(QPen(halo, width + 2 * max(1.0, mt.mm_to_px(0.15))))
+            painter.drawLine(a, b)
+        painter.setPen(QPen(qcolor(c.settings.get("color", "#222222")), width))
+        painter.drawLine(a, b)
+
+    @staticmethod
+    def _positions(c: _Candidate, w: float, h: float, mt: MapTransform | None = None):
+        """Top-left corners to try: around a point marker, centred on lines and polygons.
+
+        Callout labels (``labels.callout``, e.g. numbered top sites that cluster) also try
+        rings up to 12 mm out, drawn with a leader line, so none has to be dropped.
+        """
         x, y = c.x, c.y
         if c.family == _POINT:
             d = c.offset_px + 2.0
-            return [(x + d, y - h / 2), (x + d * 0.7, y - h - d * 0.5), (x - d - w, y - h / 2),
+            near = [(x + d, y - h / 2), (x + d * 0.7, y - h - d * 0.5), (x - d - w, y - h / 2),
                     (x - w / 2, y + d), (x - w / 2, y - h - d), (x + d * 0.7, y + d * 0.5)]
+            if not c.settings.get("callout") or mt is None:
+                return near
+            rings = []
+            for r_mm in (2.5, 4.0, 5.5, 7.0, 9.0, 12.0):
+                r = d + mt.mm_to_px(r_mm)
+                for k in range(16):
+                    a = (k * 22.5 - 45.0) * np.pi / 180.0  # start up-right, go round
+                    rings.append((x + r * np.cos(a) - w / 2, y - r * np.sin(a) - h / 2))
+            return near + rings
         if c.family == _LINE:
             return [(x - w / 2, y - h - 2.0), (x - w / 2, y + 2.0), (x - w / 2, y - h / 2)]
         return [(x - w / 2, y - h / 2), (x - w / 2, y - h / 2 - h * 0.6),

@@ -468,6 +468,7 @@ class StyleDialog(QDialog):
         self.label_size.valueChanged.connect(self._on_label_size_changed)
         self.label_color.color_changed.connect(self._on_label_color_changed)
         self.label_bold.toggled.connect(self._on_label_bold_changed)
+        self.callout.toggled.connect(self._on_callout_changed)
         self.halo.toggled.connect(self._on_halo_changed)
         self.halo_color.color_changed.connect(self._on_halo_color_changed)
         self.halo_width.valueChanged.connect(self._on_halo_width_changed)
@@ -627,6 +628,7 @@ class StyleDialog(QDialog):
         self.label_size.setSuffix(" pt")
         self.label_color = ColorButton()
         self.label_bold = QCheckBox()
+        self.callout = QCheckBox()
         self.halo = QCheckBox()
         self.halo_color = ColorButton()
         self.halo_width = QDoubleSpinBox()
@@ -639,7 +641,7 @@ class StyleDialog(QDialog):
         self.priority_field = QComboBox()
         self.label_rows = {k: QLabel() for k in (
             "field", "field2", "size", "color", "bold", "halo", "halo_width", "priority",
-            "priority_field")}
+            "priority_field", "callout")}
         halo_row = QHBoxLayout()
         halo_row.addWidget(self.halo)
         halo_row.addWidget(self.halo_color)
@@ -655,6 +657,7 @@ class StyleDialog(QDialog):
         form.addRow(self.label_rows["halo_width"], self.halo_width)
         form.addRow(self.label_rows["priority"], self.priority)
         form.addRow(self.label_rows["priority_field"], self.priority_field)
+        form.addRow(self.label_rows["callout"], self.callout)
         self.labels_hint = QLabel()
         self.labels_hint.setWordWrap(True)
         self.labels_hint.setStyleSheet("color: #555555;")
@@ -671,7 +674,7 @@ class StyleDialog(QDialog):
                 self.grad_ramp, self.grad_table, self.opacity, self.labels_box,
                 self.label_field, self.label_field2, self.label_size, self.label_color,
                 self.label_bold, self.halo, self.halo_color, self.halo_width, self.priority,
-                self.priority_field]
+                self.priority_field, self.callout]
 
     def _load(self) -> None:
         """Show the working style in every control (no control writes back meanwhile)."""
@@ -850,6 +853,7 @@ class StyleDialog(QDialog):
         self.label_size.setValue(float(lab.get("size_pt", 9.0)))
         self.label_color.set_color(lab.get("color", "#222222"))
         self.label_bold.setChecked(bool(lab.get("bold", False)))
+        self.callout.setChecked(bool(lab.get("callout", False)))
         halo = lab.get("halo_color", "#ffffff")
         self.halo.setChecked(halo is not None)
         self.halo_color.set_color(halo or "#ffffff")
@@ -1093,6 +1097,9 @@ class StyleDialog(QDialog):
     def _on_label_bold_changed(self, checked: bool) -> None:
         self._work["labels"]["bold"] = bool(checked)
 
+    def _on_callout_changed(self, checked: bool) -> None:
+        self._work["labels"]["callout"] = bool(checked)
+
     def _on_halo_changed(self, checked: bool) -> None:
         self._work["labels"]["halo_color"] = self.halo_color.color() if checked else None
         self.halo_color.setEnabled(checked)
@@ -1199,10 +1206,11 @@ class StyleDialog(QDialog):
                  "size": self.tr("Text size"), "color": self.tr("Text colour"),
                  "bold": self.tr("Bold"), "halo": self.tr("Halo"),
                  "halo_width": self.tr("Halo width"), "priority": self.tr("Priority"),
-                 "priority_field": self.tr("Priority field")}
+                 "priority_field": self.tr("Priority field"), "callout": self.tr("Callouts")}
         for key, label in self.label_rows.items():
             label.setText(label_text(names[key]))
         self.halo.setText(self.tr("Draw a halo"))
+        self.callout.setText(self.tr("Move crowded point labels out, with a leader line"))
         self.priority.setToolTip(self.tr("Labels with higher priority win when labels collide "
                                          "(10 = always try first)"))
         self.labels_hint.setText(self.tr(
