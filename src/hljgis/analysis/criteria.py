@@ -364,7 +364,7 @@ def _kdtree():
 
 
 #: Points per bucket side (buckets hold about BUCKET_SIDE**2 points) in the bucket search.
-_BUCKET_SIDE = 4
+_BUCKET_SIDE = 6
 #: Point-segment pairs evaluated per block (bounded memory, cache-sized temporaries).
 _PAIR_BLOCK = 1 << 19
 #: Above this many candidate pairs per point the bucket search gives way to the STRtree.
