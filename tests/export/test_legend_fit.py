@@ -109,3 +109,24 @@ def test_wrap_label_stacks_bilingual_and_breaks_hyphens():
     assert "".join(lines[:2]) == "Coal-electricity-chemistry" and not elided
     lines, elided = wrap_label("Supercalifragilistic", fm, fm.horizontalAdvance("Super"))
     assert elided and len(lines) == 1
+
+
+@pytest.mark.parametrize("suffix", [".png", ".pdf"])
+def test_low_dpi_drafts_keep_every_legend_row(project, tmp_path, suffix):
+    """At 72 dpi Qt's whole-pixel font sizes made legend text 9 % wider: rows were dropped
+    (place-making, Shuangyashan, A4). Pages are now laid out at 150 dpi or more."""
+    from PySide6.QtGui import QImage
+
+    from hljgis.export.atlas import atlas_page, rank_cities
+    from hljgis.export.layout import resolve_layout
+    from hljgis.export.output import LayoutPage, write_pages
+
+    layout = resolve_layout("dfr-annex-a4", project)
+    [info] = rank_cities(project, "place-making", ["Shuangyashan"], sensitivity={"runs": 5})
+    out = tmp_path / f"draft{suffix}"
+    result = write_pages([LayoutPage(atlas_page(project, layout, info))], out, 72)
+    assert not [w for w in result.warnings if w.startswith("legend")], result.warnings
+    if suffix == ".png":
+        img = QImage(str(out))
+        assert (img.width(), img.height()) == (842, 595)  # A4 landscape at 72 dpi
+        assert round(img.dotsPerMeterX() * 0.0254) == 72

@@ -6,16 +6,23 @@ the atlas table and score cards all are. The writer is picked from the file exte
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF
+from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from hljgis.core.errors import InputError
 from hljgis.export._qt import ensure_gui_app
 from hljgis.export.page import MapPage, paint_page
+
+#: Pages are laid out at no less than this resolution. Qt sets fonts in whole device pixels,
+#: so at 72 dpi a 5.5 pt legend line comes out 9 % wider than on paper and legend rows
+#: were dropped; at 150 dpi the error is under 5 %. PDF and SVG use it as their resolution
+#: (their text and lines are vectors anyway), PNG below it is drawn larger and scaled down.
+MIN_LAYOUT_DPI = 150
 
 
 @dataclass
@@ -60,6 +67,7 @@ def write_pdf(pages: Sequence, path, dpi: float = 300, title: str = "") -> Expor
     """All ``pages`` into one PDF; map content stays vector, Qt embeds font subsets."""
     ensure_gui_app()
     path = Path(path)
+    dpi = max(float(dpi), MIN_LAYOUT_DPI)
     writer = QPdfWriter(str(path))
     writer.setResolution(int(dpi))
     writer.setCreator("hljgis")
@@ -98,24 +106,31 @@ def write_png(page, path, dpi: float = 150) -> ExportResult:
     path = Path(path)
     w_mm, h_mm = page.size_mm
     w, h = round(w_mm / 25.4 * dpi), round(h_mm / 25.4 * dpi)
-    img = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
-    img.setDotsPerMeterX(round(dpi / 0.0254))
-    img.setDotsPerMeterY(round(dpi / 0.0254))
+    factor = math.ceil(MIN_LAYOUT_DPI / dpi) if dpi < MIN_LAYOUT_DPI else 1
+    draw_dpi = dpi * factor
+    img = QImage(round(w_mm / 25.4 * draw_dpi), round(h_mm / 25.4 * draw_dpi),
+                 QImage.Format.Format_ARGB32_Premultiplied)
     img.fill(QColor("#ffffff"))
     painter = QPainter(img)
     try:
-        report = page.paint(painter, dpi)
+        report = page.paint(painter, draw_dpi)
     finally:
         painter.end()
+    if factor > 1:
+        img = img.scaled(w, h, Qt.AspectRatioMode.IgnoreAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
+    img.setDotsPerMeterX(round(dpi / 0.0254))
+    img.setDotsPerMeterY(round(dpi / 0.0254))
     img = img.convertToFormat(QImage.Format.Format_RGB32)
     if not img.save(str(path), "PNG"):
         raise InputError(f"cannot write {path}.", "Check the folder exists and is writable.")
     return ExportResult(path, 1, path.stat().st_size, [report])
 
 
-def write_svg(page, path, dpi: float = 96) -> ExportResult:
+def write_svg(page, path, dpi: float = MIN_LAYOUT_DPI) -> ExportResult:
     """One page as SVG (vector paths and text; sizes in mm through the viewBox)."""
     ensure_gui_app()
+    dpi = max(float(dpi), MIN_LAYOUT_DPI)
     from PySide6.QtSvg import QSvgGenerator
 
     path = Path(path)
@@ -153,4 +168,4 @@ def write_pages(pages: Sequence, path, dpi: float = 300) -> ExportResult:
                          "Export the atlas as PDF.")
     if kind == "png":
         return write_png(pages[0], path, dpi)
-    return write_svg(pages[0], path, dpi=min(dpi, 150))
+    return write_svg(pages[0], path, dpi=MIN_LAYOUT_DPI)
