@@ -506,42 +506,69 @@ def criterion_rationale(c: dict) -> str:
 # ---------------------------------------------------------------------------- constraints
 
 
-def _where_text(where) -> str:
+def _where_text(where, zh: bool = False) -> str:
+    """A layer or site filter as text; in Chinese the words around the field names are
+    Chinese ("status 属于 opened、under_construction", "规划年", "且")."""
     if not where:
         return ""
     clauses = [where] if isinstance(where, dict) else list(where)
     parts = []
     for w in clauses:
         f = w.get("field", "?")
-        if "in" in w:
+        if zh and ("in" in w or "not_in" in w):
+            values = w["in"] if "in" in w else w["not_in"]
+            listed = "、".join(str(v) for v in values) if isinstance(
+                values, list | tuple) else str(values)
+            parts.append(f"{f} {'属于' if 'in' in w else '不属于'} {listed}")
+        elif "in" in w:
             parts.append(f"{f} ∈ {w['in']}")
         elif "not_in" in w:
             parts.append(f"{f} ∉ {w['not_in']}")
         elif "contains" in w:
-            parts.append(f"{f} ∋ {w['contains']!r}")
+            parts.append(f"{f} 包含“{w['contains']}”" if zh else f"{f} ∋ {w['contains']!r}")
         else:
             value = w.get("value")
             value = tr("planning year") if value == "$year" else value
             parts.append(f"{f} {w.get('op')} {value}")
-    return " & ".join(parts)
+    return (" 且 " if zh else " & ").join(parts)
 
 
-def constraint_rule(c: dict) -> str:
-    """Readable rule of a constraint: 'outside subsidence_zones (stable_from_year > year)'."""
-    where = _where_text(c.get("where"))
+def constraint_rule(c: dict, layer_title: Callable[[str], str] | None = None) -> str:
+    """Readable rule of a constraint in the interface language.
+
+    English: 'overlaps subsidence_zones (stable_from_year > planning year)', with the
+    layer's table name. Chinese: '压占采煤沉陷区（stable_from_year > 规划年）', with the
+    layer's Chinese title from ``layer_title(name)`` (the table name when it gives none).
+    """
+    zh = current_language() == "zh"
+    where = _where_text(c.get("where"), zh)
     kind = c.get("kind")
     if kind == "attribute":
-        return tr("site attribute") + f": {where}"
+        return tr("site attribute") + ("：" if zh else ": ") + where
+    layer = c.get("layer") or ""
+    if zh and layer_title is not None and layer:
+        layer = layer_title(layer) or layer
     share = c.get("share")
     if share is None:
         share = 0.5 if kind == "inside" else 0.0
+    p = f"{100 * share:.0f}"
     if kind == "inside":
-        text = tr("at least {p} % inside").format(p=f"{100 * share:.0f}")
+        text = tr("at least {p} % inside {layer}").format(p=p, layer=layer)
+    elif share == 0:
+        text = tr("overlaps {layer}").format(layer=layer)
     else:
-        text = (tr("overlaps") if share == 0 else
-                tr("more than {p} % on").format(p=f"{100 * share:.0f}"))
-    text += f" {c.get('layer')}"
-    return text + (f" ({where})" if where else "")
+        text = tr("more than {p} % on {layer}").format(p=p, layer=layer)
+    if not where:
+        return text
+    return text + (f"（{where}）" if zh else f" ({where})")
+
+
+def constraint_label(c: dict) -> str:
+    """What the "Constraint" column shows: in Chinese the constraint's ``reason_zh`` (a
+    short Chinese description) when it has one, else its internal name."""
+    if current_language() == "zh" and c.get("reason_zh"):
+        return c["reason_zh"]
+    return c.get("name", "")
 
 
 #: The three things a constraint can do: exclude, or keep with a penalty of one kind.
@@ -570,7 +597,9 @@ class ConstraintsModel(QAbstractTableModel):
 
     Holds them as plain dicts (``Scenario.to_dict()["constraints"]``). The "Reason" column
     shows and edits the reason in the interface language (``reason_zh`` in Chinese, which
-    falls back to the English ``reason`` until one is typed). The "Action" column
+    falls back to the English ``reason`` until one is typed). In Chinese the "Constraint"
+    column shows ``reason_zh`` (the internal name stays in the tooltip) and the "Rule" names
+    the layer by its Chinese title (``layer_title``). The "Action" column
     switches a constraint between excluding the sites it hits and keeping them with a
     penalty (score × factor, or score − amount); the "Penalty" column edits that factor or
     amount (read-only while the constraint excludes).
@@ -589,6 +618,9 @@ class ConstraintsModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.constraints: list[dict] = []
+        #: A layer's Chinese title by its table name, for the rule in Chinese (the panel
+        #: reads it from the project; None keeps the table names).
+        self.layer_title: Callable[[str], str] | None = None
 
     def set_constraints(self, constraints: list[dict]) -> None:
         self.beginResetModel()
@@ -642,9 +674,9 @@ class ConstraintsModel(QAbstractTableModel):
         action = self.action(c)
         if role in (DISPLAY, Qt.ItemDataRole.EditRole):
             if col == self.NAME:
-                return c.get("name", "")
+                return constraint_label(c)
             if col == self.RULE:
-                return constraint_rule(c)
+                return constraint_rule(c, self.layer_title)
             if col == self.REASON:
                 return constraint_reason(c)
             if col == self.ACTION:
@@ -657,7 +689,8 @@ class ConstraintsModel(QAbstractTableModel):
                     return "–"
                 return f"×{v:g}" if action == "multiply" else f"−{v:g}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"<b>{c.get('name')}</b>: {constraint_rule(c)}<br>{c.get('rationale', '')}"
+            rule = constraint_rule(c, self.layer_title)
+            tip = f"<b>{c.get('name')}</b>: {rule}<br>{c.get('rationale', '')}"
             if col == self.REASON:
                 tip += "".join(f"<br>{label}: {c[key]}" for key, label in (
                     ("reason", "English"), ("reason_zh", "中文")) if c.get(key))

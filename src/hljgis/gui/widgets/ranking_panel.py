@@ -159,6 +159,7 @@ class RankingPanel(QWidget):
         # constraints: exclude the sites a rule hits, or keep them with a penalty
         self.constraints_group = QGroupBox()
         self.constraints = ConstraintsModel(self)
+        self.constraints.layer_title = self._layer_title_zh
         self.constraints_view = QTableView()
         self.constraints_view.setModel(self.constraints)
         self.constraints_view.verticalHeader().hide()
@@ -505,6 +506,13 @@ class RankingPanel(QWidget):
         self.rationale.setText(f"<b>{criterion_title(c)}</b> "
                                f"<span style='color:#777'>({c['name']}{layer})</span><br>"
                                f"{criterion_rationale(c)}")
+
+    def _layer_title_zh(self, name: str) -> str:
+        """A project layer's Chinese title (its table name when it has none or is missing)."""
+        project = self.session.project
+        if name in project:
+            return project.layer(name).title_zh or name
+        return name
 
     def _fit_constraints(self) -> None:
         """Show every constraint row (there are few) and hide the box when there are none."""

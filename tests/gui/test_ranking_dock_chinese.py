@@ -1,0 +1,161 @@
+"""Ranking dock in Chinese mode: readable constraint rules and names, the Explain header's
+city and cell type, scenario labels that follow a language switch, and constraint columns
+that fit the dock's default width."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from hljgis.analysis import preset
+from hljgis.core.session import Session
+from hljgis.gui.i18n import set_language
+from hljgis.gui.widgets.ranking_models import ConstraintsModel, constraint_rule
+from hljgis.gui.widgets.ranking_panel import RankingPanel
+from tests.analysis.test_presets import synthetic_project
+
+SHOTS = Path("/tmp/rankpolish")
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from hljgis.io.bundled import bundled_project_path
+    from hljgis.io.project_file import load_project
+
+    return load_project(bundled_project_path())
+
+
+@pytest.fixture
+def panel(qtbot):
+    project = synthetic_project()
+    project.layer("subsidence_zones").title_zh = "采煤沉陷区"
+    project.layer("districts").title_zh = "区县"
+    widget = RankingPanel(Session(project))
+    qtbot.addWidget(widget)
+    widget.resize(540, 860)
+    widget.show()
+    yield widget
+    widget.shutdown()
+    set_language("en")
+
+
+@pytest.fixture
+def bundled_panel(qtbot, bundled):
+    widget = RankingPanel(Session(bundled))
+    qtbot.addWidget(widget)
+    widget.resize(540, 860)  # the dock's default width (layer_views.show_ranking)
+    widget.show()
+    yield widget
+    widget.shutdown()
+    set_language("en")
+
+
+def chinese(panel, on: bool = True) -> None:
+    set_language("zh" if on else "en")
+    panel.retranslate()
+
+
+def run_and_wait(qtbot, panel) -> None:
+    panel.mc_check.setChecked(False)
+    job = panel.run()
+    assert job is not None, panel.status.text()
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=120_000)
+    assert panel.result is not None, panel.status.text()
+
+
+def test_screenshots_in_chinese(qtbot, bundled_panel):
+    """Grabs of the set-up and Explain tabs in Chinese (look at them after a change)."""
+    panel = bundled_panel
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tag = os.environ.get("RANKPOLISH_TAG", "after")
+    chinese(panel)
+    panel.select_scenario("place-making")
+    panel.city_box.setCurrentIndex(panel.city_box.findData("Jixi"))
+    panel.tabs.setCurrentIndex(0)
+    scroll = panel.tabs.widget(0)
+    scroll.ensureWidgetVisible(panel.constraints_group)
+    qtbot.wait(50)
+    panel.grab().save(str(SHOTS / f"{tag}_setup.png"))
+    panel.constraints_group.grab().save(str(SHOTS / f"{tag}_constraints.png"))
+    panel.scenario_box.showPopup()
+    qtbot.wait(50)
+    panel.scenario_box.view().window().grab().save(str(SHOTS / f"{tag}_scenarios.png"))
+    panel.scenario_box.hidePopup()
+    run_and_wait(qtbot, panel)
+    panel.results_view.selectRow(0)
+    panel.tabs.setCurrentIndex(2)
+    qtbot.wait(50)
+    panel.grab().save(str(SHOTS / f"{tag}_explain.png"))
+
+
+def column(panel, col, role=Qt.ItemDataRole.DisplayRole) -> list:
+    m = panel.constraints
+    return [m.index(r, col).data(role) for r in range(m.rowCount())]
+
+
+# ---------------------------------------------------------------- constraints in Chinese
+
+
+def test_constraint_rules_and_names_in_chinese(panel):
+    panel.select_scenario("place-making")
+    english_rules = ["overlaps subsidence_zones (mining_end_year > planning year)",
+                     "more than 50 % on subsidence_zones (stable_from_year > planning year)"]
+    assert column(panel, ConstraintsModel.RULE) == english_rules
+    assert column(panel, ConstraintsModel.NAME) == ["active_mining", "settling_ground"]
+
+    chinese(panel)
+    # the layer's Chinese title instead of its table name, Chinese words around the fields
+    assert column(panel, ConstraintsModel.RULE) == [
+        "压占采煤沉陷区（mining_end_year > 规划年）",
+        "超过 50% 位于采煤沉陷区（stable_from_year > 规划年）"]
+    # the Chinese reason names the constraint; the internal name stays in the tooltip
+    sc = preset("place-making")
+    assert column(panel, ConstraintsModel.NAME) == [c.reason_zh for c in sc.constraints]
+    tips = column(panel, ConstraintsModel.NAME, Qt.ItemDataRole.ToolTipRole)
+    assert "active_mining" in tips[0] and "settling_ground" in tips[1]
+    assert "采煤沉陷区" in tips[0] and "subsidence_zones" not in tips[0]
+
+    chinese(panel, False)  # English exactly as before
+    assert column(panel, ConstraintsModel.RULE) == english_rules
+    assert column(panel, ConstraintsModel.NAME) == ["active_mining", "settling_ground"]
+
+
+def test_constraint_without_chinese_reason_or_layer_title(panel):
+    sc = preset("sme-space").to_dict()
+    sc["constraints"][0].pop("reason_zh")
+    sc["constraints"][0]["layer"] = "shanty_sites"  # no Chinese title in this project
+    sc["name"] = "mine"
+    panel.session.project.set_scenario("mine", sc)
+    chinese(panel)
+    panel.refresh_scenarios(select="mine")
+    assert column(panel, ConstraintsModel.NAME) == ["unstable_subsidence"]
+    assert column(panel, ConstraintsModel.RULE) == [
+        "压占shanty_sites（stable_from_year > 规划年）"]
+
+
+def test_rule_texts_of_every_kind(qtbot):
+    inside = {"name": "urban", "kind": "inside", "layer": "districts",
+              "where": {"field": "kind", "in": ["district", "county"]}}
+    outside = {"name": "x", "kind": "outside", "layer": "towns",
+               "where": [{"field": "role", "not_in": ["town"]},
+                         {"field": "name", "contains": "Ji"}]}
+    attribute = {"name": "big", "kind": "attribute",
+                 "where": {"field": "area_ha", "op": ">=", "value": 1}}
+    titles = {"districts": "区县", "towns": "城镇"}.get
+    set_language("en")
+    assert constraint_rule(inside, titles) == (
+        "at least 50 % inside districts (kind ∈ ['district', 'county'])")
+    assert constraint_rule(outside, titles) == (
+        "overlaps towns (role ∉ ['town'] & name ∋ 'Ji')")
+    assert constraint_rule(attribute) == "site attribute: area_ha >= 1"
+    set_language("zh")
+    try:
+        assert constraint_rule(inside, titles) == (
+            "至少 50% 位于区县内（kind 属于 district、county）")
+        assert constraint_rule(outside, titles) == "压占城镇（role 不属于 town 且 name 包含“Ji”）"
+        assert constraint_rule(attribute) == "地块属性：area_ha >= 1"
+    finally:
+        set_language("en")
