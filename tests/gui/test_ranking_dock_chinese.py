@@ -159,3 +159,59 @@ def test_rule_texts_of_every_kind(qtbot):
         assert constraint_rule(attribute) == "地块属性：area_ha >= 1"
     finally:
         set_language("en")
+
+
+# ------------------------------------------------------------------- Explain header
+
+
+def select_city(panel, city: str) -> int:
+    """Select the best result row of a site in ``city``; returns its row."""
+    g = panel.result.gdf
+    for row in range(panel.results.rowCount()):
+        if g["city"].iloc[panel.results.position(row)] == city:
+            panel.results_view.selectRow(row)
+            return row
+    raise AssertionError(f"no site in {city}")
+
+
+def test_explain_header_names_city_and_cell_type_in_chinese(qtbot, panel):
+    panel.session.project.set_bookmark("jixi", {"title": "Jixi", "title_zh": "鸡西市",
+                                                "bounds": [0, 0, 1, 1], "crs": "EPSG:4490"})
+    panel.select_scenario("place-making")
+    run_and_wait(qtbot, panel)
+    row = select_city(panel, "Jixi")
+    assert "(Jixi, hex 500 m)" in panel.explain.header.text()
+
+    chinese(panel)  # the language switch re-reads the selected site
+    assert panel.results_view.currentIndex().row() == row
+    head = panel.explain.header.text()
+    assert "（鸡西市，六边形 500 米）" in head, head  # the project's bookmark title
+    assert "Jixi" not in head and "hex" not in head
+    # the results table's "Type" column says the same
+    types = {panel.results.index(r, 3).data() for r in range(panel.results.rowCount())}
+    assert types == {"六边形 500 米"}
+    # a city without a bookmark: the catalogue's name
+    select_city(panel, "Hegang")
+    assert "（鹤岗，六边形 500 米）" in panel.explain.header.text()
+
+    chinese(panel, False)
+    assert "(Hegang, hex 500 m)" in panel.explain.header.text()
+    assert panel.results.index(0, 3).data() == "hex 500 m"
+
+
+def test_square_cells_and_layer_sites_in_chinese(qtbot, panel):
+    chinese(panel)
+    panel.select_scenario("sme-space")
+    run_and_wait(qtbot, panel)
+    panel.results_view.selectRow(0)
+    assert "正方形 500 米" in panel.explain.header.text()
+
+    sc = preset("sme-space").to_dict()
+    sc.update(name="shanty", candidates={"kind": "layer", "layer": "shanty_sites"})
+    panel.session.project.layer("shanty_sites").title_zh = "棚户区改造"
+    panel.session.project.set_scenario("shanty", sc)
+    panel.refresh_scenarios(select="shanty")
+    run_and_wait(qtbot, panel)
+    panel.results_view.selectRow(0)
+    assert "（鸡西，棚户区改造）" in panel.explain.header.text()  # not "shanty_sites"
+    assert panel.results.index(0, 3).data() == "棚户区改造"

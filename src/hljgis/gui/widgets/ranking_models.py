@@ -7,6 +7,7 @@ cell ranking opens instantly and the table never holds a second copy of the resu
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -327,6 +328,8 @@ class ResultsModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.result = None
+        #: A layer's Chinese title by its table name, for the "Type" of a layer's sites.
+        self.layer_title: Callable[[str], str] | None = None
         self.order = np.zeros(0, dtype=np.int64)
         self.columns: list[tuple[str, Callable[[int], object], str]] = []
 
@@ -350,14 +353,17 @@ class ResultsModel(QAbstractTableModel):
         reason = g["exclusion_reason"].fillna("").astype(str).to_numpy()
         penalty = g["penalty"].fillna("").astype(str).to_numpy() if "penalty" in g else reason
         city = g["city"].fillna("").astype(str)
+        stype = g["site_type"].fillna("").astype(str)
         if current_language() == "zh":
             # the results hold English reasons; each distinct text is translated once
             reason = localized_reasons(reason, result.scenario, "zh")
             penalty = localized_reasons(penalty, result.scenario, "zh")
             city = city.map(lambda c: CITY_ZH.get(c, c))
+            types = {t: site_type_text(t, self.layer_title) for t in stype.unique()}
+            stype = stype.map(types)
         note = np.where(reason != "", reason, penalty)
         city = city.to_numpy()
-        stype = g["site_type"].fillna("").astype(str).to_numpy()
+        stype = stype.to_numpy()
         self.columns = [
             ("Rank", lambda p: "" if np.isnan(rank[p]) else f"{int(rank[p])}", ""),
             ("Site", lambda p: site[p], ""),
@@ -487,6 +493,31 @@ def criterion_title(c: dict) -> str:
     if current_language() == "zh" and c.get("title_zh"):
         return c["title_zh"]
     return c.get("title") or c["name"]
+
+
+def layer_title_zh(project, name: str) -> str:
+    """A project layer's Chinese title; its table name when it has none or is not there."""
+    if project is not None and name in project:
+        return project.layer(name).title_zh or name
+    return name
+
+
+_CELL_TYPE = re.compile(r"(hex|square) (\S+) m")
+
+
+def site_type_text(site_type: str, layer_title: Callable[[str], str] | None = None) -> str:
+    """A site's ``site_type`` in the interface language.
+
+    Generated cells ("hex 500 m", "square 250 m") become "六边形 500 米" / "正方形 250 米";
+    a layer's sites (``site_type`` is the layer's table name) its Chinese title from
+    ``layer_title(name)``. English, and anything else, is returned as it is.
+    """
+    if current_language() != "zh" or not site_type:
+        return site_type
+    m = _CELL_TYPE.fullmatch(site_type)
+    if m:
+        return tr(f"{m[1]} {{size}} m").format(size=m[2])
+    return (layer_title(site_type) if layer_title is not None else "") or site_type
 
 
 def constraint_reason(c: dict) -> str:

@@ -55,6 +55,7 @@ from hljgis.gui.widgets.ranking_models import (
     TransformKindDelegate,
     criterion_rationale,
     criterion_title,
+    layer_title_zh,
 )
 from hljgis.gui.widgets.ranking_results import (
     CompareView,
@@ -293,6 +294,7 @@ class RankingPanel(QWidget):
 
         # -- result tabs ---------------------------------------------------------------------
         self.results = ResultsModel(self)
+        self.results.layer_title = self._layer_title_zh
         self.results_view = QTableView()
         self.results_view.setModel(self.results)
         self.results_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -509,10 +511,7 @@ class RankingPanel(QWidget):
 
     def _layer_title_zh(self, name: str) -> str:
         """A project layer's Chinese title (its table name when it has none or is missing)."""
-        project = self.session.project
-        if name in project:
-            return project.layer(name).title_zh or name
-        return name
+        return layer_title_zh(self.session.project, name)
 
     def _fit_constraints(self) -> None:
         """Show every constraint row (there are few) and hide the box when there are none."""
@@ -974,7 +973,7 @@ class RankingPanel(QWidget):
         if not current.isValid() or self.result is None:
             return
         position = self.results.position(current.row())
-        self.explain.set_site(self.result, position)
+        self.explain.set_site(self.result, position, self.session.project)
         if self.result_layer is not None:
             self.site_selected.emit(self.result_layer.name, position)
 

@@ -30,12 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from hljgis.analysis.constraints import localized_reasons
+from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language
 from hljgis.gui.widgets.ranking_models import (
     BarDelegate,
     FrameModel,
     criterion_rationale,
     criterion_title,
+    layer_title_zh,
+    site_type_text,
 )
 
 _GREY = "#666666"
@@ -107,8 +110,12 @@ class ExplainView(QWidget):
                                     "ranks where it does."))
         self.footer.setText("")
 
-    def set_site(self, result, position: int) -> None:
-        """Show ``result.contributions(position)`` (the same numbers, formatted)."""
+    def set_site(self, result, position: int, project=None) -> None:
+        """Show ``result.contributions(position)`` (the same numbers, formatted).
+
+        ``project`` gives the Chinese names in the header: the city's bookmark title and the
+        title of the layer a site came from.
+        """
         g = result.gdf
         rec = g.iloc[position]
         self.frame = result.contributions(position)
@@ -131,15 +138,23 @@ class ExplainView(QWidget):
         total = int(g["rank"].notna().sum())
         name = site_label(g, position)
         lang = current_language()
+        zh = lang == "zh"
         if pd.isna(rank):
             reason = localized_reasons(str(rec["exclusion_reason"] or ""), result.scenario, lang)
             status = (f"<span style='color:#c62828'>{self.tr('Excluded')}: "
                       f"{reason}</span>")
         else:
-            status = (self.tr("Rank") + f" <b>{int(rank)}</b> / {total:,}, " +
-                      self.tr("score") + f" <b>{_num(rec['score'])}</b>")
-        self.header.setText(f"<b>{self.tr('Site')} {name}</b> ({rec['city']}, "
-                            f"{rec['site_type']})<br>{status}")
+            status = (self.tr("Rank") + f" <b>{int(rank)}</b> / {total:,}{'，' if zh else ', '}"
+                      + self.tr("score") + f" <b>{_num(rec['score'])}</b>")
+        city, stype = rec["city"], rec["site_type"]
+        if zh:
+            city = city_titles(project, city)[1] if isinstance(city, str) and city else ""
+            stype = site_type_text(str(stype or ""), lambda n: layer_title_zh(project, n))
+            where = "，".join(t for t in (city, stype) if t)
+            where = f"（{where}）" if where else ""
+        else:
+            where = f" ({city}, {stype})"
+        self.header.setText(f"<b>{self.tr('Site')} {name}</b>{where}<br>{status}")
         foot = (self.tr("Contributions add up to the weighted score") +
                 f" {_num(rec['base_score'])}.")
         if isinstance(rec.get("penalty"), str) and rec["penalty"]:
