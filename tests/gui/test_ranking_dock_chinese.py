@@ -215,3 +215,48 @@ def test_square_cells_and_layer_sites_in_chinese(qtbot, panel):
     panel.results_view.selectRow(0)
     assert "（鸡西，棚户区改造）" in panel.explain.header.text()  # not "shanty_sites"
     assert panel.results.index(0, 3).data() == "棚户区改造"
+
+
+# ------------------------------------------------------------------ scenario labels
+
+
+def labels(box) -> list[str]:
+    return [box.itemText(i) for i in range(box.count())]
+
+
+def test_language_switch_relabels_the_scenarios_keeping_choice_and_edits(panel):
+    panel.select_scenario("place-making")
+    assert "place-making – Place-making investments (preset)" in labels(panel.scenario_box)
+    panel.criteria.setData(panel.criteria.index(0, 1), 40)  # an edit the switch must keep
+    panel.compare.b_box.setCurrentIndex(panel.compare.b_box.findData("sme-space"))
+    keys = [panel.scenario_box.itemData(i) for i in range(panel.scenario_box.count())]
+
+    chinese(panel)
+    zh = preset("place-making").title_zh
+    assert f"place-making – {zh} (预设)" in labels(panel.scenario_box)
+    assert not any("investments" in t or "preset" in t for t in labels(panel.scenario_box))
+    assert [panel.scenario_box.itemData(i) for i in range(panel.scenario_box.count())] == keys
+    assert panel.scenario_box.currentData() == "place-making"
+    assert panel.scenario_box.currentText() == f"place-making – {zh} (预设)"
+    assert panel.scenario_box.itemData(panel.scenario_box.currentIndex(),
+                                       Qt.ItemDataRole.ToolTipRole) == (
+        f"place-making – {zh} (预设)")
+    assert panel.criteria.criteria[0]["weight"] == 40  # not reloaded
+    # the comparison's lists too, with their choices
+    assert panel.compare.a_box.itemText(0) == "当前编辑的情景（本面板）"
+    assert f"place-making – {zh} (预设)" in labels(panel.compare.a_box)
+    assert panel.compare.b_box.currentData() == "sme-space"
+
+    chinese(panel, False)
+    assert panel.scenario_box.currentText() == (
+        "place-making – Place-making investments (preset)")
+    assert panel.compare.b_box.currentData() == "sme-space"
+
+
+def test_language_change_event_relabels_the_scenarios(qtbot, panel):
+    """The app's own switch: set_language sends LanguageChange, the panel retranslates."""
+    panel.select_scenario("sme-space")
+    set_language("zh")
+    zh = preset("sme-space").title_zh
+    qtbot.waitUntil(lambda: panel.scenario_box.currentText() == f"sme-space – {zh} (预设)",
+                    timeout=5000)

@@ -421,6 +421,20 @@ class RankingPanel(QWidget):
         if self.scenario is None or i < 0 or select:
             self._on_scenario_changed()
 
+    def _relabel_scenarios(self) -> None:
+        """Scenario labels in the interface language, keeping the list and the choices (and
+        so the edits in the panel)."""
+        if not self.scenario_box.count():
+            return
+        items = self.scenario_items()
+        labels = {key: label for label, key in items}
+        for i in range(self.scenario_box.count()):
+            label = labels.get(self.scenario_box.itemData(i))
+            if label is not None:
+                self.scenario_box.setItemText(i, label)
+                self.scenario_box.setItemData(i, label, Qt.ItemDataRole.ToolTipRole)
+        self.compare.set_scenarios([(self.tr("Edited scenario (this panel)"), ""), *items])
+
     def select_scenario(self, key: str) -> None:
         i = self.scenario_box.findData(key)
         if i < 0:
@@ -1070,6 +1084,7 @@ class RankingPanel(QWidget):
         self.sensitivity_tabs.setTabText(0, self.tr("Monte Carlo"))
         self.sensitivity_tabs.setTabText(1, self.tr("Weight sweep"))
         self.compare.retranslate()
+        self._relabel_scenarios()
         self.criteria.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                              len(CriteriaModel.HEADERS) - 1)
         self._update_weights() if self.scenario is not None else None
