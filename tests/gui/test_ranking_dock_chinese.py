@@ -71,8 +71,11 @@ def test_screenshots_in_chinese(qtbot, bundled_panel):
     panel = bundled_panel
     SHOTS.mkdir(parents=True, exist_ok=True)
     tag = os.environ.get("RANKPOLISH_TAG", "after")
-    chinese(panel)
     panel.select_scenario("place-making")
+    panel.tabs.widget(0).ensureWidgetVisible(panel.constraints_group)
+    qtbot.wait(50)
+    panel.constraints_group.grab().save(str(SHOTS / f"{tag}_constraints_en.png"))
+    chinese(panel)
     panel.city_box.setCurrentIndex(panel.city_box.findData("Jixi"))
     panel.tabs.setCurrentIndex(0)
     scroll = panel.tabs.widget(0)
@@ -260,3 +263,59 @@ def test_language_change_event_relabels_the_scenarios(qtbot, panel):
     zh = preset("sme-space").title_zh
     qtbot.waitUntil(lambda: panel.scenario_box.currentText() == f"sme-space – {zh} (预设)",
                     timeout=5000)
+
+
+# ------------------------------------------------------------------ column sizing
+
+
+def assert_constraint_texts_fit(panel, one_line: bool = False) -> None:
+    """No column cut off: the columns fit the table's width, and the name, rule and reason
+    of every row, wrapped to their column, fit inside the cell (on one line)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QStyle
+
+    view, m = panel.constraints_view, panel.constraints
+    header = view.horizontalHeader()
+    assert header.length() <= view.viewport().width()
+    assert not view.horizontalScrollBar().isVisible()
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    fm = view.fontMetrics()
+    for col in (ConstraintsModel.NAME, ConstraintsModel.RULE, ConstraintsModel.REASON):
+        width = view.columnWidth(col) - 2 * margin
+        for r in range(m.rowCount()):
+            text = m.index(r, col).data()
+            box = fm.boundingRect(QRect(0, 0, width, 10_000),
+                                  int(Qt.TextFlag.TextWordWrap), text)
+            assert box.width() <= width, (text, box.width(), width)
+            assert box.height() <= view.rowHeight(r), (text, box.height(), view.rowHeight(r))
+            assert box.height() < 2 * fm.height() or not one_line, (text, view.columnWidth(col))
+    # every row shows: the table is as tall as its rows
+    assert view.viewport().height() >= sum(view.rowHeight(r) for r in range(m.rowCount()))
+
+
+@pytest.mark.parametrize(("name", "reason"), [("sme-space", "位于规划年尚未稳定的采煤沉陷区"),
+                                            ("place-making", "大部分位于仍在沉降的采煤沉陷区")])
+def test_constraint_reasons_readable_at_the_docks_default_width(qtbot, panel, name, reason):
+    chinese(panel)
+    panel.select_scenario(name)
+    panel.tabs.widget(0).ensureWidgetVisible(panel.constraints_group)
+    qtbot.wait(20)
+    view = panel.constraints_view
+    assert reason in column(panel, ConstraintsModel.REASON)
+    # the reason keeps a fair share of the width
+    assert view.columnWidth(ConstraintsModel.REASON) >= view.viewport().width() // 4
+    assert_constraint_texts_fit(panel)
+    chinese(panel, False)  # English wraps the same way
+    assert_constraint_texts_fit(panel)
+
+
+def test_constraint_columns_follow_the_dock_width(qtbot, panel):
+    chinese(panel)
+    panel.select_scenario("place-making")
+    view = panel.constraints_view
+    for width in (440, 1100, 540):
+        panel.resize(width, 860)
+        qtbot.waitUntil(lambda w=width: abs(panel.width() - w) < 2, timeout=2000)
+        qtbot.wait(20)
+        assert_constraint_texts_fit(panel, one_line=width == 1100)  # room: one line a row
+    assert view.rowHeight(0) >= 2 * view.fontMetrics().height()  # at 540: wrapped

@@ -15,7 +15,7 @@ import copy
 import time
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTextBoundaryFinder, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -44,8 +44,9 @@ from hljgis.analysis.scenario import Scenario, ScenarioError, save_scenario
 from hljgis.analysis.weights import ahp, group_ahp
 from hljgis.core.errors import InputError
 from hljgis.core.style import Labels
-from hljgis.gui.i18n import current_language
+from hljgis.gui.i18n import current_language, tr
 from hljgis.gui.widgets.ranking_models import (
+    ACTION_NAMES,
     BarDelegate,
     ConstraintActionDelegate,
     ConstraintsModel,
@@ -70,6 +71,17 @@ CITIES = (("Hegang", "鹤岗"), ("Jixi", "鸡西"), ("Qitaihe", "七台河"),
           ("Shuangyashan", "双鸭山"))
 _RED = "#c62828"
 _GREEN = "#2e7d32"
+
+
+def _widest_unbreakable(fm, text: str) -> int:
+    """Width of the longest piece of ``text`` a word-wrapping cell cannot break (Qt's line
+    breaking: between words, between any two Chinese characters, brackets kept on)."""
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Line, text)
+    widest, start = 0, 0
+    while (end := finder.toNextBoundary()) >= 0:
+        widest = max(widest, fm.horizontalAdvance(text[start:end].rstrip()))
+        start = end
+    return widest
 
 
 class RankingPanel(QWidget):
@@ -164,18 +176,28 @@ class RankingPanel(QWidget):
         self.constraints_view = QTableView()
         self.constraints_view.setModel(self.constraints)
         self.constraints_view.verticalHeader().hide()
-        self.constraints_view.setWordWrap(False)
+        # long names, rules and reasons wrap onto more lines instead of being cut off: the
+        # action and penalty fit their text, the name and rule take what they need up to a
+        # share of the width (_size_constraint_columns), the reason the rest
+        self.constraints_view.setWordWrap(True)
+        self.constraints_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.constraints_view.setItemDelegateForColumn(
             ConstraintsModel.ACTION, ConstraintActionDelegate(self.constraints_view))
         self.constraints_view.setEditTriggers(QTableView.EditTrigger.AllEditTriggers)
         ch = self.constraints_view.horizontalHeader()
         ch.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         ch.setSectionResizeMode(ConstraintsModel.REASON, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((ConstraintsModel.NAME, 120), (ConstraintsModel.RULE, 170),
-                           (ConstraintsModel.ACTION, 84), (ConstraintsModel.VALUE, 56)):
-            self.constraints_view.setColumnWidth(col, width)
         ch.moveSection(ConstraintsModel.ACTION, ConstraintsModel.RULE)  # action beside name
         ch.moveSection(ConstraintsModel.VALUE, ConstraintsModel.RULE + 1)
+        # refits wait for the event loop: the header reports a stretched section's new size
+        # before the section has it
+        self._fit_rows_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_rows_timer.timeout.connect(self._fit_constraint_rows)
+        self._fit_columns_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_columns_timer.timeout.connect(self._size_constraint_columns)
+        ch.sectionResized.connect(lambda *_: self._fit_rows_timer.start())
+        self.constraints.dataChanged.connect(lambda *_: self._fit_rows_timer.start())
+        self.constraints_view.viewport().installEventFilter(self)
         self.constraints_note = QLabel()
         self.constraints_note.setWordWrap(True)
         self.constraints_note.setStyleSheet("color: #555555;")
@@ -531,9 +553,56 @@ class RankingPanel(QWidget):
         """Show every constraint row (there are few) and hide the box when there are none."""
         n = self.constraints.rowCount()
         self.constraints_group.setVisible(n > 0)
-        self.constraints_view.setFixedHeight(
-            self.constraints_view.horizontalHeader().sizeHint().height() + 4 +
-            max(n, 1) * self.constraints_view.verticalHeader().defaultSectionSize())
+        self._size_constraint_columns()
+
+    def _size_constraint_columns(self) -> None:
+        """Column widths of the constraints table: action and penalty fit their text (the
+        action also its editor's combo); the name and the rule take their text's width (all
+        of it when every text fits on one line, else up to 30 % and 38 % of the rest, the
+        rule less to leave the reason a quarter, but none less than its longest word), the
+        reason the rest; long texts wrap instead of being cut off. Then the rows fit their
+        text."""
+        view, m = self.constraints_view, self.constraints
+        fm = view.fontMetrics()
+        for col in (ConstraintsModel.ACTION, ConstraintsModel.VALUE):
+            view.resizeColumnToContents(col)
+        combo = max(fm.horizontalAdvance(tr(t)) for t in ACTION_NAMES.values()) + 32
+        if view.columnWidth(ConstraintsModel.ACTION) < combo:  # room for the editor's combo
+            view.setColumnWidth(ConstraintsModel.ACTION, combo)
+        rest = view.viewport().width() - view.columnWidth(
+            ConstraintsModel.ACTION) - view.columnWidth(ConstraintsModel.VALUE)
+        header = view.horizontalHeader()
+        need, least = {}, {}
+        for col in (ConstraintsModel.NAME, ConstraintsModel.RULE, ConstraintsModel.REASON):
+            texts = [str(m.index(r, col).data() or "") for r in range(m.rowCount())]
+            need[col] = max([fm.horizontalAdvance(t) + 14 for t in texts] +
+                            [header.sectionSizeFromContents(col).width()])
+            least[col] = max([60] + [_widest_unbreakable(fm, t) + 14 for t in texts])
+        name, rule, reason = ConstraintsModel.NAME, ConstraintsModel.RULE, ConstraintsModel.REASON
+        if sum(need.values()) <= rest:  # every text on one line
+            widths = {name: need[name], rule: need[rule]}
+        else:  # the reason keeps a quarter of the width at least, the rule gives way first
+            n = max(min(need[name], int(0.30 * rest)), least[name])
+            r = min(need[rule], int(0.38 * rest),
+                    rest - n - max(least[reason], int(0.25 * rest)))
+            widths = {name: n, rule: max(r, least[rule])}
+        for col, width in widths.items():
+            view.setColumnWidth(col, width)
+        self._fit_constraint_rows()
+
+    def _fit_constraint_rows(self) -> None:
+        """Rows as tall as their wrapped text, and the table as tall as its rows."""
+        view = self.constraints_view
+        view.resizeRowsToContents()
+        rows = sum(view.rowHeight(r) for r in range(self.constraints.rowCount()))
+        view.setFixedHeight(view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+                            + max(rows, view.verticalHeader().defaultSectionSize()) + 2)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if (event.type() == QEvent.Type.Resize and watched is self.constraints_view.viewport()
+                and event.size().width() != event.oldSize().width()):
+            self._fit_columns_timer.start()
+        return super().eventFilter(watched, event)
 
     def _on_method_changed(self) -> None:
         method = self.weight_method()
@@ -1095,6 +1164,7 @@ class RankingPanel(QWidget):
                 self.constraints.index(0, 0),
                 self.constraints.index(self.constraints.rowCount() - 1,
                                        len(ConstraintsModel.HEADERS) - 1))
+            self._size_constraint_columns()  # the texts' widths changed with the language
         if self.result is not None and self.results.result is self.result:
             row = self.results_view.currentIndex().row()
             self.results.set_result(self.result)
