@@ -319,3 +319,22 @@ def test_constraint_columns_follow_the_dock_width(qtbot, panel):
         qtbot.wait(20)
         assert_constraint_texts_fit(panel, one_line=width == 1100)  # room: one line a row
     assert view.rowHeight(0) >= 2 * view.fontMetrics().height()  # at 540: wrapped
+
+
+# ------------------------------------------------------------------ criterion rationale
+
+
+def test_language_switch_rewrites_the_criterion_rationale(panel):
+    panel.session.project.layer("shanty_sites").title_zh = "棚户区改造"
+    panel.select_scenario("place-making")
+    c = preset("place-making").criteria[0]
+    assert c.layer == "shanty_sites"
+    text = panel.rationale.text()
+    assert c.title in text and c.rationale in text and "layer shanty_sites" in text
+    chinese(panel)
+    text = panel.rationale.text()
+    assert c.title_zh in text and c.rationale_zh in text and c.rationale not in text
+    assert "图层 棚户区改造" in text and c.name in text  # the internal name stays
+    chinese(panel, False)
+    assert c.rationale in panel.rationale.text()
+    assert "layer shanty_sites" in panel.rationale.text()

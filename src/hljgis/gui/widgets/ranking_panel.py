@@ -540,7 +540,10 @@ class RankingPanel(QWidget):
             self.rationale.setText("")
             return
         c = self.criteria.criteria[current.row()]
-        layer = f" · {self.tr('layer')} {c['layer']}" if c.get("layer") else ""
+        layer = c.get("layer") or ""
+        if layer and current_language() == "zh":
+            layer = self._layer_title_zh(layer)
+        layer = f" · {self.tr('layer')} {layer}" if layer else ""
         self.rationale.setText(f"<b>{criterion_title(c)}</b> "
                                f"<span style='color:#777'>({c['name']}{layer})</span><br>"
                                f"{criterion_rationale(c)}")
@@ -1157,8 +1160,9 @@ class RankingPanel(QWidget):
         self.criteria.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                              len(CriteriaModel.HEADERS) - 1)
         self._update_weights() if self.scenario is not None else None
-        # texts that come from the scenario and the results: purpose, reasons
+        # texts that come from the scenario and the results: purpose, rationale, reasons
         self._show_purpose()
+        self._on_criterion_row_changed(self.criteria_view.currentIndex(), None)
         if self.constraints.rowCount():
             self.constraints.dataChanged.emit(
                 self.constraints.index(0, 0),
