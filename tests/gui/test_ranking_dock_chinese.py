@@ -16,6 +16,8 @@ from hljgis.gui.i18n import set_language
 from hljgis.gui.widgets.ranking_models import ConstraintsModel, constraint_rule
 from hljgis.gui.widgets.ranking_panel import RankingPanel
 from tests.analysis.test_presets import synthetic_project
+from tests.gui.ranking_support import chinese, open_panel
+from tests.gui.ranking_support import run_and_wait as run
 
 SHOTS = Path("/tmp/rankpolish")
 
@@ -33,13 +35,7 @@ def panel(qtbot):
     project = synthetic_project()
     project.layer("subsidence_zones").title_zh = "采煤沉陷区"
     project.layer("districts").title_zh = "区县"
-    widget = RankingPanel(Session(project))
-    qtbot.addWidget(widget)
-    widget.resize(540, 860)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    set_language("en")
+    yield from open_panel(qtbot, project)
 
 
 @pytest.fixture
@@ -53,17 +49,8 @@ def bundled_panel(qtbot, bundled):
     set_language("en")
 
 
-def chinese(panel, on: bool = True) -> None:
-    set_language("zh" if on else "en")
-    panel.retranslate()
-
-
 def run_and_wait(qtbot, panel) -> None:
-    panel.mc_check.setChecked(False)
-    job = panel.run()
-    assert job is not None, panel.status.text()
-    qtbot.waitUntil(lambda: not panel.is_running(), timeout=120_000)
-    assert panel.result is not None, panel.status.text()
+    run(qtbot, panel, monte_carlo=False)
 
 
 def test_screenshots_in_chinese(qtbot, bundled_panel):

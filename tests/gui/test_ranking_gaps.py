@@ -9,30 +9,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from hljgis.analysis import run_scenario
-from hljgis.core.session import Session
 from hljgis.gui.i18n import set_language
 from hljgis.gui.widgets.ranking_models import ConstraintsModel
-from hljgis.gui.widgets.ranking_panel import RankingPanel
-from tests.analysis.test_presets import synthetic_project
+from tests.gui.ranking_support import open_panel, run_and_wait
 
 
 @pytest.fixture
 def panel(qtbot):
-    session = Session(synthetic_project())
-    widget = RankingPanel(session)
-    qtbot.addWidget(widget)
-    widget.resize(540, 860)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    set_language("en")
-
-
-def run_and_wait(qtbot, panel) -> None:
-    job = panel.run()
-    assert job is not None, panel.status.text()
-    qtbot.waitUntil(lambda: not panel.is_running(), timeout=60_000)
-    assert panel.result is not None, panel.status.text()
+    yield from open_panel(qtbot)
 
 
 def results_table(panel) -> pd.DataFrame:

@@ -8,10 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from hljgis.analysis import load_scenario
-from hljgis.core.session import Session
-from hljgis.gui.i18n import set_language
-from hljgis.gui.widgets.ranking_panel import RankingPanel
-from tests.analysis.test_presets import synthetic_project
+from tests.gui.ranking_support import chinese, open_panel
 
 M1 = np.array([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]])
 M2 = np.array([[1, 2, 4], [1 / 2, 1, 2], [1 / 4, 1 / 2, 1]])
@@ -20,19 +17,7 @@ BAD = np.array([[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]])  # CR far above 0.
 
 @pytest.fixture
 def panel(qtbot):
-    session = Session(synthetic_project())
-    widget = RankingPanel(session)
-    qtbot.addWidget(widget)
-    widget.resize(540, 860)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    set_language("en")
-
-
-def chinese(panel, on: bool = True) -> None:
-    set_language("zh" if on else "en")
-    panel.retranslate()
+    yield from open_panel(qtbot)
 
 
 # ---------------------------------------------------------------------- group members

@@ -13,26 +13,18 @@ from hljgis.analysis import load_scenario, run_scenario
 from hljgis.core.session import Session
 from hljgis.gui.i18n import set_language
 from hljgis.gui.widgets.ranking_models import CriteriaModel
-from hljgis.gui.widgets.ranking_panel import RankingPanel
 from tests.analysis.test_presets import synthetic_project
+from tests.gui.ranking_support import open_panel
+from tests.gui.ranking_support import run_and_wait as run
 
 
 @pytest.fixture
 def panel(qtbot):
-    session = Session(synthetic_project())
-    widget = RankingPanel(session)
-    qtbot.addWidget(widget)
-    widget.resize(540, 860)
-    widget.show()
-    yield widget
-    widget.shutdown()
-    set_language("en")
+    yield from open_panel(qtbot)
 
 
 def run_and_wait(qtbot, panel, job=None) -> None:
-    job = panel.run() if job is None else job
-    assert job is not None, panel.status.text()
-    qtbot.waitUntil(lambda: not panel.is_running(), timeout=60_000)
+    run(qtbot, panel, job, require_result=False)
 
 
 def table(panel) -> pd.DataFrame:
