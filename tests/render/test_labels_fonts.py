@@ -148,3 +148,25 @@ def test_callout_labels_move_out_with_leader_lines_instead_of_dropping(app, make
     # leader lines reach out from the cluster (at pixel ~200, 200) to the moved numbers
     ys, xs = np.nonzero(red)
     assert np.hypot(xs - 200, ys - 200).max() > 40
+
+
+def test_callout_labels_of_clustered_polygons(app, make_layer):
+    """Top-ranked cells of a ranking cluster too: their labels move out instead of dropping."""
+    from PySide6.QtGui import QImage
+    from shapely import box
+
+    from hljgis.render import MapRenderer
+
+    cells = [box(48 + 1.0 * (i % 4), 48 + 1.0 * (i // 4), 49 + 1.0 * (i % 4), 49 + 1.0 * (i // 4))
+             for i in range(10)]
+    names = [f"#{i + 1}" for i in range(10)]
+    placed = []
+    for callout in (False, True):
+        layer = _label_layer(make_layer, names, cells, color="#b2182b", callout=callout,
+                             size_pt=9)
+        img = QImage(400, 400, QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(0xFFFFFFFF)
+        r = MapRenderer()
+        r.render(img, [layer], (0, 0, 100, 100), dpi=150)
+        placed.append(r.last_stats["labels"]["placed"])
+    assert placed[0] < 10 and placed[1] == 10

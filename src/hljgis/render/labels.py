@@ -189,24 +189,26 @@ class LabelEngine:
     def _positions(c: _Candidate, w: float, h: float, mt: MapTransform | None = None):
         """Top-left corners to try: around a point marker, centred on lines and polygons.
 
-        Callout labels (``labels.callout``, e.g. numbered top sites that cluster) also try
-        rings up to 12 mm out, drawn with a leader line, so none has to be dropped.
+        Callout labels (``labels.callout``, e.g. numbered top sites that cluster) of points
+        and polygons also try rings up to 12 mm out, drawn with a leader line, so none has
+        to be dropped.
         """
         x, y = c.x, c.y
+        d = c.offset_px + 2.0
         if c.family == _POINT:
-            d = c.offset_px + 2.0
             near = [(x + d, y - h / 2), (x + d * 0.7, y - h - d * 0.5), (x - d - w, y - h / 2),
                     (x - w / 2, y + d), (x - w / 2, y - h - d), (x + d * 0.7, y + d * 0.5)]
-            if not c.settings.get("callout") or mt is None:
-                return near
-            rings = []
-            for r_mm in (2.5, 4.0, 5.5, 7.0, 9.0, 12.0):
-                r = d + mt.mm_to_px(r_mm)
-                for k in range(16):
-                    a = (k * 22.5 - 45.0) * np.pi / 180.0  # start up-right, go round
-                    rings.append((x + r * np.cos(a) - w / 2, y - r * np.sin(a) - h / 2))
-            return near + rings
-        if c.family == _LINE:
+        elif c.family == _LINE:
             return [(x - w / 2, y - h - 2.0), (x - w / 2, y + 2.0), (x - w / 2, y - h / 2)]
-        return [(x - w / 2, y - h / 2), (x - w / 2, y - h / 2 - h * 0.6),
-                (x - w / 2, y - h / 2 + h * 0.6)]
+        else:
+            near = [(x - w / 2, y - h / 2), (x - w / 2, y - h / 2 - h * 0.6),
+                    (x - w / 2, y - h / 2 + h * 0.6)]
+        if not c.settings.get("callout") or mt is None:
+            return near
+        rings = []
+        for r_mm in (2.5, 4.0, 5.5, 7.0, 9.0, 12.0):
+            r = d + mt.mm_to_px(r_mm)
+            for k in range(16):
+                a = (k * 22.5 - 45.0) * np.pi / 180.0  # start up-right, go round
+                rings.append((x + r * np.cos(a) - w / 2, y - r * np.sin(a) - h / 2))
+        return near + rings
