@@ -188,3 +188,37 @@ def test_group_member_names_must_be_unique_and_non_empty(members, field):
     sc = _ahp_scenario(matrices=[m, m])
     assert sc.weights.members == ["planning bureau", "economic bureau"]
     assert list(sc.resolve_weights()[1]["member_cr"]) == ["planning bureau", "economic bureau"]
+
+
+def test_constraint_titles_round_trip_and_empty_ones_are_not_written(tmp_path):
+    d = copy.deepcopy(SME_SPACE)
+    d["constraints"][0].update(title="Unstable ground", title_zh="未稳定沉陷区")
+    sc = Scenario.from_dict(d)
+    c = sc.constraints[0]
+    assert (c.title, c.title_zh) == ("Unstable ground", "未稳定沉陷区")
+    back = load_scenario(save_scenario(sc, tmp_path / "s.json"))
+    assert (back.constraints[0].title, back.constraints[0].title_zh) == (
+        "Unstable ground", "未稳定沉陷区")
+    assert back.to_dict() == sc.to_dict()
+    back.constraints[0].title = back.constraints[0].title_zh = ""
+    written = back.to_dict()["constraints"][0]
+    assert "title" not in written and "title_zh" not in written
+
+
+def test_scenario_file_without_constraint_titles_still_loads(tmp_path):
+    d = copy.deepcopy(SME_SPACE)
+    for c in d["constraints"]:
+        c.pop("title", None), c.pop("title_zh", None)
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    c = load_scenario(path).constraints[0]
+    assert (c.title, c.title_zh) == ("", "")
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda d: d["constraints"][0].update(title=["Unstable"]), "constraints[0].title must be text"),
+    (lambda d: d["constraints"][0].update(title_zh=7), "constraints[0].title_zh must be text"),
+])
+def test_bad_constraint_titles_named(change, field):
+    msg = _bad(change)
+    assert msg.startswith("scenario 'sme-space': ") and field in msg

@@ -74,6 +74,10 @@ class Constraint:
     penalty : {"multiply", "subtract"}, default "multiply"
     penalty_value : float, default 0.5
     rationale : str
+    title, title_zh : str
+        Optional short labels ("Active mining" / "在采沉陷区") naming the rule in tables,
+        where ``reason`` (what a hit site is told) would repeat the reason column. Empty
+        when not given; the interface then shows ``name``.
     """
 
     name: str
@@ -87,6 +91,8 @@ class Constraint:
     penalty_value: float = 0.5
     rationale: str = ""
     reason_zh: str = ""
+    title: str = ""
+    title_zh: str = ""
 
     @property
     def threshold(self) -> float:

@@ -269,8 +269,9 @@ def _drop_none(d: Mapping[str, Any]) -> dict[str, Any]:
 
 def _constraint_dict(c: Constraint) -> dict[str, Any]:
     out = _drop_none(c.__dict__)
-    if not out.get("reason_zh"):  # only written when a text is given
-        out.pop("reason_zh", None)
+    for optional in ("reason_zh", "title", "title_zh"):  # only written when a text is given
+        if not out.get(optional):
+            out.pop(optional, None)
     return out
 
 
@@ -479,6 +480,8 @@ class _Reader:
                                             hi=value_hi)),
             rationale=self.text(d, "rationale", p),
             reason_zh=self.text(d, "reason_zh", p),
+            title=self.text(d, "title", p),
+            title_zh=self.text(d, "title_zh", p),
         )
 
     def weights(self, value: Any, n: int) -> WeightSpec:
