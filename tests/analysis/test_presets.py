@@ -137,6 +137,36 @@ def test_presets_have_chinese_purpose_and_reasons():
     assert "仍在沉降的采煤沉陷区" in preset("place-making").constraints[1].reason_zh
 
 
+def test_preset_constraints_have_short_titles_in_both_languages():
+    for name in PRESETS:
+        for c in preset(name).constraints:
+            assert c.title and _chinese(c.title_zh), c.name
+            # a label, not the reason again
+            assert len(c.title_zh) <= 8 and c.title_zh not in c.reason_zh, c.title_zh
+            assert len(c.title) < len(c.reason), c.title
+    assert [c.title for c in preset("place-making").constraints] == [
+        "Active mining", "Ground still settling"]
+
+
+def test_project_scenario_saved_before_constraint_titles_gets_the_presets():
+    from hljgis.analysis import Scenario
+    from hljgis.analysis.presets import fill_chinese_from_preset
+
+    old = preset("place-making").to_dict()
+    for c in old["constraints"]:
+        c.pop("title"), c.pop("title_zh")
+    # the planner's own rule (another filter): no title put on it
+    old["constraints"][1]["where"] = [{"field": "status", "in": ["settling"]}]
+    sc = fill_chinese_from_preset(Scenario.from_dict(old))
+    ref = preset("place-making").constraints[0]
+    assert (sc.constraints[0].title, sc.constraints[0].title_zh) == (ref.title, ref.title_zh)
+    assert (sc.constraints[1].title, sc.constraints[1].title_zh) == ("", "")
+    # an English title of the planner's own gets no Chinese one
+    old["constraints"][0]["title"] = "Mining under way"
+    sc = fill_chinese_from_preset(Scenario.from_dict(old))
+    assert (sc.constraints[0].title, sc.constraints[0].title_zh) == ("Mining under way", "")
+
+
 def test_run_reasons_and_penalties_shown_in_chinese():
     from hljgis.analysis.constraints import localized_reasons
 

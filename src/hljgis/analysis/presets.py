@@ -190,6 +190,8 @@ SME_SPACE: dict = {
     "constraints": [
         {
             "name": "unstable_subsidence",
+            "title": "Unstable subsidence ground",
+            "title_zh": "未稳定沉陷区",
             "kind": "outside",
             "layer": "subsidence_zones",
             "where": _UNSTABLE,
@@ -352,6 +354,8 @@ PLACE_MAKING: dict = {
     "constraints": [
         {
             "name": "active_mining",
+            "title": "Active mining",
+            "title_zh": "在采沉陷区",
             "kind": "outside",
             "layer": "subsidence_zones",
             "where": [{"field": "mining_end_year", "op": ">", "value": "$year"}],
@@ -362,6 +366,8 @@ PLACE_MAKING: dict = {
         },
         {
             "name": "settling_ground",
+            "title": "Ground still settling",
+            "title_zh": "沉降未稳区",
             "kind": "outside",
             "layer": "subsidence_zones",
             "where": _UNSTABLE,
@@ -414,9 +420,11 @@ def fill_chinese_from_preset(scenario: Scenario) -> Scenario:
 
     A project saved before a preset had a Chinese purpose or constraint reasons carries the
     English texts only. Each empty Chinese text (title, purpose, criterion titles and
-    rationales, constraint reasons, matched by name) is taken from the preset, but only where
-    the English text is still the preset's own: a text the planner rewrote keeps no stale
-    translation. Changes ``scenario`` in place and returns it.
+    rationales, constraint titles and reasons, matched by name) is taken from the preset,
+    but only where the English text is still the preset's own: a text the planner rewrote
+    keeps no stale translation. A constraint saved before constraints had titles (none in
+    either language) gets the preset's English title too (and with it the Chinese one) while
+    its rule and reason are still the preset's. Changes ``scenario`` in place and returns it.
     """
     if scenario.name not in PRESETS:
         return scenario
@@ -426,8 +434,15 @@ def fill_chinese_from_preset(scenario: Scenario) -> Scenario:
     pairs += [(c, crit[c.name], (("title", "title_zh"), ("rationale", "rationale_zh")))
               for c in scenario.criteria if c.name in crit]
     cons = {c.name: c for c in ref.constraints}
-    pairs += [(c, cons[c.name], (("reason", "reason_zh"),))
+    pairs += [(c, cons[c.name], (("title", "title_zh"), ("reason", "reason_zh")))
               for c in scenario.constraints if c.name in cons]
+    for c in scenario.constraints:
+        # saved before constraints had titles: both taken while the rule is the preset's
+        own = cons.get(c.name)
+        if own is not None and not (c.title or c.title_zh) and (
+                c.kind, c.layer, c.where, c.reason) == (own.kind, own.layer, own.where,
+                                                        own.reason):
+            c.title = own.title
     for obj, own, fields in pairs:
         for en, zh in fields:
             if not getattr(obj, zh) and getattr(obj, en) == getattr(own, en):
