@@ -94,32 +94,42 @@ def test_constraint_rules_and_names_in_chinese(panel):
     english_rules = ["overlaps subsidence_zones (mining_end_year > planning year)",
                      "more than 50 % on subsidence_zones (stable_from_year > planning year)"]
     assert column(panel, ConstraintsModel.RULE) == english_rules
-    assert column(panel, ConstraintsModel.NAME) == ["active_mining", "settling_ground"]
+    assert column(panel, ConstraintsModel.NAME) == ["Active mining", "Ground still settling"]
 
     chinese(panel)
     # the layer's Chinese title instead of its table name, Chinese words around the fields
     assert column(panel, ConstraintsModel.RULE) == [
         "压占采煤沉陷区（mining_end_year > 规划年）",
         "超过 50% 位于采煤沉陷区（stable_from_year > 规划年）"]
-    # the Chinese reason names the constraint; the internal name stays in the tooltip
+    # the short Chinese title names the constraint, not the reason (its own column); the
+    # internal name stays in the tooltip
     sc = preset("place-making")
-    assert column(panel, ConstraintsModel.NAME) == [c.reason_zh for c in sc.constraints]
+    assert column(panel, ConstraintsModel.NAME) == ["在采沉陷区", "沉降未稳区"]
+    assert column(panel, ConstraintsModel.REASON) == [c.reason_zh for c in sc.constraints]
+    assert not set(column(panel, ConstraintsModel.NAME)) & {c.reason_zh for c in sc.constraints}
     tips = column(panel, ConstraintsModel.NAME, Qt.ItemDataRole.ToolTipRole)
     assert "active_mining" in tips[0] and "settling_ground" in tips[1]
+    assert "在采沉陷区" in tips[0]
     assert "采煤沉陷区" in tips[0] and "subsidence_zones" not in tips[0]
 
-    chinese(panel, False)  # English exactly as before
+    chinese(panel, False)  # English: the English titles
     assert column(panel, ConstraintsModel.RULE) == english_rules
-    assert column(panel, ConstraintsModel.NAME) == ["active_mining", "settling_ground"]
+    assert column(panel, ConstraintsModel.NAME) == ["Active mining", "Ground still settling"]
 
 
 def test_constraint_without_chinese_reason_or_layer_title(panel):
     sc = preset("sme-space").to_dict()
     sc["constraints"][0].pop("reason_zh")
+    sc["constraints"][0].pop("title_zh")
     sc["constraints"][0]["layer"] = "shanty_sites"  # no Chinese title in this project
     sc["name"] = "mine"
     panel.session.project.set_scenario("mine", sc)
     chinese(panel)
+    panel.refresh_scenarios(select="mine")
+    # no Chinese title: the English one, not the reason
+    assert column(panel, ConstraintsModel.NAME) == ["Unstable subsidence ground"]
+    sc["constraints"][0].pop("title")  # no title at all: the internal name
+    panel.session.project.set_scenario("mine", sc)
     panel.refresh_scenarios(select="mine")
     assert column(panel, ConstraintsModel.NAME) == ["unstable_subsidence"]
     assert column(panel, ConstraintsModel.RULE) == [

@@ -595,11 +595,12 @@ def constraint_rule(c: dict, layer_title: Callable[[str], str] | None = None) ->
 
 
 def constraint_label(c: dict) -> str:
-    """What the "Constraint" column shows: in Chinese the constraint's ``reason_zh`` (a
-    short Chinese description) when it has one, else its internal name."""
-    if current_language() == "zh" and c.get("reason_zh"):
-        return c["reason_zh"]
-    return c.get("name", "")
+    """What the "Constraint" column shows: the constraint's short title in the interface
+    language (``title_zh`` in Chinese, else ``title``), its internal name when it has none.
+    Not the reason, which has a column of its own."""
+    if current_language() == "zh" and c.get("title_zh"):
+        return c["title_zh"]
+    return c.get("title") or c.get("name", "")
 
 
 #: The three things a constraint can do: exclude, or keep with a penalty of one kind.
@@ -628,9 +629,10 @@ class ConstraintsModel(QAbstractTableModel):
 
     Holds them as plain dicts (``Scenario.to_dict()["constraints"]``). The "Reason" column
     shows and edits the reason in the interface language (``reason_zh`` in Chinese, which
-    falls back to the English ``reason`` until one is typed). In Chinese the "Constraint"
-    column shows ``reason_zh`` (the internal name stays in the tooltip) and the "Rule" names
-    the layer by its Chinese title (``layer_title``). The "Action" column
+    falls back to the English ``reason`` until one is typed). The "Constraint" column shows
+    the constraint's short title (``title_zh`` in Chinese; the internal name when it has no
+    title, and in the tooltip) and in Chinese the "Rule" names the layer by its Chinese
+    title (``layer_title``). The "Action" column
     switches a constraint between excluding the sites it hits and keeping them with a
     penalty (score × factor, or score − amount); the "Penalty" column edits that factor or
     amount (read-only while the constraint excludes).
@@ -721,7 +723,9 @@ class ConstraintsModel(QAbstractTableModel):
                 return f"×{v:g}" if action == "multiply" else f"−{v:g}"
         if role == Qt.ItemDataRole.ToolTipRole:
             rule = constraint_rule(c, self.layer_title)
-            tip = f"<b>{c.get('name')}</b>: {rule}<br>{c.get('rationale', '')}"
+            label, name = constraint_label(c), c.get("name", "")
+            head = f"<b>{label}</b>" + (f" ({name})" if label != name else "")
+            tip = f"{head}: {rule}<br>{c.get('rationale', '')}"
             if col == self.REASON:
                 tip += "".join(f"<br>{label}: {c[key]}" for key, label in (
                     ("reason", "English"), ("reason_zh", "中文")) if c.get(key))
