@@ -32,7 +32,7 @@ def results_table(panel) -> pd.DataFrame:
 def test_constraints_are_listed_with_rule_reason_and_action(panel):
     m = panel.constraints
     assert m.rowCount() == 1 and panel.constraints_group.isVisibleTo(panel)
-    assert m.index(0, ConstraintsModel.NAME).data() == "unstable_subsidence"
+    assert m.index(0, ConstraintsModel.NAME).data() == "Unstable subsidence ground"
     rule = m.index(0, ConstraintsModel.RULE).data()
     assert "subsidence_zones" in rule and "stable_from_year" in rule
     assert "not yet stable" in m.index(0, ConstraintsModel.REASON).data()
