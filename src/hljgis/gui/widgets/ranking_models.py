@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate
 
 from hljgis.analysis.constraints import localized_reasons
 from hljgis.analysis.transforms import TRANSFORMS, TransformSpec
+from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language, tr
 
 #: Item-data role holding a 0..1 fraction that :class:`BarDelegate` draws as a bar.
@@ -33,7 +34,6 @@ TRANSFORM_TEMPLATES: dict[str, dict] = {
     "fuzzy_symmetric": {"a": 0, "b": 1, "c": 2, "d": 3, "shape": "linear"},
     "categorical": {"mapping": {"yes": 1}, "default": 0},
 }
-CITY_ZH = {"Hegang": "鹤岗", "Jixi": "鸡西", "Qitaihe": "七台河", "Shuangyashan": "双鸭山"}
 TRANSFORM_NAMES = {
     "linear": "Linear", "threshold": "Steps", "fuzzy_increasing": "Fuzzy increasing",
     "fuzzy_decreasing": "Fuzzy decreasing", "fuzzy_symmetric": "Fuzzy symmetric",
@@ -330,6 +330,9 @@ class ResultsModel(QAbstractTableModel):
         self.result = None
         #: A layer's Chinese title by its table name, for the "Type" of a layer's sites.
         self.layer_title: Callable[[str], str] | None = None
+        #: A city's Chinese name by its English one (the panel gives the project's bookmark
+        #: titles, 鸡西市; None: the catalogue's names, 鸡西).
+        self.city_title: Callable[[str], str] | None = None
         self.order = np.zeros(0, dtype=np.int64)
         self.columns: list[tuple[str, Callable[[int], object], str]] = []
 
@@ -358,7 +361,8 @@ class ResultsModel(QAbstractTableModel):
             # the results hold English reasons; each distinct text is translated once
             reason = localized_reasons(reason, result.scenario, "zh")
             penalty = localized_reasons(penalty, result.scenario, "zh")
-            city = city.map(lambda c: CITY_ZH.get(c, c))
+            cities = {c: city_text(c, self.city_title) for c in city.unique()}
+            city = city.map(cities)
             types = {t: site_type_text(t, self.layer_title) for t in stype.unique()}
             stype = stype.map(types)
         note = np.where(reason != "", reason, penalty)
@@ -518,6 +522,17 @@ def site_type_text(site_type: str, layer_title: Callable[[str], str] | None = No
     if m:
         return tr(f"{m[1]} {{size}} m").format(size=m[2])
     return (layer_title(site_type) if layer_title is not None else "") or site_type
+
+
+def city_text(city: str, city_title: Callable[[str], str] | None = None) -> str:
+    """A site's city in the interface language: in Chinese ``city_title(city)`` (the panel
+    gives the project's bookmark title, 鸡西市, as the Explain header shows it), else the
+    catalogue's name; English, and an empty city, as they are."""
+    if current_language() != "zh" or not city:
+        return city
+    if city_title is not None:
+        return city_title(city) or city
+    return city_titles(None, city)[1]
 
 
 def constraint_reason(c: dict) -> str:

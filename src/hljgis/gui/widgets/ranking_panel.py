@@ -44,6 +44,7 @@ from hljgis.analysis.scenario import Scenario, ScenarioError, save_scenario
 from hljgis.analysis.weights import ahp, group_ahp
 from hljgis.core.errors import InputError
 from hljgis.core.style import Labels
+from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language, tr
 from hljgis.gui.widgets.ranking_models import (
     ACTION_NAMES,
@@ -317,6 +318,7 @@ class RankingPanel(QWidget):
         # -- result tabs ---------------------------------------------------------------------
         self.results = ResultsModel(self)
         self.results.layer_title = self._layer_title_zh
+        self.results.city_title = self._city_title_zh
         self.results_view = QTableView()
         self.results_view.setModel(self.results)
         self.results_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -339,6 +341,7 @@ class RankingPanel(QWidget):
         self.sensitivity_tabs.addTab(self.sensitivity, "")
         self.sensitivity_tabs.addTab(self.sweep, "")
         self.compare = CompareView()
+        self.compare.city_title = self._city_title_zh
         self.tabs = QTabWidget()
         scroll = QScrollArea()  # a short dock scrolls the set-up instead of crushing the table
         scroll.setWidgetResizable(True)
@@ -551,6 +554,11 @@ class RankingPanel(QWidget):
     def _layer_title_zh(self, name: str) -> str:
         """A project layer's Chinese title (its table name when it has none or is missing)."""
         return layer_title_zh(self.session.project, name)
+
+    def _city_title_zh(self, city: str) -> str:
+        """A city's Chinese name as the Explain header gives it: the project's bookmark title
+        (鸡西市), the catalogue's name (鸡西) without a bookmark."""
+        return city_titles(self.session.project, city)[1]
 
     def _fit_constraints(self) -> None:
         """Show every constraint row (there are few) and hide the box when there are none."""

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -35,6 +37,7 @@ from hljgis.gui.i18n import current_language
 from hljgis.gui.widgets.ranking_models import (
     BarDelegate,
     FrameModel,
+    city_text,
     criterion_rationale,
     criterion_title,
     layer_title_zh,
@@ -616,6 +619,9 @@ class CompareView(QWidget):
         super().__init__(parent)
         self.frame = pd.DataFrame()
         self.summary: dict = {}
+        self.names: tuple[str, str] = ("", "")
+        #: A city's Chinese name by its English one (see :func:`city_text`).
+        self.city_title: Callable[[str], str] | None = None
         self.a_label, self.b_label = QLabel(), QLabel()
         self.a_box, self.b_box = QComboBox(), QComboBox()
         self.top_label = QLabel()
@@ -661,6 +667,8 @@ class CompareView(QWidget):
         if not self.summary:
             self.summary_label.setText(self.tr(
                 "Ranks the same city and planning year under both scenarios."))
+        else:  # the table's cities and the summary in the new language
+            self._show()
 
     def set_scenarios(self, items: list[tuple[str, str]]) -> None:
         """(label, key) pairs for both boxes; keeps the current choices when possible."""
@@ -680,10 +688,15 @@ class CompareView(QWidget):
 
     def set_results(self, a, b, names: tuple[str, str]) -> None:
         """Fill the table, the summary and the rank-vs-rank chart."""
-        top = self.top_box.value()
-        self.frame, self.summary = compare_results(a, b, top)
+        self.frame, self.summary = compare_results(a, b, self.top_box.value())
+        self.names = (names[0], names[1])
+        self._show()
+
+    def _show(self) -> None:
+        """The table, summary and chart of the comparison in the interface language."""
         s = self.summary
-        na, nb = names
+        top = s["top"]
+        na, nb = self.names
 
         def rank(v):
             return "" if not np.isfinite(v) else f"{int(v)}"
@@ -692,7 +705,8 @@ class CompareView(QWidget):
             return "" if not np.isfinite(v) else ("=" if v == 0 else f"{int(v):+d}")
 
         self.model.set_frame(self.frame, [
-            ("site", "Site", str), ("city", "City", str),
+            ("site", "Site", str),
+            ("city", "City", lambda c: city_text(str(c or ""), self.city_title)),
             ("rank_a", f"A: {na}", rank), ("rank_b", f"B: {nb}", rank),
             ("change", "Change", change)])
         text = (f"<b>A</b> = {na}, <b>B</b> = {nb}.<br>" + self.tr("Top {k} overlap").format(
@@ -704,7 +718,7 @@ class CompareView(QWidget):
                                      "is matched with the other scenario's site at the same "
                                      "place.")
         self.summary_label.setText(text)
-        self._chart(names)
+        self._chart(self.names)
 
     def _chart(self, names: tuple[str, str]) -> None:
         chart = QChart()
