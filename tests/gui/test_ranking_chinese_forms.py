@@ -77,3 +77,54 @@ def test_compare_city_column_in_chinese_and_back(qtbot, panel):
     chinese(panel, False)
     assert cities() <= {"Jixi", "Hegang"}
     assert "Top 10 overlap" in compare.summary_label.text()
+
+
+# ------------------------------------------------------------------------------- units
+
+
+def units(panel) -> list:
+    from hljgis.gui.widgets.ranking_models import CriteriaModel
+
+    m = panel.criteria
+    return [m.index(r, CriteriaModel.UNIT).data() for r in range(m.rowCount())]
+
+
+def test_criteria_units_in_chinese(panel):
+    from hljgis.analysis import PRESETS
+
+    used = {c["unit"] for p in PRESETS.values() for c in p["criteria"]}
+    assert used == {"m", "share", "years"}  # a new unit in a preset needs a Chinese name
+    panel.select_scenario("sme-space")
+    english = units(panel)
+    assert english == ["m", "share", "years", "m", "m", "m"]
+    chinese(panel)
+    assert units(panel) == ["米", "比例", "年", "米", "米", "米"]
+    panel.select_scenario("place-making")
+    assert set(units(panel)) == {"比例", "米"}
+    chinese(panel, False)
+    assert set(units(panel)) == {"share", "m"}
+
+
+def test_unit_without_a_chinese_name_stays(panel):
+    from hljgis.gui.i18n import set_language
+    from hljgis.gui.widgets.ranking_models import unit_text
+
+    set_language("zh")
+    assert (unit_text("km2"), unit_text("ha"), unit_text("dB"), unit_text("")) == (
+        "平方公里", "公顷", "dB", "")
+    set_language("en")
+    assert unit_text("km2") == "km2"
+
+
+def test_explain_raw_values_with_chinese_units(qtbot, panel):
+    panel.select_scenario("place-making")
+    run_and_wait(qtbot, panel, monte_carlo=False)
+    panel.results_view.selectRow(0)
+    raw = [panel.explain.model.index(r, 1).data()
+           for r in range(panel.explain.model.rowCount())]
+    assert any(t.endswith(" m") for t in raw) and any(t.endswith(" %") for t in raw)
+    chinese(panel)
+    raw = [panel.explain.model.index(r, 1).data()
+           for r in range(panel.explain.model.rowCount())]
+    assert any(t.endswith(" 米") for t in raw), raw
+    assert not any(t.endswith(" m") for t in raw), raw

@@ -34,6 +34,12 @@ TRANSFORM_TEMPLATES: dict[str, dict] = {
     "fuzzy_symmetric": {"a": 0, "b": 1, "c": 2, "d": 3, "shape": "linear"},
     "categorical": {"mapping": {"yes": 1}, "default": 0},
 }
+#: Criterion units in Chinese (the presets use m, share and years; the rest are the units
+#: of the thematic schemas and their usual neighbours). Others are shown as they are.
+UNIT_ZH = {
+    "m": "米", "km": "公里", "share": "比例", "years": "年", "year": "年", "ha": "公顷",
+    "m2": "平方米", "km2": "平方公里",
+}
 TRANSFORM_NAMES = {
     "linear": "Linear", "threshold": "Steps", "fuzzy_increasing": "Fuzzy increasing",
     "fuzzy_decreasing": "Fuzzy decreasing", "fuzzy_symmetric": "Fuzzy symmetric",
@@ -232,7 +238,7 @@ class CriteriaModel(QAbstractTableModel):
                     params = {**first, **rest}
                 return params_to_text(params)
             if col == self.UNIT:
-                return c.get("unit", "")
+                return unit_text(c.get("unit", ""))
         if role == Qt.ItemDataRole.CheckStateRole and col == self.USE:
             return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
         if role == BAR_ROLE and col == self.SHARE and on:
@@ -522,6 +528,14 @@ def site_type_text(site_type: str, layer_title: Callable[[str], str] | None = No
     if m:
         return tr(f"{m[1]} {{size}} m").format(size=m[2])
     return (layer_title(site_type) if layer_title is not None else "") or site_type
+
+
+def unit_text(unit: str) -> str:
+    """A criterion's unit in the interface language: 米, 比例, 年 ... in Chinese (a unit
+    without a Chinese name as it is), English as it is."""
+    if current_language() != "zh" or not unit:
+        return unit
+    return UNIT_ZH.get(unit, unit)
 
 
 def city_text(city: str, city_title: Callable[[str], str] | None = None) -> str:

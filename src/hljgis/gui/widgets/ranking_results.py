@@ -42,6 +42,7 @@ from hljgis.gui.widgets.ranking_models import (
     criterion_title,
     layer_title_zh,
     site_type_text,
+    unit_text,
 )
 
 _GREY = "#666666"
@@ -124,7 +125,7 @@ class ExplainView(QWidget):
         self.frame = result.contributions(position)
         frame = self.frame.copy()
         frame["raw_text"] = [
-            (_num(r) + (f" {u}" if u and u != "share" else "")) if u != "share"
+            (_num(r) + (f" {unit_text(u)}" if u and u != "share" else "")) if u != "share"
             else f"{100 * float(r):.0f} %" if _finite(r) else ""
             for r, u in zip(frame["raw"], frame["unit"], strict=True)]
         crit = {c.name: c.__dict__ for c in result.scenario.criteria}
