@@ -83,7 +83,8 @@ def test_exclusion_reasons_in_the_results_and_explain_views(qtbot, panel):
     assert set(shown[:-n_excl]) == {""}
     last = panel.results.rowCount() - 1
     panel.results_view.selectRow(last)
-    assert "已排除：" in panel.explain.header.text() or "已排除:" in panel.explain.header.text()
+    assert "已排除：" in panel.explain.header.text()  # full-width colon in Chinese
+    assert "已排除:" not in panel.explain.header.text()
     assert "位于规划年尚未稳定的采煤沉陷区" in panel.explain.header.text()
     assert "not yet stable" not in panel.explain.header.text()
 
@@ -109,8 +110,7 @@ def test_penalties_in_chinese(qtbot, panel):
     assert not any("settling" in t or "mined" in t for t in shown)
     row = int(np.flatnonzero(kept.to_numpy()[pos])[0])
     panel.results_view.selectRow(row)
-    assert "扣分：大部分位于仍在沉降的采煤沉陷区（×0.7）" in panel.explain.footer.text() or (
-        "大部分位于仍在沉降的采煤沉陷区（×0.7）" in panel.explain.footer.text())
+    assert "扣分：大部分位于仍在沉降的采煤沉陷区（×0.7）。" in panel.explain.footer.text()
 
 
 def test_constraint_reason_column_shows_and_edits_the_interface_language(panel):

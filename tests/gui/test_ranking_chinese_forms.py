@@ -4,6 +4,9 @@ punctuation where Chinese text is joined, and the result layer's labels as callo
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -128,3 +131,93 @@ def test_explain_raw_values_with_chinese_units(qtbot, panel):
            for r in range(panel.explain.model.rowCount())]
     assert any(t.endswith(" 米") for t in raw), raw
     assert not any(t.endswith(" m") for t in raw), raw
+
+
+# ------------------------------------------------------------------------- punctuation
+
+# ASCII punctuation next to a Chinese character ("已排除: x", "得分 0.7. 将", "图层: x")
+_MIXED = re.compile(r"[\u4e00-\u9fff]\s?[:;,(]|[\u4e00-\u9fff][.]|[:;,)]\s?[\u4e00-\u9fff]")
+
+
+def assert_chinese_punctuation(*texts: str) -> None:
+    for text in texts:
+        plain = re.sub(r"<[^>]+>", "", text)
+        assert not _MIXED.search(plain), plain
+
+
+def test_texts_join_chinese_with_full_width_punctuation(qtbot, panel):
+    chinese(panel)
+    panel.select_scenario("place-making")
+    assert panel.status.text() == "已载入情景：place-making"
+    assert_chinese_punctuation(panel.rationale.text(), panel.scenario_box.currentText())
+    assert "（revitalisation · 图层 shanty_sites）" in panel.rationale.text()
+    run_and_wait(qtbot, panel, monte_carlo=False)
+    summary = panel.results_summary.text()
+    assert "（" in summary and "。地图图层：" in summary, summary
+    g = panel.result.gdf
+    penalised = (g["penalty"].fillna("") != "") & g["rank"].notna()
+    first = int(g.index.get_loc(g.index[penalised.to_numpy()][0]))
+    panel.select_site(first)
+    footer = panel.explain.footer.text()
+    assert footer.startswith("各项贡献之和即加权得分 ") and "。扣分：" in footer, footer
+    panel.select_site(int(np.flatnonzero(g["excluded"].to_numpy())[0]))
+    header = panel.explain.header.text()
+    assert "已排除：" in header
+    tips = [panel.constraints.index(0, c).data(Qt.ItemDataRole.ToolTipRole)
+            for c in range(panel.constraints.columnCount())]
+    assert tips[0].startswith("<b>在采沉陷区</b>（active_mining）：压占采煤沉陷区")
+    crit_tip = panel.criteria.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert_chinese_punctuation(summary, footer, header, *tips, crit_tip)
+
+    chinese(panel, False)  # English as before
+    assert ". Map layer: " in panel.results_summary.text()
+    assert " (" in panel.results_summary.text()
+    assert "Excluded: " in panel.explain.header.text()
+    tip = panel.constraints.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("<b>Active mining</b> (active_mining): overlaps subsidence_zones")
+
+
+def test_compare_summary_and_headers_in_chinese(qtbot, panel):
+    chinese(panel)
+    compare = panel.compare
+    compare.a_box.setCurrentIndex(compare.a_box.findData("sme-space"))
+    compare.b_box.setCurrentIndex(compare.b_box.findData("place-making"))
+    compare.compare_button.click()
+    run_and_wait(qtbot, panel, job=panel._job, require_result=False)
+    text = compare.summary_label.text()
+    assert "前 10 名重合：" in text and "<b>A</b> = sme-space，" in text, text
+    headers = [compare.model.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(compare.model.columnCount())]
+    assert "A：sme-space" in headers and "B：place-making" in headers
+    assert_chinese_punctuation(text)
+    chinese(panel, False)
+    assert "Top 10 overlap: " in compare.summary_label.text()
+    assert "A: sme-space" in [compare.model.headerData(c, Qt.Orientation.Horizontal)
+                              for c in range(compare.model.columnCount())]
+
+
+def test_inconsistent_members_listed_the_chinese_way(panel):
+    from tests.gui.test_ranking_gaps import BAD, use_first_three
+
+    chinese(panel)
+    use_first_three(panel)
+    panel.group_radio.setChecked(True)
+    panel.add_member("甲", BAD)
+    panel.add_member("乙", BAD)
+    report = panel.weight_report.text()
+    assert "一致性不足的成员（CR > 0.10）：甲、乙" in report, report
+    assert_chinese_punctuation(report)
+
+
+def test_rule_spaces_a_layer_name_that_is_not_chinese(panel):
+    from hljgis.gui.i18n import set_language
+    from hljgis.gui.widgets.ranking_models import constraint_rule
+
+    inside = {"name": "urban", "kind": "inside", "layer": "districts"}
+    over = {"name": "x", "kind": "outside", "layer": "shanty_sites", "share": 0.3}
+    set_language("zh")
+    assert constraint_rule(inside) == "至少 50% 位于 districts 内"
+    assert constraint_rule(over) == "超过 30% 位于 shanty_sites"
+    assert constraint_rule(inside, {"districts": "区县"}.get) == "至少 50% 位于区县内"
+    set_language("en")
+    assert constraint_rule(inside) == "at least 50 % inside districts"

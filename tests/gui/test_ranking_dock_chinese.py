@@ -133,7 +133,7 @@ def test_constraint_without_chinese_reason_or_layer_title(panel):
     panel.refresh_scenarios(select="mine")
     assert column(panel, ConstraintsModel.NAME) == ["unstable_subsidence"]
     assert column(panel, ConstraintsModel.RULE) == [
-        "压占shanty_sites（stable_from_year > 规划年）"]
+        "压占 shanty_sites（stable_from_year > 规划年）"]
 
 
 def test_rule_texts_of_every_kind(qtbot):
@@ -233,18 +233,18 @@ def test_language_switch_relabels_the_scenarios_keeping_choice_and_edits(panel):
 
     chinese(panel)
     zh = preset("place-making").title_zh
-    assert f"place-making – {zh} (预设)" in labels(panel.scenario_box)
+    assert f"place-making – {zh}（预设）" in labels(panel.scenario_box)
     assert not any("investments" in t or "preset" in t for t in labels(panel.scenario_box))
     assert [panel.scenario_box.itemData(i) for i in range(panel.scenario_box.count())] == keys
     assert panel.scenario_box.currentData() == "place-making"
-    assert panel.scenario_box.currentText() == f"place-making – {zh} (预设)"
+    assert panel.scenario_box.currentText() == f"place-making – {zh}（预设）"
     assert panel.scenario_box.itemData(panel.scenario_box.currentIndex(),
                                        Qt.ItemDataRole.ToolTipRole) == (
-        f"place-making – {zh} (预设)")
+        f"place-making – {zh}（预设）")
     assert panel.criteria.criteria[0]["weight"] == 40  # not reloaded
     # the comparison's lists too, with their choices
     assert panel.compare.a_box.itemText(0) == "当前编辑的情景（本面板）"
-    assert f"place-making – {zh} (预设)" in labels(panel.compare.a_box)
+    assert f"place-making – {zh}（预设）" in labels(panel.compare.a_box)
     assert panel.compare.b_box.currentData() == "sme-space"
 
     chinese(panel, False)
@@ -258,7 +258,7 @@ def test_language_change_event_relabels_the_scenarios(qtbot, panel):
     panel.select_scenario("sme-space")
     set_language("zh")
     zh = preset("sme-space").title_zh
-    qtbot.waitUntil(lambda: panel.scenario_box.currentText() == f"sme-space – {zh} (预设)",
+    qtbot.waitUntil(lambda: panel.scenario_box.currentText() == f"sme-space – {zh}（预设）",
                     timeout=5000)
 
 

@@ -245,8 +245,8 @@ class CriteriaModel(QAbstractTableModel):
             return float(self.shares()[index.row()])
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.USE:
-                return (f"<b>{criterion_title(c)}</b> ({c['name']}, {c.get('kind')}"
-                        f"{', ' + c['layer'] if c.get('layer') else ''})<br>"
+                return (f"<b>{criterion_title(c)}</b>{punct(' (')}{c['name']}, {c.get('kind')}"
+                        f"{', ' + c['layer'] if c.get('layer') else ''}{punct(')')}<br>"
                         f"{criterion_rationale(c)}")
             if col == self.PARAMS:
                 hint = tr("Edit as name=value, separated by commas, e.g. lo=0, hi=15000, "
@@ -278,10 +278,10 @@ class CriteriaModel(QAbstractTableModel):
             try:
                 w = float(str(value).replace(",", "."))
             except ValueError:
-                self.rejected.emit(tr("A weight must be a number") + f": {value}")
+                self.rejected.emit(tr("A weight must be a number") + punct(": ") + f"{value}")
                 return False
             if not np.isfinite(w) or w < 0:
-                self.rejected.emit(tr("A weight must be zero or more") + f": {value}")
+                self.rejected.emit(tr("A weight must be zero or more") + punct(": ") + f"{value}")
                 return False
             c["weight"] = w
         elif col == self.TRANSFORM:
@@ -300,7 +300,7 @@ class CriteriaModel(QAbstractTableModel):
                 params = text_to_params(str(value))
                 TransformSpec(c["transform"]["kind"], params)
             except ValueError as exc:
-                self.rejected.emit(f"{criterion_title(c)}: {exc}")
+                self.rejected.emit(f"{criterion_title(c)}{punct(': ')}{exc}")
                 return False
             c["transform"] = {"kind": c["transform"]["kind"], **params}
         else:
@@ -530,6 +530,23 @@ def site_type_text(site_type: str, layer_title: Callable[[str], str] | None = No
     return (layer_title(site_type) if layer_title is not None else "") or site_type
 
 
+#: ASCII punctuation that joins texts, and its full-width form in Chinese text.
+_FULL_WIDTH = {": ": "：", ", ": "，", "; ": "；", ". ": "。", ".": "。", " (": "（", "(": "（",
+               ")": "）"}
+
+
+def punct(mark: str) -> str:
+    """Punctuation joining texts in the interface language: ``punct(": ")`` is ": " in
+    English and "：" in Chinese (likewise ", " "; " ". " " (" ")"; the full-width marks carry
+    their own spacing)."""
+    return _FULL_WIDTH.get(mark, mark) if current_language() == "zh" else mark
+
+
+def listed(items) -> str:
+    """Names listed in the interface language: "a, b" / "a、b"."""
+    return ("、" if current_language() == "zh" else ", ").join(str(i) for i in items)
+
+
 def unit_text(unit: str) -> str:
     """A criterion's unit in the interface language: 米, 比例, 年 ... in Chinese (a unit
     without a Chinese name as it is), English as it is."""
@@ -593,6 +610,21 @@ def _where_text(where, zh: bool = False) -> str:
     return (" 且 " if zh else " & ").join(parts)
 
 
+def _cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def _between(text: str, name: str) -> str:
+    """``text`` with ``name`` put at its "\\0", spaced from Chinese characters around it
+    when the name is not Chinese itself ("压占 shanty_sites", "位于 towns 内"; "压占采煤沉陷区")."""
+    left, _, right = text.partition("\0")
+    if name and left and _cjk(left[-1]) and not _cjk(name[0]):
+        left += " "
+    if name and right and _cjk(right[0]) and not _cjk(name[-1]):
+        right = " " + right
+    return left + name + right
+
+
 def constraint_rule(c: dict, layer_title: Callable[[str], str] | None = None) -> str:
     """Readable rule of a constraint in the interface language.
 
@@ -613,11 +645,12 @@ def constraint_rule(c: dict, layer_title: Callable[[str], str] | None = None) ->
         share = 0.5 if kind == "inside" else 0.0
     p = f"{100 * share:.0f}"
     if kind == "inside":
-        text = tr("at least {p} % inside {layer}").format(p=p, layer=layer)
+        template = tr("at least {p} % inside {layer}")
     elif share == 0:
-        text = tr("overlaps {layer}").format(layer=layer)
+        template = tr("overlaps {layer}")
     else:
-        text = tr("more than {p} % on {layer}").format(p=p, layer=layer)
+        template = tr("more than {p} % on {layer}")
+    text = _between(template.format(p=p, layer="\0"), layer)
     if not where:
         return text
     return text + (f"（{where}）" if zh else f" ({where})")
@@ -753,11 +786,12 @@ class ConstraintsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             rule = constraint_rule(c, self.layer_title)
             label, name = constraint_label(c), c.get("name", "")
-            head = f"<b>{label}</b>" + (f" ({name})" if label != name else "")
-            tip = f"{head}: {rule}<br>{c.get('rationale', '')}"
+            head = f"<b>{label}</b>" + (punct(" (") + name + punct(")") if label != name
+                                        else "")
+            tip = f"{head}{punct(': ')}{rule}<br>{c.get('rationale', '')}"
             if col == self.REASON:
-                tip += "".join(f"<br>{label}: {c[key]}" for key, label in (
-                    ("reason", "English"), ("reason_zh", "中文")) if c.get(key))
+                tip += "".join(f"<br>{label}{colon}{c[key]}" for key, label, colon in (
+                    ("reason", "English", ": "), ("reason_zh", "中文", "：")) if c.get(key))
             if col == self.VALUE:
                 tip += "<br>" + tr("Factor 0..1 the score is multiplied by, or the amount "
                                    "subtracted from it")
@@ -776,7 +810,7 @@ class ConstraintsModel(QAbstractTableModel):
         elif col == self.ACTION:
             action = str(value)
             if action not in CONSTRAINT_ACTIONS:
-                self.rejected.emit(tr("Unknown constraint action") + f": {value}")
+                self.rejected.emit(tr("Unknown constraint action") + punct(": ") + f"{value}")
                 return False
             if action == "exclude":
                 c["mode"] = "exclude"
@@ -789,13 +823,13 @@ class ConstraintsModel(QAbstractTableModel):
             try:
                 v = float(str(value).replace(",", ".").lstrip("×x−-"))
             except ValueError:
-                self.rejected.emit(tr("A penalty must be a number") + f": {value}")
+                self.rejected.emit(tr("A penalty must be a number") + punct(": ") + f"{value}")
                 return False
             hi = 1.0 if c.get("penalty", "multiply") == "multiply" else np.inf
             if not np.isfinite(v) or v < 0 or v > hi:
-                self.rejected.emit(tr("A penalty factor must be between 0 and 1") + f": {value}"
-                                   if hi == 1.0 else tr("A penalty must be zero or more")
-                                   + f": {value}")
+                problem = (tr("A penalty factor must be between 0 and 1") if hi == 1.0
+                           else tr("A penalty must be zero or more"))
+                self.rejected.emit(problem + punct(": ") + f"{value}")
                 return False
             c["penalty_value"] = v
         else:

@@ -58,6 +58,8 @@ from hljgis.gui.widgets.ranking_models import (
     criterion_rationale,
     criterion_title,
     layer_title_zh,
+    listed,
+    punct,
 )
 from hljgis.gui.widgets.ranking_results import (
     CompareView,
@@ -426,7 +428,8 @@ class RankingPanel(QWidget):
         for name, data in PRESETS.items():
             if name not in project:
                 title = data.get("title_zh") if zh else data.get("title")
-                items.append((f"{name} – {title} ({self.tr('preset')})", name))
+                items.append((f"{name} – {title}{punct(' (')}{self.tr('preset')}{punct(')')}",
+                              name))
         return items
 
     def refresh_scenarios(self, select: str | None = None) -> None:
@@ -519,7 +522,7 @@ class RankingPanel(QWidget):
             rows * self.criteria_view.verticalHeader().defaultSectionSize())
         if self.criteria.rowCount():
             self.criteria_view.selectRow(0)
-        self._say(self.tr("Scenario loaded") + f": {sc.name}")
+        self._say(self.tr("Scenario loaded") + punct(": ") + sc.name)
 
     def _show_purpose(self) -> None:
         """Title and purpose of the scenario in the interface language."""
@@ -547,9 +550,10 @@ class RankingPanel(QWidget):
         if layer and current_language() == "zh":
             layer = self._layer_title_zh(layer)
         layer = f" · {self.tr('layer')} {layer}" if layer else ""
-        self.rationale.setText(f"<b>{criterion_title(c)}</b> "
-                               f"<span style='color:#777'>({c['name']}{layer})</span><br>"
-                               f"{criterion_rationale(c)}")
+        space = "" if current_language() == "zh" else " "  # （…） carries its own space
+        self.rationale.setText(f"<b>{criterion_title(c)}</b>{space}"
+                               f"<span style='color:#777'>{punct('(')}{c['name']}{layer}"
+                               f"{punct(')')}</span><br>{criterion_rationale(c)}")
 
     def _layer_title_zh(self, name: str) -> str:
         """A project layer's Chinese title (its table name when it has none or is missing)."""
@@ -691,7 +695,7 @@ class RankingPanel(QWidget):
                 return None
         name = name.strip()
         if not name or name in self.member_names():
-            self._say(self.tr("A member needs a new, non-empty name") + f": {name!r}",
+            self._say(self.tr("A member needs a new, non-empty name") + punct(": ") + f"{name!r}",
                       error=True)
             return None
         n = len(self.criteria.criteria)
@@ -741,10 +745,10 @@ class RankingPanel(QWidget):
                 return False
         name = name.strip()
         if not name:
-            self._say(self.tr("A member's name cannot be empty") + f": {old}", error=True)
+            self._say(self.tr("A member's name cannot be empty") + punct(": ") + old, error=True)
             return False
         if name in self.member_names()[:k] + self.member_names()[k + 1:]:
-            self._say(self.tr("Another member already has this name") + f": {name}",
+            self._say(self.tr("Another member already has this name") + punct(": ") + name,
                       error=True)
             return False
         if name == old:
@@ -753,7 +757,7 @@ class RankingPanel(QWidget):
         self._refresh_member_box()
         self.member_box.setCurrentIndex(k)
         self._update_weights()
-        self._say(self.tr("Member renamed") + f": {old} → {name}")
+        self._say(self.tr("Member renamed") + punct(": ") + f"{old} → {name}")
         return True
 
     def _on_member_double_clicked(self, index) -> None:
@@ -806,11 +810,11 @@ class RankingPanel(QWidget):
         text = (self.tr("Group AHP of {n} members (geometric mean), combined").format(
             n=len(names)) + f" CR = {group.cr:.3f}")
         if not ok:
-            text += " > 0.10: " + self.tr("too inconsistent, edit the matrices")
+            text += " > 0.10" + punct(": ") + self.tr("too inconsistent, edit the matrices")
         flagged = self.members.flagged()
         if flagged:
-            text += ". " + self.tr("Inconsistent members (CR > 0.10)") + ": " + ", ".join(
-                flagged)
+            text += (punct(". ") + self.tr("Inconsistent members (CR > 0.10)") + punct(": ")
+                     + listed(flagged))
         self.weight_report.setText(text)
         self.weight_report.setStyleSheet(f"color: {_GREEN if ok and not flagged else _RED};")
 
@@ -841,7 +845,7 @@ class RankingPanel(QWidget):
         ok = r.cr <= (self.scenario.weights.max_cr if self.scenario else 0.10)
         text = self.tr("AHP weights, consistency ratio") + f" CR = {r.cr:.3f}"
         if not ok:
-            text += " > 0.10: " + self.tr("too inconsistent, edit the matrix")
+            text += " > 0.10" + punct(": ") + self.tr("too inconsistent, edit the matrix")
         self.weight_report.setText(text)
         self.weight_report.setStyleSheet(f"color: {_GREEN if ok else _RED};")
 
@@ -918,7 +922,7 @@ class RankingPanel(QWidget):
         sc.name = name
         self.session.project.set_scenario(name, sc.to_dict())
         self.refresh_scenarios(select=name)
-        self._say(self.tr("Scenario saved in the project") + f": {name}")
+        self._say(self.tr("Scenario saved in the project") + punct(": ") + name)
         return name
 
     def export_json(self, path: str | None = None) -> str | None:
@@ -935,7 +939,7 @@ class RankingPanel(QWidget):
             if not path:
                 return None
         save_scenario(sc, path)
-        self._say(self.tr("Scenario exported") + f": {path}")
+        self._say(self.tr("Scenario exported") + punct(": ") + str(path))
         return str(path)
 
     # ================================================================== running
@@ -1021,27 +1025,34 @@ class RankingPanel(QWidget):
         self.results.set_result(result)
         self.sensitivity.set_result(result)
         self.sweep.set_result(result)
-        g = result.gdf
-        ranked = int(g["rank"].notna().sum())
-        penalised = int(((g["penalty"].fillna("").astype(str) != "") & g["rank"].notna()).sum()
-                        ) if "penalty" in g.columns else 0
         seconds = time.perf_counter() - self._started if self._started else 0.0
-        text = (self.tr("{r} of {n} sites ranked, {x} excluded").format(
-            r=f"{ranked:,}", n=f"{len(g):,}", x=f"{len(g) - ranked:,}") +
-            f" ({self.tr(str(result.weight_report.get('method')))}" +
-            (f", CR {result.weight_report['cr']:.3f}" if "cr" in result.weight_report else "")
-            + ")")
-        if penalised:
-            text += ". " + self.tr("{p} ranked with a penalty").format(p=f"{penalised:,}")
-        if self.result_layer is not None:
-            text += ". " + self.tr("Map layer") + f": {self.result_layer.name}"
-        self.results_summary.setText(text)
+        self._show_summary()
         self.tabs.setCurrentIndex(1)
         if self.results.rowCount():
             self.results_view.selectRow(0)
         self._say(self.tr("Ranking done in {s} s").format(s=f"{seconds:.1f}"), ok=True)
         if self.result_layer is not None:
             self.ranking_finished.emit(self.result_layer.name)
+
+    def _show_summary(self) -> None:
+        """Sites ranked, excluded and penalised, and the map layer, in the interface
+        language."""
+        result = self.result
+        g = result.gdf
+        ranked = int(g["rank"].notna().sum())
+        penalised = int(((g["penalty"].fillna("").astype(str) != "") & g["rank"].notna()).sum()
+                        ) if "penalty" in g.columns else 0
+        text = (self.tr("{r} of {n} sites ranked, {x} excluded").format(
+            r=f"{ranked:,}", n=f"{len(g):,}", x=f"{len(g) - ranked:,}") +
+            punct(" (") + self.tr(str(result.weight_report.get("method"))) +
+            (punct(", ") + f"CR {result.weight_report['cr']:.3f}"
+             if "cr" in result.weight_report else "") + punct(")"))
+        if penalised:
+            text += punct(". ") + self.tr("{p} ranked with a penalty").format(
+                p=f"{penalised:,}")
+        if self.result_layer is not None:
+            text += punct(". ") + self.tr("Map layer") + punct(": ") + self.result_layer.name
+        self.results_summary.setText(text)
 
     def _result_layer(self, result):
         """The result as an analysis layer: graduated by score, top N labelled '#rank'."""
@@ -1178,6 +1189,7 @@ class RankingPanel(QWidget):
                                        len(ConstraintsModel.HEADERS) - 1))
             self._size_constraint_columns()  # the texts' widths changed with the language
         if self.result is not None and self.results.result is self.result:
+            self._show_summary()
             row = self.results_view.currentIndex().row()
             self.results.set_result(self.result)
             if row >= 0:

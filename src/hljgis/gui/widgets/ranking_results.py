@@ -41,6 +41,7 @@ from hljgis.gui.widgets.ranking_models import (
     criterion_rationale,
     criterion_title,
     layer_title_zh,
+    punct,
     site_type_text,
     unit_text,
 )
@@ -145,7 +146,7 @@ class ExplainView(QWidget):
         zh = lang == "zh"
         if pd.isna(rank):
             reason = localized_reasons(str(rec["exclusion_reason"] or ""), result.scenario, lang)
-            status = (f"<span style='color:#c62828'>{self.tr('Excluded')}: "
+            status = (f"<span style='color:#c62828'>{self.tr('Excluded')}{punct(': ')}"
                       f"{reason}</span>")
         else:
             status = (self.tr("Rank") + f" <b>{int(rank)}</b> / {total:,}{'，' if zh else ', '}"
@@ -159,12 +160,14 @@ class ExplainView(QWidget):
         else:
             where = f" ({city}, {stype})"
         self.header.setText(f"<b>{self.tr('Site')} {name}</b>{where}<br>{status}")
+        # sentences: "... 0.741. Penalty: ... Hover ..." / "……0.741。扣分：……。将鼠标……"
+        space = "" if zh else " "
         foot = (self.tr("Contributions add up to the weighted score") +
-                f" {_num(rec['base_score'])}.")
+                f" {_num(rec['base_score'])}" + punct("."))
         if isinstance(rec.get("penalty"), str) and rec["penalty"]:
             penalty = localized_reasons(rec["penalty"], result.scenario, lang)
-            foot += " " + self.tr("Penalty") + f": {penalty}."
-        self.footer.setText(foot + " " + self.tr("Hover a criterion for its rationale."))
+            foot += space + self.tr("Penalty") + punct(": ") + penalty + punct(".")
+        self.footer.setText(foot + space + self.tr("Hover a criterion for its rationale."))
 
 
 def _finite(v) -> bool:
@@ -328,7 +331,7 @@ class SensitivityView(QWidget):
         stable = int((rows["p_top"] >= 0.9).sum())
         self.note.setText(
             self.tr("Weights varied by ±{p} % in {n} runs.").format(
-                p=f"{100 * perturb:.0f}", n=runs) + " " +
+                p=f"{100 * perturb:.0f}", n=runs) + ("" if current_language() == "zh" else " ") +
             self.tr("{s} of the {m} best sites stay in the top {k} in at least 90 % of runs.")
             .format(s=stable, m=len(rows), k=k))
         self.legend.setText(self.tr(
@@ -498,7 +501,8 @@ class WeightSweepView(QWidget):
         ax.setRange(0.0, 1.0)
         ax.setTickCount(6)
         ax.setLabelFormat("%.1f")
-        ax.setTitleText(self.tr("Weight of") + f" {self.criterion_box.currentText()}")
+        space = "" if current_language() == "zh" else " "  # 权重：…
+        ax.setTitleText(self.tr("Weight of") + space + self.criterion_box.currentText())
         ay.setRange(1.0, hi)
         ay.setReverse(True)  # rank 1 at the top
         ay.setLabelFormat("%d")
@@ -705,15 +709,18 @@ class CompareView(QWidget):
         def change(v):
             return "" if not np.isfinite(v) else ("=" if v == 0 else f"{int(v):+d}")
 
+        colon = punct(": ")
         self.model.set_frame(self.frame, [
             ("site", "Site", str),
             ("city", "City", lambda c: city_text(str(c or ""), self.city_title)),
-            ("rank_a", f"A: {na}", rank), ("rank_b", f"B: {nb}", rank),
+            ("rank_a", f"A{colon}{na}", rank), ("rank_b", f"B{colon}{nb}", rank),
             ("change", "Change", change)])
-        text = (f"<b>A</b> = {na}, <b>B</b> = {nb}.<br>" + self.tr("Top {k} overlap").format(
-            k=top) + f": <b>{s['overlap']} / {s['top_a']}</b>")
+        text = (f"<b>A</b> = {na}{punct(', ')}<b>B</b> = {nb}{punct('.')}<br>"
+                + self.tr("Top {k} overlap").format(k=top)
+                + f"{colon}<b>{s['overlap']} / {s['top_a']}</b>")
         if s["spearman"] is not None:
-            text += "; " + self.tr("rank correlation (Spearman)") + f" {s['spearman']:.2f}"
+            text += (punct("; ") + self.tr("rank correlation (Spearman)")
+                     + f" {s['spearman']:.2f}")
         if s["matched_by"] == "location":
             text += "<br>" + self.tr("The scenarios use different candidate sites; each site "
                                      "is matched with the other scenario's site at the same "
@@ -736,8 +743,11 @@ class CompareView(QWidget):
             both) else 10.0
         font = QFont()
         font.setPointSizeF(8)
-        for axis, title, align in ((QValueAxis(), f"A: {names[0]}", Qt.AlignmentFlag.AlignBottom),
-                                   (QValueAxis(), f"B: {names[1]}", Qt.AlignmentFlag.AlignLeft)):
+        colon = punct(": ")
+        for axis, title, align in ((QValueAxis(), f"A{colon}{names[0]}",
+                                    Qt.AlignmentFlag.AlignBottom),
+                                   (QValueAxis(), f"B{colon}{names[1]}",
+                                    Qt.AlignmentFlag.AlignLeft)):
             axis.setRange(0, hi)
             axis.applyNiceNumbers()
             axis.setLabelFormat("%d")
