@@ -221,3 +221,16 @@ def test_rule_spaces_a_layer_name_that_is_not_chinese(panel):
     assert constraint_rule(inside, {"districts": "区县"}.get) == "至少 50% 位于区县内"
     set_language("en")
     assert constraint_rule(inside) == "at least 50 % inside districts"
+
+
+# ---------------------------------------------------------------------------- callouts
+
+
+def test_result_layer_labels_are_callouts(qtbot, panel):
+    from hljgis.core.style import Labels
+
+    panel.select_scenario("sme-space")
+    run_and_wait(qtbot, panel, monte_carlo=False)
+    labels = panel.result_layer.style["labels"]
+    assert labels["callout"] is True and labels["field"] == "label"
+    assert Labels.from_dict(labels).callout

@@ -1069,8 +1069,9 @@ class RankingPanel(QWidget):
         from hljgis.export.atlas import ranking_style
 
         renderer = ranking_style()["renderer"]
+        # crowded top sites: numbers moved out with a leader line rather than dropped
         labels = Labels(enabled=n > 0, field="label", priority_field="label_priority",
-                        bold=True, size_pt=9.0, priority=8).to_dict()
+                        bold=True, size_pt=9.0, priority=8, callout=True).to_dict()
         layer.style = {"version": 1, "renderer": renderer, "labels": labels}
         return layer
 
