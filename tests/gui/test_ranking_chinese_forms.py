@@ -4,7 +4,9 @@ punctuation where Chinese text is joined, and the result layer's labels as callo
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ from PySide6.QtCore import Qt
 from tests.analysis.test_presets import synthetic_project
 from tests.gui.ranking_support import chinese, open_panel, run_and_wait
 
+SHOTS = Path("/tmp/rankpolish2")
 BOOKMARKS = {"jixi": ("Jixi", "鸡西市"), "hegang": ("Hegang", "鹤岗市")}
 
 
@@ -234,3 +237,53 @@ def test_result_layer_labels_are_callouts(qtbot, panel):
     labels = panel.result_layer.style["labels"]
     assert labels["callout"] is True and labels["field"] == "label"
     assert Labels.from_dict(labels).callout
+
+
+# ------------------------------------------------------------------------- screenshots
+
+
+def test_screenshots_in_chinese(qtbot):
+    """Grabs of the dock in Chinese on the bundled project (look at them after a change):
+    set-up with the constraints, results, Explain and Compare."""
+    from hljgis.io.bundled import bundled_project_path
+    from hljgis.io.project_file import load_project
+
+    if not bundled_project_path().exists():
+        pytest.skip("bundled project not built")
+    panel = next(gen := open_panel(qtbot, load_project(bundled_project_path())))
+    try:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tag = os.environ.get("RANKPOLISH_TAG", "after")
+        chinese(panel)
+        panel.select_scenario("place-making")
+        panel.city_box.setCurrentIndex(panel.city_box.findData("Jixi"))
+        panel.tabs.setCurrentIndex(0)
+        panel.tabs.widget(0).ensureWidgetVisible(panel.constraints_group)
+        qtbot.wait(50)
+        panel.grab().save(str(SHOTS / f"{tag}_setup.png"))
+        panel.tabs.widget(0).ensureWidgetVisible(panel.criteria_view)
+        qtbot.wait(50)
+        panel.grab().save(str(SHOTS / f"{tag}_criteria.png"))
+        run_and_wait(qtbot, panel, monte_carlo=False)
+        panel.tabs.setCurrentIndex(1)
+        qtbot.wait(50)
+        panel.grab().save(str(SHOTS / f"{tag}_results.png"))
+        g = panel.result.gdf
+        shown = ((g["penalty"].fillna("") != "") | g["excluded"]).to_numpy()
+        if shown.any():  # a site with a penalty or an exclusion, else the best site
+            panel.select_site(int(np.flatnonzero(shown)[0]))
+        else:
+            panel.results_view.selectRow(0)
+        panel.tabs.setCurrentIndex(2)
+        qtbot.wait(50)
+        panel.grab().save(str(SHOTS / f"{tag}_explain.png"))
+        compare = panel.compare
+        compare.a_box.setCurrentIndex(compare.a_box.findData("sme-space"))
+        compare.b_box.setCurrentIndex(compare.b_box.findData("place-making"))
+        compare.compare_button.click()
+        run_and_wait(qtbot, panel, job=panel._job, require_result=False)
+        panel.tabs.setCurrentIndex(4)
+        qtbot.wait(50)
+        panel.grab().save(str(SHOTS / f"{tag}_compare.png"))
+    finally:
+        next(gen, None)
