@@ -47,8 +47,7 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
     types = np.unique(shapely.get_type_id(geoms))  # -1 for missing geometries
     if len(types) != 1 or int(types[0]) not in _TYPE_NAMES or shapely.has_z(geoms).any():
         return None
-    if int(types[0]) != 3 and shapely.is_empty(geoms).any():  # polygon_wkb checks its own
-        return None
+    kind = int(types[0])
     columns, names = [], []
     for name in gdf.columns:
         if name == gdf.geometry.name:
@@ -58,7 +57,7 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
             return None
         columns.append(column)
         names.append(str(name))
-    wkb = polygon_wkb(geoms) if int(types[0]) == 3 else None
+    wkb = polygon_wkb(geoms) if kind == 3 else None  # None for empties or uneven rings
     if wkb is None:
         if shapely.is_empty(geoms).any():
             return None
@@ -66,7 +65,7 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
     columns.append(wkb)
     names.append(gdf.geometry.name)
     return ArrowLayer(pa.Table.from_arrays(columns, names=names), gdf.geometry.name,
-                      _TYPE_NAMES[int(types[0])], _crs_text(gdf.crs))
+                      _TYPE_NAMES[kind], _crs_text(gdf.crs))
 
 
 def _arrow_column(col: pd.Series, pa):
