@@ -260,7 +260,9 @@ def test_weight_sweep_chart_is_one_at_a_time_of_the_result(qtbot, panel):
     assert panel.sensitivity_tabs.indexOf(view) == 1
     names = [c.name for c in panel.result.scenario.criteria]
     assert [view.criterion_box.itemData(i) for i in range(view.criterion_box.count())] == names
+    assert view.is_busy() or view.sweep is not None  # computed off the GUI thread
     view.select_criterion("hsr_access")
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=30_000)
 
     # the same inputs, built here from the result table: normalised scores, weights, unranked
     g = panel.result.gdf
@@ -285,6 +287,7 @@ def test_weight_sweep_chart_is_one_at_a_time_of_the_result(qtbot, panel):
     # another criterion and fewer sites redraw
     view.count_box.setValue(3)
     view.select_criterion("urban_centre")
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=30_000)
     assert view.sweep.criterion == names.index("urban_centre") and len(view.series) == 3
 
 
@@ -307,3 +310,33 @@ def test_weight_sweep_at_the_scenario_weight_gives_the_run_ranks(qtbot, panel, n
                            excluded=args["excluded"], method=args["method"])
         np.testing.assert_array_equal(at.ranks[:, 0],
                                       r.gdf["rank"].to_numpy(dtype=float, na_value=np.nan))
+
+
+def test_weight_sweep_runs_off_the_gui_thread_and_keeps_the_newest(qtbot, panel, monkeypatch):
+    """842k sites took 1 s on the GUI thread; a slow sweep must not freeze the dock."""
+    import threading
+    import time
+
+    from hljgis.analysis import sensitivity
+
+    panel.mc_check.setChecked(False)
+    run_and_wait(qtbot, panel)
+    view = panel.sweep
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=30_000)
+    real = sensitivity.one_at_a_time
+    threads = []
+
+    def slow(*a, **k):
+        threads.append(threading.current_thread())
+        time.sleep(0.4)
+        return real(*a, **k)
+
+    monkeypatch.setattr(sensitivity, "one_at_a_time", slow)
+    t0 = time.perf_counter()
+    view.select_criterion("hsr_access")
+    view.select_criterion("urban_centre")  # the newer request wins
+    assert time.perf_counter() - t0 < 0.3 and view.is_busy()
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=30_000)
+    names = [c.name for c in panel.result.scenario.criteria]
+    assert view.sweep.criterion == names.index("urban_centre") and view.series
+    assert threads and all(t is not threading.main_thread() for t in threads)

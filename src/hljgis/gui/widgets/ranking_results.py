@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -395,10 +397,15 @@ class WeightSweepView(QWidget):
     """One-at-a-time weight sweep: ranks of the best sites as one criterion's weight goes
     0..1 (the other weights rescaled in proportion), drawn as lines."""
 
+    _computed = Signal(int)  # emitted from the sweep thread; queued to the GUI thread
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.result = None
         self.sweep = None  # OneAtATimeResult of the last sweep
+        self._token = 0  # the newest sweep request; older answers are dropped
+        self._answers: dict[int, object] = {}
+        self._busy = False
         self.positions: list[int] = []  # sites drawn (rows of result.gdf), best first
         self.series: list[QLineSeries] = []
         self.criterion_label = QLabel()
@@ -425,6 +432,7 @@ class WeightSweepView(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.note)
         layout.addWidget(self.chart_view, 1)
+        self._computed.connect(self._on_computed)
         self.criterion_box.currentIndexChanged.connect(lambda _i: self._refresh())
         self.count_box.valueChanged.connect(lambda _v: self._refresh())
         self.retranslate()
@@ -455,26 +463,69 @@ class WeightSweepView(QWidget):
         self.criterion_box.setCurrentIndex(i)
         self._refresh()
 
-    def _refresh(self) -> None:
-        from hljgis.analysis.sensitivity import one_at_a_time
+    def is_busy(self) -> bool:
+        """True while a sweep is being computed for the current result and criterion."""
+        return self._busy
 
+    def _refresh(self) -> None:
+        """Start the sweep for the current result, criterion and site count.
+
+        A million sites take about a second (21 rankings of all of them), so the sweep runs
+        on a Python thread and the chart is drawn when it is done; a newer request makes
+        the older one's answer stale (it is dropped).
+        """
         r = self.result
+        self._token += 1
+        token = self._token
         self.sweep, self.positions, self.series = None, [], []
-        chart = QChart()
-        chart.setMargins(QMargins(2, 2, 2, 2))
+        self._busy = False
         if r is None or len(r.scenario.criteria) < 2 or not r.gdf["rank"].notna().any():
+            chart = QChart()
+            chart.setMargins(QMargins(2, 2, 2, 2))
             self.note.setText(self.tr("Run a ranking with at least two criteria first.")
                               if r is not None else self.tr("Run a ranking first."))
             self.chart_view.setChart(chart)
             return
-        args = sweep_inputs(r)
-        name = self.criterion_box.currentData() or args["names"][0]
-        self.sweep = one_at_a_time(args["scores"], args["weights"], name, SWEEP_VALUES,
-                                   names=args["names"], excluded=args["excluded"],
-                                   method=args["method"])
+        name = self.criterion_box.currentData()
+        count = self.count_box.value()
+        self._busy = True
+        self.note.setText(self.tr("Computing the weight sweep…"))
+        threading.Thread(target=self._compute, args=(token, r, name, count),
+                         name="hljgis-sweep", daemon=True).start()
+
+    def _compute(self, token: int, r, name, count: int) -> None:
+        """Worker thread: the sweep and the positions of the sites to draw."""
+        from hljgis.analysis.sensitivity import one_at_a_time
+
+        try:
+            args = sweep_inputs(r)
+            sweep = one_at_a_time(args["scores"], args["weights"], name or args["names"][0],
+                                  SWEEP_VALUES, names=args["names"], excluded=args["excluded"],
+                                  method=args["method"])
+            g = r.gdf
+            positions = [int(g.index.get_loc(i)) for i in r.top(count).index]
+            answer = (r, sweep, positions, float(args["weights"][sweep.criterion]))
+        except Exception as exc:  # noqa: BLE001 - shown in the note, never lost
+            answer = exc
+        self._answers[token] = answer
+        with contextlib.suppress(RuntimeError):  # the view was deleted meanwhile
+            self._computed.emit(token)
+
+    def _on_computed(self, token: int) -> None:
+        answer = self._answers.pop(token, None)
+        if token != self._token or answer is None:
+            return  # a newer request is on its way
+        self._busy = False
+        if isinstance(answer, Exception):
+            self.note.setText(self.tr("The weight sweep failed: {e}").format(e=answer))
+            return
+        r, self.sweep, self.positions, w0 = answer
+        self._draw(r, w0)
+
+    def _draw(self, r, w0: float) -> None:
+        chart = QChart()
+        chart.setMargins(QMargins(2, 2, 2, 2))
         g = r.gdf
-        top = r.top(self.count_box.value())
-        self.positions = [int(g.index.get_loc(i)) for i in top.index]
         ranks = self.sweep.ranks
         font = QFont()
         font.setPointSizeF(8)
@@ -490,7 +541,6 @@ class WeightSweepView(QWidget):
                     hi = max(hi, float(rk))
             chart.addSeries(s)
             self.series.append(s)
-        w0 = float(args["weights"][self.sweep.criterion])
         now = QLineSeries()
         now.setName(self.tr("current weight"))
         now.setPen(QPen(QColor("#444444"), 1, Qt.PenStyle.DashLine))
