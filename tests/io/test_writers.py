@@ -91,3 +91,34 @@ def test_large_layers_get_large_pages_and_read_back(tmp_path, monkeypatch):
     assert back["v"].tolist() == xs.tolist()
     # the spatial index is there and answers a bounding-box query
     assert len(pyogrio.read_dataframe(tmp_path / "big.gpkg", bbox=(9.5, 9.5, 20.5, 20.5))) == 11
+
+
+def test_writers_in_two_threads_take_turns_and_restore_gdal_options(tmp_path, seats):
+    """GDAL config options are process-wide: overlapping writers used to leave SQLite syncs
+    off (or a page size set) after both had finished."""
+    import threading
+
+    from hljgis.io.atomic import fast_sqlite_writes
+
+    inside, overlaps = [], []
+    barrier = threading.Barrier(2)
+
+    def writer(k, large):
+        barrier.wait()
+        with fast_sqlite_writes(large=large):
+            inside.append(k)
+            overlaps.append(len(inside))
+            want = "page_size=65536" if large else None
+            assert pyogrio.get_gdal_config_option("OGR_SQLITE_PRAGMA") == want
+            write_layer(seats, tmp_path / f"s{k}.gpkg")
+            inside.remove(k)
+
+    threads = [threading.Thread(target=writer, args=(k, k == 0)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert overlaps == [1, 1]
+    for key in ("OGR_SQLITE_SYNCHRONOUS", "OGR_SQLITE_JOURNAL", "OGR_SQLITE_PRAGMA"):
+        assert pyogrio.get_gdal_config_option(key) is None
+    assert all(len(pyogrio.read_dataframe(tmp_path / f"s{k}.gpkg")) == 2 for k in range(2))

@@ -11,6 +11,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,6 +73,8 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+_GDAL_WRITE_LOCK = threading.RLock()
+
 #: SQLite page size for large new GeoPackages: with 64 KiB pages GDAL writes a million
 #: ranked cells (and their R-tree) about 0.5 s faster than with the default 4 KiB
 #: (bench/rank.py). Small files keep the default so they do not grow by a page per table.
@@ -92,12 +95,15 @@ def fast_sqlite_writes(*, large: bool = False) -> Iterator[None]:
     fast = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_JOURNAL": "OFF"}
     if large:  # only a new database takes a page size; the temporary file is new
         fast["OGR_SQLITE_PRAGMA"] = f"page_size={LARGE_PAGE_SIZE}"
-    old = {key: pyogrio.get_gdal_config_option(key) for key in fast}
-    pyogrio.set_gdal_config_options(fast)
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options(old)
+    # GDAL's config options are process-wide: writers take turns, so one thread's options
+    # never leak into another's write and the old values always come back.
+    with _GDAL_WRITE_LOCK:
+        old = {key: pyogrio.get_gdal_config_option(key) for key in fast}
+        pyogrio.set_gdal_config_options(fast)
+        try:
+            yield
+        finally:
+            pyogrio.set_gdal_config_options(old)
 
 
 def backup_path(target: str | Path) -> Path:
