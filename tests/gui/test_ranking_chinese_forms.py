@@ -188,10 +188,10 @@ def test_compare_summary_and_headers_in_chinese(qtbot, panel):
     compare.compare_button.click()
     run_and_wait(qtbot, panel, job=panel._job, require_result=False)
     text = compare.summary_label.text()
-    assert "前 10 名重合：" in text and "<b>A</b> = sme-space，" in text, text
+    assert "前 10 名重合：" in text and "<b>A</b> = 中小企业发展空间，" in text, text
     headers = [compare.model.headerData(c, Qt.Orientation.Horizontal)
                for c in range(compare.model.columnCount())]
-    assert "A：sme-space" in headers and "B：place-making" in headers
+    assert "A：中小企业发展空间" in headers and "B：城市更新与场所营造" in headers, headers
     assert_chinese_punctuation(text)
     chinese(panel, False)
     assert "Top 10 overlap: " in compare.summary_label.text()

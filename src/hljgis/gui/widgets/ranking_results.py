@@ -675,6 +675,7 @@ class CompareView(QWidget):
         self.frame = pd.DataFrame()
         self.summary: dict = {}
         self.names: tuple[str, str] = ("", "")
+        self._scenarios = None  # the compared scenarios, for their titles
         #: A city's Chinese name by its English one (see :func:`city_text`).
         self.city_title: Callable[[str], str] | None = None
         self.a_label, self.b_label = QLabel(), QLabel()
@@ -745,13 +746,24 @@ class CompareView(QWidget):
         """Fill the table, the summary and the rank-vs-rank chart."""
         self.frame, self.summary = compare_results(a, b, self.top_box.value())
         self.names = (names[0], names[1])
+        self._scenarios = (a.scenario, b.scenario)
         self._show()
+
+    def _display_names(self) -> tuple[str, str]:
+        """The two scenarios as headers: their keys, or in Chinese their short Chinese titles
+        (中小企业发展空间 rather than sme-space)."""
+        if current_language() != "zh" or self._scenarios is None:
+            return self.names
+        from hljgis.export.atlas import short_title
+
+        return tuple(short_title(sc)[1] or name
+                     for sc, name in zip(self._scenarios, self.names, strict=True))
 
     def _show(self) -> None:
         """The table, summary and chart of the comparison in the interface language."""
         s = self.summary
         top = s["top"]
-        na, nb = self.names
+        na, nb = self._display_names()
 
         def rank(v):
             return "" if not np.isfinite(v) else f"{int(v)}"
@@ -776,7 +788,7 @@ class CompareView(QWidget):
                                      "is matched with the other scenario's site at the same "
                                      "place.")
         self.summary_label.setText(text)
-        self._chart(self.names)
+        self._chart(self._display_names())
 
     def _chart(self, names: tuple[str, str]) -> None:
         chart = QChart()
