@@ -287,3 +287,12 @@ def test_screenshots_in_chinese(qtbot):
         panel.grab().save(str(SHOTS / f"{tag}_compare.png"))
     finally:
         next(gen, None)
+
+
+def test_raw_values_of_whole_numbers_have_no_false_decimals():
+    from hljgis.gui.widgets.ranking_results import _num
+
+    assert _num(8.0, whole=True) == "8"  # years since the ground became stable
+    assert _num(1240.0, whole=True) == "1,240"
+    assert _num(0.25, whole=True) == "0.250"
+    assert _num(1.0) == "1.000"  # scores keep their decimals

@@ -51,14 +51,15 @@ from hljgis.gui.widgets.ranking_models import (
 _GREY = "#666666"
 
 
-def _num(v, digits=3) -> str:
+def _num(v, digits=3, whole: bool = False) -> str:
+    """A number for a table cell; ``whole`` drops the decimals of whole values (8 years)."""
     try:
         f = float(v)
     except (TypeError, ValueError):
         return "" if v is None else str(v)
     if not np.isfinite(f):
         return ""
-    if abs(f) >= 100:
+    if abs(f) >= 100 or (whole and f.is_integer()):
         return f"{f:,.0f}"
     return f"{f:.{digits}f}"
 
@@ -128,7 +129,8 @@ class ExplainView(QWidget):
         self.frame = result.contributions(position)
         frame = self.frame.copy()
         frame["raw_text"] = [
-            (_num(r) + (f" {unit_text(u)}" if u and u != "share" else "")) if u != "share"
+            (_num(r, whole=True) + (f" {unit_text(u)}" if u and u != "share" else ""))
+            if u != "share"
             else f"{100 * float(r):.0f} %" if _finite(r) else ""
             for r, u in zip(frame["raw"], frame["unit"], strict=True)]
         crit = {c.name: c.__dict__ for c in result.scenario.criteria}
