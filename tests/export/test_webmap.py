@@ -40,6 +40,8 @@ def test_html_has_layers_legend_and_note(html_path):
     assert "Illustrative data" in text
     assert "L.control.layers" in text and '"collapsed": true' in text
     assert "imperial: false" in text  # metres and kilometres only
+    # "under construction" lines are dashed on the map, so in the legend too
+    assert re.search(r"border-top:3px dashed #[0-9a-f]{6};'></span>Under construction", text)
     assert "L.tileLayer(" not in text
 
 

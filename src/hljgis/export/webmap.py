@@ -152,9 +152,16 @@ def _legend_html(sections: list[tuple[str, list[tuple[str, dict]]]]) -> str:
                 sym = {**sym, "stroke": sym["layers"][-1].get("stroke"), "fill": None}
             fill, fop = _rgba(sym.get("fill") or sym.get("stroke"))
             border, _ = _rgba(sym.get("stroke") or sym.get("fill"))
-            shape = "border-radius:50%;" if sym.get("type") == "marker" else ""
-            parts.append(f"<div class='hl-row'><span class='hl-sw' style='background:{fill};"
-                         f"opacity:{max(fop, 0.35):.2f};border:1px solid {border};{shape}'>"
+            dash = sym.get("dash") or "solid"
+            if sym.get("type") == "line":  # a line, solid, dashed or dotted as on the map
+                css = {"solid": "solid", "dot": "dotted"}.get(dash, "dashed")
+                swatch = (f"height:0;margin-top:5px;margin-bottom:5px;background:none;"
+                          f"border:0;border-top:3px {css} {border};")
+            else:
+                shape = "border-radius:50%;" if sym.get("type") == "marker" else ""
+                swatch = (f"background:{fill};opacity:{max(fop, 0.35):.2f};"
+                          f"border:1px solid {border};{shape}")
+            parts.append(f"<div class='hl-row'><span class='hl-sw' style='{swatch}'>"
                          f"</span>{html.escape(label)}</div>")
     parts.append("</div>")
     return "".join(parts)
