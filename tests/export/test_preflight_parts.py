@@ -80,3 +80,21 @@ def test_cli_export_and_bad_layout(tmp_path, capsys):
     assert main(["export", path, "--layout", "nope", "--out", str(tmp_path / "x.pdf")]) == 2
     assert "no layout 'nope'" in capsys.readouterr().err
     assert main(["export", path, "--out", str(tmp_path / "x.docx")]) == 2
+
+
+def test_size_estimate_is_within_a_factor_of_the_real_file(tmp_path):
+    """The estimate counted every vertex of every layer and a page-sized raster: an A3 PDF
+    of 1.35 MB was announced as 6.9 MB. Now only what the page frames is counted."""
+    from hljgis.export.api import export_layout
+    from hljgis.export.layout import resolve_layout
+    from hljgis.export.page import page_for
+    from hljgis.export.preflight import estimate_bytes
+    from tests.export._common import bundled
+
+    project = bundled()
+    for template, suffix, dpi in (("dfr-annex-a3", ".pdf", 300), ("dfr-annex-a4", ".png", 150)):
+        page = page_for(project, resolve_layout(template, project))
+        out = tmp_path / f"m{suffix}"
+        export_layout(project, template, out, dpi=dpi)
+        ratio = estimate_bytes([page], suffix, dpi) / out.stat().st_size
+        assert 0.5 < ratio < 2.5, (template, suffix, ratio)

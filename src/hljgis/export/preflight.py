@@ -49,10 +49,19 @@ def page_texts(page: MapPage) -> list[str]:
     return texts
 
 
-def _vertices(layer) -> int:
+def _vertices(layer, extent=None, crs=None) -> int:
+    """Vertices of a vector layer; with ``extent`` (in ``crs``) only of the features whose
+    box meets it, which is what a page zoomed to a city draws."""
     if layer.kind != "vector":
         return 0
-    return int(shapely.get_num_coordinates(layer.gdf.geometry.values).sum())
+    geoms = layer.gdf.geometry.values
+    if extent is not None and len(geoms):
+        from hljgis.core.crs import transform_bounds
+
+        x0, y0, x1, y1 = transform_bounds(extent, crs, layer.crs)
+        b = shapely.bounds(geoms)
+        geoms = geoms[(b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)]
+    return int(shapely.get_num_coordinates(geoms).sum())
 
 
 def _translucent(layer) -> bool:
@@ -66,8 +75,27 @@ def _translucent(layer) -> bool:
     return layer.opacity < 1.0
 
 
+def _raster_pixels(layer, extent, crs) -> float:
+    """The raster's own pixels inside ``extent``: a page embeds no more than those (a coarse
+    DEM stays coarse however high the dpi)."""
+    from hljgis.core.crs import transform_bounds
+
+    try:
+        x0, y0, x1, y1 = transform_bounds(extent, crs, layer.crs)
+        b = layer.bounds
+        share_x = max(0.0, min(x1, b[2]) - max(x0, b[0])) / max(b[2] - b[0], 1e-12)
+        share_y = max(0.0, min(y1, b[3]) - max(y0, b[1])) / max(b[3] - b[1], 1e-12)
+        return share_x * share_y * layer.info.width * layer.info.height
+    except Exception:  # noqa: BLE001 - an estimate: an odd raster counts as a full page
+        return float("inf")
+
+
 def estimate_bytes(pages, suffix: str, dpi: float) -> int:
     """A rough output size: vertices for vector formats, pixels for PNG."""
+    from hljgis.export.output import MIN_LAYOUT_DPI
+
+    if suffix in (".pdf", ".svg"):  # the resolution their rasters are drawn at
+        dpi = MIN_LAYOUT_DPI if suffix == ".svg" else max(dpi, MIN_LAYOUT_DPI)
     total = 0
     for page in pages:
         w_mm, h_mm = page.layout.page_size_mm()
@@ -75,8 +103,10 @@ def estimate_bytes(pages, suffix: str, dpi: float) -> int:
         if suffix == ".png":
             total += int(px * 0.45)
             continue
-        verts = sum(_vertices(layer) for layer in page.drawn_layers)
-        raster_px = sum(px * 0.5 for layer in page.drawn_layers if layer.kind == "raster")
+        verts = sum(_vertices(layer, page.extent, page.project.crs)
+                    for layer in page.drawn_layers)
+        raster_px = sum(min(px, _raster_pixels(layer, page.extent, page.project.crs))
+                        for layer in page.drawn_layers if layer.kind == "raster")
         per_vertex = 9 if suffix == ".pdf" else 16
         total += verts * per_vertex + int(raster_px * 0.6) + 150_000
     return total
