@@ -125,7 +125,32 @@ class TransformKindDelegate(QStyledItemDelegate):
 # ----------------------------------------------------------------------------- criteria
 
 
-class CriteriaModel(QAbstractTableModel):
+class FixedColumnsModel(QAbstractTableModel):
+    """A flat table whose columns are fixed: ``HEADERS`` (translated when shown), optional
+    header tooltips ``HEADER_TIPS`` (column -> text), and one row per item of :meth:`rows`."""
+
+    HEADERS: tuple[str, ...] = ()
+    HEADER_TIPS: dict[int, str] = {}  # noqa: RUF012 - read-only class data
+
+    def rows(self):
+        raise NotImplementedError
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows())
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal:
+            if role == DISPLAY:
+                return tr(self.HEADERS[section])
+            if role == Qt.ItemDataRole.ToolTipRole and section in self.HEADER_TIPS:
+                return tr(self.HEADER_TIPS[section])
+        return None
+
+
+class CriteriaModel(FixedColumnsModel):
     """The criteria of the scenario being edited: use, weight, share, transform, parameters.
 
     Holds the criteria as plain dicts (``Scenario.to_dict()["criteria"]``) and an ``enabled``
@@ -144,6 +169,8 @@ class CriteriaModel(QAbstractTableModel):
     rejected = Signal(str)
     USE, WEIGHT, SHARE, TRANSFORM, PARAMS, UNIT = range(6)
     HEADERS = ("Criterion", "Weight", "Share", "Transform", "Parameters", "Unit")
+    HEADER_TIPS = {  # noqa: RUF012 - read-only class data
+        SHARE: "Normalised weight: the share of the score this criterion decides"}
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -184,19 +211,8 @@ class CriteriaModel(QAbstractTableModel):
         return raw / total if total > 0 else out
 
     # -- Qt --------------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.criteria)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal:
-            if role == DISPLAY:
-                return tr(self.HEADERS[section])
-            if role == Qt.ItemDataRole.ToolTipRole and section == self.SHARE:
-                return tr("Normalised weight: the share of the score this criterion decides")
-        return None
+    def rows(self):
+        return self.criteria
 
     def flags(self, index):
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -686,7 +702,7 @@ class ConstraintActionDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-class ConstraintsModel(QAbstractTableModel):
+class ConstraintsModel(FixedColumnsModel):
     """The scenario's constraints: name, rule, reason, and exclude ↔ penalty per constraint.
 
     Holds them as plain dicts (``Scenario.to_dict()["constraints"]``). The "Reason" column
@@ -709,6 +725,8 @@ class ConstraintsModel(QAbstractTableModel):
     rejected = Signal(str)
     NAME, RULE, REASON, ACTION, VALUE = range(5)
     HEADERS = ("Constraint", "Rule", "Reason", "Action", "Penalty")
+    HEADER_TIPS = {  # noqa: RUF012 - read-only class data
+        ACTION: "Exclude the sites this rule hits, or keep them with a lower score"}
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -739,19 +757,8 @@ class ConstraintsModel(QAbstractTableModel):
         return names.index(name) if name in names else -1
 
     # -- Qt --------------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.constraints)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal:
-            if role == DISPLAY:
-                return tr(self.HEADERS[section])
-            if role == Qt.ItemDataRole.ToolTipRole and section == self.ACTION:
-                return tr("Exclude the sites this rule hits, or keep them with a lower score")
-        return None
+    def rows(self):
+        return self.constraints
 
     def flags(self, index):
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -843,7 +850,7 @@ class ConstraintsModel(QAbstractTableModel):
 # ---------------------------------------------------------------------------- group AHP
 
 
-class MembersModel(QAbstractTableModel):
+class MembersModel(FixedColumnsModel):
     """Group AHP: each member's consistency ratio, then the combined (geometric mean) row.
 
     ``set_group(names, group, titles, max_cr)`` takes a
@@ -880,16 +887,8 @@ class MembersModel(QAbstractTableModel):
         return [n for n, cr in zip(self.names[:-1], self.crs[:-1], strict=True)
                 if cr > self.max_cr]
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.names)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return tr(self.HEADERS[section])
-        return None
+    def rows(self):
+        return self.names
 
     def data(self, index, role=DISPLAY):
         r, col = index.row(), index.column()
