@@ -200,6 +200,7 @@ def test_autosave_and_recovery(make_main_window):
     window = make_main_window()
     window.session.set_layer_property("expressways", "visible", True)
     window._on_autosave()
+    window.wait_for_autosave()
     assert recovery.pending_recovery() is not None
     restored = recovery.recover()
     assert restored.layer("expressways").visible is True
@@ -360,3 +361,45 @@ def test_status_bar_shows_lonlat_and_gauss_kruger_coordinates(make_main_window, 
     assert "°E" in text and "°N" in text and "EPSG:4553" in text
     easting = float(text.split("EPSG:4553")[1].split()[0].replace(",", ""))
     assert 420_000 < easting < 430_000  # 131E is about 77 km west of CM 132E at 46N
+
+
+def test_autosave_runs_off_the_gui_thread_and_reports_failures(make_main_window, qtbot,
+                                                               monkeypatch):
+    """A project with a million ranked cells takes seconds to write: the window must not
+    freeze every two minutes, and the planner's path and unsaved state stay as they are."""
+    import threading
+    import time
+
+    from hljgis.io import recovery
+
+    window = make_main_window()
+    window.session.set_layer_property("expressways", "visible", True)
+    path, started, release = window.session.project.path, threading.Event(), threading.Event()
+    real = recovery.autosave
+
+    def slow(project):
+        started.set()
+        assert threading.current_thread() is not threading.main_thread()
+        release.wait(10)
+        return real(project)
+
+    monkeypatch.setattr(recovery, "autosave", slow)
+    t0 = time.perf_counter()
+    window._on_autosave()
+    assert started.wait(5) and time.perf_counter() - t0 < 1.0
+    window._on_autosave()  # one at a time: a second tick while busy does nothing
+    release.set()
+    window.wait_for_autosave()
+    assert recovery.pending_recovery() is not None
+    assert window.session.project.path == path and window.session.project.dirty
+
+    def broken(project):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(recovery, "autosave", broken)
+    window._on_autosave()
+    window.wait_for_autosave()
+    qtbot.waitUntil(lambda: "disk full" in window.statusBar().currentMessage(), timeout=5000)
+    window.session.project.dirty = False
+    window.close()
+    assert recovery.pending_recovery() is None

@@ -6,9 +6,11 @@ the widgets live in ``gui/widgets`` and the actions are declared in ``gui/action
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox
 
@@ -32,6 +34,8 @@ AUTOSAVE_MS = 120_000
 
 class MainWindow(QMainWindow):
     """The hljgis desktop window."""
+
+    _autosave_done = Signal(str)  # from the autosave thread: "" or the error message
 
     def __init__(self, lang: str = "en", session: Session | None = None) -> None:
         super().__init__()
@@ -61,6 +65,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
+        self._autosave_thread: threading.Thread | None = None
+        self._autosave_done.connect(self._on_autosave_done)
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self._on_autosave)
         self._autosave.start()
@@ -256,6 +262,7 @@ class MainWindow(QMainWindow):
         self._remember_recent(path)
         from hljgis.io import recovery
 
+        self.wait_for_autosave()  # or it would write the recovery copy again after this
         recovery.discard()
         self._update_title()
         self.statusBar().showMessage(A.tr("Saved") + f" {path}", 5000)
@@ -290,6 +297,7 @@ class MainWindow(QMainWindow):
         if self.maybe_save():
             from hljgis.io import recovery
 
+            self.wait_for_autosave()
             recovery.discard()
             self.canvas.shutdown()
             event.accept()
@@ -297,13 +305,36 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def _on_autosave(self) -> None:
-        if self.session.project.dirty and len(self.session.project):
+        """Write the recovery copy on a Python thread: a project holding a million-cell
+        ranking takes seconds to write, which froze the window every two minutes."""
+        project = self.session.project
+        busy = self._autosave_thread is not None and self._autosave_thread.is_alive()
+        if busy or not (project.dirty and len(project)):
+            return
+
+        def work() -> None:
             from hljgis.io import recovery
 
             try:
-                recovery.autosave(self.session.project)
-            except (InputError, OSError) as exc:
-                self.statusBar().showMessage(A.tr("Autosave failed") + f": {exc}", 10000)
+                recovery.autosave(project)
+                message = ""
+            except Exception as exc:  # noqa: BLE001 - reported in the status bar
+                message = str(exc)
+            with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
+                self._autosave_done.emit(message)
+
+        self._autosave_thread = threading.Thread(target=work, name="hljgis-autosave",
+                                                 daemon=True)
+        self._autosave_thread.start()
+
+    def _on_autosave_done(self, message: str) -> None:
+        if message:
+            self.statusBar().showMessage(A.tr("Autosave failed") + f": {message}", 10000)
+
+    def wait_for_autosave(self) -> None:
+        """Let a running autosave finish (before the recovery copy is deleted)."""
+        if self._autosave_thread is not None:
+            self._autosave_thread.join()
 
     def add_data(self, paths: list[str] | None = None, options: dict | None = None) -> None:
         """Add files as layers. A file without a CRS gets the import dialog (CRS choice);

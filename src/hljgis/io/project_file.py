@@ -51,8 +51,11 @@ def project_to_dict(project: Project) -> dict:
     }
 
 
-def save_project(project: Project, path: str | Path) -> Path:
+def save_project(project: Project, path: str | Path, *, remember: bool = True) -> Path:
     """Write the project to ``path`` atomically, keeping the previous file as ``.bak``.
+
+    ``remember=False`` writes a copy (the autosave): the project's path and unsaved state
+    are left alone, so a copy written on another thread never races the planner's Save.
 
     Raises
     ------
@@ -83,8 +86,9 @@ def save_project(project: Project, path: str | Path) -> Path:
         for name, table in sorted(project.tables.items()):
             pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
         _write_project_table(tmp, payload)
-    project.path = str(path)
-    project.dirty = False
+    if remember:
+        project.path = str(path)
+        project.dirty = False
     return path
 
 

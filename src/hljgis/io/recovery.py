@@ -33,12 +33,10 @@ def _info_path() -> Path:
 
 
 def autosave(project: Project) -> Path:
-    """Save a recovery copy; the project's own path and dirty flag are left as they were."""
-    path, dirty = project.path, project.dirty
-    try:
-        save_project(project, recovery_path())
-    finally:
-        project.path, project.dirty = path, dirty
+    """Save a recovery copy; the project's own path and dirty flag are left as they were
+    (safe to call on a background thread)."""
+    path = project.path
+    save_project(project, recovery_path(), remember=False)
     _info_path().write_text(json.dumps({"original_path": path}), encoding="utf-8")
     from hljgis.io.atomic import backup_path
 
