@@ -449,9 +449,8 @@ class GridCells:
         return replace(self, attrs=self.attrs[keep].reset_index(drop=True),
                        centres=self.centres[keep])
 
-    def frame(self, polygons: np.ndarray | None = None) -> gpd.GeoDataFrame:
-        geoms = self.polygons() if polygons is None else polygons
-        return gpd.GeoDataFrame(self.attrs, geometry=geoms, crs=self.crs)
+    def frame(self) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame(self.attrs, geometry=self.polygons(), crs=self.crs)
 
 
 def grid_cells(

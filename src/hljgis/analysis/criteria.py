@@ -279,8 +279,10 @@ class SiteContext:
         return self._xy
 
     def site_geoms(self, idx: np.ndarray) -> np.ndarray:
-        """The polygons of the sites ``idx``; generated cells do not wait for all of theirs."""
-        if self.grid is not None and not isinstance(self._geoms, np.ndarray):
+        """The polygons of the sites ``idx``; generated cells do not wait for all of theirs
+        (the few asked for are built here, bit for bit the same)."""
+        pending = not isinstance(self._geoms, np.ndarray) and not self._geoms.done()
+        if self.grid is not None and pending:
             return self.grid.polygons(idx)
         return self.geoms[idx]
 

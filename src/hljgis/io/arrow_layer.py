@@ -4,8 +4,8 @@
 ``bytes`` (``shapely.to_wkb``) and the frame into Arrow through pandas' generic converter;
 for a million ranked cells that is about 0.7 s of the write. Here numeric and string
 columns go to Arrow column by column (zero-copy where pandas allows) and grid-like polygons
-(one ring, the same number of vertices: square and hexagon cells) get their WKB from one
-numpy record array. Anything unusual (mixed or 3-D geometries, empties, time zones,
+(one ring, the same number of vertices: square and hexagon cells) get their WKB written
+into one numpy buffer. Anything unusual (mixed or 3-D geometries, empties, time zones,
 categoricals, mixed object columns) returns None and the caller uses pyogrio's own path,
 so the files written are the same either way (``tests/io/test_arrow_layer.py``).
 """
@@ -20,6 +20,10 @@ import pandas as pd
 import shapely
 
 __all__ = ["ArrowLayer", "arrow_layer", "polygon_wkb"]
+
+#: pandas' nullable numeric and boolean dtypes (Arrow keeps their missing values as nulls).
+_MASKED = frozenset({"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
+                     "Float32", "Float64", "boolean"})
 
 _TYPE_NAMES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint",
                5: "MultiLineString", 6: "MultiPolygon"}
@@ -79,13 +83,7 @@ def _arrow_column(col: pd.Series, pa):
                                                                                  "empty"):
             return pa.array(col, type=pa.string())
         return None
-    if isinstance(dtype, pd.StringDtype) or (
-        isinstance(dtype, pd.api.extensions.ExtensionDtype)
-        and getattr(dtype, "kind", "") in "biuf"
-        and not isinstance(dtype, pd.CategoricalDtype)
-        and dtype.name.split("[")[0] in ("Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16",
-                                         "UInt32", "UInt64", "Float32", "Float64", "boolean")
-    ):
+    if isinstance(dtype, pd.StringDtype) or dtype.name in _MASKED:
         return pa.array(col)
     return None
 
@@ -94,8 +92,8 @@ def polygon_wkb(geoms: np.ndarray):
     """Little-endian WKB of polygons that all have one ring of the same length, or None.
 
     Each such polygon is a fixed 13 + 16 k byte record (byte order, type 3, one ring,
-    k points, the coordinates), so the whole column is one numpy record array handed to
-    Arrow as it is. Bit for bit what ``shapely.to_wkb`` writes.
+    k points, the coordinates), so the whole column is one (n, 13 + 16 k) byte array handed
+    to Arrow as it is. Bit for bit what ``shapely.to_wkb`` writes.
     """
     import pyarrow as pa
 

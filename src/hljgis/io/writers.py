@@ -43,8 +43,8 @@ def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
 
 
 def arrow_kwargs() -> dict:
-    """``use_arrow=True`` when pyarrow is installed: GDAL's Arrow path writes large layers
-    about twice as fast (1M ranked cells: 7.2 s -> 3.9 s, bench/rank.py)."""
+    """``use_arrow=True`` when pyarrow is installed, for frames :func:`write_gpkg_table`
+    leaves to pyogrio: GDAL's Arrow path writes large layers about twice as fast."""
     try:
         import pyarrow  # noqa: F401
     except ImportError:
