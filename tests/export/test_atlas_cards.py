@@ -121,3 +121,14 @@ def test_atlas_maps_fit_the_sites_not_the_whole_city(project, atlas):
         assert whole.extent[2] - whole.extent[0] > city[2] - city[0]  # bookmark + margin
     # Qitaihe's urban districts cover most of the city; the other three zoom in
     assert zoomed == [True, True, False, True]
+
+
+@pytest.mark.parametrize("bad", [{"atlas_extent": "town"}, {"orientation": "sideways"},
+                                 {"lang": "fr"}])
+def test_bad_layout_values_are_refused_with_the_allowed_ones(bad):
+    from hljgis.core.errors import InputError
+    from hljgis.export.layout import Layout
+
+    key = next(iter(bad))
+    with pytest.raises(InputError, match=key):
+        Layout(bad, name="draft")

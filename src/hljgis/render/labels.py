@@ -186,7 +186,7 @@ class LabelEngine:
         painter.drawLine(a, b)
 
     @staticmethod
-    def _positions(c: _Candidate, w: float, h: float, mt: MapTransform | None = None):
+    def _positions(c: _Candidate, w: float, h: float, mt: MapTransform):
         """Top-left corners to try: around a point marker, centred on lines and polygons.
 
         Callout labels (``labels.callout``, e.g. numbered top sites that cluster) of points
@@ -203,7 +203,7 @@ class LabelEngine:
         else:
             near = [(x - w / 2, y - h / 2), (x - w / 2, y - h / 2 - h * 0.6),
                     (x - w / 2, y - h / 2 + h * 0.6)]
-        if not c.settings.get("callout") or mt is None:
+        if not c.settings.get("callout"):
             return near
         rings = []
         for r_mm in (2.5, 4.0, 5.5, 7.0, 9.0, 12.0):
