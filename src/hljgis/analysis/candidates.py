@@ -237,7 +237,8 @@ def layer_candidates(
         ids = out[id_field].astype(str).to_numpy()
     else:
         ids = np.char.add(f"{source}:", np.arange(len(out)).astype(str))
-    city = out[city_field].astype(str).to_numpy() if city_field in out.columns else ""
+    city = out[city_field].fillna("").astype(str).to_numpy() if city_field in out.columns \
+        else ""
     out = out.drop(columns=[c for c in ("site_id", "site_type") if c in out.columns])
     out.insert(0, "site_id", ids)
     out["city"] = city

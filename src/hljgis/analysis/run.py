@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS
 
 from hljgis.analysis.aggregate import rank_scores, topsis, weighted_sum, wlc
@@ -31,6 +32,7 @@ from hljgis.analysis.constraints import apply_penalties, evaluate_constraints
 from hljgis.analysis.criteria import LayerStore, SiteContext, _crs_name, compute_criterion
 from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario
 from hljgis.analysis.sensitivity import monte_carlo_weights
+from hljgis.analysis.sites import Boundaries, locate, site_names
 from hljgis.core.errors import InputError
 
 __all__ = ["Cancelled", "RankingResult", "resolve_scenario", "run_scenario"]
@@ -193,11 +195,12 @@ def _store_for(source: Any, crs: CRS | None) -> LayerStore:
 
 
 def _candidates(sc: Scenario, store: LayerStore,
-                city: str | None) -> GridCells | gpd.GeoDataFrame:
-    """The candidate sites of a scenario, restricted to ``city`` when given.
+                city: str | None) -> tuple[GridCells | gpd.GeoDataFrame, np.ndarray]:
+    """The candidate sites of a scenario and their centroids, restricted to ``city``.
 
     Generated cells come back as :class:`GridCells`, whose polygons the run builds in the
-    background; layer candidates as a GeoDataFrame.
+    background; layer candidates as a GeoDataFrame. Sites get their city (where they have
+    none) and district from the boundaries they lie in (:mod:`hljgis.analysis.sites`).
     """
     src = sc.candidates
     try:
@@ -215,18 +218,41 @@ def _candidates(sc: Scenario, store: LayerStore,
                                      city_field=src.city_field, year=sc.planning_year)
     except ValueError as exc:
         raise ScenarioError(sc.name, "candidates.where", str(exc)) from exc
+    if src.name_field and src.name_field not in getattr(sites, "columns", ()):
+        fields = [] if isinstance(sites, GridCells) else [
+            c for c in sites.columns if c not in (sites.geometry.name, "site_id", "site_type")]
+        raise ScenarioError(sc.name, "candidates.name_field",
+                            f"({src.name_field!r}) is not a field of layer '{src.layer}'.",
+                            f"Fields: {', '.join(map(str, fields)) or 'none'}.")
+    boundaries = Boundaries.from_store(store)
+    if isinstance(sites, GridCells):
+        xy = sites.centroids()
+        xy = sites.centres if xy is None else xy
+        sites = replace(sites, attrs=locate(sites.attrs, xy, boundaries))
+    else:
+        xy = shapely.get_coordinates(shapely.centroid(sites.geometry.values))
+        sites = locate(sites, xy, boundaries)
     if city:
         cities = (sites.attrs if isinstance(sites, GridCells) else sites)["city"]
         keep = _city_match(cities, city)
         if not keep.any():
+            if boundaries is None and not (cities != "").any():
+                raise InputError(
+                    f"only sites in city '{city}' were asked for, but the candidates "
+                    f"('{src.layer}') have no city field '{src.city_field}' and there are no "
+                    "boundaries (a 'districts' or 'cities' layer) to find their city.",
+                    "Name the field that holds the city (candidates.city_field), add the "
+                    "boundaries (the bundled layers or your own 'districts' layer), or rank "
+                    "without a city.")
             raise _no_city(city, cities)
         sites = sites.subset(keep) if isinstance(sites, GridCells) else \
             sites[keep].reset_index(drop=True)
-    return sites
+        xy = xy[keep]
+    return sites, xy
 
 
-def _site_context(sites: GridCells | gpd.GeoDataFrame, store: LayerStore, sc: Scenario,
-                  check: Callable[[], None]) -> SiteContext:
+def _site_context(sites: GridCells | gpd.GeoDataFrame, xy: np.ndarray, store: LayerStore,
+                  sc: Scenario, check: Callable[[], None]) -> SiteContext:
     """The run's SiteContext; generated cells get their polygons built on another thread.
 
     Distance criteria only need the centroids (known in numpy for squares), so the GEOS
@@ -234,7 +260,7 @@ def _site_context(sites: GridCells | gpd.GeoDataFrame, store: LayerStore, sc: Sc
     criterion that needs a polygon waits for them.
     """
     if not isinstance(sites, GridCells):
-        return SiteContext(sites, store, year=sc.planning_year, check=check)
+        return SiteContext(sites, store, year=sc.planning_year, check=check, xy=xy)
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(1, thread_name_prefix="hljgis-cells")
@@ -330,7 +356,7 @@ def run_scenario(
 
     check()
     report(0.0, "building candidate sites")
-    ctx = _site_context(_candidates(sc, store, city), store, sc, check)
+    ctx = _site_context(*_candidates(sc, store, city), store, sc, check)
     n = ctx.n
     stage("candidates")
 
@@ -439,6 +465,30 @@ def _monte_carlo(scores: np.ndarray, weights: np.ndarray, excluded: np.ndarray, 
     }
 
 
+def _own_names(sites: pd.DataFrame, sc: Scenario, *, grid: bool) -> tuple[pd.Series, pd.Series]:
+    """Each site's own name in English and Chinese: its name field, else its id."""
+    ids = pd.Series(sites["site_id"].array).astype(str)
+    if grid:
+        return "Cell " + ids, "网格 " + ids
+
+    def field(col: str | None) -> pd.Series | None:
+        if col is None or col not in sites.columns:
+            return None
+        text = pd.Series(sites[col].array).fillna("").astype(str)
+        return text.where(text != "", None)
+
+    name_field = sc.candidates.name_field
+    if name_field:
+        own = field(name_field).fillna(ids)
+        return own, own
+    en, zh = field("name"), field("name_zh")
+    en_first = en if en is not None else zh
+    zh_first = zh if zh is not None else en
+    if en_first is None:
+        return ids, ids
+    return en_first.fillna(zh_first).fillna(ids), zh_first.fillna(en_first).fillna(ids)
+
+
 def _assemble(ctx: SiteContext, sc, raw, norm, contrib, base, score, rank, excluded, reasons,
               penalties, mc_cols) -> gpd.GeoDataFrame:
     """Build the results frame: identity, score and rank first, then per-criterion columns."""
@@ -448,11 +498,14 @@ def _assemble(ctx: SiteContext, sc, raw, norm, contrib, base, score, rank, exclu
     cols: dict[str, Any] = {
         "site_id": sites["site_id"].array,
     }
+    own, own_zh = _own_names(sites, sc, grid=ctx.grid is not None)
+    cols["site_name"], cols["site_name_zh"] = (
+        s.array for s in site_names(own, own_zh, sites["district"], sites["district_zh"]))
     for extra in ("name", "name_zh"):
         if extra in sites.columns:
             cols[extra] = sites[extra].array
-    cols["city"] = sites["city"].array
-    cols["site_type"] = sites["site_type"].array
+    for extra in ("city", "district", "district_zh", "site_type"):
+        cols[extra] = sites[extra].array
     cols["score"] = score
     cols["rank"] = pd.array(np.where(np.isnan(rank), 0, rank).astype(np.int64), dtype="Int64")
     cols["rank"][np.isnan(rank)] = pd.NA
@@ -466,6 +519,14 @@ def _assemble(ctx: SiteContext, sc, raw, norm, contrib, base, score, rank, exclu
         cols[f"norm_{c.name}"] = norm[:, j]
         cols[f"contrib_{c.name}"] = contrib[:, j]
     cols.update(mc_cols)
+    # the candidates' own fields, in their own types (a clash with a result column is
+    # renamed <field>_input): a planner's parcel ids and attributes travel with the scores
+    taken = {"site_id", "site_type", "city", "district", "district_zh", "name", "name_zh",
+             getattr(sites, "_geometry_column_name", None)}
+    for col in sites.columns:
+        if col not in taken:
+            cols[col if col not in cols and col != "geometry" else f"{col}_input"] = \
+                sites[col].array
     cols["geometry"] = gpd.array.from_shapely(ctx.geoms, crs=ctx.store.crs)
     # copy=False keeps one block per column: consolidating 20 float columns of a million
     # rows into one 2-D block would copy 160 MB into fresh pages (0.3 s) for nothing.

@@ -108,6 +108,9 @@ class CandidateSource:
         Filter on that layer (sites, or boundary polygons such as urban districts).
     id_field : str, optional
         Field with site ids (layer candidates).
+    name_field : str, optional
+        Field with site names (layer candidates); by default ``name`` / ``name_zh`` when
+        the layer has them, else the id. Results call a site "<name>, <district>".
     city_field : str, default "city"
     size_m : float, default 500
         Cell size (grid).
@@ -119,6 +122,7 @@ class CandidateSource:
     where: Any = None
     id_field: str | None = None
     city_field: str = "city"
+    name_field: str | None = None
     size_m: float = 500.0
     shape: str = "square"
 
@@ -375,6 +379,7 @@ class _Reader:
             layer=self.text(d, "layer", p, required=True),
             where=self.where(d, p),
             id_field=self.text(d, "id_field", p, default=None),
+            name_field=self.text(d, "name_field", p, default=None),
             city_field=self.text(d, "city_field", p, default="city"),
             size_m=float(self.number(d, "size_m", p, default=500.0, lo=1.0)),
             shape=self.choice(d, "shape", p, CELL_SHAPES, default="square"),
