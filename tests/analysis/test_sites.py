@@ -122,3 +122,14 @@ def test_unknown_name_field_names_the_fields():
     sc = tiny_scenario(candidates={"kind": "layer", "layer": "sites", "name_field": "mc"})
     with pytest.raises(InputError, match="candidates.name_field .*'mc'.*Fields: name"):
         run_scenario(tiny_layers(), sc)
+
+
+def test_point_sites_rank_and_overlap_means_inside():
+    layers = tiny_layers()
+    sites = layers["sites"].copy()
+    sites["geometry"] = sites.geometry.centroid  # x0+50, 250, 450, 650
+    layers["sites"] = sites
+    g = run_scenario(layers, tiny_scenario()).gdf
+    # the park covers x0+200..250: the point of b at x0+250 touches its edge
+    assert g["raw_park"].tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert g["raw_station"].tolist() == pytest.approx([50, 250, 450, 650])

@@ -193,8 +193,8 @@ def layer_candidates(
     Parameters
     ----------
     gdf : geopandas.GeoDataFrame
-        Polygon features; other geometry types are refused because an area is what a site
-        is (buffer points first if needed).
+        Polygon or point features (a point site has no area: an overlap is 1 when it lies
+        inside); lines are refused.
     crs : pyproj.CRS
         Metric CRS the candidates are returned in.
     source : str
@@ -217,15 +217,24 @@ def layer_candidates(
     Raises
     ------
     InputError
-        If the layer holds no polygons or the id field is missing.
+        If the layer holds no polygons or points, or the id field is missing.
     """
+    types = shapely.get_type_id(gdf.geometry.values)
+    if not np.isin(types, (0, 3, 4, 6)).any():
+        found = ", ".join(sorted(set(shapely.GeometryType(t).name.lower() for t in types
+                                     if t >= 0))) or "no geometries"
+        raise InputError(
+            f"candidate layer '{source}' holds no polygons or points ({found}).",
+            "Candidates are sites: use a layer of parcel polygons or site points (buffer "
+            "lines into areas first), or pick another layer of the file.",
+        )
     gdf = gdf[filter_mask(gdf, where, year=year)] if where else gdf
     geoms = gdf.geometry.values
     types = shapely.get_type_id(geoms)
-    if len(gdf) and not np.isin(types, (3, 6)).all():
+    if len(gdf) and not np.isin(types, (0, 3, 4, 6)).all():
         raise InputError(
-            f"candidate layer '{source}' holds non-polygon geometries.",
-            "Candidates are areas: use a polygon layer, or buffer points and lines first.",
+            f"candidate layer '{source}' mixes lines with its polygons or points.",
+            "Split the layer (hljgis info shows its geometry types) or buffer the lines.",
         )
     out = _metric(gdf, crs).reset_index(drop=True)
     if id_field is not None:
