@@ -67,8 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("--out", required=True, help="output .gpkg, .geojson or .csv")
     _add_read_options(repair)
 
-    rank = sub.add_parser("rank", help="rank candidate sites of a project with a scenario")
-    rank.add_argument("project", metavar="PROJECT", help="project file (.hljgis.gpkg)")
+    rank = sub.add_parser("rank", help="rank candidate sites with a scenario (of a project, "
+                                       "or of plain data files)")
+    rank.add_argument("project", metavar="PROJECT", nargs="?",
+                      help="project file (.hljgis.gpkg), or a data file of candidate sites")
     rank.add_argument("--scenario", required=True,
                       help="scenario name (project scenarios first, then presets "
                            "sme-space, place-making) or a scenario .json file")
@@ -77,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--out", required=True, help="results GeoPackage (.gpkg)")
     rank.add_argument("--csv", help="also write the results as CSV")
     rank.add_argument("--top", type=int, default=10, help="sites to print (default 10)")
+    from hljgis.cli_rank import add_options as _rank_plain_options
+
+    _rank_plain_options(rank)
     _add_export_parsers(sub)
     return parser
 
@@ -245,39 +250,9 @@ def _cmd_repair(args) -> int:
 
 
 def _cmd_rank(args) -> int:
-    from hljgis.analysis import InconsistentMatrixError, run_scenario
-    from hljgis.analysis.run import resolve_scenario
-    from hljgis.core.errors import InputError
-    from hljgis.io.project_file import load_project
-    from hljgis.io.writers import write_layer
+    from hljgis.cli_rank import run
 
-    project = load_project(args.project)
-    try:
-        scenario = resolve_scenario(args.scenario, project)
-        result = run_scenario(project, scenario, city=args.city, year=args.year)
-    except InconsistentMatrixError as exc:
-        raise InputError(f"scenario '{', '.join(args.scenario)}': weights.matrix: {exc}",
-                         "Revise the pairwise judgements or use direct weights.") from exc
-    layer = result.layer()
-    write_layer(layer, args.out)
-    if args.csv:
-        write_layer(layer, args.csv)
-    gdf = result.gdf
-    sc = result.scenario
-    ranked = int(gdf["rank"].notna().sum())
-    print(f"scenario {sc.name}: {sc.title}; planning year {sc.planning_year}; "
-          f"{ranked} of {len(gdf)} sites ranked, {int(gdf['excluded'].sum())} excluded")
-    names = [c.name for c in sc.criteria]
-    top = result.top(args.top)
-    contrib = top[[f"contrib_{n}" for n in names]].to_numpy()
-    print(f"{'rank':>4}  {'id':<16} {'city':<13} {'score':>6}  top contributions")
-    for i, (_, row) in enumerate(top.iterrows()):  # prints at most --top rows
-        best = contrib[i].argsort()[::-1][:3]
-        parts = ", ".join(f"{names[j]} {contrib[i, j]:.2f}" for j in best)
-        print(f"{int(row['rank']):>4}  {row['site_id']!s:<16.16} {row['city']!s:<13.13} "
-              f"{row['score']:6.3f}  {parts}")
-    print(f"wrote {len(gdf)} sites to {args.out}" + (f" and {args.csv}" if args.csv else ""))
-    return EXIT_OK
+    return run(args)
 
 
 def _print_warnings(warnings) -> None:

@@ -153,6 +153,25 @@ def _write_project_table(path: Path, payload: str) -> None:
         con.close()
 
 
+def is_project_file(path: str | Path) -> bool:
+    """True for an hljgis project (a GeoPackage with the settings table), False for any
+    other file or data source (a plain GeoPackage, a Shapefile, ``PG:...``)."""
+    path = Path(path)
+    if path.name.endswith(PROJECT_SUFFIX):
+        return True
+    if path.suffix.lower() != ".gpkg" or not path.is_file():
+        return False
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                               (PROJECT_TABLE,)).fetchone() is not None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
 def read_project_settings(path: str | Path) -> dict:
     """The JSON settings of a project file, checked for its format version."""
     path = Path(path)

@@ -1,0 +1,167 @@
+"""``hljgis rank``: rank candidate sites of a project, or of plain data files, with a scenario.
+
+Plain data: the candidates from a file (any source ``read_file`` reads) and its layer,
+extra layers from files (``--add stops=bus_stops.geojson``), a scenario from a JSON file,
+the bundled East Heilongjiang layers as the base (``--no-bundled`` leaves them out), and
+``--crs`` for the analysis CRS (default: the auto-chosen CGCS2000 Gauss-Kruger zone). The
+result keeps the candidates' own fields and is written in their CRS unless ``--out-crs``
+says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EXIT_OK = 0
+
+
+def add_options(p: argparse.ArgumentParser) -> None:
+    """The plain-data options of ``rank`` (the project options stay in cli.py)."""
+    p.add_argument("--candidates", metavar="[NAME=]FILE",
+                   help="candidate sites (polygons or points) from a data file; replaces the "
+                        "scenario's candidates")
+    p.add_argument("--candidates-layer", metavar="LAYER",
+                   help="layer of a multi-layer candidates file")
+    p.add_argument("--add", action="append", default=[], metavar="[NAME=]FILE",
+                   help="add the layers of a data file (repeat it); NAME= names the layer "
+                        "the scenario uses, replacing a bundled layer of that name")
+    p.add_argument("--id-field", help="candidates' field with site ids")
+    p.add_argument("--name-field", help="candidates' field with site names")
+    p.add_argument("--no-bundled", action="store_true",
+                   help="without a project, leave out the bundled East Heilongjiang layers")
+    p.add_argument("--crs", help="analysis CRS in metres (default: the auto-chosen CGCS2000 "
+                                 "Gauss-Kruger zone)")
+    p.add_argument("--out-crs", help="CRS of the results (default: the candidates' CRS)")
+    p.add_argument("--encoding", help="attribute text encoding of the data files, e.g. GBK "
+                                      "(default: .cpg, then detection)")
+    p.add_argument("--assume-crs", metavar="CRS",
+                   help="CRS of data files that have none (never overrides a file's own)")
+
+
+def run(args) -> int:
+    """Load the data, run the scenario, write the results and print the best sites."""
+    from dataclasses import replace
+
+    from hljgis.analysis import InconsistentMatrixError, run_scenario
+    from hljgis.analysis.run import resolve_scenario
+    from hljgis.core.crs import parse_crs
+    from hljgis.core.errors import InputError
+    from hljgis.io.writers import write_layer
+
+    opts = {"encoding": args.encoding, "assume_crs": args.assume_crs}
+    project, candidates = _load(args, opts)
+    crs = _metric(args.crs) if args.crs else None
+    try:
+        sc = _with_candidates(resolve_scenario(args.scenario, project), candidates, args)
+        _check_layers(sc, project)
+        result = run_scenario(project, sc, city=args.city, year=args.year, crs=crs)
+    except InconsistentMatrixError as exc:
+        raise InputError(f"scenario '{args.scenario}': weights.matrix: {exc}",
+                         "Revise the pairwise judgements or use direct weights.") from exc
+    src = result.scenario.candidates
+    out_crs = parse_crs(args.out_crs) if args.out_crs else (
+        project.layer(src.layer).crs if src.kind == "layer" else result.gdf.crs)
+    layer = replace(result, gdf=result.gdf.to_crs(out_crs)).layer()
+    write_layer(layer, args.out)
+    if args.csv:
+        write_layer(layer, args.csv)
+    _print(result, args)
+    return EXIT_OK
+
+
+def _load(args, opts: dict):
+    """(project, candidates layer or None) from the positional source and the options."""
+    from hljgis.core.errors import InputError
+    from hljgis.io.project_build import add_data, base_project, layer_spec, put_layer, read_vector
+    from hljgis.io.project_file import is_project_file, load_project
+
+    cand_spec = args.candidates
+    if args.project and is_project_file(args.project):
+        project = load_project(args.project)
+    else:
+        if args.project and cand_spec:
+            raise InputError(f"{args.project} is not an hljgis project, and --candidates is "
+                             "given too.", "Give the candidates once: as the first argument "
+                             "or with --candidates.")
+        if not (args.project or cand_spec):
+            raise InputError("no project and no candidates were given.",
+                             "Give a project file (.hljgis.gpkg) or a data file of candidate "
+                             "sites, e.g. hljgis rank parcels.shp --scenario s.json --out r.gpkg.")
+        cand_spec = cand_spec or args.project
+        project = base_project(bundled=not args.no_bundled)
+    for layer, note in add_data(project, args.add, **opts):
+        print(f"added layer {layer.name}" + (f": {note}" if note else ""))
+    candidates = None
+    if cand_spec:
+        name, source = layer_spec(cand_spec)
+        candidates = read_vector(source, layer=args.candidates_layer,
+                                 what="candidates file", **opts)
+        candidates.name = name or candidates.name
+        note = put_layer(project, candidates)
+        print(f"candidates: layer {candidates.name}, {candidates.feature_count} features"
+              + (f" ({note})" if note else ""))
+    return project, candidates
+
+
+def _metric(text: str):
+    from hljgis.core.crs import parse_crs
+    from hljgis.core.errors import InputError
+
+    crs = parse_crs(text)
+    if not crs.is_projected:
+        raise InputError(f"--crs {text} ({crs.name}) is not a projected CRS in metres; "
+                         "distances would be in degrees.",
+                         "Give a Gauss-Kruger CRS, e.g. EPSG:4553 (CGCS2000 CM 132E), or leave "
+                         "--crs out to let hljgis choose.")
+    return crs
+
+
+def _with_candidates(sc, candidates, args):
+    """The scenario ranking the given candidates layer, with the id/name fields asked for."""
+    from hljgis.analysis.scenario import CandidateSource
+
+    src = sc.candidates
+    if candidates is not None:
+        own = src.kind == "layer"  # a layer scenario's filter and fields describe these sites
+        src = CandidateSource(kind="layer", layer=candidates.name,
+                              where=src.where if own else None,
+                              id_field=src.id_field if own else None,
+                              name_field=src.name_field if own else None,
+                              city_field=src.city_field if own else "city")
+    src.id_field = args.id_field or src.id_field
+    src.name_field = args.name_field or src.name_field
+    sc.candidates = src
+    return sc
+
+
+def _check_layers(sc, project) -> None:
+    """Every layer the scenario names is loaded; the message says how to add one."""
+    from hljgis.core.errors import InputError
+
+    uses = [("candidates.layer", sc.candidates.layer)]
+    uses += [(f"criteria[{k}].layer", c.layer) for k, c in enumerate(sc.criteria)]
+    uses += [(f"constraints[{k}].layer", c.layer) for k, c in enumerate(sc.constraints)]
+    loaded = project.layer_names()
+    for path, name in uses:
+        if name and name not in loaded:
+            raise InputError(
+                f"scenario '{sc.name}': {path} names layer '{name}', which is not loaded.",
+                f"Add it with --add {name}=FILE, or name one of the loaded layers: "
+                f"{', '.join(loaded) or 'none'}.")
+
+
+def _print(result, args) -> None:
+    gdf, sc = result.gdf, result.scenario
+    ranked = int(gdf["rank"].notna().sum())
+    print(f"scenario {sc.name}: {sc.title}; planning year {sc.planning_year}; "
+          f"{ranked} of {len(gdf)} sites ranked, {int(gdf['excluded'].sum())} excluded")
+    names = [c.name for c in sc.criteria]
+    top = result.top(args.top)
+    contrib = top[[f"contrib_{n}" for n in names]].to_numpy()
+    print(f"{'rank':>4}  {'site':<32} {'city':<13} {'score':>6}  top contributions")
+    for i, (_, row) in enumerate(top.iterrows()):  # prints at most --top rows
+        best = contrib[i].argsort()[::-1][:3]
+        parts = ", ".join(f"{names[j]} {contrib[i, j]:.2f}" for j in best)
+        print(f"{int(row['rank']):>4}  {row['site_name']!s:<32.32} {row['city']!s:<13.13} "
+              f"{row['score']:6.3f}  {parts}")
+    print(f"wrote {len(gdf)} sites to {args.out}" + (f" and {args.csv}" if args.csv else ""))

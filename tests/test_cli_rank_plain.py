@@ -1,0 +1,150 @@
+"""`hljgis rank` on plain files: a planner's GBK parcel Shapefile in EPSG:4549 with no city
+field, their own bus-stop layer, a scenario JSON; and the exit-2 messages for bad input."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from hljgis.cli import main
+from tests.fixtures import planner_parcels
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return planner_parcels.write_all(tmp_path_factory.mktemp("planner"))
+
+
+def _rank(data, tmp_path, *extra, scenario=None):
+    out = tmp_path / "ranked.gpkg"
+    argv = ["rank", str(data["parcels"]), "--add", f"bus_stops={data['stops']}",
+            "--scenario", str(scenario or data["scenario"]), "--out", str(out), *extra]
+    return main(argv), out
+
+
+def test_planner_parcels_ranked_from_the_command_line(data, tmp_path, capsys):
+    code, out = _rank(data, tmp_path, "--city", "Qitaihe", "--csv", str(tmp_path / "r.csv"))
+    text = capsys.readouterr().out
+    assert code == 0, text
+    g = pyogrio.read_dataframe(out)
+    source = pyogrio.read_dataframe(data["parcels"], encoding="GBK")
+    # written in the candidates' own CRS, one row per parcel, their fields and id type kept
+    assert g.crs.to_epsg() == 4549 and len(g) == 50
+    assert g["DKBH"].dtype == source["DKBH"].dtype == np.int64
+    assert g["DKBH"].tolist() == source["DKBH"].tolist()
+    assert g["DKMC"].tolist() == source["DKMC"].tolist()
+    assert g["DKMC"].iloc[16] == "桃山117号地块"
+    assert g["用途"].tolist() == source["用途"].tolist()
+    np.testing.assert_allclose(shapely.area(g.geometry.values),
+                               shapely.area(source.geometry.values), rtol=1e-9)
+    # city and district from the bundled boundaries; names as planners write them
+    assert set(g["city"]) == {"Qitaihe"}
+    assert set(g["district"]) == {"Taoshan District"} and set(g["district_zh"]) == {"桃山区"}
+    assert g["site_name"].iloc[16] == "桃山117号地块, Taoshan District"
+    assert g["site_name_zh"].iloc[16] == "桃山117号地块（桃山区）"
+    # their own constraint: housing land excluded with their reason
+    housing = (g["用途"] == "居住用地").to_numpy()
+    assert housing.sum() == 10
+    assert g["excluded"].to_numpy().tolist() == housing.tolist()
+    assert set(g.loc[housing, "exclusion_reason"]) == {"housing land is not for workshops"}
+    assert g.loc[~housing, "rank"].notna().all() and g.loc[housing, "rank"].isna().all()
+    # the new criterion, computed independently: centroid to nearest stop in the auto zone
+    metric = source.to_crs("EPSG:4553")
+    stops = gpd.read_file(data["stops"]).to_crs("EPSG:4553")
+    d = shapely.distance(np.asarray(metric.centroid.values)[:, None],
+                          np.asarray(stops.geometry.values)[None, :])
+    expected = d.min(axis=1)
+    np.testing.assert_allclose(g["raw_bus_access"], expected, rtol=1e-7)
+    np.testing.assert_allclose(g["norm_bus_access"], np.clip(1 - expected / 1500, 0, 1),
+                               rtol=1e-7)
+    # preset criteria ran on the bundled layers; scores add up (WLC)
+    assert g["raw_urban_centre"].notna().all() and g["raw_hsr_access"].notna().all()
+    contrib = g[["contrib_bus_access", "contrib_urban_centre", "contrib_hsr_access"]].sum(axis=1)
+    np.testing.assert_allclose(g.loc[~housing, "score"], contrib[~housing], rtol=1e-12)
+    best = g.loc[g["rank"] == 1, "site_name"].iloc[0]
+    assert best[:14] in text and "Qitaihe" in text
+    csv = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert "桃山117号地块（桃山区）" in csv
+
+
+def test_crs_options_and_a_plain_geopackage(data, tmp_path, capsys):
+    gpkg = tmp_path / "parcels.gpkg"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(data["parcels"], encoding="GBK"), gpkg)
+    out = tmp_path / "r.gpkg"
+    code = main(["rank", str(gpkg), "--add", f"bus_stops={data['stops']}", "--scenario",
+                 str(data["scenario"]), "--crs", "EPSG:4552", "--out-crs", "EPSG:4490",
+                 "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    g = pyogrio.read_dataframe(out)
+    assert g.crs.to_epsg() == 4490
+    # distances measured in CM 129E this time: a little longer than in CM 132E
+    metric = pyogrio.read_dataframe(gpkg).to_crs("EPSG:4552")
+    stops = gpd.read_file(data["stops"]).to_crs("EPSG:4552")
+    d = shapely.distance(np.asarray(metric.centroid.values)[:, None],
+                          np.asarray(stops.geometry.values)[None, :])
+    np.testing.assert_allclose(g["raw_bus_access"], d.min(axis=1), rtol=1e-7)
+
+
+def _scenario_with(tmp_path, change) -> str:
+    sc = planner_parcels.scenario()
+    change(sc)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(sc, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def _fails(capsys, code, *needles):
+    err = capsys.readouterr().err
+    assert code == 2, err
+    for needle in needles:
+        assert needle in err
+    return err
+
+
+def test_missing_layer_says_how_to_add_it(data, tmp_path, capsys):
+    path = _scenario_with(tmp_path, lambda s: s["criteria"][0].update(layer="metro"))
+    code, out = _rank(data, tmp_path, scenario=path)
+    _fails(capsys, code, "criteria[0].layer names layer 'metro', which is not loaded",
+           "--add metro=FILE")
+    assert not out.exists()
+
+
+def test_missing_field_names_the_fields(data, tmp_path, capsys):
+    path = _scenario_with(tmp_path,
+                          lambda s: s["constraints"][0]["where"][0].update(field="YDXZ"))
+    code, _ = _rank(data, tmp_path, scenario=path)
+    _fails(capsys, code, "constraint 'not_housing'", "'YDXZ' not found", "用途")
+
+
+def test_candidates_of_lines_refused(data, tmp_path, capsys):
+    lines = tmp_path / "roads.geojson"
+    gdf = pyogrio.read_dataframe(data["parcels"], encoding="GBK")
+    pyogrio.write_dataframe(gdf.set_geometry(gdf.boundary), lines, driver="GeoJSON")
+    code = main(["rank", "--candidates", str(lines), "--add", f"bus_stops={data['stops']}",
+                 "--scenario", str(data["scenario"]), "--out", str(tmp_path / "x.gpkg")])
+    _fails(capsys, code, "no polygons or points (linestring)", "parcel polygons or site points")
+
+
+def test_city_without_city_field_or_boundaries(data, tmp_path, capsys):
+    code, _ = _rank(data, tmp_path, "--no-bundled", "--city", "Qitaihe", scenario=_scenario_with(
+        tmp_path, lambda s: s.update(criteria=s["criteria"][:1])))
+    _fails(capsys, code, "no city field 'city'", "no boundaries", "rank without a city")
+
+
+def test_geographic_analysis_crs_refused(data, tmp_path, capsys):
+    code, _ = _rank(data, tmp_path, "--crs", "EPSG:4490")
+    _fails(capsys, code, "not a projected CRS", "EPSG:4553")
+
+
+def test_no_bundled_ranks_on_own_layers_only(data, tmp_path, capsys):
+    path = _scenario_with(tmp_path, lambda s: s.update(criteria=s["criteria"][:1]))
+    code, out = _rank(data, tmp_path, "--no-bundled", scenario=path)
+    assert code == 0, capsys.readouterr().err
+    g = pyogrio.read_dataframe(out)
+    assert set(g["city"]) == {""} and set(g["district"]) == {""}
+    assert g["site_name"].iloc[0] == "桃山101号地块"
