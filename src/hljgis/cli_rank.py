@@ -162,6 +162,20 @@ def _print(result, args) -> None:
     for i, (_, row) in enumerate(top.iterrows()):  # prints at most --top rows
         best = contrib[i].argsort()[::-1][:3]
         parts = ", ".join(f"{names[j]} {contrib[i, j]:.2f}" for j in best)
-        print(f"{int(row['rank']):>4}  {row['site_name']!s:<32.32} {row['city']!s:<13.13} "
+        print(f"{int(row['rank']):>4}  {_fit(row['site_name'], 32)} {_fit(row['city'], 13)} "
               f"{row['score']:6.3f}  {parts}")
     print(f"wrote {len(gdf)} sites to {args.out}" + (f" and {args.csv}" if args.csv else ""))
+
+
+def _fit(value, width: int) -> str:
+    """``value`` cut or padded to ``width`` terminal columns (a Chinese character takes 2)."""
+    import unicodedata
+
+    out, used = [], 0
+    for ch in str(value):
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)
