@@ -62,7 +62,7 @@ def test_run_gives_the_engine_ranking_sorted_by_rank(qtbot, panel, name):
     n = len(ranked)
     assert len(shown) == len(expected.gdf)
     assert shown["Rank"].iloc[:n].astype(int).tolist() == ranked["rank"].astype(int).tolist()
-    assert shown["Site"].iloc[:n].tolist() == ranked["site_id"].astype(str).tolist()
+    assert shown["Site"].iloc[:n].tolist() == ranked["site_name"].tolist()
     assert shown["Score"].iloc[:n].tolist() == [f"{s:,.3f}" for s in ranked["score"]]
     assert (shown["Rank"].iloc[n:] == "").all()  # excluded sites last, with their reason
     assert (shown["Excluded / note"].iloc[n:] != "").all()

@@ -216,12 +216,16 @@ def table_page(layout, infos: list[AtlasPageInfo], per_city: int = 5, label: str
             rng = (f"{int(rec['rank_min'])}-{int(rec['rank_max'])}"
                    if "rank_min" in rec and rec["rank_min"] == rec["rank_min"] else "-")
             ptop = next((rec[k] for k in rec.index if str(k).startswith("p_top_")), None)
-            rows.append([rec["ref"], f"{info.city} {city_titles(None, info.city)[1]}",
+            name = str(rec.get("site_name", rec["site_id"]))  # "Cell 12, Jiguan District 鸡冠区"
+            zh_district = str(rec.get("district_zh", "") or "")
+            rows.append([rec["ref"], f"{name} {zh_district}".strip(),
+                         f"{info.city} {city_titles(None, info.city)[1]}",
                          str(int(rec["rank"])), f"{rec['score']:.3f}", rng,
                          "-" if ptop is None else f"{ptop:.0%}", f"{lon[j]:.4f}",
                          f"{lat[j]:.4f}", ", ".join(best)])
         bold.add(len(rows) - len(top))
-    header = [both("Map ref.", "\n"), both("City", "\n"), both("Rank", "\n"),
+    header = [both("Map ref.", "\n"), both("Site", "\n"), both("City", "\n"),
+              both("Rank", "\n"),
               both("Score", "\n"), "Rank range\n排名区间", "P(top 10)\n前10概率",
               both("Longitude", "\n"), both("Latitude", "\n"),
               "Largest contributions\n主要贡献因子"]
@@ -246,9 +250,9 @@ def table_page(layout, infos: list[AtlasPageInfo], per_city: int = 5, label: str
         painter.drawText(QPointF(u.mm(m), u.mm(m) + fm.height() + u.mm(4)), sub)
         rect = QRectF(u.mm(m), u.mm(m) + fm.height() + u.mm(8), u.mm(w - 2 * m),
                       u.mm(h - 2 * m) - fm.height() - u.mm(8))
-        paint_table(painter, rect, u, header, rows, [1.0, 1.5, 0.7, 0.8, 1.0, 0.9, 1.0, 1.0,
-                                                     3.0], size_pt=base * 1.05,
-                    align_right={2, 3, 4, 5, 6, 7}, bold_rows=bold)
+        paint_table(painter, rect, u, header, rows, [0.9, 3.0, 1.3, 0.6, 0.7, 0.9, 0.8, 0.9,
+                                                     0.9, 2.4], size_pt=base * 1.05,
+                    align_right={3, 4, 5, 6, 7, 8}, bold_rows=bold)
         return None
 
     return PaintedPage(layout.page_size_mm(), paint, title)

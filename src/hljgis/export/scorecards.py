@@ -39,6 +39,8 @@ def card_rows(info, per_city: int | None = None) -> list[dict]:
     rows = []
     for j, (_, rec) in enumerate(top.iterrows()):
         row = {"map_ref": rec["ref"], "city": info.city, "site_id": rec["site_id"],
+               "site_name": rec.get("site_name", str(rec["site_id"])),
+               "site_name_zh": rec.get("site_name_zh", str(rec["site_id"])),
                "rank": int(rec["rank"]), "of": n_ranked, "score": float(rec["score"]),
                "lon": round(float(lon[j]), 5), "lat": round(float(lat[j]), 5),
                "scenario": sc.name}
@@ -86,8 +88,8 @@ def card_page(project, info, site: dict, base_layers) -> PaintedPage:
     extent = to_map.transform_bounds(cx - half * 1.6, cy - half, cx + half * 1.6, cy + half)
     layers = [*base_layers, site_layer]
     en_city, zh_city = info.city, zh(info.city)
-    title = f"Site {site['map_ref']} · {en_city}: rank {site['rank']} of {site['of']:,}"
-    title_zh = f"地块 {site['map_ref']} · {zh_city}：排名第{site['rank']}位（共{site['of']:,}个）"
+    title = f"Site {site['map_ref']}: {site['site_name']}, {en_city}"
+    title_zh = f"地块 {site['map_ref']}：{zh_city} · {site['site_name_zh']}"
 
     def paint(painter, dpi):
         u = Units(dpi)
@@ -241,7 +243,8 @@ def _heading_zh(key: str) -> str:
     for p, z in prefix.items():
         if key.startswith(p):
             return z + key[len(p):]
-    return {"map_ref": "图号", "city": "城市", "site_id": "地块编号", "rank": "排名",
+    return {"map_ref": "图号", "city": "城市", "site_id": "地块编号", "site_name": "地块名称",
+            "site_name_zh": "地块名称（中文）", "rank": "排名",
             "of": "参评数", "score": "得分", "lon": "经度", "lat": "纬度", "scenario": "情景",
             "rank_min": "最高排名", "rank_max": "最低排名", "rank_median": "排名中位数"}.get(
         key, "前列概率" if key.startswith("p_top_") else key)

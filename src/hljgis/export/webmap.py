@@ -250,8 +250,8 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
         from hljgis.core.layer import VectorLayer
 
         ranked = result.ranked()
-        cols = [c for c in ("site_id", "city", "score", "rank", "rank_min", "rank_max")
-                if c in ranked.columns]
+        cols = [c for c in ("site_name", "site_name_zh", "site_id", "city", "score", "rank",
+                            "rank_min", "rank_max") if c in ranked.columns]
         style = ranking_style(ranked)
         lyr = VectorLayer(ranked[[*cols, "geometry"]], "ranking",
                           title=f"Ranking: {result.scenario.title}",

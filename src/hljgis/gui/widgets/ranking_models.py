@@ -371,7 +371,10 @@ class ResultsModel(QAbstractTableModel):
         key = np.where(np.isnan(rank), np.inf, rank)
         self.order = np.argsort(key, kind="stable")
         site = g["site_id"].astype(str).to_numpy()
-        if "name_zh" in g.columns or "name" in g.columns:
+        named = "site_name_zh" if current_language() == "zh" else "site_name"
+        if named in g.columns:  # "Parcel 17, Taoshan District" (older results: id + name)
+            site = g[named].fillna("").astype(str).to_numpy()
+        elif "name_zh" in g.columns or "name" in g.columns:
             nm = g["name_zh" if "name_zh" in g.columns else "name"].fillna("").astype(str)
             site = np.where(nm.to_numpy() != "", site + " " + nm.to_numpy(), site)
         score = g["score"].to_numpy(dtype=float)

@@ -65,8 +65,12 @@ def _num(v, digits=3, whole: bool = False) -> str:
 
 
 def site_label(gdf: pd.DataFrame, position: int) -> str:
-    """'12345 鸡西西站' or '12345': the id and a name when the sites have one."""
+    """The site's display name in the interface language ('Parcel 17, Taoshan District' /
+    'Parcel 17（桃山区）'); for results made before names existed, the id and a name."""
     rec = gdf.iloc[position]
+    col = "site_name_zh" if current_language() == "zh" else "site_name"
+    if col in gdf.columns and isinstance(rec[col], str) and rec[col]:
+        return rec[col]
     label = str(rec["site_id"])
     for col in ("name_zh", "name"):
         if col in gdf.columns and isinstance(rec[col], str) and rec[col]:
