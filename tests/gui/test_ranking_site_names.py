@@ -35,3 +35,24 @@ def test_site_column_and_label_in_the_interface_language(qapp, result, lang, fir
                                                  else "site_name"])
     finally:
         set_language("en")
+
+
+@pytest.fixture
+def panel(qtbot):
+    from tests.gui.ranking_support import open_panel
+
+    yield from open_panel(qtbot)
+
+
+def test_results_view_gives_site_names_room(qtbot, panel):
+    from tests.gui.ranking_support import run_and_wait
+
+    panel.select_scenario("sme-space")
+    panel.city_box.setCurrentIndex(panel.city_box.findData("Jixi"))
+    run_and_wait(qtbot, panel)
+    view = panel.results_view
+    first = panel.results.data(panel.results.index(0, 1), Qt.ItemDataRole.DisplayRole)
+    assert first.startswith("Cell ") and first.endswith(" District")
+    # the whole name fits: not elided to "Cell 12, Ji..." as with the default width
+    assert view.columnWidth(1) >= view.fontMetrics().horizontalAdvance(first) + 6
+    assert view.columnWidth(0) < view.columnWidth(1)

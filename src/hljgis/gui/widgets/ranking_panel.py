@@ -1023,6 +1023,11 @@ class RankingPanel(QWidget):
         if self.result_layer is not None:
             self.session.add_layers([self.result_layer])
         self.results.set_result(result)
+        # rank narrow, the site's name ("Parcel 17, Taoshan District") as wide as it needs,
+        # up to half the view (Qt measures the first 1,000 rows only)
+        self.results_view.resizeColumnToContents(0)
+        self.results_view.setColumnWidth(1, min(self.results_view.sizeHintForColumn(1),
+                                                max(120, self.results_view.width() // 2)))
         self.sensitivity.set_result(result)
         self.sweep.set_result(result)
         seconds = time.perf_counter() - self._started if self._started else 0.0
