@@ -54,6 +54,21 @@ def test_no_bundled_and_named_layer(data, tmp_path, capsys):
     assert project.metric_crs().to_epsg() == 4553
 
 
+def test_options_before_the_files(data, tmp_path, capsys):
+    out = tmp_path / "own.hljgis.gpkg"
+    code = main(["project", "new", str(out), "--no-bundled", str(data["parcels"]),
+                 f"stops={data['stops']}"])
+    assert code == 0, capsys.readouterr().err
+    assert load_project(out).layer_names() == ["parcels", "stops"]
+
+
+def test_unknown_option_is_still_refused(data, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["project", "new", str(tmp_path / "x.hljgis.gpkg"), "--no-such-thing"])
+    assert exc.value.code == 2
+    assert "unrecognized arguments: --no-such-thing" in capsys.readouterr().err
+
+
 def test_own_layer_replaces_bundled_one_in_place(data, tmp_path, capsys):
     own = tmp_path / "my_districts.geojson"
     d = gpd.read_file(planner_parcels.layers_dir() / "districts.geojson")

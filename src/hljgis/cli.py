@@ -126,7 +126,14 @@ def _add_export_parsers(sub) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a headless command (the ``hljgis`` entry point routes here when one is given)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    # argparse takes a list of positionals in one go: `project new OUT --no-bundled A B`
+    # leaves A B over; they are files too, as a shell user would expect.
+    if extra and hasattr(args, "files") and not any(e.startswith("-") for e in extra):
+        args.files = [*args.files, *extra]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
         build_parser().print_help()
         return EXIT_OK
