@@ -27,7 +27,8 @@ from hljgis.gui.widgets.identify_panel import IdentifyPanel
 from hljgis.gui.widgets.layer_panel import LayerPanel
 from hljgis.gui.widgets.map_canvas import MapCanvas
 
-DATA_FILTER = "Data (*.gpkg *.shp *.geojson *.json *.kml *.kmz *.csv *.txt *.tif *.tiff)"
+DATA_FILTER = ("Data (*.gpkg *.shp *.geojson *.json *.kml *.kmz *.csv *.txt *.xlsx *.tif "
+               "*.tiff)")
 PROJECT_FILTER = "hljgis project (*.hljgis.gpkg)"
 AUTOSAVE_MS = 120_000
 
