@@ -349,7 +349,6 @@ def _read_xlsx(path: Path, opts: ReadOptions) -> list[Layer]:
                          f"Its sheets are: {', '.join(names)}.")
     df = pd.read_excel(sheets, sheet_name=sheet)
     df.columns = [str(c).strip() for c in df.columns]
-    df = df.dropna(how="all").reset_index(drop=True) if len(df) else df
     layers = _table_layers(df, path, opts)
     others = [n for n in names if n != sheet]
     for lyr in layers:
