@@ -567,6 +567,36 @@ def new_provenance(spec: ReplaceSpec, path: str | Path, outcome: ReplaceOutcome)
     return prov
 
 
+def target_layer(project, name: str, spec: ReplaceSpec | None = None):
+    """The thematic layer ``name`` of ``project``; InputError when it is missing, has no
+    thematic schema, or ``spec`` maps onto another schema."""
+    if name not in project:
+        raise InputError(f"the project has no layer '{name}'.",
+                         f"Its layers: {', '.join(project.layer_names())}.")
+    layer = project.layer(name)
+    if layer.kind != "vector" or getattr(layer, "schema", None) not in THEMATIC:
+        names = [lyr.name for lyr in project.layers if getattr(lyr, "schema", None) in THEMATIC]
+        raise InputError(f"layer '{name}' is not a thematic layer with a schema.",
+                         f"Layers that can be replaced: {', '.join(names) or 'none'}.")
+    if spec is not None and spec.schema != layer.schema:
+        raise InputError(f"the mapping is for {spec.schema}, but layer '{name}' is "
+                         f"{layer.schema}.", "Map the file onto the layer's own schema.")
+    return layer
+
+
+def commit_outcome(session, name: str, path: str | Path, spec: ReplaceSpec,
+                   outcome: ReplaceOutcome) -> None:
+    """Swap the accepted features into the layer (one undo step); InputError, with the
+    commonest reasons, when no row was accepted (the layer is then left alone)."""
+    if not outcome.accepted:
+        reasons = outcome.report["reason"].value_counts().head(3)
+        raise InputError(
+            f"no row of {Path(path).name} fits the {name} layer ({outcome.total} rejected; "
+            f"most common: {'; '.join(f'{r} ({k})' for r, k in reasons.items())}).",
+            "Check the mapping and the file; the layer was not changed.")
+    session.replace_layer_data(name, outcome.gdf, new_provenance(spec, path, outcome))
+
+
 def replace_layer(session, name: str, path: str | Path, spec: ReplaceSpec, *,
                   source: gpd.GeoDataFrame | None = None, **read_options) -> ReplaceOutcome:
     """Read ``path``, map it with ``spec`` and swap it into layer ``name`` of the session's
@@ -578,23 +608,11 @@ def replace_layer(session, name: str, path: str | Path, spec: ReplaceSpec, *,
         A bad mapping (:func:`check_spec`), a layer that is not thematic, or a file of which
         no row fits (the layer is then left as it was).
     """
-    layer = session.project.layer(name)
-    if getattr(layer, "schema", None) not in THEMATIC or layer.kind != "vector":
-        raise InputError(f"layer '{name}' is not a thematic layer with a schema.",
-                         f"Replace one of: {', '.join(THEMATIC)}.")
-    if spec.schema != layer.schema:
-        raise InputError(f"the mapping is for {spec.schema}, but layer '{name}' is "
-                         f"{layer.schema}.", "Map the file onto the layer's own schema.")
+    layer = target_layer(session.project, name, spec)
     if source is None:
         source = read_source(path, **read_options)
     outcome = apply_spec(source, spec, crs=layer.crs, first_row=first_row_for(path))
-    if not outcome.accepted:
-        reasons = outcome.report["reason"].value_counts().head(3)
-        raise InputError(
-            f"no row of {Path(path).name} fits the {name} layer ({outcome.total} rejected; "
-            f"most common: {'; '.join(f'{r} ({k})' for r, k in reasons.items())}).",
-            "Check the mapping and the file; the layer was not changed.")
-    session.replace_layer_data(name, outcome.gdf, new_provenance(spec, path, outcome))
+    commit_outcome(session, name, path, spec, outcome)
     return outcome
 
 
@@ -624,8 +642,24 @@ def parse_value_maps(items) -> dict[str, dict[str, str]]:
 
 
 __all__ = [
-    "DERIVED", "ReplaceOutcome", "ReplaceSpec", "apply_spec", "check_spec", "distinct_texts",
-    "first_row_for", "header_unit", "new_provenance", "parse_pairs", "parse_value_maps",
-    "read_source", "replace_layer", "replaceable_schemas", "suggest_fields", "suggest_spec",
-    "suggest_values", "units_for",
+    "DERIVED",
+    "ReplaceOutcome",
+    "ReplaceSpec",
+    "apply_spec",
+    "check_spec",
+    "commit_outcome",
+    "distinct_texts",
+    "first_row_for",
+    "header_unit",
+    "new_provenance",
+    "parse_pairs",
+    "parse_value_maps",
+    "read_source",
+    "replace_layer",
+    "replaceable_schemas",
+    "suggest_fields",
+    "suggest_spec",
+    "suggest_values",
+    "target_layer",
+    "units_for",
 ]
