@@ -251,7 +251,6 @@ def _cmd_rank(args) -> int:
     from hljgis.analysis.run import resolve_scenario
     from hljgis.core.errors import InputError
     from hljgis.io.project_file import load_project
-    from hljgis.io.writers import write_layer
 
     project = load_project(args.project)
     try:
@@ -260,10 +259,11 @@ def _cmd_rank(args) -> int:
     except InconsistentMatrixError as exc:
         raise InputError(f"scenario '{', '.join(args.scenario)}': weights.matrix: {exc}",
                          "Revise the pairwise judgements or use direct weights.") from exc
+    from hljgis.export.rank_files import write_rank_files
+
     layer = result.layer()
-    write_layer(layer, args.out)
-    if args.csv:
-        write_layer(layer, args.csv)
+    _print_warnings([w for w in [write_rank_files(project, result, layer, args.out, args.csv)]
+                     if w])
     gdf = result.gdf
     sc = result.scenario
     ranked = int(gdf["rank"].notna().sum())

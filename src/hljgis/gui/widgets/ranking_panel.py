@@ -334,6 +334,11 @@ class RankingPanel(QWidget):
         rl = QVBoxLayout(results_page)
         rl.setContentsMargins(2, 2, 2, 2)
         rl.addWidget(self.results_summary)
+        self.illustrative_note = QLabel()  # the maps' warning when inputs are illustrative
+        self.illustrative_note.setWordWrap(True)
+        self.illustrative_note.setStyleSheet("color: #b35806; font-weight: bold")
+        self.illustrative_note.hide()
+        rl.addWidget(self.illustrative_note)
         rl.addWidget(self.results_view, 1)
         self.explain = ExplainView()
         self.sensitivity = SensitivityView()
@@ -1053,6 +1058,13 @@ class RankingPanel(QWidget):
         if self.result_layer is not None:
             text += punct(". ") + self.tr("Map layer") + punct(": ") + self.result_layer.name
         self.results_summary.setText(text)
+        from hljgis.analysis.inputs import illustrative_inputs
+        from hljgis.export.sources import ranking_note
+
+        note = ranking_note(illustrative_inputs(self.session.project, result.scenario),
+                            current_language())
+        self.illustrative_note.setText(note)
+        self.illustrative_note.setVisible(bool(note))
 
     def _result_layer(self, result):
         """The result as an analysis layer: graduated by score, top N labelled '#rank'."""
@@ -1117,6 +1129,7 @@ class RankingPanel(QWidget):
     def _on_project_changed(self, _project) -> None:
         self.result = None
         self.result_layer = None
+        self.illustrative_note.hide()
         self.results.set_result(None)
         self.explain.clear()
         self.sensitivity.set_result(None)
