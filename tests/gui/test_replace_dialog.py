@@ -103,6 +103,10 @@ def test_dialog_speaks_chinese(dialog, tmp_path):
     assert d.tabs.tabText(2) == "数据来源"
     assert "共 5 行，接收 3 行，拒收 2 行" in d.summary.text()
     assert "需安置户数" in d._field_rows["households"][0].text()
+    m = d.report_model
+    reasons = [m.index(r, 3).data() for r in range(m.rowCount())]
+    assert "“abc”不是数字" in reasons and any("未对应到字段 status" in r for r in reasons)
+    assert "area_ha：由 mu 换算为 ha" in d.summary.text()
     image = d.grab().toImage()
     assert image.width() > 600 and image.height() > 500
 

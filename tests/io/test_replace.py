@@ -66,6 +66,8 @@ def test_rows_are_mapped_converted_and_rejected_with_reasons(shanty_csv):
     # spreadsheet rows: header is row 1, so the third data row is row 4
     assert rep.loc[rep["field"] == "area_ha", ["row", "value"]].values.tolist() == [[4, "abc"]]
     assert "is not a number" in rep.loc[rep["field"] == "area_ha", "reason"].iloc[0]
+    assert rep.loc[rep["field"] == "area_ha", "reason_zh"].iloc[0] == "“abc”不是数字"
+    assert out.notes_zh[0] == "area_ha：由 mu 换算为 ha"
     assert "'进行中?' has no mapping" in rep.loc[rep["field"] == "status", "reason"].iloc[0]
     assert rep.loc[rep["field"] == "geometry", "row"].tolist() == [5]
     assert out.unmapped_values() == {"status": {"进行中?": 1}}
@@ -74,7 +76,7 @@ def test_rows_are_mapped_converted_and_rejected_with_reasons(shanty_csv):
 def test_report_exports_to_csv_and_xlsx(shanty_csv, tmp_path):
     out = apply_spec(read_source(shanty_csv), _shanty_spec(shanty_csv), first_row=2)
     back = pd.read_csv(out.write_report(tmp_path / "rejected.csv"), encoding="utf-8-sig")
-    assert list(back.columns) == ["row", "field", "value", "reason"]
+    assert list(back.columns) == ["row", "field", "value", "reason", "reason_zh"]
     assert sorted(set(back["row"])) == [4, 5]
     xl = pd.read_excel(out.write_report(tmp_path / "rejected.xlsx"))
     assert len(xl) == len(back)

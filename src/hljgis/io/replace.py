@@ -59,6 +59,9 @@ DERIVED = {
 }
 
 TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+#: Chinese wording of the schemas' row rules, for the report.
+RULES_ZH = {"stable_from_year must equal mining_end_year + 5":
+            "stable_from_year 必须等于 mining_end_year + 5"}
 _AS_OF = re.compile(r"^\s*(\d{4})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?)?"
                     r"\s*月?)?\s*年?\s*$")
 
@@ -231,7 +234,7 @@ class ReplaceOutcome:
         = row 1; else the feature number), ``field``, ``value``, ``reason``.
     total : int
         Rows in the source.
-    notes : list of str
+    notes, notes_zh : list of str
         What hljgis filled in itself (derived fields, converted units).
     """
 
@@ -239,6 +242,7 @@ class ReplaceOutcome:
     report: pd.DataFrame
     total: int
     notes: list[str] = field(default_factory=list)
+    notes_zh: list[str] = field(default_factory=list)
 
     @property
     def accepted(self) -> int:
@@ -264,7 +268,7 @@ class ReplaceOutcome:
         from hljgis.io.atomic import atomic_target
 
         path = Path(path)
-        table = self.report[["row", "field", "value", "reason"]]
+        table = self.report[["row", "field", "value", "reason", "reason_zh"]]
         with atomic_target(path) as tmp:
             if path.suffix.lower() == ".xlsx":
                 table.to_excel(tmp, index=False, sheet_name="rejected rows", engine="openpyxl")
@@ -274,7 +278,10 @@ class ReplaceOutcome:
 
 
 class _Problems:
-    """Collects (position, field, value, reason, kind) for the report."""
+    """Collects (position, field, value, reason, reason_zh, kind) for the report.
+
+    ``reason`` is an (English, Chinese) pair, or a function of the cell value giving one.
+    """
 
     def __init__(self) -> None:
         self.rows: list[tuple] = []
@@ -284,8 +291,31 @@ class _Problems:
             else np.asarray(positions)
         for i in positions:
             v = values[i] if values is not None else ""
-            text = reason(v) if callable(reason) else reason
-            self.rows.append((int(i), fname, "" if _isnull(v) else str(v), text, kind))
+            en, zh = reason(v) if callable(reason) else reason
+            self.rows.append((int(i), fname, "" if _isnull(v) else str(v), en, zh, kind))
+
+
+def _per_distinct(values: np.ndarray, func) -> tuple[list, np.ndarray]:
+    """``func`` applied once per distinct non-null value: (results per distinct value,
+    index of each row's value in them, -1 for nulls). A survey repeats a few statuses and
+    cities over thousands of rows."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    return [func(u) for u in uniques], codes
+
+
+def _broadcast(results: list, codes: np.ndarray) -> np.ndarray:
+    table = np.empty(len(results) + 1, dtype=object)
+    table[:-1] = results
+    table[-1] = None
+    return table[np.where(codes < 0, len(results), codes)]
+
+
+def _text(v) -> str:
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return f"{v:.0f}"
+    return str(v).strip()
 
 
 def _isnull(v) -> bool:
@@ -339,7 +369,7 @@ def _column(source: pd.DataFrame, f: Field, spec: ReplaceSpec) -> pd.Series | No
 
 
 def _convert(raw: pd.Series, f: Field, spec: ReplaceSpec, problems: _Problems,
-             notes: list[str]) -> pd.Series:
+             notes: list[tuple[str, str]]) -> pd.Series:
     """One schema field from its source column; bad cells go to ``problems``."""
     n = len(raw)
     values = raw.to_numpy(dtype=object)
@@ -347,74 +377,90 @@ def _convert(raw: pd.Series, f: Field, spec: ReplaceSpec, problems: _Problems,
         .to_numpy()
     if f.type in ("int", "float"):
         nums, unreadable = _numbers(raw, f)
-        problems.add(unreadable, f.name, values, lambda v: f"'{v}' is not a number")
+        problems.add(unreadable, f.name, values,
+                     lambda v: (f"'{v}' is not a number", f"“{v}”不是数字"))
         unit = UNIT_ALIASES.get(str(spec.units.get(f.name, "")).lower())
         if unit and unit != f.unit:
             nums = nums * UNITS[unit][1] / UNITS[f.unit][1]
-            notes.append(f"{f.name}: converted from {unit} to {f.unit}")
+            notes.append((f"{f.name}: converted from {unit} to {f.unit}",
+                          f"{f.name}：由 {unit} 换算为 {f.unit}"))
         ok = ~np.isnan(nums)
         if f.type == "int":
             frac = ok & (np.abs(nums - np.round(nums)) > 1e-9)
-            problems.add(frac, f.name, values, lambda v: f"'{v}' is not a whole number")
+            problems.add(frac, f.name, values,
+                         lambda v: (f"'{v}' is not a whole number", f"“{v}”不是整数"))
             ok &= ~frac
         if f.min is not None:
             low = ok & (nums < f.min)
-            problems.add(low, f.name, values, f"below the minimum {f.min:g} {f.unit}".strip())
+            problems.add(low, f.name, values, (f"below the minimum {f.min:g} {f.unit}".strip(),
+                                               f"小于最小值 {f.min:g} {f.unit}".strip()))
             ok &= ~low
         if f.max is not None:
             high = ok & (nums > f.max)
-            problems.add(high, f.name, values, f"above the maximum {f.max:g} {f.unit}".strip())
+            problems.add(high, f.name, values, (f"above the maximum {f.max:g} {f.unit}".strip(),
+                                                f"大于最大值 {f.max:g} {f.unit}".strip()))
             ok &= ~high
         out = pd.Series(np.where(ok, nums, np.nan))
         if f.type == "int":
             out = out.round().astype("Int64")
         return out
     if f.name == "as_of":
-        dated = [None if e else _as_of(v) for v, e in zip(values, empty, strict=True)]
+        results, codes = _per_distinct(np.where(empty, None, values), _as_of)
+        dated = _broadcast(results, codes)
         bad = np.array([d is None for d in dated]) & ~empty
-        problems.add(bad, f.name, values, lambda v: f"'{v}' is not a date (YYYY, YYYY-MM or "
-                                                    "YYYY-MM-DD)")
+        problems.add(bad, f.name, values, lambda v: (
+            f"'{v}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            f"“{v}”不是日期（YYYY、YYYY-MM 或 YYYY-MM-DD）"))
         return pd.Series(dated, dtype=object)
-    text = pd.Series([None if e else (v.strftime("%Y-%m-%d") if hasattr(v, "strftime")
-                                      else (f"{v:.0f}" if isinstance(v, float) and v.is_integer()
-                                            else str(v)).strip())
-                      for v, e in zip(values, empty, strict=True)], dtype=object)
+    results, codes = _per_distinct(np.where(empty, None, values), _text)
+    text = _broadcast(results, codes)
     if not f.allowed:
-        return text
+        return pd.Series(text, dtype=object)
     mapping = {**{a: a for a in map(str, f.allowed)}, **spec.values.get(f.name, {})}
     lower = {k.lower(): v for k, v in mapping.items()}
-    out = np.empty(n, dtype=object)
-    for i, v in enumerate(text):  # code lists are short and distinct texts few
-        if v is None:
-            continue
+    allowed = ", ".join(map(str, f.allowed))
+
+    def to_code(v: str) -> tuple[str | None, list[str]]:
         parts = _split(v, f.multi)
-        codes = [mapping.get(p, lower.get(p.lower())) for p in parts]
-        missing = [p for p, c in zip(parts, codes, strict=True) if c is None]
-        for p in missing:
-            problems.add([i], f.name, [p] * n,
-                         f"'{p}' has no mapping to a code of '{f.name}' "
-                         f"({', '.join(map(str, f.allowed))})", kind="unmapped")
-        if not missing:
-            out[i] = ";".join(dict.fromkeys(codes))
-    return pd.Series(out, dtype=object)
+        found = [mapping.get(p, lower.get(p.lower())) for p in parts]
+        missing = [p for p, c in zip(parts, found, strict=True) if c is None]
+        return (None if missing else ";".join(dict.fromkeys(found))), missing
+
+    results, codes = _per_distinct(text, to_code)
+    for k, (_, missing) in enumerate(results):
+        rows = np.flatnonzero(codes == k)
+        for part in missing:
+            problems.add(rows, f.name, [part] * n, (
+                f"'{part}' has no mapping to a code of '{f.name}' ({allowed})",
+                f"“{part}”未对应到字段 {f.name} 的代码（{allowed}）"), kind="unmapped")
+    return pd.Series(_broadcast([c for c, _ in results], codes), dtype=object)
 
 
 def _geometry_problems(geoms: np.ndarray, schema: Schema, problems: _Problems) -> np.ndarray:
     from hljgis.core.schemas import _GEOM_FAMILY
 
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    problems.add(missing, "geometry", None, "no geometry (no coordinates or outline)")
-    types = np.array([None if m else g.geom_type for g, m in zip(geoms, missing, strict=True)])
-    wrong = ~missing & np.array([t is not None and _GEOM_FAMILY.get(t) != schema.geometry
-                                 for t in types])
-    problems.add(wrong, "geometry", types,
-                 lambda t: f"a {t}, but the layer holds {schema.geometry}s"
-                 + (" (a point list cannot replace outlines: give a WKT column or a "
-                    "GPKG/SHP/KML of the outlines)" if schema.geometry == "Polygon" else ""))
+    problems.add(missing, "geometry", None, ("no geometry (no coordinates or outline)",
+                                             "无几何图形（缺少坐标或边界）"))
+    names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint",
+                      "MultiLineString", "MultiPolygon", "GeometryCollection", None],
+                     dtype=object)
+    ids = shapely.get_type_id(geoms)
+    types = names[np.where((ids >= 0) & (ids < 8), ids, 8)]
+    wrong = ~missing & np.array([_GEOM_FAMILY.get(t) != schema.geometry for t in types])
+    outlines = schema.geometry == "Polygon"
+    problems.add(wrong, "geometry", types, lambda t: (
+        f"a {t}, but the layer holds {schema.geometry}s"
+        + (" (a point list cannot replace outlines: give a WKT column or a GPKG/SHP/KML of "
+           "the outlines)" if outlines else ""),
+        f"为 {t}，但图层要求 {schema.geometry}"
+        + ("（点位清单不能替换边界：请提供 WKT 列，或边界的 GPKG/SHP/KML 文件）" if outlines
+           else "")))
     invalid = ~missing & ~wrong & ~shapely.is_valid(geoms)
-    problems.add(invalid, "geometry", None,
-                 "invalid outline (self-intersection?); repair the file first "
-                 "(hljgis repair FILE --out FIXED.gpkg)")
+    problems.add(invalid, "geometry", None, (
+        "invalid outline (self-intersection?); repair the file first "
+        "(hljgis repair FILE --out FIXED.gpkg)",
+        "边界无效（自相交？）；请先修复文件（hljgis repair 文件 --out 修复后.gpkg）"))
     return missing | wrong | invalid
 
 
@@ -443,7 +489,7 @@ def apply_spec(source: gpd.GeoDataFrame, spec: ReplaceSpec, *, crs=None,
     source = source.reset_index(drop=True)
     n = len(source)
     problems = _Problems()
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     prov = spec.provenance or {}
     cols: dict[str, pd.Series] = {}
     for f in schema.fields:
@@ -461,10 +507,12 @@ def apply_spec(source: gpd.GeoDataFrame, spec: ReplaceSpec, *, crs=None,
     metric = None
     if "name" not in cols and ("name_zh" in spec.fields or "name_zh" in spec.constants):
         cols["name"] = cols["name_zh"]
-        notes.append("name: copied from name_zh (the file has no English/pinyin names)")
+        notes.append(("name: copied from name_zh (the file has no English/pinyin names)",
+                      "name：取自 name_zh（文件中没有英文/拼音名称）"))
     if "stable_from_year" not in cols and "mining_end_year" in cols:
         cols["stable_from_year"] = cols["mining_end_year"] + 5
-        notes.append("stable_from_year: mining_end_year + 5")
+        notes.append(("stable_from_year: mining_end_year + 5",
+                      "stable_from_year：mining_end_year + 5"))
     for area, factor in (("area_km2", 1e6), ("area_ha", 1e4)):
         if area in (f.name for f in schema.fields) and area not in cols \
                 and schema.geometry == "Polygon":
@@ -479,7 +527,8 @@ def apply_spec(source: gpd.GeoDataFrame, spec: ReplaceSpec, *, crs=None,
                 good = ~bad_geom
                 vals[good] = source[good].to_crs(metric).geometry.area.to_numpy() / factor
             cols[area] = pd.Series(np.round(vals, 4))
-            notes.append(f"{area}: computed from the outlines in a metric CRS")
+            notes.append((f"{area}: computed from the outlines in a metric CRS",
+                          f"{area}：按边界在米制坐标系中计算"))
     fill = {"source": prov.get("source"), "as_of": _as_of(prov["as_of"]) if prov.get("as_of")
             else None, "accuracy_m": float(prov["accuracy_m"])
             if prov.get("accuracy_m") not in (None, "") else None}
@@ -498,17 +547,19 @@ def apply_spec(source: gpd.GeoDataFrame, spec: ReplaceSpec, *, crs=None,
         already = {i for i, fn, *_ in problems.rows if fn == f.name}
         empty[list(already)] = False
         src_col = spec.fields.get(f.name)
-        problems.add(empty, f.name, None,
-                     f"required value is empty{f' (column {src_col})' if src_col else ''}")
+        problems.add(empty, f.name, None, (
+            f"required value is empty{f' (column {src_col})' if src_col else ''}",
+            f"必填值为空{f'（列 {src_col}）' if src_col else ''}"))
     frame = pd.DataFrame({f.name: cols[f.name] for f in schema.fields if f.name in cols})
-    bad_rows = {i for i, *_ in problems.rows}
-    keep = np.array([i not in bad_rows for i in range(n)], dtype=bool)
+    keep = np.ones(n, dtype=bool)
+    keep[[i for i, *_ in problems.rows]] = False
     for description, rule in schema.rules:
         if not keep.any():
             break
         broken = np.zeros(n, dtype=bool)
         broken[keep] = np.asarray(rule(frame[keep]), dtype=bool)
-        problems.add(broken, "(row)", None, description)
+        problems.add(broken, "(row)", None, (description, RULES_ZH.get(description,
+                                                                         description)))
         keep &= ~broken
     if spec.keep_extra:
         used = set(spec.fields.values()) | {source.geometry.name}
@@ -524,10 +575,12 @@ def apply_spec(source: gpd.GeoDataFrame, spec: ReplaceSpec, *, crs=None,
     for c in gdf.columns:  # nullable ints become plain ints or floats for GeoPackage
         if str(gdf[c].dtype) == "Int64":
             gdf[c] = gdf[c].astype("int64") if gdf[c].notna().all() else gdf[c].astype(float)
-    report = pd.DataFrame(problems.rows, columns=["pos", "field", "value", "reason", "kind"])
+    report = pd.DataFrame(problems.rows,
+                          columns=["pos", "field", "value", "reason", "reason_zh", "kind"])
     report.insert(0, "row", report.pop("pos") + first_row)
     report = report.sort_values(["row"], kind="stable").reset_index(drop=True)
-    return ReplaceOutcome(gdf, report, n, list(dict.fromkeys(notes)))
+    notes = list(dict.fromkeys(notes))
+    return ReplaceOutcome(gdf, report, n, [en for en, _ in notes], [zh for _, zh in notes])
 
 
 # -- reading the source and the provenance -------------------------------------------------

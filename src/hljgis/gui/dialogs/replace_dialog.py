@@ -397,12 +397,13 @@ class ReplaceDialog(QDialog):
             colour = _RED if getattr(self, "_problem", "") else "#444444"
             self.summary.setText(f"<span style='color:{colour}'>{text}</span>")
             self.report_model.set_frame(pd.DataFrame(columns=["row", "field", "value",
-                                                              "reason"]), self._columns())
+                                                              "reason", "reason_zh"]),
+                                        self._columns())
         else:
             colour = _GREEN if not out.rejected else (_AMBER if out.accepted else _RED)
             text = self.tr("{a} of {n} rows accepted, {r} rejected").format(
                 a=out.accepted, n=out.total, r=out.rejected)
-            notes = "; ".join(out.notes)
+            notes = "; ".join(out.notes_zh if self._zh() else out.notes)
             self.summary.setText(f"<b style='color:{colour}'>{text}</b>"
                                  + (f"<br><small>{self.tr('Filled in')}: {notes}</small>"
                                     if notes else ""))
@@ -415,8 +416,9 @@ class ReplaceDialog(QDialog):
         self.export_button.setEnabled(out is not None and len(out.report) > 0)
 
     def _columns(self):
+        reason = "reason_zh" if self._zh() else "reason"
         return [("row", "Row", None), ("field", "Field", None), ("value", "Value", None),
-                ("reason", "Reason", None)]
+                (reason, "Reason", None)]
 
     def export_report(self, path: str | None = None) -> str | None:
         if self.outcome is None:
