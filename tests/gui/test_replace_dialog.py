@@ -135,8 +135,14 @@ def test_layer_panel_and_menu_open_it_and_the_tree_drops_the_warning(qtbot, tmp_
         return model.index_of_layer("shanty_sites").data(Qt.ItemDataRole.DisplayRole)
 
     assert title().endswith("(illustrative)")
+    for layer in window.session.project.layers:  # only shanty_sites left to warn about
+        if layer.is_illustrative and layer.name != "shanty_sites":
+            layer.visible = False
+    assert window.illustrative_label.text() == "Map contains illustrative data (not survey " \
+                                               "records)"
     window.layer_panel.replace_requested.emit("shanty_sites")
     assert not title().endswith("(illustrative)")
+    assert window.illustrative_label.text() == ""  # the status-bar warning follows
     assert "3 of 5 rows accepted" in window.statusBar().currentMessage()
     assert window.session.project.dirty
     window.session.project.dirty = False
