@@ -154,3 +154,17 @@ def test_cli_rank_files_carry_the_inputs(projects, tmp_path, capsys):
     with open(out_csv, encoding="utf-8-sig") as fh:
         row = next(csv.DictReader(fh))
     assert row["illustrative_inputs"] == "subsidence_zones; pillar_industries"
+
+
+def test_atlas_map_page_names_hidden_illustrative_inputs(tmp_path):
+    from hljgis.export.atlas import build_atlas
+
+    project = bundled()
+    project.layer("pillar_industries").visible = False  # read by the scenario, not drawn
+    path = tmp_path / "annex.pdf"
+    build_atlas(project, "dfr-annex-a4", "sme-space", path, cities=["Jixi"], table=False,
+                dpi=72, sensitivity={"runs": 10})
+    text = _pdf_text(path)
+    assert "read illustrative layers" in text
+    read = text[text.index("read illustrative layers"):]
+    assert "Pillar industries" in re.search(r"Illustrative data: (.*?) contain", read).group(1)

@@ -160,6 +160,13 @@ def atlas_page(project, layout, info: AtlasPageInfo, page_label: str = ""):
              f"{n_excl:,} excluded by constraints. Numbers 1-{len(top)} mark the top sites "
              f"{info.refs[0] if info.refs else ''}... described in the site score cards. "
              f"情景：{sc.title_zh or sc.name}；编号为排名前{len(top)}的地块，详见地块评分卡。"]
+    from hljgis.analysis.inputs import illustrative_inputs
+    from hljgis.export.sources import ranking_note
+
+    # the footer warns about the illustrative layers drawn; name the hidden ones read too
+    hidden = [lyr for lyr in illustrative_inputs(project, sc) if not lyr.visible]
+    if hidden:
+        notes.append(ranking_note(hidden, layout.lang))
     lay = layout.replace(title=info.title, title_zh=info.title_zh, figure=info.figure,
                          subtitle=sc.title, subtitle_zh=sc.title_zh,
                          legend={"base_map": list(layout.legend.get("atlas_base_map",

@@ -240,8 +240,15 @@ class ReplaceDialog(QDialog):
         if sheet is None:
             self._fill_sheets()
             sheet = self.sheet_box.currentData() or None
-        try:
-            self.source = read_source(self.path, **({"layer": sheet} if sheet else {}))
+        from hljgis.gui.background import Cancelled, run_in_background
+
+        options = {"layer": sheet} if sheet else {}
+        try:  # a large GeoPackage takes a while: read off the GUI thread
+            self.source = run_in_background(
+                self, self.tr("Reading") + f" {Path(self.path).name} ...",
+                lambda: read_source(self.path, **options))
+        except Cancelled:
+            return
         except InputError as exc:
             self.source = None
             self.outcome = None
