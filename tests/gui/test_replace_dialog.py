@@ -45,7 +45,8 @@ def test_mapping_is_prefilled_and_the_report_is_live(dialog, tmp_path):
     assert status_box.currentData() == "改造状态"
     assert area_box.currentData() == "面积(亩)" and area_unit.currentData() == "mu"
     # no provenance yet: the mapping is refused with the reason, nothing can be replaced
-    assert "--source" in d.summary.text() and not d.replace_button.isEnabled()
+    assert "Fill in the source, as-of date, accuracy on the Provenance tab" in d.summary.text()
+    assert not d.replace_button.isEnabled()
     _fill_provenance(d)
     assert "3 of 5 rows accepted, 2 rejected" in d.summary.text()
     assert d.replace_button.isEnabled()
@@ -147,3 +148,14 @@ def test_layer_panel_and_menu_open_it_and_the_tree_drops_the_warning(qtbot, tmp_
     assert window.session.project.dirty
     window.session.project.dirty = False
     window.canvas.shutdown()
+
+
+def test_a_required_field_without_column_is_said_in_dialog_terms(dialog, tmp_path):
+    d = dialog(write_shanty_csv(tmp_path / "survey.csv"))
+    _fill_provenance(d)
+    _, city_box, _, _ = d._field_rows["city"]
+    city_box.setCurrentIndex(0)  # "(not in the file)"
+    d.refresh()
+    assert "Field(s) city need a column of the file or one value for every row" in \
+        d.summary.text()
+    assert not d.replace_button.isEnabled()

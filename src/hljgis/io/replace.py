@@ -144,6 +144,13 @@ def _derivable(name: str, spec: ReplaceSpec, schema: Schema) -> bool:
     return name == "illustrative" or schema.field(name).nullable
 
 
+def unfilled_fields(spec: ReplaceSpec) -> list[str]:
+    """Required fields that no column, fixed value, rule or provenance entry fills."""
+    schema = get_schema(spec.schema)
+    return [f.name for f in schema.fields if f.required and f.name not in spec.fields
+            and f.name not in spec.constants and not _derivable(f.name, spec, schema)]
+
+
 def check_spec(source: pd.DataFrame, spec: ReplaceSpec) -> None:
     """Refuse a mapping that cannot work, naming the field, column, value or unit.
 
@@ -184,8 +191,7 @@ def check_spec(source: pd.DataFrame, spec: ReplaceSpec) -> None:
             raise InputError(f"--unit {name}={unit}: '{name}' is in {f.unit or 'no unit'}; "
                              f"'{unit}' cannot be converted to it.",
                              f"Units hljgis converts for it: {', '.join(ok) or 'none'}.")
-    missing = [f.name for f in schema.fields if f.required and f.name not in spec.fields
-               and f.name not in spec.constants and not _derivable(f.name, spec, schema)]
+    missing = unfilled_fields(spec)
     hints = {"as_of": "--as-of DATE (the date the survey refers to)",
              "accuracy_m": "--accuracy METRES (how far a position may be off: about 10 for a "
                            "GPS survey, 5 for a 1:10,000 map)",
@@ -231,7 +237,8 @@ class ReplaceOutcome:
         The accepted features in the schema's shape (and the kept extra columns).
     report : DataFrame
         One line per problem: ``row`` (as the planner sees it: the spreadsheet row, header
-        = row 1; else the feature number), ``field``, ``value``, ``reason``.
+        = row 1; else the feature number), ``field``, ``value``, ``reason``, ``reason_zh``
+        and ``kind`` ("unmapped" for a text without a code, else "invalid").
     total : int
         Rows in the source.
     notes, notes_zh : list of str

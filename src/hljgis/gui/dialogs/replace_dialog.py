@@ -42,6 +42,7 @@ from hljgis.io.replace import (
     read_source,
     suggest_spec,
     target_layer,
+    unfilled_fields,
 )
 from hljgis.io.replace_vocab import CODE_SYNONYMS, MULTI_SPLIT, suggest_values, units_for
 
@@ -388,6 +389,8 @@ class ReplaceDialog(QDialog):
         self._problem = getattr(self, "_problem", "") if self.source is None else ""
         self.outcome = None
         if self.source is not None:
+            self._problem = self._gui_problem()
+        if self.source is not None and not self._problem:
             try:
                 check_spec(self.source, self.spec)
                 self.outcome = apply_spec(self.source, self.spec, crs=self.layer.crs,
@@ -395,6 +398,23 @@ class ReplaceDialog(QDialog):
             except InputError as exc:
                 self._problem = str(exc)
         self._show_outcome()
+
+    def _gui_problem(self) -> str:
+        """What keeps the mapping from running, said in terms of this dialog."""
+        missing = [f for f in unfilled_fields(self.spec)
+                   if f not in ("source", "as_of", "accuracy_m")]
+        if missing:
+            return self.tr("Field(s) {fields} need a column of the file or one value for "
+                           "every row.").format(fields=", ".join(missing))
+        prov = self.spec.provenance
+        need = [label for key, label in (("source", self.tr("source")),
+                                         ("as_of", self.tr("as-of date")),
+                                         ("accuracy_m", self.tr("accuracy")))
+                if not prov.get(key) and key not in self.spec.fields]
+        if need:
+            return self.tr("Fill in the {what} on the Provenance tab.").format(
+                what=", ".join(need))
+        return ""
 
     def _show_outcome(self) -> None:
         out = self.outcome
