@@ -159,3 +159,23 @@ def test_a_required_field_without_column_is_said_in_dialog_terms(dialog, tmp_pat
     assert "Field(s) city need a column of the file or one value for every row" in \
         d.summary.text()
     assert not d.replace_button.isEnabled()
+
+
+def test_workbook_sheets_can_be_picked(dialog, tmp_path):
+    from tests.io.replace_support import pillar_frame
+
+    path = tmp_path / "book.xlsx"
+    with pd.ExcelWriter(path) as xw:
+        pd.DataFrame({"说明": ["2024年调查"]}).to_excel(xw, sheet_name="说明", index=False)
+        pillar_frame().to_excel(xw, sheet_name="支柱产业", index=False)
+    d = dialog(path, layer="pillar_industries")
+    assert d.sheet_box.isVisibleTo(d) and d.sheet_box.count() == 2
+    assert "no coordinate columns" in d.summary.text()  # the notes sheet comes first
+    d.sheet_box.setCurrentIndex(1)
+    _fill_provenance(d)
+    assert d._field_rows["industry"][1].currentData() == "产业"
+    assert "Field(s) city need a column" in d.summary.text()
+    city = d._field_rows["city"][3]
+    city.setCurrentIndex(city.findData("Jixi"))
+    d.refresh()
+    assert d.outcome is not None and (d.outcome.total, d.outcome.accepted) == (4, 3)

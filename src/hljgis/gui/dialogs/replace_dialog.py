@@ -432,7 +432,8 @@ class ReplaceDialog(QDialog):
                 a=out.accepted, n=out.total, r=out.rejected)
             notes = "; ".join(out.notes_zh if self._zh() else out.notes)
             self.summary.setText(f"<b style='color:{colour}'>{text}</b>"
-                                 + (f"<br><small>{self.tr('Filled in')}: {notes}</small>"
+                                 + (f"<br><small>{self.tr('Filled in')}"
+                                    f"{'：' if self._zh() else ': '}{notes}</small>"
                                     if notes else ""))
             self.report_model.set_frame(out.report, self._columns())
         unmapped = sum(len(v) for v in out.unmapped_values().values()) if out else 0
