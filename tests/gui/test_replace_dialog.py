@@ -179,3 +179,23 @@ def test_workbook_sheets_can_be_picked(dialog, tmp_path):
     city.setCurrentIndex(city.findData("Jixi"))
     d.refresh()
     assert d.outcome is not None and (d.outcome.total, d.outcome.accepted) == (4, 3)
+
+
+def test_a_file_in_metres_without_crs_asks_for_it(dialog, tmp_path, monkeypatch):
+    from hljgis.gui.dialogs.import_dialog import ImportDialog
+
+    path = tmp_path / "gk.csv"  # Gauss-Kruger metres, no CRS: never guessed
+    pd.DataFrame({"名称": ["a"], "x": [500_000.0], "y": [5_000_000.0], "产业": ["石墨"],
+                  "类型": ["企业"], "状态": ["运营"]}).to_csv(path, index=False)
+    asked = []
+
+    def fake_exec(self):
+        asked.append(self.crs_box.isEnabled())
+        self.crs_box.setCurrentIndex(self.crs_box.findData("EPSG:4553"))
+        return ImportDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ImportDialog, "exec", fake_exec)
+    d = dialog(path, layer="pillar_industries")
+    assert asked == [True]
+    assert d.read_options == {"assume_crs": "EPSG:4553"}
+    assert d.source is not None and d.source.crs.to_epsg() == 4553

@@ -34,7 +34,7 @@ import pandas as pd
 import shapely
 
 from hljgis.core.errors import InputError
-from hljgis.core.schemas import THEMATIC, Field, Schema, get_schema
+from hljgis.core.schemas import THEMATIC, Field, Schema, get_schema, validate
 from hljgis.io.replace_vocab import (
     MULTI_SPLIT,
     UNIT_ALIASES,
@@ -654,6 +654,13 @@ def commit_outcome(session, name: str, path: str | Path, spec: ReplaceSpec,
             f"no row of {Path(path).name} fits the {name} layer ({outcome.total} rejected; "
             f"most common: {'; '.join(f'{r} ({k})' for r, k in reasons.items())}).",
             "Check the mapping and the file; the layer was not changed.")
+    # the row checks mirror the schema's; its own validator has the last word (once, here:
+    # it costs more than the mapping, which the dialog re-runs on every change)
+    problems = validate(outcome.gdf, spec.schema)
+    if problems:
+        raise InputError(f"the mapped data does not fit the {name} layer: "
+                         f"{'; '.join(problems)}.",
+                         "The layer was not changed. Please report this with the file.")
     session.replace_layer_data(name, outcome.gdf, new_provenance(spec, path, outcome))
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hljgis.core.errors import InputError
+from hljgis.core.errors import InputError, MissingCRSError
 from hljgis.core.schemas import get_schema
 from hljgis.io.replace import (
     DERIVED,
@@ -97,10 +97,14 @@ class ReplaceDialog(QDialog):
         self.file_edit = QLineEdit(readOnly=True)
         self.browse = QPushButton()
         self.browse.clicked.connect(self.browse_file)
+        self.options_button = QPushButton()
+        self.options_button.clicked.connect(self.ask_read_options)
+        self.read_options: dict = {}
         self.sheet_label = QLabel()
         self.sheet_box = QComboBox()
         self.sheet_box.currentIndexChanged.connect(self._on_sheet_changed)
-        for w in (self.file_label, self.file_edit, self.browse, self.sheet_label, self.sheet_box):
+        for w in (self.file_label, self.file_edit, self.browse, self.options_button,
+                  self.sheet_label, self.sheet_box):
             row.addWidget(w, 1 if w is self.file_edit else 0)
         self.sheet_label.hide()
         self.sheet_box.hide()
@@ -194,6 +198,9 @@ class ReplaceDialog(QDialog):
             + (f" <b style='color:{_AMBER}'>{note}</b>" if note else ""))
         self.file_label.setText(self.tr("File:"))
         self.browse.setText(self.tr("Browse..."))
+        self.options_button.setText(self.tr("Import options..."))
+        self.options_button.setToolTip(self.tr("Choose the CRS, the web-map datum (GCJ-02, "
+                                               "BD-09) and the text encoding"))
         self.sheet_label.setText(self.tr("Sheet / layer:"))
         self.tabs.setTabText(0, self.tr("Fields"))
         self.tabs.setTabText(1, self.tr("Values"))
@@ -232,7 +239,21 @@ class ReplaceDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Replace layer data"), "",
                                               FILE_FILTER)
         if path:
+            self.read_options = {}
             self.load(path)
+
+    def ask_read_options(self, problem: str = "", need_crs: bool = False) -> bool:
+        """The import dialog (CRS, GCJ-02/BD-09 datum, encoding); re-reads the file."""
+        from hljgis.gui.dialogs.import_dialog import ImportDialog
+
+        if not self.path:
+            return False
+        dialog = ImportDialog(self.path, need_crs=need_crs, problem=problem, parent=self)
+        if dialog.exec() != ImportDialog.DialogCode.Accepted:
+            return False
+        self.read_options = dialog.options()
+        self.load(self.path, self.sheet_box.currentData() or None)
+        return True
 
     def load(self, path: str, sheet: str | None = None) -> None:
         """Read ``path`` (its sheet or layer ``sheet``) and suggest a mapping."""
@@ -243,12 +264,21 @@ class ReplaceDialog(QDialog):
             sheet = self.sheet_box.currentData() or None
         from hljgis.gui.background import Cancelled, run_in_background
 
-        options = {"layer": sheet} if sheet else {}
+        options = {**self.read_options, **({"layer": sheet} if sheet else {})}
         try:  # a large GeoPackage takes a while: read off the GUI thread
             self.source = run_in_background(
                 self, self.tr("Reading") + f" {Path(self.path).name} ...",
                 lambda: read_source(self.path, **options))
         except Cancelled:
+            return
+        except MissingCRSError as exc:  # ask, as Add data does, instead of guessing
+            if "assume_crs" not in self.read_options and self.ask_read_options(exc.what, True):
+                return
+            self.source = None
+            self.outcome = None
+            self._problem = str(exc)
+            self._fill_column_boxes()
+            self._show_outcome()
             return
         except InputError as exc:
             self.source = None
