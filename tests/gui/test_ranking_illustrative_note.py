@@ -35,5 +35,8 @@ def test_results_name_the_illustrative_inputs_and_drop_replaced_ones(qtbot, pane
     chinese(panel, False)
     project = panel.session.project
     _make_records(project, [layer.name for layer in project.layers])
+    chinese(panel)  # the result shown still rests on what it read
+    assert "示意数据" in note.text() and note.isVisible()
+    chinese(panel, False)
     run_and_wait(qtbot, panel, monte_carlo=False)
     assert not note.isVisible() and note.text() == ""
