@@ -177,6 +177,8 @@ class ReplaceDialog(QDialog):
             else:
                 const = QLineEdit()
                 const.textChanged.connect(self._on_mapping_changed)
+            if f.name in ("source", "as_of", "accuracy_m"):  # the Provenance tab gives them
+                const.setEnabled(False)
             for c, w in enumerate((label, column, unit, const)):
                 self.fields_grid.addWidget(w, r, c)
             self._field_rows[f.name] = (label, column, unit, const)
@@ -397,7 +399,7 @@ class ReplaceDialog(QDialog):
             if unit.isEnabled() and unit.currentData() and unit.currentData() != f.unit:
                 spec.units[f.name] = unit.currentData()
             value = const.currentData() if isinstance(const, QComboBox) else const.text().strip()
-            if value:
+            if value and const.isEnabled():
                 spec.constants[f.name] = value
                 spec.fields.pop(f.name, None)
         for name, boxes in self._value_boxes.items():
