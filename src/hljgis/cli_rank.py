@@ -11,6 +11,7 @@ says otherwise.
 from __future__ import annotations
 
 import argparse
+import sys
 
 EXIT_OK = 0
 
@@ -46,7 +47,7 @@ def run(args) -> int:
     from hljgis.analysis.run import resolve_scenario
     from hljgis.core.crs import parse_crs
     from hljgis.core.errors import InputError
-    from hljgis.io.writers import write_layer
+    from hljgis.export.rank_files import write_rank_files
 
     opts = {"encoding": args.encoding, "assume_crs": args.assume_crs}
     project, candidates = _load(args, opts)
@@ -62,9 +63,9 @@ def run(args) -> int:
     out_crs = parse_crs(args.out_crs) if args.out_crs else (
         project.layer(src.layer).crs if src.kind == "layer" else result.gdf.crs)
     layer = replace(result, gdf=result.gdf.to_crs(out_crs)).layer()
-    write_layer(layer, args.out)
-    if args.csv:
-        write_layer(layer, args.csv)
+    warning = write_rank_files(project, result, layer, args.out, args.csv)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     _print(result, args)
     return EXIT_OK
 

@@ -176,3 +176,20 @@ class Session:
             return
         self._push(f"Change {prop} of {layer.title}", lambda: setattr(layer, prop, value),
                    lambda: setattr(layer, prop, old))
+
+    def replace_layer_data(self, name: str, gdf, provenance: dict | None = None) -> None:
+        """Swap a vector layer's features (and its provenance) in one undoable step, e.g.
+        the bureau's survey in place of an illustrative stand-in."""
+        layer = self.project.layer(name)
+        old_gdf, old_prov = layer.gdf, dict(layer.provenance)
+        new_prov = dict(provenance) if provenance is not None else old_prov
+
+        def do() -> None:
+            layer.set_data(gdf)
+            layer.provenance = new_prov
+
+        def undo() -> None:
+            layer.set_data(old_gdf)
+            layer.provenance = old_prov
+
+        self._push(f"Replace data of {layer.title}", do, undo)

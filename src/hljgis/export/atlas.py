@@ -160,6 +160,13 @@ def atlas_page(project, layout, info: AtlasPageInfo, page_label: str = ""):
              f"{n_excl:,} excluded by constraints. Numbers 1-{len(top)} mark the top sites "
              f"{info.refs[0] if info.refs else ''}... described in the site score cards. "
              f"情景：{sc.title_zh or sc.name}；编号为排名前{len(top)}的地块，详见地块评分卡。"]
+    from hljgis.analysis.inputs import illustrative_inputs
+    from hljgis.export.sources import ranking_note
+
+    # the footer warns about the illustrative layers drawn; name the hidden ones read too
+    hidden = [lyr for lyr in illustrative_inputs(project, sc) if not lyr.visible]
+    if hidden:
+        notes.append(ranking_note(hidden, layout.lang))
     lay = layout.replace(title=info.title, title_zh=info.title_zh, figure=info.figure,
                          subtitle=sc.title, subtitle_zh=sc.title_zh,
                          legend={"base_map": list(layout.legend.get("atlas_base_map",
@@ -194,8 +201,10 @@ def sites_extent(project, result, pad: float = 0.12) -> tuple | None:
                             project.crs or gdf.crs)
 
 
-def table_page(layout, infos: list[AtlasPageInfo], per_city: int = 5, label: str = ""):
-    """A page listing each city's top sites with score, rank range and location."""
+def table_page(layout, infos: list[AtlasPageInfo], per_city: int = 5, label: str = "",
+               note: str = ""):
+    """A page listing each city's top sites with score, rank range and location; ``note``
+    (the illustrative-inputs warning) is printed in bold under the table."""
     from pyproj import Transformer
 
     from hljgis.export.i18n import both
@@ -250,9 +259,18 @@ def table_page(layout, infos: list[AtlasPageInfo], per_city: int = 5, label: str
         painter.drawText(QPointF(u.mm(m), u.mm(m) + fm.height() + u.mm(4)), sub)
         rect = QRectF(u.mm(m), u.mm(m) + fm.height() + u.mm(8), u.mm(w - 2 * m),
                       u.mm(h - 2 * m) - fm.height() - u.mm(8))
-        paint_table(painter, rect, u, header, rows, [0.9, 3.0, 1.3, 0.6, 0.7, 0.9, 0.8, 0.9,
-                                                     0.9, 2.4], size_pt=base * 1.05,
-                    align_right={3, 4, 5, 6, 7, 8}, bold_rows=bold)
+        bottom = paint_table(painter, rect, u, header, rows,
+                             [0.9, 3.0, 1.3, 0.6, 0.7, 0.9, 0.8, 0.9, 0.9, 2.4],
+                             size_pt=base * 1.05, align_right={3, 4, 5, 6, 7, 8},
+                             bold_rows=bold)
+        if note:
+            from PySide6.QtCore import Qt
+
+            painter.setFont(u.font(base, True))
+            painter.setPen(QColor("#b35806"))
+            painter.drawText(QRectF(u.mm(m), bottom + u.mm(4), u.mm(w - 2 * m),
+                                    u.mm(h - m) - bottom - u.mm(4)),
+                             int(Qt.TextFlag.TextWordWrap), note)
         return None
 
     return PaintedPage(layout.page_size_mm(), paint, title)
@@ -305,7 +323,13 @@ def build_atlas(project, layout, scenario, out, *, cities=CITIES, table: bool = 
     warnings = preflight(project, pages, out, float(dpi or lay.dpi))
     writable = [LayoutPage(p) for p in pages]
     if table:
-        writable.append(table_page(lay, infos, per_city, f"{annex}.{start + len(infos)}"))
+        from hljgis.analysis.inputs import illustrative_inputs
+        from hljgis.export.sources import ranking_note
+
+        ill = list({layer.name: layer for info in infos
+                    for layer in illustrative_inputs(project, info.result.scenario)}.values())
+        writable.append(table_page(lay, infos, per_city, f"{annex}.{start + len(infos)}",
+                                   note=ranking_note(ill, lay.lang)))
     result = write_pdf(writable, out, float(dpi or lay.dpi),
                        title=f"Annex {annex}: {infos[0].title if infos else ''}")
     result.preflight = warnings + [w for w in result.warnings if w not in warnings]

@@ -16,10 +16,12 @@ from pyproj import Transformer
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPen
 
+from hljgis.analysis.inputs import illustrative_inputs
 from hljgis.core.layer import VectorLayer
 from hljgis.core.style import make_symbol
 from hljgis.export.i18n import both, zh
 from hljgis.export.output import PaintedPage
+from hljgis.export.sources import ranking_note
 from hljgis.export.tables import paint_table
 from hljgis.export.units import Units
 from hljgis.render.renderer import MapRenderer
@@ -72,8 +74,9 @@ def _fmt_raw(v, unit: str) -> str:
     return f"{v:.1f} {unit}".strip()
 
 
-def card_page(project, info, site: dict, base_layers) -> PaintedPage:
-    """The PDF page of one site."""
+def card_page(project, info, site: dict, base_layers, note: str = "") -> PaintedPage:
+    """The PDF page of one site; ``note`` is the illustrative-inputs warning
+    (:func:`hljgis.export.sources.ranking_note`), printed in bold at the foot."""
     result = info.result
     sc = result.scenario
     top = info.top.set_index("ref")
@@ -173,11 +176,17 @@ def card_page(project, info, site: dict, base_layers) -> PaintedPage:
             y += u.mm(5)
         painter.setFont(u.font(6.5))
         painter.setPen(QColor("#444444"))
-        note = ("Grey bar: the criterion's weight (the most it can add); blue: what the site "
-                "earns. Rank range: lowest and highest rank over weight sensitivity runs (±20%). "
-                "灰色为权重上限，蓝色为该地块得分贡献。")
+        legend_note = ("Grey bar: the criterion's weight (the most it can add); blue: what the "
+                       "site earns. Rank range: lowest and highest rank over weight sensitivity "
+                       "runs (±20%). 灰色为权重上限，蓝色为该地块得分贡献。")
         painter.drawText(QRectF(u.mm(m), y + u.mm(2), u.mm(w), u.mm(12)),
-                         int(Qt.TextFlag.TextWordWrap), note)
+                         int(Qt.TextFlag.TextWordWrap), legend_note)
+        if note:
+            painter.setFont(u.font(7.0, True))
+            painter.setPen(QColor("#b35806"))
+            painter.drawText(QRectF(u.mm(m), y + u.mm(14), u.mm(w),
+                                    u.mm(CARD_SIZE_MM[1] - 2 * m) - y - u.mm(14) + u.mm(m)),
+                             int(Qt.TextFlag.TextWordWrap), note)
         return None
 
     return PaintedPage(CARD_SIZE_MM, paint, title)
@@ -199,15 +208,21 @@ def write_score_cards(project, infos, out_pdf, *, per_city: int = 5, xlsx=None, 
     ensure_gui_app()
     base = [layer for layer in project.layers if layer.visible and layer.kind == "vector"
             and layer.name not in ("towns",)]
-    pages, rows = [], []
+    pages, rows, notes = [], [], {}
     for info in infos:
         cells = info.layers[0] if info.layers else None
+        ill = illustrative_inputs(project, info.result.scenario)
+        note = ranking_note(ill)
+        if note:
+            notes[info.result.scenario.name] = note
         for site in card_rows(info, per_city):
+            site["illustrative_inputs"] = "; ".join(layer.name for layer in ill)
             rows.append(site)
             names = [layer.name for layer in base]
             at = names.index("rivers") + 1 if "rivers" in names else len(base)
             pages.append(card_page(project, info, site,
-                                   [*base[:at], *([cells] if cells else []), *base[at:]]))
+                                   [*base[:at], *([cells] if cells else []), *base[at:]],
+                                   note=note))
     pdf = write_pdf(pages, out_pdf, dpi, title="Site score cards")
     out = {"pdf": pdf, "rows": rows, "xlsx": None}
     csv_path = Path(csv_path or Path(out_pdf).with_suffix(".csv"))
@@ -231,6 +246,13 @@ def write_score_cards(project, infos, out_pdf, *, per_city: int = 5, xlsx=None, 
     for r in rows:
         ws.append([r.get(k) for k in keys])
     ws.freeze_panes = "B3"
+    if notes:  # the warning in full, where a reader of the numbers will see the tab
+        sheet = wb.create_sheet("illustrative data 示意数据")
+        sheet.append(["scenario 情景", "warning 提示"])
+        for name, text in notes.items():
+            for line in text.split("\n"):
+                sheet.append([name, line])
+        sheet.column_dimensions["B"].width = 160
     wb.save(xlsx)
     out["xlsx"] = xlsx
     return out
@@ -246,5 +268,6 @@ def _heading_zh(key: str) -> str:
     return {"map_ref": "图号", "city": "城市", "site_id": "地块编号", "site_name": "地块名称",
             "site_name_zh": "地块名称（中文）", "rank": "排名",
             "of": "参评数", "score": "得分", "lon": "经度", "lat": "纬度", "scenario": "情景",
-            "rank_min": "最高排名", "rank_max": "最低排名", "rank_median": "排名中位数"}.get(
+            "rank_min": "最高排名", "rank_max": "最低排名", "rank_median": "排名中位数",
+            "illustrative_inputs": "示意数据图层"}.get(
         key, "前列概率" if key.startswith("p_top_") else key)

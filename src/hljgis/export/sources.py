@@ -51,6 +51,20 @@ def illustrative_note(layers, lang: str = "both") -> str:
     return f"{en}\n{zh_text}"
 
 
+RANKING_EN = "This ranking's candidates, criteria or constraints read illustrative layers. "
+RANKING_ZH = "本排序的候选地块、评价因子或约束条件使用了示意数据图层。"
+
+
+def ranking_note(layers, lang: str = "both") -> str:
+    """The maps' warning for a ranking that reads illustrative ``layers`` (from
+    :func:`hljgis.analysis.inputs.illustrative_inputs`); "" when there are none."""
+    if not layers:
+        return ""
+    en = RANKING_EN + illustrative_note(layers, "en")
+    zh_text = RANKING_ZH + illustrative_note(layers, "zh")
+    return {"en": en, "zh": zh_text}.get(lang, f"{en}\n{zh_text}")
+
+
 def crs_note(map_crs, metric_crs=None, lang: str = "both") -> str:
     """What coordinates the map is drawn in, and where distances were measured."""
     def label(crs):

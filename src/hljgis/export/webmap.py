@@ -271,6 +271,12 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
         f"<small>Offline map, no tiles: bundled boundaries as base. 离线地图</small></div>"))
     root.html.add_child(Element(_legend_html(sections)))
     note = illustrative_note(drawn, "both")
+    if result is not None:
+        from hljgis.analysis.inputs import illustrative_inputs
+        from hljgis.export.sources import ranking_note
+
+        extra = ranking_note(illustrative_inputs(project, result.scenario), "both")
+        note = "\n".join(t for t in (extra, note) if t)
     if note:
         root.html.add_child(Element(f"<div class='hljgis-note'>{html.escape(note)}</div>"))
     text = root.render()

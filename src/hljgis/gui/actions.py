@@ -55,6 +55,9 @@ TOOL_ACTIONS = (
 LAYER_ACTIONS = (
     ActionSpec("table", "Open attribute table", "open_current_table", "F6"),
     ActionSpec("style", "Layer style...", "style_current_layer", "F7"),
+    ActionSpec("replace", "Replace layer data...", "replace_current_layer",
+               tip="Put your own survey (GPKG, SHP, GeoJSON, KML, CSV, XLSX) in place of a "
+                   "thematic layer's data"),
 )
 HELP_ACTIONS = (
     ActionSpec("about", "About hljgis", "about"),

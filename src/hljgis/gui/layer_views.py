@@ -137,3 +137,23 @@ class LayerViews:
 
         dialog.applied.connect(on_applied)
         dialog.exec()
+
+    def replace_data(self, layer) -> None:
+        """Open the replace dialog for a thematic layer; the swap is one undoable step."""
+        from hljgis.core.schemas import THEMATIC
+
+        window = self.window
+        if layer.kind != "vector" or layer.schema not in THEMATIC:
+            window.statusBar().showMessage(
+                window.tr("Only thematic layers (subsidence zones, shanty-town sites, parks, "
+                          "pillar industries, transport) can take replacement data"), 8000)
+            return
+        from hljgis.gui.dialogs.replace_dialog import ReplaceDialog
+
+        dialog = ReplaceDialog(window.session, layer.name, parent=window)
+        if dialog.exec() == ReplaceDialog.DialogCode.Accepted and dialog.outcome is not None:
+            window.statusBar().showMessage(
+                layer.display_title(current_language()) + ": " + window.tr(
+                    "{a} of {n} rows accepted, {r} rejected").format(
+                    a=dialog.outcome.accepted, n=dialog.outcome.total,
+                    r=dialog.outcome.rejected), 10000)

@@ -27,7 +27,8 @@ from hljgis.gui.widgets.identify_panel import IdentifyPanel
 from hljgis.gui.widgets.layer_panel import LayerPanel
 from hljgis.gui.widgets.map_canvas import MapCanvas
 
-DATA_FILTER = "Data (*.gpkg *.shp *.geojson *.json *.kml *.kmz *.csv *.txt *.tif *.tiff)"
+DATA_FILTER = ("Data (*.gpkg *.shp *.geojson *.json *.kml *.kmz *.csv *.txt *.xlsx *.tif "
+               "*.tiff)")
 PROJECT_FILTER = "hljgis project (*.hljgis.gpkg)"
 AUTOSAVE_MS = 120_000
 
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self.layer_panel.zoom_to_layer.connect(self.zoom_to_layer)
         self.layer_panel.style_requested.connect(self.style_layer)
         self.layer_panel.table_requested.connect(self.open_table)
+        self.layer_panel.replace_requested.connect(self.replace_layer_data)
 
     def retranslate(self) -> None:
         """Re-read every visible text (called on start and on a language switch)."""
@@ -477,6 +479,13 @@ class MainWindow(QMainWindow):
     def style_current_layer(self) -> None:
         if self.layer_panel.current_layer():
             self.style_layer(self.layer_panel.current_layer())
+
+    def replace_current_layer(self) -> None:
+        if self.layer_panel.current_layer():
+            self.replace_layer_data(self.layer_panel.current_layer())
+
+    def replace_layer_data(self, name: str) -> None:
+        self.views.replace_data(self.session.project.layer(name))
 
     def open_table(self, name: str) -> None:
         layer = self.session.project.layer(name)

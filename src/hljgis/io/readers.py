@@ -33,11 +33,11 @@ CHINA_BOX = (70.0, 15.0, 140.0, 56.0)
 class ReadOptions:
     """How to read a file; every field is a choice the planner makes explicitly.
 
-    layer : only this layer of a multi-layer file.
+    layer : only this layer of a multi-layer file (the sheet of a workbook).
     encoding : attribute text encoding (overrides .cpg and detection).
     assume_crs : CRS to use when the file has none (never used when it has one).
     offset_datum : "gcj02" or "bd09" when lon/lat were digitised from a Chinese web map.
-    x_field, y_field : coordinate columns of a CSV (detected when omitted).
+    x_field, y_field : coordinate columns of a CSV or XLSX (detected when omitted).
     split_mixed : split a layer holding points, lines and polygons into one layer each.
     check_location : refuse coordinates that are swapped or far outside China.
     """
@@ -53,7 +53,7 @@ class ReadOptions:
 
 
 def read_file(path: str | Path, **options) -> list[Layer]:
-    """Read a GeoPackage, Shapefile, GeoJSON, KML, CSV or GeoTIFF into layers.
+    """Read a GeoPackage, Shapefile, GeoJSON, KML, CSV, XLSX or GeoTIFF into layers.
 
     Parameters
     ----------
@@ -312,6 +312,10 @@ def _find_column(columns, candidates) -> str | None:
     return None
 
 
+# WKT geometry columns of a table (what hljgis, QGIS and ArcGIS write for non-point layers).
+WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "空间信息")
+
+
 def _read_csv(path: Path, opts: ReadOptions) -> list[Layer]:
     encoding = text_file_encoding(path, opts.encoding)
     try:
@@ -321,13 +325,50 @@ def _read_csv(path: Path, opts: ReadOptions) -> list[Layer]:
             f"{path.name} cannot be read as CSV ({exc}).",
             "Check the delimiter and encoding, or save it again as UTF-8 CSV.",
         ) from exc
+    layers = _table_layers(df, path, opts)
+    for lyr in layers:
+        lyr.encoding = encoding
+        lyr.notes.append(f"text encoding {encoding}")
+    return layers
+
+
+def _read_xlsx(path: Path, opts: ReadOptions) -> list[Layer]:
+    """A spreadsheet (the bureau's survey list): the sheet ``opts.layer`` or the first one,
+    read like a CSV (coordinate columns or a WKT column)."""
+    try:
+        sheets = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors
+        raise InputError(
+            f"{path.name} cannot be read as an Excel workbook ({exc}).",
+            "Open it in Excel or WPS and save it again as .xlsx (older .xls: save as .xlsx).",
+        ) from exc
+    names = list(sheets.sheet_names)
+    sheet = opts.layer or names[0]
+    if sheet not in names:
+        raise InputError(f"{path.name} has no sheet '{sheet}'.",
+                         f"Its sheets are: {', '.join(names)}.")
+    df = pd.read_excel(sheets, sheet_name=sheet)
+    df.columns = [str(c).strip() for c in df.columns]
+    layers = _table_layers(df, path, opts)
+    others = [n for n in names if n != sheet]
+    for lyr in layers:
+        lyr.notes.append(f"sheet '{sheet}'" + (f" (others: {', '.join(others)})" if others
+                                               else ""))
+    return layers
+
+
+def _table_layers(df: pd.DataFrame, path: Path, opts: ReadOptions) -> list[Layer]:
+    """Points from coordinate columns, else geometries from a WKT column."""
     xcol = opts.x_field or _find_column(df.columns, LON_NAMES)
     ycol = opts.y_field or _find_column(df.columns, LAT_NAMES)
+    wkt = _find_column(df.columns, WKT_NAMES) if not (opts.x_field or opts.y_field) else None
+    if wkt is not None and (xcol is None or ycol is None):
+        return _wkt_layers(df, wkt, path, opts)
     if xcol is None or ycol is None or xcol not in df.columns or ycol not in df.columns:
         raise InputError(
             f"{path.name}: no coordinate columns found among {', '.join(map(str, df.columns))}.",
             "Name them lon/lat, longitude/latitude, x/y or 经度/纬度, or give x_field and "
-            "y_field (CLI: --x-field, --y-field).",
+            "y_field (CLI: --x-field, --y-field); outlines go in a WKT column named wkt.",
         )
     xs = pd.to_numeric(df[xcol], errors="coerce").to_numpy(dtype=float)
     ys = pd.to_numeric(df[ycol], errors="coerce").to_numpy(dtype=float)
@@ -336,20 +377,38 @@ def _read_csv(path: Path, opts: ReadOptions) -> list[Layer]:
     geoms[bad] = None
     # Degrees (possibly swapped, which check_location reports) rather than metres.
     looks_degrees = max(np.nanmax(np.abs(xs), initial=0), np.nanmax(np.abs(ys), initial=0)) <= 360
-    if opts.assume_crs is not None:
-        crs = parse_crs(opts.assume_crs)
-    elif looks_degrees:
-        crs = CRS.from_user_input(WGS84)
-    else:
-        raise MissingCRSError(str(path))
+    crs = _table_crs(path, opts, looks_degrees)
     gdf = gpd.GeoDataFrame(df, geometry=geoms, crs=crs)
     layers = _finish_vector(gdf, path.stem, path, opts)
     for lyr in layers:
-        lyr.encoding = encoding
-        lyr.notes.append(f"points from columns {xcol} / {ycol}; text encoding {encoding}")
+        lyr.notes.append(f"points from columns {xcol} / {ycol}")
         if bad.any():
             lyr.notes.append(f"{int(bad.sum())} rows without usable coordinates kept with no "
                              "geometry")
+    return layers
+
+
+def _table_crs(path: Path, opts: ReadOptions, looks_degrees: bool):
+    if opts.assume_crs is not None:
+        return parse_crs(opts.assume_crs)
+    if looks_degrees:
+        return CRS.from_user_input(WGS84)
+    raise MissingCRSError(str(path))
+
+
+def _wkt_layers(df: pd.DataFrame, column, path: Path, opts: ReadOptions) -> list[Layer]:
+    text = df[column].astype("object").where(df[column].notna(), None).to_numpy()
+    geoms = shapely.from_wkt(text, on_invalid="ignore")  # unreadable WKT -> None
+    bad = shapely.is_missing(geoms)
+    b = shapely.bounds(geoms[~bad]) if (~bad).any() else np.zeros((0, 4))
+    looks_degrees = bool(len(b)) and float(np.nanmax(np.abs(b))) <= 360
+    gdf = gpd.GeoDataFrame(df.drop(columns=[column]), geometry=geoms,
+                           crs=_table_crs(path, opts, looks_degrees or not len(b)))
+    layers = _finish_vector(gdf, path.stem, path, opts)
+    for lyr in layers:
+        lyr.notes.append(f"geometries from the WKT column {column}")
+        if bad.any():
+            lyr.notes.append(f"{int(bad.sum())} rows without readable WKT kept with no geometry")
     return layers
 
 
@@ -369,6 +428,8 @@ ENGINES: dict[str, Callable[[Path, ReadOptions], list[Layer]]] = {
     ".kmz": _read_kml,
     ".csv": _read_csv,
     ".txt": _read_csv,
+    ".xlsx": _read_xlsx,
+    ".xlsm": _read_xlsx,
     ".tif": _read_raster,
     ".tiff": _read_raster,
 }

@@ -21,13 +21,14 @@ class LayerPanel(QWidget):
 
     Signals
     -------
-    zoom_to_layer(name), style_requested(name), table_requested(name),
+    zoom_to_layer(name), style_requested(name), table_requested(name), replace_requested(name),
     current_layer_changed(name) : the layer the planner works on (tools, table, style).
     """
 
     zoom_to_layer = Signal(str)
     style_requested = Signal(str)
     table_requested = Signal(str)
+    replace_requested = Signal(str)
     current_layer_changed = Signal(str)
 
     def __init__(self, session: Session, parent=None) -> None:
@@ -94,6 +95,11 @@ class LayerPanel(QWidget):
         menu.addAction(self.tr("Style..."), lambda: self.style_requested.emit(name))
         menu.addAction(self.tr("Opacity..."), lambda: self.ask_opacity(name))
         menu.addAction(self.tr("Rename..."), lambda: self.view.edit(index))
+        from hljgis.core.schemas import THEMATIC
+
+        if layer.kind == "vector" and layer.schema in THEMATIC:
+            menu.addAction(self.tr("Replace layer data..."),
+                           lambda: self.replace_requested.emit(name))
         menu.addSeparator()
         menu.addAction(self.tr("Remove layer"), lambda: self.session.remove_layer(name))
         menu.exec(self.view.viewport().mapToGlobal(pos))

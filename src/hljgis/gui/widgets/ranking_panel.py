@@ -111,6 +111,7 @@ class RankingPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.result = None
+        self.result_inputs: list = []  # illustrative layers the shown result read
         self.result_layer = None
         self.scenario: Scenario | None = None
         self._matrix: np.ndarray | None = None  # AHP judgements over all criteria
@@ -334,6 +335,11 @@ class RankingPanel(QWidget):
         rl = QVBoxLayout(results_page)
         rl.setContentsMargins(2, 2, 2, 2)
         rl.addWidget(self.results_summary)
+        self.illustrative_note = QLabel()  # the maps' warning when inputs are illustrative
+        self.illustrative_note.setWordWrap(True)
+        self.illustrative_note.setStyleSheet("color: #b35806; font-weight: bold")
+        self.illustrative_note.hide()
+        rl.addWidget(self.illustrative_note)
         rl.addWidget(self.results_view, 1)
         self.explain = ExplainView()
         self.sensitivity = SensitivityView()
@@ -1018,7 +1024,11 @@ class RankingPanel(QWidget):
 
     def show_result(self, result, add_layer: bool = True) -> None:
         """Show a RankingResult in the tabs and (by default) add it as a layer."""
+        from hljgis.analysis.inputs import illustrative_inputs
+
         self.result = result
+        # the layers as they were when it ran: a later replacement does not clear the warning
+        self.result_inputs = illustrative_inputs(self.session.project, result.scenario)
         self.result_layer = self._result_layer(result) if add_layer else None
         if self.result_layer is not None:
             self.session.add_layers([self.result_layer])
@@ -1058,6 +1068,11 @@ class RankingPanel(QWidget):
         if self.result_layer is not None:
             text += punct(". ") + self.tr("Map layer") + punct(": ") + self.result_layer.name
         self.results_summary.setText(text)
+        from hljgis.export.sources import ranking_note
+
+        note = ranking_note(self.result_inputs, current_language())
+        self.illustrative_note.setText(note)
+        self.illustrative_note.setVisible(bool(note))
 
     def _result_layer(self, result):
         """The result as an analysis layer: graduated by score, top N labelled '#rank'."""
@@ -1122,6 +1137,7 @@ class RankingPanel(QWidget):
     def _on_project_changed(self, _project) -> None:
         self.result = None
         self.result_layer = None
+        self.illustrative_note.hide()
         self.results.set_result(None)
         self.explain.clear()
         self.sensitivity.set_result(None)
