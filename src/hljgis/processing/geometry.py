@@ -105,7 +105,7 @@ TOOLS = (
               help="Ground distance in metres, measured in the project's metric CRS",
               help_zh="地面距离（米），在项目的米制坐标系中量算"),
         # 16 per quarter circle as geopandas (shapely alone uses 8): a 2 km circle then
-        # deviates at most 2 m from the true circle
+        # deviates at most 2.4 m from the true circle
         Param("segments", "integer", "Segments per quarter circle", "四分之一圆的分段数",
               default=16, minimum=1, maximum=64),
         Param("dissolve", "bool", "Merge overlapping buffers into one", "合并重叠的缓冲区",
