@@ -101,8 +101,7 @@ def _step(lineage: Mapping[str, Any], lang: str) -> str:
     zh = lang.startswith("zh")
     title = (lineage.get("title_zh") if zh else None) or lineage.get("title") \
         or lineage.get("operation", "?")
-    params = ", ".join(f"{k} {_value(v)}" for k, v in (lineage.get("parameters") or {}).items()
-                       if v not in (None, "", [], False))
+    params = _parameters(lineage.get("operation"), lineage.get("parameters") or {}, zh)
     inputs = []
     for rec in lineage.get("inputs") or []:
         name = (rec.get("title_zh") if zh else None) or rec.get("title") or rec.get("name")
@@ -114,8 +113,34 @@ def _step(lineage: Mapping[str, Any], lang: str) -> str:
                 origin += f"{'，截至' if zh else ', as of '}{rec['as_of']}"
         inputs.append(f"{name} [{origin}]")
     joined = ("、" if zh else ", ").join(inputs)
-    head = f"{title} ({params})" if params else title
-    return f"{head}{'：' if zh else ' of '}{joined}" if joined else head
+    if params:
+        title = f"{title}（{params}）" if zh else f"{title} ({params})"
+    return f"{title}{'：' if zh else ' of '}{joined}" if joined else title
+
+
+def _parameters(operation: str | None, values: Mapping[str, Any], zh: bool) -> str:
+    """The parameters worth printing, with their labels: the tool's main (first)
+    parameter always, the others when they differ from the default."""
+    from hljgis.processing.registry import TOOLS  # the registry imports this module
+
+    tool = TOOLS.get(operation or "")
+    if tool is None:
+        return ", ".join(f"{k} {_value(v)}" for k, v in values.items()
+                         if v not in (None, "", [], False))
+    shown = []
+    settings = [p for p in tool.params if p.kind != "layer" and p.name in values]
+    for i, p in enumerate(settings):
+        v = values[p.name]
+        if v in (None, "", []) or (i and v == p.default):
+            continue
+        label = p.display_label("zh" if zh else "en")
+        choice = {c.value: (c.label_zh if zh and c.label_zh else c.label) for c in p.choices}
+        text = ("+".join(choice.get(x, x) for x in v) if isinstance(v, list)
+                else choice.get(v, _value(v)) if isinstance(v, str) else _value(v))
+        if isinstance(v, bool):
+            text = ("是" if v else "否") if zh else ("yes" if v else "no")
+        shown.append(f"{label} {text}{(' ' + p.unit) if p.unit else ''}")
+    return ("；" if zh else "; ").join(shown)
 
 
 def _value(v: Any) -> str:

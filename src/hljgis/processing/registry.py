@@ -149,7 +149,7 @@ def run_tool(tool: str | Tool, params: Mapping[str, Any], source: Any = None, *,
 def _resolve(spec: Tool, param, value: Any, source: Any) -> VectorLayer:
     """The VectorLayer a layer parameter names."""
     where = f"{spec.name}: parameter '{param.name}' ({param.label})"
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         raise InputError(f"{where} is missing.", "Name a vector layer.")
     if isinstance(value, gpd.GeoDataFrame):
         layer = VectorLayer(value, param.name)
