@@ -108,7 +108,8 @@ def _step(lineage: Mapping[str, Any], lang: str) -> str:
         if isinstance(rec.get("lineage"), Mapping):
             origin = _step(rec["lineage"], lang)
         else:
-            origin = str(rec.get("source") or ("来源未记录" if zh else "source not recorded"))
+            origin = str(rec.get("source") or _file_name(rec.get("source_path"))
+                         or ("来源未记录" if zh else "source not recorded"))
             if rec.get("as_of"):
                 origin += f"{'，截至' if zh else ', as of '}{rec['as_of']}"
         inputs.append(f"{name} [{origin}]")
@@ -116,6 +117,10 @@ def _step(lineage: Mapping[str, Any], lang: str) -> str:
     if params:
         title = f"{title}（{params}）" if zh else f"{title} ({params})"
     return f"{title}{'：' if zh else ' of '}{joined}" if joined else title
+
+
+def _file_name(path: str | None) -> str:
+    return str(path).replace("\\", "/").rsplit("/", 1)[-1] if path else ""
 
 
 def _parameters(operation: str | None, values: Mapping[str, Any], zh: bool) -> str:

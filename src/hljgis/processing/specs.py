@@ -98,7 +98,7 @@ class Param:
                 number = float(value) if self.kind == "number" else int(str(value).strip())
             except (TypeError, ValueError):
                 raise InputError(f"{where} must be a {self.kind}, not {value!r}.",
-                                 f"Give e.g. {self.name}={self.default or 1}.") from None
+                                 f"Give e.g. {self.name}={self.default or 1:g}.") from None
             if self.kind == "integer" and isinstance(value, float) and value != int(value):
                 raise InputError(f"{where} must be a whole number, not {value!r}.")
             if self.minimum is not None and number < self.minimum:
