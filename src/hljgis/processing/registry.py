@@ -141,9 +141,25 @@ def run_tool(tool: str | Tool, params: Mapping[str, Any], source: Any = None, *,
                                                 for p in spec.layer_params],
                                   job.notes, result.crs, metric),
     )
+    out.style = result_style(out.geometry_type)
     out.notes = list(job.notes)
     job.report(1.0, f"{spec.title}: {len(result)} features")
     return ToolResult(out, spec, typed, list(job.notes))
+
+
+def result_style(geometry_type: str) -> dict:
+    """A look that sets processed layers apart and lets the map show through polygons
+    (a 2 km buffer drawn opaque would hide the stations it was made from)."""
+    from hljgis.core.style import make_symbol, symbol_type_for
+
+    kind = symbol_type_for(geometry_type)
+    if kind == "fill":
+        sym = make_symbol("fill", fill="#fd8d3c55", stroke="#d94801", stroke_width_mm=0.4)
+    elif kind == "line":
+        sym = make_symbol("line", stroke="#d94801", stroke_width_mm=0.6)
+    else:
+        sym = make_symbol("marker", fill="#d94801", stroke="#ffffff", size_mm=2.4)
+    return {"version": 1, "renderer": {"kind": "single", "symbol": sym}}
 
 
 def _resolve(spec: Tool, param, value: Any, source: Any) -> VectorLayer:

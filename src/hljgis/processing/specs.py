@@ -60,6 +60,8 @@ class Param:
         means any.
     help, help_zh : str
         One sentence for tooltips and ``--help``.
+    enabled_when : (str, tuple of str), optional
+        The parameter only matters when parameter ``[0]`` has one of the values ``[1]``.
     """
 
     name: str
@@ -76,6 +78,9 @@ class Param:
     geometry: tuple[str, ...] = ()
     help: str = ""
     help_zh: str = ""
+    #: (other parameter, values) for which this one matters, e.g. a distance only for the
+    #: "dwithin" predicate; the dialog greys it out otherwise.
+    enabled_when: tuple[str, tuple[str, ...]] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in PARAM_KINDS:
