@@ -85,3 +85,71 @@ def test_chunked_overlay_equals_whole(project, parcels, zones_lonlat, monkeypatc
     parts = run_tool("intersect", {"layer": "parcels", "overlay": "zones"}, project).layer.gdf
     keys = ["pid", "zname"]
     assert same_geoms(_sorted(whole, keys).geometry, _sorted(parts, keys).geometry)
+
+
+def test_clip_lines_and_points_across_two_mask_polygons(project, zones_lonlat, points_lonlat):
+    """A line crossing both zones keeps both pieces (one MultiLineString); points outside
+    are dropped; same as geopandas.clip."""
+    from shapely.geometry import LineString
+
+    from hljgis.core.layer import VectorLayer
+    from tests.processing.conftest import X0, Y0
+
+    lines = gpd.GeoDataFrame({"lid": [1, 2, 3]}, geometry=[
+        LineString([(X0, Y0 - 400), (X0 + 5000, Y0 + 3000)]),  # through north and east
+        LineString([(X0 + 600, Y0 - 100), (X0 + 900, Y0 + 100)]),  # inside north
+        LineString([(X0 + 10_000, Y0), (X0 + 11_000, Y0)]),  # outside
+    ], crs=GK)
+    project.add_layer(VectorLayer(lines, "lines"))
+    mask = zones_lonlat.gdf.to_crs(GK)
+    got = run_tool("clip", {"layer": "lines", "mask": "zones"}, project).layer.gdf
+    expected = gpd.clip(lines, mask, keep_geom_type=True).sort_values("lid")
+    assert list(got["lid"]) == list(expected["lid"]) == [1, 2]
+    assert same_geoms(got.geometry, expected.geometry)
+    assert got.geometry.iloc[0].geom_type == "MultiLineString"
+    assert got.geometry.iloc[1].equals(lines.geometry.iloc[1])  # inside: kept whole
+    pts = run_tool("clip", {"layer": "stations", "mask": "zones"}, project).layer.gdf
+    exp = gpd.clip(points_lonlat.gdf, zones_lonlat.gdf).sort_values("sid")
+    assert list(pts["sid"]) == list(exp["sid"])
+    assert same_geoms(pts.geometry, exp.geometry)
+
+
+def test_difference_of_features_meeting_several_overlay_polygons(project, zones_lonlat):
+    """A polygon over both zones loses both (two rounds); lines too; as geopandas."""
+    from shapely.geometry import LineString, box
+
+    from hljgis.core.layer import VectorLayer
+    from tests.processing.conftest import X0, Y0
+
+    big = gpd.GeoDataFrame({"k": [1, 2]}, geometry=[
+        box(X0, Y0 - 1000, X0 + 5000, Y0 + 4000),
+        box(X0 + 700, Y0 - 300, X0 + 900, Y0 + 300),  # wholly inside north: vanishes
+    ], crs=GK)
+    project.add_layer(VectorLayer(big, "big"))
+    mask = zones_lonlat.gdf.to_crs(GK)
+    got = run_tool("difference", {"layer": "big", "overlay": "zones"}, project).layer.gdf
+    expected = gpd.overlay(big, mask, how="difference", keep_geom_type=True)
+    assert list(got["k"]) == list(expected["k"]) == [1]
+    assert same_geoms(got.geometry, expected.geometry)
+    assert got.area.iloc[0] == pytest.approx(5000 * 5000 - 1500 * 1000 - 1700 * 3300, rel=1e-6)
+    lines = gpd.GeoDataFrame({"lid": [1]}, geometry=[
+        LineString([(X0, Y0 - 400), (X0 + 5000, Y0 + 3000)])], crs=GK)
+    project.add_layer(VectorLayer(lines, "lines"))
+    got = run_tool("difference", {"layer": "lines", "overlay": "zones"}, project).layer.gdf
+    expected = gpd.overlay(lines, mask, how="difference", keep_geom_type=True)
+    assert same_geoms(got.geometry, expected.geometry)
+
+
+def test_chunked_unions_equal_one_union(project, parcels, points_lonlat, monkeypatch):
+    """Merging in Hilbert-ordered chunks (for cancel) gives the union of one call."""
+    import hljgis.processing.job as job
+
+    whole = run_tool("buffer", {"layer": "stations", "distance_m": 900, "dissolve": True},
+                     project).layer.gdf
+    monkeypatch.setattr(job, "CHUNK", 1)
+    parts = run_tool("buffer", {"layer": "stations", "distance_m": 900, "dissolve": True},
+                     project).layer.gdf
+    assert same_geoms(whole.geometry, parts.geometry)
+    diss = run_tool("dissolve", {"layer": "parcels", "field": "zone"}, project).layer.gdf
+    expected = repaired(parcels).dissolve(by="zone").reset_index()
+    assert same_geoms(diss.geometry, expected.geometry)

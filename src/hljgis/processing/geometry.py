@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from hljgis.core.crs import parse_crs
@@ -34,10 +35,9 @@ def buffer(job: Job, layer: gpd.GeoDataFrame, distance_m: float, segments: int =
     """Features grown by ``distance_m`` metres (negative shrinks polygons)."""
     metric = job.to_metric(layer)
     grown = job.chunked(lambda g: shapely.buffer(g, distance_m, quad_segs=int(segments)),
-                        geoms_of(metric), "buffering", 0.0, 0.9)
+                        geoms_of(metric), "buffering", 0.0, 0.5 if dissolve else 1.0)
     if dissolve:
-        job.report(0.9, "merging the buffers")
-        merged = shapely.union_all(grown)
+        merged = job.union(grown, "merging the buffers", 0.5, 1.0)
         return gpd.GeoDataFrame({"n_features": [len(layer)]},
                                 geometry=gpd.array.from_shapely([merged], crs=metric.crs),
                                 crs=metric.crs)
@@ -47,19 +47,27 @@ def buffer(job: Job, layer: gpd.GeoDataFrame, distance_m: float, segments: int =
 def dissolve(job: Job, layer: gpd.GeoDataFrame, field: str | None = None) -> gpd.GeoDataFrame:
     """One feature per distinct value of ``field`` (all features into one without a field);
     other fields keep the first feature's value, ``n_features`` counts the members."""
-    job.report(0.0, "dissolving")
-    if field:
-        counts = layer.groupby(field, dropna=False, sort=True).size()
-        out = layer.dissolve(by=field, aggfunc="first", dropna=False, sort=True)
-        out["n_features"] = counts.reindex(out.index).to_numpy()
-        out = out.reset_index()
-    else:
-        geom = shapely.union_all(geoms_of(layer))
-        first = layer.drop(columns=layer.geometry.name).head(1).reset_index(drop=True)
-        out = gpd.GeoDataFrame(first, geometry=gpd.array.from_shapely([geom], crs=layer.crs),
-                               crs=layer.crs)
+    geoms = geoms_of(layer)
+    attrs = layer.drop(columns=layer.geometry.name)
+    if not field:
+        merged = [job.union(geoms, "dissolving")]
+        out = attrs.head(1).reset_index(drop=True)
         out["n_features"] = len(layer)
-    return out
+    else:
+        # as geopandas' dissolve(aggfunc="first"), one union per group: a loop over the
+        # groups (a handful of zones), not over the features
+        codes, _ = pd.factorize(layer[field], sort=True, use_na_sentinel=False)
+        out = attrs.groupby(codes, sort=True).first().reset_index(drop=True)
+        out["n_features"] = np.bincount(codes)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(out) + 1))
+        merged = []
+        for k in range(len(out)):
+            members = geoms[order[bounds[k]:bounds[k + 1]]]
+            merged.append(job.union(members, "dissolving", k / len(out), (k + 1) / len(out)))
+        out = out[[field, *[c for c in out.columns if c != field]]]
+    return gpd.GeoDataFrame(out, geometry=gpd.array.from_shapely(merged, crs=layer.crs),
+                            crs=layer.crs)
 
 
 def centroids(job: Job, layer: gpd.GeoDataFrame, method: str = "centroid") -> gpd.GeoDataFrame:

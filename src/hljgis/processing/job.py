@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from pyproj import CRS
 
 Progress = Callable[[float, str], None]
@@ -19,6 +20,14 @@ Progress = Callable[[float, str], None]
 #: Features per chunk of a vectorised operation: small enough that cancel answers within
 #: a fraction of a second, large enough that the per-call overhead stays negligible.
 CHUNK = 20_000
+
+
+def union_all(geoms: np.ndarray):
+    """The union of ``geoms``. GEOS' disjoint-subset union (shapely >= 2.1) first splits
+    them into groups that touch: 8 271 scattered 150 m parcels merge in 0.08 s instead of
+    1.7 s with the plain cascaded union (bench/processing.py)."""
+    func = getattr(shapely, "disjoint_subset_union_all", shapely.union_all)
+    return func(geoms)
 
 
 class Cancelled(Exception):  # noqa: N818 - the name a worker expects
@@ -74,3 +83,22 @@ class Job:
             self.report(lo + (hi - lo) * start / n, message)
             parts.append(np.asarray(func(geoms[start:start + CHUNK])))
         return np.concatenate(parts)
+
+    def union(self, geoms: np.ndarray, message: str, lo: float = 0.0, hi: float = 1.0):
+        """The union of ``geoms``, chunk by chunk (cancel checked in between), then of the
+        partial unions. Chunks follow a Hilbert curve, so each covers one compact area and
+        the last union only stitches their edges: 100 000 overlapping 200 m circles merge
+        in 18 s this way, 20 s in one call, 30 s in chunks of random order."""
+        geoms = geoms[~shapely.is_missing(geoms)]
+        n = len(geoms)
+        if n <= CHUNK:
+            self.report(lo, message)
+            return union_all(geoms)
+        order = np.argsort(gpd.GeoSeries(geoms).hilbert_distance(), kind="stable")
+        geoms = geoms[order]
+        parts = []
+        for start in range(0, n, CHUNK):
+            self.report(lo + (hi - lo) * 0.9 * start / n, message)
+            parts.append(union_all(geoms[start:start + CHUNK]))
+        self.report(lo + (hi - lo) * 0.9, message)
+        return union_all(np.asarray(parts, dtype=object))
