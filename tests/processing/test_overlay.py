@@ -153,3 +153,27 @@ def test_chunked_unions_equal_one_union(project, parcels, points_lonlat, monkeyp
     diss = run_tool("dissolve", {"layer": "parcels", "field": "zone"}, project).layer.gdf
     expected = repaired(parcels).dissolve(by="zone").reset_index()
     assert same_geoms(diss.geometry, expected.geometry)
+
+
+def test_points_and_lines_intersect_polygons(project, points_lonlat, roads, zones_lonlat):
+    got = run_tool("intersect", {"layer": "stations", "overlay": "zones"}, project).layer.gdf
+    assert list(got["sid"]) == ["s1", "s3"] and list(got["zname"]) == ["north", "east"]
+    lines = run_tool("intersect", {"layer": "roads", "overlay": "zones"}, project).layer.gdf
+    expected = gpd.overlay(roads.gdf, zones_lonlat.gdf.to_crs(GK), how="intersection",
+                           keep_geom_type=True)
+    assert same_geoms(_sorted(lines, ["rid", "zname"]).geometry,
+                      _sorted(expected, ["rid", "zname"]).geometry)
+
+
+def test_mixed_geometry_layer_is_refused_with_advice(project):
+    from shapely.geometry import LineString, box
+
+    from hljgis.core.layer import VectorLayer
+    from tests.processing.conftest import X0, Y0
+
+    mixed = gpd.GeoDataFrame({"a": [1, 2]}, geometry=[
+        box(X0, Y0, X0 + 3000, Y0 + 300), LineString([(X0, Y0), (X0 + 3000, Y0 + 3000)])],
+        crs=GK)
+    project.add_layer(VectorLayer(mixed, "mixed"))
+    with pytest.raises(InputError, match="mixed geometry types.*one layer per geometry type"):
+        run_tool("intersect", {"layer": "mixed", "overlay": "zones"}, project)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from hljgis.core.errors import InputError
 from hljgis.processing.geometry import geoms_of
 from hljgis.processing.job import CHUNK, Job
 from hljgis.processing.specs import Param, Tool
@@ -82,11 +83,16 @@ def _family(types: np.ndarray) -> np.ndarray:
 
 def _overlay(how: str):
     def run(job: Job, layer: gpd.GeoDataFrame, overlay: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-        if how == "union":
-            job.report(0.0, "overlaying")
-            return gpd.overlay(layer, overlay, how="union", keep_geom_type=True)
-        return _by_chunks(job, layer, lambda part: gpd.overlay(
-            part, overlay, how=how, keep_geom_type=True), "overlaying")
+        try:
+            if how == "union":
+                job.report(0.0, "overlaying")
+                return gpd.overlay(layer, overlay, how="union", keep_geom_type=True)
+            return _by_chunks(job, layer, lambda part: gpd.overlay(
+                part, overlay, how=how, keep_geom_type=True), "overlaying")
+        except NotImplementedError as exc:  # geopandas: "df1 contains mixed geometry types"
+            raise InputError(f"{how}: {exc} (df1 is the input layer, df2 the overlay).",
+                             "Split the layer into one layer per geometry type first "
+                             "(hljgis reads a mixed file as one layer per type).") from exc
 
     run.__name__ = how
     run.__doc__ = f"geopandas overlay, how={how!r}."
