@@ -235,3 +235,18 @@ def test_from_the_window_buffer_then_rank_with_it_as_constraint(qtbot, tmp_path,
         window.session.project.dirty = False
         window.canvas.shutdown()
         window.views.ranking.shutdown()
+
+
+def test_language_switch_retranslates_and_keeps_values(dialog):
+    dialog.select_tool("buffer")
+    dialog.set_value("layer", "drawn_sites")
+    dialog.set_value("distance_m", 750)
+    set_language("zh")
+    dialog.retranslate()  # Qt also sends LanguageChange; calling it is idempotent
+    assert dialog.title_label.text() == "缓冲区"
+    assert dialog.run_button.text() == "运行"
+    assert dialog.editors["layer"].value() == "drawn_sites"
+    assert dialog.editors["distance_m"].value() == 750
+    set_language("en")
+    dialog.retranslate()
+    assert dialog.title_label.text() == "Buffer"

@@ -9,11 +9,12 @@ field pickers following their layer. Nothing here knows a particular tool.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -296,9 +297,11 @@ class ProcessingDialog(QDialog):
     def _fill_tools(self) -> None:
         zh = _zh()
         self._tool_items: dict[str, QTreeWidgetItem] = {}
+        self._family_items: dict[str, QTreeWidgetItem] = {}
         for family, (title, title_zh) in FAMILIES.items():
             group = QTreeWidgetItem([title_zh if zh else title])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self._family_items[family] = group
             self.tool_tree.addTopLevelItem(group)
             for tool in (t for t in TOOLS.values() if t.family == family):
                 item = QTreeWidgetItem([tool.display_title("zh" if zh else "en")])
@@ -307,6 +310,33 @@ class ProcessingDialog(QDialog):
                 group.addChild(item)
                 self._tool_items[tool.name] = item
         self.tool_tree.expandAll()
+
+    def retranslate(self) -> None:
+        """Re-read every text after a language switch, keeping the values entered."""
+        zh = _zh()
+        self.setWindowTitle(self.tr("Processing toolbox"))
+        self.run_button.setText(self.tr("Run"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.close_button.setText(self.tr("Close"))
+        self.name_label.setText(self.tr("New layer name:"))
+        for family, (title, title_zh) in FAMILIES.items():
+            self._family_items[family].setText(0, title_zh if zh else title)
+        for name, item in self._tool_items.items():
+            tool = TOOLS[name]
+            item.setText(0, tool.display_title("zh" if zh else "en"))
+            item.setToolTip(0, tool.description_zh if zh else tool.description)
+        if self.is_running():
+            return
+        values = self.values()
+        self._build_form(self.tool)
+        for name, value in values.items():
+            with contextlib.suppress(KeyError):
+                self.set_value(name, value)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange and self.editors:
+            self.retranslate()
+        super().changeEvent(event)
 
     def select_tool(self, name: str) -> None:
         """Show the form of tool ``name``."""
