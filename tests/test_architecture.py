@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_core_io_and_analysis_import_without_qt():
     code = (
         "import sys, hljgis.core.layer, hljgis.core.project, hljgis.core.crs, hljgis.io, "
-        "hljgis.analysis, hljgis.cli\n"
+        "hljgis.analysis, hljgis.processing, hljgis.cli\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
         "print(','.join(bad))"
     )

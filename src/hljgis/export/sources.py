@@ -10,14 +10,20 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from hljgis.export.i18n import tr, zh
+from hljgis.processing.lineage import lineage_text
 
 
 def source_lines(layers, lang: str = "en") -> list[str]:
-    """One line per distinct source: "Layer A, Layer B: source (licence; as of 2024)"."""
+    """One line per distinct source: "Layer A, Layer B: source (licence; as of 2024)".
+
+    A processed layer's source is its lineage ("hljgis Buffer (distance_m 2000) of HSR
+    stations [their source]"), in the page language, so the note traces it to the data.
+    """
     groups: OrderedDict[tuple, list[str]] = OrderedDict()
     for layer in layers:
         p = layer.provenance or {}
-        src = str(p.get("source") or tr("source not recorded", lang))
+        src = (lineage_text(p, "zh" if lang == "zh" else "en") or str(p.get("source") or "")
+               or tr("source not recorded", lang))
         key = (src, str(p.get("licence") or ""), str(p.get("as_of") or ""))
         groups.setdefault(key, []).append(layer.display_title("zh" if lang == "zh" else "en"))
     lines = []

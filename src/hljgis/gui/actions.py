@@ -62,6 +62,10 @@ LAYER_ACTIONS = (
 HELP_ACTIONS = (
     ActionSpec("about", "About hljgis", "about"),
 )
+PROCESSING_ACTIONS = (
+    ActionSpec("processing", "Processing toolbox...", "open_processing", "Ctrl+Alt+T",
+               tip="Buffer, clip, intersect, dissolve, spatial join, select by location, ..."),
+)
 PANEL_ACTIONS = (
     ActionSpec("charts", "City statistics charts", "show_charts"),
     ActionSpec("ranking", "Rank sites...", "show_ranking", "Ctrl+R"),
@@ -73,6 +77,7 @@ MENUS = (
     ("&Edit", EDIT_ACTIONS),
     ("&View", VIEW_ACTIONS),
     ("&Layer", LAYER_ACTIONS + PANEL_ACTIONS),
+    ("P&rocessing", PROCESSING_ACTIONS),
     ("&Tools", TOOL_ACTIONS),
     ("&Help", HELP_ACTIONS),
 )

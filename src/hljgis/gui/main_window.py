@@ -500,6 +500,17 @@ class MainWindow(QMainWindow):
 
         LayoutDialog(self.session.project, self).exec()
 
+    def open_processing(self):
+        """The processing toolbox: one non-modal dialog, so the map stays usable beside it."""
+        from hljgis.gui.dialogs.processing_dialog import ProcessingDialog
+
+        dialog = getattr(self, "processing_dialog", None)
+        if dialog is None or not dialog.isVisible():
+            dialog = self.processing_dialog = ProcessingDialog(self.session, self)
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
     def show_charts(self) -> None:
         self.views.show_charts()
 
