@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from hljgis import cli_db
 from hljgis.buildinfo import VersionAction
 
 EXIT_OK = 0
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--csv", help="also write the results as CSV")
     rank.add_argument("--top", type=int, default=10, help="sites to print (default 10)")
     _add_export_parsers(sub)
+    cli_db.add_parser(sub)
     return parser
 
 
@@ -338,7 +340,8 @@ def _cmd_webmap(args) -> int:
 
 
 COMMANDS = {"info": _cmd_info, "repair": _cmd_repair, "rank": _cmd_rank,
-            "export": _cmd_export, "atlas": _cmd_atlas, "webmap": _cmd_webmap}
+            "export": _cmd_export, "atlas": _cmd_atlas, "webmap": _cmd_webmap,
+            "db": cli_db.run}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -129,6 +129,13 @@ def test_write_results_back_with_metadata(bureau):
     assert len(results_metadata(target)) == 2
 
 
+def test_write_to_a_missing_schema_says_so(bureau):
+    gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(X0, Y0)], crs=4490)
+    with pytest.raises(InputError, match="no schema nowhere") as err:
+        write_postgis(gdf, f"PG:{bureau} tables=nowhere.sites")
+    assert "public.sites" in err.value.todo
+
+
 def test_write_never_replaces_a_bureau_table(bureau):
     make_parcels(bureau)
     gdf = read_postgis(f"PG:{bureau} tables=survey.parcels")

@@ -455,8 +455,15 @@ def write_postgis(gdf: gpd.GeoDataFrame, target: PgSource | str, *, table: str |
     fid = "fid" if "fid" not in attrs else "hljgis_fid"
     types = {str(t) for t in gdf.geom_type.dropna().unique()}
     gtype = types.pop() if len(types) == 1 else "Geometry"
-    with _session(src, password=password) as conn:
+    # autocommit: conn.transaction() below is then the one real transaction
+    with _session(src, password=password, autocommit=True) as conn:
         try:
+            if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s",
+                            (schema,)).fetchone() is None:
+                raise InputError(f"{src.describe()}: there is no schema {schema} for the "
+                                 f"results table {tbl}.",
+                                 f"Write to an existing schema (e.g. public.{tbl}), or ask the "
+                                 f"administrator to CREATE SCHEMA {schema}.")
             with conn.transaction():
                 _ensure_results_table(conn, schema)
                 _move_aside(conn, schema, tbl, src)
