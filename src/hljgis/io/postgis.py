@@ -128,6 +128,18 @@ def parse_source(text: str, *, table: str | None = None, sql: str | None = None)
                     sql=sql or found.get("sql"))
 
 
+def make_source(*, host: str = "", port: int | str | None = None, dbname: str = "",
+                user: str = "", service: str = "", table: str | None = None) -> PgSource:
+    """A source from a connection dialog's fields (empty ones are left to libpq's defaults,
+    ``PGHOST`` and the like); never a password."""
+    from psycopg.conninfo import make_conninfo
+
+    fields = {"service": service, "host": host, "port": str(port or ""), "dbname": dbname,
+              "user": user}
+    conninfo = make_conninfo(**{k: v.strip() for k, v in fields.items() if v and v.strip()})
+    return PgSource(conninfo, table=table)
+
+
 def _conninfo_dict(conninfo: str, shown: str | None = None) -> dict[str, str]:
     from psycopg import ProgrammingError
     from psycopg.conninfo import conninfo_to_dict
