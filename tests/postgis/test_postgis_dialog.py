@@ -89,3 +89,34 @@ def test_wrong_password_is_shown_in_chinese(dialog, pgpass):
     dialog.password_edit.setText("survey-2026")
     assert dialog.connect_to_database()
     assert "password" not in dialog.source().conninfo
+
+
+def test_main_window_action_adds_the_layer(qtbot, pg_cluster, bureau, tmp_path, monkeypatch):
+    """Layer > Add PostGIS layers...: the dialog's layers land in the project (undoable)."""
+    from PySide6.QtCore import QSettings
+
+    from hljgis.gui.dialogs.postgis_dialog import PostgisDialog
+    from hljgis.gui.main_window import MainWindow
+
+    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "i"))
+    make_parcels(bureau)
+
+    def run_dialog(dlg):
+        dlg.host_edit.setText(str(pg_cluster.socket_dir))
+        dlg.port_box.setValue(PORT)
+        dlg.db_edit.setText("bureau")
+        dlg.user_edit.setText("planner")
+        assert dlg.connect_to_database()
+        _select(dlg, "parcels")
+        return bool(dlg.add_selected())
+
+    monkeypatch.setattr(PostgisDialog, "exec", run_dialog)
+    window = MainWindow(lang="en")
+    qtbot.addWidget(window)
+    window.actions_by_key["add_postgis"].trigger()
+    project = window.session.project
+    assert "parcels" in project and len(project.layer("parcels").gdf) == 20
+    project.dirty = False
+    window.canvas.shutdown()

@@ -380,6 +380,16 @@ class MainWindow(QMainWindow):
             if opts is not None:
                 self.add_data([path], opts)
 
+    def add_postgis_layers(self) -> None:
+        """Add tables or a query from a PostGIS database (see PostgisDialog)."""
+        from hljgis.gui.dialogs.postgis_dialog import PostgisDialog
+
+        project = self.canvas.project
+        dialog = PostgisDialog(self, extent=self.canvas.extent if project else None,
+                               extent_crs=project.crs if project else None)
+        if dialog.exec() and dialog.layers():
+            self.session.add_layers(dialog.layers())
+
     def _ask_import_options(self, path: str, problem: str, opts: dict,
                             need_crs: bool = True) -> dict | None:
         from hljgis.gui.dialogs.import_dialog import ImportDialog
