@@ -137,7 +137,10 @@ def pg_cluster():
 
 
 def _has_c_utf8() -> bool:
-    out = subprocess.run(["locale", "-a"], capture_output=True, text=True)
+    try:
+        out = subprocess.run(["locale", "-a"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
     return any(loc.lower() in ("c.utf8", "c.utf-8") for loc in out.stdout.split())
 
 

@@ -38,6 +38,8 @@ from hljgis.core.errors import InputError
 
 #: Metadata table beside written results: one row per write (scenario, date, parameters).
 RESULTS_TABLE = "hljgis_results"
+#: Column with each row's version (PostgreSQL's xmin) when read for editing.
+ROW_VERSION = "_row_version"
 PREFIXES = ("PG:", "postgresql://", "postgres://")
 _OWN_KEYS = ("tables", "table", "sql")
 _NUMERIC_OID = 1700
@@ -302,7 +304,8 @@ def _table_geometry(conn, src: PgSource) -> tuple[str, str, str, int]:
 
 def read_postgis(source: PgSource | str, *, columns: Sequence[str] | None = None,
                  bbox: Sequence[float] | None = None, bbox_crs: object = None,
-                 password: str | None = None) -> gpd.GeoDataFrame:
+                 password: str | None = None,
+                 row_versions: bool = False) -> gpd.GeoDataFrame:
     """Read a PostGIS table or query into a GeoDataFrame.
 
     Parameters
@@ -316,6 +319,10 @@ def read_postgis(source: PgSource | str, *, columns: Sequence[str] | None = None
         index, so a large layer costs only the part in view.
     bbox_crs : CRS-like, optional
         CRS of ``bbox`` (default: the layer's).
+    row_versions : bool
+        Also read each row's version (column ``_row_version``, a table only), which
+        :func:`hljgis.io.postgis_edit.apply_edits` checks so that another planner's edit of
+        the same feature is reported, never overwritten.
 
     Raises
     ------
@@ -355,10 +362,14 @@ def read_postgis(source: PgSource | str, *, columns: Sequence[str] | None = None
                 where = sql.SQL(" WHERE q.{g} && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, "
                                 "%s), %s)").format(g=sql.Identifier(geom))
                 params = [*map(float, bbox), box_srid, srid]
-            query = sql.SQL("SELECT {cols} ST_AsBinary(q.{g}) FROM {frm}{where}").format(
+            version = sql.SQL("")
+            if row_versions and src.table:
+                version = sql.SQL("q.xmin::text AS {}, ").format(sql.Identifier(ROW_VERSION))
+                attrs = [*attrs, ROW_VERSION]
+            query = sql.SQL("SELECT {cols}{version}ST_AsBinary(q.{g}) FROM {frm}{where}").format(
                 cols=sql.SQL("").join(sql.SQL("q.{}, ").format(sql.Identifier(c))
-                                      for c in attrs),
-                g=sql.Identifier(geom), frm=frm, where=where)
+                                      for c in attrs if c != ROW_VERSION),
+                version=version, g=sql.Identifier(geom), frm=frm, where=where)
             cur = conn.execute(query, params)
             rows = cur.fetchall()
             numeric = [d.name for d in cur.description[:-1] if d.type_code == _NUMERIC_OID]
