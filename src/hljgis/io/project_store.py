@@ -249,22 +249,32 @@ class ProjectStore:
             base_version = link.get("version") if link.get("name") == name else None
         settings, blobs = _settings_and_blobs(project)
         try:
-            return self._save(project, name, base_version, settings, blobs)
-        except StaleProjectError as stale:
+            return self._save(project, name, base_version, settings, blobs,
+                              keep_refused=on_conflict == "fail")
+        except StaleProjectError:
             if on_conflict == "merge":
-                _v, base, _ = self.settings(name, base_version) if base_version else (0, {}, "")
-                _v, theirs, who = self.settings(name)
-                with self._connect() as conn:
-                    merge_into(project, base, theirs, who,
-                               lambda sha: self._blob(conn, sha))
-                return self.save(project, name, base_version=stale.current, on_conflict="merge")
+                current, *parts = self.merge_parts(name, base_version)
+                merge_into(project, *parts)
+                return self.save(project, name, base_version=current, on_conflict="merge")
             if on_conflict == "copy":
                 copy_name = f"{name} ({_user(self)} {datetime.now():%Y-%m-%d %H%M%S})"
                 return self.save(project, copy_name, base_version=None, on_conflict="fail")
             raise
 
+    def merge_parts(self, name: str, base_version: int | None):
+        """(current version, base settings, their settings, their user, blob loader): what
+        :func:`merge_into` needs, fetched so that the merge itself can run where the project
+        lives (the GUI thread, whose views its events reach)."""
+        _v, base, _ = self.settings(name, base_version) if base_version else (0, {}, "")
+        current, theirs, who = self.settings(name)
+        base_layers = {e["name"] for e in base.get("layers", [])}
+        with self._connect() as conn:
+            blobs = {e["blob"]: self._blob(conn, e["blob"]) for e in theirs.get("layers", [])
+                     if e["name"] not in base_layers}
+        return current, base, theirs, who, blobs.__getitem__
+
     def _save(self, project: Project, name: str, base: int | None, settings: dict,
-              blobs: dict[str, tuple[str, bytes]]) -> int:
+              blobs: dict[str, tuple[str, bytes]], *, keep_refused: bool = True) -> int:
         import psycopg
         from psycopg import sql
         from psycopg.types.json import Jsonb
@@ -294,6 +304,8 @@ class ProjectStore:
                         stale = None
                     else:
                         stale = row
+                if stale is not None and not keep_refused:
+                    raise StaleProjectError(name, base, int(stale[0]), stale[1], stale[2], 0)
                 if stale is not None:
                     with conn.transaction():
                         rid = conn.execute(sql.SQL(
@@ -304,7 +316,8 @@ class ProjectStore:
                                             int(rid))
         except psycopg.errors.UniqueViolation:
             # two planners created the same new project at once: the other one won
-            return self._save(project, name, base, settings, blobs)
+            return self._save(project, name, base, settings, blobs,
+                              keep_refused=keep_refused)
         except psycopg.OperationalError as exc:
             raise self._lost(exc, f"saving project '{name}'") from exc
         self._link(project, name, version)

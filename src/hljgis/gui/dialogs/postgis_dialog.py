@@ -31,6 +31,77 @@ from hljgis.gui.background import Cancelled, run_in_background
 TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+class ConnectionForm(QGroupBox):
+    """Host, port, database, user or service; a password for this session only."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        box = QVBoxLayout(self)
+        form = QFormLayout()
+        box.addLayout(form)
+        self.host_edit = QLineEdit()
+        self.port_box = QSpinBox()
+        self.port_box.setRange(1, 65535)
+        self.port_box.setValue(5432)
+        self.db_edit = QLineEdit()
+        self.user_edit = QLineEdit()
+        self.service_edit = QLineEdit()
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.labels = [QLabel() for _ in range(6)]
+        for label, widget in zip(self.labels, (self.host_edit, self.port_box, self.db_edit,
+                                               self.user_edit, self.service_edit,
+                                               self.password_edit), strict=True):
+            form.addRow(label, widget)
+        self.password_note = QLabel()
+        self.password_note.setWordWrap(True)
+        self.password_note.setStyleSheet("color: #555")
+        box.addWidget(self.password_note)
+        row = QHBoxLayout()
+        self.connect_button = QPushButton()
+        self.connect_button.setDefault(True)
+        row.addWidget(self.connect_button)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        tr = self.tr
+        self.setTitle(tr("Connection"))
+        for label, text in zip(self.labels, ("Host:", "Port:", "Database:", "User:", "Service:",
+                                             "Password:"), strict=True):
+            label.setText(tr(text))
+        self.host_edit.setPlaceholderText(tr("e.g. gis.bureau.local (empty: this computer)"))
+        self.service_edit.setPlaceholderText(tr("or a service name from pg_service.conf"))
+        self.password_edit.setPlaceholderText(tr("only for this session; usually left empty"))
+        self.password_note.setText(tr(
+            "The password is read from ~/.pgpass or the PostgreSQL service file, as in psql "
+            "and QGIS. hljgis never stores it in the project."))
+        self.connect_button.setText(tr("Connect"))
+
+    def source(self):
+        """The connection the fields describe (no password)."""
+        from hljgis.io.postgis import make_source
+
+        return make_source(host=self.host_edit.text(), port=self.port_box.value(),
+                           dbname=self.db_edit.text(), user=self.user_edit.text(),
+                           service=self.service_edit.text())
+
+    def password(self) -> str | None:
+        return self.password_edit.text() or None
+
+    def set_source(self, conninfo: str) -> None:
+        """Fill the fields from a connection string (e.g. the project's store link)."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        params = conninfo_to_dict(conninfo)
+        self.host_edit.setText(str(params.get("host", "")))
+        self.port_box.setValue(int(params.get("port") or 5432))
+        self.db_edit.setText(str(params.get("dbname", "")))
+        self.user_edit.setText(str(params.get("user", "")))
+        self.service_edit.setText(str(params.get("service", "")))
+
+
 class PostgisDialog(QDialog):
     """Connect, browse, and read the chosen tables (or one query) into layers.
 
@@ -50,37 +121,11 @@ class PostgisDialog(QDialog):
         self.resize(720, 560)
         layout = QVBoxLayout(self)
 
-        self.conn_box = QGroupBox()
-        box = QVBoxLayout(self.conn_box)
-        form = QFormLayout()
-        box.addLayout(form)
-        self.host_edit = QLineEdit()
-        self.port_box = QSpinBox()
-        self.port_box.setRange(1, 65535)
-        self.port_box.setValue(5432)
-        self.db_edit = QLineEdit()
-        self.user_edit = QLineEdit()
-        self.service_edit = QLineEdit()
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.host_label, self.port_label, self.db_label = QLabel(), QLabel(), QLabel()
-        self.user_label, self.service_label, self.password_label = QLabel(), QLabel(), QLabel()
-        for label, widget in ((self.host_label, self.host_edit), (self.port_label, self.port_box),
-                              (self.db_label, self.db_edit), (self.user_label, self.user_edit),
-                              (self.service_label, self.service_edit),
-                              (self.password_label, self.password_edit)):
-            form.addRow(label, widget)
-        self.password_note = QLabel()
-        self.password_note.setWordWrap(True)
-        self.password_note.setStyleSheet("color: #555")
-        box.addWidget(self.password_note)
-        row = QHBoxLayout()
-        self.connect_button = QPushButton()
-        self.connect_button.setDefault(True)
-        self.connect_button.clicked.connect(self.connect_to_database)
-        row.addWidget(self.connect_button)
-        row.addStretch(1)
-        box.addLayout(row)
+        self.conn_box = ConnectionForm()
+        self.conn_box.connect_button.clicked.connect(self.connect_to_database)
+        for attr in ("host_edit", "port_box", "db_edit", "user_edit", "service_edit",
+                     "password_edit"):
+            setattr(self, attr, getattr(self.conn_box, attr))
         layout.addWidget(self.conn_box)
 
         self.tabs = QTabWidget()
@@ -124,20 +169,7 @@ class PostgisDialog(QDialog):
     def _retranslate(self) -> None:
         tr = self.tr
         self.setWindowTitle(tr("Add PostGIS layers"))
-        self.conn_box.setTitle(tr("Connection"))
-        self.host_label.setText(tr("Host:"))
-        self.host_edit.setPlaceholderText(tr("e.g. gis.bureau.local (empty: this computer)"))
-        self.port_label.setText(tr("Port:"))
-        self.db_label.setText(tr("Database:"))
-        self.user_label.setText(tr("User:"))
-        self.service_label.setText(tr("Service:"))
-        self.service_edit.setPlaceholderText(tr("or a service name from pg_service.conf"))
-        self.password_label.setText(tr("Password:"))
-        self.password_edit.setPlaceholderText(tr("only for this session; usually left empty"))
-        self.password_note.setText(tr(
-            "The password is read from ~/.pgpass or the PostgreSQL service file, as in psql "
-            "and QGIS. hljgis never stores it in the project."))
-        self.connect_button.setText(tr("Connect"))
+        self.conn_box.retranslate()
         self.model.setHorizontalHeaderLabels(
             [tr("Schema / table"), tr("Geometry"), tr("SRID"), tr("Rows (estimate)")])
         self.tabs.setTabText(0, tr("Tables"))
@@ -157,14 +189,10 @@ class PostgisDialog(QDialog):
     # -- actions --------------------------------------------------------------------------------
     def source(self):
         """The connection the fields describe (no password)."""
-        from hljgis.io.postgis import make_source
-
-        return make_source(host=self.host_edit.text(), port=self.port_box.value(),
-                           dbname=self.db_edit.text(), user=self.user_edit.text(),
-                           service=self.service_edit.text())
+        return self.conn_box.source()
 
     def _password(self) -> str | None:
-        return self.password_edit.text() or None
+        return self.conn_box.password()
 
     def connect_to_database(self) -> bool:
         """List the database's spatial tables in the browser; False (and a message) on error."""
