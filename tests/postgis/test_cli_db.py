@@ -50,6 +50,9 @@ def test_tables_and_bad_password(survey, pgpass, capsys):
     out = capsys.readouterr().out
     assert "survey.districts  geom MULTIPOLYGON SRID 4490" in out or \
         "survey.districts  geom POLYGON SRID 4490" in out
+    assert main(["info", f"PG:{bureau} tables=survey.districts"]) == 0  # any file command
+    out = capsys.readouterr().out
+    assert "layer districts" in out and "features: 2" in out and "read from PostGIS" in out
     pgpass.write_text("*:*:*:planner:wrong\n")
     assert main(["db", "tables", "--db", bureau]) == 2
     err = capsys.readouterr().err
