@@ -157,3 +157,15 @@ def test_cli_process_wrong_password(pg_cluster, pgpass):
     pgpass.write_text("*:*:*:planner:wrong\n")
     out = _cli("db", "list", "--db", pg_cluster.conninfo())
     assert out.returncode == 2 and "wrong password" in out.stderr
+
+
+def test_plain_rank_writes_to_postgis(bureau, project_file):
+    """`hljgis rank --out PG:...` goes through write_layer: the table and a metadata row
+    with the ranking layer's title and provenance (the scenario's name among them)."""
+    target = f"PG:{bureau} tables=plain_rank"
+    assert main(["rank", project_file, "--scenario", "sme-space", "--city", "Jixi",
+                 "--out", target]) == 0
+    assert len(read_postgis(target)) > 0
+    meta = results_metadata(target)
+    assert meta["title"][0].startswith("Ranking:")
+    assert "scenario 'sme-space'" in meta["parameters"][0]["source"]

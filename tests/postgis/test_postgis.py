@@ -18,6 +18,7 @@ from hljgis.io.postgis import (
     results_metadata,
     write_postgis,
 )
+from tests.postgis.conftest import PORT
 
 # Qitaihe, CGCS2000 lon/lat
 X0, Y0 = 130.90, 45.70
@@ -190,3 +191,15 @@ def test_server_not_running(tmp_path, pgpass):
 def test_bad_query_is_reported(bureau):
     with pytest.raises(InputError, match="cannot be read"):
         read_postgis(parse_source(f"PG:{bureau}", sql="SELECT nothing FROM nowhere"))
+
+
+def test_service_file(pg_cluster, pgpass, tmp_path, monkeypatch):
+    """service=NAME resolved by libpq from PGSERVICEFILE (as psql and QGIS do)."""
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[bureau]\nhost={pg_cluster.socket_dir}\nport={PORT}\n"
+                        "dbname=bureau\nuser=planner\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    assert isinstance(list_tables("service=bureau"), list)
+    with pytest.raises(InputError, match="not defined") as err:
+        list_tables("service=nosuch")
+    assert "pg_service.conf" in err.value.todo

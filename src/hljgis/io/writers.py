@@ -33,7 +33,9 @@ def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
     if isinstance(path, str) and path.startswith(("PG:", "postgresql://", "postgres://")):
         from hljgis.io.postgis import write_postgis  # a PostGIS table, in one transaction
 
-        return write_postgis(gdf, path, table=layer_name)
+        meta = {"title": layer.title, **layer.provenance} if isinstance(layer, VectorLayer) \
+            else None
+        return write_postgis(gdf, path, table=layer_name, metadata=meta)
     path = Path(path)
     name = layer_name or (layer.name if isinstance(layer, VectorLayer) else path.stem)
     writer = WRITERS.get(path.suffix.lower())
