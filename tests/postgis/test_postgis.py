@@ -203,3 +203,15 @@ def test_service_file(pg_cluster, pgpass, tmp_path, monkeypatch):
     with pytest.raises(InputError, match="not defined") as err:
         list_tables("service=nosuch")
     assert "pg_service.conf" in err.value.todo
+
+
+def test_mixed_case_names_and_time_zones(bureau):
+    import pandas as pd
+
+    gdf = gpd.GeoDataFrame(
+        {"Name": ["七台河"], "surveyed": pd.to_datetime(["2026-05-01 08:00"]).tz_localize(
+            "Asia/Shanghai")}, geometry=[shapely.Point(X0, Y0)], crs=4490)
+    write_postgis(gdf, f"PG:{bureau} tables=public.Survey_Points")
+    back = read_postgis(f"PG:{bureau} tables=public.Survey_Points")
+    assert back["Name"].tolist() == ["七台河"]
+    assert back["surveyed"][0] == pd.Timestamp("2026-05-01 00:00", tz="UTC")

@@ -281,10 +281,12 @@ def _ident(name: str):
 def _table_geometry(conn, src: PgSource) -> tuple[str, str, str, int]:
     """(schema, table, geometry column, srid) of ``src.table``, or a clear InputError."""
     schema, table = _split_table(src.table or "")
+    # as written (case-folded, like psql), then quoted: QGIS users often have "Parcels"
+    quoted = f'"{schema}"."{table}"' if schema else f'"{table}"'
     row = conn.execute(
         "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n "
-        "ON n.oid = c.relnamespace WHERE c.oid = to_regclass(%s)",
-        (src.table,)).fetchone()
+        "ON n.oid = c.relnamespace WHERE c.oid = COALESCE(to_regclass(%s), to_regclass(%s))",
+        (src.table, quoted)).fetchone()
     if row is None:
         have = conn.execute(
             "SELECT f_table_schema || '.' || f_table_name FROM geometry_columns "
@@ -559,6 +561,9 @@ def _copy_rows(conn, gdf: gpd.GeoDataFrame, schema: str, tbl: str, attrs: list,
     from psycopg import sql
 
     out = pd.DataFrame({str(c): gdf[c] for c in attrs})
+    for col in out.columns:  # keep the offset: date_format below would drop it
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z")
     geoms = shapely.set_srid(gdf.geometry.values.to_numpy(), srid)
     out["geom"] = shapely.to_wkb(geoms, hex=True, include_srid=True)
     buf = io.StringIO()
