@@ -120,3 +120,17 @@ def test_main_window_action_adds_the_layer(qtbot, pg_cluster, bureau, tmp_path, 
     assert "parcels" in project and len(project.layer("parcels").gdf) == 20
     project.dirty = False
     window.canvas.shutdown()
+
+
+def test_large_table_is_read_in_the_view_only(dialog, pg_cluster, monkeypatch):
+    from hljgis.gui.dialogs import postgis_dialog
+
+    pg_cluster.sql("ANALYZE survey.parcels", db="bureau")  # the estimate: 20 rows
+    monkeypatch.setattr(postgis_dialog, "LARGE_ROWS", 10)
+    assert dialog.connect_to_database()
+    assert dialog.model.item(0, 0).child(0, 3).text() == "20"
+    assert not dialog.view_only.isChecked()
+    _select(dialog, "parcels")
+    assert dialog.view_only.isChecked() and "Large table" in dialog.status.text()
+    [layer] = dialog.add_selected()
+    assert len(layer.gdf) == 4

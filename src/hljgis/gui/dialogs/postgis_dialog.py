@@ -29,6 +29,10 @@ from hljgis.core.errors import InputError
 from hljgis.gui.background import Cancelled, run_in_background
 
 TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
+ROWS_ROLE = Qt.ItemDataRole.UserRole + 2
+#: From this many rows (the server's estimate) a table is read only in the map view unless
+#: the planner unticks it: a whole province of parcels would take minutes and gigabytes.
+LARGE_ROWS = 200_000
 
 
 class ConnectionForm(QGroupBox):
@@ -220,11 +224,13 @@ class PostgisDialog(QDialog):
                 self.model.appendRow([parent, *(QStandardItem() for _ in range(3))])
             item = QStandardItem(t.table)
             item.setData(t.qualified, TABLE_ROLE)
+            item.setData(t.rows, ROWS_ROLE)
             rows = QStandardItem(f"{t.rows:,}" if t.rows >= 0 else self.tr("not counted yet"))
             rows.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             parent.appendRow([item, QStandardItem(t.geometry_type.title()),
                               QStandardItem(str(t.srid)), rows])
         self.tree.expandAll()
+        self.tree.selectionModel().selectionChanged.connect(self._on_selection_changed)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
@@ -235,6 +241,15 @@ class PostgisDialog(QDialog):
                             .format(n=len(tables), schemas=len(schemas)))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         return True
+
+    def _on_selection_changed(self, *_args) -> None:
+        rows = self.tree.selectionModel().selectedRows(0)
+        if self._extent is not None and any((i.data(ROWS_ROLE) or 0) >= LARGE_ROWS
+                                            for i in rows):
+            self.view_only.setChecked(True)
+            self.status.setStyleSheet("color: #555")
+            self.status.setText(self.tr("Large table: only the features in the map view will "
+                                        "be read (untick to read them all)."))
 
     def selected_tables(self) -> list[str]:
         rows = self.tree.selectionModel().selectedRows(0)
