@@ -108,3 +108,18 @@ def test_conflict_box_and_open_dialog(qtbot, windows, bureau, pg_cluster):
     dialog.view.setCurrentIndex(dialog.model.index(0, 0))
     assert dialog.chosen_name() == "qitaihe"
     dialog.grab().save(str(SHOTS / "store_open_zh.png"))
+
+
+def test_offline_copy_saved_from_the_app(windows, bureau, tmp_path):
+    """A GeoPackage copy opened in the app and saved to the database: the store gets it,
+    and the file learns the new version (a later push from it is not refused)."""
+    from hljgis.io import load_project, save_project
+
+    a, _b = windows
+    path = tmp_path / "field.hljgis.gpkg"
+    save_project(ProjectStore(bureau).load("qitaihe"), path)
+    a.session.set_project(load_project(path))
+    a.session.project.set_scenario("field", {"name": "field"})
+    assert a.save_to_database()
+    assert "field" in ProjectStore(bureau).load("qitaihe").scenarios
+    assert load_project(path).metadata[LINK_KEY]["version"] == 2

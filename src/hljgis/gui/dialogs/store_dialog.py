@@ -223,6 +223,12 @@ def save_to_store(parent, session, *, choose=None) -> bool:
             QMessageBox.critical(parent, parent.tr("Save failed"), f"{exc.what}\n\n{exc.todo}")
             return False
         link = project.metadata[LINK_KEY]
+        if project.path:  # a GeoPackage copy (pulled, or saved offline) keeps up with the store
+            try:
+                run_in_background(parent, parent.tr("Saving to the database..."),
+                                  lambda: session.save_project(project.path))
+            except (Cancelled, InputError, OSError) as exc:
+                QMessageBox.warning(parent, parent.tr("Save failed"), str(exc))
         if parent is not None and hasattr(parent, "statusBar"):
             parent.statusBar().showMessage(
                 parent.tr("Saved to the database:") + f" {link['name']} v{version}", 8000)
