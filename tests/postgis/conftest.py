@@ -98,7 +98,9 @@ def pg_cluster():
     except ImportError:
         pytest.skip("psycopg is not installed (pip install 'psycopg[binary]'; it is in "
                     "hljgis' dependencies)")
+    _stop_orphans(bindir)
     root = Path(tempfile.mkdtemp(prefix="hljgis-pg-"))
+    (root / "owner.pid").write_text(str(os.getpid()))
     as_user: list[str] = []
     if os.geteuid() == 0:
         runuser = shutil.which("runuser")
@@ -134,6 +136,25 @@ def pg_cluster():
     yield cluster
     cluster.stop("immediate")
     shutil.rmtree(root, ignore_errors=True)
+
+
+def _stop_orphans(bindir: Path) -> None:
+    """Stop and remove test clusters whose pytest run was killed before its teardown (a
+    timeout, Ctrl+C twice): each folder names the pid of the run that made it."""
+    for folder in Path(tempfile.gettempdir()).glob("hljgis-pg-*"):
+        try:
+            owner = int((folder / "owner.pid").read_text())
+            os.kill(owner, 0)
+            continue  # that run is still going
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # not ours to judge (no pid file, or no permission)
+        if (folder / "data" / "postmaster.pid").exists():
+            as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+            subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(folder / "data"),
+                            "-m", "immediate", "-w", "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _has_c_utf8() -> bool:
