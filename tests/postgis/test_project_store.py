@@ -207,3 +207,13 @@ def test_missing_project_names_those_there_are(store, tmp_path):
     with pytest.raises(InputError, match="no project 'jixi'") as err:
         store.load("jixi")
     assert "qitaihe" in err.value.todo
+
+
+def test_user_without_rights_gets_a_clear_message(pg_cluster, bureau, user_dir):
+    """A read-only colleague (no CREATE in public, PostgreSQL 15's default) on a database
+    without a store yet is told what to ask for, not shown a traceback."""
+    pg_cluster.sql("DO $$ BEGIN CREATE ROLE viewer LOGIN; "
+                   "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    with pytest.raises(InputError, match="may not create one in schema public") as err:
+        ProjectStore(pg_cluster.conninfo(user="viewer")).list()
+    assert "administrator" in err.value.todo

@@ -124,14 +124,24 @@ class ProjectStore:
             return
         import psycopg
 
-        with contextlib.suppress(psycopg.errors.UniqueViolation), conn.transaction():
-            # (UniqueViolation: another planner's first save created them at the same moment)
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-                sql.Identifier(self.schema)))
-            tables = ("hljgis_project", "hljgis_project_version", "hljgis_project_refused",
-                      "hljgis_blob")
-            for table, ddl in zip(tables, _DDL, strict=True):
-                conn.execute(sql.SQL(ddl).format(self._t(table)))
+        has_schema = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s",
+                                  (self.schema,)).fetchone()
+        try:
+            with contextlib.suppress(psycopg.errors.UniqueViolation), conn.transaction():
+                # (UniqueViolation: another planner's first save made them at the same moment)
+                if not has_schema:  # CREATE SCHEMA needs rights on the database, even IF NOT
+                    conn.execute(sql.SQL("CREATE SCHEMA {}").format(  # EXISTS
+                        sql.Identifier(self.schema)))
+                tables = ("hljgis_project", "hljgis_project_version", "hljgis_project_refused",
+                          "hljgis_blob")
+                for table, ddl in zip(tables, _DDL, strict=True):
+                    conn.execute(sql.SQL(ddl).format(self._t(table)))
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise InputError(
+                f"{self.source.describe()} has no project store yet, and this user may not "
+                f"create one in schema {self.schema} ({str(exc).strip()}).",
+                "Ask the database administrator to open the store once as its owner (hljgis "
+                "db list --db ...) or to grant CREATE on the schema.") from exc
 
     def _lost(self, exc: Exception, doing: str) -> InputError:
         return InputError(
@@ -320,6 +330,10 @@ class ProjectStore:
                               keep_refused=keep_refused)
         except psycopg.OperationalError as exc:
             raise self._lost(exc, f"saving project '{name}'") from exc
+        except psycopg.Error as exc:
+            raise InputError(f"{self.source.describe()}: project '{name}' could not be saved "
+                             f"({str(exc).strip()}); nothing was written.",
+                             "Check this user's rights on the store's tables.") from exc
         self._link(project, name, version)
         return version
 
