@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from hljgis import cli_layer, cli_process, cli_project
+from hljgis import cli_db, cli_layer, cli_process, cli_project
 from hljgis.buildinfo import VersionAction
 
 EXIT_OK = 0
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_project.add_parser(sub)
     cli_layer.add_parser(sub)
     cli_process.add_parser(sub)
+    cli_db.add_parser(sub)
     return parser
 
 
@@ -325,7 +326,8 @@ def _cmd_webmap(args) -> int:
 
 COMMANDS = {"info": _cmd_info, "repair": _cmd_repair, "rank": _cmd_rank,
             "export": _cmd_export, "atlas": _cmd_atlas, "webmap": _cmd_webmap,
-            "project": cli_project.run, "layer": cli_layer.run, "process": cli_process.run}
+            "project": cli_project.run, "layer": cli_layer.run, "process": cli_process.run,
+            "db": cli_db.run}
 
 
 if __name__ == "__main__":  # pragma: no cover

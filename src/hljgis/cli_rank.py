@@ -48,6 +48,7 @@ def run(args) -> int:
     from hljgis.core.crs import parse_crs
     from hljgis.core.errors import InputError
     from hljgis.export.rank_files import write_rank_files
+    from hljgis.io.postgis import is_pg_source, write_ranking
 
     opts = {"encoding": args.encoding, "assume_crs": args.assume_crs}
     project, candidates = _load(args, opts)
@@ -62,8 +63,13 @@ def run(args) -> int:
     src = result.scenario.candidates
     out_crs = parse_crs(args.out_crs) if args.out_crs else (
         project.layer(src.layer).crs if src.kind == "layer" else result.gdf.crs)
-    layer = replace(result, gdf=result.gdf.to_crs(out_crs)).layer()
-    warning = write_rank_files(project, result, layer, args.out, args.csv)
+    out_result = replace(result, gdf=result.gdf.to_crs(out_crs))
+    layer = out_result.layer()
+    if is_pg_source(args.out):  # back into the bureau's database, with the scenario's metadata
+        write_ranking(out_result, args.out)
+        warning = write_rank_files(project, result, layer, None, args.csv)
+    else:
+        warning = write_rank_files(project, result, layer, args.out, args.csv)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     _print(result, args)

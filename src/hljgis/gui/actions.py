@@ -31,6 +31,13 @@ PROJECT_ACTIONS = (
     ActionSpec("layout", "Print layout and export...", "open_layout", "Ctrl+P"),
     ActionSpec("add_data_options", "Add data with import options...", "add_data_with_options",
                tip="Choose the CRS, the web-map datum (GCJ-02, BD-09) and the text encoding"),
+    ActionSpec("add_postgis", "Add PostGIS layers...", "add_postgis_layers",
+               tip="Tables or a query from the bureau's PostgreSQL/PostGIS database"),
+    ActionSpec("open_db", "Open project from database...", "open_from_database",
+               tip="Projects shared by the bureau's planners in PostgreSQL"),
+    ActionSpec("save_db", "Save project to database", "save_to_database",
+               tip="Save to the shared project store; another planner's save is never "
+                   "overwritten"),
     ActionSpec("quit", "Quit", "close", "Ctrl+Q"),
 )
 EDIT_ACTIONS = (

@@ -205,7 +205,9 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         p = self.session.project
         title = p.metadata.get("title_zh" if current_language() == "zh" else "title") or ""
-        name = Path(p.path).name if p.path else A.tr("unsaved")
+        link = p.metadata.get("db_store")  # a project of the shared store: name and version
+        name = Path(p.path).name if p.path else \
+            (f"{link['name']} v{link['version']}" if link else A.tr("unsaved"))
         self.setWindowTitle(f"{'*' if p.dirty else ''}{title} ({name}) - hljgis {__version__}")
 
     def _update_illustrative(self) -> None:
@@ -243,6 +245,8 @@ class MainWindow(QMainWindow):
 
     def save_project(self) -> bool:
         if not self.session.project.path:
+            if self.session.project.metadata.get("db_store"):
+                return self.save_to_database()
             return self.save_project_as()
         return self._save(self.session.project.path)
 
@@ -381,6 +385,31 @@ class MainWindow(QMainWindow):
             opts = self._ask_import_options(path, "", {}, need_crs=False)
             if opts is not None:
                 self.add_data([path], opts)
+
+    def add_postgis_layers(self) -> None:
+        """Add tables or a query from a PostGIS database (see PostgisDialog)."""
+        from hljgis.gui.dialogs.postgis_dialog import PostgisDialog
+
+        project = self.canvas.project
+        dialog = PostgisDialog(self, extent=self.canvas.extent if project else None,
+                               extent_crs=project.crs if project else None)
+        if dialog.exec() and dialog.layers():
+            self.session.add_layers(dialog.layers())
+
+    def open_from_database(self) -> None:
+        """Open a project of the bureau's shared store (see store_dialog)."""
+        from hljgis.gui.dialogs.store_dialog import open_from_store
+
+        if self.maybe_save() and (project := open_from_store(self)) is not None:
+            self.session.set_project(project)
+
+    def save_to_database(self) -> bool:
+        """Save to the shared store; a refused save offers merge, copy or reload."""
+        from hljgis.gui.dialogs.store_dialog import save_to_store
+
+        saved = save_to_store(self, self.session)
+        self._update_title()
+        return saved
 
     def _ask_import_options(self, path: str, problem: str, opts: dict,
                             need_crs: bool = True) -> dict | None:

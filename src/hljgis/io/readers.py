@@ -73,6 +73,10 @@ def read_file(path: str | Path, **options) -> list[Layer]:
         implausible coordinates. The message says what to do.
     """
     opts = ReadOptions(**options)
+    if isinstance(path, str) and path.startswith(("PG:", "postgresql://", "postgres://")):
+        from hljgis.io.postgis import read_layers  # a PostGIS table or query (psycopg)
+
+        return read_layers(path, opts)
     path = Path(path)
     if not path.exists():
         raise InputError(

@@ -21,15 +21,22 @@ LARGE_LAYER = 100_000
 
 
 def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
-                layer_name: str | None = None) -> Path:
-    """Write one vector layer to ``path`` (.gpkg, .geojson/.json or .csv).
+                layer_name: str | None = None) -> Path | str:
+    """Write one vector layer to ``path`` (.gpkg, .geojson/.json or .csv), or to a PostGIS
+    table (``PG:... tables=schema.table``; see :func:`hljgis.io.postgis.write_postgis`).
 
     GeoJSON is written in WGS84 lon/lat as RFC 7946 requires. CSV gets ``lon``/``lat`` columns
     for points (in WGS84) and a ``wkt`` column for other geometries, UTF-8 with a BOM so Excel
     opens Chinese text correctly. An existing file is replaced atomically and kept as ``.bak``.
     """
-    path = Path(path)
     gdf = layer.gdf if isinstance(layer, VectorLayer) else layer
+    if isinstance(path, str) and path.startswith(("PG:", "postgresql://", "postgres://")):
+        from hljgis.io.postgis import write_postgis  # a PostGIS table, in one transaction
+
+        meta = {"title": layer.title, **layer.provenance} if isinstance(layer, VectorLayer) \
+            else None
+        return write_postgis(gdf, path, table=layer_name, metadata=meta)
+    path = Path(path)
     name = layer_name or (layer.name if isinstance(layer, VectorLayer) else path.stem)
     writer = WRITERS.get(path.suffix.lower())
     if writer is None:

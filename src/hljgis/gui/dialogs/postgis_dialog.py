@@ -1,0 +1,310 @@
+"""Add layers from the bureau's PostGIS database: connection fields, a browser of schemas and
+spatial tables, or a SQL query. The password comes from ~/.pgpass or the service file; a
+password typed here serves this session only and is never stored in the project."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hljgis.core.errors import InputError
+from hljgis.gui.background import Cancelled, run_in_background
+
+TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
+ROWS_ROLE = Qt.ItemDataRole.UserRole + 2
+#: From this many rows (the server's estimate) a table is read only in the map view unless
+#: the planner unticks it: a whole province of parcels would take minutes and gigabytes.
+LARGE_ROWS = 200_000
+
+
+class ConnectionForm(QGroupBox):
+    """Host, port, database, user or service; a password for this session only."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        box = QVBoxLayout(self)
+        form = QFormLayout()
+        box.addLayout(form)
+        self.host_edit = QLineEdit()
+        self.port_box = QSpinBox()
+        self.port_box.setRange(1, 65535)
+        self.port_box.setValue(5432)
+        self.db_edit = QLineEdit()
+        self.user_edit = QLineEdit()
+        self.service_edit = QLineEdit()
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.labels = [QLabel() for _ in range(6)]
+        for label, widget in zip(self.labels, (self.host_edit, self.port_box, self.db_edit,
+                                               self.user_edit, self.service_edit,
+                                               self.password_edit), strict=True):
+            form.addRow(label, widget)
+        self.password_note = QLabel()
+        self.password_note.setWordWrap(True)
+        self.password_note.setStyleSheet("color: #555")
+        box.addWidget(self.password_note)
+        row = QHBoxLayout()
+        self.connect_button = QPushButton()
+        self.connect_button.setDefault(True)
+        row.addWidget(self.connect_button)
+        row.addStretch(1)
+        box.addLayout(row)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        tr = self.tr
+        self.setTitle(tr("Connection"))
+        for label, text in zip(self.labels, ("Host:", "Port:", "Database:", "User:", "Service:",
+                                             "Password:"), strict=True):
+            label.setText(tr(text))
+        self.host_edit.setPlaceholderText(tr("e.g. gis.bureau.local (empty: this computer)"))
+        self.service_edit.setPlaceholderText(tr("or a service name from pg_service.conf"))
+        self.password_edit.setPlaceholderText(tr("only for this session; usually left empty"))
+        self.password_note.setText(tr(
+            "The password is read from ~/.pgpass or the PostgreSQL service file, as in psql "
+            "and QGIS. hljgis never stores it in the project."))
+        self.connect_button.setText(tr("Connect"))
+
+    def source(self):
+        """The connection the fields describe (no password)."""
+        from hljgis.io.postgis import make_source
+
+        return make_source(host=self.host_edit.text(), port=self.port_box.value(),
+                           dbname=self.db_edit.text(), user=self.user_edit.text(),
+                           service=self.service_edit.text())
+
+    def password(self) -> str | None:
+        return self.password_edit.text() or None
+
+    def set_source(self, conninfo: str) -> None:
+        """Fill the fields from a connection string (e.g. the project's store link)."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        params = conninfo_to_dict(conninfo)
+        self.host_edit.setText(str(params.get("host", "")))
+        self.port_box.setValue(int(params.get("port") or 5432))
+        self.db_edit.setText(str(params.get("dbname", "")))
+        self.user_edit.setText(str(params.get("user", "")))
+        self.service_edit.setText(str(params.get("service", "")))
+
+
+class PostgisDialog(QDialog):
+    """Connect, browse, and read the chosen tables (or one query) into layers.
+
+    Parameters
+    ----------
+    extent : (minx, miny, maxx, maxy), optional
+        The map view, offered as "only features in the current view" (the server filters).
+    extent_crs : CRS-like, optional
+        CRS of ``extent``.
+    """
+
+    def __init__(self, parent=None, *, extent=None, extent_crs=None) -> None:
+        super().__init__(parent)
+        self._extent, self._extent_crs = extent, extent_crs
+        self._source = None
+        self._layers: list = []
+        self.resize(720, 560)
+        layout = QVBoxLayout(self)
+
+        self.conn_box = ConnectionForm()
+        self.conn_box.connect_button.clicked.connect(self.connect_to_database)
+        for attr in ("host_edit", "port_box", "db_edit", "user_edit", "service_edit",
+                     "password_edit"):
+            setattr(self, attr, getattr(self.conn_box, attr))
+        layout.addWidget(self.conn_box)
+
+        self.tabs = QTabWidget()
+        self.model = QStandardItemModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.doubleClicked.connect(lambda _i: self.add_selected())
+        self.query_page = QWidget()
+        q = QFormLayout(self.query_page)
+        self.sql_edit = QPlainTextEdit()
+        self.sql_edit.setPlaceholderText(
+            "SELECT id, name, geom FROM survey.parcels WHERE area_ha > 5")
+        self.query_name_edit = QLineEdit("query")
+        self.sql_label, self.query_name_label = QLabel(), QLabel()
+        q.addRow(self.sql_label, self.sql_edit)
+        q.addRow(self.query_name_label, self.query_name_edit)
+        self.tabs.addTab(self.tree, "")
+        self.tabs.addTab(self.query_page, "")
+        layout.addWidget(self.tabs, 1)
+
+        self.view_only = QCheckBox()
+        self.view_only.setEnabled(extent is not None)
+        layout.addWidget(self.view_only)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Close)
+        self.buttons.accepted.connect(self.add_selected)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        layout.addWidget(self.buttons)
+        self._retranslate()
+
+    # -- texts ----------------------------------------------------------------------------------
+    def _retranslate(self) -> None:
+        tr = self.tr
+        self.setWindowTitle(tr("Add PostGIS layers"))
+        self.conn_box.retranslate()
+        self.model.setHorizontalHeaderLabels(
+            [tr("Schema / table"), tr("Geometry"), tr("SRID"), tr("Rows (estimate)")])
+        self.tabs.setTabText(0, tr("Tables"))
+        self.tabs.setTabText(1, tr("SQL query"))
+        self.sql_label.setText(tr("Query:"))
+        self.query_name_label.setText(tr("Layer name:"))
+        self.view_only.setText(tr("Only features in the current map view (faster for large "
+                                  "tables)"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Add layers"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("Close"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    # -- actions --------------------------------------------------------------------------------
+    def source(self):
+        """The connection the fields describe (no password)."""
+        return self.conn_box.source()
+
+    def _password(self) -> str | None:
+        return self.conn_box.password()
+
+    def connect_to_database(self) -> bool:
+        """List the database's spatial tables in the browser; False (and a message) on error."""
+        from hljgis.io.postgis import list_tables
+
+        self.model.removeRows(0, self.model.rowCount())
+        try:
+            src = self.source()
+            tables = run_in_background(self, self.tr("Connecting..."),
+                                       lambda: list_tables(src, password=self._password()))
+        except Cancelled:
+            return False
+        except InputError as exc:
+            self._show_error(exc)
+            self._source = None
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            return False
+        self._source = src
+        schemas: dict[str, QStandardItem] = {}
+        for t in tables:
+            parent = schemas.get(t.schema)
+            if parent is None:
+                parent = schemas[t.schema] = QStandardItem(t.schema)
+                parent.setSelectable(False)
+                self.model.appendRow([parent, *(QStandardItem() for _ in range(3))])
+            item = QStandardItem(t.table)
+            item.setData(t.qualified, TABLE_ROLE)
+            item.setData(t.rows, ROWS_ROLE)
+            rows = QStandardItem(f"{t.rows:,}" if t.rows >= 0 else self.tr("not counted yet"))
+            rows.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            parent.appendRow([item, QStandardItem(t.geometry_type.title()),
+                              QStandardItem(str(t.srid)), rows])
+        self.tree.expandAll()
+        self.tree.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, header.ResizeMode.Stretch)
+        for col in range(1, 4):
+            header.setSectionResizeMode(col, header.ResizeMode.ResizeToContents)
+        self.status.setStyleSheet("color: #1a7f37")
+        self.status.setText(self.tr("Connected: {n} spatial table(s) in {schemas} schema(s).")
+                            .format(n=len(tables), schemas=len(schemas)))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        return True
+
+    def _on_selection_changed(self, *_args) -> None:
+        rows = self.tree.selectionModel().selectedRows(0)
+        if self._extent is not None and any((i.data(ROWS_ROLE) or 0) >= LARGE_ROWS
+                                            for i in rows):
+            self.view_only.setChecked(True)
+            self.status.setStyleSheet("color: #555")
+            self.status.setText(self.tr("Large table: only the features in the map view will "
+                                        "be read (untick to read them all)."))
+
+    def selected_tables(self) -> list[str]:
+        rows = self.tree.selectionModel().selectedRows(0)
+        return [t for t in (i.data(TABLE_ROLE) for i in rows) if t]
+
+    def add_selected(self) -> list:
+        """Read the selected tables (or the query) into layers and accept; the layers are in
+        :meth:`layers`. Errors are shown and the dialog stays open."""
+        from hljgis.core.layer import VectorLayer
+        from hljgis.io.postgis import read_postgis, with_table
+
+        if self._source is None:
+            return []
+        on_query = self.tabs.currentIndex() == 1
+        if on_query:
+            from dataclasses import replace
+
+            text = self.sql_edit.toPlainText().strip()
+            if not text:
+                self._show_error(InputError(self.tr("Write a query first.")))
+                return []
+            jobs = [(replace(self._source, sql=text), self.query_name_edit.text() or "query")]
+        else:
+            jobs = [(with_table(self._source, t), t.rpartition(".")[2])
+                    for t in self.selected_tables()]
+            if not jobs:
+                self._show_error(InputError(self.tr("Select one or more tables first.")))
+                return []
+        bbox = self._extent if self.view_only.isChecked() else None
+        password = self._password()
+
+        def read() -> list:
+            layers = []
+            for src, name in jobs:
+                gdf = read_postgis(src, bbox=bbox, bbox_crs=self._extent_crs, password=password)
+                layer = VectorLayer(gdf, name, title=name, source_path=src.text())
+                layer.notes.append(f"read from PostGIS: {src.describe()}"
+                                   + (" (only the map view)" if bbox is not None else ""))
+                layers.append(layer)
+            return layers
+
+        try:
+            self._layers = run_in_background(self, self.tr("Reading from the database..."), read)
+        except Cancelled:
+            return []
+        except InputError as exc:
+            self._show_error(exc)
+            return []
+        self.accept()
+        return self._layers
+
+    def layers(self) -> list:
+        """The layers read when the planner pressed Add layers."""
+        return list(self._layers)
+
+    def _show_error(self, exc: InputError) -> None:
+        self.status.setStyleSheet("color: #b00020")
+        self.status.setText(f"{exc.what}\n{exc.todo}".strip())
