@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from hljgis.analysis import preset
 from hljgis.core.session import Session
 from hljgis.gui.i18n import set_language
-from hljgis.gui.widgets.ranking_models import ConstraintsModel, constraint_rule
-from hljgis.gui.widgets.ranking_panel import RankingPanel
+from hljgis.gui.ranking.models import ConstraintsModel, constraint_rule
+from hljgis.gui.ranking.panel import RankingPanel
 from tests.analysis.test_presets import synthetic_project
 from tests.gui.ranking_support import chinese, open_panel
 from tests.gui.ranking_support import run_and_wait as run

@@ -41,7 +41,7 @@ class LayerViews:
         window.docks["table"] = self.table_dock
         window.docks["charts"] = self.charts_dock
         self.table.selection_changed.connect(self._on_table_selection_changed)
-        from hljgis.gui.widgets.ranking_panel import RankingPanel
+        from hljgis.gui.ranking.panel import RankingPanel
 
         self.ranking = RankingPanel(window.session, window)
         self.ranking_dock = self._dock(self.ranking, "RankingPanel",

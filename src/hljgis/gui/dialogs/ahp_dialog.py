@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from hljgis.analysis.weights import DEFAULT_MAX_CR, AHPResult, ahp
-from hljgis.gui.widgets.ranking_models import BAR_ROLE, BarDelegate
+from hljgis.gui.ranking.models import BAR_ROLE, BarDelegate
 
 #: Saaty's scale as (label, value), from "column extremely more important" to "row extremely".
 SAATY_SCALE: tuple[tuple[str, float], ...] = tuple(

@@ -46,7 +46,7 @@ from hljgis.core.errors import InputError
 from hljgis.core.style import Labels
 from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language, tr
-from hljgis.gui.widgets.ranking_models import (
+from hljgis.gui.ranking.models import (
     ACTION_NAMES,
     BarDelegate,
     ConstraintActionDelegate,
