@@ -238,3 +238,13 @@ def test_transform_kind_switch_keeps_the_range_and_direction():
     assert draft.criteria[0]["transform"]["kind"] == "linear"
     with pytest.raises(ScenarioError, match=r"criteria\[0\]\.transform\.lo"):
         draft.set_transform(0, {"kind": "linear", "lo": "near", "hi": 3})
+
+
+def test_replace_is_one_undoable_edit():
+    draft = _draft()
+    edits, changes = _recorder(draft)
+    draft.replace(preset("place-making"), "Import scenario")
+    assert draft.name == "place-making" and draft.modified
+    assert edits[0][0] == "Import scenario" and changes == ["all"]
+    draft.restore(edits[0][1])
+    assert draft.name == "tiny"

@@ -198,6 +198,18 @@ class ScenarioDraft:
 
     def load(self, scenario: Scenario | Mapping[str, Any]) -> None:
         """Replace the whole state by ``scenario``; not an edit (nothing to undo)."""
+        self._set_from(scenario)
+        self.modified = False
+        self.events.changed.emit("all")
+
+    def replace(self, scenario: Scenario | Mapping[str, Any],
+                text: str = "Replace scenario") -> None:
+        """Replace the whole state by ``scenario`` as one edit (an import, a revert), so it
+        can be undone."""
+        sc = scenario if isinstance(scenario, Scenario) else Scenario.from_dict(scenario)
+        self._edit(text, "all", lambda: self._set_from(sc))
+
+    def _set_from(self, scenario: Scenario | Mapping[str, Any]) -> None:
         sc = scenario if isinstance(scenario, Scenario) else Scenario.from_dict(scenario)
         d = sc.to_dict()
         self.name = sc.name
@@ -221,8 +233,6 @@ class ScenarioDraft:
         self.planning_year = sc.planning_year
         self.nan_policy = sc.nan_policy
         self.sensitivity = copy.deepcopy(sc.sensitivity)
-        self.modified = False
-        self.events.changed.emit("all")
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario's plain data: criteria in use, their sub-matrices (not validated)."""

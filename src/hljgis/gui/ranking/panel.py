@@ -11,7 +11,6 @@ scenarios. Everything the panel changes goes through the Qt-free Session and Pro
 from __future__ import annotations
 
 import contextlib
-import copy
 import time
 
 import numpy as np
@@ -39,9 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hljgis.analysis.draft import ScenarioDraft
 from hljgis.analysis.presets import PRESETS, fill_chinese_from_preset, preset
 from hljgis.analysis.scenario import Scenario, ScenarioError, save_scenario
-from hljgis.analysis.weights import ahp, group_ahp
 from hljgis.core.errors import InputError
 from hljgis.core.style import Labels
 from hljgis.export.atlas import city_titles
@@ -113,10 +112,11 @@ class RankingPanel(QWidget):
         self.result = None
         self.result_layer = None
         self.scenario: Scenario | None = None
-        self._matrix: np.ndarray | None = None  # AHP judgements over all criteria
-        # group AHP: each member's name and judgements over all criteria, and their say
-        self._members: list[dict] = []
-        self._member_weights: list[float] | None = None
+        #: The scenario being edited: every view of the set-up tab is bound to it, and
+        #: each of its edits goes on the session's undo stack and marks the project unsaved.
+        self.draft = ScenarioDraft()
+        self._stop_tracking = session.track_draft(self.draft)
+        self._project = None
         self.group_result = None
         self._job: int | None = None
         self._job_kind = ""
@@ -147,7 +147,7 @@ class RankingPanel(QWidget):
         head.addRow(self.city_label, row)
 
         # -- set-up tab ----------------------------------------------------------------------
-        self.criteria = CriteriaModel(self)
+        self.criteria = CriteriaModel(self.draft, self)
         self.criteria_view = QTableView()
         self.criteria_view.setModel(self.criteria)
         self.criteria_view.verticalHeader().hide()
@@ -174,7 +174,7 @@ class RankingPanel(QWidget):
 
         # constraints: exclude the sites a rule hits, or keep them with a penalty
         self.constraints_group = QGroupBox()
-        self.constraints = ConstraintsModel(self)
+        self.constraints = ConstraintsModel(self.draft, self)
         self.constraints.layer_title = self._layer_title_zh
         self.constraints_view = QTableView()
         self.constraints_view.setModel(self.constraints)
@@ -383,7 +383,9 @@ class RankingPanel(QWidget):
 
         # -- connections ---------------------------------------------------------------------
         self.scenario_box.currentIndexChanged.connect(self._on_scenario_changed)
-        self.criteria.edited.connect(self._on_criteria_changed)
+        self.draft.events.changed.connect(self._on_draft_changed)
+        self.year_box.valueChanged.connect(self._on_year_changed)
+        session.events.about_to_save.connect(self._on_about_to_save)
         self.criteria.rejected.connect(self._on_edit_rejected)
         self.constraints.rejected.connect(self._on_edit_rejected)
         self.criteria_view.selectionModel().currentRowChanged.connect(
@@ -404,7 +406,7 @@ class RankingPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.save_button.clicked.connect(lambda: self.save_to_project())
         self.export_button.clicked.connect(lambda: self.export_json())
-        self.reset_button.clicked.connect(self._on_scenario_changed)
+        self.reset_button.clicked.connect(self.revert)
         self.results_view.selectionModel().currentRowChanged.connect(self._on_result_row_changed)
         self.compare.compare_requested.connect(self._on_compare_requested)
         self.runner.progress.connect(self._on_progress)
@@ -412,9 +414,10 @@ class RankingPanel(QWidget):
         self.runner.failed.connect(self._on_run_failed)
         self.runner.cancelled.connect(self._on_run_cancelled)
         session.events.project_changed.connect(self._on_project_changed)
+        self._watch_project(session.project)
 
         self.retranslate()
-        self.refresh_scenarios()
+        self.refresh_scenarios(select=session.project.metadata.get("ranking_scenario"))
 
     # ================================================================== scenarios
     def scenario_items(self) -> list[tuple[str, str]]:
@@ -482,40 +485,19 @@ class RankingPanel(QWidget):
         key = self.scenario_box.currentData()
         if not key:
             return
+        if self.draft.modified and key != self.draft.name:
+            self._keep_edits()
         try:
             sc = self._resolve(key)
         except (ScenarioError, KeyError) as exc:
             self._say(str(exc), error=True)
             return
         self.scenario = sc
-        d = sc.to_dict()
-        self.criteria.set_criteria(d["criteria"])
-        self.constraints.set_constraints(d["constraints"])
-        self._fit_constraints()
-        self.year_box.setValue(sc.planning_year or 2025)
-        self._show_purpose()
         if sc.sensitivity:
             self.runs_box.setValue(int(sc.sensitivity.get("runs", 200)))
             self.perturb_box.setValue(100 * float(sc.sensitivity.get("perturb", 0.2)))
             self.topk_box.setValue(int(sc.sensitivity.get("top_k", 10)))
-        w = sc.weights
-        self._matrix = None
-        self._members = []
-        self._member_weights = None
-        if w.method == "ahp":
-            self._matrix = np.array(w.matrix, dtype=float)
-        elif w.method == "group_ahp":
-            names = w.members or [f"member {i + 1}" for i in range(len(w.matrices))]
-            self._members = [{"name": str(n), "matrix": np.array(m, dtype=float)}
-                             for n, m in zip(names, w.matrices, strict=True)]
-            self._member_weights = list(w.member_weights) if w.member_weights else None
-            self._matrix = np.array(group_ahp(w.matrices).combined_matrix)
-        self.method_group.blockSignals(True)
-        {"direct": self.direct_radio, "ahp": self.ahp_radio,
-         "group_ahp": self.group_radio}[w.method].setChecked(True)
-        self.method_group.blockSignals(False)
-        self._refresh_member_box()
-        self._update_weights()
+        self.draft.load(sc)
         rows = min(max(self.criteria.rowCount(), 3), 9)
         self.criteria_view.setMinimumHeight(
             self.criteria_view.horizontalHeader().sizeHint().height() + 4 +
@@ -524,20 +506,82 @@ class RankingPanel(QWidget):
             self.criteria_view.selectRow(0)
         self._say(self.tr("Scenario loaded") + punct(": ") + sc.name)
 
+    def _keep_edits(self) -> bool:
+        """Store the edited draft in the project under its name (before another scenario
+        replaces it in the dock, or before a save), so no edit is silently lost."""
+        try:
+            sc = self.edited_scenario()
+        except InputError as exc:
+            self._say(self.tr("Edits not kept, the scenario is not valid") + punct(": ") +
+                      str(exc), error=True)
+            return False
+        self._store(self.draft.name, sc)
+        return True
+
+    def _store(self, name: str, sc: Scenario) -> None:
+        d = sc.to_dict()
+        d["name"] = name
+        self.session.store_scenario(name, d)
+        self.session.project.metadata["ranking_scenario"] = name
+        self.draft.name = name
+        self.draft.mark_stored()
+
+    def _on_about_to_save(self) -> None:
+        if self.draft.modified:
+            self._keep_edits()
+
+    def revert(self) -> None:
+        """Put the draft back to the scenario as the project (or the preset) has it; undoable."""
+        key = self.scenario_box.currentData()
+        try:
+            sc = self._resolve(key)
+        except (ScenarioError, KeyError) as exc:
+            self._say(str(exc), error=True)
+            return
+        self.draft.replace(sc, "Revert edits")
+        self.draft.mark_stored()
+        self._say(self.tr("Edits reverted") + punct(": ") + sc.name)
+
+    def _on_draft_changed(self, what: str) -> None:
+        """Bring the widgets that are not item views in line with the draft."""
+        d = self.draft
+        if what in ("all", "settings"):
+            self.year_box.blockSignals(True)
+            self.year_box.setValue(d.planning_year or 2025)
+            self.year_box.blockSignals(False)
+            self._show_purpose()
+        if what in ("all", "constraints"):
+            self._fit_constraints()
+        if what in ("all", "weights", "criteria"):
+            self.method_group.blockSignals(True)
+            {"direct": self.direct_radio, "ahp": self.ahp_radio,
+             "group_ahp": self.group_radio}[d.method].setChecked(True)
+            self.method_group.blockSignals(False)
+            self._refresh_member_box()
+            self._update_weights()
+        if what in ("all", "criteria"):
+            self._on_criterion_row_changed(self.criteria_view.currentIndex(), None)
+        if what == "all" and d.name != self.scenario_box.currentData():
+            i = self.scenario_box.findData(d.name)
+            if i >= 0:  # an undo brought back another scenario's draft
+                self.scenario_box.blockSignals(True)
+                self.scenario_box.setCurrentIndex(i)
+                self.scenario_box.blockSignals(False)
+
+    def _on_year_changed(self, year: int) -> None:
+        self.draft.set_planning_year(int(year))
+
     def _show_purpose(self) -> None:
         """Title and purpose of the scenario in the interface language."""
-        sc = self.scenario
-        if sc is None:
+        if self.scenario is None:
             self.purpose.setText("")
             return
+        t = self.draft.texts
         zh = current_language() == "zh"
-        self.purpose.setText(f"<b>{(sc.title_zh if zh else '') or sc.title or sc.name}</b><br>"
-                             f"{(sc.purpose_zh if zh else '') or sc.purpose}")
+        self.purpose.setText(f"<b>{(t['title_zh'] if zh else '') or t['title'] or self.draft.name}"
+                             f"</b><br>{(t['purpose_zh'] if zh else '') or t['purpose']}")
 
     # ================================================================== editing
-    def _on_criteria_changed(self) -> None:
-        self._update_weights()
-
     def _on_edit_rejected(self, message: str) -> None:
         self._say(message, error=True)
 
@@ -545,7 +589,9 @@ class RankingPanel(QWidget):
         if not current.isValid():
             self.rationale.setText("")
             return
-        c = self.criteria.criteria[current.row()]
+        if current.row() >= len(self.draft.criteria):
+            return
+        c = self.draft.criteria[current.row()]
         layer = c.get("layer") or ""
         if layer and current_language() == "zh":
             layer = self._layer_title_zh(layer)
@@ -620,70 +666,52 @@ class RankingPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def _on_method_changed(self) -> None:
-        method = self.weight_method()
-        if method != "direct" and self._matrix is None:
-            self._matrix = self._matrix_from_direct()
-        if method == "group_ahp" and not self._members:
-            # a group starts with one member holding the current judgements
-            self._members = [{"name": self.tr("member") + " 1",
-                              "matrix": np.array(self._matrix, dtype=float)}]
-            self._refresh_member_box()
-        self._update_weights()
+        method = ("group_ahp" if self.group_radio.isChecked() else
+                  "ahp" if self.ahp_radio.isChecked() else "direct")
+        self.draft.set_method(method, member_name=self.tr("member") + " 1")
 
     def _on_mc_changed(self, on: bool) -> None:
         for w in (self.runs_box, self.perturb_box, self.topk_box, self.runs_label,
                   self.topk_label):
             w.setEnabled(on)
 
-    def _enabled_index(self) -> np.ndarray:
-        return np.flatnonzero(np.array(self.criteria.enabled, dtype=bool))
-
-    def _matrix_from_direct(self) -> np.ndarray:
-        """Start the AHP matrix from the typed weights, rounded to Saaty's scale."""
-        from hljgis.gui.dialogs.ahp_dialog import nearest_saaty
-
-        w = np.array([max(float(c.get("weight", 1.0)), 1e-6) for c in self.criteria.criteria])
-        n = len(w)
-        a = np.eye(n)
-        for i in range(n):
-            for j in range(i + 1, n):
-                a[i, j] = nearest_saaty(w[i] / w[j])
-                a[j, i] = 1.0 / a[i, j]
-        return a
-
-    def _sub_matrix(self) -> np.ndarray | None:
-        if self._matrix is None:
-            return None
-        idx = self._enabled_index()
-        return self._matrix[np.ix_(idx, idx)]
-
     def use_ahp(self) -> bool:
-        return self.ahp_radio.isChecked()
+        return self.draft.method == "ahp"
 
     def weight_method(self) -> str:
         """``"direct"``, ``"ahp"`` or ``"group_ahp"`` (the scenario's spelling)."""
-        if self.group_radio.isChecked():
-            return "group_ahp"
-        return "ahp" if self.ahp_radio.isChecked() else "direct"
+        return self.draft.method
 
     # -- group AHP ---------------------------------------------------------------------------
+    @property
+    def _members(self) -> list[dict]:
+        return self.draft.members
+
     def member_names(self) -> list[str]:
-        return [m["name"] for m in self._members]
+        return self.draft.member_names()
 
     def member_matrix(self, k: int) -> np.ndarray:
         """Member ``k``'s judgements over the criteria in use."""
-        idx = self._enabled_index()
-        return self._members[k]["matrix"][np.ix_(idx, idx)]
+        return self.draft.matrix_in_use(k)
 
     def _refresh_member_box(self) -> None:
         current = self.member_box.currentIndex()
+        names = self.member_names()
         self.member_box.blockSignals(True)
         self.member_box.clear()
-        for m in self._members:
-            self.member_box.addItem(m["name"])
-        self.member_box.setCurrentIndex(min(max(current, 0), len(self._members) - 1))
+        self.member_box.addItems(names)
+        self.member_box.setCurrentIndex(min(max(current, 0), len(names) - 1))
         self.member_box.blockSignals(False)
-        self.remove_member_button.setEnabled(len(self._members) > 1)
+        self.remove_member_button.setEnabled(len(names) > 1)
+
+    def _draft_edit(self, edit) -> bool:
+        """Run a draft edit from a button; a refusal goes to the status line."""
+        try:
+            edit()
+        except ScenarioError as exc:
+            self._say(str(exc), error=True)
+            return False
+        return True
 
     def add_member(self, name: str | None = None, matrix=None) -> int | None:
         """Add a group member (asked for a name when None), judging all criteria equal
@@ -698,19 +726,9 @@ class RankingPanel(QWidget):
             self._say(self.tr("A member needs a new, non-empty name") + punct(": ") + f"{name!r}",
                       error=True)
             return None
-        n = len(self.criteria.criteria)
-        full = np.ones((n, n))
-        if matrix is not None:
-            idx = self._enabled_index()
-            full[np.ix_(idx, idx)] = np.array(matrix, dtype=float)
-        self._members.append({"name": name, "matrix": full})
-        if self._member_weights is not None:
-            self._member_weights.append(float(np.mean(self._member_weights)))
-        self._refresh_member_box()
+        if not self._draft_edit(lambda: self.draft.add_member(name, matrix)):
+            return None
         self.member_box.setCurrentIndex(len(self._members) - 1)
-        if not self.group_radio.isChecked():
-            self.group_radio.setChecked(True)
-        self._update_weights()
         return len(self._members) - 1
 
     def remove_member(self, k: int | None = None) -> bool:
@@ -719,12 +737,7 @@ class RankingPanel(QWidget):
         if len(self._members) <= 1 or not 0 <= k < len(self._members):
             self._say(self.tr("A group keeps at least one member"), error=True)
             return False
-        del self._members[k]
-        if self._member_weights is not None:
-            del self._member_weights[k]
-        self._refresh_member_box()
-        self._update_weights()
-        return True
+        return self._draft_edit(lambda: self.draft.remove_member(k))
 
     def rename_member(self, k: int | None = None, name: str | None = None) -> bool:
         """Rename member ``k`` (default the one picked), asking for the name when None.
@@ -753,10 +766,9 @@ class RankingPanel(QWidget):
             return False
         if name == old:
             return True
-        self._members[k]["name"] = name
-        self._refresh_member_box()
+        if not self._draft_edit(lambda: self.draft.rename_member(k, name)):
+            return False
         self.member_box.setCurrentIndex(k)
-        self._update_weights()
         self._say(self.tr("Member renamed") + punct(": ") + f"{old} → {name}")
         return True
 
@@ -766,109 +778,77 @@ class RankingPanel(QWidget):
             self.member_box.setCurrentIndex(index.row())
             self.rename_member(index.row())
 
-    def edit_member(self, k: int | None = None) -> bool:
-        """Open the AHP editor on one member's judgements; True if accepted."""
+    def _ahp_dialog(self, matrix, suffix: str = ""):
+        """The AHP editor on the criteria in use; the accepted matrix, or None."""
         from hljgis.gui.dialogs.ahp_dialog import AHPDialog
 
+        used = self.criteria.enabled_criteria()
+        dialog = AHPDialog([c["name"] for c in used], [criterion_title(c) for c in used],
+                           matrix, parent=self)
+        if suffix:
+            dialog.setWindowTitle(dialog.windowTitle() + f" – {suffix}")
+        self.ahp_dialog = dialog
+        if dialog.exec() != AHPDialog.DialogCode.Accepted:
+            return None
+        return np.array(dialog.matrix())
+
+    def edit_member(self, k: int | None = None) -> bool:
+        """Open the AHP editor on one member's judgements; True if accepted."""
         k = self.member_box.currentIndex() if k is None else k
         if not 0 <= k < len(self._members):
             return False
-        idx = self._enabled_index()
-        used = [self.criteria.criteria[i] for i in idx]
-        dialog = AHPDialog([c["name"] for c in used], [criterion_title(c) for c in used],
-                           self.member_matrix(k), parent=self)
-        dialog.setWindowTitle(dialog.windowTitle() + f" – {self._members[k]['name']}")
-        self.ahp_dialog = dialog
-        if dialog.exec() != AHPDialog.DialogCode.Accepted:
-            return False
-        self._members[k]["matrix"][np.ix_(idx, idx)] = np.array(dialog.matrix())
-        self._update_weights()
-        return True
+        m = self._ahp_dialog(self.member_matrix(k), self._members[k]["name"])
+        return m is not None and self._draft_edit(lambda: self.draft.set_member_matrix(k, m))
 
-    def _update_group(self) -> None:
-        """Combined weights (geometric mean of the members' matrices) and every CR."""
-        used = [criterion_title(c) for c in self.criteria.enabled_criteria()]
-        max_cr = self.scenario.weights.max_cr if self.scenario else 0.10
-        names = self.member_names()
-        try:
-            group = group_ahp([self.member_matrix(k) for k in range(len(self._members))],
-                              member_weights=self._member_weights)
-        except ValueError as exc:
-            self.group_result = None
-            self.members.set_group(names, None, used, max_cr)
-            self.criteria.set_ahp_weights(None)
-            self.weight_report.setText(str(exc))
-            self.weight_report.setStyleSheet(f"color: {_RED};")
-            return
-        self.group_result = group
-        self.members.set_group(names, group, used, max_cr)
-        self.members_view.setFixedHeight(
-            self.members_view.horizontalHeader().sizeHint().height() + 4 +
-            self.members.rowCount() * self.members_view.verticalHeader().defaultSectionSize())
-        self.criteria.set_ahp_weights(group.weights)
-        ok = group.cr <= max_cr
-        text = (self.tr("Group AHP of {n} members (geometric mean), combined").format(
-            n=len(names)) + f" CR = {group.cr:.3f}")
-        if not ok:
-            text += " > 0.10" + punct(": ") + self.tr("too inconsistent, edit the matrices")
-        flagged = self.members.flagged()
-        if flagged:
-            text += (punct(". ") + self.tr("Inconsistent members (CR > 0.10)") + punct(": ")
-                     + listed(flagged))
-        self.weight_report.setText(text)
-        self.weight_report.setStyleSheet(f"color: {_GREEN if ok and not flagged else _RED};")
+    def edit_ahp(self) -> bool:
+        """Open the AHP matrix editor on the criteria in use; True if accepted."""
+        m = self._ahp_dialog(self.draft.matrix_in_use())
+        return m is not None and self._draft_edit(lambda: self.draft.set_matrix(m))
 
     def _update_weights(self) -> None:
-        """Recompute the weights shown (AHP of the used criteria, or the typed ones)."""
-        group = self.weight_method() == "group_ahp"
+        """Show the draft's weights: the report line, and the members' CRs for a group."""
+        state = self.criteria.weights_state()
+        group = state.method == "group_ahp"
         self.group_box.setVisible(group)
         self.ahp_button.setVisible(not group)
+        self.group_result = state.result if group else None
+        used = [criterion_title(c) for c in self.criteria.enabled_criteria()]
         if group:
-            self._update_group()
+            self.members.set_group(self.member_names(), state.result, used, state.max_cr)
+            self.members_view.setFixedHeight(
+                self.members_view.horizontalHeader().sizeHint().height() + 4 +
+                self.members.rowCount() * self.members_view.verticalHeader().defaultSectionSize())
+        if state.error:
+            self.weight_report.setText(state.error)
+            self.weight_report.setStyleSheet(f"color: {_RED};")
             return
-        self.group_result = None
-        if not self.use_ahp():
-            self.criteria.set_ahp_weights(None)
+        if state.method == "direct":
             self.weight_report.setText(self.tr("Direct weights: only their proportions "
                                                "matter (e.g. 40, 30, 30)."))
             self.weight_report.setStyleSheet("")
             return
-        sub = self._sub_matrix()
-        try:
-            r = ahp(sub)
-        except ValueError as exc:
-            self.criteria.set_ahp_weights(None)
-            self.weight_report.setText(str(exc))
-            self.weight_report.setStyleSheet(f"color: {_RED};")
-            return
-        self.criteria.set_ahp_weights(r.weights)
-        ok = r.cr <= (self.scenario.weights.max_cr if self.scenario else 0.10)
-        text = self.tr("AHP weights, consistency ratio") + f" CR = {r.cr:.3f}"
-        if not ok:
-            text += " > 0.10" + punct(": ") + self.tr("too inconsistent, edit the matrix")
+        limit = f" > {state.max_cr:.2f}"
+        if group:
+            text = (self.tr("Group AHP of {n} members (geometric mean), combined").format(
+                n=len(self.member_names())) + f" CR = {state.cr:.3f}")
+            if not state.ok:
+                text += limit + punct(": ") + self.tr("too inconsistent, edit the matrices")
+            flagged = self.members.flagged()
+            if flagged:
+                text += (punct(". ") + self.tr("Inconsistent members (CR > 0.10)") +
+                         punct(": ") + listed(flagged))
+            good = state.ok and not flagged
+        else:
+            text = self.tr("AHP weights, consistency ratio") + f" CR = {state.cr:.3f}"
+            if not state.ok:
+                text += limit + punct(": ") + self.tr("too inconsistent, edit the matrix")
+            good = state.ok
         self.weight_report.setText(text)
-        self.weight_report.setStyleSheet(f"color: {_GREEN if ok else _RED};")
-
-    def edit_ahp(self) -> bool:
-        """Open the AHP matrix editor on the criteria in use; True if accepted."""
-        from hljgis.gui.dialogs.ahp_dialog import AHPDialog
-
-        if self._matrix is None:
-            self._matrix = self._matrix_from_direct()
-        idx = self._enabled_index()
-        used = [self.criteria.criteria[i] for i in idx]
-        dialog = AHPDialog([c["name"] for c in used], [criterion_title(c) for c in used],
-                           self._sub_matrix(), parent=self)
-        self.ahp_dialog = dialog
-        if dialog.exec() != AHPDialog.DialogCode.Accepted:
-            return False
-        self._matrix[np.ix_(idx, idx)] = np.array(dialog.matrix())
-        self.ahp_radio.setChecked(True)
-        self._update_weights()
-        return True
+        self.weight_report.setStyleSheet(f"color: {_GREEN if good else _RED};")
 
     def edited_scenario(self) -> Scenario:
-        """The scenario as edited here: used criteria only, this year, these weights.
+        """The scenario as edited here: used criteria only, this year, these weights, and
+        the Monte Carlo options of the dock.
 
         Raises
         ------
@@ -877,29 +857,12 @@ class RankingPanel(QWidget):
         """
         if self.scenario is None:
             raise ScenarioError("?", "", "no scenario chosen")
-        d = self.scenario.to_dict()
-        idx = self._enabled_index()
-        d["criteria"] = copy.deepcopy([self.criteria.criteria[i] for i in idx])
-        d["constraints"] = copy.deepcopy(self.constraints.constraints)
-        d["planning_year"] = int(self.year_box.value())
-        if self.weight_method() == "group_ahp" and self._members:
-            d["weights"] = {"method": "group_ahp",
-                            "matrices": [self.member_matrix(k).tolist()
-                                         for k in range(len(self._members))],
-                            "members": self.member_names(),
-                            "max_cr": self.scenario.weights.max_cr}
-            if self._member_weights is not None:
-                d["weights"]["member_weights"] = list(self._member_weights)
-        elif self.use_ahp() and self._matrix is not None:
-            d["weights"] = {"method": "ahp", "matrix": self._sub_matrix().tolist(),
-                            "max_cr": self.scenario.weights.max_cr}
-        else:
-            d["weights"] = {"method": "direct", "max_cr": self.scenario.weights.max_cr}
-        d["sensitivity"] = ({"runs": self.runs_box.value(),
-                             "perturb": self.perturb_box.value() / 100.0,
-                             "top_k": self.topk_box.value(), "seed": 0}
-                            if self.mc_check.isChecked() else None)
-        return Scenario.from_dict(d)
+        sc = self.draft.to_scenario()
+        sc.sensitivity = ({"runs": self.runs_box.value(),
+                           "perturb": self.perturb_box.value() / 100.0,
+                           "top_k": self.topk_box.value(), "seed": 0}
+                          if self.mc_check.isChecked() else None)
+        return sc
 
     def city(self) -> str | None:
         return self.city_box.currentData()
@@ -920,7 +883,7 @@ class RankingPanel(QWidget):
                 return None
         name = name.strip()
         sc.name = name
-        self.session.project.set_scenario(name, sc.to_dict())
+        self._store(name, sc)
         self.refresh_scenarios(select=name)
         self._say(self.tr("Scenario saved in the project") + punct(": ") + name)
         return name
@@ -1122,7 +1085,35 @@ class RankingPanel(QWidget):
         self.sensitivity.set_result(None)
         self.sweep.set_result(None)
         self.scenario = None
-        self.refresh_scenarios()
+        self.draft.mark_stored()  # edits of the project that was closed stay with it
+        self._watch_project(self.session.project)
+        self.refresh_scenarios(select=self.session.project.metadata.get("ranking_scenario"))
+
+    def _watch_project(self, project) -> None:
+        """Follow the project's scenario changes (a store, its undo) in the scenario list."""
+        if self._project is not None:
+            with contextlib.suppress(TypeError, ValueError, RuntimeError):
+                self._project.events.changed.disconnect(self._on_project_item_changed)
+        self._project = project
+        project.events.changed.connect(self._on_project_item_changed)
+
+    def _on_project_item_changed(self, what: str) -> None:
+        if what.startswith("scenario:"):
+            self._relist_scenarios()
+
+    def _relist_scenarios(self) -> None:
+        """Re-list the scenarios without loading one (the draft stays as it is)."""
+        items = self.scenario_items()
+        key = self.draft.name if self.scenario is not None else self.scenario_box.currentData()
+        self.scenario_box.blockSignals(True)
+        self.scenario_box.clear()
+        for label, k in items:
+            self.scenario_box.addItem(label, k)
+            self.scenario_box.setItemData(self.scenario_box.count() - 1, label,
+                                          Qt.ItemDataRole.ToolTipRole)
+        self.scenario_box.setCurrentIndex(max(0, self.scenario_box.findData(key)))
+        self.scenario_box.blockSignals(False)
+        self.compare.set_scenarios([(self.tr("Edited scenario (this panel)"), ""), *items])
 
     def retranslate(self) -> None:
         self.scenario_label.setText(self.tr("Scenario"))
@@ -1209,4 +1200,8 @@ class RankingPanel(QWidget):
         """Stop the worker thread and stop listening to the session."""
         with contextlib.suppress(TypeError, ValueError, RuntimeError):
             self.session.events.project_changed.disconnect(self._on_project_changed)
+            self.session.events.about_to_save.disconnect(self._on_about_to_save)
+        with contextlib.suppress(TypeError, ValueError, RuntimeError):
+            self._project.events.changed.disconnect(self._on_project_item_changed)
+        self._stop_tracking()
         self.runner.stop(2.0)
