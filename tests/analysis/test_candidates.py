@@ -79,8 +79,8 @@ def test_layer_candidates_keep_id_city_type():
     assert (out["site_type"] == "shanty_sites").all()
     default = layer_candidates(g, crs=METRIC, source="shanty_sites")
     assert default["site_id"].tolist() == ["shanty_sites:0", "shanty_sites:1", "shanty_sites:2"]
-    with pytest.raises(InputError, match="non-polygon"):
-        layer_candidates(gpd.GeoDataFrame(geometry=g.centroid, crs=METRIC), crs=METRIC)
+    with pytest.raises(InputError, match="lines"):
+        layer_candidates(gpd.GeoDataFrame(geometry=g.boundary, crs=METRIC), crs=METRIC)
 
 
 def test_filter_ops_and_messages():

@@ -188,13 +188,13 @@ def layer_candidates(
     city_field: str = "city",
     year: int | None = None,
 ) -> gpd.GeoDataFrame:
-    """Use the polygons of a layer as candidate sites.
+    """Use the polygons (or points) of a layer as candidate sites.
 
     Parameters
     ----------
     gdf : geopandas.GeoDataFrame
-        Polygon features; other geometry types are refused because an area is what a site
-        is (buffer points first if needed).
+        Polygon or point features (a point site lies wholly inside what it touches); lines
+        are refused.
     crs : pyproj.CRS
         Metric CRS the candidates are returned in.
     source : str
@@ -222,10 +222,11 @@ def layer_candidates(
     gdf = gdf[filter_mask(gdf, where, year=year)] if where else gdf
     geoms = gdf.geometry.values
     types = shapely.get_type_id(geoms)
-    if len(gdf) and not np.isin(types, (3, 6)).all():
+    if len(gdf) and not np.isin(types, (0, 3, 4, 6)).all():  # points or polygons
         raise InputError(
-            f"candidate layer '{source}' holds non-polygon geometries.",
-            "Candidates are areas: use a polygon layer, or buffer points and lines first.",
+            f"candidate layer '{source}' holds lines or mixed geometries.",
+            "Candidates are areas or points: use a polygon or point layer, or buffer lines "
+            "first.",
         )
     out = _metric(gdf, crs).reset_index(drop=True)
     if id_field is not None:
