@@ -248,3 +248,16 @@ def test_replace_is_one_undoable_edit():
     assert edits[0][0] == "Import scenario" and changes == ["all"]
     draft.restore(edits[0][1])
     assert draft.name == "tiny"
+
+
+def test_probe_measures_one_criterion_at_every_site():
+    draft = _draft()
+    draft.add_constraint({"name": "zone", "kind": "outside", "layer": "zones"})
+    sc = draft.probe(0)
+    assert [c.name for c in sc.criteria] == ["station"] and sc.constraints == []
+    g = run_scenario(tiny_layers(), sc).gdf
+    np.testing.assert_allclose(g["raw_station"], [50, 250, 450, 650])
+    assert ScenarioDraft.measure_key(draft.criteria[0]) != ScenarioDraft.measure_key(
+        draft.criteria[1])
+    twin = {**draft.criteria[0], "weight": 9, "transform": {"kind": "minmax"}}
+    assert ScenarioDraft.measure_key(twin) == ScenarioDraft.measure_key(draft.criteria[0])

@@ -288,6 +288,32 @@ class ScenarioDraft:
         reader.candidates(self.candidates)
         Scenario.from_dict(self.to_dict())
 
+    def probe(self, k: int) -> Scenario:
+        """A scenario that measures criterion ``k`` alone at every candidate site (no
+        constraints, no sensitivity): its run gives the raw values the transform editor
+        draws its histogram from.
+
+        Raises
+        ------
+        ScenarioError
+            If the criterion or the candidates are not complete yet.
+        """
+        self._row(self.criteria, k, "criteria")
+        _Reader(self.name).criterion(self.criteria[k], k, set())
+        d = self.to_dict()
+        d.update(criteria=[{**copy.deepcopy(self.criteria[k]), "weight": 1.0}],
+                 weights={"method": "direct"}, constraints=[], sensitivity=None,
+                 nan_policy="zero")
+        return Scenario.from_dict(d)
+
+    @staticmethod
+    def measure_key(c: Mapping[str, Any]) -> str:
+        """What a criterion measures (kind, layer, filter, field...), as text: two criteria
+        with the same key have the same raw values, whatever their transform, weight or
+        texts."""
+        keep = ("kind", "layer", "where", "field", "measure", "stat", "agg", "fill", "mode")
+        return repr([(key, c.get(key)) for key in keep])
+
     def snapshot(self) -> dict[str, Any]:
         """The whole state as plain data (for undo); :meth:`restore` puts it back."""
         return copy.deepcopy({

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -34,17 +35,21 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableView,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from hljgis.analysis.draft import ScenarioDraft
 from hljgis.analysis.presets import PRESETS, fill_chinese_from_preset, preset
-from hljgis.analysis.scenario import Scenario, ScenarioError, save_scenario
+from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario, save_scenario
 from hljgis.core.errors import InputError
 from hljgis.core.style import Labels
 from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language, tr
+from hljgis.gui.ranking.candidates_editor import CandidatesEditor
+from hljgis.gui.ranking.constraint_editor import ConstraintEditor
+from hljgis.gui.ranking.criterion_editor import KIND_NAMES, CriterionEditor
 from hljgis.gui.ranking.models import (
     ACTION_NAMES,
     BarDelegate,
@@ -60,6 +65,7 @@ from hljgis.gui.ranking.models import (
     listed,
     punct,
 )
+from hljgis.gui.ranking.transform_editor import TransformEditor
 from hljgis.gui.widgets.ranking_results import (
     CompareView,
     ExplainView,
@@ -204,9 +210,55 @@ class RankingPanel(QWidget):
         self.constraints_note = QLabel()
         self.constraints_note.setWordWrap(True)
         self.constraints_note.setStyleSheet("color: #555555;")
+        self.constraints_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.constraints_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.add_constraint_button = QPushButton()
+        self.remove_constraint_button = QPushButton()
+        self.constraint_editor = ConstraintEditor(self.draft, lambda: self.session.project)
+        self.constraint_editor.setVisible(False)
+        cbar = QHBoxLayout()
+        cbar.addWidget(self.add_constraint_button)
+        cbar.addWidget(self.remove_constraint_button)
+        cbar.addStretch(1)
         cl = QVBoxLayout(self.constraints_group)
         cl.addWidget(self.constraints_view)
+        cl.addLayout(cbar)
+        cl.addWidget(self.constraint_editor)
         cl.addWidget(self.constraints_note)
+
+        # candidate sites, and the selected criterion: its definition and its transform
+        self.candidates_group = QGroupBox()
+        self.candidates_editor = CandidatesEditor(self.draft, session)
+        QVBoxLayout(self.candidates_group).addWidget(self.candidates_editor)
+        self.add_criterion_button = QToolButton()
+        self.add_criterion_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.add_criterion_menu = QMenu(self)
+        for kind in KIND_NAMES:
+            action = self.add_criterion_menu.addAction("")
+            action.setData(kind)
+            action.triggered.connect(lambda _on=False, kind=kind: self.add_criterion(kind))
+        self.add_criterion_button.setMenu(self.add_criterion_menu)
+        self.duplicate_criterion_button = QPushButton()
+        self.remove_criterion_button = QPushButton()
+        self.up_button, self.down_button = QPushButton("▲"), QPushButton("▼")
+        for b in (self.up_button, self.down_button):
+            b.setFixedWidth(30)
+        crit_bar = QHBoxLayout()
+        crit_bar.addWidget(self.add_criterion_button)
+        crit_bar.addWidget(self.duplicate_criterion_button)
+        crit_bar.addWidget(self.remove_criterion_button)
+        crit_bar.addStretch(1)
+        crit_bar.addWidget(self.up_button)
+        crit_bar.addWidget(self.down_button)
+        self.criterion_editor = CriterionEditor(self.draft, lambda: self.session.project)
+        self.transform_editor = TransformEditor(self.draft, self.criterion_values)
+        self.criterion_tabs = QTabWidget()
+        self.criterion_tabs.setDocumentMode(True)
+        self.criterion_tabs.addTab(self.transform_editor, "")
+        self.criterion_tabs.addTab(self.criterion_editor, "")
+        self._values: dict[str, np.ndarray] = {}  # raw values by what a criterion measures
+        self._values_job: tuple[int, str, str] | None = None
+        self.values_runner = RankingRunner(self)
 
         self.weights_group = QGroupBox()
         self.direct_radio = QRadioButton()
@@ -299,23 +351,33 @@ class RankingPanel(QWidget):
 
         self.save_button = QPushButton()
         self.export_button = QPushButton()
+        self.import_button = QPushButton()
+        self.duplicate_button = QPushButton()
         self.reset_button = QPushButton()
         files = QHBoxLayout()
         files.addWidget(self.reset_button)
         files.addStretch(1)
+        files.addWidget(self.duplicate_button)
         files.addWidget(self.save_button)
-        files.addWidget(self.export_button)
+        files2 = QHBoxLayout()
+        files2.addStretch(1)
+        files2.addWidget(self.import_button)
+        files2.addWidget(self.export_button)
 
         setup = QWidget()
         sl = QVBoxLayout(setup)
         sl.setContentsMargins(2, 2, 2, 2)
         sl.addWidget(self.purpose)
+        sl.addWidget(self.candidates_group)
         sl.addWidget(self.criteria_view, 1)
+        sl.addLayout(crit_bar)
         sl.addWidget(self.rationale)
+        sl.addWidget(self.criterion_tabs)
         sl.addWidget(self.weights_group)
         sl.addWidget(self.constraints_group)
         sl.addWidget(self.options_group)
         sl.addLayout(files)
+        sl.addLayout(files2)
 
         # -- result tabs ---------------------------------------------------------------------
         self.results = ResultsModel(self)
@@ -384,6 +446,24 @@ class RankingPanel(QWidget):
         # -- connections ---------------------------------------------------------------------
         self.scenario_box.currentIndexChanged.connect(self._on_scenario_changed)
         self.draft.events.changed.connect(self._on_draft_changed)
+        for editor in (self.criterion_editor, self.transform_editor, self.constraint_editor,
+                       self.candidates_editor):
+            editor.rejected.connect(self._on_edit_rejected)
+        self.candidates_editor.said.connect(self._say)
+        self.transform_editor.compute_requested.connect(self.compute_values)
+        self.values_runner.finished.connect(self._on_values_finished)
+        self.values_runner.failed.connect(
+            lambda job, message: self._on_values_failed(job, message))
+        self.duplicate_criterion_button.clicked.connect(lambda: self.duplicate_criterion())
+        self.remove_criterion_button.clicked.connect(lambda: self.remove_criterion())
+        self.up_button.clicked.connect(lambda: self.move_criterion(-1))
+        self.down_button.clicked.connect(lambda: self.move_criterion(+1))
+        self.add_constraint_button.clicked.connect(lambda: self.add_constraint())
+        self.remove_constraint_button.clicked.connect(lambda: self.remove_constraint())
+        self.constraints_view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._on_constraint_row_changed(cur.row()))
+        self.import_button.clicked.connect(lambda: self.import_json())
+        self.duplicate_button.clicked.connect(lambda: self.duplicate_scenario())
         self.year_box.valueChanged.connect(self._on_year_changed)
         session.events.about_to_save.connect(self._on_about_to_save)
         self.criteria.rejected.connect(self._on_edit_rejected)
@@ -586,6 +666,11 @@ class RankingPanel(QWidget):
         self._say(message, error=True)
 
     def _on_criterion_row_changed(self, current, _previous) -> None:
+        row = current.row() if current.isValid() else -1
+        if getattr(self, "criterion_editor", None) is not None and \
+                self.criterion_editor.row != row:
+            self.criterion_editor.set_row(row)
+            self.transform_editor.set_row(row)
         if not current.isValid():
             self.rationale.setText("")
             return
@@ -611,9 +696,16 @@ class RankingPanel(QWidget):
         return city_titles(self.session.project, city)[1]
 
     def _fit_constraints(self) -> None:
-        """Show every constraint row (there are few) and hide the box when there are none."""
+        """Show every constraint row (there are few); the table hides when there are none
+        (the box stays, to add one)."""
         n = self.constraints.rowCount()
-        self.constraints_group.setVisible(n > 0)
+        self.constraints_view.setVisible(n > 0)
+        self.remove_constraint_button.setEnabled(n > 0)
+        row = self.constraint_editor.row
+        if n and not 0 <= row < n:
+            self.constraints_view.selectRow(min(max(row, 0), n - 1))
+        elif not n:
+            self._on_constraint_row_changed(-1)
         self._size_constraint_columns()
 
     def _size_constraint_columns(self) -> None:
@@ -665,6 +757,130 @@ class RankingPanel(QWidget):
             self._fit_columns_timer.start()
         return super().eventFilter(watched, event)
 
+    # ================================================================== building
+    def _current_criterion(self) -> int:
+        return self.criteria_view.currentIndex().row()
+
+    def add_criterion(self, kind: str) -> int | None:
+        """Add a criterion of ``kind`` below the selected one (min-max scaled, its layer or
+        field still to choose in the form); returns its row."""
+        at = self._current_criterion()
+        row = None
+        if self._draft_edit(lambda: setattr(self, "_added", self.draft.add_criterion(
+                kind=kind, index=at + 1 if at >= 0 else None))):
+            row = self._added
+            self.criteria_view.selectRow(row)
+            self.criterion_tabs.setCurrentWidget(self.criterion_editor)
+            self._say(self.tr("Criterion added: choose what it measures") + punct(": ") +
+                      self.draft.criteria[row]["name"])
+        return row
+
+    def duplicate_criterion(self, row: int | None = None) -> int | None:
+        row = self._current_criterion() if row is None else row
+        if not self._draft_edit(lambda: setattr(self, "_added",
+                                                self.draft.duplicate_criterion(row))):
+            return None
+        self.criteria_view.selectRow(self._added)
+        return self._added
+
+    def remove_criterion(self, row: int | None = None) -> bool:
+        row = self._current_criterion() if row is None else row
+        if not self._draft_edit(lambda: self.draft.remove_criterion(row)):
+            return False
+        self.criteria_view.selectRow(min(row, len(self.draft.criteria) - 1))
+        return True
+
+    def move_criterion(self, delta: int, row: int | None = None) -> bool:
+        row = self._current_criterion() if row is None else row
+        to = row + delta
+        if not 0 <= to < len(self.draft.criteria):
+            return False
+        if not self._draft_edit(lambda: self.draft.move_criterion(row, to)):
+            return False
+        self.criteria_view.selectRow(to)
+        return True
+
+    def add_constraint(self, data: dict | None = None) -> int | None:
+        """Add a constraint (by default: sites stay outside the first polygon layer's
+        features; the form then edits it); returns its row."""
+        if data is None:
+            layers = [layer.name for layer in self.session.project.layers
+                      if "polygon" in str(getattr(layer, "geometry_type", "")).lower()]
+            if not layers:
+                self._say(self.tr("The project has no polygon layer for a constraint"),
+                          error=True)
+                return None
+            data = {"name": "constraint", "kind": "outside", "layer": layers[0],
+                    "reason": f"overlaps {layers[0]}", "title": "New constraint",
+                    "title_zh": "新约束"}
+        if not self._draft_edit(lambda: setattr(self, "_added",
+                                                self.draft.add_constraint(data))):
+            return None
+        self.constraints_view.selectRow(self._added)
+        self._on_constraint_row_changed(self._added)
+        return self._added
+
+    def remove_constraint(self, row: int | None = None) -> bool:
+        row = self.constraint_editor.row if row is None else row
+        return self._draft_edit(lambda: self.draft.remove_constraint(row))
+
+    def _on_constraint_row_changed(self, row: int) -> None:
+        self.constraint_editor.set_row(row)
+        self.constraint_editor.setVisible(row >= 0)
+
+    # -- values for the transform editor -----------------------------------------------------
+    def criterion_values(self, row: int):
+        """Raw values of criterion ``row`` at the current candidates: computed here, or
+        from the last run when it measured the same thing (None when unknown)."""
+        if not 0 <= row < len(self.draft.criteria):
+            return None
+        c = self.draft.criteria[row]
+        key = ScenarioDraft.measure_key(c)
+        if key in self._values:
+            return self._values[key]
+        if self.result is not None and f"raw_{c['name']}" in self.result.gdf.columns:
+            for rc in self.result.scenario.to_dict()["criteria"]:
+                if rc["name"] == c["name"] and ScenarioDraft.measure_key(rc) == key:
+                    return self.result.gdf[f"raw_{c['name']}"].to_numpy(dtype=float,
+                                                                          na_value=np.nan)
+        return None
+
+    def compute_values(self, row: int | None = None) -> int | None:
+        """Measure criterion ``row`` alone at the current candidate sites, on the worker
+        thread; the transform editor draws the histogram when it is done."""
+        row = self._current_criterion() if row is None else row
+        try:
+            sc = self.draft.probe(row)
+        except ScenarioError as exc:
+            self._say(str(exc), error=True)
+            return None
+        key = ScenarioDraft.measure_key(self.draft.criteria[row])
+        job = self.values_runner.submit(self.session.project, [
+            {"scenario": sc, "city": self.city(), "sensitivity": None}])
+        self._values_job = (job, key, sc.criteria[0].name)
+        self.transform_editor.compute_button.setEnabled(False)
+        self._say(self.tr("Computing the values of") + " " + sc.criteria[0].name)
+        return job
+
+    def _on_values_finished(self, job: int) -> None:
+        results = self.values_runner.take(job)
+        if self._values_job is None or self._values_job[0] != job or not results:
+            return
+        _job, key, name = self._values_job
+        self._values_job = None
+        self._values[key] = results[0].gdf[f"raw_{name}"].to_numpy(dtype=float,
+                                                                     na_value=np.nan)
+        self.transform_editor.compute_button.setEnabled(True)
+        self.transform_editor.refresh()
+        self._say(self.tr("Values computed") + punct(": ") + name, ok=True)
+
+    def _on_values_failed(self, job: int, message: str) -> None:
+        if self._values_job is not None and self._values_job[0] == job:
+            self._values_job = None
+            self.transform_editor.compute_button.setEnabled(True)
+            self._say(message, error=True)
+
+    # ================================================================== weights
     def _on_method_changed(self) -> None:
         method = ("group_ahp" if self.group_radio.isChecked() else
                   "ahp" if self.ahp_radio.isChecked() else "direct")
@@ -886,6 +1102,65 @@ class RankingPanel(QWidget):
         self._store(name, sc)
         self.refresh_scenarios(select=name)
         self._say(self.tr("Scenario saved in the project") + punct(": ") + name)
+        return name
+
+    def _free_name(self, base: str) -> str:
+        """``base`` or ``base-2``, ``base-3``... not used by a project scenario or a preset."""
+        taken = set(self.session.project.scenarios) | set(PRESETS)
+        if base not in taken:
+            return base
+        i = 2
+        while f"{base}-{i}" in taken:
+            i += 1
+        return f"{base}-{i}"
+
+    def import_json(self, path: str | None = None) -> str | None:
+        """Read a scenario JSON file into the project (under a free name) and edit it."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import scenario"), "",
+                                                  self.tr("Scenario (*.json)"))
+            if not path:
+                return None
+        try:
+            sc = load_scenario(path)
+        except InputError as exc:
+            self._say(str(exc), error=True)
+            return None
+        name = self._free_name(sc.name)
+        sc.name = name
+        if self.draft.modified:
+            self._keep_edits()
+        self._store(name, sc)
+        self.refresh_scenarios(select=name)
+        self._say(self.tr("Scenario imported") + punct(": ") + name, ok=True)
+        return name
+
+    def duplicate_scenario(self, name: str | None = None) -> str | None:
+        """Copy the scenario as edited here into a new project scenario (a preset becomes
+        the planner's own, editable and saved with the project)."""
+        try:
+            sc = self.edited_scenario()
+        except InputError as exc:
+            self._say(str(exc), error=True)
+            return None
+        if name is None:
+            name, ok = QInputDialog.getText(self, self.tr("Duplicate scenario"),
+                                            self.tr("Name of the copy (a-z, 0-9, - and _):"),
+                                            text=self._free_name(f"{sc.name}-copy"))
+            if not ok or not name.strip():
+                return None
+        name = name.strip()
+        if name in self.session.project.scenarios or name in PRESETS:
+            self._say(self.tr("A scenario already has this name") + punct(": ") + name,
+                      error=True)
+            return None
+        sc.name = name
+        sc.title = f"{sc.title or self.draft.name} (copy)"
+        sc.title_zh = f"{sc.title_zh or sc.title}（副本）" if sc.title_zh else ""
+        self.draft.mark_stored()  # the edits travel with the copy
+        self._store(name, sc)
+        self.refresh_scenarios(select=name)
+        self._say(self.tr("Scenario duplicated") + punct(": ") + name, ok=True)
         return name
 
     def export_json(self, path: str | None = None) -> str | None:
@@ -1156,7 +1431,26 @@ class RankingPanel(QWidget):
         self.label_label.setText(self.tr("Label the best N on the map"))
         self.save_button.setText(self.tr("Save in project..."))
         self.export_button.setText(self.tr("Export JSON..."))
+        self.import_button.setText(self.tr("Import JSON..."))
+        self.duplicate_button.setText(self.tr("Duplicate..."))
+        self.duplicate_button.setToolTip(self.tr("Copy this scenario (a preset too) into the "
+                                                 "project as your own, to edit and save"))
         self.reset_button.setText(self.tr("Revert edits"))
+        self.candidates_group.setTitle(self.tr("Candidate sites"))
+        self.add_criterion_button.setText(self.tr("Add criterion"))
+        for action in self.add_criterion_menu.actions():
+            action.setText(self.tr(KIND_NAMES[action.data()]))
+        self.duplicate_criterion_button.setText(self.tr("Duplicate"))
+        self.remove_criterion_button.setText(self.tr("Remove"))
+        self.up_button.setToolTip(self.tr("Move up"))
+        self.down_button.setToolTip(self.tr("Move down"))
+        self.criterion_tabs.setTabText(0, self.tr("Transform"))
+        self.criterion_tabs.setTabText(1, self.tr("Definition"))
+        self.add_constraint_button.setText(self.tr("Add constraint"))
+        self.remove_constraint_button.setText(self.tr("Remove"))
+        for editor in (self.candidates_editor, self.criterion_editor, self.transform_editor,
+                       self.constraint_editor):
+            editor.retranslate()
         self.run_button.setText(self.tr("Run ranking"))
         self.cancel_button.setText(self.tr("Cancel"))
         for i, text in enumerate(("Set-up", "Results", "Explain", "Sensitivity", "Compare")):
@@ -1204,4 +1498,5 @@ class RankingPanel(QWidget):
         with contextlib.suppress(TypeError, ValueError, RuntimeError):
             self._project.events.changed.disconnect(self._on_project_item_changed)
         self._stop_tracking()
+        self.values_runner.stop(2.0)
         self.runner.stop(2.0)
