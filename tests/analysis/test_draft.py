@@ -233,7 +233,8 @@ def test_transform_kind_switch_keeps_the_range_and_direction():
     draft.set_transform_kind(0, "fuzzy_decreasing")
     assert draft.criteria[0]["transform"] == {"kind": "fuzzy_decreasing", "a": 0, "b": 1000,
                                               "shape": "linear"}
-    draft.set_transform_kind(0, "minmax")
+    draft.set_transform_kind(0, "minmax")  # a decreasing curve stays a cost
+    assert draft.criteria[0]["transform"] == {"kind": "minmax", "benefit": False}
     draft.set_transform_kind(0, "linear")
     assert draft.criteria[0]["transform"]["kind"] == "linear"
     with pytest.raises(ScenarioError, match=r"criteria\[0\]\.transform\.lo"):

@@ -527,8 +527,13 @@ class ScenarioDraft:
         if len(nums) >= 2 and kind in ("linear", "fuzzy_increasing", "fuzzy_decreasing"):
             lo, hi = min(nums), max(nums)
             params.update({"lo": lo, "hi": hi} if kind == "linear" else {"a": lo, "b": hi})
-        if "benefit" in params and isinstance(old.get("benefit"), bool):
-            params["benefit"] = old["benefit"]
+        if "benefit" in params:  # keep the direction the old curve had
+            if isinstance(old.get("benefit"), bool):
+                params["benefit"] = old["benefit"]
+            elif old.get("kind") in ("fuzzy_increasing", "fuzzy_decreasing"):
+                params["benefit"] = old["kind"] == "fuzzy_increasing"
+            else:
+                params["benefit"] = self.criteria[k].get("direction") != "cost"
         self.set_transform(k, {"kind": kind, **params})
 
     # ================================================================ weights

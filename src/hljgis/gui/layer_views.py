@@ -49,6 +49,8 @@ class LayerViews:
         self.ranking_dock.hide()
         window.docks["ranking"] = self.ranking_dock
         self.ranking.site_selected.connect(self._on_ranking_site_selected)
+        self.ranking.candidates_editor.set_map_extent(
+            lambda: (window.canvas.extent, window.session.project.crs))
 
     def _dock(self, widget, name: str, area) -> QDockWidget:
         dock = QDockWidget(self.window)

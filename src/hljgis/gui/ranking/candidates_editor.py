@@ -136,6 +136,11 @@ class CandidatesEditor(QWidget):
         draft.events.changed.connect(self._on_draft_changed)
         self.retranslate()
 
+    def set_map_extent(self, map_extent: Callable[[], tuple] | None) -> None:
+        """Offer cells over the map's extent (``() -> (bounds, crs)``)."""
+        self.map_extent = map_extent
+        self.refresh()
+
     # -- reading the draft -----------------------------------------------------------------
     def _on_draft_changed(self, what: str) -> None:
         if what in ("all", "candidates"):
