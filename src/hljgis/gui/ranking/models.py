@@ -46,6 +46,18 @@ def params_to_text(params: dict) -> str:
     return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in params.items())
 
 
+def transform_params_text(spec: dict) -> str:
+    """A transform's parameters as editable text: required ones first, defaults left out."""
+    params = {k: v for k, v in spec.items() if k != "kind"}
+    kind = TRANSFORMS.get(spec.get("kind"))
+    if kind is not None:
+        first = {k: params[k] for k in kind.required if k in params}
+        rest = {k: v for k, v in params.items()
+                if k not in first and kind.optional.get(k, object()) != v}
+        params = {**first, **rest}
+    return params_to_text(params)
+
+
 def _split_top(text: str) -> list[str]:
     """Split at commas outside brackets and quotes."""
     parts, depth, quote, cur = [], 0, False, []
@@ -267,14 +279,7 @@ class CriteriaModel(DraftModel):
                 return kind if role == Qt.ItemDataRole.EditRole else tr(
                     TRANSFORM_NAMES.get(kind, kind))
             if col == self.PARAMS:
-                params = {k: v for k, v in spec.items() if k != "kind"}
-                kind = TRANSFORMS.get(spec.get("kind"))
-                if kind is not None:  # required parameters first, defaults left out
-                    first = {k: params[k] for k in kind.required if k in params}
-                    rest = {k: v for k, v in params.items()
-                            if k not in first and kind.optional.get(k, object()) != v}
-                    params = {**first, **rest}
-                return params_to_text(params)
+                return transform_params_text(spec)
             if col == self.UNIT:
                 return unit_text(c.get("unit", ""))
         if role == Qt.ItemDataRole.CheckStateRole and col == self.USE:

@@ -28,9 +28,9 @@ from hljgis.analysis.transforms import TRANSFORMS, TransformSpec
 from hljgis.gui.i18n import tr
 from hljgis.gui.ranking.models import (
     TRANSFORM_NAMES,
-    params_to_text,
     punct,
     text_to_params,
+    transform_params_text,
     unit_text,
 )
 
@@ -89,6 +89,7 @@ class TransformPlot(QWidget):
         self.spec: dict = {}
         self.unit = ""
         self.setMinimumHeight(150)
+        self.setMaximumHeight(220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     def set_data(self, values, spec: dict, unit: str = "") -> None:
@@ -264,7 +265,7 @@ class TransformEditor(QWidget):
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(spec.get("kind"))))
         self.kind_box.blockSignals(False)
         if not self.params.hasFocus():
-            self.params.setText(params_to_text(_flat(spec)[1]))
+            self.params.setText(transform_params_text(spec))
         self.plot.set_data(self.values(self.row), spec, c.get("unit", ""))
 
     def _edit(self, edit) -> None:
