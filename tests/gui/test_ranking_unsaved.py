@@ -94,3 +94,34 @@ def test_switching_scenario_keeps_the_edits_in_the_project(panel):
     panel.session.undo()  # the store into the project
     assert "sme-space" not in panel.session.project.scenarios
     assert "preset" in panel.scenario_box.currentText()
+
+
+def test_main_window_title_marks_a_weight_edit_and_save_stores_it(qtbot, tmp_path,
+                                                                  monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from hljgis.gui.main_window import MainWindow
+
+    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "ini"))
+    window = MainWindow(lang="en")
+    qtbot.addWidget(window)
+    project = synthetic_project()
+    project.path = str(tmp_path / "w.hljgis.gpkg")
+    project.dirty = False
+    window.session.set_project(project)
+    dock = window.views.ranking
+    try:
+        assert not window.windowTitle().startswith("*")
+        m = dock.criteria
+        assert m.setData(m.index(2, CriteriaModel.WEIGHT), "11")
+        assert window.windowTitle().startswith("*")  # unsaved, so Ctrl+S has work to do
+        assert window.save_project()
+        assert not window.windowTitle().startswith("*")
+        assert load_project(project.path).scenarios["sme-space"]["criteria"][2]["weight"] == 11
+    finally:
+        window.session.project.dirty = False
+        window.canvas.shutdown()
+        dock.shutdown()
