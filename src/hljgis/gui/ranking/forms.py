@@ -5,6 +5,7 @@ binding of one form field to one draft edit."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit
@@ -109,9 +110,15 @@ def is_area_or_point(layer) -> bool:
 
 def apply(edit: Callable[[], None], report: Callable[[str], None]) -> bool:
     """Run one draft edit; a refusal is reported (the draft's message names the field)."""
+    return attempt(edit, report) is not None
+
+
+def attempt(edit: Callable[[], Any], report: Callable[[str], None]) -> Any:
+    """Run one draft edit and give what it returns (True for None, e.g. the row of an
+    added criterion); None when it was refused and reported."""
     try:
-        edit()
+        out = edit()
     except (ScenarioError, ValueError) as exc:
         report(str(exc))
-        return False
-    return True
+        return None
+    return True if out is None else out

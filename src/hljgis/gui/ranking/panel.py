@@ -16,7 +16,6 @@ import time
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTextBoundaryFinder, QTimer, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSpinBox,
     QTableView,
@@ -50,22 +48,22 @@ from hljgis.gui.i18n import current_language, tr
 from hljgis.gui.ranking.candidates_editor import CandidatesEditor
 from hljgis.gui.ranking.constraint_editor import ConstraintEditor
 from hljgis.gui.ranking.criterion_editor import KIND_NAMES, CriterionEditor
+from hljgis.gui.ranking.forms import attempt
 from hljgis.gui.ranking.models import (
     ACTION_NAMES,
     BarDelegate,
     ConstraintActionDelegate,
     ConstraintsModel,
     CriteriaModel,
-    MembersModel,
     ResultsModel,
     TransformKindDelegate,
     criterion_rationale,
     criterion_title,
     layer_title_zh,
-    listed,
     punct,
 )
 from hljgis.gui.ranking.transform_editor import TransformEditor
+from hljgis.gui.ranking.weights_view import WeightsView
 from hljgis.gui.widgets.ranking_results import (
     CompareView,
     ExplainView,
@@ -123,7 +121,6 @@ class RankingPanel(QWidget):
         self.draft = ScenarioDraft()
         self._stop_tracking = session.track_draft(self.draft)
         self._project = None
-        self.group_result = None
         self._job: int | None = None
         self._job_kind = ""
         self._compare_names: tuple[str, str] = ("", "")
@@ -260,61 +257,12 @@ class RankingPanel(QWidget):
         self._values_job: tuple[int, str, str] | None = None
         self.values_runner = RankingRunner(self)
 
-        self.weights_group = QGroupBox()
-        self.direct_radio = QRadioButton()
-        self.ahp_radio = QRadioButton()
-        self.group_radio = QRadioButton()
-        self.method_group = QButtonGroup(self)
-        self.method_group.addButton(self.direct_radio)
-        self.method_group.addButton(self.ahp_radio)
-        self.method_group.addButton(self.group_radio)
-        self.ahp_button = QPushButton()
-        self.weight_report = QLabel()
-        self.weight_report.setWordWrap(True)
-        # group AHP: pick a member to edit, rename, add or remove members, see each one's CR
-        self.group_box = QWidget()
-        self.member_label = QLabel()
-        self.member_box = QComboBox()
-        self.member_box.setMinimumContentsLength(10)
-        self.member_box.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.edit_member_button = QPushButton()
-        self.rename_member_button = QPushButton()
-        self.add_member_button = QPushButton()
-        self.remove_member_button = QPushButton()
-        self.members = MembersModel(self)
-        self.members_view = QTableView()
-        self.members_view.setModel(self.members)
-        self.members_view.verticalHeader().hide()
-        self.members_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.members_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.members_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        mh = self.members_view.horizontalHeader()
-        mh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        mh.setStretchLastSection(True)
-        self.members_view.setColumnWidth(MembersModel.NAME, 190)
-        self.members_view.setColumnWidth(MembersModel.CR, 56)
-        gl = QVBoxLayout(self.group_box)
-        gl.setContentsMargins(0, 0, 0, 0)
-        gr = QHBoxLayout()
-        gr.addWidget(self.member_label)
-        gr.addWidget(self.member_box, 1)
-        gr.addWidget(self.edit_member_button)
-        gr.addWidget(self.rename_member_button)
-        gr.addWidget(self.add_member_button)
-        gr.addWidget(self.remove_member_button)
-        gl.addLayout(gr)
-        gl.addWidget(self.members_view)
-        wl = QVBoxLayout(self.weights_group)
-        r1 = QHBoxLayout()
-        r1.addWidget(self.direct_radio)
-        r1.addWidget(self.ahp_radio)
-        r1.addWidget(self.group_radio)
-        r1.addWidget(self.ahp_button)
-        r1.addStretch(1)
-        wl.addLayout(r1)
-        wl.addWidget(self.group_box)
-        wl.addWidget(self.weight_report)
+        self.weights_group = WeightsView(self.draft, self.criteria, self._say)
+        for name in ("direct_radio", "ahp_radio", "group_radio", "method_group", "ahp_button",
+                     "weight_report", "group_box", "member_box", "members", "members_view",
+                     "edit_member_button", "rename_member_button", "add_member_button",
+                     "remove_member_button"):  # the dock's tests and callers reach them here
+            setattr(self, name, getattr(self.weights_group, name))
 
         self.options_group = QGroupBox()
         self.mc_check = QCheckBox()
@@ -470,17 +418,6 @@ class RankingPanel(QWidget):
         self.constraints.rejected.connect(self._on_edit_rejected)
         self.criteria_view.selectionModel().currentRowChanged.connect(
             self._on_criterion_row_changed)
-        self.method_group.buttonToggled.connect(
-            lambda _button, on: self._on_method_changed() if on else None)
-        self.ahp_button.clicked.connect(self.edit_ahp)
-        self.edit_member_button.clicked.connect(lambda: self.edit_member())
-        self.rename_member_button.clicked.connect(lambda: self.rename_member())
-        self.members_view.doubleClicked.connect(self._on_member_double_clicked)
-        self.add_member_button.clicked.connect(lambda: self.add_member())
-        self.remove_member_button.clicked.connect(lambda: self.remove_member())
-        self.members_view.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self.member_box.setCurrentIndex(cur.row())
-            if 0 <= cur.row() < self.member_box.count() else None)
         self.mc_check.toggled.connect(self._on_mc_changed)
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
@@ -633,12 +570,7 @@ class RankingPanel(QWidget):
         if what in ("all", "constraints"):
             self._fit_constraints()
         if what in ("all", "weights", "criteria"):
-            self.method_group.blockSignals(True)
-            {"direct": self.direct_radio, "ahp": self.ahp_radio,
-             "group_ahp": self.group_radio}[d.method].setChecked(True)
-            self.method_group.blockSignals(False)
-            self._refresh_member_box()
-            self._update_weights()
+            self.weights_group.refresh()
         if what in ("all", "criteria"):
             self._on_criterion_row_changed(self.criteria_view.currentIndex(), None)
         if what == "all" and d.name != self.scenario_box.currentData():
@@ -761,14 +693,18 @@ class RankingPanel(QWidget):
     def _current_criterion(self) -> int:
         return self.criteria_view.currentIndex().row()
 
+    def _draft_edit(self, edit):
+        """Run a draft edit from a button: what it returns (True for nothing), or None
+        when refused (the reason goes to the status line)."""
+        return attempt(edit, lambda message: self._say(message, error=True))
+
     def add_criterion(self, kind: str) -> int | None:
         """Add a criterion of ``kind`` below the selected one (min-max scaled, its layer or
         field still to choose in the form); returns its row."""
         at = self._current_criterion()
-        row = None
-        if self._draft_edit(lambda: setattr(self, "_added", self.draft.add_criterion(
-                kind=kind, index=at + 1 if at >= 0 else None))):
-            row = self._added
+        row = self._draft_edit(lambda: self.draft.add_criterion(
+            kind=kind, index=at + 1 if at >= 0 else None))
+        if row is not None:
             self.criteria_view.selectRow(row)
             self.criterion_tabs.setCurrentWidget(self.criterion_editor)
             self._say(self.tr("Criterion added: choose what it measures") + punct(": ") +
@@ -777,15 +713,14 @@ class RankingPanel(QWidget):
 
     def duplicate_criterion(self, row: int | None = None) -> int | None:
         row = self._current_criterion() if row is None else row
-        if not self._draft_edit(lambda: setattr(self, "_added",
-                                                self.draft.duplicate_criterion(row))):
-            return None
-        self.criteria_view.selectRow(self._added)
-        return self._added
+        new = self._draft_edit(lambda: self.draft.duplicate_criterion(row))
+        if new is not None:
+            self.criteria_view.selectRow(new)
+        return new
 
     def remove_criterion(self, row: int | None = None) -> bool:
         row = self._current_criterion() if row is None else row
-        if not self._draft_edit(lambda: self.draft.remove_criterion(row)):
+        if self._draft_edit(lambda: self.draft.remove_criterion(row)) is None:
             return False
         self.criteria_view.selectRow(min(row, len(self.draft.criteria) - 1))
         return True
@@ -795,7 +730,7 @@ class RankingPanel(QWidget):
         to = row + delta
         if not 0 <= to < len(self.draft.criteria):
             return False
-        if not self._draft_edit(lambda: self.draft.move_criterion(row, to)):
+        if self._draft_edit(lambda: self.draft.move_criterion(row, to)) is None:
             return False
         self.criteria_view.selectRow(to)
         return True
@@ -813,16 +748,15 @@ class RankingPanel(QWidget):
             data = {"name": "constraint", "kind": "outside", "layer": layers[0],
                     "reason": f"overlaps {layers[0]}", "title": "New constraint",
                     "title_zh": "新约束"}
-        if not self._draft_edit(lambda: setattr(self, "_added",
-                                                self.draft.add_constraint(data))):
-            return None
-        self.constraints_view.selectRow(self._added)
-        self._on_constraint_row_changed(self._added)
-        return self._added
+        row = self._draft_edit(lambda: self.draft.add_constraint(data))
+        if row is not None:
+            self.constraints_view.selectRow(row)
+            self._on_constraint_row_changed(row)
+        return row
 
     def remove_constraint(self, row: int | None = None) -> bool:
         row = self.constraint_editor.row if row is None else row
-        return self._draft_edit(lambda: self.draft.remove_constraint(row))
+        return self._draft_edit(lambda: self.draft.remove_constraint(row)) is not None
 
     def _on_constraint_row_changed(self, row: int) -> None:
         self.constraint_editor.set_row(row)
@@ -881,24 +815,22 @@ class RankingPanel(QWidget):
             self._say(message, error=True)
 
     # ================================================================== weights
-    def _on_method_changed(self) -> None:
-        method = ("group_ahp" if self.group_radio.isChecked() else
-                  "ahp" if self.ahp_radio.isChecked() else "direct")
-        self.draft.set_method(method, member_name=self.tr("member") + " 1")
-
     def _on_mc_changed(self, on: bool) -> None:
         for w in (self.runs_box, self.perturb_box, self.topk_box, self.runs_label,
                   self.topk_label):
             w.setEnabled(on)
 
+    # -- weights: the view does the work; these keep the dock's own API ---------------------
     def use_ahp(self) -> bool:
-        return self.draft.method == "ahp"
+        return self.weights_group.use_ahp()
 
     def weight_method(self) -> str:
-        """``"direct"``, ``"ahp"`` or ``"group_ahp"`` (the scenario's spelling)."""
-        return self.draft.method
+        return self.weights_group.weight_method()
 
-    # -- group AHP ---------------------------------------------------------------------------
+    @property
+    def group_result(self):
+        return self.weights_group.group_result
+
     @property
     def _members(self) -> list[dict]:
         return self.draft.members
@@ -907,160 +839,22 @@ class RankingPanel(QWidget):
         return self.draft.member_names()
 
     def member_matrix(self, k: int) -> np.ndarray:
-        """Member ``k``'s judgements over the criteria in use."""
         return self.draft.matrix_in_use(k)
 
-    def _refresh_member_box(self) -> None:
-        current = self.member_box.currentIndex()
-        names = self.member_names()
-        self.member_box.blockSignals(True)
-        self.member_box.clear()
-        self.member_box.addItems(names)
-        self.member_box.setCurrentIndex(min(max(current, 0), len(names) - 1))
-        self.member_box.blockSignals(False)
-        self.remove_member_button.setEnabled(len(names) > 1)
-
-    def _draft_edit(self, edit) -> bool:
-        """Run a draft edit from a button; a refusal goes to the status line."""
-        try:
-            edit()
-        except ScenarioError as exc:
-            self._say(str(exc), error=True)
-            return False
-        return True
-
     def add_member(self, name: str | None = None, matrix=None) -> int | None:
-        """Add a group member (asked for a name when None), judging all criteria equal
-        unless ``matrix`` (over the criteria in use) is given; returns the member's index."""
-        if name is None:
-            name, ok = QInputDialog.getText(self, self.tr("Add group member"),
-                                            self.tr("Name of the bureau or expert:"))
-            if not ok:
-                return None
-        name = name.strip()
-        if not name or name in self.member_names():
-            self._say(self.tr("A member needs a new, non-empty name") + punct(": ") + f"{name!r}",
-                      error=True)
-            return None
-        if not self._draft_edit(lambda: self.draft.add_member(name, matrix)):
-            return None
-        self.member_box.setCurrentIndex(len(self._members) - 1)
-        return len(self._members) - 1
+        return self.weights_group.add_member(name, matrix)
 
     def remove_member(self, k: int | None = None) -> bool:
-        """Remove member ``k`` (default the one picked); the last member stays."""
-        k = self.member_box.currentIndex() if k is None else k
-        if len(self._members) <= 1 or not 0 <= k < len(self._members):
-            self._say(self.tr("A group keeps at least one member"), error=True)
-            return False
-        return self._draft_edit(lambda: self.draft.remove_member(k))
+        return self.weights_group.remove_member(k)
 
     def rename_member(self, k: int | None = None, name: str | None = None) -> bool:
-        """Rename member ``k`` (default the one picked), asking for the name when None.
-
-        The name is what the scenario saves in ``weights.members`` (in the order of the
-        matrices) and what the CR list shows. An empty name, or one another member has, is
-        refused with a message. Returns True if the member has the new name.
-        """
-        k = self.member_box.currentIndex() if k is None else k
-        if not 0 <= k < len(self._members):
-            return False
-        old = self._members[k]["name"]
-        if name is None:
-            name, ok = QInputDialog.getText(self, self.tr("Rename group member"),
-                                            self.tr("New name of the bureau or expert:"),
-                                            text=old)
-            if not ok:
-                return False
-        name = name.strip()
-        if not name:
-            self._say(self.tr("A member's name cannot be empty") + punct(": ") + old, error=True)
-            return False
-        if name in self.member_names()[:k] + self.member_names()[k + 1:]:
-            self._say(self.tr("Another member already has this name") + punct(": ") + name,
-                      error=True)
-            return False
-        if name == old:
-            return True
-        if not self._draft_edit(lambda: self.draft.rename_member(k, name)):
-            return False
-        self.member_box.setCurrentIndex(k)
-        self._say(self.tr("Member renamed") + punct(": ") + f"{old} → {name}")
-        return True
-
-    def _on_member_double_clicked(self, index) -> None:
-        """Double-click a member in the CR list to rename it (not the combined row)."""
-        if 0 <= index.row() < len(self._members):
-            self.member_box.setCurrentIndex(index.row())
-            self.rename_member(index.row())
-
-    def _ahp_dialog(self, matrix, suffix: str = ""):
-        """The AHP editor on the criteria in use; the accepted matrix, or None."""
-        from hljgis.gui.dialogs.ahp_dialog import AHPDialog
-
-        used = self.criteria.enabled_criteria()
-        dialog = AHPDialog([c["name"] for c in used], [criterion_title(c) for c in used],
-                           matrix, parent=self)
-        if suffix:
-            dialog.setWindowTitle(dialog.windowTitle() + f" – {suffix}")
-        self.ahp_dialog = dialog
-        if dialog.exec() != AHPDialog.DialogCode.Accepted:
-            return None
-        return np.array(dialog.matrix())
+        return self.weights_group.rename_member(k, name)
 
     def edit_member(self, k: int | None = None) -> bool:
-        """Open the AHP editor on one member's judgements; True if accepted."""
-        k = self.member_box.currentIndex() if k is None else k
-        if not 0 <= k < len(self._members):
-            return False
-        m = self._ahp_dialog(self.member_matrix(k), self._members[k]["name"])
-        return m is not None and self._draft_edit(lambda: self.draft.set_member_matrix(k, m))
+        return self.weights_group.edit_member(k)
 
     def edit_ahp(self) -> bool:
-        """Open the AHP matrix editor on the criteria in use; True if accepted."""
-        m = self._ahp_dialog(self.draft.matrix_in_use())
-        return m is not None and self._draft_edit(lambda: self.draft.set_matrix(m))
-
-    def _update_weights(self) -> None:
-        """Show the draft's weights: the report line, and the members' CRs for a group."""
-        state = self.criteria.weights_state()
-        group = state.method == "group_ahp"
-        self.group_box.setVisible(group)
-        self.ahp_button.setVisible(not group)
-        self.group_result = state.result if group else None
-        used = [criterion_title(c) for c in self.criteria.enabled_criteria()]
-        if group:
-            self.members.set_group(self.member_names(), state.result, used, state.max_cr)
-            self.members_view.setFixedHeight(
-                self.members_view.horizontalHeader().sizeHint().height() + 4 +
-                self.members.rowCount() * self.members_view.verticalHeader().defaultSectionSize())
-        if state.error:
-            self.weight_report.setText(state.error)
-            self.weight_report.setStyleSheet(f"color: {_RED};")
-            return
-        if state.method == "direct":
-            self.weight_report.setText(self.tr("Direct weights: only their proportions "
-                                               "matter (e.g. 40, 30, 30)."))
-            self.weight_report.setStyleSheet("")
-            return
-        limit = f" > {state.max_cr:.2f}"
-        if group:
-            text = (self.tr("Group AHP of {n} members (geometric mean), combined").format(
-                n=len(self.member_names())) + f" CR = {state.cr:.3f}")
-            if not state.ok:
-                text += limit + punct(": ") + self.tr("too inconsistent, edit the matrices")
-            flagged = self.members.flagged()
-            if flagged:
-                text += (punct(". ") + self.tr("Inconsistent members (CR > 0.10)") +
-                         punct(": ") + listed(flagged))
-            good = state.ok and not flagged
-        else:
-            text = self.tr("AHP weights, consistency ratio") + f" CR = {state.cr:.3f}"
-            if not state.ok:
-                text += limit + punct(": ") + self.tr("too inconsistent, edit the matrix")
-            good = state.ok
-        self.weight_report.setText(text)
-        self.weight_report.setStyleSheet(f"color: {_GREEN if good else _RED};")
+        return self.weights_group.edit_ahp()
 
     def edited_scenario(self) -> Scenario:
         """The scenario as edited here: used criteria only, this year, these weights, and
@@ -1403,25 +1197,13 @@ class RankingPanel(QWidget):
             self.city_box.addItem(f"{cn} {en}" if zh else f"{en} {cn}", en)
         self.city_box.setCurrentIndex(max(0, self.city_box.findData(current)))
         self.city_box.blockSignals(False)
-        self.weights_group.setTitle(self.tr("Weights"))
         self.constraints_group.setTitle(self.tr("Constraints"))
         self.constraints_note.setText(self.tr(
             "Action: exclude the sites a rule hits (the reason is recorded), or keep them with "
             "a penalty: score × factor (0..1) or score − amount."))
         self.constraints.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                                 len(ConstraintsModel.HEADERS) - 1)
-        self.direct_radio.setText(self.tr("Direct"))
-        self.ahp_radio.setText(self.tr("AHP pairwise"))
-        self.group_radio.setText(self.tr("Group AHP"))
-        self.member_label.setText(self.tr("Member"))
-        self.edit_member_button.setText(self.tr("Edit..."))
-        self.rename_member_button.setText(self.tr("Rename..."))
-        self.members_view.setToolTip(self.tr("Double-click a member to rename it"))
-        self.add_member_button.setText(self.tr("Add..."))
-        self.remove_member_button.setText(self.tr("Remove"))
-        self.members.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                            len(MembersModel.HEADERS) - 1)
-        self.ahp_button.setText(self.tr("Edit AHP matrix..."))
+        self.weights_group.retranslate()
         self.options_group.setTitle(self.tr("Options"))
         self.mc_check.setText(self.tr("Monte Carlo weight sensitivity"))
         self.runs_label.setText(self.tr("Runs, weight change"))
@@ -1464,7 +1246,7 @@ class RankingPanel(QWidget):
         self._relabel_scenarios()
         self.criteria.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                              len(CriteriaModel.HEADERS) - 1)
-        self._update_weights() if self.scenario is not None else None
+        self.weights_group.refresh() if self.scenario is not None else None
         # texts that come from the scenario and the results: purpose, rationale, reasons
         self._show_purpose()
         self._on_criterion_row_changed(self.criteria_view.currentIndex(), None)
