@@ -66,12 +66,6 @@ def parse_judgement(text: str) -> float:
     return value
 
 
-def nearest_saaty(value: float) -> float:
-    """The Saaty scale value closest (in log ratio) to ``value``: a start for the matrix."""
-    values = np.array([v for _, v in SAATY_SCALE])
-    return float(values[np.argmin(np.abs(np.log(values) - np.log(value)))])
-
-
 class PairwiseMatrixModel(QAbstractTableModel):
     """The n x n judgement matrix; only cells above the diagonal are editable.
 
