@@ -254,3 +254,28 @@ def test_builder_in_both_languages(qtbot, panel, lang):
     assert kinds[0] == ("到要素的距离" if zh else "Distance to features")
     assert panel.constraint_editor.w["kind"].currentText() == (
         "地块须位于图层要素之外" if zh else "Sites stay outside the layer's features")
+
+
+def test_values_are_the_current_sites_and_a_new_layer_is_offered(qtbot, panel):
+    from shapely.geometry import box
+
+    from tests.analysis.test_presets import _layer
+
+    panel.criteria_view.selectRow(0)
+    run_and_wait(qtbot, panel, monte_carlo=False)
+    values = panel.criterion_values(0)
+    assert values is not None and len(values) == len(panel.result.gdf)
+    # other candidates: the last run's values no longer describe them
+    panel.candidates_editor.size.setValue(1000)
+    panel.candidates_editor.size.editingFinished.emit()
+    assert panel.criterion_values(0) is None
+    panel.session.undo()
+    assert panel.criterion_values(0) is not None
+    panel.city_box.setCurrentIndex(panel.city_box.findData("Jixi"))
+    assert panel.criterion_values(0) is None
+    # a layer added to the project shows up in the pickers at once
+    layer = _layer("my_parcels", {"name": ["p1"]}, [box(500_100, 5_150_100, 500_900, 5_150_900)])
+    panel.session.add_layers([layer])
+    ce = panel.candidates_editor
+    choose(ce.source, "layer")
+    assert ce.layer.findData("my_parcels") >= 0

@@ -413,6 +413,7 @@ class RankingPanel(QWidget):
         self.import_button.clicked.connect(lambda: self.import_json())
         self.duplicate_button.clicked.connect(lambda: self.duplicate_scenario())
         self.year_box.valueChanged.connect(self._on_year_changed)
+        self.city_box.currentIndexChanged.connect(self._on_city_changed)
         session.events.about_to_save.connect(self._on_about_to_save)
         self.criteria.rejected.connect(self._on_edit_rejected)
         self.constraints.rejected.connect(self._on_edit_rejected)
@@ -579,6 +580,9 @@ class RankingPanel(QWidget):
                 self.scenario_box.blockSignals(True)
                 self.scenario_box.setCurrentIndex(i)
                 self.scenario_box.blockSignals(False)
+
+    def _on_city_changed(self, *_args) -> None:
+        self.transform_editor.refresh()  # the values shown are the city's sites'
 
     def _on_year_changed(self, year: int) -> None:
         self.draft.set_planning_year(int(year))
@@ -763,20 +767,33 @@ class RankingPanel(QWidget):
         self.constraint_editor.setVisible(row >= 0)
 
     # -- values for the transform editor -----------------------------------------------------
+    def _values_key(self, c: dict) -> str:
+        """What a criterion's raw values depend on: what it measures, the candidate sites,
+        the city and the planning year (filters may use ``$year``)."""
+        return (ScenarioDraft.measure_key(c) + repr(sorted(self.draft.candidates.items())) +
+                f"|{self.city()}|{self.draft.planning_year}")
+
     def criterion_values(self, row: int):
         """Raw values of criterion ``row`` at the current candidates: computed here, or
-        from the last run when it measured the same thing (None when unknown)."""
+        from the last run when it measured the same thing at the same sites (None when
+        unknown)."""
         if not 0 <= row < len(self.draft.criteria):
             return None
         c = self.draft.criteria[row]
-        key = ScenarioDraft.measure_key(c)
+        key = self._values_key(c)
         if key in self._values:
             return self._values[key]
-        if self.result is not None and f"raw_{c['name']}" in self.result.gdf.columns:
-            for rc in self.result.scenario.to_dict()["criteria"]:
-                if rc["name"] == c["name"] and ScenarioDraft.measure_key(rc) == key:
-                    return self.result.gdf[f"raw_{c['name']}"].to_numpy(dtype=float,
-                                                                          na_value=np.nan)
+        result = self.result
+        if result is None or f"raw_{c['name']}" not in result.gdf.columns:
+            return None
+        ran = result.scenario.to_dict()
+        same_sites = (sorted(ran["candidates"].items()) == sorted(
+            self.draft.candidates.items()) and result.city == self.city() and
+            ran["planning_year"] == self.draft.planning_year)
+        for rc in ran["criteria"]:
+            if same_sites and rc["name"] == c["name"] and \
+                    ScenarioDraft.measure_key(rc) == ScenarioDraft.measure_key(c):
+                return result.gdf[f"raw_{c['name']}"].to_numpy(dtype=float, na_value=np.nan)
         return None
 
     def compute_values(self, row: int | None = None) -> int | None:
@@ -788,7 +805,7 @@ class RankingPanel(QWidget):
         except ScenarioError as exc:
             self._say(str(exc), error=True)
             return None
-        key = ScenarioDraft.measure_key(self.draft.criteria[row])
+        key = self._values_key(self.draft.criteria[row])
         job = self.values_runner.submit(self.session.project, [
             {"scenario": sc, "city": self.city(), "sensitivity": None}])
         self._values_job = (job, key, sc.criteria[0].name)
@@ -1163,8 +1180,17 @@ class RankingPanel(QWidget):
         if self._project is not None:
             with contextlib.suppress(TypeError, ValueError, RuntimeError):
                 self._project.events.changed.disconnect(self._on_project_item_changed)
+                self._project.events.layer_added.disconnect(self._on_layers_changed)
+                self._project.events.layer_removed.disconnect(self._on_layers_changed)
         self._project = project
         project.events.changed.connect(self._on_project_item_changed)
+        project.events.layer_added.connect(self._on_layers_changed)
+        project.events.layer_removed.connect(self._on_layers_changed)
+
+    def _on_layers_changed(self, *_args) -> None:
+        """A layer came or went: the pickers offer the project's layers as they are."""
+        for editor in (self.candidates_editor, self.criterion_editor, self.constraint_editor):
+            editor.refresh()
 
     def _on_project_item_changed(self, what: str) -> None:
         if what.startswith("scenario:"):
@@ -1279,6 +1305,8 @@ class RankingPanel(QWidget):
             self.session.events.about_to_save.disconnect(self._on_about_to_save)
         with contextlib.suppress(TypeError, ValueError, RuntimeError):
             self._project.events.changed.disconnect(self._on_project_item_changed)
+            self._project.events.layer_added.disconnect(self._on_layers_changed)
+            self._project.events.layer_removed.disconnect(self._on_layers_changed)
         self._stop_tracking()
         self.values_runner.stop(2.0)
         self.runner.stop(2.0)
