@@ -26,7 +26,7 @@ from hljgis.analysis.draft import ScenarioDraft
 from hljgis.analysis.scenario import ScenarioError
 from hljgis.analysis.transforms import TRANSFORMS, TransformSpec
 from hljgis.gui.i18n import tr
-from hljgis.gui.ranking.models import (
+from hljgis.gui.ranking.texts import (
     TRANSFORM_NAMES,
     punct,
     text_to_params,
