@@ -92,7 +92,6 @@ class CandidatesEditor(QWidget):
         self.layer = LayerBox()
         self.where = QLineEdit()
         self.picks = QListWidget()
-        self.picks.setMaximumHeight(96)
         self.id_field, self.city_field = QComboBox(), QComboBox()
         self.shape = ChoiceBox(SHAPES)
         self.size = QSpinBox()
@@ -203,6 +202,9 @@ class CandidatesEditor(QWidget):
                 item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
                 self.picks.addItem(item)
         self.picks.setProperty("field", field)
+        rows = min(max(self.picks.count(), 1), 5)  # short lists take no more room than needed
+        self.picks.setFixedHeight(rows * max(self.picks.sizeHintForRow(0), 16) +
+                                  2 * self.picks.frameWidth() + 2)
         self.picks.blockSignals(False)
 
     # -- writing the draft -----------------------------------------------------------------
