@@ -54,6 +54,7 @@ def test_add_define_and_run_a_new_distance_criterion(qtbot, panel):
     assert ed.row == row and ed.form.isRowVisible(ed.w["measure"])
     assert not ed.form.isRowVisible(ed.w["stat"])  # a raster field, not for a distance
     assert panel.criteria.index(row, CriteriaModel.TRANSFORM).data() == "Min–max (data range)"
+    assert ed.w["layer"].currentText() == "(choose a layer)"  # nothing chosen, and it shows
     with pytest.raises(Exception, match=r"criteria\[6\]\.layer is required"):
         panel.edited_scenario()
     choose(ed.w["layer"], "rivers")

@@ -80,6 +80,8 @@ class LayerBox(QComboBox):
         self.clear()
         if empty is not None:
             self.addItem(tr(empty), "")
+        elif not current:  # a new criterion or rule: nothing chosen yet, and it shows
+            self.addItem(tr("(choose a layer)"), "")
         for layer in project.layers:
             if accept(layer):
                 self.addItem(layer_label(project, layer.name), layer.name)
