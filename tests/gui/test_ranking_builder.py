@@ -280,3 +280,18 @@ def test_values_are_the_current_sites_and_a_new_layer_is_offered(qtbot, panel):
     ce = panel.candidates_editor
     choose(ce.source, "layer")
     assert ce.layer.findData("my_parcels") >= 0
+
+
+def test_aggregation_and_missing_values_are_scenario_edits(qtbot, panel):
+    choose(panel.aggregation_box, "topsis")
+    choose(panel.nan_box, "zero")
+    sc = panel.edited_scenario()
+    assert (sc.aggregation, sc.nan_policy) == ("topsis", "zero")
+    run_and_wait(qtbot, panel, monte_carlo=False)
+    assert panel.result.scenario.aggregation == "topsis"
+    panel.session.undo()
+    panel.session.undo()  # the layer, then the missing-value rule
+    assert panel.nan_box.value() == "exclude" and panel.aggregation_box.value() == "topsis"
+    set_language("zh")
+    panel.retranslate()
+    assert panel.aggregation_box.currentText() == "逼近理想解（TOPSIS）"

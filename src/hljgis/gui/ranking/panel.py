@@ -48,7 +48,7 @@ from hljgis.gui.i18n import current_language, tr
 from hljgis.gui.ranking.candidates_editor import CandidatesEditor
 from hljgis.gui.ranking.constraint_editor import ConstraintEditor
 from hljgis.gui.ranking.criterion_editor import KIND_NAMES, CriterionEditor
-from hljgis.gui.ranking.forms import attempt
+from hljgis.gui.ranking.forms import ChoiceBox, attempt
 from hljgis.gui.ranking.models import (
     ACTION_NAMES,
     BarDelegate,
@@ -72,6 +72,9 @@ from hljgis.gui.widgets.ranking_results import (
 )
 from hljgis.gui.widgets.ranking_worker import RankingRunner
 
+AGGREGATION_NAMES = {"wlc": "Weighted sum (WLC)", "topsis": "Closeness to the ideal (TOPSIS)"}
+NAN_NAMES = {"exclude": "is excluded", "zero": "scores 0 on it",
+             "renormalize": "is scored on its other criteria"}
 #: The four cities: English name (as in the data) and Chinese name.
 CITIES = (("Hegang", "鹤岗"), ("Jixi", "鸡西"), ("Qitaihe", "七台河"),
           ("Shuangyashan", "双鸭山"))
@@ -296,6 +299,12 @@ class RankingPanel(QWidget):
         label_row.addWidget(self.label_box)
         label_row.addStretch(1)
         ol.addRow(self.label_label, label_row)
+        # how the scores combine, and what a missing value does: part of the scenario
+        self.aggregation_box = ChoiceBox(AGGREGATION_NAMES)
+        self.nan_box = ChoiceBox(NAN_NAMES)
+        self.aggregation_label, self.nan_label = QLabel(), QLabel()
+        ol.addRow(self.aggregation_label, self.aggregation_box)
+        ol.addRow(self.nan_label, self.nan_box)
 
         self.save_button = QPushButton()
         self.export_button = QPushButton()
@@ -413,6 +422,10 @@ class RankingPanel(QWidget):
         self.import_button.clicked.connect(lambda: self.import_json())
         self.duplicate_button.clicked.connect(lambda: self.duplicate_scenario())
         self.year_box.valueChanged.connect(self._on_year_changed)
+        self.aggregation_box.activated.connect(lambda _i: self._draft_edit(
+            lambda: self.draft.set_aggregation(self.aggregation_box.value())))
+        self.nan_box.activated.connect(lambda _i: self._draft_edit(
+            lambda: self.draft.set_nan_policy(self.nan_box.value())))
         self.city_box.currentIndexChanged.connect(self._on_city_changed)
         session.events.about_to_save.connect(self._on_about_to_save)
         self.criteria.rejected.connect(self._on_edit_rejected)
@@ -567,6 +580,8 @@ class RankingPanel(QWidget):
             self.year_box.blockSignals(True)
             self.year_box.setValue(d.planning_year or 2025)
             self.year_box.blockSignals(False)
+            self.aggregation_box.set_value(d.aggregation)
+            self.nan_box.set_value(d.nan_policy)
             self._show_purpose()
         if what in ("all", "constraints"):
             self._fit_constraints()
@@ -1230,6 +1245,10 @@ class RankingPanel(QWidget):
         self.constraints.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                                 len(ConstraintsModel.HEADERS) - 1)
         self.weights_group.retranslate()
+        self.aggregation_label.setText(self.tr("Combine scores by"))
+        self.nan_label.setText(self.tr("A site missing a value"))
+        for box in (self.aggregation_box, self.nan_box):
+            box.retranslate()
         self.options_group.setTitle(self.tr("Options"))
         self.mc_check.setText(self.tr("Monte Carlo weight sensitivity"))
         self.runs_label.setText(self.tr("Runs, weight change"))
