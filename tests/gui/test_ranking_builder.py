@@ -295,3 +295,19 @@ def test_aggregation_and_missing_values_are_scenario_edits(qtbot, panel):
     set_language("zh")
     panel.retranslate()
     assert panel.aggregation_box.currentText() == "逼近理想解（TOPSIS）"
+
+
+def test_duplicate_then_retitle_in_both_languages(panel):
+    assert panel.duplicate_scenario("my-plan") == "my-plan"
+    ab = panel.about_editor
+    assert ab.w["title"].text() == "Space for small and medium enterprises (copy)"
+    type_into(ab.w["title"], "Graphite valley workspace")
+    ab.w["title_zh"].setText("石墨谷创业空间")
+    ab.w["title_zh"].editingFinished.emit()
+    assert "Graphite valley workspace" in panel.purpose.text()
+    set_language("zh")
+    panel.retranslate()
+    assert "石墨谷创业空间" in panel.purpose.text()
+    assert panel.about_group.title() == "标题与目的"
+    sc = panel.edited_scenario()
+    assert (sc.title, sc.title_zh) == ("Graphite valley workspace", "石墨谷创业空间")

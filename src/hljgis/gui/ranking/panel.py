@@ -45,6 +45,7 @@ from hljgis.core.errors import InputError
 from hljgis.core.style import Labels
 from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language, tr
+from hljgis.gui.ranking.about_editor import AboutEditor
 from hljgis.gui.ranking.candidates_editor import CandidatesEditor
 from hljgis.gui.ranking.constraint_editor import ConstraintEditor
 from hljgis.gui.ranking.criterion_editor import KIND_NAMES, CriterionEditor
@@ -267,6 +268,10 @@ class RankingPanel(QWidget):
                      "remove_member_button"):  # the dock's tests and callers reach them here
             setattr(self, name, getattr(self.weights_group, name))
 
+        self.about_group = QGroupBox()  # title and purpose, in both languages
+        self.about_editor = AboutEditor(self.draft)
+        QVBoxLayout(self.about_group).addWidget(self.about_editor)
+
         self.options_group = QGroupBox()
         self.mc_check = QCheckBox()
         self.mc_check.setChecked(True)
@@ -332,6 +337,7 @@ class RankingPanel(QWidget):
         sl.addWidget(self.criterion_tabs)
         sl.addWidget(self.weights_group)
         sl.addWidget(self.constraints_group)
+        sl.addWidget(self.about_group)
         sl.addWidget(self.options_group)
         sl.addLayout(files)
         sl.addLayout(files2)
@@ -404,7 +410,7 @@ class RankingPanel(QWidget):
         self.scenario_box.currentIndexChanged.connect(self._on_scenario_changed)
         self.draft.events.changed.connect(self._on_draft_changed)
         for editor in (self.criterion_editor, self.transform_editor, self.constraint_editor,
-                       self.candidates_editor):
+                       self.candidates_editor, self.about_editor):
             editor.rejected.connect(self._on_edit_rejected)
         self.candidates_editor.said.connect(self._say)
         self.transform_editor.compute_requested.connect(self.compute_values)
@@ -1276,8 +1282,9 @@ class RankingPanel(QWidget):
         self.add_constraint_button.setText(self.tr("Add constraint"))
         self.remove_constraint_button.setText(self.tr("Remove"))
         for editor in (self.candidates_editor, self.criterion_editor, self.transform_editor,
-                       self.constraint_editor):
+                       self.constraint_editor, self.about_editor):
             editor.retranslate()
+        self.about_group.setTitle(self.tr("Title and purpose"))
         self.run_button.setText(self.tr("Run ranking"))
         self.cancel_button.setText(self.tr("Cancel"))
         for i, text in enumerate(("Set-up", "Results", "Explain", "Sensitivity", "Compare")):
