@@ -311,3 +311,23 @@ def test_duplicate_then_retitle_in_both_languages(panel):
     assert panel.about_group.title() == "标题与目的"
     sc = panel.edited_scenario()
     assert (sc.title, sc.title_zh) == ("Graphite valley workspace", "石墨谷创业空间")
+
+
+def test_cells_over_the_selected_polygon_and_points_as_sites(qtbot, panel):
+    ce = panel.candidates_editor
+    project = panel.session.project
+    assert ce.use_selection() is None  # nothing selected yet: said, not done
+    assert "Select polygons" in panel.status.text()
+    project.layer("districts").selection = np.array([1])  # Hegang's district
+    name = ce.use_selection()
+    assert panel.draft.candidates == {**panel.draft.candidates, "kind": "grid", "layer": name}
+    run_and_wait(qtbot, panel, monte_carlo=False)
+    g = panel.result.gdf
+    assert 200 < len(g) < 400  # 500 m cells over 8 x 10 km
+    # a point layer (the towns) as the candidate sites
+    choose(ce.source, "layer")
+    assert ce.layer.findData("towns") >= 0
+    choose(ce.layer, "towns")
+    choose(ce.id_field, "name")
+    run_and_wait(qtbot, panel, monte_carlo=False)
+    assert sorted(panel.result.gdf["site_id"]) == ["Hegang", "Jixi", "Village"]
