@@ -125,3 +125,13 @@ def test_main_window_title_marks_a_weight_edit_and_save_stores_it(qtbot, tmp_pat
         window.session.project.dirty = False
         window.canvas.shutdown()
         dock.shutdown()
+
+
+def test_an_edit_that_cannot_be_stored_keeps_the_project_unsaved(panel, tmp_path):
+    session = panel.session
+    session._loader, session._saver = load_project, save_project
+    panel.add_criterion("overlap")  # no layer yet: not a valid scenario
+    session.save_project(tmp_path / "half.hljgis.gpkg")
+    assert "Edits not kept" in panel.status.text() and "layer is required" in panel.status.text()
+    assert session.project.dirty and panel.draft.modified
+    assert "sme-space" not in load_project(tmp_path / "half.hljgis.gpkg").scenarios

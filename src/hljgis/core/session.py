@@ -9,6 +9,8 @@ project_changed(project) : a new project was opened or created.
 undo_changed() : the undo/redo availability or texts changed.
 about_to_save() : a save is starting; an editor holding unsaved edits (the scenario
     builder's draft) stores them in the project now, so the file has them.
+saved(path) : the project was written; an editor whose edits could not be stored marks the
+    project unsaved again.
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ class SessionEvents(SignalGroup):
     project_changed = Signal(object)
     undo_changed = Signal()
     about_to_save = Signal()
+    saved = Signal(object)
 
 
 class Session:
@@ -112,7 +115,9 @@ class Session:
         if target is None:
             raise ValueError("the project has no file yet: give a path (Save As)")
         self.events.about_to_save.emit()
-        return self._saver(self.project, target)
+        written = self._saver(self.project, target)
+        self.events.saved.emit(written)
+        return written
 
     def set_project(self, project: Project) -> Project:
         self.project = project

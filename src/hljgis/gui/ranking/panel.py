@@ -434,6 +434,7 @@ class RankingPanel(QWidget):
             lambda: self.draft.set_nan_policy(self.nan_box.value())))
         self.city_box.currentIndexChanged.connect(self._on_city_changed)
         session.events.about_to_save.connect(self._on_about_to_save)
+        session.events.saved.connect(self._on_saved)
         self.criteria.rejected.connect(self._on_edit_rejected)
         self.constraints.rejected.connect(self._on_edit_rejected)
         self.criteria_view.selectionModel().currentRowChanged.connect(
@@ -566,6 +567,10 @@ class RankingPanel(QWidget):
     def _on_about_to_save(self) -> None:
         if self.draft.modified:
             self._keep_edits()
+
+    def _on_saved(self, _path) -> None:
+        if self.draft.modified:  # edits that could not be stored: the project is not saved
+            self.session.project.dirty = True
 
     def revert(self) -> None:
         """Put the draft back to the scenario as the project (or the preset) has it; undoable."""
@@ -1329,6 +1334,7 @@ class RankingPanel(QWidget):
         with contextlib.suppress(TypeError, ValueError, RuntimeError):
             self.session.events.project_changed.disconnect(self._on_project_changed)
             self.session.events.about_to_save.disconnect(self._on_about_to_save)
+            self.session.events.saved.disconnect(self._on_saved)
         with contextlib.suppress(TypeError, ValueError, RuntimeError):
             self._project.events.changed.disconnect(self._on_project_item_changed)
             self._project.events.layer_added.disconnect(self._on_layers_changed)
