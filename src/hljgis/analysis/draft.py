@@ -47,7 +47,7 @@ from hljgis.analysis.scenario import (
     WEIGHT_METHODS,
     Scenario,
     ScenarioError,
-    _Reader,
+    ScenarioReader,
 )
 from hljgis.analysis.transforms import TRANSFORMS
 from hljgis.analysis.weights import DEFAULT_MAX_CR, AHPResult, GroupAHPResult, ahp, group_ahp
@@ -276,7 +276,7 @@ class ScenarioDraft:
         ScenarioError
             For the first bad field.
         """
-        reader = _Reader(self.name)
+        reader = ScenarioReader(self.name)
         if not any(self.enabled):
             raise ScenarioError(self.name, "criteria", "has none in use",
                                 "Tick at least one criterion.")
@@ -299,7 +299,7 @@ class ScenarioDraft:
             If the criterion or the candidates are not complete yet.
         """
         self._row(self.criteria, k, "criteria")
-        _Reader(self.name).criterion(self.criteria[k], k, set())
+        ScenarioReader(self.name).criterion(self.criteria[k], k, set())
         d = self.to_dict()
         d.update(criteria=[{**copy.deepcopy(self.criteria[k]), "weight": 1.0}],
                  weights={"method": "direct"}, constraints=[], sensitivity=None,
@@ -385,7 +385,7 @@ class ScenarioDraft:
 
     def _check_criterion(self, c: Mapping[str, Any], k: int, skip: int | None = None) -> None:
         names = {x["name"] for i, x in enumerate(self.criteria) if i != skip}
-        _Reader(self.name).criterion(c, k, names)
+        ScenarioReader(self.name).criterion(c, k, names)
 
     def unique_criterion_name(self, base: str) -> str:
         """``base``, else ``base_2``, ``base_3``... (criterion names name result columns)."""
@@ -690,7 +690,7 @@ class ScenarioDraft:
 
     # ================================================================ constraints
     def _check_constraint(self, c: Mapping[str, Any], k: int) -> None:
-        _Reader(self.name).constraint(c, k)
+        ScenarioReader(self.name).constraint(c, k)
 
     def add_constraint(self, data: Mapping[str, Any], index: int | None = None) -> int:
         """Insert a constraint (checked); returns its position."""
@@ -767,22 +767,22 @@ class ScenarioDraft:
                 c.pop(key, None)
             else:
                 c[key] = copy.deepcopy(value)
-        _Reader(self.name).candidates(c)
+        ScenarioReader(self.name).candidates(c)
         self._edit("Candidate sites", "candidates", lambda: setattr(self, "candidates", c))
 
     def set_planning_year(self, year: int | None) -> None:
         if year is not None:
-            _Reader(self.name).number({"planning_year": year}, "planning_year", "", lo=1900,
+            ScenarioReader(self.name).number({"planning_year": year}, "planning_year", "", lo=1900,
                                       hi=2100)
             year = int(year)
         self._edit("Planning year", "settings", lambda: setattr(self, "planning_year", year))
 
     def set_aggregation(self, rule: str) -> None:
-        _Reader(self.name).choice({"aggregation": rule}, "aggregation", "", AGGREGATIONS)
+        ScenarioReader(self.name).choice({"aggregation": rule}, "aggregation", "", AGGREGATIONS)
         self._edit("Aggregation rule", "settings", lambda: setattr(self, "aggregation", rule))
 
     def set_nan_policy(self, policy: str) -> None:
-        _Reader(self.name).choice({"nan_policy": policy}, "nan_policy", "", NAN_POLICIES)
+        ScenarioReader(self.name).choice({"nan_policy": policy}, "nan_policy", "", NAN_POLICIES)
         self._edit("Missing values", "settings", lambda: setattr(self, "nan_policy", policy))
 
     def set_sensitivity(self, settings: Mapping[str, Any] | None) -> None:
