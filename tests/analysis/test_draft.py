@@ -262,3 +262,16 @@ def test_probe_measures_one_criterion_at_every_site():
         draft.criteria[1])
     twin = {**draft.criteria[0], "weight": 9, "transform": {"kind": "minmax"}}
     assert ScenarioDraft.measure_key(twin) == ScenarioDraft.measure_key(draft.criteria[0])
+
+
+def test_a_criterion_is_built_one_field_at_a_time():
+    draft = _draft()
+    k = draft.add_criterion(kind="attribute")
+    draft.set_criterion(k, layer="parks")  # field still empty: allowed while building
+    with pytest.raises(ScenarioError, match=r"criteria\[2\]\.field is required"):
+        draft.to_scenario()
+    with pytest.raises(ScenarioError, match=r"criteria\[2\]\.agg must be one of"):
+        draft.set_criterion(k, agg="sum")  # what is given is still checked
+    draft.set_criterion(k, field="kind", transform={"kind": "categorical",
+                                                    "mapping": {"park": 1}})
+    assert draft.to_scenario().criteria[2].layer == "parks"

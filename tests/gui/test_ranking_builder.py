@@ -331,3 +331,34 @@ def test_cells_over_the_selected_polygon_and_points_as_sites(qtbot, panel):
     choose(ce.id_field, "name")
     run_and_wait(qtbot, panel, monte_carlo=False)
     assert sorted(panel.result.gdf["site_id"]) == ["Hegang", "Jixi", "Village"]
+
+
+def test_a_categorical_criterion_shows_no_histogram_and_does_not_fail(qtbot, panel):
+    row = panel.add_criterion("attribute")
+    ed = panel.criterion_editor
+    choose(ed.w["layer"], "pillar_industries")
+    ed.w["field"].setEditText("industry")
+    ed.w["field"].lineEdit().editingFinished.emit()
+    te = panel.transform_editor
+    choose(te.kind_box, "categorical")
+    type_into(te.params, 'mapping={"graphite": 1, "tourism": 0.5}')
+    assert panel.draft.criteria[row]["transform"]["mapping"] == {"graphite": 1,
+                                                                  "tourism": 0.5}
+    ed.w["fill"].setText("")
+    job = panel.compute_values(row)
+    assert job is not None
+    qtbot.waitUntil(lambda: panel._values_job is None, timeout=60_000)
+    assert "Values computed" in panel.status.text(), panel.status.text()
+    values = panel.criterion_values(row)  # classes, not numbers (or none at all here:
+    assert values is None or np.isnan(values).all()  # the industries are points)
+    te.plot.resize(400, 180)
+    assert not te.plot.grab().isNull()
+
+
+def test_category_columns_have_no_histogram():
+    import pandas as pd
+
+    from hljgis.gui.ranking.panel import _numeric
+
+    assert _numeric(pd.Series(["graphite", None], dtype=object)) is None
+    assert _numeric(pd.Series([1.5, None], dtype=object)).tolist()[0] == 1.5

@@ -383,8 +383,14 @@ class ScenarioDraft:
         for m in self.members:
             m["matrix"] = fn(m["matrix"])
 
-    def _check_criterion(self, c: Mapping[str, Any], k: int, skip: int | None = None) -> None:
+    def _check_criterion(self, c: Mapping[str, Any], k: int, skip: int | None = None,
+                         partial: bool = False) -> None:
+        """Check a criterion; ``partial`` lets a layer or field still be empty (a criterion
+        being built: the planner picks the layer first, then the field), everything
+        given is checked all the same and :meth:`validate` names what is missing."""
         names = {x["name"] for i, x in enumerate(self.criteria) if i != skip}
+        if partial:
+            c = {**c, **{key: "-" for key in ("layer", "field") if c.get(key) == ""}}
         ScenarioReader(self.name).criterion(c, k, names)
 
     def unique_criterion_name(self, base: str) -> str:
@@ -503,7 +509,7 @@ class ScenarioDraft:
                 c.pop(key, None)
             else:
                 c[key] = copy.deepcopy(value)
-        self._check_criterion(c, k, skip=k)
+        self._check_criterion(c, k, skip=k, partial=True)
         self._edit(f"Edit criterion {c['name']}", "criteria",
                    lambda: self.criteria.__setitem__(k, c))
 

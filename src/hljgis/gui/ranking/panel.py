@@ -83,6 +83,15 @@ _RED = "#c62828"
 _GREEN = "#2e7d32"
 
 
+def _numeric(column) -> np.ndarray | None:
+    """A raw-value column as floats, or None for categories (land-use classes...), which
+    have no histogram on a number line."""
+    try:
+        return column.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        return None
+
+
 def _widest_unbreakable(fm, text: str) -> int:
     """Width of the longest piece of ``text`` a word-wrapping cell cannot break (Qt's line
     breaking: between words, between any two Chinese characters, brackets kept on)."""
@@ -819,7 +828,7 @@ class RankingPanel(QWidget):
         for rc in ran["criteria"]:
             if same_sites and rc["name"] == c["name"] and \
                     ScenarioDraft.measure_key(rc) == ScenarioDraft.measure_key(c):
-                return result.gdf[f"raw_{c['name']}"].to_numpy(dtype=float, na_value=np.nan)
+                return _numeric(result.gdf[f"raw_{c['name']}"])
         return None
 
     def compute_values(self, row: int | None = None) -> int | None:
@@ -845,8 +854,7 @@ class RankingPanel(QWidget):
             return
         _job, key, name = self._values_job
         self._values_job = None
-        self._values[key] = results[0].gdf[f"raw_{name}"].to_numpy(dtype=float,
-                                                                     na_value=np.nan)
+        self._values[key] = _numeric(results[0].gdf[f"raw_{name}"])
         self.transform_editor.compute_button.setEnabled(True)
         self.transform_editor.refresh()
         self._say(self.tr("Values computed") + punct(": ") + name, ok=True)

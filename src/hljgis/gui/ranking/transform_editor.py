@@ -191,6 +191,8 @@ class TransformPlot(QWidget):
             text = tr("{n} sites").format(n=f"{known.size:,}")
             if missing:
                 text += punct(", ") + tr("{m} without a value").format(m=f"{missing:,}")
+        elif self.values is not None:
+            text = tr("No site has a value") + punct(": ") + tr("check the layer and field")
         else:
             text = tr("No values yet: run the ranking or compute the values")
         p.drawText(QRectF(r.left() + 4, r.top() + 2, r.width() - 8, fm.height() + 2),
