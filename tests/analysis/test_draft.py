@@ -275,3 +275,17 @@ def test_a_criterion_is_built_one_field_at_a_time():
     draft.set_criterion(k, field="kind", transform={"kind": "categorical",
                                                     "mapping": {"park": 1}})
     assert draft.to_scenario().criteria[2].layer == "parks"
+
+
+def test_a_rule_switched_to_a_site_condition_waits_for_its_filter():
+    draft = _draft()
+    k = draft.add_constraint({"name": "zone", "kind": "outside", "layer": "zones"})
+    draft.set_constraint(k, kind="attribute", layer=None)
+    with pytest.raises(ScenarioError, match=r"constraints\[0\]\.where is required"):
+        draft.to_scenario()
+    draft.set_constraint(k, where=[{"field": "area_ha", "op": ">=", "value": 1}])
+    g = run_scenario(tiny_layers(), draft.to_scenario()).gdf
+    assert g["rank"].notna().all()  # every tiny site has 1 ha
+    draft.set_constraint(k, kind="inside")  # a layer to pick now
+    with pytest.raises(ScenarioError, match=r"constraints\[0\]\.layer is required"):
+        draft.validate()

@@ -695,7 +695,13 @@ class ScenarioDraft:
                             flagged=flagged, max_cr=self.max_cr)
 
     # ================================================================ constraints
-    def _check_constraint(self, c: Mapping[str, Any], k: int) -> None:
+    def _check_constraint(self, c: Mapping[str, Any], k: int, partial: bool = False) -> None:
+        """Check a constraint; ``partial`` lets the layer (or, for a condition on the
+        site, the filter) wait when the rule's kind was just switched."""
+        if partial and "kind" in c:
+            fill = {"where": [{"field": "-", "in": []}]} if c["kind"] == "attribute" else \
+                {"layer": "-"}
+            c = {**c, **{key: v for key, v in fill.items() if not c.get(key)}}
         ScenarioReader(self.name).constraint(c, k)
 
     def add_constraint(self, data: Mapping[str, Any], index: int | None = None) -> int:
@@ -729,7 +735,7 @@ class ScenarioDraft:
                 c.pop(key, None)
             else:
                 c[key] = copy.deepcopy(value)
-        self._check_constraint(c, k)
+        self._check_constraint(c, k, partial=True)
         self._edit(f"Edit constraint {c.get('name')}", "constraints",
                    lambda: self.constraints.__setitem__(k, c))
 
