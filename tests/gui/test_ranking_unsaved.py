@@ -135,3 +135,13 @@ def test_an_edit_that_cannot_be_stored_keeps_the_project_unsaved(panel, tmp_path
     assert "Edits not kept" in panel.status.text() and "layer is required" in panel.status.text()
     assert session.project.dirty and panel.draft.modified
     assert "sme-space" not in load_project(tmp_path / "half.hljgis.gpkg").scenarios
+
+
+def test_revert_is_undoable(panel):
+    m = panel.criteria
+    before = _weight(panel, 0)
+    assert m.setData(m.index(0, CriteriaModel.WEIGHT), "3")
+    panel.reset_button.click()
+    assert _weight(panel, 0) == before and "reverted" in panel.status.text()
+    panel.session.undo()
+    assert _weight(panel, 0) == "3"
