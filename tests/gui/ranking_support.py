@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hljgis.core.session import Session
 from hljgis.gui.i18n import set_language
-from hljgis.gui.widgets.ranking_panel import RankingPanel
+from hljgis.gui.ranking.panel import RankingPanel
 from tests.analysis.test_presets import synthetic_project
 
 

@@ -89,7 +89,7 @@ def test_compare_city_column_in_chinese_and_back(qtbot, panel):
 
 
 def units(panel) -> list:
-    from hljgis.gui.widgets.ranking_models import CriteriaModel
+    from hljgis.gui.ranking.models import CriteriaModel
 
     m = panel.criteria
     return [m.index(r, CriteriaModel.UNIT).data() for r in range(m.rowCount())]
@@ -113,7 +113,7 @@ def test_criteria_units_in_chinese(panel):
 
 def test_unit_without_a_chinese_name_stays(panel):
     from hljgis.gui.i18n import set_language
-    from hljgis.gui.widgets.ranking_models import unit_text
+    from hljgis.gui.ranking.models import unit_text
 
     set_language("zh")
     assert (unit_text("km2"), unit_text("ha"), unit_text("dB"), unit_text("")) == (
@@ -214,7 +214,7 @@ def test_inconsistent_members_listed_the_chinese_way(panel):
 
 def test_rule_spaces_a_layer_name_that_is_not_chinese(panel):
     from hljgis.gui.i18n import set_language
-    from hljgis.gui.widgets.ranking_models import constraint_rule
+    from hljgis.gui.ranking.models import constraint_rule
 
     inside = {"name": "urban", "kind": "inside", "layer": "districts"}
     over = {"name": "x", "kind": "outside", "layer": "shanty_sites", "share": 0.3}

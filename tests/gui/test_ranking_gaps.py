@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from hljgis.analysis import run_scenario
 from hljgis.gui.i18n import set_language
-from hljgis.gui.widgets.ranking_models import ConstraintsModel
+from hljgis.gui.ranking.models import ConstraintsModel
 from tests.gui.ranking_support import open_panel, run_and_wait
 
 
@@ -104,7 +104,7 @@ def test_subtract_penalty_and_reason_edit_reach_the_scenario(panel):
 
 
 def test_chinese_titles_of_criteria_in_zh(qtbot, panel):
-    from hljgis.gui.widgets.ranking_models import CriteriaModel
+    from hljgis.gui.ranking.models import CriteriaModel
 
     titles = [c.title_zh for c in panel.scenario.criteria]
     assert all(titles)
@@ -133,7 +133,7 @@ BAD = np.array([[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]])  # a > b > c > a: 
 
 
 def use_first_three(panel) -> None:
-    from hljgis.gui.widgets.ranking_models import CriteriaModel
+    from hljgis.gui.ranking.models import CriteriaModel
 
     for r in range(3, panel.criteria.rowCount()):
         assert panel.criteria.setData(panel.criteria.index(r, CriteriaModel.USE),

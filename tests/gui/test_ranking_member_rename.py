@@ -25,7 +25,7 @@ def panel(qtbot):
 
 def group_of_two(panel) -> None:
     """First three criteria in use, group AHP with members M1 'member 1', M2 'Hegang bureau'."""
-    from hljgis.gui.widgets.ranking_models import CriteriaModel
+    from hljgis.gui.ranking.models import CriteriaModel
 
     for r in range(3, panel.criteria.rowCount()):
         assert panel.criteria.setData(panel.criteria.index(r, CriteriaModel.USE),

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from hljgis.analysis import load_scenario, run_scenario
 from hljgis.core.session import Session
 from hljgis.gui.i18n import set_language
-from hljgis.gui.widgets.ranking_models import CriteriaModel
+from hljgis.gui.ranking.models import CriteriaModel
 from tests.analysis.test_presets import synthetic_project
 from tests.gui.ranking_support import open_panel
 from tests.gui.ranking_support import run_and_wait as run

@@ -188,7 +188,7 @@ def layer_candidates(
     city_field: str = "city",
     year: int | None = None,
 ) -> gpd.GeoDataFrame:
-    """Use the polygons of a layer as candidate sites.
+    """Use the polygons (or points) of a layer as candidate sites.
 
     Parameters
     ----------

@@ -680,8 +680,8 @@ def overlap_share(ctx_or_geoms: SiteContext | np.ndarray, overlay: np.ndarray) -
     total = np.bincount(at, weights=covered, minlength=len(hit))
     share = np.zeros(n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        # a point site (no area) that the overlay touches lies in it: share 1
-        share[hit] = np.where(area > 0, total / area, 1.0)
+        # a point site touching the overlay lies wholly in it
+        share[hit] = np.where(area > 0, total / np.where(area > 0, area, 1.0), 1.0)
     return np.clip(share, 0.0, 1.0)
 
 

@@ -69,6 +69,7 @@ __all__ = [
     "CandidateSource",
     "Scenario",
     "ScenarioError",
+    "ScenarioReader",
     "WeightSpec",
     "load_scenario",
     "save_scenario",
@@ -257,7 +258,7 @@ class Scenario:
             number``.
         """
         label = str(data.get("name") or name or "?") if isinstance(data, Mapping) else "?"
-        return _Reader(label).scenario(data, name)
+        return ScenarioReader(label).scenario(data, name)
 
     def copy(self, **changes) -> Scenario:
         """A deep copy with some top-level fields replaced (e.g. ``planning_year=2030``)."""
@@ -292,8 +293,13 @@ def _criterion_dict(c: Criterion) -> dict[str, Any]:
 # ------------------------------------------------------------------------------- reading
 
 
-class _Reader:
-    """Validating reader; every error names the scenario and the field path."""
+class ScenarioReader:
+    """Validating reader; every error names the scenario and the field path.
+
+    :meth:`Scenario.from_dict` reads a whole scenario with it; the scenario builder
+    (:mod:`hljgis.analysis.draft`) checks one part at a time (``criterion``,
+    ``constraint``, ``candidates``, ``number``, ``choice``) before each edit.
+    """
 
     def __init__(self, label: str):
         self.label = label

@@ -28,6 +28,7 @@ __all__ = [
     "fuzzy_increasing",
     "fuzzy_symmetric",
     "linear",
+    "minmax",
     "threshold",
 ]
 
@@ -187,6 +188,51 @@ def linear(x: object, lo: float, hi: float, benefit: bool = True) -> np.ndarray 
     """
     _check_linear(lo, hi, benefit)
     t = (_as_float(x) - lo) / (hi - lo)
+    return _result(t if benefit else 1.0 - t)
+
+
+def _check_minmax(benefit: bool = True) -> None:
+    """Validate :func:`minmax` parameters."""
+    if not isinstance(benefit, bool | np.bool_):
+        _fail("minmax", f"benefit ({benefit!r}) must be True or False")
+
+
+def minmax(x: object, benefit: bool = True) -> np.ndarray | float:
+    """Rescale the values themselves: their minimum scores 0 and their maximum 1.
+
+    The common GIS default ("standardise to 0..1"), so a scenario need not hard-code a
+    range: the anchors are the lowest and highest known value among the sites being
+    ranked (a run restricted to one city rescales over that city's sites).
+
+    Parameters
+    ----------
+    x : array_like
+        Raw values of all candidate sites.
+    benefit : bool, default True
+        False when smaller raw values are better (the minimum then scores 1).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Scores in 0..1; NaN stays NaN. When every known value is the same the criterion
+        cannot tell the sites apart and they all score 1.
+
+    Examples
+    --------
+    >>> minmax([100, 300, 500]).tolist()
+    [0.0, 0.5, 1.0]
+    >>> minmax([100, 300, float("nan")], benefit=False).tolist()
+    [1.0, 0.0, nan]
+    """
+    _check_minmax(benefit)
+    v = _as_float(x)
+    known = v[np.isfinite(v)]
+    if known.size == 0:
+        return _result(np.full(v.shape, np.nan))
+    lo, hi = float(known.min()), float(known.max())
+    if hi <= lo:
+        return _result(np.where(np.isnan(v), np.nan, 1.0))
+    t = (v - lo) / (hi - lo)
     return _result(t if benefit else 1.0 - t)
 
 
@@ -391,6 +437,7 @@ class _Kind:
 #: Transform kinds a :class:`TransformSpec` may name: function, validator, parameters.
 TRANSFORMS: Mapping[str, _Kind] = {
     "linear": _Kind(linear, _check_linear, ("lo", "hi"), {"benefit": True}),
+    "minmax": _Kind(minmax, _check_minmax, (), {"benefit": True}),
     "threshold": _Kind(threshold, _check_threshold, ("breaks", "scores")),
     "fuzzy_increasing": _Kind(
         fuzzy_increasing,
@@ -431,8 +478,8 @@ class TransformSpec:
     Parameters
     ----------
     kind : str
-        One of :data:`TRANSFORMS` (``"linear"``, ``"threshold"``, ``"fuzzy_increasing"``,
-        ``"fuzzy_decreasing"``, ``"fuzzy_symmetric"``, ``"categorical"``).
+        One of :data:`TRANSFORMS` (``"linear"``, ``"minmax"``, ``"threshold"``,
+        ``"fuzzy_increasing"``, ``"fuzzy_decreasing"``, ``"fuzzy_symmetric"``, ``"categorical"``).
     params : dict
         Keyword parameters of that function, e.g. ``{"lo": 0, "hi": 1000, "benefit": False}``.
         Optional parameters left out take their defaults.

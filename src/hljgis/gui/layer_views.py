@@ -41,7 +41,7 @@ class LayerViews:
         window.docks["table"] = self.table_dock
         window.docks["charts"] = self.charts_dock
         self.table.selection_changed.connect(self._on_table_selection_changed)
-        from hljgis.gui.widgets.ranking_panel import RankingPanel
+        from hljgis.gui.ranking.panel import RankingPanel
 
         self.ranking = RankingPanel(window.session, window)
         self.ranking_dock = self._dock(self.ranking, "RankingPanel",
@@ -49,6 +49,8 @@ class LayerViews:
         self.ranking_dock.hide()
         window.docks["ranking"] = self.ranking_dock
         self.ranking.site_selected.connect(self._on_ranking_site_selected)
+        self.ranking.candidates_editor.set_map_extent(
+            lambda: (window.canvas.extent, window.session.project.crs))
 
     def _dock(self, widget, name: str, area) -> QDockWidget:
         dock = QDockWidget(self.window)

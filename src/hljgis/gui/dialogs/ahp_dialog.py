@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from hljgis.analysis.weights import DEFAULT_MAX_CR, AHPResult, ahp
-from hljgis.gui.widgets.ranking_models import BAR_ROLE, BarDelegate
+from hljgis.gui.ranking.models import BAR_ROLE, BarDelegate
 
 #: Saaty's scale as (label, value), from "column extremely more important" to "row extremely".
 SAATY_SCALE: tuple[tuple[str, float], ...] = tuple(
@@ -64,12 +64,6 @@ def parse_judgement(text: str) -> float:
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{text!r} is not a positive number")
     return value
-
-
-def nearest_saaty(value: float) -> float:
-    """The Saaty scale value closest (in log ratio) to ``value``: a start for the matrix."""
-    values = np.array([v for _, v in SAATY_SCALE])
-    return float(values[np.argmin(np.abs(np.log(values) - np.log(value)))])
 
 
 class PairwiseMatrixModel(QAbstractTableModel):

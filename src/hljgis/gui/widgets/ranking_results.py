@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from hljgis.analysis.constraints import localized_reasons
 from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language
-from hljgis.gui.widgets.ranking_models import (
+from hljgis.gui.ranking.models import (
     BarDelegate,
     FrameModel,
     city_text,

@@ -6,8 +6,6 @@ cell ranking opens instantly and the table never holds a second copy of the resu
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable
 
 import numpy as np
@@ -17,76 +15,64 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate
 
 from hljgis.analysis.constraints import localized_reasons
-from hljgis.analysis.transforms import TRANSFORMS, TransformSpec
-from hljgis.export.atlas import city_titles
+from hljgis.analysis.draft import CONSTRAINT_ACTIONS, ScenarioDraft
+from hljgis.analysis.scenario import ScenarioError
+from hljgis.analysis.transforms import TRANSFORMS
 from hljgis.gui.i18n import current_language, tr
+from hljgis.gui.ranking.texts import (
+    TRANSFORM_NAMES,
+    UNIT_ZH,
+    city_text,
+    constraint_label,
+    constraint_reason,
+    constraint_rule,
+    criterion_rationale,
+    criterion_title,
+    layer_title_zh,
+    listed,
+    params_to_text,
+    punct,
+    site_type_text,
+    text_to_params,
+    transform_params_text,
+    unit_text,
+)
+
+__all__ = [  # the texts are re-exported: the dock and its tests read them here
+    "ACTION_NAMES",
+    "BAR_ROLE",
+    "DISPLAY",
+    "TRANSFORM_NAMES",
+    "UNIT_ZH",
+    "BarDelegate",
+    "ConstraintActionDelegate",
+    "ConstraintsModel",
+    "CriteriaModel",
+    "DraftModel",
+    "FixedColumnsModel",
+    "FrameModel",
+    "MembersModel",
+    "ResultsModel",
+    "TransformKindDelegate",
+    "city_text",
+    "constraint_label",
+    "constraint_reason",
+    "constraint_rule",
+    "criterion_rationale",
+    "criterion_title",
+    "layer_title_zh",
+    "listed",
+    "params_to_text",
+    "punct",
+    "site_type_text",
+    "text_to_params",
+    "transform_params_text",
+    "unit_text",
+]
 
 #: Item-data role holding a 0..1 fraction that :class:`BarDelegate` draws as a bar.
 BAR_ROLE = int(Qt.ItemDataRole.UserRole) + 7
 DISPLAY = Qt.ItemDataRole.DisplayRole
-
-#: A starting parameter set for each transform kind, so switching kind gives a valid spec.
-TRANSFORM_TEMPLATES: dict[str, dict] = {
-    "linear": {"lo": 0, "hi": 1, "benefit": True},
-    "threshold": {"breaks": [0.5], "scores": [0, 1]},
-    "fuzzy_increasing": {"a": 0, "b": 1, "shape": "linear"},
-    "fuzzy_decreasing": {"a": 0, "b": 1, "shape": "linear"},
-    "fuzzy_symmetric": {"a": 0, "b": 1, "c": 2, "d": 3, "shape": "linear"},
-    "categorical": {"mapping": {"yes": 1}, "default": 0},
-}
-#: Criterion units in Chinese (the presets use m, share and years; the rest are the units
-#: of the thematic schemas and their usual neighbours). Others are shown as they are.
-UNIT_ZH = {
-    "m": "米", "km": "公里", "share": "比例", "years": "年", "year": "年", "ha": "公顷",
-    "m2": "平方米", "km2": "平方公里",
-}
-TRANSFORM_NAMES = {
-    "linear": "Linear", "threshold": "Steps", "fuzzy_increasing": "Fuzzy increasing",
-    "fuzzy_decreasing": "Fuzzy decreasing", "fuzzy_symmetric": "Fuzzy symmetric",
-    "categorical": "Categories",
-}
-
-
-def params_to_text(params: dict) -> str:
-    """``lo=0, hi=15000, benefit=false``: readable and editable in one table cell."""
-    return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in params.items())
-
-
-def _split_top(text: str) -> list[str]:
-    """Split at commas outside brackets and quotes."""
-    parts, depth, quote, cur = [], 0, False, []
-    for ch in text:
-        if ch == '"':
-            quote = not quote
-        elif not quote and ch in "[{":
-            depth += 1
-        elif not quote and ch in "]}":
-            depth -= 1
-        if ch in ",，" and depth == 0 and not quote:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return [p.strip() for p in parts if p.strip()]
-
-
-def text_to_params(text: str) -> dict:
-    """Inverse of :func:`params_to_text`; raises ValueError naming the bad part."""
-    out = {}
-    for part in _split_top(text):
-        if "=" not in part:
-            raise ValueError(f"'{part}' should look like name=value")
-        key, raw = (s.strip() for s in part.split("=", 1))
-        low = raw.lower()
-        if low in ("true", "false"):
-            out[key] = low == "true"
-            continue
-        try:
-            out[key] = json.loads(raw)
-        except json.JSONDecodeError:
-            out[key] = raw  # a bare word such as shape=s
-    return out
 
 
 class BarDelegate(QStyledItemDelegate):
@@ -150,76 +136,104 @@ class FixedColumnsModel(QAbstractTableModel):
         return None
 
 
-class CriteriaModel(FixedColumnsModel):
-    """The criteria of the scenario being edited: use, weight, share, transform, parameters.
+class DraftModel(FixedColumnsModel):
+    """A table over part of a :class:`~hljgis.analysis.draft.ScenarioDraft`: it redraws
+    when the draft says that part changed, and turns a refused edit into ``rejected``."""
 
-    Holds the criteria as plain dicts (``Scenario.to_dict()["criteria"]``) and an ``enabled``
-    flag each. In AHP mode the weights come from the matrix (``set_ahp_weights``) and the
-    weight column is read-only.
+    edited = Signal()
+    rejected = Signal(str)
+    PARTS: tuple[str, ...] = ()
+
+    def __init__(self, draft: ScenarioDraft, parent=None) -> None:
+        super().__init__(parent)
+        self.draft = draft
+        self._count = len(self.rows())
+        draft.events.changed.connect(self._on_draft_changed)
+
+    def _on_draft_changed(self, what: str) -> None:
+        if what != "all" and what not in self.PARTS:
+            return
+        if len(self.rows()) != self._count or what == "all":
+            self.beginResetModel()
+            self._count = len(self.rows())
+            self.endResetModel()
+        elif self._count:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(self._count - 1, len(self.HEADERS) - 1))
+
+    def _try(self, edit, label: str = "") -> bool:
+        """Run one draft edit; a refusal is reported (``rejected``) instead of raised."""
+        try:
+            edit()
+        except ScenarioError as exc:
+            self.rejected.emit(f"{label}{punct(': ') if label else ''}{exc}")
+            return False
+        self.edited.emit()
+        return True
+
+
+class CriteriaModel(DraftModel):
+    """The draft's criteria: use, weight, share, transform, parameters, unit.
+
+    With AHP or group AHP the weights come from the matrices and the weight column is
+    read-only. Edits go to the draft (which checks them); a refused edit is reported.
 
     Signals
     -------
     edited()
-        Anything changed (weights, use, transform).
+        An edit was applied.
     rejected(str)
         An edit was refused; the message says why (e.g. bad transform parameters).
     """
 
-    edited = Signal()
-    rejected = Signal(str)
     USE, WEIGHT, SHARE, TRANSFORM, PARAMS, UNIT = range(6)
     HEADERS = ("Criterion", "Weight", "Share", "Transform", "Parameters", "Unit")
     HEADER_TIPS = {  # noqa: RUF012 - read-only class data
         SHARE: "Normalised weight: the share of the score this criterion decides"}
+    PARTS = ("criteria", "weights")
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.criteria: list[dict] = []
-        self.enabled: list[bool] = []
-        self.ahp_weights: np.ndarray | None = None
+    def __init__(self, draft: ScenarioDraft, parent=None) -> None:
+        self._weights = None
+        super().__init__(draft, parent)
 
-    def set_criteria(self, criteria: list[dict], enabled: list[bool] | None = None) -> None:
-        self.beginResetModel()
-        self.criteria = [dict(c) for c in criteria]
-        self.enabled = list(enabled) if enabled is not None else [True] * len(criteria)
-        self.ahp_weights = None
-        self.endResetModel()
+    def _on_draft_changed(self, what: str) -> None:
+        self._weights = None
+        super()._on_draft_changed(what)
 
-    def set_ahp_weights(self, weights) -> None:
-        """Weights of the enabled criteria from an AHP matrix; None returns to direct entry."""
-        self.ahp_weights = None if weights is None else np.asarray(weights, dtype=float)
-        self._all_changed()
+    @property
+    def criteria(self) -> list[dict]:
+        return self.draft.criteria
 
-    def _all_changed(self) -> None:
-        if self.criteria:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.criteria) - 1, len(self.HEADERS) - 1))
+    @property
+    def enabled(self) -> list[bool]:
+        return self.draft.enabled
 
     def enabled_criteria(self) -> list[dict]:
         return [c for c, on in zip(self.criteria, self.enabled, strict=True) if on]
 
+    def weights_state(self):
+        """The draft's resolved weights (cached until the draft changes)."""
+        if self._weights is None:
+            self._weights = self.draft.weights()
+        return self._weights
+
     def shares(self) -> np.ndarray:
         """Normalised weight of each criterion (0 for unused ones)."""
-        out = np.zeros(len(self.criteria))
-        on = np.array(self.enabled, dtype=bool)
-        if self.ahp_weights is not None and len(self.ahp_weights) == on.sum():
-            out[on] = self.ahp_weights
-            return out
-        raw = np.array([float(c.get("weight", 1.0)) for c in self.criteria])
-        raw[~on] = 0
-        total = raw.sum()
-        return raw / total if total > 0 else out
+        return self.weights_state().shares
+
+    def matrix_weights(self) -> bool:
+        return self.draft.method != "direct"
 
     # -- Qt --------------------------------------------------------------------------------
     def rows(self):
-        return self.criteria
+        return self.draft.criteria
 
     def flags(self, index):
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         col = index.column()
         if col == self.USE:
             return f | Qt.ItemFlag.ItemIsUserCheckable
-        if col == self.WEIGHT and self.ahp_weights is None:
+        if col == self.WEIGHT and not self.matrix_weights():
             return f | Qt.ItemFlag.ItemIsEditable
         if col in (self.TRANSFORM, self.PARAMS):
             return f | Qt.ItemFlag.ItemIsEditable
@@ -234,7 +248,7 @@ class CriteriaModel(FixedColumnsModel):
             if col == self.USE:
                 return criterion_title(c)
             if col == self.WEIGHT:
-                if self.ahp_weights is not None:
+                if self.matrix_weights():
                     return tr("AHP") if on else ""
                 w = float(c.get("weight", 1.0))
                 return w if role == Qt.ItemDataRole.EditRole else f"{w:g}"
@@ -245,14 +259,7 @@ class CriteriaModel(FixedColumnsModel):
                 return kind if role == Qt.ItemDataRole.EditRole else tr(
                     TRANSFORM_NAMES.get(kind, kind))
             if col == self.PARAMS:
-                params = {k: v for k, v in spec.items() if k != "kind"}
-                kind = TRANSFORMS.get(spec.get("kind"))
-                if kind is not None:  # required parameters first, defaults left out
-                    first = {k: params[k] for k in kind.required if k in params}
-                    rest = {k: v for k, v in params.items()
-                            if k not in first and kind.optional.get(k, object()) != v}
-                    params = {**first, **rest}
-                return params_to_text(params)
+                return transform_params_text(spec)
             if col == self.UNIT:
                 return unit_text(c.get("unit", ""))
         if role == Qt.ItemDataRole.CheckStateRole and col == self.USE:
@@ -268,7 +275,7 @@ class CriteriaModel(FixedColumnsModel):
                 hint = tr("Edit as name=value, separated by commas, e.g. lo=0, hi=15000, "
                           "benefit=false")
                 return f"{self.data(index)}\n{hint}"
-            if col == self.WEIGHT and self.ahp_weights is not None:
+            if col == self.WEIGHT and self.matrix_weights():
                 return tr("Weights come from the AHP matrix; switch to direct weights to type "
                           "them")
         if role == Qt.ItemDataRole.ForegroundRole and not on:
@@ -278,52 +285,32 @@ class CriteriaModel(FixedColumnsModel):
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         row, col = index.row(), index.column()
         c = self.criteria[row]
+        draft = self.draft
         if role == Qt.ItemDataRole.CheckStateRole and col == self.USE:
             on = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(
                 value, bool) else value
-            if not on and sum(self.enabled) <= 1:
+            if not on and self.enabled[row] and sum(self.enabled) <= 1:
                 self.rejected.emit(tr("At least one criterion must stay in use"))
                 return False
-            self.enabled[row] = bool(on)
-            self._all_changed()
-            self.edited.emit()
-            return True
+            return self._try(lambda: draft.set_enabled(row, bool(on)))
         if role != Qt.ItemDataRole.EditRole:
             return False
         if col == self.WEIGHT:
-            try:
-                w = float(str(value).replace(",", "."))
-            except ValueError:
-                self.rejected.emit(tr("A weight must be a number") + punct(": ") + f"{value}")
+            return self._try(lambda: draft.set_weight(row, value), tr("Weight"))
+        if col == self.TRANSFORM:
+            if str(value) == c["transform"].get("kind"):
                 return False
-            if not np.isfinite(w) or w < 0:
-                self.rejected.emit(tr("A weight must be zero or more") + punct(": ") + f"{value}")
-                return False
-            c["weight"] = w
-        elif col == self.TRANSFORM:
-            kind = str(value)
-            if kind == c["transform"].get("kind"):
-                return False
-            params = dict(TRANSFORM_TEMPLATES[kind])
-            old = c["transform"]
-            nums = [old[k] for k in ("lo", "a", "b", "hi") if isinstance(old.get(k), int | float)]
-            if len(nums) >= 2 and kind in ("linear", "fuzzy_increasing", "fuzzy_decreasing"):
-                lo, hi = min(nums), max(nums)
-                params.update({"lo": lo, "hi": hi} if kind == "linear" else {"a": lo, "b": hi})
-            c["transform"] = {"kind": kind, **params}
-        elif col == self.PARAMS:
+            return self._try(lambda: draft.set_transform_kind(row, str(value)),
+                             criterion_title(c))
+        if col == self.PARAMS:
             try:
                 params = text_to_params(str(value))
-                TransformSpec(c["transform"]["kind"], params)
             except ValueError as exc:
                 self.rejected.emit(f"{criterion_title(c)}{punct(': ')}{exc}")
                 return False
-            c["transform"] = {"kind": c["transform"]["kind"], **params}
-        else:
-            return False
-        self._all_changed()
-        self.edited.emit()
-        return True
+            return self._try(lambda: draft.set_transform(
+                row, {"kind": c["transform"]["kind"], **params}), criterion_title(c))
+        return False
 
 
 # ------------------------------------------------------------------------------ results
@@ -514,178 +501,6 @@ class FrameModel(QAbstractTableModel):
         return None
 
 
-# ---------------------------------------------------------------------------- language
-
-
-def criterion_title(c: dict) -> str:
-    """A criterion's title in the interface language (Chinese when the preset has it)."""
-    if current_language() == "zh" and c.get("title_zh"):
-        return c["title_zh"]
-    return c.get("title") or c["name"]
-
-
-def layer_title_zh(project, name: str) -> str:
-    """A project layer's Chinese title; its table name when it has none or is not there."""
-    if project is not None and name in project:
-        return project.layer(name).title_zh or name
-    return name
-
-
-_CELL_TYPE = re.compile(r"(hex|square) (\S+) m")
-
-
-def site_type_text(site_type: str, layer_title: Callable[[str], str] | None = None) -> str:
-    """A site's ``site_type`` in the interface language.
-
-    Generated cells ("hex 500 m", "square 250 m") become "六边形 500 米" / "正方形 250 米";
-    a layer's sites (``site_type`` is the layer's table name) its Chinese title from
-    ``layer_title(name)``. English, and anything else, is returned as it is.
-    """
-    if current_language() != "zh" or not site_type:
-        return site_type
-    m = _CELL_TYPE.fullmatch(site_type)
-    if m:
-        return tr(f"{m[1]} {{size}} m").format(size=m[2])
-    return (layer_title(site_type) if layer_title is not None else "") or site_type
-
-
-#: ASCII punctuation that joins texts, and its full-width form in Chinese text.
-_FULL_WIDTH = {": ": "：", ", ": "，", "; ": "；", ". ": "。", ".": "。", " (": "（", "(": "（",
-               ")": "）"}
-
-
-def punct(mark: str) -> str:
-    """Punctuation joining texts in the interface language: ``punct(": ")`` is ": " in
-    English and "：" in Chinese (likewise ", " "; " ". " " (" ")"; the full-width marks carry
-    their own spacing)."""
-    return _FULL_WIDTH.get(mark, mark) if current_language() == "zh" else mark
-
-
-def listed(items) -> str:
-    """Names listed in the interface language: "a, b" / "a、b"."""
-    return ("、" if current_language() == "zh" else ", ").join(str(i) for i in items)
-
-
-def unit_text(unit: str) -> str:
-    """A criterion's unit in the interface language: 米, 比例, 年 ... in Chinese (a unit
-    without a Chinese name as it is), English as it is."""
-    if current_language() != "zh" or not unit:
-        return unit
-    return UNIT_ZH.get(unit, unit)
-
-
-def city_text(city: str, city_title: Callable[[str], str] | None = None) -> str:
-    """A site's city in the interface language: in Chinese ``city_title(city)`` (the panel
-    gives the project's bookmark title, 鸡西市, as the Explain header shows it), else the
-    catalogue's name; English, and an empty city, as they are."""
-    if current_language() != "zh" or not city:
-        return city
-    if city_title is not None:
-        return city_title(city) or city
-    return city_titles(None, city)[1]
-
-
-def constraint_reason(c: dict) -> str:
-    """A constraint's reason in the interface language (English when no Chinese text)."""
-    if current_language() == "zh" and c.get("reason_zh"):
-        return c["reason_zh"]
-    return c.get("reason", "")
-
-
-def criterion_rationale(c: dict) -> str:
-    """A criterion's rationale in the interface language (English when no Chinese text)."""
-    if current_language() == "zh" and c.get("rationale_zh"):
-        return c["rationale_zh"]
-    return c.get("rationale", "")
-
-
-# ---------------------------------------------------------------------------- constraints
-
-
-def _where_text(where, zh: bool = False) -> str:
-    """A layer or site filter as text; in Chinese the words around the field names are
-    Chinese ("status 属于 opened、under_construction", "规划年", "且")."""
-    if not where:
-        return ""
-    clauses = [where] if isinstance(where, dict) else list(where)
-    parts = []
-    for w in clauses:
-        f = w.get("field", "?")
-        if zh and ("in" in w or "not_in" in w):
-            values = w["in"] if "in" in w else w["not_in"]
-            listed = "、".join(str(v) for v in values) if isinstance(
-                values, list | tuple) else str(values)
-            parts.append(f"{f} {'属于' if 'in' in w else '不属于'} {listed}")
-        elif "in" in w:
-            parts.append(f"{f} ∈ {w['in']}")
-        elif "not_in" in w:
-            parts.append(f"{f} ∉ {w['not_in']}")
-        elif "contains" in w:
-            parts.append(f"{f} 包含“{w['contains']}”" if zh else f"{f} ∋ {w['contains']!r}")
-        else:
-            value = w.get("value")
-            value = tr("planning year") if value == "$year" else value
-            parts.append(f"{f} {w.get('op')} {value}")
-    return (" 且 " if zh else " & ").join(parts)
-
-
-def _cjk(ch: str) -> bool:
-    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
-
-
-def _between(text: str, name: str) -> str:
-    """``text`` with ``name`` put at its "\\0", spaced from Chinese characters around it
-    when the name is not Chinese itself ("压占 shanty_sites", "位于 towns 内"; "压占采煤沉陷区")."""
-    left, _, right = text.partition("\0")
-    if name and left and _cjk(left[-1]) and not _cjk(name[0]):
-        left += " "
-    if name and right and _cjk(right[0]) and not _cjk(name[-1]):
-        right = " " + right
-    return left + name + right
-
-
-def constraint_rule(c: dict, layer_title: Callable[[str], str] | None = None) -> str:
-    """Readable rule of a constraint in the interface language.
-
-    English: 'overlaps subsidence_zones (stable_from_year > planning year)', with the
-    layer's table name. Chinese: '压占采煤沉陷区（stable_from_year > 规划年）', with the
-    layer's Chinese title from ``layer_title(name)`` (the table name when it gives none).
-    """
-    zh = current_language() == "zh"
-    where = _where_text(c.get("where"), zh)
-    kind = c.get("kind")
-    if kind == "attribute":
-        return tr("site attribute") + ("：" if zh else ": ") + where
-    layer = c.get("layer") or ""
-    if zh and layer_title is not None and layer:
-        layer = layer_title(layer) or layer
-    share = c.get("share")
-    if share is None:
-        share = 0.5 if kind == "inside" else 0.0
-    p = f"{100 * share:.0f}"
-    if kind == "inside":
-        template = tr("at least {p} % inside {layer}")
-    elif share == 0:
-        template = tr("overlaps {layer}")
-    else:
-        template = tr("more than {p} % on {layer}")
-    text = _between(template.format(p=p, layer="\0"), layer)
-    if not where:
-        return text
-    return text + (f"（{where}）" if zh else f" ({where})")
-
-
-def constraint_label(c: dict) -> str:
-    """What the "Constraint" column shows: the constraint's short title in the interface
-    language (``title_zh`` in Chinese, else ``title``), its internal name when it has none.
-    Not the reason, which has a column of its own."""
-    if current_language() == "zh" and c.get("title_zh"):
-        return c["title_zh"]
-    return c.get("title") or c.get("name", "")
-
-
-#: The three things a constraint can do: exclude, or keep with a penalty of one kind.
-CONSTRAINT_ACTIONS = ("exclude", "multiply", "subtract")
 ACTION_NAMES = {"exclude": "Exclude", "multiply": "Penalty ×", "subtract": "Penalty −"}
 
 
@@ -705,10 +520,10 @@ class ConstraintActionDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-class ConstraintsModel(FixedColumnsModel):
-    """The scenario's constraints: name, rule, reason, and exclude ↔ penalty per constraint.
+class ConstraintsModel(DraftModel):
+    """The draft's constraints: name, rule, reason, and exclude ↔ penalty per constraint.
 
-    Holds them as plain dicts (``Scenario.to_dict()["constraints"]``). The "Reason" column
+    Shows ``draft.constraints`` (plain dicts); edits go to the draft. The "Reason" column
     shows and edits the reason in the interface language (``reason_zh`` in Chinese, which
     falls back to the English ``reason`` until one is typed). The "Constraint" column shows
     the constraint's short title (``title_zh`` in Chinese; the internal name when it has no
@@ -724,29 +539,26 @@ class ConstraintsModel(FixedColumnsModel):
     rejected(str)
     """
 
-    edited = Signal()
-    rejected = Signal(str)
     NAME, RULE, REASON, ACTION, VALUE = range(5)
     HEADERS = ("Constraint", "Rule", "Reason", "Action", "Penalty")
     HEADER_TIPS = {  # noqa: RUF012 - read-only class data
         ACTION: "Exclude the sites this rule hits, or keep them with a lower score"}
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.constraints: list[dict] = []
+    PARTS = ("constraints",)
+
+    def __init__(self, draft: ScenarioDraft, parent=None) -> None:
+        super().__init__(draft, parent)
         #: A layer's Chinese title by its table name, for the rule in Chinese (the panel
         #: reads it from the project; None keeps the table names).
         self.layer_title: Callable[[str], str] | None = None
 
-    def set_constraints(self, constraints: list[dict]) -> None:
-        self.beginResetModel()
-        self.constraints = [dict(c) for c in constraints]
-        self.endResetModel()
+    @property
+    def constraints(self) -> list[dict]:
+        return self.draft.constraints
 
     @staticmethod
     def action(c: dict) -> str:
-        return "exclude" if c.get("mode", "exclude") == "exclude" else c.get("penalty",
-                                                                             "multiply")
+        return ScenarioDraft.constraint_action(c)
 
     def set_action(self, row: int, action: str, value: float | None = None) -> bool:
         """Exclude (``"exclude"``) or penalise (``"multiply"``/``"subtract"``) one constraint."""
@@ -761,7 +573,7 @@ class ConstraintsModel(FixedColumnsModel):
 
     # -- Qt --------------------------------------------------------------------------------
     def rows(self):
-        return self.constraints
+        return self.draft.constraints
 
     def flags(self, index):
         f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -813,41 +625,26 @@ class ConstraintsModel(FixedColumnsModel):
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.EditRole:
             return False
-        c = self.constraints[index.row()]
-        col = index.column()
+        row, col = index.row(), index.column()
+        c = self.constraints[row]
+        label = constraint_label(c)
+        draft = self.draft
         if col == self.REASON:
-            c["reason_zh" if current_language() == "zh" else "reason"] = str(value).strip()
-        elif col == self.ACTION:
-            action = str(value)
-            if action not in CONSTRAINT_ACTIONS:
+            return self._try(lambda: draft.set_constraint_reason(row, str(value),
+                                                                 current_language()), label)
+        if col == self.ACTION:
+            if str(value) not in CONSTRAINT_ACTIONS:
                 self.rejected.emit(tr("Unknown constraint action") + punct(": ") + f"{value}")
                 return False
-            if action == "exclude":
-                c["mode"] = "exclude"
-            else:
-                c["mode"] = "penalty"
-                c["penalty"] = action
-                if action == "multiply":
-                    c["penalty_value"] = min(float(c.get("penalty_value", 0.5)), 1.0)
-        elif col == self.VALUE:
+            return self._try(lambda: draft.set_constraint_action(row, str(value)), label)
+        if col == self.VALUE:
             try:
                 v = float(str(value).replace(",", ".").lstrip("×x−-"))
             except ValueError:
                 self.rejected.emit(tr("A penalty must be a number") + punct(": ") + f"{value}")
                 return False
-            hi = 1.0 if c.get("penalty", "multiply") == "multiply" else np.inf
-            if not np.isfinite(v) or v < 0 or v > hi:
-                problem = (tr("A penalty factor must be between 0 and 1") if hi == 1.0
-                           else tr("A penalty must be zero or more"))
-                self.rejected.emit(problem + punct(": ") + f"{value}")
-                return False
-            c["penalty_value"] = v
-        else:
-            return False
-        self.dataChanged.emit(self.index(index.row(), 0),
-                              self.index(index.row(), len(self.HEADERS) - 1))
-        self.edited.emit()
-        return True
+            return self._try(lambda: draft.set_constraint_action(row, self.action(c), v), label)
+        return False
 
 
 # ---------------------------------------------------------------------------- group AHP

@@ -11,13 +11,11 @@ scenarios. Everything the panel changes goes through the Qt-free Session and Pro
 from __future__ import annotations
 
 import contextlib
-import copy
 import time
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTextBoundaryFinder, QTimer, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -28,39 +26,45 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSpinBox,
     QTableView,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from hljgis.analysis.draft import ScenarioDraft
 from hljgis.analysis.presets import PRESETS, fill_chinese_from_preset, preset
-from hljgis.analysis.scenario import Scenario, ScenarioError, save_scenario
-from hljgis.analysis.weights import ahp, group_ahp
+from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario, save_scenario
 from hljgis.core.errors import InputError
 from hljgis.core.style import Labels
 from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language, tr
-from hljgis.gui.widgets.ranking_models import (
+from hljgis.gui.ranking.about_editor import AboutEditor
+from hljgis.gui.ranking.candidates_editor import CandidatesEditor
+from hljgis.gui.ranking.constraint_editor import ConstraintEditor
+from hljgis.gui.ranking.criterion_editor import KIND_NAMES, CriterionEditor
+from hljgis.gui.ranking.forms import ChoiceBox, attempt
+from hljgis.gui.ranking.models import (
     ACTION_NAMES,
     BarDelegate,
     ConstraintActionDelegate,
     ConstraintsModel,
     CriteriaModel,
-    MembersModel,
     ResultsModel,
     TransformKindDelegate,
     criterion_rationale,
     criterion_title,
     layer_title_zh,
-    listed,
     punct,
 )
+from hljgis.gui.ranking.transform_editor import TransformEditor
+from hljgis.gui.ranking.weights_view import WeightsView
 from hljgis.gui.widgets.ranking_results import (
     CompareView,
     ExplainView,
@@ -69,11 +73,23 @@ from hljgis.gui.widgets.ranking_results import (
 )
 from hljgis.gui.widgets.ranking_worker import RankingRunner
 
+AGGREGATION_NAMES = {"wlc": "Weighted sum (WLC)", "topsis": "Closeness to the ideal (TOPSIS)"}
+NAN_NAMES = {"exclude": "is excluded", "zero": "scores 0 on it",
+             "renormalize": "is scored on its other criteria"}
 #: The four cities: English name (as in the data) and Chinese name.
 CITIES = (("Hegang", "鹤岗"), ("Jixi", "鸡西"), ("Qitaihe", "七台河"),
           ("Shuangyashan", "双鸭山"))
 _RED = "#c62828"
 _GREEN = "#2e7d32"
+
+
+def _numeric(column) -> np.ndarray | None:
+    """A raw-value column as floats, or None for categories (land-use classes...), which
+    have no histogram on a number line."""
+    try:
+        return column.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        return None
 
 
 def _widest_unbreakable(fm, text: str) -> int:
@@ -114,11 +130,11 @@ class RankingPanel(QWidget):
         self.result_inputs: list = []  # illustrative layers the shown result read
         self.result_layer = None
         self.scenario: Scenario | None = None
-        self._matrix: np.ndarray | None = None  # AHP judgements over all criteria
-        # group AHP: each member's name and judgements over all criteria, and their say
-        self._members: list[dict] = []
-        self._member_weights: list[float] | None = None
-        self.group_result = None
+        #: The scenario being edited: every view of the set-up tab is bound to it, and
+        #: each of its edits goes on the session's undo stack and marks the project unsaved.
+        self.draft = ScenarioDraft()
+        self._stop_tracking = session.track_draft(self.draft)
+        self._project = None
         self._job: int | None = None
         self._job_kind = ""
         self._compare_names: tuple[str, str] = ("", "")
@@ -148,7 +164,7 @@ class RankingPanel(QWidget):
         head.addRow(self.city_label, row)
 
         # -- set-up tab ----------------------------------------------------------------------
-        self.criteria = CriteriaModel(self)
+        self.criteria = CriteriaModel(self.draft, self)
         self.criteria_view = QTableView()
         self.criteria_view.setModel(self.criteria)
         self.criteria_view.verticalHeader().hide()
@@ -175,7 +191,7 @@ class RankingPanel(QWidget):
 
         # constraints: exclude the sites a rule hits, or keep them with a penalty
         self.constraints_group = QGroupBox()
-        self.constraints = ConstraintsModel(self)
+        self.constraints = ConstraintsModel(self.draft, self)
         self.constraints.layer_title = self._layer_title_zh
         self.constraints_view = QTableView()
         self.constraints_view.setModel(self.constraints)
@@ -205,65 +221,66 @@ class RankingPanel(QWidget):
         self.constraints_note = QLabel()
         self.constraints_note.setWordWrap(True)
         self.constraints_note.setStyleSheet("color: #555555;")
+        self.constraints_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.constraints_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.add_constraint_button = QPushButton()
+        self.remove_constraint_button = QPushButton()
+        self.constraint_editor = ConstraintEditor(self.draft, lambda: self.session.project)
+        self.constraint_editor.setVisible(False)
+        cbar = QHBoxLayout()
+        cbar.addWidget(self.add_constraint_button)
+        cbar.addWidget(self.remove_constraint_button)
+        cbar.addStretch(1)
         cl = QVBoxLayout(self.constraints_group)
         cl.addWidget(self.constraints_view)
+        cl.addLayout(cbar)
+        cl.addWidget(self.constraint_editor)
         cl.addWidget(self.constraints_note)
 
-        self.weights_group = QGroupBox()
-        self.direct_radio = QRadioButton()
-        self.ahp_radio = QRadioButton()
-        self.group_radio = QRadioButton()
-        self.method_group = QButtonGroup(self)
-        self.method_group.addButton(self.direct_radio)
-        self.method_group.addButton(self.ahp_radio)
-        self.method_group.addButton(self.group_radio)
-        self.ahp_button = QPushButton()
-        self.weight_report = QLabel()
-        self.weight_report.setWordWrap(True)
-        # group AHP: pick a member to edit, rename, add or remove members, see each one's CR
-        self.group_box = QWidget()
-        self.member_label = QLabel()
-        self.member_box = QComboBox()
-        self.member_box.setMinimumContentsLength(10)
-        self.member_box.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.edit_member_button = QPushButton()
-        self.rename_member_button = QPushButton()
-        self.add_member_button = QPushButton()
-        self.remove_member_button = QPushButton()
-        self.members = MembersModel(self)
-        self.members_view = QTableView()
-        self.members_view.setModel(self.members)
-        self.members_view.verticalHeader().hide()
-        self.members_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.members_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.members_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        mh = self.members_view.horizontalHeader()
-        mh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        mh.setStretchLastSection(True)
-        self.members_view.setColumnWidth(MembersModel.NAME, 190)
-        self.members_view.setColumnWidth(MembersModel.CR, 56)
-        gl = QVBoxLayout(self.group_box)
-        gl.setContentsMargins(0, 0, 0, 0)
-        gr = QHBoxLayout()
-        gr.addWidget(self.member_label)
-        gr.addWidget(self.member_box, 1)
-        gr.addWidget(self.edit_member_button)
-        gr.addWidget(self.rename_member_button)
-        gr.addWidget(self.add_member_button)
-        gr.addWidget(self.remove_member_button)
-        gl.addLayout(gr)
-        gl.addWidget(self.members_view)
-        wl = QVBoxLayout(self.weights_group)
-        r1 = QHBoxLayout()
-        r1.addWidget(self.direct_radio)
-        r1.addWidget(self.ahp_radio)
-        r1.addWidget(self.group_radio)
-        r1.addWidget(self.ahp_button)
-        r1.addStretch(1)
-        wl.addLayout(r1)
-        wl.addWidget(self.group_box)
-        wl.addWidget(self.weight_report)
+        # candidate sites, and the selected criterion: its definition and its transform
+        self.candidates_group = QGroupBox()
+        self.candidates_editor = CandidatesEditor(self.draft, session)
+        QVBoxLayout(self.candidates_group).addWidget(self.candidates_editor)
+        self.add_criterion_button = QToolButton()
+        self.add_criterion_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.add_criterion_menu = QMenu(self)
+        for kind in KIND_NAMES:
+            action = self.add_criterion_menu.addAction("")
+            action.setData(kind)
+            action.triggered.connect(lambda _on=False, kind=kind: self.add_criterion(kind))
+        self.add_criterion_button.setMenu(self.add_criterion_menu)
+        self.duplicate_criterion_button = QPushButton()
+        self.remove_criterion_button = QPushButton()
+        self.up_button, self.down_button = QPushButton("▲"), QPushButton("▼")
+        for b in (self.up_button, self.down_button):
+            b.setFixedWidth(30)
+        crit_bar = QHBoxLayout()
+        crit_bar.addWidget(self.add_criterion_button)
+        crit_bar.addWidget(self.duplicate_criterion_button)
+        crit_bar.addWidget(self.remove_criterion_button)
+        crit_bar.addStretch(1)
+        crit_bar.addWidget(self.up_button)
+        crit_bar.addWidget(self.down_button)
+        self.criterion_editor = CriterionEditor(self.draft, lambda: self.session.project)
+        self.transform_editor = TransformEditor(self.draft, self.criterion_values)
+        self.criterion_tabs = QTabWidget()
+        self.criterion_tabs.setDocumentMode(True)
+        self.criterion_tabs.addTab(self.transform_editor, "")
+        self.criterion_tabs.addTab(self.criterion_editor, "")
+        self._values: dict[str, np.ndarray] = {}  # raw values by what a criterion measures
+        self._values_job: tuple[int, str, str] | None = None
+        self.values_runner = RankingRunner(self)
+
+        self.weights_group = WeightsView(self.draft, self.criteria, self._say)
+        for name in ("direct_radio", "ahp_radio", "group_radio", "method_group", "ahp_button",
+                     "weight_report", "group_box", "member_box", "members", "members_view",
+                     "edit_member_button", "rename_member_button", "add_member_button",
+                     "remove_member_button"):  # the dock's tests and callers reach them here
+            setattr(self, name, getattr(self.weights_group, name))
+
+        self.about_group = QGroupBox()  # title and purpose, in both languages
+        self.about_editor = AboutEditor(self.draft)
+        QVBoxLayout(self.about_group).addWidget(self.about_editor)
 
         self.options_group = QGroupBox()
         self.mc_check = QCheckBox()
@@ -297,26 +314,43 @@ class RankingPanel(QWidget):
         label_row.addWidget(self.label_box)
         label_row.addStretch(1)
         ol.addRow(self.label_label, label_row)
+        # how the scores combine, and what a missing value does: part of the scenario
+        self.aggregation_box = ChoiceBox(AGGREGATION_NAMES)
+        self.nan_box = ChoiceBox(NAN_NAMES)
+        self.aggregation_label, self.nan_label = QLabel(), QLabel()
+        ol.addRow(self.aggregation_label, self.aggregation_box)
+        ol.addRow(self.nan_label, self.nan_box)
 
         self.save_button = QPushButton()
         self.export_button = QPushButton()
+        self.import_button = QPushButton()
+        self.duplicate_button = QPushButton()
         self.reset_button = QPushButton()
         files = QHBoxLayout()
         files.addWidget(self.reset_button)
         files.addStretch(1)
+        files.addWidget(self.duplicate_button)
         files.addWidget(self.save_button)
-        files.addWidget(self.export_button)
+        files2 = QHBoxLayout()
+        files2.addStretch(1)
+        files2.addWidget(self.import_button)
+        files2.addWidget(self.export_button)
 
         setup = QWidget()
         sl = QVBoxLayout(setup)
         sl.setContentsMargins(2, 2, 2, 2)
         sl.addWidget(self.purpose)
+        sl.addWidget(self.candidates_group)
         sl.addWidget(self.criteria_view, 1)
+        sl.addLayout(crit_bar)
         sl.addWidget(self.rationale)
+        sl.addWidget(self.criterion_tabs)
         sl.addWidget(self.weights_group)
         sl.addWidget(self.constraints_group)
+        sl.addWidget(self.about_group)
         sl.addWidget(self.options_group)
         sl.addLayout(files)
+        sl.addLayout(files2)
 
         # -- result tabs ---------------------------------------------------------------------
         self.results = ResultsModel(self)
@@ -389,28 +423,43 @@ class RankingPanel(QWidget):
 
         # -- connections ---------------------------------------------------------------------
         self.scenario_box.currentIndexChanged.connect(self._on_scenario_changed)
-        self.criteria.edited.connect(self._on_criteria_changed)
+        self.draft.events.changed.connect(self._on_draft_changed)
+        for editor in (self.criterion_editor, self.transform_editor, self.constraint_editor,
+                       self.candidates_editor, self.about_editor):
+            editor.rejected.connect(self._on_edit_rejected)
+        self.candidates_editor.said.connect(self._say)
+        self.transform_editor.compute_requested.connect(self.compute_values)
+        self.values_runner.finished.connect(self._on_values_finished)
+        self.values_runner.failed.connect(
+            lambda job, message: self._on_values_failed(job, message))
+        self.duplicate_criterion_button.clicked.connect(lambda: self.duplicate_criterion())
+        self.remove_criterion_button.clicked.connect(lambda: self.remove_criterion())
+        self.up_button.clicked.connect(lambda: self.move_criterion(-1))
+        self.down_button.clicked.connect(lambda: self.move_criterion(+1))
+        self.add_constraint_button.clicked.connect(lambda: self.add_constraint())
+        self.remove_constraint_button.clicked.connect(lambda: self.remove_constraint())
+        self.constraints_view.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._on_constraint_row_changed(cur.row()))
+        self.import_button.clicked.connect(lambda: self.import_json())
+        self.duplicate_button.clicked.connect(lambda: self.duplicate_scenario())
+        self.year_box.valueChanged.connect(self._on_year_changed)
+        self.aggregation_box.activated.connect(lambda _i: self._draft_edit(
+            lambda: self.draft.set_aggregation(self.aggregation_box.value())))
+        self.nan_box.activated.connect(lambda _i: self._draft_edit(
+            lambda: self.draft.set_nan_policy(self.nan_box.value())))
+        self.city_box.currentIndexChanged.connect(self._on_city_changed)
+        session.events.about_to_save.connect(self._on_about_to_save)
+        session.events.saved.connect(self._on_saved)
         self.criteria.rejected.connect(self._on_edit_rejected)
         self.constraints.rejected.connect(self._on_edit_rejected)
         self.criteria_view.selectionModel().currentRowChanged.connect(
             self._on_criterion_row_changed)
-        self.method_group.buttonToggled.connect(
-            lambda _button, on: self._on_method_changed() if on else None)
-        self.ahp_button.clicked.connect(self.edit_ahp)
-        self.edit_member_button.clicked.connect(lambda: self.edit_member())
-        self.rename_member_button.clicked.connect(lambda: self.rename_member())
-        self.members_view.doubleClicked.connect(self._on_member_double_clicked)
-        self.add_member_button.clicked.connect(lambda: self.add_member())
-        self.remove_member_button.clicked.connect(lambda: self.remove_member())
-        self.members_view.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self.member_box.setCurrentIndex(cur.row())
-            if 0 <= cur.row() < self.member_box.count() else None)
         self.mc_check.toggled.connect(self._on_mc_changed)
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
         self.save_button.clicked.connect(lambda: self.save_to_project())
         self.export_button.clicked.connect(lambda: self.export_json())
-        self.reset_button.clicked.connect(self._on_scenario_changed)
+        self.reset_button.clicked.connect(self.revert)
         self.results_view.selectionModel().currentRowChanged.connect(self._on_result_row_changed)
         self.compare.compare_requested.connect(self._on_compare_requested)
         self.runner.progress.connect(self._on_progress)
@@ -418,9 +467,10 @@ class RankingPanel(QWidget):
         self.runner.failed.connect(self._on_run_failed)
         self.runner.cancelled.connect(self._on_run_cancelled)
         session.events.project_changed.connect(self._on_project_changed)
+        self._watch_project(session.project)
 
         self.retranslate()
-        self.refresh_scenarios()
+        self.refresh_scenarios(select=session.project.metadata.get("ranking_scenario"))
 
     # ================================================================== scenarios
     def scenario_items(self) -> list[tuple[str, str]]:
@@ -488,40 +538,19 @@ class RankingPanel(QWidget):
         key = self.scenario_box.currentData()
         if not key:
             return
+        if self.draft.modified and key != self.draft.name:
+            self._keep_edits()
         try:
             sc = self._resolve(key)
         except (ScenarioError, KeyError) as exc:
             self._say(str(exc), error=True)
             return
         self.scenario = sc
-        d = sc.to_dict()
-        self.criteria.set_criteria(d["criteria"])
-        self.constraints.set_constraints(d["constraints"])
-        self._fit_constraints()
-        self.year_box.setValue(sc.planning_year or 2025)
-        self._show_purpose()
         if sc.sensitivity:
             self.runs_box.setValue(int(sc.sensitivity.get("runs", 200)))
             self.perturb_box.setValue(100 * float(sc.sensitivity.get("perturb", 0.2)))
             self.topk_box.setValue(int(sc.sensitivity.get("top_k", 10)))
-        w = sc.weights
-        self._matrix = None
-        self._members = []
-        self._member_weights = None
-        if w.method == "ahp":
-            self._matrix = np.array(w.matrix, dtype=float)
-        elif w.method == "group_ahp":
-            names = w.members or [f"member {i + 1}" for i in range(len(w.matrices))]
-            self._members = [{"name": str(n), "matrix": np.array(m, dtype=float)}
-                             for n, m in zip(names, w.matrices, strict=True)]
-            self._member_weights = list(w.member_weights) if w.member_weights else None
-            self._matrix = np.array(group_ahp(w.matrices).combined_matrix)
-        self.method_group.blockSignals(True)
-        {"direct": self.direct_radio, "ahp": self.ahp_radio,
-         "group_ahp": self.group_radio}[w.method].setChecked(True)
-        self.method_group.blockSignals(False)
-        self._refresh_member_box()
-        self._update_weights()
+        self.draft.load(sc)
         rows = min(max(self.criteria.rowCount(), 3), 9)
         self.criteria_view.setMinimumHeight(
             self.criteria_view.horizontalHeader().sizeHint().height() + 4 +
@@ -530,28 +559,101 @@ class RankingPanel(QWidget):
             self.criteria_view.selectRow(0)
         self._say(self.tr("Scenario loaded") + punct(": ") + sc.name)
 
+    def _keep_edits(self) -> bool:
+        """Store the edited draft in the project under its name (before another scenario
+        replaces it in the dock, or before a save), so no edit is silently lost."""
+        try:
+            sc = self.edited_scenario()
+        except InputError as exc:
+            self._say(self.tr("Edits not kept, the scenario is not valid") + punct(": ") +
+                      str(exc), error=True)
+            return False
+        self._store(self.draft.name, sc)
+        return True
+
+    def _store(self, name: str, sc: Scenario) -> None:
+        d = sc.to_dict()
+        d["name"] = name
+        self.session.store_scenario(name, d)
+        self.session.project.metadata["ranking_scenario"] = name
+        self.draft.name = name
+        self.draft.mark_stored()
+
+    def _on_about_to_save(self) -> None:
+        if self.draft.modified:
+            self._keep_edits()
+
+    def _on_saved(self, _path) -> None:
+        if self.draft.modified:  # edits that could not be stored: the project is not saved
+            self.session.project.dirty = True
+
+    def revert(self) -> None:
+        """Put the draft back to the scenario as the project (or the preset) has it; undoable."""
+        key = self.scenario_box.currentData()
+        try:
+            sc = self._resolve(key)
+        except (ScenarioError, KeyError) as exc:
+            self._say(str(exc), error=True)
+            return
+        self.draft.replace(sc, "Revert edits")
+        self.draft.mark_stored()
+        self._say(self.tr("Edits reverted") + punct(": ") + sc.name)
+
+    def _on_draft_changed(self, what: str) -> None:
+        """Bring the widgets that are not item views in line with the draft."""
+        d = self.draft
+        if what in ("all", "settings"):
+            self.year_box.blockSignals(True)
+            self.year_box.setValue(d.planning_year or 2025)
+            self.year_box.blockSignals(False)
+            self.aggregation_box.set_value(d.aggregation)
+            self.nan_box.set_value(d.nan_policy)
+            self._show_purpose()
+        if what in ("all", "constraints"):
+            self._fit_constraints()
+        if what in ("all", "weights", "criteria"):
+            self.weights_group.refresh()
+        if what in ("all", "criteria"):
+            self._on_criterion_row_changed(self.criteria_view.currentIndex(), None)
+        if what == "all" and d.name != self.scenario_box.currentData():
+            i = self.scenario_box.findData(d.name)
+            if i >= 0:  # an undo brought back another scenario's draft
+                self.scenario_box.blockSignals(True)
+                self.scenario_box.setCurrentIndex(i)
+                self.scenario_box.blockSignals(False)
+
+    def _on_city_changed(self, *_args) -> None:
+        self.transform_editor.refresh()  # the values shown are the city's sites'
+
+    def _on_year_changed(self, year: int) -> None:
+        self.draft.set_planning_year(int(year))
+
     def _show_purpose(self) -> None:
         """Title and purpose of the scenario in the interface language."""
-        sc = self.scenario
-        if sc is None:
+        if self.scenario is None:
             self.purpose.setText("")
             return
+        t = self.draft.texts
         zh = current_language() == "zh"
-        self.purpose.setText(f"<b>{(sc.title_zh if zh else '') or sc.title or sc.name}</b><br>"
-                             f"{(sc.purpose_zh if zh else '') or sc.purpose}")
+        self.purpose.setText(f"<b>{(t['title_zh'] if zh else '') or t['title'] or self.draft.name}"
+                             f"</b><br>{(t['purpose_zh'] if zh else '') or t['purpose']}")
 
     # ================================================================== editing
-    def _on_criteria_changed(self) -> None:
-        self._update_weights()
-
     def _on_edit_rejected(self, message: str) -> None:
         self._say(message, error=True)
 
     def _on_criterion_row_changed(self, current, _previous) -> None:
+        row = current.row() if current.isValid() else -1
+        if getattr(self, "criterion_editor", None) is not None and \
+                self.criterion_editor.row != row:
+            self.criterion_editor.set_row(row)
+            self.transform_editor.set_row(row)
         if not current.isValid():
             self.rationale.setText("")
             return
-        c = self.criteria.criteria[current.row()]
+        if current.row() >= len(self.draft.criteria):
+            return
+        c = self.draft.criteria[current.row()]
         layer = c.get("layer") or ""
         if layer and current_language() == "zh":
             layer = self._layer_title_zh(layer)
@@ -571,9 +673,16 @@ class RankingPanel(QWidget):
         return city_titles(self.session.project, city)[1]
 
     def _fit_constraints(self) -> None:
-        """Show every constraint row (there are few) and hide the box when there are none."""
+        """Show every constraint row (there are few); the table hides when there are none
+        (the box stays, to add one)."""
         n = self.constraints.rowCount()
-        self.constraints_group.setVisible(n > 0)
+        self.constraints_view.setVisible(n > 0)
+        self.remove_constraint_button.setEnabled(n > 0)
+        row = self.constraint_editor.row
+        if n and not 0 <= row < n:
+            self.constraints_view.selectRow(min(max(row, 0), n - 1))
+        elif not n:
+            self._on_constraint_row_changed(-1)
         self._size_constraint_columns()
 
     def _size_constraint_columns(self) -> None:
@@ -625,256 +734,188 @@ class RankingPanel(QWidget):
             self._fit_columns_timer.start()
         return super().eventFilter(watched, event)
 
-    def _on_method_changed(self) -> None:
-        method = self.weight_method()
-        if method != "direct" and self._matrix is None:
-            self._matrix = self._matrix_from_direct()
-        if method == "group_ahp" and not self._members:
-            # a group starts with one member holding the current judgements
-            self._members = [{"name": self.tr("member") + " 1",
-                              "matrix": np.array(self._matrix, dtype=float)}]
-            self._refresh_member_box()
-        self._update_weights()
+    # ================================================================== building
+    def _current_criterion(self) -> int:
+        return self.criteria_view.currentIndex().row()
 
+    def _draft_edit(self, edit):
+        """Run a draft edit from a button: what it returns (True for nothing), or None
+        when refused (the reason goes to the status line)."""
+        return attempt(edit, lambda message: self._say(message, error=True))
+
+    def add_criterion(self, kind: str) -> int | None:
+        """Add a criterion of ``kind`` below the selected one (min-max scaled, its layer or
+        field still to choose in the form); returns its row."""
+        at = self._current_criterion()
+        row = self._draft_edit(lambda: self.draft.add_criterion(
+            kind=kind, index=at + 1 if at >= 0 else None))
+        if row is not None:
+            self.criteria_view.selectRow(row)
+            self.criterion_tabs.setCurrentWidget(self.criterion_editor)
+            self._say(self.tr("Criterion added: choose what it measures") + punct(": ") +
+                      self.draft.criteria[row]["name"])
+        return row
+
+    def duplicate_criterion(self, row: int | None = None) -> int | None:
+        row = self._current_criterion() if row is None else row
+        new = self._draft_edit(lambda: self.draft.duplicate_criterion(row))
+        if new is not None:
+            self.criteria_view.selectRow(new)
+        return new
+
+    def remove_criterion(self, row: int | None = None) -> bool:
+        row = self._current_criterion() if row is None else row
+        if self._draft_edit(lambda: self.draft.remove_criterion(row)) is None:
+            return False
+        self.criteria_view.selectRow(min(row, len(self.draft.criteria) - 1))
+        return True
+
+    def move_criterion(self, delta: int, row: int | None = None) -> bool:
+        row = self._current_criterion() if row is None else row
+        to = row + delta
+        if not 0 <= to < len(self.draft.criteria):
+            return False
+        if self._draft_edit(lambda: self.draft.move_criterion(row, to)) is None:
+            return False
+        self.criteria_view.selectRow(to)
+        return True
+
+    def add_constraint(self, data: dict | None = None) -> int | None:
+        """Add a constraint (by default: sites stay outside the first polygon layer's
+        features; the form then edits it); returns its row."""
+        if data is None:
+            layers = [layer.name for layer in self.session.project.layers
+                      if "polygon" in str(getattr(layer, "geometry_type", "")).lower()]
+            if not layers:
+                self._say(self.tr("The project has no polygon layer for a constraint"),
+                          error=True)
+                return None
+            data = {"name": "constraint", "kind": "outside", "layer": layers[0],
+                    "reason": f"overlaps {layers[0]}", "title": "New constraint",
+                    "title_zh": "新约束"}
+        row = self._draft_edit(lambda: self.draft.add_constraint(data))
+        if row is not None:
+            self.constraints_view.selectRow(row)
+            self._on_constraint_row_changed(row)
+        return row
+
+    def remove_constraint(self, row: int | None = None) -> bool:
+        row = self.constraint_editor.row if row is None else row
+        return self._draft_edit(lambda: self.draft.remove_constraint(row)) is not None
+
+    def _on_constraint_row_changed(self, row: int) -> None:
+        self.constraint_editor.set_row(row)
+        self.constraint_editor.setVisible(row >= 0)
+
+    # -- values for the transform editor -----------------------------------------------------
+    def _values_key(self, c: dict) -> str:
+        """What a criterion's raw values depend on: what it measures, the candidate sites,
+        the city and the planning year (filters may use ``$year``)."""
+        return (ScenarioDraft.measure_key(c) + repr(sorted(self.draft.candidates.items())) +
+                f"|{self.city()}|{self.draft.planning_year}")
+
+    def criterion_values(self, row: int):
+        """Raw values of criterion ``row`` at the current candidates: computed here, or
+        from the last run when it measured the same thing at the same sites (None when
+        unknown)."""
+        if not 0 <= row < len(self.draft.criteria):
+            return None
+        c = self.draft.criteria[row]
+        key = self._values_key(c)
+        if key in self._values:
+            return self._values[key]
+        result = self.result
+        if result is None or f"raw_{c['name']}" not in result.gdf.columns:
+            return None
+        ran = result.scenario.to_dict()
+        same_sites = (sorted(ran["candidates"].items()) == sorted(
+            self.draft.candidates.items()) and result.city == self.city() and
+            ran["planning_year"] == self.draft.planning_year)
+        for rc in ran["criteria"]:
+            if same_sites and rc["name"] == c["name"] and \
+                    ScenarioDraft.measure_key(rc) == ScenarioDraft.measure_key(c):
+                return _numeric(result.gdf[f"raw_{c['name']}"])
+        return None
+
+    def compute_values(self, row: int | None = None) -> int | None:
+        """Measure criterion ``row`` alone at the current candidate sites, on the worker
+        thread; the transform editor draws the histogram when it is done."""
+        row = self._current_criterion() if row is None else row
+        try:
+            sc = self.draft.probe(row)
+        except ScenarioError as exc:
+            self._say(str(exc), error=True)
+            return None
+        key = self._values_key(self.draft.criteria[row])
+        job = self.values_runner.submit(self.session.project, [
+            {"scenario": sc, "city": self.city(), "sensitivity": None}])
+        self._values_job = (job, key, sc.criteria[0].name)
+        self.transform_editor.compute_button.setEnabled(False)
+        self._say(self.tr("Computing the values of") + " " + sc.criteria[0].name)
+        return job
+
+    def _on_values_finished(self, job: int) -> None:
+        results = self.values_runner.take(job)
+        if self._values_job is None or self._values_job[0] != job or not results:
+            return
+        _job, key, name = self._values_job
+        self._values_job = None
+        self._values[key] = _numeric(results[0].gdf[f"raw_{name}"])
+        self.transform_editor.compute_button.setEnabled(True)
+        self.transform_editor.refresh()
+        self._say(self.tr("Values computed") + punct(": ") + name, ok=True)
+
+    def _on_values_failed(self, job: int, message: str) -> None:
+        if self._values_job is not None and self._values_job[0] == job:
+            self._values_job = None
+            self.transform_editor.compute_button.setEnabled(True)
+            self._say(message, error=True)
+
+    # ================================================================== weights
     def _on_mc_changed(self, on: bool) -> None:
         for w in (self.runs_box, self.perturb_box, self.topk_box, self.runs_label,
                   self.topk_label):
             w.setEnabled(on)
 
-    def _enabled_index(self) -> np.ndarray:
-        return np.flatnonzero(np.array(self.criteria.enabled, dtype=bool))
-
-    def _matrix_from_direct(self) -> np.ndarray:
-        """Start the AHP matrix from the typed weights, rounded to Saaty's scale."""
-        from hljgis.gui.dialogs.ahp_dialog import nearest_saaty
-
-        w = np.array([max(float(c.get("weight", 1.0)), 1e-6) for c in self.criteria.criteria])
-        n = len(w)
-        a = np.eye(n)
-        for i in range(n):
-            for j in range(i + 1, n):
-                a[i, j] = nearest_saaty(w[i] / w[j])
-                a[j, i] = 1.0 / a[i, j]
-        return a
-
-    def _sub_matrix(self) -> np.ndarray | None:
-        if self._matrix is None:
-            return None
-        idx = self._enabled_index()
-        return self._matrix[np.ix_(idx, idx)]
-
+    # -- weights: the view does the work; these keep the dock's own API ---------------------
     def use_ahp(self) -> bool:
-        return self.ahp_radio.isChecked()
+        return self.weights_group.use_ahp()
 
     def weight_method(self) -> str:
-        """``"direct"``, ``"ahp"`` or ``"group_ahp"`` (the scenario's spelling)."""
-        if self.group_radio.isChecked():
-            return "group_ahp"
-        return "ahp" if self.ahp_radio.isChecked() else "direct"
+        return self.weights_group.weight_method()
 
-    # -- group AHP ---------------------------------------------------------------------------
+    @property
+    def group_result(self):
+        return self.weights_group.group_result
+
+    @property
+    def _members(self) -> list[dict]:
+        return self.draft.members
+
     def member_names(self) -> list[str]:
-        return [m["name"] for m in self._members]
+        return self.draft.member_names()
 
     def member_matrix(self, k: int) -> np.ndarray:
-        """Member ``k``'s judgements over the criteria in use."""
-        idx = self._enabled_index()
-        return self._members[k]["matrix"][np.ix_(idx, idx)]
-
-    def _refresh_member_box(self) -> None:
-        current = self.member_box.currentIndex()
-        self.member_box.blockSignals(True)
-        self.member_box.clear()
-        for m in self._members:
-            self.member_box.addItem(m["name"])
-        self.member_box.setCurrentIndex(min(max(current, 0), len(self._members) - 1))
-        self.member_box.blockSignals(False)
-        self.remove_member_button.setEnabled(len(self._members) > 1)
+        return self.draft.matrix_in_use(k)
 
     def add_member(self, name: str | None = None, matrix=None) -> int | None:
-        """Add a group member (asked for a name when None), judging all criteria equal
-        unless ``matrix`` (over the criteria in use) is given; returns the member's index."""
-        if name is None:
-            name, ok = QInputDialog.getText(self, self.tr("Add group member"),
-                                            self.tr("Name of the bureau or expert:"))
-            if not ok:
-                return None
-        name = name.strip()
-        if not name or name in self.member_names():
-            self._say(self.tr("A member needs a new, non-empty name") + punct(": ") + f"{name!r}",
-                      error=True)
-            return None
-        n = len(self.criteria.criteria)
-        full = np.ones((n, n))
-        if matrix is not None:
-            idx = self._enabled_index()
-            full[np.ix_(idx, idx)] = np.array(matrix, dtype=float)
-        self._members.append({"name": name, "matrix": full})
-        if self._member_weights is not None:
-            self._member_weights.append(float(np.mean(self._member_weights)))
-        self._refresh_member_box()
-        self.member_box.setCurrentIndex(len(self._members) - 1)
-        if not self.group_radio.isChecked():
-            self.group_radio.setChecked(True)
-        self._update_weights()
-        return len(self._members) - 1
+        return self.weights_group.add_member(name, matrix)
 
     def remove_member(self, k: int | None = None) -> bool:
-        """Remove member ``k`` (default the one picked); the last member stays."""
-        k = self.member_box.currentIndex() if k is None else k
-        if len(self._members) <= 1 or not 0 <= k < len(self._members):
-            self._say(self.tr("A group keeps at least one member"), error=True)
-            return False
-        del self._members[k]
-        if self._member_weights is not None:
-            del self._member_weights[k]
-        self._refresh_member_box()
-        self._update_weights()
-        return True
+        return self.weights_group.remove_member(k)
 
     def rename_member(self, k: int | None = None, name: str | None = None) -> bool:
-        """Rename member ``k`` (default the one picked), asking for the name when None.
-
-        The name is what the scenario saves in ``weights.members`` (in the order of the
-        matrices) and what the CR list shows. An empty name, or one another member has, is
-        refused with a message. Returns True if the member has the new name.
-        """
-        k = self.member_box.currentIndex() if k is None else k
-        if not 0 <= k < len(self._members):
-            return False
-        old = self._members[k]["name"]
-        if name is None:
-            name, ok = QInputDialog.getText(self, self.tr("Rename group member"),
-                                            self.tr("New name of the bureau or expert:"),
-                                            text=old)
-            if not ok:
-                return False
-        name = name.strip()
-        if not name:
-            self._say(self.tr("A member's name cannot be empty") + punct(": ") + old, error=True)
-            return False
-        if name in self.member_names()[:k] + self.member_names()[k + 1:]:
-            self._say(self.tr("Another member already has this name") + punct(": ") + name,
-                      error=True)
-            return False
-        if name == old:
-            return True
-        self._members[k]["name"] = name
-        self._refresh_member_box()
-        self.member_box.setCurrentIndex(k)
-        self._update_weights()
-        self._say(self.tr("Member renamed") + punct(": ") + f"{old} → {name}")
-        return True
-
-    def _on_member_double_clicked(self, index) -> None:
-        """Double-click a member in the CR list to rename it (not the combined row)."""
-        if 0 <= index.row() < len(self._members):
-            self.member_box.setCurrentIndex(index.row())
-            self.rename_member(index.row())
+        return self.weights_group.rename_member(k, name)
 
     def edit_member(self, k: int | None = None) -> bool:
-        """Open the AHP editor on one member's judgements; True if accepted."""
-        from hljgis.gui.dialogs.ahp_dialog import AHPDialog
-
-        k = self.member_box.currentIndex() if k is None else k
-        if not 0 <= k < len(self._members):
-            return False
-        idx = self._enabled_index()
-        used = [self.criteria.criteria[i] for i in idx]
-        dialog = AHPDialog([c["name"] for c in used], [criterion_title(c) for c in used],
-                           self.member_matrix(k), parent=self)
-        dialog.setWindowTitle(dialog.windowTitle() + f" – {self._members[k]['name']}")
-        self.ahp_dialog = dialog
-        if dialog.exec() != AHPDialog.DialogCode.Accepted:
-            return False
-        self._members[k]["matrix"][np.ix_(idx, idx)] = np.array(dialog.matrix())
-        self._update_weights()
-        return True
-
-    def _update_group(self) -> None:
-        """Combined weights (geometric mean of the members' matrices) and every CR."""
-        used = [criterion_title(c) for c in self.criteria.enabled_criteria()]
-        max_cr = self.scenario.weights.max_cr if self.scenario else 0.10
-        names = self.member_names()
-        try:
-            group = group_ahp([self.member_matrix(k) for k in range(len(self._members))],
-                              member_weights=self._member_weights)
-        except ValueError as exc:
-            self.group_result = None
-            self.members.set_group(names, None, used, max_cr)
-            self.criteria.set_ahp_weights(None)
-            self.weight_report.setText(str(exc))
-            self.weight_report.setStyleSheet(f"color: {_RED};")
-            return
-        self.group_result = group
-        self.members.set_group(names, group, used, max_cr)
-        self.members_view.setFixedHeight(
-            self.members_view.horizontalHeader().sizeHint().height() + 4 +
-            self.members.rowCount() * self.members_view.verticalHeader().defaultSectionSize())
-        self.criteria.set_ahp_weights(group.weights)
-        ok = group.cr <= max_cr
-        text = (self.tr("Group AHP of {n} members (geometric mean), combined").format(
-            n=len(names)) + f" CR = {group.cr:.3f}")
-        if not ok:
-            text += " > 0.10" + punct(": ") + self.tr("too inconsistent, edit the matrices")
-        flagged = self.members.flagged()
-        if flagged:
-            text += (punct(". ") + self.tr("Inconsistent members (CR > 0.10)") + punct(": ")
-                     + listed(flagged))
-        self.weight_report.setText(text)
-        self.weight_report.setStyleSheet(f"color: {_GREEN if ok and not flagged else _RED};")
-
-    def _update_weights(self) -> None:
-        """Recompute the weights shown (AHP of the used criteria, or the typed ones)."""
-        group = self.weight_method() == "group_ahp"
-        self.group_box.setVisible(group)
-        self.ahp_button.setVisible(not group)
-        if group:
-            self._update_group()
-            return
-        self.group_result = None
-        if not self.use_ahp():
-            self.criteria.set_ahp_weights(None)
-            self.weight_report.setText(self.tr("Direct weights: only their proportions "
-                                               "matter (e.g. 40, 30, 30)."))
-            self.weight_report.setStyleSheet("")
-            return
-        sub = self._sub_matrix()
-        try:
-            r = ahp(sub)
-        except ValueError as exc:
-            self.criteria.set_ahp_weights(None)
-            self.weight_report.setText(str(exc))
-            self.weight_report.setStyleSheet(f"color: {_RED};")
-            return
-        self.criteria.set_ahp_weights(r.weights)
-        ok = r.cr <= (self.scenario.weights.max_cr if self.scenario else 0.10)
-        text = self.tr("AHP weights, consistency ratio") + f" CR = {r.cr:.3f}"
-        if not ok:
-            text += " > 0.10" + punct(": ") + self.tr("too inconsistent, edit the matrix")
-        self.weight_report.setText(text)
-        self.weight_report.setStyleSheet(f"color: {_GREEN if ok else _RED};")
+        return self.weights_group.edit_member(k)
 
     def edit_ahp(self) -> bool:
-        """Open the AHP matrix editor on the criteria in use; True if accepted."""
-        from hljgis.gui.dialogs.ahp_dialog import AHPDialog
-
-        if self._matrix is None:
-            self._matrix = self._matrix_from_direct()
-        idx = self._enabled_index()
-        used = [self.criteria.criteria[i] for i in idx]
-        dialog = AHPDialog([c["name"] for c in used], [criterion_title(c) for c in used],
-                           self._sub_matrix(), parent=self)
-        self.ahp_dialog = dialog
-        if dialog.exec() != AHPDialog.DialogCode.Accepted:
-            return False
-        self._matrix[np.ix_(idx, idx)] = np.array(dialog.matrix())
-        self.ahp_radio.setChecked(True)
-        self._update_weights()
-        return True
+        return self.weights_group.edit_ahp()
 
     def edited_scenario(self) -> Scenario:
-        """The scenario as edited here: used criteria only, this year, these weights.
+        """The scenario as edited here: used criteria only, this year, these weights, and
+        the Monte Carlo options of the dock.
 
         Raises
         ------
@@ -883,29 +924,12 @@ class RankingPanel(QWidget):
         """
         if self.scenario is None:
             raise ScenarioError("?", "", "no scenario chosen")
-        d = self.scenario.to_dict()
-        idx = self._enabled_index()
-        d["criteria"] = copy.deepcopy([self.criteria.criteria[i] for i in idx])
-        d["constraints"] = copy.deepcopy(self.constraints.constraints)
-        d["planning_year"] = int(self.year_box.value())
-        if self.weight_method() == "group_ahp" and self._members:
-            d["weights"] = {"method": "group_ahp",
-                            "matrices": [self.member_matrix(k).tolist()
-                                         for k in range(len(self._members))],
-                            "members": self.member_names(),
-                            "max_cr": self.scenario.weights.max_cr}
-            if self._member_weights is not None:
-                d["weights"]["member_weights"] = list(self._member_weights)
-        elif self.use_ahp() and self._matrix is not None:
-            d["weights"] = {"method": "ahp", "matrix": self._sub_matrix().tolist(),
-                            "max_cr": self.scenario.weights.max_cr}
-        else:
-            d["weights"] = {"method": "direct", "max_cr": self.scenario.weights.max_cr}
-        d["sensitivity"] = ({"runs": self.runs_box.value(),
-                             "perturb": self.perturb_box.value() / 100.0,
-                             "top_k": self.topk_box.value(), "seed": 0}
-                            if self.mc_check.isChecked() else None)
-        return Scenario.from_dict(d)
+        sc = self.draft.to_scenario()
+        sc.sensitivity = ({"runs": self.runs_box.value(),
+                           "perturb": self.perturb_box.value() / 100.0,
+                           "top_k": self.topk_box.value(), "seed": 0}
+                          if self.mc_check.isChecked() else None)
+        return sc
 
     def city(self) -> str | None:
         return self.city_box.currentData()
@@ -926,9 +950,68 @@ class RankingPanel(QWidget):
                 return None
         name = name.strip()
         sc.name = name
-        self.session.project.set_scenario(name, sc.to_dict())
+        self._store(name, sc)
         self.refresh_scenarios(select=name)
         self._say(self.tr("Scenario saved in the project") + punct(": ") + name)
+        return name
+
+    def _free_name(self, base: str) -> str:
+        """``base`` or ``base-2``, ``base-3``... not used by a project scenario or a preset."""
+        taken = set(self.session.project.scenarios) | set(PRESETS)
+        if base not in taken:
+            return base
+        i = 2
+        while f"{base}-{i}" in taken:
+            i += 1
+        return f"{base}-{i}"
+
+    def import_json(self, path: str | None = None) -> str | None:
+        """Read a scenario JSON file into the project (under a free name) and edit it."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import scenario"), "",
+                                                  self.tr("Scenario (*.json)"))
+            if not path:
+                return None
+        try:
+            sc = load_scenario(path)
+        except InputError as exc:
+            self._say(str(exc), error=True)
+            return None
+        name = self._free_name(sc.name)
+        sc.name = name
+        if self.draft.modified:
+            self._keep_edits()
+        self._store(name, sc)
+        self.refresh_scenarios(select=name)
+        self._say(self.tr("Scenario imported") + punct(": ") + name, ok=True)
+        return name
+
+    def duplicate_scenario(self, name: str | None = None) -> str | None:
+        """Copy the scenario as edited here into a new project scenario (a preset becomes
+        the planner's own, editable and saved with the project)."""
+        try:
+            sc = self.edited_scenario()
+        except InputError as exc:
+            self._say(str(exc), error=True)
+            return None
+        if name is None:
+            name, ok = QInputDialog.getText(self, self.tr("Duplicate scenario"),
+                                            self.tr("Name of the copy (a-z, 0-9, - and _):"),
+                                            text=self._free_name(f"{sc.name}-copy"))
+            if not ok or not name.strip():
+                return None
+        name = name.strip()
+        if name in self.session.project.scenarios or name in PRESETS:
+            self._say(self.tr("A scenario already has this name") + punct(": ") + name,
+                      error=True)
+            return None
+        sc.name = name
+        sc.title = f"{sc.title or self.draft.name} (copy)"
+        sc.title_zh = f"{sc.title_zh or sc.title}（副本）" if sc.title_zh else ""
+        self.draft.mark_stored()  # the edits travel with the copy
+        self._store(name, sc)
+        self.refresh_scenarios(select=name)
+        self._say(self.tr("Scenario duplicated") + punct(": ") + name, ok=True)
         return name
 
     def export_json(self, path: str | None = None) -> str | None:
@@ -1143,7 +1226,44 @@ class RankingPanel(QWidget):
         self.sensitivity.set_result(None)
         self.sweep.set_result(None)
         self.scenario = None
-        self.refresh_scenarios()
+        self.draft.mark_stored()  # edits of the project that was closed stay with it
+        self._watch_project(self.session.project)
+        self.refresh_scenarios(select=self.session.project.metadata.get("ranking_scenario"))
+
+    def _watch_project(self, project) -> None:
+        """Follow the project's scenario changes (a store, its undo) in the scenario list."""
+        if self._project is not None:
+            with contextlib.suppress(TypeError, ValueError, RuntimeError):
+                self._project.events.changed.disconnect(self._on_project_item_changed)
+                self._project.events.layer_added.disconnect(self._on_layers_changed)
+                self._project.events.layer_removed.disconnect(self._on_layers_changed)
+        self._project = project
+        project.events.changed.connect(self._on_project_item_changed)
+        project.events.layer_added.connect(self._on_layers_changed)
+        project.events.layer_removed.connect(self._on_layers_changed)
+
+    def _on_layers_changed(self, *_args) -> None:
+        """A layer came or went: the pickers offer the project's layers as they are."""
+        for editor in (self.candidates_editor, self.criterion_editor, self.constraint_editor):
+            editor.refresh()
+
+    def _on_project_item_changed(self, what: str) -> None:
+        if what.startswith("scenario:"):
+            self._relist_scenarios()
+
+    def _relist_scenarios(self) -> None:
+        """Re-list the scenarios without loading one (the draft stays as it is)."""
+        items = self.scenario_items()
+        key = self.draft.name if self.scenario is not None else self.scenario_box.currentData()
+        self.scenario_box.blockSignals(True)
+        self.scenario_box.clear()
+        for label, k in items:
+            self.scenario_box.addItem(label, k)
+            self.scenario_box.setItemData(self.scenario_box.count() - 1, label,
+                                          Qt.ItemDataRole.ToolTipRole)
+        self.scenario_box.setCurrentIndex(max(0, self.scenario_box.findData(key)))
+        self.scenario_box.blockSignals(False)
+        self.compare.set_scenarios([(self.tr("Edited scenario (this panel)"), ""), *items])
 
     def retranslate(self) -> None:
         self.scenario_label.setText(self.tr("Scenario"))
@@ -1158,25 +1278,17 @@ class RankingPanel(QWidget):
             self.city_box.addItem(f"{cn} {en}" if zh else f"{en} {cn}", en)
         self.city_box.setCurrentIndex(max(0, self.city_box.findData(current)))
         self.city_box.blockSignals(False)
-        self.weights_group.setTitle(self.tr("Weights"))
         self.constraints_group.setTitle(self.tr("Constraints"))
         self.constraints_note.setText(self.tr(
             "Action: exclude the sites a rule hits (the reason is recorded), or keep them with "
             "a penalty: score × factor (0..1) or score − amount."))
         self.constraints.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                                 len(ConstraintsModel.HEADERS) - 1)
-        self.direct_radio.setText(self.tr("Direct"))
-        self.ahp_radio.setText(self.tr("AHP pairwise"))
-        self.group_radio.setText(self.tr("Group AHP"))
-        self.member_label.setText(self.tr("Member"))
-        self.edit_member_button.setText(self.tr("Edit..."))
-        self.rename_member_button.setText(self.tr("Rename..."))
-        self.members_view.setToolTip(self.tr("Double-click a member to rename it"))
-        self.add_member_button.setText(self.tr("Add..."))
-        self.remove_member_button.setText(self.tr("Remove"))
-        self.members.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                            len(MembersModel.HEADERS) - 1)
-        self.ahp_button.setText(self.tr("Edit AHP matrix..."))
+        self.weights_group.retranslate()
+        self.aggregation_label.setText(self.tr("Combine scores by"))
+        self.nan_label.setText(self.tr("A site missing a value"))
+        for box in (self.aggregation_box, self.nan_box):
+            box.retranslate()
         self.options_group.setTitle(self.tr("Options"))
         self.mc_check.setText(self.tr("Monte Carlo weight sensitivity"))
         self.runs_label.setText(self.tr("Runs, weight change"))
@@ -1186,7 +1298,27 @@ class RankingPanel(QWidget):
         self.label_label.setText(self.tr("Label the best N on the map"))
         self.save_button.setText(self.tr("Save in project..."))
         self.export_button.setText(self.tr("Export JSON..."))
+        self.import_button.setText(self.tr("Import JSON..."))
+        self.duplicate_button.setText(self.tr("Duplicate..."))
+        self.duplicate_button.setToolTip(self.tr("Copy this scenario (a preset too) into the "
+                                                 "project as your own, to edit and save"))
         self.reset_button.setText(self.tr("Revert edits"))
+        self.candidates_group.setTitle(self.tr("Candidate sites"))
+        self.add_criterion_button.setText(self.tr("Add criterion"))
+        for action in self.add_criterion_menu.actions():
+            action.setText(self.tr(KIND_NAMES[action.data()]))
+        self.duplicate_criterion_button.setText(self.tr("Duplicate"))
+        self.remove_criterion_button.setText(self.tr("Remove"))
+        self.up_button.setToolTip(self.tr("Move up"))
+        self.down_button.setToolTip(self.tr("Move down"))
+        self.criterion_tabs.setTabText(0, self.tr("Transform"))
+        self.criterion_tabs.setTabText(1, self.tr("Definition"))
+        self.add_constraint_button.setText(self.tr("Add constraint"))
+        self.remove_constraint_button.setText(self.tr("Remove"))
+        for editor in (self.candidates_editor, self.criterion_editor, self.transform_editor,
+                       self.constraint_editor, self.about_editor):
+            editor.retranslate()
+        self.about_group.setTitle(self.tr("Title and purpose"))
         self.run_button.setText(self.tr("Run ranking"))
         self.cancel_button.setText(self.tr("Cancel"))
         for i, text in enumerate(("Set-up", "Results", "Explain", "Sensitivity", "Compare")):
@@ -1200,7 +1332,7 @@ class RankingPanel(QWidget):
         self._relabel_scenarios()
         self.criteria.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                              len(CriteriaModel.HEADERS) - 1)
-        self._update_weights() if self.scenario is not None else None
+        self.weights_group.refresh() if self.scenario is not None else None
         # texts that come from the scenario and the results: purpose, rationale, reasons
         self._show_purpose()
         self._on_criterion_row_changed(self.criteria_view.currentIndex(), None)
@@ -1230,4 +1362,12 @@ class RankingPanel(QWidget):
         """Stop the worker thread and stop listening to the session."""
         with contextlib.suppress(TypeError, ValueError, RuntimeError):
             self.session.events.project_changed.disconnect(self._on_project_changed)
+            self.session.events.about_to_save.disconnect(self._on_about_to_save)
+            self.session.events.saved.disconnect(self._on_saved)
+        with contextlib.suppress(TypeError, ValueError, RuntimeError):
+            self._project.events.changed.disconnect(self._on_project_item_changed)
+            self._project.events.layer_added.disconnect(self._on_layers_changed)
+            self._project.events.layer_removed.disconnect(self._on_layers_changed)
+        self._stop_tracking()
+        self.values_runner.stop(2.0)
         self.runner.stop(2.0)

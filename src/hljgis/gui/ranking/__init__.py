@@ -1,0 +1,1 @@
+"""The ranking dock: thin Qt views bound to a Qt-free ScenarioDraft (hljgis.analysis.draft)."""
