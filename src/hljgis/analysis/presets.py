@@ -358,7 +358,7 @@ PLACE_MAKING: dict = {
             "title_zh": "在采沉陷区",
             "kind": "outside",
             "layer": "subsidence_zones",
-            "where": [{"field": "mining_end_year", "op": ">", "value": "$year"}],
+            "where": [{"field": "mining_end_year", "op": ">=", "value": "$year"}],
             "reason": "over a subsidence zone still being mined at the planning year",
             "reason_zh": "位于规划年仍在开采的采煤沉陷区",
             "mode": "exclude",
