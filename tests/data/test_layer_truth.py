@@ -234,3 +234,17 @@ def test_derived_sector_amounts_add_up_to_the_gdp():
 def test_build_report_names_the_lakes():
     report = json.loads((LAYERS.parent / "scripts" / "build_report.json").read_text())
     assert "Lake Khanka (Xingkai)" in report["lakes"]["named"]
+
+
+def test_national_border_is_drawn_above_the_water():
+    """The border line crosses Lake Khanka and follows the Amur; it is drawn after the lakes
+    so the lake fill cannot hide it."""
+    from hljgis.io.project_file import load_project
+
+    names = load_project(PROJECT).layer_names()
+    assert names.index("borders") > names.index("lakes")
+    assert names.index("borders") > names.index("cities")
+    line = _read("borders").geometry.iloc[0]
+    khanka = _read("lakes").set_index("name").loc["Lake Khanka (Xingkai)"].geometry
+    assert line.intersection(khanka).length > 50_000
+    assert 1800 < line.length / 1000 < 2100

@@ -37,8 +37,9 @@ def test_preflight_warns_when_the_border_shows_without_a_number(project):
     assert any("审图号" in w and "map_review_number" in w for w in warnings)
     numbered = page_for(project, lay.replace(map_review_number="GS(2024)0650号"))
     assert not any("审图号" in w for w in preflight(project, [numbered], "a3.pdf", 150))
-    # a page without Russia does not show the national border
-    inland = page_for(project, lay, layers=[x for x in project.layers if x.name != "russia"])
+    # a page without Russia and the border line does not show the national border
+    inland = page_for(project, lay, layers=[x for x in project.layers
+                                            if x.name not in ("russia", "borders")])
     assert not shows_national_border(inland)
     assert not any("审图号" in w for w in preflight(project, [inland], "a3.pdf", 150))
 

@@ -20,11 +20,13 @@ from __future__ import annotations
 import copy
 
 from hljgis.analysis.scenario import Scenario, ScenarioError
+from hljgis.core.subsidence import MINING_WHERE, UNSTABLE_WHERE
 
 __all__ = ["PRESETS", "fill_chinese_from_preset", "preset", "preset_names"]
 
 _OPEN = [{"field": "status", "in": ["opened"]}]
-_UNSTABLE = [{"field": "stable_from_year", "op": ">", "value": "$year"}]
+#: Not yet stable at the planning year: the subsidence rule of hljgis.core.subsidence.
+_UNSTABLE = [dict(c) for c in UNSTABLE_WHERE]
 
 SME_SPACE: dict = {
     "name": "sme-space",
@@ -358,7 +360,7 @@ PLACE_MAKING: dict = {
             "title_zh": "在采沉陷区",
             "kind": "outside",
             "layer": "subsidence_zones",
-            "where": [{"field": "mining_end_year", "op": ">=", "value": "$year"}],
+            "where": [dict(c) for c in MINING_WHERE],
             "reason": "over a subsidence zone still being mined at the planning year",
             "reason_zh": "位于规划年仍在开采的采煤沉陷区",
             "mode": "exclude",

@@ -301,6 +301,14 @@ _register(Schema(
     label_field="name",
 ))
 _register(Schema(
+    "borders", "National border", "国界", "LineString",
+    (
+        *_NAMES,
+        _s("kind", "kind of boundary", allowed=("national",)),
+        *_prov(("official",)),
+    ),
+))
+_register(Schema(
     "lakes", "Lakes and reservoirs", "湖泊水库", "Polygon",
     (
         _s("name", "name (English/pinyin), empty when unnamed", nullable=True),

@@ -769,6 +769,12 @@ def _default_styles() -> dict[str, dict]:
                                          stroke_width_mm=0.25, dash="dash"),
                              _labels("name_zh", None, size_pt=7.5, color="#6e6e6e",
                                      priority=3, max_scale=600_000)),
+        # drawn above water and land fills so the border across Lake Khanka and the Amur
+        # shows (the cities' outlines lie under the lakes)
+        "borders": _single(make_symbol("line", stroke="#ffffff", stroke_width_mm=1.1,
+                                       layers=[make_symbol("line", stroke="#6a4a6a",
+                                                           stroke_width_mm=0.7,
+                                                           dash="dashdot")])),
         "lakes": _single(make_symbol("fill", fill="#c6dff2", stroke="#6fa8dc",
                                      stroke_width_mm=0.25),
                          _labels("name_zh", "name", size_pt=8.0, color="#2b6a9e",

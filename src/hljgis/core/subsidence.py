@@ -24,6 +24,12 @@ SCHEMA = "subsidence_zones"
 STATUSES = ("mining", "settling", "stable")
 
 
+#: The rule as ranking filters (``$year`` = the scenario's planning year): a zone still mined,
+#: and a zone not yet stable (mining or settling). Tests check they agree with the function.
+MINING_WHERE = ({"field": "mining_end_year", "op": ">=", "value": "$year"},)
+UNSTABLE_WHERE = ({"field": "stable_from_year", "op": ">", "value": "$year"},)
+
+
 def subsidence_status(mining_end_year, stable_from_year, year: int) -> np.ndarray:
     """Status of each zone at ``year``: "mining", "settling" or "stable" (object array).
 

@@ -113,8 +113,9 @@ def estimate_bytes(pages, suffix: str, dpi: float) -> int:
     return total
 
 
-#: Schemas whose layers draw China's national border: a neighbouring country's outline.
-BORDER_SCHEMAS = ("country",)
+#: Schemas whose layers draw China's national border: the border line itself, or a
+#: neighbouring country's outline.
+BORDER_SCHEMAS = ("borders", "country")
 
 
 def shows_national_border(page: MapPage) -> bool:
