@@ -99,3 +99,8 @@ def test_ranking_filters_are_the_same_rule(year):
     assert list(filter_mask(z, wheres["active_mining"], year=year)) == list(status == "mining")
     assert list(filter_mask(z, wheres["settling_ground"], year=year)) == \
         list(status != "stable")
+
+
+def test_bundled_scenarios_plan_for_the_projects_year():
+    p = load_project(BUNDLE)
+    assert {s["planning_year"] for s in p.scenarios.values()} == {p.metadata["planning_year"]}
