@@ -917,9 +917,9 @@ def build_project(layers: dict[str, gpd.GeoDataFrame], long: pd.DataFrame,
         if layer.kind == "vector" and not layer.style:
             layer.style = default_style(layer)
     for name in preset_names():
-        # the bundled scenarios plan for the project's planning year, so the map, the legend
-        # and the ranking open on the same year
-        p.set_scenario(name, preset(name).copy(planning_year=DEFAULT_PLANNING_YEAR).to_dict())
+        # the presets plan for DEFAULT_PLANNING_YEAR, the project's planning year: the map,
+        # the legend and the ranking open on the same year
+        p.set_scenario(name, preset(name).to_dict())
     p.set_metadata(datum="CGCS2000 (EPSG:4490); GCJ-02 removed from Amap geometry",
                    planning_year=DEFAULT_PLANNING_YEAR,
                    data_dictionary="layers/README.md",
