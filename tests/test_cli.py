@@ -92,5 +92,5 @@ def test_info_on_the_bundled_project(capsys):
     assert "hljgis project 'East Heilongjiang' 黑龙江东部" in out
     assert "analysis CRS: EPSG:4553" in out
     assert "2 scenarios" in out
-    assert out.count("\nlayer ") == 17
+    assert out.count("\nlayer ") == 19  # 18 vector layers (with lakes, borders) + DEM
     assert "鸡西市" in out and "name_zh: str" in out

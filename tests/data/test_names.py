@@ -120,14 +120,17 @@ def cmaps() -> dict[str, set[int]]:
 
 
 def _towns_geojson() -> dict[int, dict]:
+    """GeoNames towns by id (hand-placed towns, without an id, are checked on their own)."""
     data = json.loads((LAYERS / "towns.geojson").read_text(encoding="utf-8"))
-    return {f["properties"]["geonameid"]: f["properties"] for f in data["features"]}
+    return {f["properties"]["geonameid"]: f["properties"] for f in data["features"]
+            if f["properties"]["geonameid"] is not None}
 
 
 def _towns_project() -> dict[int, tuple[str, str]]:
     con = sqlite3.connect(f"file:{PROJECT}?mode=ro", uri=True)
     try:
-        rows = con.execute("SELECT geonameid, name, name_zh FROM towns").fetchall()
+        rows = con.execute("SELECT geonameid, name, name_zh FROM towns "
+                           "WHERE geonameid IS NOT NULL").fetchall()
     finally:
         con.close()
     return {int(g): (n, z) for g, n, z in rows}

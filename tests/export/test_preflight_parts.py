@@ -65,7 +65,8 @@ def test_preflight_warns_on_glyphs_crs_and_missing_note(project):
     assert "\u2603" in text and "font" in text
     assert "no_crs" in text and "coordinate system" in text
     assert "illustrative" in text
-    clean = preflight(project, [page_for(project, resolve_layout("dfr-annex-a4"))], "x.pdf", 150)
+    reviewed = resolve_layout("dfr-annex-a4").replace(map_review_number="GS(2024)0650号")
+    clean = preflight(project, [page_for(project, reviewed)], "x.pdf", 150)
     assert clean == []
 
 

@@ -91,7 +91,7 @@ def column(panel, col, role=Qt.ItemDataRole.DisplayRole) -> list:
 
 def test_constraint_rules_and_names_in_chinese(panel):
     panel.select_scenario("place-making")
-    english_rules = ["overlaps subsidence_zones (mining_end_year > planning year)",
+    english_rules = ["overlaps subsidence_zones (mining_end_year >= planning year)",
                      "more than 50 % on subsidence_zones (stable_from_year > planning year)"]
     assert column(panel, ConstraintsModel.RULE) == english_rules
     assert column(panel, ConstraintsModel.NAME) == ["Active mining", "Ground still settling"]
@@ -99,7 +99,7 @@ def test_constraint_rules_and_names_in_chinese(panel):
     chinese(panel)
     # the layer's Chinese title instead of its table name, Chinese words around the fields
     assert column(panel, ConstraintsModel.RULE) == [
-        "压占采煤沉陷区（mining_end_year > 规划年）",
+        "压占采煤沉陷区（mining_end_year >= 规划年）",
         "超过 50% 位于采煤沉陷区（stable_from_year > 规划年）"]
     # the short Chinese title names the constraint, not the reason (its own column); the
     # internal name stays in the tooltip

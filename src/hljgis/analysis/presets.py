@@ -20,11 +20,13 @@ from __future__ import annotations
 import copy
 
 from hljgis.analysis.scenario import Scenario, ScenarioError
+from hljgis.core.subsidence import DEFAULT_PLANNING_YEAR, MINING_WHERE, UNSTABLE_WHERE
 
 __all__ = ["PRESETS", "fill_chinese_from_preset", "preset", "preset_names"]
 
 _OPEN = [{"field": "status", "in": ["opened"]}]
-_UNSTABLE = [{"field": "stable_from_year", "op": ">", "value": "$year"}]
+#: Not yet stable at the planning year: the subsidence rule of hljgis.core.subsidence.
+_UNSTABLE = [dict(c) for c in UNSTABLE_WHERE]
 
 SME_SPACE: dict = {
     "name": "sme-space",
@@ -39,7 +41,7 @@ SME_SPACE: dict = {
         "对市辖区 500 米网格进行排序，为中小企业寻找发展空间：位于城区内部或边缘，靠近服务设施，"
         "优先再利用已腾退用地，便于到达高速公路和高铁站，并与支柱产业集群相衔接。"
     ),
-    "planning_year": 2025,
+    "planning_year": DEFAULT_PLANNING_YEAR,
     "aggregation": "wlc",
     "candidates": {
         "kind": "grid",
@@ -221,7 +223,7 @@ PLACE_MAKING: dict = {
         "对四市 500 米六边形网格进行排序，确定公共场所营造投资的优先地点：带动棚户区社区更新，"
         "修复采煤沉陷区环境，靠近使用人群，串联滨水、休闲和旅游资源，方便乘高铁到达。"
     ),
-    "planning_year": 2025,
+    "planning_year": DEFAULT_PLANNING_YEAR,
     "aggregation": "wlc",
     "candidates": {"kind": "grid", "layer": "districts", "size_m": 500, "shape": "hex"},
     "criteria": [
@@ -358,7 +360,7 @@ PLACE_MAKING: dict = {
             "title_zh": "在采沉陷区",
             "kind": "outside",
             "layer": "subsidence_zones",
-            "where": [{"field": "mining_end_year", "op": ">", "value": "$year"}],
+            "where": [dict(c) for c in MINING_WHERE],
             "reason": "over a subsidence zone still being mined at the planning year",
             "reason_zh": "位于规划年仍在开采的采煤沉陷区",
             "mode": "exclude",

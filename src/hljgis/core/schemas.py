@@ -189,6 +189,14 @@ _NAMES = (
     _s("name", "name (English/pinyin)"),
     _s("name_zh", "name in Chinese", nullable=True),
 )
+_AREA = (
+    _s("area_basis", "what area_km2 is: 'map' (area of the outline) or 'official'",
+       allowed=("map", "official"), required=False),
+    _n("area_official_km2", "officially published area, where a source was found", "km2",
+       nullable=True, required=False, min=0.0),
+    _s("area_official_source", "where area_official_km2 comes from", nullable=True,
+       required=False),
+)
 _CITY = _s("city", "which of the four cities (or neighbour) it belongs to", allowed=CITIES)
 _YEAR = {"min": 1900, "max": 2100}
 
@@ -226,7 +234,8 @@ _register(Schema(
         *_NAMES,
         _CITY,
         _s("seat", "seat of government (town name)"),
-        _n("area_km2", "area computed in a metric CRS", "km2", min=0.0),
+        _n("area_km2", "area of the map outline, computed in a metric CRS", "km2", min=0.0),
+        *_AREA,
         *_city_stats,
         *_prov(("official",)),
     ),
@@ -241,7 +250,8 @@ _register(Schema(
         _s("city_code", "code of the prefecture-level city"),
         _s("kind", "district, county or county-level city",
            allowed=("district", "county", "county_city")),
-        _n("area_km2", "area computed in a metric CRS", "km2", min=0.0),
+        _n("area_km2", "area of the map outline, computed in a metric CRS", "km2", min=0.0),
+        *_AREA,
         *_prov(("official",)),
     ),
     category_field="city",
@@ -251,7 +261,8 @@ _register(Schema(
     (
         _s("code", "administrative division code (GB/T 2260)"),
         *_NAMES,
-        _n("area_km2", "area computed in a metric CRS", "km2", min=0.0),
+        _n("area_km2", "area of the map outline, computed in a metric CRS", "km2", min=0.0),
+        *_AREA,
         _n("gdp_2014", "GDP 2014, RMB billion", "RMB bn", nullable=True),
         _n("growth_2014", "real GDP growth 2014", "%", nullable=True),
         _n("gdppc_2014", "GDP per capita 2014, RMB", "RMB", nullable=True),
@@ -269,7 +280,8 @@ _register(Schema(
 _register(Schema(
     "towns", "Towns", "城镇", "Point",
     (
-        Field("geonameid", "int", "GeoNames identifier"),
+        Field("geonameid", "int", "GeoNames identifier (empty for a hand-placed town)",
+              nullable=True),
         *_NAMES,
         _s("country", "ISO 3166-1 alpha-2 code", allowed=("CN", "RU")),
         _n("population", "population as given by GeoNames", "persons", min=0.0),
@@ -284,6 +296,30 @@ _register(Schema(
     (
         _s("name", "name (English/pinyin), empty when unnamed", nullable=True),
         _s("name_zh", "name in Chinese", nullable=True),
+        *_prov(("mapped",)),
+    ),
+    label_field="name",
+))
+_register(Schema(
+    "borders", "National border", "国界", "LineString",
+    (
+        *_NAMES,
+        _s("kind", "kind of boundary", allowed=("national",)),
+        *_prov(("official",)),
+    ),
+))
+_register(Schema(
+    "lakes", "Lakes and reservoirs", "湖泊水库", "Polygon",
+    (
+        _s("name", "name (English/pinyin), empty when unnamed", nullable=True),
+        _s("name_zh", "name in Chinese", nullable=True),
+        _s("kind", "lake, reservoir or river (a river wide enough to be mapped as water)",
+           allowed=("lake", "reservoir", "river")),
+        _n("area_km2", "area of the map outline (whole water body within the map extent)",
+           "km2", min=0.0),
+        _AREA[0],
+        _n("area_official_km2", "published area of the whole water body", "km2",
+           nullable=True, required=False, min=0.0),
         *_prov(("mapped",)),
     ),
     label_field="name",
@@ -306,6 +342,10 @@ _register(Schema(
     (
         *_NAMES,
         _n("design_speed_kmh", "design speed", "km/h", min=0.0),
+        _s("stations", "stations served in order along the line, ';'-separated names of "
+           "hsr_stations", required=False, nullable=True),
+        _n("official_length_km", "published route length", "km", required=False,
+           nullable=True, min=0.0),
         _i("opened_year", "year opened to passengers", "year", nullable=True, **_YEAR),
         *_prov(TRANSPORT_STATUS),
     ),
@@ -351,6 +391,7 @@ _register(Schema(
         _s("lead_industries", "lead industries, ';'-separated industry codes",
            allowed=INDUSTRIES, multi=True),
         _n("area_km2", "area of the outline", "km2", min=0.0),
+        _AREA[0],
         *_prov(("operating", "planned")),
     ),
     category_field="city",
@@ -365,7 +406,8 @@ _register(Schema(
            "year", **_YEAR),
         _i("stable_from_year", "mining_end_year + 5: year the ground is taken as stable",
            "year", **_YEAR),
-        _n("area_km2", "area of the zone", "km2", min=0.0),
+        _n("area_km2", "area of the zone's outline", "km2", min=0.0),
+        _AREA[0],
         *_prov(SUBSIDENCE_STATUS),
     ),
     category_field="status",

@@ -618,7 +618,8 @@ def legend_entries(layer_or_style, lang: str = "en") -> list[tuple[str, dict]]:
 
 
 # -- default styles of the bundled layers ----------------------------------------------------
-#: The planning year the subsidence default style measures ground stability against.
+#: The planning year the subsidence default style measures ground stability against when the
+#: project names none (hljgis.core.subsidence.apply_planning_year restyles for the project's).
 PLANNING_YEAR = 2026
 
 #: Schema aliases: names used in briefs and older files -> schema names in core.schemas.
@@ -679,21 +680,22 @@ def _transport_line(stroke, width, casing=None) -> list[dict]:
     ]
 
 
-def _subsidence() -> dict:
-    year = PLANNING_YEAR
+def _subsidence(year: int | None = None) -> dict:
+    """Zones classed by ``stable_from_year`` for the planning year: the same rule as
+    :func:`hljgis.core.subsidence.subsidence_status` (the year of ``stable_from_year``
+    itself counts as stable)."""
+    from hljgis.core.subsidence import status_classes, status_labels
+
+    year = PLANNING_YEAR if year is None else int(year)
     settling = make_symbol("fill", fill="#fc9272b3", stroke="#b2182b", stroke_width_mm=0.3,
                            hatch="bdiag", hatch_color="#b2182b")
     mining = make_symbol("fill", fill="#cb181dbf", stroke="#67000d", stroke_width_mm=0.35,
                          hatch="diagcross", hatch_color="#67000d")
     stable = make_symbol("fill", fill="#fec44fb3", stroke="#cc8a00", stroke_width_mm=0.26)
-    classes = [
-        {"lower": 1900.0, "upper": float(year), "symbol": stable,
-         "label": f"Stable by {year}", "label_zh": f"{year}年前已稳定"},
-        {"lower": float(year), "upper": float(year + 5), "symbol": settling,
-         "label": f"Still settling in {year}", "label_zh": f"{year}年仍在沉降"},
-        {"lower": float(year + 5), "upper": 2100.0, "symbol": mining,
-         "label": f"Mined after {year}", "label_zh": f"{year}年后仍开采"},
-    ]
+    symbols = {"stable": stable, "settling": settling, "mining": mining}
+    labels = status_labels(year)
+    classes = [{"lower": lo, "upper": hi, "symbol": symbols[st], "label": labels[st][0],
+                "label_zh": labels[st][1]} for lo, hi, st in status_classes(year)]
     return {"version": STYLE_VERSION,
             "renderer": {"kind": "graduated", "field": "stable_from_year", "method": "manual",
                          "k": 3, "ramp": "OrRd", "classes": classes, "symbol": stable},
@@ -767,6 +769,16 @@ def _default_styles() -> dict[str, dict]:
                                          stroke_width_mm=0.25, dash="dash"),
                              _labels("name_zh", None, size_pt=7.5, color="#6e6e6e",
                                      priority=3, max_scale=600_000)),
+        # drawn above water and land fills so the border across Lake Khanka and the Amur
+        # shows (the cities' outlines lie under the lakes)
+        "borders": _single(make_symbol("line", stroke="#ffffff", stroke_width_mm=1.1,
+                                       layers=[make_symbol("line", stroke="#6a4a6a",
+                                                           stroke_width_mm=0.7,
+                                                           dash="dashdot")])),
+        "lakes": _single(make_symbol("fill", fill="#c6dff2", stroke="#6fa8dc",
+                                     stroke_width_mm=0.25),
+                         _labels("name_zh", "name", size_pt=8.0, color="#2b6a9e",
+                                 halo_color="#ffffffcc", halo_width_mm=0.4, priority=2)),
         "rivers": _single(make_symbol("line", stroke="#6fa8dc", stroke_width_mm=0.45),
                           _labels("name_zh", None, size_pt=7.5, color="#2b6a9e",
                                   halo_color="#ffffffcc", halo_width_mm=0.4, priority=1)),

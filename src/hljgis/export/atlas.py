@@ -16,7 +16,7 @@ CITIES = ("Hegang", "Jixi", "Qitaihe", "Shuangyashan")
 
 #: Context layers an atlas page names in one "Base map: ..." line under the legend instead
 #: of listing their symbols (a layout's ``legend.atlas_base_map`` overrides it).
-ATLAS_BASE_MAP = ("towns", "rivers", "districts", "cities")
+ATLAS_BASE_MAP = ("towns", "rivers", "lakes", "districts", "cities")
 
 
 def city_titles(project, city: str) -> tuple[str, str]:

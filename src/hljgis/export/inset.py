@@ -17,8 +17,13 @@ def _single(sym: dict) -> dict:
     return {"renderer": {"kind": "single", "symbol": sym}}
 
 
+#: Lakes at least this large (km2) show on the locator map (Khanka, Jingpo, the Amur).
+INSET_LAKE_KM2 = 100.0
+
+
 def inset_layers(project, city: str | None) -> list[VectorLayer]:
-    """Province, cities and the highlighted city as throwaway styled layers."""
+    """Province, cities, the highlighted city and the large lakes as throwaway styled
+    layers."""
     out = []
     if "province" in project:
         prov = project.layer("province")
@@ -33,6 +38,12 @@ def inset_layers(project, city: str | None) -> list[VectorLayer]:
         if len(hl):
             out.append(VectorLayer(hl, "inset_highlight", style=_single(make_symbol(
                 "fill", fill="#c0392b", stroke="#7b241c", stroke_width_mm=0.2))))
+    if "lakes" in project and "province" in project:
+        lakes = project.layer("lakes").gdf
+        big = lakes[lakes["area_km2"] >= INSET_LAKE_KM2] if "area_km2" in lakes else lakes
+        if len(big):
+            out.append(VectorLayer(big, "inset_lakes", style=_single(make_symbol(
+                "fill", fill="#c6dff2", stroke="#6fa8dc", stroke_width_mm=0.1))))
     return out
 
 

@@ -51,6 +51,7 @@ DEFAULTS: dict[str, Any] = {
     "notes_zh": "",
     "illustrative_note": True,    # the automatic "Illustrative data" wording
     "logo": None,                 # path to a PNG/JPEG/SVG, drawn at the title block's right
+    "map_review_number": "",      # 审图号 of the reviewed base map, e.g. "GS(2024)0650号"
     "top_sites": 10,              # ranked sites numbered on atlas maps
     "atlas_extent": "sites",      # atlas maps fit the city's candidate sites, or "city"
 }

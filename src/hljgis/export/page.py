@@ -159,7 +159,26 @@ def title_lines(layout: Layout) -> list[tuple[str, float, bool, str]]:
                        (layout.subtitle_zh if lang != "en" else "")) if s]
     if sub:
         lines.append(("  ·  ".join(sub), base * 1.15, False, "#444444"))
+    review = review_number_line(layout)
+    if review:
+        lines.append((review, base * 1.0, False, "#444444"))
     return lines
+
+
+def review_number_line(layout: Layout) -> str:
+    """"审图号：GS(2024)0650号" in the layout's language; "" when the layout has no number.
+
+    A published map of China that shows the national border needs the review number
+    (审图号) issued for its base map; the pre-flight check warns when it is missing.
+    """
+    number = str(layout.values.get("map_review_number") or "").strip()
+    if not number:
+        return ""
+    if layout.lang == "zh":
+        return f"审图号：{number}"
+    if layout.lang == "en":
+        return f"Map review number: {number}"
+    return f"审图号 Map review number: {number}"
 
 
 def footer_blocks(page: MapPage) -> list[tuple[str, bool, str]]:

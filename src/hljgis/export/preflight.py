@@ -1,7 +1,8 @@
 """Pre-flight check before an export: problems a reviewer at the bank would spot.
 
 Checks the glyphs of every text on the page against the bundled font, layers without a CRS,
-illustrative data shown without the note, legend rows that will not fit, and estimates the
+illustrative data shown without the note, a national border shown without a map review
+number (审图号), legend rows that will not fit, and estimates the
 file size (large translucent polygon layers make PDFs heavy and slow to open). Returns plain
 strings so the CLI prints them and the layout dialog lists them.
 """
@@ -112,6 +113,27 @@ def estimate_bytes(pages, suffix: str, dpi: float) -> int:
     return total
 
 
+#: Schemas whose layers draw China's national border: the border line itself, or a
+#: neighbouring country's outline.
+BORDER_SCHEMAS = ("borders", "country")
+
+
+def shows_national_border(page: MapPage) -> bool:
+    """True when a drawn layer outlines a neighbouring country inside the page's extent (its
+    edge is China's national border)."""
+    from hljgis.core.crs import transform_bounds
+
+    for layer in page.drawn_layers:
+        if layer.kind != "vector" or getattr(layer, "schema", None) not in BORDER_SCHEMAS:
+            continue
+        if page.extent is None or not len(layer.gdf):
+            return True
+        x0, y0, x1, y1 = transform_bounds(page.extent, page.project.crs, layer.crs)
+        if layer.gdf.geometry.intersects(shapely.box(x0, y0, x1, y1)).any():
+            return True
+    return False
+
+
 def preflight(project, pages, out, dpi: float) -> list[str]:
     """Warnings for exporting ``pages`` of ``project`` to ``out`` at ``dpi``; [] when clean.
 
@@ -143,6 +165,12 @@ def preflight(project, pages, out, dpi: float) -> list[str]:
         if verts > TRANSLUCENT_VERTEX_WARN and str(out).lower().endswith(".pdf"):
             warnings.append(f"size: {verts:,} vertices in semi-transparent fills; PDF viewers "
                             "may be slow. Make large fills opaque or simplify them.")
+    if any(shows_national_border(page) for page in pages) and not any(
+            str(page.layout.values.get("map_review_number") or "").strip() for page in pages):
+        warnings.append("审图号: the page shows China's national border but the layout has no "
+                        "map review number (map_review_number). A map of China published "
+                        "with the border must carry the 审图号 of a reviewed standard base map "
+                        "(标准地图); the bundled boundaries are not one (layers/README.md).")
     suffix = Path(str(out)).suffix.lower()
     est = estimate_bytes(pages, suffix, dpi)
     if est > SIZE_WARN_BYTES:
@@ -157,5 +185,6 @@ def estimated_size_note(pages, out, dpi: float) -> str:
     return f"about {est / 1e6:.1f} MB" if est >= 1e5 else f"about {max(1, est // 1000)} kB"
 
 
-__all__ = ["estimate_bytes", "estimated_size_note", "missing_glyphs", "page_texts", "preflight"]
+__all__ = ["estimate_bytes", "estimated_size_note", "missing_glyphs", "page_texts", "preflight",
+           "shows_national_border"]
 

@@ -28,6 +28,7 @@ from hljgis import __version__
 from hljgis.core.errors import InputError, ProjectFormatError
 from hljgis.core.layer import RasterLayer, VectorLayer
 from hljgis.core.project import Project
+from hljgis.core.subsidence import apply_planning_year
 from hljgis.io.atomic import atomic_target, fast_sqlite_writes
 
 #: Bump when the JSON or table layout changes; add a fixture file to tests/io/fixtures.
@@ -253,6 +254,9 @@ def load_project(path: str | Path) -> Project:
     for name in settings.get("tables", []):
         table = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
         project.tables[name] = pd.DataFrame(table)
+    # subsidence status and classes follow the project's planning year (one rule, no
+    # status frozen at the year the data were compiled)
+    apply_planning_year(project)
     project.path = str(path)
     project.dirty = False
     return project

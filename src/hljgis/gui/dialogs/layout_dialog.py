@@ -56,6 +56,11 @@ class LayoutDialog(QDialog):
             self.lang_box.addItem(label, code)
         self.title_edit, self.title_zh_edit = QLineEdit(), QLineEdit()
         self.figure_edit = QLineEdit()
+        self.review_edit = QLineEdit()
+        self.review_edit.setPlaceholderText("GS(2024)0650号")
+        self.review_edit.setToolTip(self.tr(
+            "Map review number (审图号) of the reviewed standard base map; required before "
+            "publishing a map that shows China's national border."))
         self.dpi_box = QSpinBox(minimum=72, maximum=1200, singleStep=50, value=300)
         form = QFormLayout()
         form.addRow(self.tr("Layout:"), self.template_box)
@@ -64,6 +69,7 @@ class LayoutDialog(QDialog):
         form.addRow(self.tr("Title (English):"), self.title_edit)
         form.addRow(self.tr("Title (Chinese):"), self.title_zh_edit)
         form.addRow(self.tr("Figure number:"), self.figure_edit)
+        form.addRow(self.tr("Map review number (审图号):"), self.review_edit)
         form.addRow(self.tr("Export resolution (dpi):"), self.dpi_box)
         self.warnings = QListWidget()
         save_btn = QPushButton(self.tr("Save layout in project..."))
@@ -95,7 +101,7 @@ class LayoutDialog(QDialog):
         self.template_box.currentIndexChanged.connect(self._on_template_changed)
         for box in (self.city_box, self.lang_box):
             box.currentIndexChanged.connect(self._refresh.start)
-        for edit in (self.title_edit, self.title_zh_edit, self.figure_edit):
+        for edit in (self.title_edit, self.title_zh_edit, self.figure_edit, self.review_edit):
             edit.textEdited.connect(self._refresh.start)
         self._on_template_changed()
 
@@ -103,7 +109,8 @@ class LayoutDialog(QDialog):
     def _on_template_changed(self) -> None:
         lay = resolve_layout(self.template_box.currentData(), self.project)
         for edit, key in ((self.title_edit, "title"), (self.title_zh_edit, "title_zh"),
-                          (self.figure_edit, "figure")):
+                          (self.figure_edit, "figure"),
+                          (self.review_edit, "map_review_number")):
             edit.setText(str(getattr(lay, key, "") or ""))
         self.lang_box.setCurrentIndex(max(0, self.lang_box.findData(lay.lang)))
         self.dpi_box.setValue(int(lay.dpi))
@@ -114,6 +121,7 @@ class LayoutDialog(QDialog):
         lay = resolve_layout(self.template_box.currentData(), self.project)
         return lay.replace(title=self.title_edit.text(), title_zh=self.title_zh_edit.text(),
                            figure=self.figure_edit.text(), lang=self.lang_box.currentData(),
+                           map_review_number=self.review_edit.text().strip(),
                            dpi=self.dpi_box.value())
 
     def city(self) -> str | None:

@@ -1,0 +1,250 @@
+"""Checks that keep the bundled layers true to the world, not only to their schemas.
+
+Every check reads the rebuilt files in ``layers/`` (``make data``): border ports on the
+Chinese side and at the border, no land feature in a lake or on the Amur, lines through
+their stations in order and of their published length, areas that say what they are, and
+statuses that agree with their dates at the planning year.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from hljgis.core.crs import metric_crs_for
+from hljgis.core.subsidence import DEFAULT_PLANNING_YEAR, subsidence_status
+
+LAYERS = Path(__file__).resolve().parents[2] / "layers"
+PROJECT = LAYERS / "east-heilongjiang.hljgis.gpkg"
+REGION = (127.5, 43.0, 136.0, 49.6)
+METRIC = metric_crs_for(REGION, "EPSG:4490")
+#: A Chinese border port lies at most this far from the border line (Tongjiang's river port
+#: sits on the Songhua at the town, 6 km from the Amur's main channel).
+PORT_MAX_KM = 7.0
+#: Ports that are not at the border: Fujin is a river port on the Songhua, 110 km inland.
+INLAND_PORTS = {"Fujin"}
+#: Water outlines (GSHHS) are good to about this much.
+WATER_ACCURACY_M = 500.0
+
+
+def _read(name: str) -> gpd.GeoDataFrame:
+    return gpd.read_file(LAYERS / f"{name}.geojson").to_crs(METRIC)
+
+
+@pytest.fixture(scope="module")
+def border():
+    china = _read("province").geometry.iloc[0]
+    russia = _read("russia").geometry.iloc[0]
+    line = shapely.intersection(china.boundary, russia.buffer(50))
+    return china, russia, line
+
+
+@pytest.fixture(scope="module")
+def water():
+    return shapely.union_all(_read("lakes").geometry.values)
+
+
+def test_chinese_border_ports_lie_in_china_at_the_border(border):
+    china, russia, line = border
+    ports = _read("border_crossings")
+    lonlat = ports.to_crs("EPSG:4490").geometry
+    inside = lonlat.x.between(REGION[0], REGION[2]) & lonlat.y.between(REGION[1], REGION[3])
+    ports = ports[inside]
+    assert len(ports) >= 13
+    wrong_side = ports.loc[~ports.within(china) | ports.intersects(russia), "name"].tolist()
+    assert not wrong_side, f"ports outside China: {wrong_side}"
+    at_border = ports[~ports["name"].isin(INLAND_PORTS)]
+    km = at_border.distance(line) / 1000
+    far = dict(zip(at_border.loc[km > PORT_MAX_KM, "name"], km[km > PORT_MAX_KM].round(1),
+                   strict=True))
+    assert not far, f"ports farther than {PORT_MAX_KM} km from the border: {far}"
+    assert "Fujin" in set(ports["name"])
+
+
+def test_port_positions_agree_with_their_published_ones():
+    ports = _read("border_crossings").to_crs("EPSG:4490").set_index("name")
+    mishan = ports.loc["Mishan (Dangbi)"].geometry
+    assert abs(mishan.x - 131.98626) < 1e-4 and abs(mishan.y - 45.26833) < 1e-4
+    # the railway bridge's Chinese bank end, within 3 km of where the bridge meets the border
+    bridge = gpd.GeoSeries([ports.loc["Tongjiang railway bridge"].geometry,
+                            shapely.Point(132.70, 47.96)], crs="EPSG:4490").to_crs(METRIC)
+    assert bridge.iloc[0].distance(bridge.iloc[1]) < 3000
+
+
+@pytest.mark.parametrize("layer", ["towns", "hsr_stations", "border_crossings",
+                                   "pillar_industries", "airports"])
+def test_no_land_point_lies_in_water(layer, water):
+    g = _read(layer)
+    wet = g[g.within(water)]
+    depth = wet.distance(water.boundary)
+    # hand-compiled points must be dry; a GeoNames town may sit in the water outline by no
+    # more than the two positions' accuracy (Fuyuan: GeoNames puts it 0.6 km into the Amur)
+    geonames = wet["source"].str.contains("GeoNames", regex=False)
+    allowed = np.where(geonames, wet["accuracy_m"] + WATER_ACCURACY_M, 0.0)
+    bad = dict(zip(wet.loc[depth > allowed, "name"], depth[depth > allowed].round(),
+                   strict=True))
+    assert not bad, f"{layer} in water (m from shore): {bad}"
+
+
+@pytest.mark.parametrize("layer", ["industrial_parks", "shanty_sites", "subsidence_zones"])
+def test_land_outlines_keep_out_of_the_water(layer, water):
+    g = _read(layer)
+    share = g.intersection(water).area / g.area
+    bad = dict(zip(g.loc[share > 0.05, "name"], share[share > 0.05].round(2), strict=True))
+    assert not bad, f"{layer} more than 5 % in water: {bad}"
+
+
+def test_lakes_are_drawn_and_named():
+    lakes = gpd.read_file(LAYERS / "lakes.geojson").set_index("name")
+    khanka = lakes.loc["Lake Khanka (Xingkai)"]
+    assert khanka["name_zh"] == "兴凯湖"
+    assert abs(khanka["area_km2"] - khanka["area_official_km2"]) / khanka["area_official_km2"] \
+        < 0.02
+    # it lies on the Jixi (Mishan) - Russia border: part Chinese, mostly Russian
+    china = _read("province").geometry.iloc[0]
+    k = _read("lakes").set_index("name").loc["Lake Khanka (Xingkai)"].geometry
+    assert 0.15 < k.intersection(china).area / k.area < 0.45
+    assert {"Xiao Xingkai Lake", "Jingpo Lake"} <= set(lakes.index)
+
+
+def test_county_seats_of_the_four_cities_are_towns():
+    towns = gpd.read_file(LAYERS / "towns.geojson")
+    seats = set(towns.loc[towns["role"] == "county_seat", "name"])
+    assert {"Hulin", "Raohe", "Youyi", "Suibin", "Mishan", "Luobei", "Boli", "Jidong",
+            "Jixian", "Baoqing"} <= seats
+    ids = set(towns["geonameid"].dropna().astype(int))
+    assert {13450567, 2035223, 2033298} <= ids
+
+
+@pytest.fixture(scope="module")
+def lines_and_stations():
+    return _read("hsr_lines"), _read("hsr_stations")
+
+
+def test_every_line_passes_through_its_stations_in_order(lines_and_stations):
+    lines, stations = lines_and_stations
+    pos = stations.set_index("name").geometry
+    for line in lines.itertuples():
+        names = line.stations.split(";")
+        assert len(names) >= 2, line.name
+        missing = [n for n in names if n not in pos.index]
+        assert not missing, (line.name, missing)
+        pts = pos.loc[names]
+        assert (pts.distance(line.geometry) < 1.0).all(), line.name
+        along = np.array([line.geometry.project(p) for p in pts])
+        assert (np.diff(along) > 0).all(), (line.name, along)
+        assert along[0] < 1.0 and abs(along[-1] - line.geometry.length) < 1.0, line.name
+
+
+def test_station_line_lists_match_the_lines(lines_and_stations):
+    lines, stations = lines_and_stations
+    served: dict[str, set[str]] = {}
+    for line in lines.itertuples():
+        short = re.sub(r" (high-speed )?railway.*$", "", line.name)
+        for n in line.stations.split(";"):
+            served.setdefault(n, set()).add(short)
+    listed = {r.name: set(r.lines.split(";")) for r in stations.itertuples()}
+    assert listed == served
+
+
+def test_hsr_lines_are_within_5_percent_of_their_official_length(lines_and_stations):
+    lines, _ = lines_and_stations
+    assert lines["official_length_km"].notna().all()
+    ratio = lines.length / 1000 / lines["official_length_km"]
+    bad = dict(zip(lines.loc[(ratio - 1).abs() > 0.05, "name"], ratio.round(3), strict=False))
+    assert not bad, bad
+
+
+def test_jiamusi_hegang_line_is_open_with_its_passenger_stations(lines_and_stations):
+    lines, stations = lines_and_stations
+    jh = lines.set_index("name").loc["Jiamusi–Hegang railway"]
+    assert jh["status"] == "opened" and jh["opened_year"] == 2022
+    assert jh["stations"] == "Jiamusi;Lianjiangkou;Heli;Hegang"
+    zh = set(stations["name_zh"])
+    assert "佳木斯西站" not in zh and "鹤岗南站" not in zh
+
+
+def test_expressway_and_park_facts():
+    e = gpd.read_file(LAYERS / "expressways.geojson").set_index("route")
+    assert e.loc["G1012", "as_of"] == "2016-08"
+    parks = gpd.read_file(LAYERS / "industrial_parks.geojson").set_index("name_zh")
+    assert parks.loc["双鸭山经济技术开发区", "level"] == "national"
+
+
+def _year(text) -> int:
+    return int(str(text)[:4])
+
+
+def test_transport_status_agrees_with_its_dates():
+    for layer in ("hsr_lines", "hsr_stations"):
+        g = gpd.read_file(LAYERS / f"{layer}.geojson")
+        for r in g.itertuples():
+            if r.status == "opened":
+                assert pd.notna(r.opened_year) and r.opened_year <= DEFAULT_PLANNING_YEAR, r.name
+                assert r.opened_year <= _year(r.as_of), (layer, r.name)
+            else:
+                assert pd.isna(r.opened_year) or r.opened_year > _year(r.as_of), r.name
+
+
+def test_subsidence_status_is_the_rule_at_the_planning_year():
+    z = gpd.read_file(LAYERS / "subsidence_zones.geojson")
+    expected = subsidence_status(z["mining_end_year"], z["stable_from_year"],
+                                 DEFAULT_PLANNING_YEAR)
+    assert list(z["status"]) == list(expected)
+
+
+def test_every_area_is_the_official_one_or_says_it_is_the_maps():
+    for layer in ("cities", "districts", "neighbours", "lakes", "industrial_parks",
+                  "subsidence_zones"):
+        g = gpd.read_file(LAYERS / f"{layer}.geojson")
+        assert "area_basis" in g, layer
+        assert set(g["area_basis"]) <= {"map", "official"}, layer
+        official = g[g["area_basis"] == "official"]
+        if len(official):
+            diff = (official["area_km2"] / official["area_official_km2"] - 1).abs()
+            assert (diff < 0.01).all(), layer
+    cities = gpd.read_file(LAYERS / "cities.geojson").set_index("name")
+    assert cities.loc["Qitaihe", "area_official_km2"] == 6190.0
+    assert cities.loc["Qitaihe", "area_basis"] == "map"
+    d = gpd.read_file(LAYERS / "districts.geojson").set_index("name")
+    assert d.loc["Qiezihe", "area_official_km2"] == pytest.approx(2335.7)
+
+
+def test_derived_sector_amounts_add_up_to_the_gdp():
+    s = pd.read_csv(LAYERS / "city_statistics.csv")
+    wide = s.pivot_table(index=["city", "year"], columns="indicator", values="value")
+    wide = wide[wide["primary_share"].notna()]
+    parts = wide[["primary_amount_derived", "secondary_amount_derived",
+                  "tertiary_amount_derived"]].sum(axis=1)
+    base = wide["gdp"].fillna(wide["gdp_sector_table"])
+    assert ((parts - base).abs() < 0.0015).all()
+    notes = s.loc[s["source"].str.contains("NOTE"), ["city", "year"]].drop_duplicates()
+    flagged = set(zip(notes["city"], notes["year"], strict=True))
+    assert {("Hegang", 2008), ("Hegang", 2014), ("Jixi", 2015), ("Qitaihe", 2013),
+            ("Jixi", 2008), ("Shuangyashan", 2014)} <= flagged
+
+
+def test_build_report_names_the_lakes():
+    report = json.loads((LAYERS.parent / "scripts" / "build_report.json").read_text())
+    assert "Lake Khanka (Xingkai)" in report["lakes"]["named"]
+
+
+def test_national_border_is_drawn_above_the_water():
+    """The border line crosses Lake Khanka and follows the Amur; it is drawn after the lakes
+    so the lake fill cannot hide it."""
+    from hljgis.io.project_file import load_project
+
+    names = load_project(PROJECT).layer_names()
+    assert names.index("borders") > names.index("lakes")
+    assert names.index("borders") > names.index("cities")
+    line = _read("borders").geometry.iloc[0]
+    khanka = _read("lakes").set_index("name").loc["Lake Khanka (Xingkai)"].geometry
+    assert line.intersection(khanka).length > 50_000
+    assert 1800 < line.length / 1000 < 2100
