@@ -277,6 +277,6 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
     bad = EXTERNAL_REF.findall(text)
     if bad:
         raise ValueError(f"the HTML still references the network: {bad[:3]}")
-    out = Path(out)
-    out.write_text(text, encoding="utf-8")
-    return out
+    from hljgis.io.atomic import write_text_atomic
+
+    return write_text_atomic(out, text)
