@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# recovery copies and save locks of the tests never land in the tester's own data folder
+os.environ.setdefault("HLJGIS_USER_DIR", tempfile.mkdtemp(prefix="hljgis-test-user-"))
 
 NETWORK_ATTEMPTS: list[tuple[str, object]] = []
 
