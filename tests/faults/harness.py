@@ -127,11 +127,12 @@ class Campaign:
 
 def kill_campaign(name: str, zygote: Zygote, mode: str, args_for: Callable[[int], dict],
                   read_version: Callable[[int], str | None], trials: int,
-                  seed: int = 12) -> Campaign:
+                  seed: int = 12, fresh: bool = False) -> Campaign:
     """Start a looping writer per trial, SIGKILL it at a random moment, check the file.
 
     ``read_version(trial)`` opens the file as a restarted hljgis would and returns the
-    version it holds (None: no file yet), raising if the file is damaged.
+    version it holds (None: no file yet), raising if the file is damaged. ``fresh``: each
+    trial starts from nothing (a recovery copy, consumed by the restart that read it).
     """
     rng = random.Random(seed)
     result = Campaign(name)
@@ -159,6 +160,61 @@ def kill_campaign(name: str, zygote: Zygote, mode: str, args_for: Callable[[int]
             result.losses.append(f"trial {trial}: holds {found}, expected one of {allowed}")
         elif found != in_flight:
             result.kills_mid_write += 1  # the write in progress was cut and discarded
-        on_disk = found
+        on_disk = None if fresh else found
     result.seconds = time.monotonic() - t0
     return result
+
+
+# -- reading a file back as a restarted hljgis would: its version, or an error if damaged --
+
+def project_version(target: Path) -> str | None:
+    """The title of the project at ``target`` (its .bak must open too)."""
+    from hljgis.io import load_project
+    from hljgis.io.atomic import backup_path
+
+    found = load_project(target).metadata["title"]
+    if backup_path(target).exists():
+        load_project(backup_path(target))
+    return None if found == "synthetic" else found
+
+
+def layer_version(target: Path) -> str | None:
+    """The ``version`` of every row of a results layer (GeoPackage or CSV), all rows whole."""
+    import pyogrio
+
+    if not target.exists():
+        return None
+    gdf = pyogrio.read_dataframe(target)
+    assert len(gdf) > 100 and gdf["version"].nunique() == 1
+    return str(gdf["version"].iloc[0])
+
+
+def page_version(target: Path) -> str | None:
+    """The title of an exported PDF (both pages parse) or SVG (the XML parses)."""
+    if not target.exists():
+        return None
+    if target.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        reader = PdfReader(target, strict=True)
+        assert len(reader.pages) == 2
+        return reader.metadata.title
+    import xml.etree.ElementTree as ET
+
+    return ET.parse(target).getroot().find("{http://www.w3.org/2000/svg}title").text
+
+
+def recovered_version() -> str | None:
+    """Restart: the copy of the dead app is offered and opens; then it is discarded."""
+    from hljgis.io import recovery
+
+    copy = recovery.pending_recovery()
+    if copy is None:
+        return None
+    title = recovery.recover(copy).metadata["title"]
+    recovery.discard()
+    return title
+
+
+def temporaries(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.startswith(".") and ".tmp" in p.name]

@@ -4,16 +4,22 @@ autosave; two processes saving one project. Nothing may be lost or damaged."""
 from __future__ import annotations
 
 import os
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pyogrio
 import pytest
 
 from hljgis.io import load_project, recovery, save_project
-from hljgis.io.atomic import backup_path, clean_stale_temporaries
+from hljgis.io.atomic import clean_stale_temporaries
 from tests.analysis.test_presets import synthetic_project
-from tests.faults.harness import Zygote, kill_campaign
+from tests.faults.harness import (
+    Zygote,
+    kill_campaign,
+    layer_version,
+    page_version,
+    project_version,
+    recovered_version,
+    temporaries,
+)
 
 #: Kills per campaign (bench/kill_campaign.py runs more).
 TRIALS = int(os.environ.get("HLJGIS_FAULT_TRIALS", "8"))
@@ -45,17 +51,13 @@ def zygote(workdir, project_file):
         yield z
 
 
-def _temporaries(folder: Path) -> list[Path]:
-    return [p for p in folder.iterdir() if p.name.startswith(".") and ".tmp" in p.name]
-
-
 def _after(campaign, folder: Path) -> None:
     """No loss, and the next start removes every temporary the killed writers left."""
     print(campaign.line())
     assert not campaign.losses, campaign.losses
     assert campaign.trials == TRIALS and campaign.kills_mid_write > 0
     clean_stale_temporaries(folder)
-    assert _temporaries(folder) == []
+    assert temporaries(folder) == []
 
 
 def test_kill_during_project_save(zygote, workdir, project_file):
@@ -64,15 +66,9 @@ def test_kill_during_project_save(zygote, workdir, project_file):
     target = folder / "p.hljgis.gpkg"
     target.write_bytes(project_file.read_bytes())
 
-    def version(trial):
-        found = load_project(target).metadata["title"]
-        bak = backup_path(target)
-        if bak.exists():
-            load_project(bak)  # the backup opens too
-        return None if found == "synthetic" else found
-
     campaign = kill_campaign("project save", zygote, "save",
-                             lambda t: {"target": str(target)}, version, TRIALS)
+                             lambda t: {"target": str(target)},
+                             lambda t: project_version(target), TRIALS)
     _after(campaign, folder)
 
 
@@ -82,15 +78,9 @@ def test_kill_during_ranking_write(zygote, workdir, suffix):
     folder.mkdir()
     target = folder / f"r{suffix}"
 
-    def version(trial):
-        if not target.exists():
-            return None
-        gdf = pyogrio.read_dataframe(target)
-        assert len(gdf) > 100 and gdf["version"].nunique() == 1
-        return str(gdf["version"].iloc[0])
-
     campaign = kill_campaign(f"rank {suffix}", zygote, "rank",
-                             lambda t: {"target": str(target)}, version, TRIALS)
+                             lambda t: {"target": str(target)},
+                             lambda t: layer_version(target), TRIALS)
     _after(campaign, folder)
 
 
@@ -100,20 +90,9 @@ def test_kill_during_export(zygote, workdir, suffix):
     folder.mkdir()
     target = folder / f"map{suffix}"
 
-    def version(trial):
-        if not target.exists():
-            return None
-        if suffix == ".pdf":
-            from pypdf import PdfReader
-
-            reader = PdfReader(target, strict=True)
-            assert len(reader.pages) == 2
-            return reader.metadata.title
-        root = ET.parse(target).getroot()
-        return root.find("{http://www.w3.org/2000/svg}title").text
-
     campaign = kill_campaign(f"export {suffix}", zygote, "export",
-                             lambda t: {"target": str(target)}, version, TRIALS)
+                             lambda t: {"target": str(target)},
+                             lambda t: page_version(target), TRIALS)
     _after(campaign, folder)
 
 
@@ -124,21 +103,15 @@ def test_kill_during_autosave_then_restart_recovers(zygote, workdir, project_fil
     user = workdir / "user"
     monkeypatch.setenv("HLJGIS_USER_DIR", str(user))
 
-    def version(trial):
-        copy = recovery.pending_recovery()
-        if copy is None:
-            return None
-        title = recovery.recover(copy).metadata["title"]
-        recovery.discard()
-        return title
-
     try:
         campaign = kill_campaign("autosave+recover", zygote, "autosave",
-                                 lambda t: {"source": str(project_file)}, version, TRIALS)
+                                 lambda t: {"source": str(project_file)},
+                                 lambda t: recovered_version(), TRIALS,
+                                 fresh=True)
         print(campaign.line())
         assert not campaign.losses, campaign.losses
         recovery.start()  # what the app does at start
-        assert _temporaries(user) == []
+        assert temporaries(user) == []
     finally:
         recovery.finish()
 

@@ -68,8 +68,8 @@ def start() -> tuple[int, int]:
 
 
 def _drop_orphan_locks() -> None:
-    """Delete lock files of apps that are gone and left no copy (a clean exit of an older
-    hljgis, or a crash before the first autosave)."""
+    """Delete lock files (and notes) of apps that are gone and left no copy (a clean exit
+    of an older hljgis, or a crash before the first autosave)."""
     from filelock import FileLock, Timeout
 
     for lock_file in recovery_dir().glob("recovery*.lock"):
@@ -83,6 +83,7 @@ def _drop_orphan_locks() -> None:
             continue
         lock.release()
         lock_file.unlink(missing_ok=True)
+        _info_path(copy).unlink(missing_ok=True)  # a note whose copy was never written
 
 
 def autosave(project: Project) -> Path:
@@ -90,10 +91,11 @@ def autosave(project: Project) -> Path:
     (safe to call on a background thread)."""
     start()
     target = recovery_path()
-    save_project(project, target, remember=False)
     info = {"original_path": project.path, "pid": os.getpid(), "saved": time.time(),
             "title": project.metadata.get("title", "")}
+    # the note first: a kill between the two leaves a copy that still knows its file
     write_text_atomic(_info_path(target), json.dumps(info), backup=False)
+    save_project(project, target, remember=False)
     backup_path(target).unlink(missing_ok=True)
     return target
 
