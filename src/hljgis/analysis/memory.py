@@ -3,8 +3,8 @@
 A ranking holds, per cell, its polygon, the criteria values, normalised scores,
 contributions and the results frame written to disk: about 1.4 GB per million cells
 (``bench/rank.py --n 1000000``: peak 1.4 GB; the fault campaign of issue #12 saw 18.9 m cells
-over Qitaihe, 8.6 million cells, run 44 s and then fail with MemoryError). Refusing up front, with a cell size that fits,
-beats a crash after minutes of work.
+over Qitaihe, 8.6 million cells, run 44 s and then fail with MemoryError). Refusing up
+front, with a cell size that fits, beats a crash after minutes of work.
 """
 
 from __future__ import annotations
