@@ -438,3 +438,28 @@ def test_save_asks_when_the_file_changed_on_disk(make_main_window, monkeypatch, 
         assert not saved and on_disk == "saved by the other window"
     if choice == "reload":
         assert window.session.project.metadata["title"] == "saved by the other window"
+
+
+def test_opening_a_project_without_its_statistics_table_warns(make_main_window, tmp_path,
+                                                              monkeypatch):
+    """The file names a table it does not hold: a message, and the open project stays."""
+    import json
+    import sqlite3
+
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_main_window()
+    bad = tmp_path / "bad.hljgis.gpkg"
+    shutil.copy(window.session.project.path, bad)
+    con = sqlite3.connect(bad)
+    with con:
+        settings = json.loads(con.execute("SELECT json FROM hljgis_project").fetchone()[0])
+        settings["tables"] = [*settings.get("tables", []), "city_statistics_gone"]
+        con.execute("UPDATE hljgis_project SET json = ?", (json.dumps(settings),))
+    con.close()
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    before = window.session.project
+    window.open_project(str(bad))
+    assert len(warnings) == 1 and "city_statistics_gone" in warnings[0]
+    assert window.session.project is before
