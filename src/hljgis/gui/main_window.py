@@ -281,12 +281,20 @@ class MainWindow(QMainWindow):
         if choice == "save_as":
             return self.save_project_as()
         if choice == "reload":
-            self.session.open_project(path)
+            try:
+                self.session.open_project(path)
+            except InputError as exc:
+                QMessageBox.warning(self, A.tr("Cannot open project"), str(exc))
             return False
         return choice == "overwrite" and self._save(path, overwrite=True)
 
     def ask_changed_on_disk(self, path: str) -> str:
         """"save_as", "reload", "overwrite" or "cancel"."""
+        box, buttons = self.changed_on_disk_box(path)
+        box.exec()
+        return buttons.get(box.clickedButton(), "cancel")
+
+    def changed_on_disk_box(self, path: str) -> tuple[QMessageBox, dict]:
         box = QMessageBox(QMessageBox.Icon.Warning, A.tr("Project changed on disk"),
                           Path(path).name + "\n\n" + A.tr(
                               "Another program or hljgis window saved this file after you "
@@ -297,8 +305,7 @@ class MainWindow(QMainWindow):
                        "reload",
                    box.addButton(A.tr("Overwrite"), role.DestructiveRole): "overwrite"}
         box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return buttons.get(box.clickedButton(), "cancel")
+        return box, buttons
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
