@@ -65,8 +65,10 @@ def check_output(path: str, option: str, suffixes, inputs=()) -> Path:
         raise InputError(f"{option} {path}: the folder {folder} does not exist.",
                          "Create it first, or choose another folder.")
     try:
-        fd, probe = tempfile.mkstemp(prefix=f".{out.stem}.{os.getpid()}.", suffix=".tmp",
-                                     dir=folder)
+        from hljgis.io.atomic import _host_tag  # named like a save's temporary: cleaned
+
+        fd, probe = tempfile.mkstemp(prefix=f".{out.stem}.{os.getpid()}-{_host_tag()}.",
+                                     suffix=".tmp", dir=folder)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:

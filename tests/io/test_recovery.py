@@ -90,13 +90,16 @@ def test_recovered_raster_is_taken_into_the_project_on_first_save(project, tmp_p
 
 
 def test_start_cleans_temporaries_of_killed_saves(tmp_path):
+    from hljgis.io.atomic import _host_tag
+
     user = tmp_path / "user"
     user.mkdir()
-    dead = user / f".recovery-1.hljgis.{DEAD_PID}.abcdefgh.tmp.gpkg"
+    host = _host_tag()
+    dead = user / f".recovery-1.hljgis.{DEAD_PID}-{host}.abcdefgh.tmp.gpkg"
     dead.write_bytes(b"x" * 1000)
-    journal = user / f".recovery-1.hljgis.{DEAD_PID}.abcdefgh.tmp.gpkg-journal"
+    journal = user / f".recovery-1.hljgis.{DEAD_PID}-{host}.abcdefgh.tmp.gpkg-journal"
     journal.write_bytes(b"j")
-    live = user / f".recovery-1.hljgis.{os.getpid()}.abcdefgh.tmp.gpkg"
+    live = user / f".recovery-1.hljgis.{os.getpid()}-{host}.abcdefgh.tmp.gpkg"
     live.write_bytes(b"busy")
     assert recovery.start() == (2, 1001)
     assert not dead.exists() and not journal.exists() and live.exists()

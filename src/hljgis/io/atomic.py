@@ -4,9 +4,10 @@ A crash or a full disk while saving must never destroy the planner's last good f
 content is written to a temporary file in the target's folder (same file system, so the final
 ``os.replace`` is atomic), and the previous version is kept as ``<stem>.bak<ext>``.
 
-Temporary files carry the writer's process id (``.<stem>.<pid>.<random>.tmp<ext>``): a save
-killed mid-write leaves one behind, and :func:`clean_stale_temporaries` removes those whose
-process is gone (each save does it in its folder; the app does it at start).
+Temporary files carry the writer's process id and computer
+(``.<stem>.<pid>-<host>.<random>.tmp<ext>``): a save killed mid-write leaves one behind, and
+:func:`clean_stale_temporaries` removes those whose process is gone (each save does it in
+its folder; the app does it at start).
 """
 
 from __future__ import annotations
@@ -21,15 +22,25 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-#: ``.<stem>.<pid>.<random>.tmp<ext>`` plus SQLite's side files (``-journal``, ``-wal``).
-_TEMP_NAME = re.compile(r"^\..*\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp(\.[^.]*)?(-[a-z]+)?$")
-#: Temporaries named before they carried a process id: removed when older than this.
+#: ``.<stem>.<pid>-<host>.<random>.tmp<ext>`` plus SQLite's side files (``-journal``).
+_TEMP_NAME = re.compile(
+    r"^\..*\.(?P<pid>\d+)-(?P<host>[0-9a-f]{6})\.[A-Za-z0-9_]+\.tmp(\.[^.]*)?(-[a-z]+)?$")
+#: Temporaries of another computer (a shared folder), whose process ids mean nothing here,
+#: and those named before they carried a process id: removed when older than this.
 _OLD_TEMP_NAME = re.compile(r"^\..*\.[A-Za-z0-9_]{8}\.tmp(\.[^.]*)?(-[a-z]+)?$")
 OLD_TEMP_AGE_S = 3600
 
 
+def _host_tag() -> str:
+    """Six hex digits naming this computer (platform.node(): no socket involved)."""
+    import hashlib
+    import platform
+
+    return hashlib.sha1(platform.node().encode("utf-8")).hexdigest()[:6]
+
+
 def _temp_path(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}.",
+    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}-{_host_tag()}.",
                                 suffix=f".tmp{target.suffix}", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
@@ -107,8 +118,9 @@ def write_text_atomic(target: str | Path, text: str, *, encoding: str = "utf-8",
 def clean_stale_temporaries(folder: str | Path) -> tuple[int, int]:
     """Delete temporary files of saves whose process is gone; return (files, bytes).
 
-    A file whose name carries a live process id is another save in progress and is left
-    alone (a recycled id only delays the clean-up).
+    A file whose name carries a live process id of this computer is another save in
+    progress and is left alone (a recycled id only delays the clean-up); one written by
+    another computer in a shared folder is removed only when an hour old.
     """
     import psutil
 
@@ -118,21 +130,22 @@ def clean_stale_temporaries(folder: str | Path) -> tuple[int, int]:
         entries = list(os.scandir(folder))
     except OSError:
         return 0, 0
-    now = time.time()
+    now, host = time.time(), _host_tag()
     for entry in entries:
         name = entry.name
         if not name.startswith(".") or ".tmp" not in name:
             continue
         match = _TEMP_NAME.match(name)
-        if match:
+        here = match is not None and match["host"] == host
+        if here:
             pid = int(match["pid"])
             if pid == os.getpid() or psutil.pid_exists(pid):
                 continue
-        elif not _OLD_TEMP_NAME.match(name):
+        elif not (match or _OLD_TEMP_NAME.match(name)):
             continue
         try:
             stat = entry.stat()
-            if not match and now - stat.st_mtime < OLD_TEMP_AGE_S:
+            if not here and now - stat.st_mtime < OLD_TEMP_AGE_S:
                 continue
             os.unlink(entry.path)
         except OSError:
