@@ -46,3 +46,13 @@ def test_autosave_copy_does_not_count_as_a_change(project, tmp_path):  # noqa: F
     save_project(mine, tmp_path / "copy.hljgis.gpkg", remember=False)
     assert mine.path == str(path) and not changed_on_disk(mine)
     save_project(mine, path)
+
+
+def test_a_deleted_file_is_simply_written_again(project, tmp_path):  # noqa: F811
+    path = tmp_path / "p.hljgis.gpkg"
+    save_project(project, path)
+    mine = load_project(path)
+    path.unlink()
+    assert not changed_on_disk(mine)
+    save_project(mine, path)
+    assert load_project(path).metadata == mine.metadata

@@ -91,11 +91,13 @@ def _remember_stamp(project: Project, path: Path, stamp: tuple | None = None) ->
 
 
 def changed_on_disk(project: Project) -> bool:
-    """True when the project's own file differs from what this project read or wrote."""
+    """True when the project's own file differs from what this project read or wrote
+    (a file deleted meanwhile holds nothing to lose: False)."""
     known = _STAMPS.get(project)
     if not project.path or known is None or known[0] != str(Path(project.path).resolve()):
         return False
-    return disk_stamp(project.path) != known[1]
+    now = disk_stamp(project.path)
+    return now is not None and now != known[1]
 
 
 def _save_lock(path: Path):
