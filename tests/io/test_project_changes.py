@@ -49,6 +49,7 @@ def test_autosave_copy_does_not_count_as_a_change(project, tmp_path):  # noqa: F
 
 
 def test_a_deleted_file_is_simply_written_again(project, tmp_path):  # noqa: F811
+    project.remove_layer("dem")  # (a raster is read from the project file itself)
     path = tmp_path / "p.hljgis.gpkg"
     save_project(project, path)
     mine = load_project(path)
