@@ -30,11 +30,35 @@ def test_import_linter_contracts_hold():
     assert "0 broken" in res.stdout
 
 
-def test_sockets_are_blocked_during_the_suite():
+def test_sockets_are_blocked_during_the_suite(expect_blocked_socket):
     from pytest_socket import SocketBlockedError
 
     with pytest.raises(SocketBlockedError):
         socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+
+
+@pytest.mark.parametrize("family, host", [(socket.AF_INET, "127.0.0.1"),
+                                          (socket.AF_INET6, "::1")])
+def test_loopback_sockets_are_seen_even_when_caught(expect_blocked_socket, family, host):
+    """urllib3 probes IPv6 by binding ::1 and swallows the error: the guard must see it."""
+    import contextlib
+
+    with contextlib.suppress(Exception):  # as a library would
+        socket.socket(family, socket.SOCK_STREAM).bind((host, 0))
+
+
+def test_the_webmap_imports_folium_without_a_socket():
+    """Importing requests (folium does) makes urllib3 bind ::1; the webmap must not."""
+    import subprocess
+    import sys
+
+    code = ("import os, sys\n"
+            "sys.addaudithook(lambda e, a: e == 'socket.__new__' and os._exit(3))\n"
+            "from hljgis.export.webmap import _folium\n"
+            "_folium()\n"
+            "assert 'urllib3' not in sys.modules\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
 
 
 def test_no_network_urls_for_tiles_or_cdns_in_the_product():

@@ -143,11 +143,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     from hljgis.core.errors import InputError
 
     try:
+        from hljgis.cli_checks import check
+
+        check(args)  # options are checked before any work starts
         return COMMANDS[args.command](args)
     except InputError as exc:
         print(f"hljgis: error: {exc.what}", file=sys.stderr)
         if exc.todo:
             print(f"  what to do: {exc.todo}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # the disk, not hljgis: full, read-only, removed meanwhile
+        print(f"hljgis: error: {exc}", file=sys.stderr)
+        print("  what to do: check the paths, the free disk space and that the folders are "
+              "writable, then run again.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        print("hljgis: error: the computer ran out of memory.", file=sys.stderr)
+        print("  what to do: rank with a larger cell size or fewer cities (--city), or close "
+              "other programs.", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

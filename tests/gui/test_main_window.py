@@ -201,13 +201,21 @@ def test_autosave_and_recovery(make_main_window):
     window.session.set_layer_property("expressways", "visible", True)
     window._on_autosave()
     window.wait_for_autosave()
-    assert recovery.pending_recovery() is not None
+    own = recovery.recovery_path()
+    assert own.exists()
+    assert recovery.pending_recovery() is None  # its app (this one) is still running
+    # the copy of an app that is gone (no process holds its lock) is offered
+    dead = recovery.recovery_path(pid=4_194_999)  # above Linux's largest pid
+    own.rename(dead)
+    recovery._info_path(own).rename(recovery._info_path(dead))
+    assert recovery.pending_recovery() == dead
     restored = recovery.recover()
+    assert own.exists() and not dead.exists()  # adopted: a second crash still finds it
     assert restored.layer("expressways").visible is True
     assert restored.path == window.session.project.path and restored.dirty
     window.session.project.dirty = False
     window.close()
-    assert recovery.pending_recovery() is None
+    assert recovery.pending_recovery() is None and not own.exists()
 
 
 def test_adding_a_broken_file_warns_and_keeps_the_app_usable(make_main_window, tmp_path,
@@ -390,7 +398,7 @@ def test_autosave_runs_off_the_gui_thread_and_reports_failures(make_main_window,
     window._on_autosave()  # one at a time: a second tick while busy does nothing
     release.set()
     window.wait_for_autosave()
-    assert recovery.pending_recovery() is not None
+    assert recovery.recovery_path().exists()
     assert window.session.project.path == path and window.session.project.dirty
 
     def broken(project):
@@ -402,4 +410,56 @@ def test_autosave_runs_off_the_gui_thread_and_reports_failures(make_main_window,
     qtbot.waitUntil(lambda: "disk full" in window.statusBar().currentMessage(), timeout=5000)
     window.session.project.dirty = False
     window.close()
-    assert recovery.pending_recovery() is None
+    assert not recovery.recovery_path().exists()
+
+
+@pytest.mark.parametrize("choice", ["cancel", "overwrite", "reload"])
+def test_save_asks_when_the_file_changed_on_disk(make_main_window, monkeypatch, choice):
+    """Another program saved the project after it was opened: Save must not overwrite it
+    silently; the planner chooses (here answered by a stub of the question)."""
+    from hljgis.io import load_project, save_project
+
+    window = make_main_window()
+    path = window.session.project.path
+    other = load_project(path)
+    other.metadata["title"] = "saved by the other window"
+    save_project(other, path)
+    window.session.project.metadata["title"] = "mine"
+    window.session.project.dirty = True
+    asked = []
+    monkeypatch.setattr(window, "ask_changed_on_disk",
+                        lambda p: asked.append(p) or choice)
+    saved = window.save_project()
+    assert asked == [path]
+    on_disk = load_project(path).metadata["title"]
+    if choice == "overwrite":
+        assert saved and on_disk == "mine" and not window.session.project.dirty
+    else:
+        assert not saved and on_disk == "saved by the other window"
+    if choice == "reload":
+        assert window.session.project.metadata["title"] == "saved by the other window"
+
+
+def test_opening_a_project_without_its_statistics_table_warns(make_main_window, tmp_path,
+                                                              monkeypatch):
+    """The file names a table it does not hold: a message, and the open project stays."""
+    import json
+    import sqlite3
+
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_main_window()
+    bad = tmp_path / "bad.hljgis.gpkg"
+    shutil.copy(window.session.project.path, bad)
+    con = sqlite3.connect(bad)
+    with con:
+        settings = json.loads(con.execute("SELECT json FROM hljgis_project").fetchone()[0])
+        settings["tables"] = [*settings.get("tables", []), "city_statistics_gone"]
+        con.execute("UPDATE hljgis_project SET json = ?", (json.dumps(settings),))
+    con.close()
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    before = window.session.project
+    window.open_project(str(bad))
+    assert len(warnings) == 1 and "city_statistics_gone" in warnings[0]
+    assert window.session.project is before

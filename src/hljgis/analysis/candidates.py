@@ -491,6 +491,10 @@ def grid_cells(
             f"{size:g} m cells would make about {expected:,.0f} cells over the boundary.",
             "Use a larger cell size (the limit is 20 million cells).",
         )
+    from hljgis.analysis.memory import check_cells_fit
+
+    cell_area = size * size * (1.0 if shape == "square" else 3 ** 0.5 / 2)
+    check_cells_fit(min(float(shapely.area(geoms).sum()) / cell_area, expected), size)
     centres = (square_cells if shape == "square" else hex_cells)(bounds, float(size))
     # Each boundary polygon (few) tests the centres in its bounding box with the prepared,
     # vectorised point-in-polygon of shapely.intersects_xy: faster than an STRtree query

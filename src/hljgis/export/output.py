@@ -2,6 +2,8 @@
 
 A page is anything with ``size_mm`` (width, height) and ``paint(painter, dpi)``; map pages,
 the atlas table and score cards all are. The writer is picked from the file extension.
+Every writer paints into a temporary file and renames it over the target (see
+:mod:`hljgis.io.atomic`): an export killed mid-write leaves the previous file whole.
 """
 
 from __future__ import annotations
@@ -17,12 +19,32 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 from hljgis.core.errors import InputError
 from hljgis.export._qt import ensure_gui_app
 from hljgis.export.page import MapPage, paint_page
+from hljgis.io.atomic import atomic_target
 
 #: Pages are laid out at no less than this resolution. Qt sets fonts in whole device pixels,
 #: so at 72 dpi a 5.5 pt legend line comes out 9 % wider than on paper and legend rows
 #: were dropped; at 150 dpi the error is under 5 %. PDF and SVG use it as their resolution
 #: (their text and lines are vectors anyway), PNG below it is drawn larger and scaled down.
 MIN_LAYOUT_DPI = 150
+
+
+#: Resolutions an export accepts: 10 dpi makes a thumbnail PNG; above 1200 dpi no printer
+#: gains detail while a page takes minutes and gigabytes (100000 dpi ran 48 s, then failed).
+MIN_DPI, MAX_DPI = 10.0, 1200.0
+#: Largest PNG: 150 million pixels (A0 at 300 dpi is 140 million) hold 600 MB in memory.
+MAX_PNG_PIXELS = 150_000_000
+
+
+def check_dpi(dpi) -> float:
+    """``dpi`` as a float, or an InputError naming the range (NaN, negative, absurd)."""
+    try:
+        value = float(dpi)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not (MIN_DPI <= value <= MAX_DPI):  # also refuses NaN
+        raise InputError(f"dpi {dpi} is not usable.",
+                         f"Give a resolution from {MIN_DPI:g} to {MAX_DPI:g} dpi, e.g. 300.")
+    return value
 
 
 @dataclass
@@ -67,28 +89,30 @@ def write_pdf(pages: Sequence, path, dpi: float = 300, title: str = "") -> Expor
     """All ``pages`` into one PDF; map content stays vector, Qt embeds font subsets."""
     ensure_gui_app()
     path = Path(path)
-    dpi = max(float(dpi), MIN_LAYOUT_DPI)
-    writer = QPdfWriter(str(path))
-    writer.setResolution(int(dpi))
-    writer.setCreator("hljgis")
-    writer.setTitle(title or (pages[0].title if pages else ""))
-    writer.setPdfVersion(QPdfWriter.PdfVersion.PdfVersion_1_6)
-    reports = []
-    painter = None
-    try:
-        for i, page in enumerate(pages):
-            _set_page(writer, page.size_mm)
-            if i == 0:
-                painter = QPainter(writer)
-                if not painter.isActive():
-                    raise InputError(f"cannot write {path}.", "Check the folder exists and is "
-                                     "writable, and the file is not open in a PDF viewer.")
-            else:
-                writer.newPage()
-            reports.append(page.paint(painter, dpi))
-    finally:
-        if painter is not None and painter.isActive():
-            painter.end()
+    dpi = max(check_dpi(dpi), MIN_LAYOUT_DPI)
+    with atomic_target(path) as tmp:
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(int(dpi))
+        writer.setCreator("hljgis")
+        writer.setTitle(title or (pages[0].title if pages else ""))
+        writer.setPdfVersion(QPdfWriter.PdfVersion.PdfVersion_1_6)
+        reports = []
+        painter = None
+        try:
+            for i, page in enumerate(pages):
+                _set_page(writer, page.size_mm)
+                if i == 0:
+                    painter = QPainter(writer)
+                    if not painter.isActive():
+                        raise InputError(f"cannot write {path}.", "Check the folder exists and "
+                                         "is writable, and the file is not open in a PDF viewer.")
+                else:
+                    writer.newPage()
+                reports.append(page.paint(painter, dpi))
+        finally:
+            if painter is not None and painter.isActive():
+                painter.end()
+        del writer  # closes the file before it is renamed
     return ExportResult(path, len(pages), path.stat().st_size, reports)
 
 
@@ -104,8 +128,14 @@ def write_png(page, path, dpi: float = 150) -> ExportResult:
     """One page as a PNG at ``dpi`` (white background, resolution stored in the file)."""
     ensure_gui_app()
     path = Path(path)
+    dpi = check_dpi(dpi)
     w_mm, h_mm = page.size_mm
     w, h = round(w_mm / 25.4 * dpi), round(h_mm / 25.4 * dpi)
+    if w * h > MAX_PNG_PIXELS:
+        raise InputError(
+            f"a {w_mm:.0f} x {h_mm:.0f} mm page at {dpi:g} dpi is {w} x {h} pixels, more than "
+            f"the {MAX_PNG_PIXELS / 1e6:.0f} million a PNG export allows.",
+            "Lower the dpi, or export PDF or SVG (vector, sharp at any zoom).")
     factor = math.ceil(MIN_LAYOUT_DPI / dpi) if dpi < MIN_LAYOUT_DPI else 1
     draw_dpi = dpi * factor
     img = QImage(round(w_mm / 25.4 * draw_dpi), round(h_mm / 25.4 * draw_dpi),
@@ -122,8 +152,9 @@ def write_png(page, path, dpi: float = 150) -> ExportResult:
     img.setDotsPerMeterX(round(dpi / 0.0254))
     img.setDotsPerMeterY(round(dpi / 0.0254))
     img = img.convertToFormat(QImage.Format.Format_RGB32)
-    if not img.save(str(path), "PNG"):
-        raise InputError(f"cannot write {path}.", "Check the folder exists and is writable.")
+    with atomic_target(path) as tmp:
+        if not img.save(str(tmp), "PNG"):
+            raise InputError(f"cannot write {path}.", "Check the disk has space left.")
     return ExportResult(path, 1, path.stat().st_size, [report])
 
 
@@ -136,18 +167,20 @@ def write_svg(page, path, dpi: float = MIN_LAYOUT_DPI) -> ExportResult:
     path = Path(path)
     w_mm, h_mm = page.size_mm
     w, h = round(w_mm / 25.4 * dpi), round(h_mm / 25.4 * dpi)
-    gen = QSvgGenerator()
-    gen.setFileName(str(path))
-    gen.setSize(QSize(w, h))
-    gen.setViewBox(QRectF(0, 0, w, h))
-    gen.setResolution(int(dpi))
-    gen.setTitle(page.title or "hljgis map")
-    gen.setDescription("hljgis print layout")
-    painter = QPainter(gen)
-    try:
-        report = page.paint(painter, dpi)
-    finally:
-        painter.end()
+    with atomic_target(path) as tmp:
+        gen = QSvgGenerator()
+        gen.setFileName(str(tmp))
+        gen.setSize(QSize(w, h))
+        gen.setViewBox(QRectF(0, 0, w, h))
+        gen.setResolution(int(dpi))
+        gen.setTitle(page.title or "hljgis map")
+        gen.setDescription("hljgis print layout")
+        painter = QPainter(gen)
+        try:
+            report = page.paint(painter, dpi)
+        finally:
+            painter.end()
+        del gen  # closes the file before it is renamed
     return ExportResult(path, 1, path.stat().st_size, [report])
 
 

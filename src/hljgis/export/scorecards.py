@@ -24,6 +24,7 @@ from hljgis.export.output import PaintedPage
 from hljgis.export.sources import ranking_note
 from hljgis.export.tables import paint_table
 from hljgis.export.units import Units
+from hljgis.io.atomic import atomic_target, write_atomic
 from hljgis.render.renderer import MapRenderer
 
 CARD_SIZE_MM = (210.0, 297.0)
@@ -227,7 +228,7 @@ def write_score_cards(project, infos, out_pdf, *, per_city: int = 5, xlsx=None, 
     out = {"pdf": pdf, "rows": rows, "xlsx": None}
     csv_path = Path(csv_path or Path(out_pdf).with_suffix(".csv"))
     keys = list(dict.fromkeys(k for r in rows for k in r))
-    with open(csv_path, "w", newline="", encoding="utf-8-sig") as fh:
+    with atomic_target(csv_path) as tmp, open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, keys)
         writer.writeheader()
         writer.writerows(rows)
@@ -253,7 +254,7 @@ def write_score_cards(project, infos, out_pdf, *, per_city: int = 5, xlsx=None, 
             for line in text.split("\n"):
                 sheet.append([name, line])
         sheet.column_dimensions["B"].width = 160
-    wb.save(xlsx)
+    write_atomic(xlsx, lambda tmp: wb.save(tmp))
     out["xlsx"] = xlsx
     return out
 

@@ -9,7 +9,10 @@ same layer styles as the desktop map. folium is imported only here.
 from __future__ import annotations
 
 import html
+import importlib
 import re
+import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -107,8 +110,39 @@ def _clean_for_json(gdf):
     return out
 
 
+class _OnDemand(types.ModuleType):
+    """Stands in for a module and imports the real one at the first attribute use."""
+
+    def __getattr__(self, name):
+        if name.startswith("__") or sys.modules.get(self.__name__) is self:
+            raise AttributeError(name)  # import machinery probing, while it stands in
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _folium():
+    """folium, imported without ``requests``.
+
+    folium imports requests only to fetch GeoJSON from a URL, which an offline map never
+    does, and importing requests makes urllib3 open a socket on ::1 to probe for IPv6: an
+    offline export must open no socket at all. A stand-in takes requests' place while folium
+    is imported (and loads the real one should it ever be used).
+    """
+    if "folium" in sys.modules or "requests" in sys.modules:
+        import folium
+
+        return folium
+    stand_in = _OnDemand("requests")
+    sys.modules["requests"] = stand_in
+    try:
+        import folium
+    finally:
+        if sys.modules.get("requests") is stand_in:
+            del sys.modules["requests"]
+    return folium
+
+
 def _add_layer(fmap, layer, style: dict, show: bool = True):
-    import folium
+    folium = _folium()
 
     gdf, props = _styled_frame(layer, style)
     if not len(gdf):
@@ -209,7 +243,7 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
     Path
         The written file; it contains no http(s) reference (checked, ValueError if not).
     """
-    import folium
+    folium = _folium()
     from branca.element import Element
 
     from hljgis.export.atlas import ranking_style
@@ -283,6 +317,6 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
     bad = EXTERNAL_REF.findall(text)
     if bad:
         raise ValueError(f"the HTML still references the network: {bad[:3]}")
-    out = Path(out)
-    out.write_text(text, encoding="utf-8")
-    return out
+    from hljgis.io.atomic import write_text_atomic
+
+    return write_text_atomic(out, text)

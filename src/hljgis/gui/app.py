@@ -31,6 +31,7 @@ def run_app(project: str | None = None, lang: str | None = None,
     use_bundled_font(app, first=bool(screenshot))
     lang = lang or QSettings().value("language") or _system_lang()
     window = MainWindow(lang=lang)
+    recovery.start()  # this app's recovery lock; temporaries of killed saves go
     path = Path(project) if project else bundled_project_path()
     try:
         if not screenshot and recovery.pending_recovery() is not None and _ask_recover(window):

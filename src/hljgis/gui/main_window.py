@@ -258,9 +258,16 @@ class MainWindow(QMainWindow):
             path = path.removesuffix(".gpkg") + ".hljgis.gpkg"
         return self._save(path)
 
-    def _save(self, path: str) -> bool:
+    def _save(self, path: str, overwrite: bool = False) -> bool:
+        from hljgis.io.project_file import ProjectChangedOnDisk, save_project
+
         try:
-            self.session.save_project(path)
+            if overwrite:
+                save_project(self.session.project, path, overwrite_changes=True)
+            else:
+                self.session.save_project(path)
+        except ProjectChangedOnDisk:
+            return self._on_changed_on_disk(path)
         except (InputError, OSError) as exc:
             QMessageBox.critical(self, A.tr("Save failed"), str(exc) + "\n\n" +
                                  A.tr("Your previous file was not changed."))
@@ -273,6 +280,38 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.statusBar().showMessage(A.tr("Saved") + f" {path}", 5000)
         return True
+
+    def _on_changed_on_disk(self, path: str) -> bool:
+        """Another program wrote the project file since it was opened: the planner chooses."""
+        choice = self.ask_changed_on_disk(path)
+        if choice == "save_as":
+            return self.save_project_as()
+        if choice == "reload":
+            try:
+                self.session.open_project(path)
+            except InputError as exc:
+                QMessageBox.warning(self, A.tr("Cannot open project"), str(exc))
+            return False
+        return choice == "overwrite" and self._save(path, overwrite=True)
+
+    def ask_changed_on_disk(self, path: str) -> str:
+        """"save_as", "reload", "overwrite" or "cancel"."""
+        box, buttons = self.changed_on_disk_box(path)
+        box.exec()
+        return buttons.get(box.clickedButton(), "cancel")
+
+    def changed_on_disk_box(self, path: str) -> tuple[QMessageBox, dict]:
+        box = QMessageBox(QMessageBox.Icon.Warning, A.tr("Project changed on disk"),
+                          Path(path).name + "\n\n" + A.tr(
+                              "Another program or hljgis window saved this file after you "
+                              "opened it. Saving now would discard its changes."), parent=self)
+        role = QMessageBox.ButtonRole
+        buttons = {box.addButton(A.tr("Save as..."), role.AcceptRole): "save_as",
+                   box.addButton(A.tr("Reload (discard my changes)"), role.DestructiveRole):
+                       "reload",
+                   box.addButton(A.tr("Overwrite"), role.DestructiveRole): "overwrite"}
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        return box, buttons
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

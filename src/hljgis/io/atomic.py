@@ -3,36 +3,88 @@
 A crash or a full disk while saving must never destroy the planner's last good file. The new
 content is written to a temporary file in the target's folder (same file system, so the final
 ``os.replace`` is atomic), and the previous version is kept as ``<stem>.bak<ext>``.
+
+Temporary files carry the writer's process id and computer
+(``.<stem>.<pid>-<host>.<random>.tmp<ext>``): a save killed mid-write leaves one behind, and
+:func:`clean_stale_temporaries` removes those whose process is gone (each save does it in
+its folder; the app does it at start).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+#: ``.<stem>.<pid>-<host>.<random>.tmp<ext>`` plus SQLite's side files (``-journal``).
+_TEMP_NAME = re.compile(
+    r"^\..*\.(?P<pid>\d+)-(?P<host>[0-9a-f]{6})\.[A-Za-z0-9_]+\.tmp(\.[^.]*)?(-[a-z]+)?$")
+#: Temporaries of another computer (a shared folder), whose process ids mean nothing here,
+#: and those named before they carried a process id: removed when older than this.
+_OLD_TEMP_NAME = re.compile(r"^\..*\.[A-Za-z0-9_]{8}\.tmp(\.[^.]*)?(-[a-z]+)?$")
+OLD_TEMP_AGE_S = 3600
+
+
+def _host_tag() -> str:
+    """Six hex digits naming this computer (platform.node(): no socket involved)."""
+    import hashlib
+    import platform
+
+    return hashlib.sha1(platform.node().encode("utf-8")).hexdigest()[:6]
+
+
+def _temp_path(target: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}-{_host_tag()}.",
+                                suffix=f".tmp{target.suffix}", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # GDAL drivers want to create the file themselves
+    return tmp
+
+
+def _check_folder(target: Path) -> None:
+    from hljgis.core.errors import InputError
+
+    folder = target.parent
+    if not folder.exists():
+        raise InputError(f"the folder {folder} does not exist.", "Create it or choose another.")
+    if target.is_dir():
+        raise InputError(f"{target} is a folder, not a file.",
+                         "Give a file name inside it, with its extension.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"the folder {folder} is not writable.",
+                         "Choose a folder you can write to (e.g. in your home folder).")
 
 
 @contextlib.contextmanager
 def atomic_target(target: str | Path, *, backup: bool = True) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``target`` atomically.
 
-    On any exception the temporary file is removed and ``target`` is untouched.
+    The temporary file is fsynced before the rename; the previous ``target`` is kept as its
+    backup (:func:`backup_path`). On any exception the temporary file is removed and
+    ``target`` is untouched.
+
+    Raises
+    ------
+    InputError
+        The folder is missing or not writable, or ``target`` is a folder.
     """
     target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.exists():
+    _check_folder(target)
+    clean_stale_temporaries(target.parent)
+    try:
+        tmp = _temp_path(target)
+    except PermissionError as exc:
         from hljgis.core.errors import InputError
 
-        raise InputError(f"the folder {folder} does not exist.", "Create it or choose another.")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}",
-                                    dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # GDAL drivers want to create the file themselves
+        raise InputError(f"cannot write in {target.parent} ({exc.strerror}).",
+                         "Choose a folder you can write to.") from exc
     try:
         yield tmp
         if not tmp.exists():
@@ -41,10 +93,66 @@ def atomic_target(target: str | Path, *, backup: bool = True) -> Iterator[Path]:
         if backup and target.exists():
             _keep_backup(target)
         os.replace(tmp, target)
+        _fsync_dir(target.parent)
     finally:
         for leftover in (tmp, *tmp.parent.glob(tmp.name + "-*")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
+
+
+def write_atomic(target: str | Path, write: Callable[[Path], object], *,
+                 backup: bool = True) -> Path:
+    """``write(tmp)`` then move the result over ``target`` (see :func:`atomic_target`)."""
+    with atomic_target(target, backup=backup) as tmp:
+        write(tmp)
+    return Path(target)
+
+
+def write_text_atomic(target: str | Path, text: str, *, encoding: str = "utf-8",
+                      backup: bool = True) -> Path:
+    """Text written atomically (HTML, CSV): a reader never sees half a file."""
+    return write_atomic(target, lambda tmp: tmp.write_text(text, encoding=encoding),
+                        backup=backup)
+
+
+def clean_stale_temporaries(folder: str | Path) -> tuple[int, int]:
+    """Delete temporary files of saves whose process is gone; return (files, bytes).
+
+    A file whose name carries a live process id of this computer is another save in
+    progress and is left alone (a recycled id only delays the clean-up); one written by
+    another computer in a shared folder is removed only when an hour old.
+    """
+    import psutil
+
+    folder = Path(folder)
+    count = size = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0, 0
+    now, host = time.time(), _host_tag()
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(".") or ".tmp" not in name:
+            continue
+        match = _TEMP_NAME.match(name)
+        here = match is not None and match["host"] == host
+        if here:
+            pid = int(match["pid"])
+            if pid == os.getpid() or psutil.pid_exists(pid):
+                continue
+        elif not (match or _OLD_TEMP_NAME.match(name)):
+            continue
+        try:
+            stat = entry.stat()
+            if not here and now - stat.st_mtime < OLD_TEMP_AGE_S:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        count += 1
+        size += stat.st_size
+    return count, size
 
 
 def _keep_backup(target: Path) -> None:
@@ -55,14 +163,16 @@ def _keep_backup(target: Path) -> None:
     network shares) the file is copied.
     """
     bak = backup_path(target)
-    bak_tmp = bak.with_name(bak.name + ".tmp")
-    with contextlib.suppress(FileNotFoundError):
-        bak_tmp.unlink()
+    bak_tmp = _temp_path(bak)
     try:
-        os.link(target, bak_tmp)
-    except OSError:
-        shutil.copy2(target, bak_tmp)
-    os.replace(bak_tmp, bak)
+        try:
+            os.link(target, bak_tmp)
+        except OSError:
+            shutil.copy2(target, bak_tmp)
+        os.replace(bak_tmp, bak)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            bak_tmp.unlink()
 
 
 def _fsync(path: Path) -> None:
@@ -71,6 +181,18 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows cannot open a folder and needs not)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 _GDAL_WRITE_LOCK = threading.RLock()

@@ -11,6 +11,11 @@ Layout of the file
 
 Saving is atomic (see :mod:`hljgis.io.atomic`) and keeps the previous file as ``<name>.bak.gpkg``.
 A file written by a newer format version is refused instead of being half read.
+
+Two programs saving one file: the file's identity (inode, size, mtime) is recorded when a
+project is opened or saved, and a save over the project's own file checks it under a lock
+file (in the user's data folder): if another program wrote the file since, the save stops with
+:class:`ProjectChangedOnDisk` instead of silently discarding that program's work.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +35,7 @@ from hljgis.core.errors import InputError, ProjectFormatError
 from hljgis.core.layer import RasterLayer, VectorLayer
 from hljgis.core.project import Project
 from hljgis.core.subsidence import apply_planning_year
-from hljgis.io.atomic import atomic_target, fast_sqlite_writes
+from hljgis.io.atomic import atomic_target, clean_stale_temporaries, fast_sqlite_writes
 
 #: Bump when the JSON or table layout changes; add a fixture file to tests/io/fixtures.
 FORMAT_VERSION = 1
@@ -52,18 +58,111 @@ def project_to_dict(project: Project) -> dict:
     }
 
 
-def save_project(project: Project, path: str | Path, *, remember: bool = True) -> Path:
+class ProjectChangedOnDisk(InputError):
+    """The project's file was changed by another program since it was opened or saved."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} was changed by another program (or another hljgis window) since "
+            "you opened or saved it.",
+            "Save your version under another name, reload the file to see the other "
+            "changes, or overwrite it knowingly.",
+        )
+        self.path = path
+
+
+#: Identity of the file each open project was read from or last written to.
+_STAMPS: weakref.WeakKeyDictionary[Project, tuple[str, tuple]] = weakref.WeakKeyDictionary()
+#: Seconds a save waits for another program's save of the same file.
+LOCK_TIMEOUT_S = 120
+
+
+def disk_stamp(path: str | Path) -> tuple | None:
+    """(inode, size, mtime ns) of ``path``; None when it does not exist. An atomic save
+    always gives the file a new inode, so another program's save always changes it."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _remember_stamp(project: Project, path: Path, stamp: tuple | None = None) -> None:
+    _STAMPS[project] = (str(path.resolve()), stamp or disk_stamp(path))
+
+
+def changed_on_disk(project: Project) -> bool:
+    """True when the project's own file differs from what this project read or wrote
+    (a file deleted meanwhile holds nothing to lose: False)."""
+    known = _STAMPS.get(project)
+    if not project.path or known is None or known[0] != str(Path(project.path).resolve()):
+        return False
+    now = disk_stamp(project.path)
+    return now is not None and now != known[1]
+
+
+def _save_lock(path: Path):
+    """A lock per project file, kept in the user's data folder (not beside the project,
+    which stays as clean as the planner left it)."""
+    import hashlib
+
+    from filelock import FileLock
+
+    from hljgis.io.recovery import recovery_dir
+
+    folder = recovery_dir() / "locks"
+    folder.mkdir(exist_ok=True)
+    key = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+    return FileLock(folder / f"{key}.lock", timeout=LOCK_TIMEOUT_S)
+
+
+def save_project(project: Project, path: str | Path, *, remember: bool = True,
+                 overwrite_changes: bool = False) -> Path:
     """Write the project to ``path`` atomically, keeping the previous file as ``.bak``.
 
     ``remember=False`` writes a copy (the autosave): the project's path and unsaved state
     are left alone, so a copy written on another thread never races the planner's Save.
+    A save over the project's own file that another program changed meanwhile stops with
+    :class:`ProjectChangedOnDisk`, unless ``overwrite_changes``.
 
     Raises
     ------
+    ProjectChangedOnDisk
+        The file was changed by another program; nothing was written.
     InputError
         When a layer cannot be written (the message names it); the old file is untouched.
     """
     path = Path(path)
+    if not remember:
+        return _write_project(project, path)
+    from filelock import Timeout
+
+    try:
+        with _save_lock(path):
+            if not overwrite_changes and changed_on_disk(project) and \
+                    Path(project.path).resolve() == path.resolve():
+                raise ProjectChangedOnDisk(path)
+            _write_project(project, path)
+            _remember_stamp(project, path)
+    except Timeout as exc:
+        raise InputError(f"another program has been saving {path.name} for "
+                         f"{LOCK_TIMEOUT_S} s.", "Wait for it to finish, then save again.") \
+            from exc
+    _take_rasters_in(project, path)
+    project.path = str(path)
+    project.dirty = False
+    return path
+
+
+def _take_rasters_in(project: Project, path: Path) -> None:
+    """Point raster layers at their copy in the saved file: the file they were read from
+    (a recovery copy, a temporary) may be deleted once the project is saved."""
+    for layer in project.layers:
+        if isinstance(layer, RasterLayer):
+            layer.path = f"GPKG:{path}:{raster_table_name(layer.name)}"
+
+
+def _write_project(project: Project, path: Path) -> Path:
     settings = project_to_dict(project)  # fail on un-serialisable settings before writing
     payload = json.dumps(settings, ensure_ascii=False, sort_keys=True, default=_json_default)
     from hljgis.io import writers
@@ -87,9 +186,6 @@ def save_project(project: Project, path: str | Path, *, remember: bool = True) -
         for name, table in sorted(project.tables.items()):
             pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
         _write_project_table(tmp, payload)
-    if remember:
-        project.path = str(path)
-        project.dirty = False
     return path
 
 
@@ -178,6 +274,11 @@ def read_project_settings(path: str | Path) -> dict:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path} does not exist.", "Check the path, or create a new project.")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a project file.",
+                         "Give the path of a .hljgis.gpkg file.")
+    if path.stat().st_size == 0:
+        raise _corrupt(path, "the file is empty, 0 bytes")
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -204,9 +305,33 @@ def read_project_settings(path: str | Path) -> dict:
             "Update hljgis to open it. The file was not changed.",
         )
     try:
-        return json.loads(text)
+        settings = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _corrupt(path, f"the settings JSON is damaged ({exc})") from exc
+    _check_settings(path, settings)
+    return settings
+
+
+#: Top-level settings and the JSON type each must have.
+_SETTING_TYPES = {"metadata": dict, "layers": list, "bookmarks": dict, "scenarios": dict,
+                  "layouts": dict, "tables": list, "crs": str}
+
+
+def _check_settings(path: Path, settings) -> None:
+    """Refuse settings of the wrong shape with the field path, before anything is built."""
+    if not isinstance(settings, dict):
+        raise _corrupt(path, f"the settings JSON is a {type(settings).__name__}, not an object")
+    for key, kind in _SETTING_TYPES.items():
+        if key in settings and not isinstance(settings[key], kind):
+            raise _corrupt(path, f"settings.{key} is a {type(settings[key]).__name__}, "
+                                 f"not a{'n' if kind is dict else ''} {kind.__name__}")
+    for i, layer in enumerate(settings.get("layers", [])):
+        if not isinstance(layer, dict) or not isinstance(layer.get("name"), str) \
+                or not layer["name"]:
+            raise _corrupt(path, f"settings.layers[{i}] has no name")
+    for i, name in enumerate(settings.get("tables", [])):
+        if not isinstance(name, str):
+            raise _corrupt(path, f"settings.tables[{i}] is not a table name")
 
 
 def _corrupt(path: Path, why) -> InputError:
@@ -230,6 +355,7 @@ def load_project(path: str | Path) -> Project:
         The file is missing, damaged or not a project; a layer table is missing.
     """
     path = Path(path)
+    stamp = disk_stamp(path)  # before reading: a change while reading is then noticed too
     settings = read_project_settings(path)
     meta = dict(settings.get("metadata", {}))
     project = Project(crs=settings.get("crs", "EPSG:4490"))
@@ -252,11 +378,17 @@ def load_project(path: str | Path) -> Project:
     project.scenarios = dict(settings.get("scenarios", {}))
     project.layouts = dict(settings.get("layouts", {}))
     for name in settings.get("tables", []):
-        table = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
+        try:
+            table = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
+        except Exception as exc:
+            raise _corrupt(path, f"its table '{name}' is missing or unreadable ({exc})") \
+                from exc
         project.tables[name] = pd.DataFrame(table)
     # subsidence status and classes follow the project's planning year (one rule, no
     # status frozen at the year the data were compiled)
     apply_planning_year(project)
     project.path = str(path)
     project.dirty = False
+    _remember_stamp(project, path, stamp)
+    clean_stale_temporaries(path.parent)
     return project

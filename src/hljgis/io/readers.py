@@ -191,6 +191,13 @@ def check_location(gdf: gpd.GeoDataFrame, what: str) -> None:
     geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
     if len(geoms) == 0:
         return
+    coords = shapely.get_coordinates(geoms)
+    if not np.isfinite(coords).all():
+        n = int((~np.isfinite(shapely.bounds(geoms))).any(axis=1).sum())
+        raise InputError(
+            f"{what}: {n} feature(s) have coordinates that are not numbers (NaN or infinite).",
+            "Fix or delete those features in the source (e.g. in QGIS), then import again.",
+        )
     minx, miny, maxx, maxy = shapely.total_bounds(geoms)
     crs: CRS = gdf.crs
     bx0, by0, bx1, by1 = CHINA_BOX
@@ -279,12 +286,63 @@ def _read_shapefile(path: Path, opts: ReadOptions) -> list[Layer]:
                 "A Shapefile is several files: copy .shp, .shx, .dbf, .prj (and .cpg) together.",
             )
     encoding, how = shapefile_encoding(path, opts.encoding)
+    _check_dbf_size(path)
     return _read_vector(path, opts, encoding=encoding, encoding_note=how)
+
+
+def _check_dbf_size(path: Path) -> None:
+    """Refuse a .dbf shorter than its header says: GDAL reads one cut inside the field list
+    as a file without attributes, and every attribute would be dropped without a word."""
+    import struct
+
+    dbf = path.with_suffix(".dbf")
+    if not dbf.exists():
+        dbf = path.with_suffix(".DBF")
+    size = dbf.stat().st_size
+    with dbf.open("rb") as fh:
+        head = fh.read(12)
+    if len(head) < 12:
+        return  # the encoding check has reported it already
+    records, header_len, record_len = struct.unpack("<IHH", head[4:12])
+    needed = header_len + records * record_len
+    if size < needed:
+        raise InputError(
+            f"{dbf.name} is truncated: its header announces {records} records of "
+            f"{record_len} bytes ({needed} bytes with the field list), but the file has "
+            f"{size} bytes, so the attributes cannot be read.",
+            "Copy the whole Shapefile again from its source (.shp, .shx, .dbf, .prj, .cpg "
+            "together).",
+        )
 
 
 def _read_geojson(path: Path, opts: ReadOptions) -> list[Layer]:
     # RFC 7946: GeoJSON without a "crs" member is WGS84 lon/lat.
-    return _read_vector(path, opts, default_crs=WGS84, encoding=opts.encoding)
+    layers = _read_vector(path, opts, default_crs=WGS84, encoding=opts.encoding)
+    if any(lyr.gdf.geometry.isna().any() for lyr in layers if isinstance(lyr, VectorLayer)):
+        _check_geojson_geometries(path)
+    return layers
+
+
+def _check_geojson_geometries(path: Path) -> None:
+    """GDAL reads a geometry written as text (WKT in a string) as a missing geometry; say so
+    instead of dropping the location. Run only when a geometry came back missing."""
+    import json
+
+    try:
+        data = json.loads(path.read_bytes())
+    except ValueError:
+        return
+    features = data.get("features", []) if isinstance(data, dict) else []
+    texts = [i for i, f in enumerate(features)
+             if isinstance(f, dict) and isinstance(f.get("geometry"), str)]
+    if texts:
+        sample = str(features[texts[0]]["geometry"])[:40]
+        raise InputError(
+            f"{path.name}: {len(texts)} feature(s) have their geometry as text, not as a "
+            f"GeoJSON geometry object (feature {texts[0]}: \"{sample}\").",
+            "Write the geometry as {\"type\": \"Point\", \"coordinates\": [lon, lat]}, or "
+            "put the WKT in a CSV column named wkt and convert it in QGIS.",
+        )
 
 
 def _read_kml(path: Path, opts: ReadOptions) -> list[Layer]:
@@ -379,9 +437,19 @@ def _table_layers(df: pd.DataFrame, path: Path, opts: ReadOptions) -> list[Layer
     bad = ~(np.isfinite(xs) & np.isfinite(ys))
     geoms = shapely.points(xs, ys)
     geoms[bad] = None
+    _refuse_rows(path, np.isinf(xs) | np.isinf(ys), xs, ys, xcol, ycol,
+                 "hold numbers too large to be coordinates")
     # Degrees (possibly swapped, which check_location reports) rather than metres.
-    looks_degrees = max(np.nanmax(np.abs(xs), initial=0), np.nanmax(np.abs(ys), initial=0)) <= 360
-    crs = _table_crs(path, opts, looks_degrees)
+    degrees = (np.abs(xs) <= 360) & (np.abs(ys) <= 360)
+    if opts.assume_crs is not None:
+        crs = parse_crs(opts.assume_crs)
+    elif degrees[~bad].all():
+        crs = CRS.from_user_input(WGS84)
+    elif degrees[~bad].mean() >= 0.5:  # mostly degrees: the rest are typos, not metres
+        _refuse_rows(path, ~bad & ~degrees, xs, ys, xcol, ycol,
+                     f"are not degrees, while {int(degrees[~bad].sum())} other rows are")
+    else:
+        raise MissingCRSError(str(path))
     gdf = gpd.GeoDataFrame(df, geometry=geoms, crs=crs)
     layers = _finish_vector(gdf, path.stem, path, opts)
     for lyr in layers:
@@ -414,6 +482,20 @@ def _wkt_layers(df: pd.DataFrame, column, path: Path, opts: ReadOptions) -> list
         if bad.any():
             lyr.notes.append(f"{int(bad.sum())} rows without readable WKT kept with no geometry")
     return layers
+
+
+def _refuse_rows(path: Path, mask: np.ndarray, xs, ys, xcol, ycol, why: str) -> None:
+    """InputError naming the first CSV lines (header = line 1) whose coordinates are wrong."""
+    rows = np.flatnonzero(mask)
+    if not rows.size:
+        return
+    shown = ", ".join(f"line {i + 2} ({xcol} {xs[i]:g}, {ycol} {ys[i]:g})" for i in rows[:5])
+    more = f" and {rows.size - 5} more" if rows.size > 5 else ""
+    raise InputError(
+        f"{path.name}: {rows.size} row(s) {why}: {shown}{more}.",
+        "Correct those values (a typing error?), or empty them to load the rows without a "
+        "location.",
+    )
 
 
 def _read_raster(path: Path, opts: ReadOptions) -> list[Layer]:
