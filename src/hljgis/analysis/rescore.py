@@ -114,12 +114,14 @@ def score_sites(norm: np.ndarray, weights: np.ndarray, outcome: ConstraintOutcom
     names = [c.name for c in sc.criteria]
     missing = np.isnan(norm) & (weights > 0)
     any_missing = missing.any(axis=1)
-    excluded = outcome.excluded.copy()
-    reasons = outcome.reasons.copy()
+    # the outcome's arrays as they are unless missing values add to them (a re-score that
+    # keeps the constraints then keeps the result's reason columns too)
+    excluded = outcome.excluded
+    reasons = outcome.reasons
     scores_in = norm
     if any_missing.any():
         if sc.nan_policy == "exclude":
-            excluded |= any_missing
+            excluded = excluded | any_missing
             gap = _missing_reasons(missing, names)
             reasons = np.where(reasons == "", gap,
                                np.where(gap == "", reasons, reasons + "; " + gap))
@@ -156,8 +158,8 @@ def result_columns(ids: Mapping[str, Any], sc: Scenario, raw: Mapping[str, Any],
     cols["rank"] = pd.array(np.where(np.isnan(rank), 0, rank).astype(np.int64), dtype="Int64")
     cols["rank"][np.isnan(rank)] = pd.NA
     cols["excluded"] = s.excluded
-    cols["exclusion_reason"] = s.reasons.astype(object)
-    cols["penalty"] = s.outcome.penalties.astype(object)
+    cols["exclusion_reason"] = np.asarray(s.reasons, dtype=object)
+    cols["penalty"] = np.asarray(s.outcome.penalties, dtype=object)
     cols["base_score"] = s.base
     for j, c in enumerate(sc.criteria):
         values = raw[c.name]
@@ -219,6 +221,9 @@ class Rescorer:
         self._run_rules = {c.name: j for j, c in enumerate(self.inputs.scenario.constraints)}
         self._norm: dict[str, tuple[str, np.ndarray]] = {}
         self._outcomes: dict[tuple, ConstraintOutcome] = {}
+        #: column -> (object array it was made from, the frame's string array): a million
+        #: reasons take 50 ms to become pandas strings, and most edits keep them
+        self._strings: dict[str, tuple[np.ndarray, Any]] = {}
         g = result.gdf
         for c in result.scenario.criteria:  # the columns the result already shows
             col = f"norm_{c.name}"
@@ -266,7 +271,9 @@ class Rescorer:
             raise NeedsFullRun(why)
         weights, report = scenario.resolve_weights()
         n = len(self.inputs.violated)
-        norm = np.empty((n, len(scenario.criteria)))
+        # column-major: filling, weighting and the frame's per-criterion columns all go
+        # column by column (1M x 6: weighted sum 8 ms instead of 20 ms)
+        norm = np.empty((n, len(scenario.criteria)), order="F")
         for j, c in enumerate(scenario.criteria):
             norm[:, j] = self._transformed(c)
         return score_sites(norm, weights, self._outcome(scenario), scenario), weights, report
@@ -348,12 +355,19 @@ class Rescorer:
         raw = {c.name: (g[f"raw_{c.name}"].array if f"raw_{c.name}" in g.columns
                         else self.inputs.raw[c.name]) for c in sc.criteria}
         cols = result_columns(ids, sc, raw, s, mc_cols)
+        sources = {"exclusion_reason": s.reasons, "penalty": s.outcome.penalties}
+        for c, src in sources.items():
+            hit = self._strings.get(c)
+            if hit is not None and hit[0] is src:
+                cols[c] = hit[1]
         cols["geometry"] = g.geometry.array
         schema = _schema_columns(g)
         for c in g.columns:  # what others added (labels of the map layer) stays
             if c not in schema and c not in cols:
                 cols[c] = g[c].array
-        return frame_of(cols)
+        frame = frame_of(cols)
+        self._strings = {c: (src, frame[c].array) for c, src in sources.items()}
+        return frame
 
 
 def _spec_key(c) -> str:

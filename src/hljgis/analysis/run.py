@@ -340,7 +340,7 @@ def run_scenario(
     stage("candidates")
 
     raw: dict[str, np.ndarray] = {}
-    norm = np.empty((n, len(names)))
+    norm = np.empty((n, len(names)), order="F")  # filled and weighted column by column
     for j, crit in enumerate(sc.criteria):
         check()
         report(0.1 + 0.6 * j / len(names), f"criterion {crit.title or crit.name}")
