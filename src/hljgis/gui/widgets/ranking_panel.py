@@ -412,6 +412,9 @@ class RankingPanel(QWidget):
         self.runner.failed.connect(self._on_run_failed)
         self.runner.cancelled.connect(self._on_run_cancelled)
         session.events.project_changed.connect(self._on_project_changed)
+        from hljgis.gui.ranking.live import connect_panel
+
+        self.live = connect_panel(self)  # edits after a run re-colour the map at once
 
         self.retranslate()
         self.refresh_scenarios()
@@ -1210,3 +1213,4 @@ class RankingPanel(QWidget):
         with contextlib.suppress(TypeError, ValueError, RuntimeError):
             self.session.events.project_changed.disconnect(self._on_project_changed)
         self.runner.stop(2.0)
+        self.live.shutdown()
