@@ -137,8 +137,15 @@ def test_new_run_and_new_project_detach(qtbot, panel, canvas):
     assert panel.live.request(panel.edited_scenario()) == 0
 
 
-def test_top_labels_match_the_docks_labels():
+def test_top_labels_name_at_most_n_sites_best_first():
     rank = np.array([3.0, np.nan, 1.0, 2.0, 12.0, 1.0])
-    label, priority = top_labels(rank, 2)
+    label, priority = top_labels(rank, 4)
+    assert list(label) == ["#3", "", "#1", "#2", "", "#1"]
+    np.testing.assert_array_equal(priority, [2, 0, 4, 3, 0, 4])
+    label, _ = top_labels(rank, 3)  # the site ranked 3rd is the 4th best site
     assert list(label) == ["", "", "#1", "#2", "", "#1"]
-    np.testing.assert_array_equal(priority, [0, 0, 2, 1, 0, 2])
+    label, priority = top_labels(rank, 2)  # tied for first: both, and no "#2"
+    assert list(label) == ["", "", "#1", "", "", "#1"]
+    label, _ = top_labels(np.ones(5), 2)  # many tied: the first two sites
+    assert list(label) == ["#1", "#1", "", "", ""]
+    assert str(label.dtype) in ("str", "string")

@@ -49,8 +49,11 @@ class _Job:
 def top_labels(rank: np.ndarray, top: int, dtype=None) -> tuple[Any, np.ndarray]:
     """``#rank`` for the ``top`` best sites ("" elsewhere) and their label priority.
 
-    The text column is built from Arrow buffers (offsets and bytes) instead of a million
-    Python strings: 3 ms instead of 1.5 s.
+    At most ``top`` sites are labelled, best first and ties in site order: fuzzy transforms
+    that saturate give many sites a perfect score, and 1,800 "#1" labels (a 20,000-cell
+    run) hide the map and take the label engine 2.5 s a frame. The text column is built
+    from Arrow buffers (offsets and bytes) instead of a million Python strings: 3 ms
+    instead of 1.5 s.
 
     Parameters
     ----------
@@ -65,6 +68,8 @@ def top_labels(rank: np.ndarray, top: int, dtype=None) -> tuple[Any, np.ndarray]
     n = len(rank)
     with np.errstate(invalid="ignore"):
         hit = np.flatnonzero(np.isfinite(rank) & (rank <= top))
+    if len(hit) > top:
+        hit = np.sort(hit[np.argsort(rank[hit], kind="stable")[:top]])
     texts = [f"#{int(r)}" for r in rank[hit]]
     lengths = np.zeros(n, dtype=np.int64)
     lengths[hit] = [len(t) for t in texts]
