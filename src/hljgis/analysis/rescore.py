@@ -93,7 +93,7 @@ class Scores:
 
 
 def score_sites(norm: np.ndarray, weights: np.ndarray, outcome: ConstraintOutcome,
-                sc: Scenario) -> Scores:
+                sc: Scenario, isnan: np.ndarray | None = None) -> Scores:
     """Aggregate transformed scores, apply missing-data policy, constraints and rank.
 
     Parameters
@@ -106,14 +106,17 @@ def score_sites(norm: np.ndarray, weights: np.ndarray, outcome: ConstraintOutcom
     outcome : ConstraintOutcome
     sc : Scenario
         Gives ``aggregation``, ``nan_policy`` and the criterion names of the reasons.
+    isnan : numpy.ndarray of bool, shape (n, c), optional
+        ``np.isnan(norm)`` when the caller keeps it (a re-score of other weights).
 
     Returns
     -------
     Scores
     """
     names = [c.name for c in sc.criteria]
-    missing = np.isnan(norm) & (weights > 0)
-    any_missing = missing.any(axis=1)
+    nan = np.isnan(norm) if isnan is None else isnan
+    used = weights > 0
+    any_missing = nan[:, used].any(axis=1)
     # the outcome's arrays as they are unless missing values add to them (a re-score that
     # keeps the constraints then keeps the result's reason columns too)
     excluded = outcome.excluded
@@ -122,7 +125,7 @@ def score_sites(norm: np.ndarray, weights: np.ndarray, outcome: ConstraintOutcom
     if any_missing.any():
         if sc.nan_policy == "exclude":
             excluded = excluded | any_missing
-            gap = _missing_reasons(missing, names)
+            gap = _missing_reasons(nan & used, names)
             reasons = np.where(reasons == "", gap,
                                np.where(gap == "", reasons, reasons + "; " + gap))
         elif sc.nan_policy == "zero":
@@ -221,6 +224,7 @@ class Rescorer:
         self._run_rules = {c.name: j for j, c in enumerate(self.inputs.scenario.constraints)}
         self._norm: dict[str, tuple[str, np.ndarray]] = {}
         self._outcomes: dict[tuple, ConstraintOutcome] = {}
+        self._norm_matrix: tuple[tuple, np.ndarray, np.ndarray] | None = None
         #: column -> (object array it was made from, the frame's string array): a million
         #: reasons take 50 ms to become pandas strings, and most edits keep them
         self._strings: dict[str, tuple[np.ndarray, Any]] = {}
@@ -270,13 +274,23 @@ class Rescorer:
         if why:
             raise NeedsFullRun(why)
         weights, report = scenario.resolve_weights()
-        n = len(self.inputs.violated)
-        # column-major: filling, weighting and the frame's per-criterion columns all go
-        # column by column (1M x 6: weighted sum 8 ms instead of 20 ms)
-        norm = np.empty((n, len(scenario.criteria)), order="F")
-        for j, c in enumerate(scenario.criteria):
-            norm[:, j] = self._transformed(c)
-        return score_sites(norm, weights, self._outcome(scenario), scenario), weights, report
+        norm, isnan = self._matrix(scenario)
+        return (score_sites(norm, weights, self._outcome(scenario), scenario, isnan), weights,
+                report)
+
+    def _matrix(self, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+        """The transformed scores (n, c) and where they are NaN, kept while the criteria
+        and transforms stay (a weight edit reuses them; nothing writes into them)."""
+        key = tuple((c.name, _spec_key(c)) for c in scenario.criteria)
+        if self._norm_matrix is None or self._norm_matrix[0] != key:
+            n = len(self.inputs.violated)
+            # column-major: filling, weighting and the frame's per-criterion columns all go
+            # column by column (1M x 6: weighted sum 8 ms instead of 20 ms)
+            norm = np.empty((n, len(scenario.criteria)), order="F")
+            for j, c in enumerate(scenario.criteria):
+                norm[:, j] = self._transformed(c)
+            self._norm_matrix = (key, norm, np.isnan(norm))
+        return self._norm_matrix[1], self._norm_matrix[2]
 
     def rescore(self, scenario: Scenario | Mapping, *, city: Any = _SAME,
                 monte_carlo: bool = False) -> RankingResult:
