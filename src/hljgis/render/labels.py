@@ -72,8 +72,12 @@ def collect(prep: PreparedLayer, style: dict, mt: MapTransform, vis: np.ndarray,
         return []
     anchors = prep.anchors()
     ax, ay = anchors[:, 0], anchors[:, 1]
-    with np.errstate(invalid="ignore"):
-        inside = vis & (ax >= mt.minx) & (ax <= mt.maxx) & (ay >= mt.miny) & (ay <= mt.maxy)
+
+    def in_frame():
+        with np.errstate(invalid="ignore"):
+            return (ax >= mt.minx) & (ax <= mt.maxx) & (ay >= mt.miny) & (ay <= mt.maxy)
+
+    inside = vis & prep.for_view("anchors", (mt.minx, mt.miny, mt.maxx, mt.maxy), in_frame)
     idx = np.flatnonzero(inside)
     if not len(idx):
         return []

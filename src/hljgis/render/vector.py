@@ -36,13 +36,23 @@ def _max_symbol_px(symbols: list[dict], px_per_mm: float) -> float:
     return size * px_per_mm
 
 
+def view_key(mt: MapTransform) -> tuple:
+    """What a view's masks depend on: the map-to-pixel transform and the frame size."""
+    return (*mt.affine(), mt.width, mt.height)
+
+
 def visible_mask(prep: PreparedLayer, mt: MapTransform, margin_px: float) -> np.ndarray:
-    """Features whose bounding box meets the frame (grown by ``margin_px``)."""
-    b = prep.bounds
-    mx, my = margin_px * mt.upp_x, margin_px * mt.upp_y
-    with np.errstate(invalid="ignore"):
-        return prep.valid & (b[:, 2] >= mt.minx - mx) & (b[:, 0] <= mt.maxx + mx) & \
-            (b[:, 3] >= mt.miny - my) & (b[:, 1] <= mt.maxy + my)
+    """Features whose bounding box meets the frame (grown by ``margin_px``); read-only,
+    kept for the view."""
+
+    def build():
+        b = prep.bounds
+        mx, my = margin_px * mt.upp_x, margin_px * mt.upp_y
+        with np.errstate(invalid="ignore"):
+            return prep.valid & (b[:, 2] >= mt.minx - mx) & (b[:, 0] <= mt.maxx + mx) & \
+                (b[:, 3] >= mt.miny - my) & (b[:, 1] <= mt.maxy + my)
+
+    return prep.for_view(f"visible:{margin_px}", view_key(mt), build)
 
 
 def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTransform,
@@ -71,9 +81,13 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
         rest = poly
         outline_only = np.zeros_like(poly)
         if raster_ok:
-            b = prep.bounds
-            wpx = (b[:, 2] - b[:, 0]) * ax
-            hpx = (b[:, 3] - b[:, 1]) * -ay
+
+            def pixel_sizes():
+                b = prep.bounds
+                w, h = (b[:, 2] - b[:, 0]) * ax, (b[:, 3] - b[:, 1]) * -ay
+                return np.maximum(w, h), np.minimum(w, h)
+
+            longest, shortest = prep.for_view("sizes", view_key(mt), pixel_sizes)
             # Pixel fills suit plain symbols only (no hatch, no extra symbol layers).
             plain_sym = np.array([not s.get("hatch") and not s.get("layers")
                                   for s in symbols] + [False])
@@ -82,33 +96,34 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
             outlined_sym = np.array([make_pen({**sym, "type": "fill"}, px_mm).style()
                                      != Qt.PenStyle.NoPen for sym in symbols] + [False])
             key = None
-            base, plain, outlined = poly, plain_sym[cls], outlined_sym[cls]
             if only is None and plain_sym[:-1].all() and len(set(outlined_sym[:-1])) == 1:
                 # Every class fills alike, so which pixels a feature fills depends on the
                 # geometry and the view alone: all features in view are filled by index,
                 # kept for the view, and new values only re-colour the indices (a million
                 # re-scored cells: a 30 ms lookup instead of a 0.6 s scan). Unclassed ones
                 # get no colour.
-                key = (mt.affine(), mt.width, mt.height, margin)
+                key = (*view_key(mt), margin)
                 base, plain, outlined = in_view & (fam == _POLY), True, outlined_sym[0]
-            tiny = base & plain & (np.maximum(wpx, hpx) < TINY_PX)
+            else:
+                base, plain, outlined = poly, plain_sym[cls], outlined_sym[cls]
+            tiny = base & plain & (longest < TINY_PX)
             rect = base & plain & prep.is_rect
             fast = tiny | rect
             if fast.any() and _raster_rects(painter, prep, cls, symbols, fast, mt, key):
                 stats["raster"] = int((fast & poly).sum())
                 rest = rest & ~fast
-                outline = rect & poly & ~tiny & (np.minimum(wpx, hpx) >= MIN_OUTLINE_PX)
+                outline = rect & poly & ~tiny & (shortest >= MIN_OUTLINE_PX)
                 if outline.any():
                     _outline_rects(painter, prep, cls, symbols, outline, mt, check)
                 base = base & ~fast
             check()
-            small = base & plain & ((np.maximum(wpx, hpx) < SMALL_PX) | outlined)
+            small = base & plain & ((longest < SMALL_PX) | outlined)
             if small.sum() > MIN_SCAN_FEATURES and _raster_polygons(
                     painter, prep, cls, symbols, small, mt, bucket,
                     None if key is None else (*key, bucket)):
                 stats["raster"] += int((small & poly).sum())
                 rest = rest & ~small
-                outline_only = small & poly & (np.minimum(wpx, hpx) >= MIN_OUTLINE_PX)
+                outline_only = small & poly & (shortest >= MIN_OUTLINE_PX)
         check()
         draw = rest | outline_only
         if draw.any():
