@@ -206,3 +206,17 @@ def test_inconsistent_matrix_refused_like_a_full_run(runs):
 
     with pytest.raises(InconsistentMatrixError):
         Rescorer(runs["sme-space"]).rescore(edited("sme-space", bad))
+
+
+def test_reason_columns_hold_the_joined_texts(project, runs):
+    """The frame's reason and penalty columns (built from codes) read as the texts."""
+    result = runs["place-making"]
+    sc = result.scenario
+    hits = result.inputs.violated
+    g = result.gdf
+    expected = np.where(hits[:, 0], sc.constraints[0].describe(), "")
+    assert (g["exclusion_reason"].to_numpy(dtype=object) == expected).all()
+    assert (g["penalty"].to_numpy(dtype=object)
+            == np.where(hits[:, 1], sc.constraints[1].penalty_text(), "")).all()
+    assert hits[:, 0].any() and hits[:, 1].any()
+    assert str(g["exclusion_reason"].dtype) == str(pd.Series(["x"]).dtype)

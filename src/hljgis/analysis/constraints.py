@@ -142,6 +142,9 @@ class ConstraintOutcome:
         ``"; "``-joined reasons of the exclusions ("" when kept).
     penalties : numpy.ndarray of str, shape (n,)
         ``"; "``-joined penalties applied ("" when none).
+    reason_codes, penalty_codes : (labels, codes), optional
+        The same texts as distinct labels and one code per site (``labels[codes]``), so a
+        results column can be built without a million Python strings.
     """
 
     violated: np.ndarray
@@ -149,6 +152,8 @@ class ConstraintOutcome:
     reasons: np.ndarray
     penalties: np.ndarray
     constraints: tuple[Constraint, ...]
+    reason_codes: tuple[np.ndarray, np.ndarray] | None = None
+    penalty_codes: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _violations(c: Constraint, ctx: SiteContext) -> np.ndarray:
@@ -166,7 +171,13 @@ def _violations(c: Constraint, ctx: SiteContext) -> np.ndarray:
 
 
 def _joined(flags: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    """Join the texts of the flagged columns per row, without a loop over rows.
+    """Join the texts of the flagged columns per row, without a loop over rows."""
+    labels, codes = _joined_codes(flags, texts)
+    return labels[codes]
+
+
+def _joined_codes(flags: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct joined texts (object array) and each row's index into them.
 
     Each row's combination of flags is coded as an integer; each distinct code (at most
     2**k, usually a handful) is turned into text once. With few columns the codes present
@@ -175,7 +186,7 @@ def _joined(flags: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     """
     n, k = flags.shape
     if k == 0:
-        return np.full(n, "", dtype=object)
+        return np.array([""], dtype=object), np.zeros(n, dtype=np.intp)
     codes = (flags.astype(np.int64) << np.arange(k, dtype=np.int64)).sum(axis=1)
     if k <= 16:
         unique = np.flatnonzero(np.bincount(codes, minlength=1 << k))
@@ -188,7 +199,7 @@ def _joined(flags: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         ["; ".join(t for j, t in enumerate(texts) if code >> j & 1) for code in unique],
         dtype=object,
     )
-    return labels[inverse]
+    return labels, inverse
 
 
 def evaluate_constraints(constraints: Sequence[Constraint], ctx: SiteContext) -> ConstraintOutcome:
@@ -232,9 +243,11 @@ def outcome_of(violated: np.ndarray, constraints: Sequence[Constraint]) -> Const
     n = violated.shape[0]
     hard = np.array([c.mode == "exclude" for c in cons], dtype=bool)
     excluded = violated[:, hard].any(axis=1) if hard.any() else np.zeros(n, dtype=bool)
-    reasons = _joined(violated & hard, [c.describe() for c in cons])
-    penalties = _joined(violated & ~hard, [c.penalty_text() for c in cons])
-    return ConstraintOutcome(violated, excluded, reasons, penalties, cons)
+    reason_codes = _joined_codes(violated & hard, [c.describe() for c in cons])
+    penalty_codes = _joined_codes(violated & ~hard, [c.penalty_text() for c in cons])
+    return ConstraintOutcome(violated, excluded, reason_codes[0][reason_codes[1]],
+                             penalty_codes[0][penalty_codes[1]], cons, reason_codes,
+                             penalty_codes)
 
 
 def apply_penalties(scores: np.ndarray, outcome: ConstraintOutcome) -> np.ndarray:

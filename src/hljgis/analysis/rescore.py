@@ -151,6 +151,30 @@ def _missing_reasons(missing: np.ndarray, names: list[str]) -> np.ndarray:
     return np.where(joined == "", "", "no value for " + joined.astype(str).astype(object))
 
 
+def _infers_str() -> Any:
+    """The dtype pandas gives a column of Python strings when it is an Arrow string dtype
+    (pandas 3), else None (the column stays object)."""
+    dtype = pd.Series(np.array(["a"], dtype=object)).dtype
+    return dtype if getattr(dtype, "storage", None) == "pyarrow" else None
+
+
+_STR = _infers_str()
+
+
+def _text_column(labels: np.ndarray, codes: np.ndarray) -> Any:
+    """``labels[codes]`` as the results' string column, through an Arrow dictionary: the
+    same column pandas would infer from the Python strings, in 10 ms instead of 300 ms at
+    a million rows (most of which held the GIL and froze the GUI thread)."""
+    if _STR is None:
+        return labels[codes]
+    import pyarrow as pa
+
+    dictionary = pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(codes, dtype=np.int32)),
+        pa.array(labels.tolist(), type=pa.large_string()))
+    return pd.array(dictionary.cast(pa.large_string()), dtype=_STR)
+
+
 def result_columns(ids: Mapping[str, Any], sc: Scenario, raw: Mapping[str, Any], s: Scores,
                    mc_cols: Mapping[str, np.ndarray]) -> dict[str, Any]:
     """The result frame's columns in order: identity, score and rank, reasons, per criterion
@@ -161,8 +185,11 @@ def result_columns(ids: Mapping[str, Any], sc: Scenario, raw: Mapping[str, Any],
     cols["rank"] = pd.array(np.where(np.isnan(rank), 0, rank).astype(np.int64), dtype="Int64")
     cols["rank"][np.isnan(rank)] = pd.NA
     cols["excluded"] = s.excluded
-    cols["exclusion_reason"] = np.asarray(s.reasons, dtype=object)
-    cols["penalty"] = np.asarray(s.outcome.penalties, dtype=object)
+    cols["exclusion_reason"] = (_text_column(*s.outcome.reason_codes)
+                                if s.reasons is s.outcome.reasons and s.outcome.reason_codes
+                                else np.asarray(s.reasons, dtype=object))
+    cols["penalty"] = (_text_column(*s.outcome.penalty_codes) if s.outcome.penalty_codes
+                       else np.asarray(s.outcome.penalties, dtype=object))
     cols["base_score"] = s.base
     for j, c in enumerate(sc.criteria):
         values = raw[c.name]

@@ -116,7 +116,8 @@ class LiveReweight(QObject):
         self.result = None
         self.layer = None
         #: Seconds of the last applied edit: "scores", "results", "worker" (request to
-        #: frame ready), "gui" (swap on the GUI thread), "total" (request to swap done).
+        #: frame ready), "worker_cpu" (its thread's CPU time), "gui" (swap on the GUI
+        #: thread), "total" (request to swap done).
         self.last_timings: dict[str, float] = {}
         self._rescorer: Rescorer | None = None
         self._generation = 0
@@ -217,6 +218,7 @@ class LiveReweight(QObject):
             self._ready.emit(job.serial)
 
     def _do(self, job: _Job) -> None:
+        cpu = time.thread_time()
         try:
             out = job.rescorer.rescore(job.scenario, city=job.city)
             if job.label_top is not None and "label" in out.gdf.columns:
@@ -232,6 +234,7 @@ class LiveReweight(QObject):
         except Exception as exc:  # noqa: BLE001 - a refused edit is reported, not raised
             job.outcome, job.value = "failed", str(exc) or type(exc).__name__
         job.timings["worker"] = time.perf_counter() - job.requested
+        job.timings["worker_cpu"] = time.thread_time() - cpu
 
     # -- GUI thread ----------------------------------------------------------------------------
     def _on_ready(self, serial: int) -> None:
