@@ -229,7 +229,9 @@ def _ranks_desc(values: np.ndarray, method: str) -> np.ndarray:
     new[:1] = True
     np.not_equal(s[1:], s[:-1], out=new[1:])
     starts = np.flatnonzero(new)
-    sizes = np.diff(starts, append=n)
+    sizes = np.empty_like(starts)
+    np.subtract(starts[1:], starts[:-1], out=sizes[:-1])
+    sizes[-1:] = n - starts[-1:]
     if method == "min":
         group_rank = starts + 1.0
     elif method == "max":
