@@ -93,10 +93,13 @@ def build(n: int):
     from hljgis.core.layer import VectorLayer
     from hljgis.core.project import Project
     from hljgis.core.session import Session
+    from hljgis.core.style import default_style
 
     project = Project("bench")
     for name, gdf in make_data(n).items():
-        project.add_layer(VectorLayer(gdf, name))
+        layer = VectorLayer(gdf, name)
+        layer.style = default_style(layer)  # as a project file stores it (the renderer
+        project.add_layer(layer)            # would otherwise derive it every frame)
     project.set_scenario("bench", SCENARIO)
     return Session(project)
 

@@ -212,8 +212,11 @@ def _draw_indexed(painter, fid: np.ndarray, cls, symbols, mt) -> None:
         color = sym.get("fill") or sym.get("stroke")
         colors.append(hex_to_rgba(color) if color else None)
     lut = premultiplied_lut(colors)
-    # colour per feature, and transparent for "no feature" (index -1, the last entry)
-    per_feature = lut[np.append(cls, -1) + 1]
+    # lut[0] (transparent) moved last, so class -1 and feature -1 both index it
+    by_class = np.roll(lut, -1)
+    per_feature = np.empty(len(cls) + 1, dtype=np.uint32)
+    np.take(by_class, cls, out=per_feature[:-1])
+    per_feature[-1] = by_class[-1]
     argb = per_feature[fid]
     qimg = QImage(argb.data, mt.width, mt.height, mt.width * 4,
                   QImage.Format.Format_ARGB32_Premultiplied)
