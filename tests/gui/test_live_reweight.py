@@ -105,6 +105,27 @@ def test_edit_needing_a_full_run_leaves_the_layer_and_says_so(qtbot, panel, canv
     assert "city" in panel.status.text()
 
 
+def test_ahp_weights_rescore_too(qtbot, panel, canvas):
+    layer, _ = ran(qtbot, panel, canvas)
+    before = layer.gdf
+    panel.ahp_radio.setChecked(True)  # weights from the matrix made from the typed ones
+    assert panel.live.wait(30)
+    sc = panel.edited_scenario()
+    assert sc.weights.method == "ahp"
+    full = run_scenario(panel.session.project, sc, city=panel.city())
+    assert layer.gdf is not before
+    np.testing.assert_array_equal(layer.gdf["score"].to_numpy(), full.gdf["score"].to_numpy())
+
+
+def test_other_scenario_or_no_change_sends_nothing(qtbot, panel, canvas):
+    layer, _ = ran(qtbot, panel, canvas)
+    before = layer.gdf
+    panel.retranslate()  # the criteria table repaints, nothing changed
+    panel.select_scenario("place-making")  # another scenario: needs its own run
+    assert panel.live.wait(30)
+    assert layer.gdf is before and "Run the ranking again" not in panel.status.text()
+
+
 def test_newest_edit_wins_and_gui_thread_stays_free(qtbot, panel, canvas):
     """Several quick edits: the layer ends with the last one. Event-loop gaps are recorded
     (a behaviour check that the work is off the GUI thread, not a timing assertion)."""

@@ -264,8 +264,8 @@ class LiveReweight(QObject):
 
 def connect_panel(panel, canvas=None) -> LiveReweight:
     """A LiveReweight for the ranking dock: follows each finished run, re-scores on the
-    dock's weight, transform and constraint edits, and says what happened in its status
-    line.
+    dock's weight (typed, AHP), transform and constraint edits of the scenario that ran,
+    and says what happened in its status line.
 
     Parameters
     ----------
@@ -273,17 +273,23 @@ def connect_panel(panel, canvas=None) -> LiveReweight:
     canvas : MapCanvas, optional
     """
     live = LiveReweight(panel, canvas)
+    last: list[dict] = [{}]  # the scenario last sent, so repeated signals cost nothing
 
     def on_finished(_name: str) -> None:
-        live.attach(panel.result, panel.result_layer)
+        if live.attach(panel.result, panel.result_layer):
+            last[0] = panel.result.scenario.to_dict()
 
-    def on_edit() -> None:
+    def on_edit(*_args) -> None:
         if not live.attached or panel.is_running():
             return
         try:
             sc = panel.edited_scenario()
         except Exception:  # noqa: BLE001 - the dock reports bad edits itself
             return
+        d = sc.to_dict()
+        if sc.name != live.result.scenario.name or d == last[0]:
+            return  # another scenario chosen (it needs its own run), or nothing changed
+        last[0] = d
         live.request(sc, panel.city(), panel.label_box.value())
 
     def on_applied(_name: str) -> None:
@@ -302,7 +308,9 @@ def connect_panel(panel, canvas=None) -> LiveReweight:
         panel.status.setText(message)
 
     panel.ranking_finished.connect(on_finished)
-    panel.criteria.edited.connect(on_edit)
+    # typed weights, use, transforms, and weights from an AHP matrix or a method switch
+    # (the dock shows those through the criteria table too)
+    panel.criteria.dataChanged.connect(on_edit)
     panel.constraints.edited.connect(on_edit)
     live.applied.connect(on_applied)
     live.blocked.connect(on_blocked)
