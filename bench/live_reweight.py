@@ -30,6 +30,7 @@ average is printed before and after, and the medians of the repeats are what cou
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -53,8 +54,22 @@ class Probe:
 
         self.app, self.canvas = app, canvas
         self.frames: list[float] = []
+        self.gcs: list[float] = []  # full collections during measured edits
         canvas.render_finished.connect(lambda: self.frames.append(time.perf_counter()))
         self.ticks: list[float] = []
+        # full garbage collections scan every tracked object (a million shapely geometries
+        # each for the cells and their reprojection): they hold the GIL, stalling all threads
+        self.gc_pauses: list[float] = []
+        self._gc_start = 0.0
+
+        def on_gc(phase, info):
+            if info.get("generation") == 2:
+                if phase == "start":
+                    self._gc_start = time.perf_counter()
+                else:
+                    self.gc_pauses.append(time.perf_counter() - self._gc_start)
+
+        gc.callbacks.append(on_gc)
         self.timer = QTimer(interval=5)
         self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
         self.timer.start()
@@ -69,6 +84,7 @@ class Probe:
         """Run ``edit()``; wait until ``done()`` and the next frame; return the times."""
         self.settle(0.2)
         self.ticks.clear()
+        gc_before = len(self.gc_pauses)
         start = len(self.frames)
         t0 = time.perf_counter()
         edit()
@@ -85,6 +101,7 @@ class Probe:
         self.settle(0.1)
         ticks = [t0, *[t for t in self.ticks if t >= t0]]
         gaps = np.diff(ticks) if len(ticks) > 1 else np.array([time.perf_counter() - t0])
+        self.gcs.extend(self.gc_pauses[gc_before:])
         return {"frame": frame - t0, "stall": float(gaps.max()), "render": render,
                 "render_cpu": render_cpu}
 
@@ -215,6 +232,10 @@ def main() -> None:
     print(f"live re-weighting (edit in the dock -> frame rendered), {args.repeat} repeats:")
     for label, rows in results.items():
         summary(label, rows)
+    gcs = np.array(probe.gcs) * 1000
+    print(f"  full garbage collections during these edits: {len(gcs)}"
+          + (f", {np.median(gcs):.0f} ms median, {gcs.max():.0f} ms longest" if len(gcs)
+             else ""))
     if args.save:
         canvas._image.save(args.save)
 
