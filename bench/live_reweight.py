@@ -220,6 +220,7 @@ def main() -> None:
         m.update(live.last_timings)
         rows.append(m)
 
+    probe.gcs.clear()  # from here on: collections during the live edits only
     results: dict[str, list[dict]] = {k: [] for k in (
         "weight, cold", "weight, warm", "transform param, warm", "exclude<->penalty, warm")}
     for _ in range(args.repeat):
