@@ -250,7 +250,10 @@ def main() -> None:
         live_ms = statistics.median(r["frame"] for r in results["weight, warm"])
         full_ms = statistics.median(r["frame"] for r in comp)
         print(f"ratio full run / live (weight edit, warm, medians): {full_ms / live_ms:.0f}x")
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end")
+    import resource
+
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end; peak "
+          f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     panel.shutdown()
     canvas.shutdown()
 
