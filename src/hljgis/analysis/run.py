@@ -26,10 +26,16 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from hljgis.analysis.aggregate import rank_scores, topsis, weighted_sum, wlc
+from hljgis.analysis.aggregate import topsis, weighted_sum
 from hljgis.analysis.candidates import GridCells, grid_cells, layer_candidates
 from hljgis.analysis.constraints import apply_penalties, evaluate_constraints
 from hljgis.analysis.criteria import LayerStore, SiteContext, _crs_name, compute_criterion
+from hljgis.analysis.rescore import (
+    RunInputs,
+    frame_of,
+    result_columns,
+    score_sites,
+)
 from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario
 from hljgis.analysis.sensitivity import monte_carlo_weights
 from hljgis.analysis.sites import Boundaries, locate, site_names
@@ -61,6 +67,9 @@ class RankingResult:
     timings : dict
         Stage -> seconds.
     city : str or None
+    inputs : RunInputs or None
+        The raw values and constraint hits the run measured, so an edited scenario can be
+        re-scored without measuring again (:class:`~hljgis.analysis.rescore.Rescorer`).
     """
 
     scenario: Scenario
@@ -69,6 +78,7 @@ class RankingResult:
     weight_report: dict
     timings: dict[str, float] = field(default_factory=dict)
     city: str | None = None
+    inputs: RunInputs | None = None
 
     def ranked(self) -> gpd.GeoDataFrame:
         """Ranked sites only, best first (ties in input order)."""
@@ -361,7 +371,7 @@ def run_scenario(
     stage("candidates")
 
     raw: dict[str, np.ndarray] = {}
-    norm = np.empty((n, len(names)))
+    norm = np.empty((n, len(names)), order="F")  # filled and weighted column by column
     for j, crit in enumerate(sc.criteria):
         check()
         report(0.1 + 0.6 * j / len(names), f"criterion {crit.title or crit.name}")
@@ -376,29 +386,7 @@ def run_scenario(
 
     check()
     report(0.8, "aggregating scores")
-    missing = np.isnan(norm) & (weights > 0)
-    any_missing = missing.any(axis=1)
-    excluded = outcome.excluded.copy()
-    reasons = outcome.reasons.copy()
-    scores_in = norm
-    if any_missing.any():
-        if sc.nan_policy == "exclude":
-            excluded |= any_missing
-            gap = _missing_reasons(missing, names)
-            reasons = np.where(reasons == "", gap,
-                               np.where(gap == "", reasons, reasons + "; " + gap))
-        elif sc.nan_policy == "zero":
-            scores_in = np.where(np.isnan(norm), 0.0, norm)
-    if sc.aggregation == "topsis":
-        base = topsis(np.where(np.isnan(scores_in), 0.0, scores_in), weights, True)
-        base[np.isnan(scores_in[:, weights > 0]).any(axis=1)] = np.nan
-    else:
-        policy = "renormalize" if sc.nan_policy == "renormalize" else "propagate"
-        base = wlc(scores_in, weights, nan_policy=policy)
-    contrib = norm * weights
-    penalised = apply_penalties(base, outcome)
-    score = np.where(excluded, np.nan, penalised)
-    rank = rank_scores(score, excluded, method="min")
+    s = score_sites(norm, weights, outcome, sc)
     stage("aggregate")
 
     mc_cols: dict[str, np.ndarray] = {}
@@ -406,16 +394,15 @@ def run_scenario(
     if settings is not None:
         check()
         report(0.85, "Monte Carlo weight sensitivity")
-        mc_cols = _monte_carlo(scores_in, weights, excluded | np.isnan(score), outcome,
+        mc_cols = _monte_carlo(s.scores_in, weights, s.excluded | np.isnan(s.score), outcome,
                                sc.aggregation, dict(settings))
         stage("sensitivity")
 
     check()
     report(0.95, "assembling results")
-    gdf = _assemble(ctx, sc, raw, norm, contrib, base, score, rank, excluded, reasons,
-                    outcome.penalties, mc_cols)
+    gdf = _assemble(ctx, sc, raw, s, mc_cols)
     stage("results")
-    report(1.0, f"ranked {int(np.isfinite(rank).sum())} of {n} sites")
+    report(1.0, f"ranked {int(np.isfinite(s.rank).sum())} of {n} sites")
     return RankingResult(
         scenario=sc,
         gdf=gdf,
@@ -423,15 +410,8 @@ def run_scenario(
         weight_report=weight_report,
         timings=timings,
         city=city,
+        inputs=RunInputs(sc, city, raw, outcome.violated),
     )
-
-
-def _missing_reasons(missing: np.ndarray, names: list[str]) -> np.ndarray:
-    """"no value for a, b" per row, coded per distinct combination (no loop over rows)."""
-    from hljgis.analysis.constraints import _joined
-
-    joined = _joined(missing, names)
-    return np.where(joined == "", "", "no value for " + joined.astype(str).astype(object))
 
 
 def _monte_carlo(scores: np.ndarray, weights: np.ndarray, excluded: np.ndarray, outcome,
@@ -489,36 +469,21 @@ def _own_names(sites: pd.DataFrame, sc: Scenario, *, grid: bool) -> tuple[pd.Ser
     return en_first.fillna(zh_first).fillna(ids), zh_first.fillna(en_first).fillna(ids)
 
 
-def _assemble(ctx: SiteContext, sc, raw, norm, contrib, base, score, rank, excluded, reasons,
-              penalties, mc_cols) -> gpd.GeoDataFrame:
+def _assemble(ctx: SiteContext, sc, raw, s, mc_cols) -> gpd.GeoDataFrame:
     """Build the results frame: identity, score and rank first, then per-criterion columns."""
     sites = ctx.sites
     # ``.array`` keeps the columns' own arrays (no round trip of a million strings through
     # Python objects and back to the string dtype)
-    cols: dict[str, Any] = {
-        "site_id": sites["site_id"].array,
-    }
+    ids: dict[str, Any] = {"site_id": sites["site_id"].array}
     own, own_zh = _own_names(sites, sc, grid=ctx.grid is not None)
-    cols["site_name"], cols["site_name_zh"] = (
-        s.array for s in site_names(own, own_zh, sites["district"], sites["district_zh"]))
+    ids["site_name"], ids["site_name_zh"] = (
+        n.array for n in site_names(own, own_zh, sites["district"], sites["district_zh"]))
     for extra in ("name", "name_zh"):
         if extra in sites.columns:
-            cols[extra] = sites[extra].array
+            ids[extra] = sites[extra].array
     for extra in ("city", "district", "district_zh", "site_type"):
-        cols[extra] = sites[extra].array
-    cols["score"] = score
-    cols["rank"] = pd.array(np.where(np.isnan(rank), 0, rank).astype(np.int64), dtype="Int64")
-    cols["rank"][np.isnan(rank)] = pd.NA
-    cols["excluded"] = excluded
-    cols["exclusion_reason"] = reasons.astype(object)
-    cols["penalty"] = penalties.astype(object)
-    cols["base_score"] = base
-    for j, c in enumerate(sc.criteria):
-        values = raw[c.name]
-        cols[f"raw_{c.name}"] = values if values.dtype != object else values.astype(str)
-        cols[f"norm_{c.name}"] = norm[:, j]
-        cols[f"contrib_{c.name}"] = contrib[:, j]
-    cols.update(mc_cols)
+        ids[extra] = sites[extra].array
+    cols = result_columns(ids, sc, raw, s, mc_cols)
     # the candidates' own fields, in their own types (a clash with a result column is
     # renamed <field>_input): a planner's parcel ids and attributes travel with the scores
     taken = {"site_id", "site_type", "city", "district", "district_zh", "name", "name_zh",
@@ -528,7 +493,4 @@ def _assemble(ctx: SiteContext, sc, raw, norm, contrib, base, score, rank, exclu
             cols[col if col not in cols and col != "geometry" else f"{col}_input"] = \
                 sites[col].array
     cols["geometry"] = gpd.array.from_shapely(ctx.geoms, crs=ctx.store.crs)
-    # copy=False keeps one block per column: consolidating 20 float columns of a million
-    # rows into one 2-D block would copy 160 MB into fresh pages (0.3 s) for nothing.
-    return gpd.GeoDataFrame(pd.DataFrame(cols, copy=False), geometry="geometry", copy=False)
-
+    return frame_of(cols)

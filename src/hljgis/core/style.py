@@ -562,7 +562,12 @@ def symbol_classes(renderer: dict, table) -> tuple[np.ndarray, list[dict]]:
         uppers = np.array([c.upper for c in r.classes], dtype=float)
         idx = np.searchsorted(uppers, vals, side="left").astype(np.int32)
         first_lower = r.classes[0].lower
-        out = ~np.isfinite(vals) | (vals < first_lower) | (idx >= len(uppers))
+        # a value a rounding error beyond the outer limits still belongs to the outer class:
+        # a site scoring a perfect 1 by WLC comes out as 1.0000000000000002 and must not
+        # vanish from the 0..1 classes of a ranking map
+        tol = 1e-9 * max(1.0, abs(uppers[-1]), abs(first_lower))
+        idx[(idx >= len(uppers)) & (vals <= uppers[-1] + tol)] = len(uppers) - 1
+        out = ~np.isfinite(vals) | (vals < first_lower - tol) | (idx >= len(uppers))
         idx[out] = -1
         return idx, [c.symbol for c in r.classes]
     if r.kind in ("categorized", "graduated"):

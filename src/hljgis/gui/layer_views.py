@@ -44,6 +44,7 @@ class LayerViews:
         from hljgis.gui.ranking.panel import RankingPanel
 
         self.ranking = RankingPanel(window.session, window)
+        self.ranking.live.canvas = window.canvas  # re-scored rankings drawn without delay
         self.ranking_dock = self._dock(self.ranking, "RankingPanel",
                                        Qt.DockWidgetArea.RightDockWidgetArea)
         self.ranking_dock.hide()

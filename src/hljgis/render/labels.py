@@ -46,6 +46,19 @@ def _text(series: pd.Series | None, idx: np.ndarray) -> list[str]:
             for v in vals.tolist()]
 
 
+def top_first(rank: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest values, largest first, ties in input order: the
+    first ``k`` of a stable sort of ``-rank``, without sorting all of them (a million
+    labelled cells: 10 ms instead of 150 ms on every frame)."""
+    neg = -rank
+    if len(neg) <= k:
+        return np.argsort(neg, kind="stable")
+    kth = np.partition(neg, k - 1)[k - 1]
+    better = np.flatnonzero(neg < kth)
+    ties = np.flatnonzero(neg == kth)[: k - len(better)]
+    return np.concatenate([better[np.argsort(neg[better], kind="stable")], ties])
+
+
 def collect(prep: PreparedLayer, style: dict, mt: MapTransform, vis: np.ndarray,
             marker_px: float) -> list[_Candidate]:
     """Label candidates of one layer's visible features."""
@@ -59,8 +72,12 @@ def collect(prep: PreparedLayer, style: dict, mt: MapTransform, vis: np.ndarray,
         return []
     anchors = prep.anchors()
     ax, ay = anchors[:, 0], anchors[:, 1]
-    with np.errstate(invalid="ignore"):
-        inside = vis & (ax >= mt.minx) & (ax <= mt.maxx) & (ay >= mt.miny) & (ay <= mt.maxy)
+
+    def in_frame():
+        with np.errstate(invalid="ignore"):
+            return (ax >= mt.minx) & (ax <= mt.maxx) & (ay >= mt.miny) & (ay <= mt.maxy)
+
+    inside = vis & prep.for_view("anchors", (mt.minx, mt.miny, mt.maxx, mt.maxy), in_frame)
     idx = np.flatnonzero(inside)
     if not len(idx):
         return []
@@ -71,7 +88,7 @@ def collect(prep: PreparedLayer, style: dict, mt: MapTransform, vis: np.ndarray,
         b = prep.bounds[idx]
         rank = (b[:, 2] - b[:, 0]) / mt.upp_x + (b[:, 3] - b[:, 1]) / mt.upp_y
     rank = np.nan_to_num(rank, nan=-1.0)
-    order = np.argsort(-rank, kind="stable")[:MAX_CANDIDATES]
+    order = top_first(rank, MAX_CANDIDATES)
     idx, rank = idx[order], rank[order]
     t1 = _text(gdf[lab["field"]], idx)
     f2 = lab.get("field2")

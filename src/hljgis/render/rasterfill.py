@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import numpy as np
 
-_SHIFT = 12
-_COVER = 1 << _SHIFT
-_MAX_CLASSES = _COVER - 2
 _QUANT = 1024.0
 
 
+def _coding(values: np.ndarray) -> tuple[type, int]:
+    """Table dtype and bit shift for the values to encode: each covering shape adds
+    ``(1 << shift) + value + 1``, so the high bits count shapes (overlap when above 1)
+    and the low bits carry the value. Class indices fit 12 bits of int32; feature indices
+    (a million cells) take 32 bits of int64."""
+    top = int(values.max(initial=0))
+    return (np.int32, 12) if top < (1 << 12) - 2 else (np.int64, 32)
+
+
 def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray | None:
-    """(height, width) int32 image: class index of the rectangle covering each pixel, -1
-    where none does; ``None`` when rectangles overlap (the caller draws them in order).
+    """(height, width) image: value (class or feature index) of the rectangle covering each
+    pixel, -1 where none does; ``None`` when rectangles overlap (the caller draws them in
+    order).
 
     Coordinates are pixel edges (floats); rectangles thinner than a pixel still get one.
     Edges are first quantised to 1/1024 px, so two cells sharing an edge that floating point
@@ -26,8 +33,8 @@ def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray
     quantisation step overlaps by a pixel and sends the layer down the exact path route.
     """
     cls = np.asarray(cls, dtype=np.int64)
-    if len(cls) and cls.max() >= _MAX_CLASSES:
-        return None
+    dtype, shift = _coding(cls)
+    cover = 1 << shift
 
     def snap(v):
         q = np.round(np.asarray(v, dtype=float) * _QUANT) / _QUANT
@@ -42,9 +49,9 @@ def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray
     iy0, iy1 = np.clip(iy0, 0, height), np.clip(iy1, 0, height)
     ok = (ix1 > ix0) & (iy1 > iy0)
     ix0, ix1, iy0, iy1 = ix0[ok], ix1[ok], iy0[ok], iy1[ok]
-    v = (_COVER + cls[ok] + 1).astype(np.int32)
+    v = (cover + cls[ok] + 1).astype(dtype)
     w1 = width + 1
-    table = np.zeros((height + 1) * w1, dtype=np.int32)
+    table = np.zeros((height + 1) * w1, dtype=dtype)
     np.add.at(table, iy0 * w1 + ix0, v)
     np.add.at(table, iy0 * w1 + ix1, -v)
     np.add.at(table, iy1 * w1 + ix0, -v)
@@ -53,9 +60,9 @@ def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray
     np.cumsum(table, axis=0, out=table)
     np.cumsum(table, axis=1, out=table)
     vals = table[:height, :width]
-    if (vals >> _SHIFT).max(initial=0) > 1:
+    if (vals >> shift).max(initial=0) > 1:
         return None
-    return (vals & (_COVER - 1)) - 1
+    return ((vals & (cover - 1)) - 1).astype(np.int32)
 
 
 def premultiplied_lut(colors) -> np.ndarray:
@@ -72,7 +79,8 @@ def premultiplied_lut(colors) -> np.ndarray:
 
 def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
                         ) -> np.ndarray | None:
-    """(height, width) int32 class image of small polygons by scanline, without QPainter.
+    """(height, width) class (or feature index) image of small polygons by scanline, without
+    QPainter.
 
     Qt's anti-aliased rasteriser spends ~10 us per small polygon; here every ring edge adds
     +-v at the pixel column where it crosses each pixel-centre row, and a cumulative sum along
@@ -87,7 +95,7 @@ def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
     x, y : arrays of vertex pixel coordinates, rings closed and stored one after another.
     start : bool array, True at the first vertex of each ring.
     ext : bool array, True on vertices of exterior rings.
-    cls_of_vertex : int array, class of the feature each vertex belongs to.
+    cls_of_vertex : int array, class (or index) of the feature each vertex belongs to.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -95,8 +103,8 @@ def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
     if n < 2:
         return np.full((height, width), -1, dtype=np.int32)
     cls_of_vertex = np.asarray(cls_of_vertex, dtype=np.int64)
-    if cls_of_vertex.max(initial=0) >= _MAX_CLASSES:
-        return None
+    dtype, shift = _coding(cls_of_vertex)
+    cover = 1 << shift
     rid = np.cumsum(start) - 1
     e = np.flatnonzero(~start[1:])  # edge e joins vertex e and e + 1 of the same ring
     xa, ya, xb, yb = x[e], y[e], x[e + 1], y[e + 1]
@@ -117,7 +125,7 @@ def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
     if not keep.any():
         return np.full((height, width), -1, dtype=np.int32)
     sign = np.where(down, 1, -1) * m[ring]
-    v = sign * (_COVER + cls_of_vertex[e] + 1)
+    v = sign * (cover + cls_of_vertex[e] + 1)
     x0, y0, x1, y1, r0, count, v = (a[keep] for a in (x0, y0, x1, y1, r0, count, v))
     offsets = np.cumsum(count) - count
     rep = np.repeat(np.arange(len(count)), count)
@@ -126,13 +134,13 @@ def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
     xc = x0[rep] + (row + 0.5 - y0[rep]) * slope[rep]
     col = np.clip(np.ceil(xc - 0.5), 0, width).astype(np.int64)
     w1 = width + 1
-    table = np.zeros(height * w1, dtype=np.int32)
-    np.add.at(table, row * w1 + col, v[rep].astype(np.int32))
+    table = np.zeros(height * w1, dtype=dtype)
+    np.add.at(table, row * w1 + col, v[rep].astype(dtype))
     table = table.reshape(height, w1)
     np.cumsum(table, axis=1, out=table)
     vals = table[:, :width]
     if vals.min(initial=0) < 0:
         vals = -vals  # rings wound the other way round on screen
-    if (vals >> _SHIFT).max(initial=0) > 1 or vals.min(initial=0) < 0:
+    if (vals >> shift).max(initial=0) > 1 or vals.min(initial=0) < 0:
         return None
-    return (vals & (_COVER - 1)) - 1
+    return ((vals & (cover - 1)) - 1).astype(np.int32)

@@ -92,6 +92,7 @@ class MapRenderer:
         stats = {"layers": {}, "total_s": 0.0}
         self.last_stats = stats
         t_start = time.perf_counter()
+        cpu_start = time.thread_time()
 
         def check():
             if cancel is not None and cancel():
@@ -126,6 +127,7 @@ class MapRenderer:
         finally:
             painter.restore()
             stats["total_s"] = time.perf_counter() - t_start
+            stats["cpu_s"] = time.thread_time() - cpu_start  # without waits for other threads
         return True
 
     def _draw_layer(self, painter, layer, style, mt, raster_ok, check, engine) -> dict:

@@ -468,6 +468,9 @@ class RankingPanel(QWidget):
         self.runner.cancelled.connect(self._on_run_cancelled)
         session.events.project_changed.connect(self._on_project_changed)
         self._watch_project(session.project)
+        from hljgis.gui.ranking.live import connect_panel
+
+        self.live = connect_panel(self)  # edits after a run re-colour the map at once
 
         self.retranslate()
         self.refresh_scenarios(select=session.project.metadata.get("ranking_scenario"))
@@ -1162,11 +1165,10 @@ class RankingPanel(QWidget):
         layer = result.layer()
         g = layer.gdf
         n = self.label_box.value()
-        rank = g["rank"].to_numpy(dtype=float, na_value=np.nan)
-        top = np.isfinite(rank) & (rank <= n)
-        g["label"] = np.where(top, np.char.add("#", np.nan_to_num(rank).astype(int).astype(str)),
-                              "")
-        g["label_priority"] = np.where(top, n + 1 - np.nan_to_num(rank), 0.0)
+        from hljgis.gui.ranking.live import top_labels  # as live re-scoring labels them
+
+        g["label"], g["label_priority"] = top_labels(
+            g["rank"].to_numpy(dtype=float, na_value=np.nan), n)
         # the fixed 0-0.2 ... 0.8-1 classes of the printed atlas: quantiles collapse when many
         # sites share a floor score, and fixed classes let planners compare cities and runs
         from hljgis.export.atlas import ranking_style
@@ -1371,3 +1373,4 @@ class RankingPanel(QWidget):
         self._stop_tracking()
         self.values_runner.stop(2.0)
         self.runner.stop(2.0)
+        self.live.shutdown()

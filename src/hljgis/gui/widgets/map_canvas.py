@@ -183,6 +183,12 @@ class MapCanvas(QWidget):
         """Re-render the current view (after a style, visibility or data change)."""
         self._debounce.start()
 
+    def render_now(self) -> None:
+        """Re-render the current view without the debounce wait (a re-scored layer: one
+        change, and the planner is watching the colours)."""
+        self._debounce.stop()
+        self._start_render()
+
     def set_extent(self, extent: Extent) -> None:
         """Show ``extent`` (map units), widened to the widget's aspect ratio."""
         if not all(math.isfinite(float(v)) for v in extent):

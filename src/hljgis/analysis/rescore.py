@@ -1,0 +1,443 @@
+"""Re-score a finished ranking for new weights, transforms or constraint actions.
+
+Measuring the criteria (distances, overlays, zonal statistics) is what takes a ranking its
+seconds; turning measured values into scores and ranks is numpy arithmetic on a few
+columns. A planner who moves a weight after a run wants the map to follow at once, so a
+run keeps what it measured (:class:`RunInputs`: the raw values and which sites break which
+constraint) and :class:`Rescorer` redoes only the arithmetic: the transforms whose
+parameters changed, the weights, the aggregation, exclusions and penalties, and the ranks.
+:func:`score_sites` and :func:`result_columns` are the code the full run uses too, so a
+re-score equals a full run of the edited scenario exactly.
+
+What a re-score cannot give (other candidate sites, city or planning year; a criterion or
+constraint that measures something else or was not measured) raises :class:`NeedsFullRun`
+naming it. Monte Carlo columns are only recomputed when asked (``monte_carlo=True``): at a
+million sites they take longer than a full run's arithmetic.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from hljgis.analysis.aggregate import rank_scores, topsis, weighted_sum, wlc
+from hljgis.analysis.constraints import ConstraintOutcome, apply_penalties, outcome_of
+from hljgis.analysis.scenario import Scenario
+from hljgis.analysis.weights import direct_weights
+from hljgis.core.errors import InputError
+
+if TYPE_CHECKING:
+    from hljgis.analysis.run import RankingResult
+
+__all__ = ["IDENTITY_COLUMNS", "NeedsFullRun", "Rescorer", "RunInputs", "Scores", "frame_of",
+           "result_columns", "score_sites"]
+
+#: Criterion fields that decide what is measured; the others (transform, weight, texts)
+#: only change how the measured value is scored.
+MEASURED_FIELDS = ("kind", "layer", "where", "field", "measure", "stat", "agg", "fill", "mode")
+#: Constraint fields that decide which sites break it; mode, penalty and texts do not.
+RULE_FIELDS = ("kind", "layer", "where", "share")
+#: Columns the Monte Carlo stage adds (``p_top_<k>`` too); a re-score without it drops them.
+MC_COLUMNS = ("rank_min", "rank_max", "rank_median")
+
+
+class NeedsFullRun(InputError):
+    """The edit changes what was measured; only a full run gives the right result."""
+
+    def __init__(self, what: str):
+        super().__init__(what, "Run the ranking again.")
+
+
+@dataclass(frozen=True, eq=False)
+class RunInputs:
+    """What a run measured, kept on its :class:`~hljgis.analysis.run.RankingResult`.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario as run: its criteria and constraints define what ``raw`` and
+        ``violated`` hold.
+    city : str or None
+    raw : mapping of str to numpy.ndarray
+        Criterion name -> raw values as computed (the arrays the result frame shows, so
+        keeping them costs no memory).
+    violated : numpy.ndarray of bool, shape (n, k)
+        Site i breaks constraint j of ``scenario.constraints`` (1 MB per rule at 1M sites).
+    """
+
+    scenario: Scenario
+    city: str | None
+    raw: Mapping[str, np.ndarray]
+    violated: np.ndarray
+
+
+@dataclass(eq=False)
+class Scores:
+    """Everything the aggregation stage decides for every site (see :func:`score_sites`)."""
+
+    norm: np.ndarray
+    scores_in: np.ndarray
+    contrib: np.ndarray
+    base: np.ndarray
+    score: np.ndarray
+    rank: np.ndarray
+    excluded: np.ndarray
+    reasons: np.ndarray
+    outcome: ConstraintOutcome
+
+
+def score_sites(norm: np.ndarray, weights: np.ndarray, outcome: ConstraintOutcome,
+                sc: Scenario, isnan: np.ndarray | None = None) -> Scores:
+    """Aggregate transformed scores, apply missing-data policy, constraints and rank.
+
+    Parameters
+    ----------
+    norm : numpy.ndarray, shape (n, c)
+        Transformed scores (0..1, NaN where the raw value is missing), columns in the
+        order of ``sc.criteria``.
+    weights : numpy.ndarray, shape (c,)
+        Normalised weights (``sc.resolve_weights()[0]``).
+    outcome : ConstraintOutcome
+    sc : Scenario
+        Gives ``aggregation``, ``nan_policy`` and the criterion names of the reasons.
+    isnan : numpy.ndarray of bool, shape (n, c), optional
+        ``np.isnan(norm)`` when the caller keeps it (a re-score of other weights).
+
+    Returns
+    -------
+    Scores
+    """
+    names = [c.name for c in sc.criteria]
+    nan = np.isnan(norm) if isnan is None else isnan
+    used = weights > 0
+    any_missing = nan[:, used].any(axis=1)
+    # the outcome's arrays as they are unless missing values add to them (a re-score that
+    # keeps the constraints then keeps the result's reason columns too)
+    excluded = outcome.excluded
+    reasons = outcome.reasons
+    scores_in = norm
+    if any_missing.any():
+        if sc.nan_policy == "exclude":
+            excluded = excluded | any_missing
+            gap = _missing_reasons(nan & used, names)
+            reasons = np.where(reasons == "", gap,
+                               np.where(gap == "", reasons, reasons + "; " + gap))
+        elif sc.nan_policy == "zero":
+            scores_in = np.where(np.isnan(norm), 0.0, norm)
+    if sc.aggregation == "topsis":
+        base = topsis(np.where(np.isnan(scores_in), 0.0, scores_in), weights, True)
+        base[np.isnan(scores_in[:, weights > 0]).any(axis=1)] = np.nan
+    else:
+        policy = "renormalize" if sc.nan_policy == "renormalize" else "propagate"
+        if isnan is not None and not nan.any():
+            # what wlc computes for a matrix without NaN, minus its scans for NaN and for
+            # values outside 0..1, which transforms never give (17 ms at a million sites)
+            base = weighted_sum(scores_in, direct_weights(weights))
+        else:
+            base = wlc(scores_in, weights, nan_policy=policy)
+    contrib = norm * weights
+    penalised = apply_penalties(base, outcome)
+    score = np.where(excluded, np.nan, penalised)
+    rank = rank_scores(score, excluded, method="min")
+    return Scores(norm, scores_in, contrib, base, score, rank, excluded, reasons, outcome)
+
+
+def _missing_reasons(missing: np.ndarray, names: list[str]) -> np.ndarray:
+    """"no value for a, b" per row, coded per distinct combination (no loop over rows)."""
+    from hljgis.analysis.constraints import _joined
+
+    joined = _joined(missing, names)
+    return np.where(joined == "", "", "no value for " + joined.astype(str).astype(object))
+
+
+def _infers_str() -> Any:
+    """The dtype pandas gives a column of Python strings when it is an Arrow string dtype
+    (pandas 3), else None (the column stays object)."""
+    dtype = pd.Series(np.array(["a"], dtype=object)).dtype
+    return dtype if getattr(dtype, "storage", None) == "pyarrow" else None
+
+
+_STR = _infers_str()
+
+
+def _text_column(labels: np.ndarray, codes: np.ndarray) -> Any:
+    """``labels[codes]`` as the results' string column, through an Arrow dictionary: the
+    same column pandas would infer from the Python strings, a sixth of the time at a
+    million rows (46 ms instead of 306 ms under load), most of which held the GIL and froze
+    the GUI thread."""
+    if _STR is None:
+        return labels[codes]
+    import pyarrow as pa
+
+    dictionary = pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(codes, dtype=np.int32)),
+        pa.array(labels.tolist(), type=pa.large_string()))
+    return pd.array(dictionary.cast(pa.large_string()), dtype=_STR)
+
+
+# a result's identity columns, in the order a run writes them (before the scores)
+IDENTITY_COLUMNS = ("site_id", "site_name", "site_name_zh", "name", "name_zh", "city",
+                    "district", "district_zh", "site_type")
+
+
+def result_columns(ids: Mapping[str, Any], sc: Scenario, raw: Mapping[str, Any], s: Scores,
+                   mc_cols: Mapping[str, np.ndarray],
+                   texts: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The result frame's columns in order: identity, score and rank, reasons, per criterion
+    raw / norm / contrib, Monte Carlo (geometry is added by the caller). ``texts``: the
+    reason or penalty column already built for these very texts (a re-score)."""
+    texts = texts or {}
+    cols: dict[str, Any] = dict(ids)
+    cols["score"] = s.score
+    unranked = np.isnan(s.rank)
+    cols["rank"] = pd.arrays.IntegerArray(np.where(unranked, 0, s.rank).astype(np.int64),
+                                          unranked)
+    cols["excluded"] = s.excluded
+    if "exclusion_reason" in texts:
+        cols["exclusion_reason"] = texts["exclusion_reason"]
+    elif s.reasons is s.outcome.reasons and s.outcome.reason_codes:
+        cols["exclusion_reason"] = _text_column(*s.outcome.reason_codes)
+    else:
+        cols["exclusion_reason"] = np.asarray(s.reasons, dtype=object)
+    if "penalty" in texts:
+        cols["penalty"] = texts["penalty"]
+    elif s.outcome.penalty_codes:
+        cols["penalty"] = _text_column(*s.outcome.penalty_codes)
+    else:
+        cols["penalty"] = np.asarray(s.outcome.penalties, dtype=object)
+    cols["base_score"] = s.base
+    for j, c in enumerate(sc.criteria):
+        values = raw[c.name]
+        cols[f"raw_{c.name}"] = values if values.dtype != object else values.astype(str)
+        cols[f"norm_{c.name}"] = s.norm[:, j]
+        cols[f"contrib_{c.name}"] = s.contrib[:, j]
+    cols.update(mc_cols)
+    return cols
+
+
+def frame_of(cols: Mapping[str, Any]) -> gpd.GeoDataFrame:
+    """A GeoDataFrame over ``cols`` (with a ``geometry`` GeometryArray), no copies."""
+    # copy=False keeps one block per column: consolidating 20 float columns of a million
+    # rows into one 2-D block would copy 160 MB into fresh pages (0.3 s) for nothing.
+    return gpd.GeoDataFrame(pd.DataFrame(cols, copy=False), geometry="geometry", copy=False)
+
+
+def _measured(c) -> tuple:
+    return tuple(json.dumps(getattr(c, f), sort_keys=True, default=str)
+                 for f in MEASURED_FIELDS)
+
+
+def _rule(c) -> tuple:
+    return tuple(json.dumps(getattr(c, f), sort_keys=True, default=str) for f in RULE_FIELDS)
+
+
+_SAME = object()
+
+
+class Rescorer:
+    """Re-scores one finished run for edited scenarios, keeping what it can between edits.
+
+    Transformed columns are cached per (criterion, transform), constraint outcomes per set
+    of actions, so moving a weight redoes only the aggregation and the ranks.
+
+    Parameters
+    ----------
+    result : RankingResult
+        A result of :func:`~hljgis.analysis.run.run_scenario` (or of an earlier re-score).
+
+    Raises
+    ------
+    NeedsFullRun
+        If the result carries no :class:`RunInputs` (made by an older version).
+
+    Examples
+    --------
+    >>> rescorer = Rescorer(result)                       # doctest: +SKIP
+    >>> sc = result.scenario.copy(); sc.criteria[0].weight = 5
+    >>> rescorer.rescore(sc).gdf["rank"]                  # doctest: +SKIP
+    """
+
+    def __init__(self, result: RankingResult):
+        if result.inputs is None:
+            raise NeedsFullRun("this ranking did not keep its measured values")
+        self.result = result
+        self.inputs: RunInputs = result.inputs
+        self._run_criteria = {c.name: c for c in self.inputs.scenario.criteria}
+        self._run_rules = {c.name: j for j, c in enumerate(self.inputs.scenario.constraints)}
+        self._norm: dict[str, tuple[str, np.ndarray]] = {}
+        self._outcomes: dict[tuple, ConstraintOutcome] = {}
+        self._norm_matrix: tuple[tuple, np.ndarray, np.ndarray] | None = None
+        #: column -> (object array it was made from, the frame's string array): a million
+        #: reasons take 50 ms to become pandas strings, and most edits keep them
+        self._strings: dict[str, tuple[np.ndarray, Any]] = {}
+        g = result.gdf
+        for c in result.scenario.criteria:  # the columns the result already shows
+            col = f"norm_{c.name}"
+            if col in g.columns and c.name in self._run_criteria:
+                self._norm[c.name] = (_spec_key(c), g[col].to_numpy(dtype=float))
+
+    # -- checks --------------------------------------------------------------------------------
+    def blocker(self, scenario: Scenario, city: Any = _SAME) -> str | None:
+        """Why ``scenario`` needs a full run, or None when a re-score gives its result."""
+        run = self.inputs.scenario
+        if city is not _SAME and (city or None) != (self.inputs.city or None):
+            return f"the city changed ({self.inputs.city or 'all'} -> {city or 'all'})"
+        if scenario.candidates.__dict__ != run.candidates.__dict__:
+            return "the candidate sites changed"
+        if scenario.planning_year != run.planning_year:
+            return (f"the planning year changed ({run.planning_year} -> "
+                    f"{scenario.planning_year})")
+        for c in scenario.criteria:
+            done = self._run_criteria.get(c.name)
+            if done is None:
+                return f"criterion '{c.name}' was not measured by the run"
+            if _measured(c) != _measured(done):
+                return f"criterion '{c.name}' now measures something else"
+        for c in scenario.constraints:
+            j = self._run_rules.get(c.name)
+            if j is None:
+                return f"constraint '{c.name}' was not checked by the run"
+            if _rule(c) != _rule(self.inputs.scenario.constraints[j]):
+                return f"constraint '{c.name}' now tests something else"
+        return None
+
+    # -- re-scoring ----------------------------------------------------------------------------
+    def scores(self, scenario: Scenario) -> tuple[Scores, np.ndarray, dict]:
+        """Scores of ``scenario`` (checked with :meth:`blocker` first), its weights and
+        the weight report.
+
+        Raises
+        ------
+        NeedsFullRun
+        InconsistentMatrixError
+            An AHP matrix above its CR limit, as a full run would.
+        """
+        why = self.blocker(scenario)
+        if why:
+            raise NeedsFullRun(why)
+        weights, report = scenario.resolve_weights()
+        norm, isnan = self._matrix(scenario)
+        return (score_sites(norm, weights, self._outcome(scenario), scenario, isnan), weights,
+                report)
+
+    def _matrix(self, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+        """The transformed scores (n, c) and where they are NaN, kept while the criteria
+        and transforms stay (a weight edit reuses them; nothing writes into them)."""
+        key = tuple((c.name, _spec_key(c)) for c in scenario.criteria)
+        if self._norm_matrix is None or self._norm_matrix[0] != key:
+            n = len(self.inputs.violated)
+            # column-major: filling, weighting and the frame's per-criterion columns all go
+            # column by column (1M x 6: weighted sum 8 ms instead of 20 ms)
+            norm = np.empty((n, len(scenario.criteria)), order="F")
+            for j, c in enumerate(scenario.criteria):
+                norm[:, j] = self._transformed(c)
+            self._norm_matrix = (key, norm, np.isnan(norm))
+        return self._norm_matrix[1], self._norm_matrix[2]
+
+    def rescore(self, scenario: Scenario | Mapping, *, city: Any = _SAME,
+                monte_carlo: bool = False) -> RankingResult:
+        """The result a full run of ``scenario`` would give, without measuring anything.
+
+        Parameters
+        ----------
+        scenario : Scenario or dict
+            The edited scenario: other weights (direct or AHP), transforms, constraint
+            actions (exclude / penalty and its value), aggregation or missing-data policy;
+            criteria and constraints may be left out.
+        city : str or None, optional
+            Refused when it differs from the run's.
+        monte_carlo : bool, default False
+            Recompute the Monte Carlo columns when the scenario asks for them; otherwise
+            they are left out (stale ranges would mislead).
+
+        Returns
+        -------
+        RankingResult
+            Its frame shares the geometry and identity columns with the run's.
+
+        Raises
+        ------
+        NeedsFullRun
+        InconsistentMatrixError
+        """
+        from hljgis.analysis.run import RankingResult, _monte_carlo
+
+        t0 = time.perf_counter()
+        sc = scenario if isinstance(scenario, Scenario) else Scenario.from_dict(scenario)
+        why = self.blocker(sc, city)
+        if why:
+            raise NeedsFullRun(why)
+        s, weights, report = self.scores(sc)
+        t1 = time.perf_counter()
+        mc_cols: dict[str, np.ndarray] = {}
+        if monte_carlo and sc.sensitivity is not None:
+            mc_cols = _monte_carlo(s.scores_in, weights, s.excluded | np.isnan(s.score),
+                                   s.outcome, sc.aggregation, dict(sc.sensitivity))
+        t2 = time.perf_counter()
+        gdf = self._frame(sc, s, mc_cols)
+        timings = {"scores": t1 - t0, "sensitivity": t2 - t1,
+                   "results": time.perf_counter() - t2}
+        names = [c.name for c in sc.criteria]
+        return RankingResult(scenario=sc, gdf=gdf,
+                             weights=dict(zip(names, map(float, weights), strict=True)),
+                             weight_report=report, timings=timings, city=self.inputs.city,
+                             inputs=self.inputs)
+
+    def _transformed(self, c) -> np.ndarray:
+        key = _spec_key(c)
+        hit = self._norm.get(c.name)
+        if hit is None or hit[0] != key:
+            hit = (key, np.asarray(c.transform.apply(self.inputs.raw[c.name]), dtype=float))
+            self._norm[c.name] = hit
+        return hit[1]
+
+    def _outcome(self, sc: Scenario) -> ConstraintOutcome:
+        key = tuple((c.name, c.mode, c.penalty, c.penalty_value, c.describe(),
+                     c.penalty_text()) for c in sc.constraints)
+        hit = self._outcomes.get(key)
+        if hit is None:
+            cols = [self._run_rules[c.name] for c in sc.constraints]
+            if len(self._outcomes) >= 4:
+                self._outcomes.clear()
+            hit = self._outcomes[key] = outcome_of(self.inputs.violated[:, cols],
+                                                   sc.constraints)
+        return hit
+
+    def _frame(self, sc: Scenario, s: Scores, mc_cols) -> gpd.GeoDataFrame:
+        """The new result frame over the run's identity columns and geometry (no copies)."""
+        g = self.result.gdf
+        ids = {c: g[c].array for c in IDENTITY_COLUMNS if c in g.columns}
+        raw = {c.name: (g[f"raw_{c.name}"].array if f"raw_{c.name}" in g.columns
+                        else self.inputs.raw[c.name]) for c in sc.criteria}
+        sources = {"exclusion_reason": s.reasons, "penalty": s.outcome.penalties}
+        texts = {c: hit[1] for c, src in sources.items()
+                 if (hit := self._strings.get(c)) is not None and hit[0] is src}
+        cols = result_columns(ids, sc, raw, s, mc_cols, texts)
+        cols["geometry"] = g.geometry.array
+        schema = _schema_columns(g)
+        for c in g.columns:  # what others added (labels of the map layer) stays
+            if c not in schema and c not in cols:
+                cols[c] = g[c].array
+        frame = frame_of(cols)
+        self._strings = {c: (src, frame[c].array) for c, src in sources.items()}
+        return frame
+
+
+def _spec_key(c) -> str:
+    return json.dumps(c.transform.to_dict(), sort_keys=True, default=str)
+
+
+def _schema_columns(g: gpd.GeoDataFrame) -> set[str]:
+    """Columns a run writes, so a re-score drops the per-criterion columns of criteria left
+    out and stale Monte Carlo columns, and keeps what others added."""
+    out = {"site_id", "name", "name_zh", "city", "site_type", "score", "rank", "excluded",
+           "exclusion_reason", "penalty", "base_score", "geometry", *MC_COLUMNS}
+    out.update(c for c in g.columns if c.startswith(("p_top_", "raw_", "norm_", "contrib_")))
+    return out
