@@ -1,0 +1,272 @@
+"""Field schemas for editing: what an attribute form asks for and how it checks answers.
+
+A :class:`FieldSpec` says a field's type, whether it is required, its code list (values with
+English and Chinese labels) and its range. A layer's specs come from, in order: the specs the
+planner defined when creating it (``layer.fields``, saved with the project), the thematic
+schema it declares (:mod:`hljgis.core.schemas`), or its columns' types. :func:`check_values`
+is the validation a feature passes before it is accepted; the session runs it again, so a
+script cannot add what the form would refuse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from hljgis.core.errors import InputError
+
+__all__ = [
+    "EDIT_SOURCE", "FIELD_TYPES", "PROVENANCE_EDIT_FIELDS", "FieldSpec", "check_values",
+    "empty_frame", "fields_for", "fields_from_dicts", "fields_to_dicts", "proposed_sites",
+]
+
+FIELD_TYPES = ("str", "int", "float", "bool", "date")
+#: What ``source`` says on a feature drawn or changed in hljgis.
+EDIT_SOURCE = "edited in hljgis"
+#: Fields every edit stamps: where the feature comes from, when, and who edited it.
+PROVENANCE_EDIT_FIELDS = ("source", "as_of", "edited_by")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+#: Chinese labels of the codes used by the thematic schemas' code lists.
+CODE_LABELS_ZH = {
+    "opened": "已开通", "under_construction": "在建", "planned": "规划", "closed": "已关闭",
+    "mining": "开采中", "settling": "沉降中", "stable": "已稳定", "cleared": "已拆除",
+    "under_redevelopment": "改造中", "operating": "运营中", "official": "官方",
+    "mapped": "已测绘", "national": "国家级", "provincial": "省级", "municipal": "市级",
+    "district": "区", "county": "县", "county_city": "县级市", "proposed": "拟议",
+    "under_review": "审查中", "approved": "已批准", "rejected": "已否决",
+    "Hegang": "鹤岗", "Jixi": "鸡西", "Qitaihe": "七台河", "Shuangyashan": "双鸭山",
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One attribute of an editable layer.
+
+    Parameters
+    ----------
+    name : str
+        Column name (letters, digits, underscore).
+    type : {"str", "int", "float", "bool", "date"}
+    label, label_zh : str
+        What the form shows, in English and Chinese.
+    required : bool
+        A feature is refused without a value.
+    codes : tuple of (value, label, label_zh)
+        Allowed values with their labels; empty for free text or numbers.
+    min, max : float, optional
+        Inclusive range of a number.
+    default : optional
+        Value the form starts with.
+    unit : str
+    """
+
+    name: str
+    type: str = "str"
+    label: str = ""
+    label_zh: str = ""
+    required: bool = False
+    codes: tuple = ()
+    min: float | None = None
+    max: float | None = None
+    default: Any = None
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise InputError(f"'{self.name}' cannot be a field name.",
+                             "Use letters, digits and _ only, starting with a letter.")
+        if self.type not in FIELD_TYPES:
+            raise InputError(f"field '{self.name}': type must be one of "
+                             f"{', '.join(FIELD_TYPES)}, not '{self.type}'.")
+        object.__setattr__(self, "codes", tuple(tuple(c) for c in self.codes))
+
+    def title(self, lang: str = "en") -> str:
+        """Label in ``lang`` (falling back to the other language, then the name)."""
+        if lang.startswith("zh") and self.label_zh:
+            return self.label_zh
+        return self.label or self.label_zh or self.name
+
+    def code_label(self, value, lang: str = "en") -> str:
+        for code in self.codes:
+            if code[0] == value:
+                en = code[1] if len(code) > 1 else str(value)
+                zh = code[2] if len(code) > 2 else ""
+                return (zh or en) if lang.startswith("zh") else (en or zh)
+        return "" if value is None else str(value)
+
+    def coerce(self, value):
+        """``value`` (from a form or a script) as this field's type; None when empty.
+
+        Raises
+        ------
+        InputError
+            When the text is not of the field's type.
+        """
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            if value == "":
+                return None
+        try:
+            if self.type == "int":
+                number = float(value)
+                if number != int(number):
+                    raise ValueError
+                return int(number)
+            if self.type == "float":
+                return float(value)
+            if self.type == "bool":
+                if isinstance(value, str):
+                    if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                        raise ValueError
+                    return value.lower() in ("true", "1", "yes")
+                return bool(value)
+        except (TypeError, ValueError):
+            kind = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+            raise InputError(f"{self.title()}: '{value}' is not {kind[self.type]}.",
+                             "Correct the value.") from None
+        return str(value)
+
+    def problem(self, value) -> str | None:
+        """Why ``value`` (already coerced) does not fit, in words; None when it does."""
+        if value is None:
+            return f"{self.title()} is required." if self.required else None
+        if self.codes and value not in {c[0] for c in self.codes}:
+            allowed = ", ".join(str(c[0]) for c in self.codes)
+            return f"{self.title()}: '{value}' is not one of {allowed}."
+        if self.type in ("int", "float"):
+            if self.min is not None and value < self.min:
+                return f"{self.title()} must be at least {self.min:g}."
+            if self.max is not None and value > self.max:
+                return f"{self.title()} must be at most {self.max:g}."
+        if self.type == "date" and not _DATE.match(str(value)):
+            return f"{self.title()}: '{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)."
+        return None
+
+    @property
+    def dtype(self) -> str:
+        """The pandas dtype of a column of this field (nullable, so empty values fit)."""
+        return {"str": "object", "date": "object", "int": "Int64", "float": "float64",
+                "bool": "boolean"}[self.type]
+
+
+def check_values(fields, values: dict) -> tuple[dict, dict[str, str]]:
+    """Coerce and validate a feature's values against ``fields``.
+
+    Returns
+    -------
+    (dict, dict)
+        The coerced values (every field, None when empty) and field name -> problem.
+    """
+    out, problems = {}, {}
+    for f in fields:
+        try:
+            value = f.coerce(values.get(f.name))
+        except InputError as exc:
+            problems[f.name] = exc.what
+            continue
+        out[f.name] = value
+        why = f.problem(value)
+        if why:
+            problems[f.name] = why
+    return out, problems
+
+
+def fields_to_dicts(fields) -> list[dict]:
+    """Plain data for the project file."""
+    return [{k: (list(map(list, v)) if k == "codes" else v) for k, v in asdict(f).items()}
+            for f in fields]
+
+
+def fields_from_dicts(data) -> tuple[FieldSpec, ...]:
+    return tuple(FieldSpec(**d) for d in data or ())
+
+
+def _from_thematic(schema_name: str) -> tuple[FieldSpec, ...]:
+    from hljgis.core.schemas import INDUSTRY_TITLES, get_schema
+
+    out = []
+    for f in get_schema(schema_name).fields:
+        codes = ()
+        if f.allowed and not f.multi:
+            codes = tuple((v, INDUSTRY_TITLES.get(v, (v.replace("_", " "),))[0],
+                           INDUSTRY_TITLES.get(v, ("", CODE_LABELS_ZH.get(v, "")))[1])
+                          for v in f.allowed)
+        ftype = "date" if f.name == "as_of" else f.type
+        out.append(FieldSpec(f.name, ftype, f.description, "", required=not f.nullable and
+                             f.name not in PROVENANCE_EDIT_FIELDS, codes=codes, min=f.min,
+                             max=f.max, unit=f.unit))
+    return tuple(out)
+
+
+def _from_columns(gdf: pd.DataFrame) -> tuple[FieldSpec, ...]:
+    out = []
+    for col in gdf.columns:
+        if col == getattr(gdf, "_geometry_column_name", None) or not _NAME.match(str(col)):
+            continue
+        kind = gdf[col].dtype.kind
+        ftype = {"i": "int", "u": "int", "f": "float", "b": "bool"}.get(kind, "str")
+        out.append(FieldSpec(str(col), "date" if col == "as_of" else ftype))
+    return tuple(out)
+
+
+def fields_for(layer) -> tuple[FieldSpec, ...]:
+    """The fields a form asks for on ``layer``: its own specs, its thematic schema's, or
+    its columns' (a layer brought from a file), never the edit stamps, which are automatic."""
+    from hljgis.core.schemas import SCHEMAS
+
+    if getattr(layer, "fields", None):
+        specs = fields_from_dicts(layer.fields)
+    elif layer.schema in SCHEMAS:
+        specs = _from_thematic(layer.schema)
+    else:
+        specs = _from_columns(layer.gdf)
+    return tuple(f for f in specs if f.name not in PROVENANCE_EDIT_FIELDS)
+
+
+def empty_frame(fields, geometry_kind: str, crs) -> gpd.GeoDataFrame:
+    """A layer with no features and one typed column per field plus the edit stamps."""
+    cols = {f.name: pd.Series([], dtype=f.dtype) for f in fields
+            if f.name not in PROVENANCE_EDIT_FIELDS}
+    for name in PROVENANCE_EDIT_FIELDS:
+        cols[name] = pd.Series([], dtype="object")
+    geometry = gpd.GeoSeries([], crs=crs)
+    gdf = gpd.GeoDataFrame(cols, geometry=geometry, crs=crs)
+    gdf.attrs["geometry_kind"] = geometry_kind
+    return gdf
+
+
+def proposed_sites() -> tuple[FieldSpec, ...]:
+    """The fields of a "proposed sites" layer: the example the new-layer dialog offers."""
+    return (
+        FieldSpec("name", "str", "Name", "名称", required=True),
+        FieldSpec("name_zh", "str", "Name (Chinese)", "中文名称"),
+        FieldSpec("status", "str", "Status", "状态", required=True, default="proposed",
+                  codes=(("proposed", "Proposed", "拟议"),
+                         ("under_review", "Under review", "审查中"),
+                         ("approved", "Approved", "已批准"),
+                         ("rejected", "Rejected", "已否决"))),
+        FieldSpec("area_ha", "float", "Area", "面积", min=0.0, unit="ha"),
+        FieldSpec("owner", "str", "Owner", "权属单位"),
+        FieldSpec("notes", "str", "Notes", "备注"),
+    )
+
+
+@dataclass
+class LayerDefinition:
+    """What the new-layer dialog produces: a name, titles, geometry kind, CRS and fields."""
+
+    name: str
+    title: str
+    title_zh: str = ""
+    geometry: str = "Polygon"
+    crs: Any = "EPSG:4490"
+    fields: tuple = field(default_factory=tuple)
