@@ -215,7 +215,8 @@ class Session:
             title_zh=definition.title_zh, theme="analysis",
             fields=fields_to_dicts(definition.fields),
             provenance={"source": EDIT_SOURCE, "as_of": date.today().isoformat(),
-                        "edited_by": self.editor, "geometry": definition.geometry})
+                        "edited_by": self.editor, "geometry": definition.geometry},
+            style=_drawn_style(definition))
         self.add_layers([layer])
         return layer
 
@@ -408,6 +409,25 @@ class Session:
             layer.set_data(gdf)
 
         self._push(text, do, undo)
+
+
+def _drawn_style(definition) -> dict:
+    """A new layer stands out in red over the base map, labelled by its name field."""
+    from hljgis.core.style import make_symbol
+
+    symbol = {"Polygon": make_symbol("fill", fill="#fb9a9999", stroke="#b2182b",
+                                     stroke_width_mm=0.6),
+              "LineString": make_symbol("line", stroke="#b2182b", stroke_width_mm=0.7),
+              "Point": make_symbol("marker", fill="#e31a1c", size_mm=3.0)}[definition.geometry]
+    style = {"version": 1, "renderer": {"kind": "single", "symbol": symbol}}
+    names = [f.name for f in definition.fields]
+    if "name" in names:
+        style["labels"] = {"enabled": True, "field": "name",
+                           "field2": "name_zh" if "name_zh" in names else None,
+                           "size_pt": 9.0, "color": "#67001f", "halo_color": "#ffffff",
+                           "halo_width_mm": 0.5, "priority": 8, "priority_field": None,
+                           "bold": True, "max_scale": None, "callout": False}
+    return style
 
 
 def _is_null(value) -> bool:

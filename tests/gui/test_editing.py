@@ -1,0 +1,236 @@
+"""Editing from the window, as a planner does it: draw a proposed site snapping to a city
+corner, fill its form, edit its vertices, undo and redo, save and reopen; and draw three
+sites and rank them."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+import shapely
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+
+from hljgis.core.editing import geometry as G
+from hljgis.core.editing.fields import EDIT_SOURCE, LayerDefinition, proposed_sites
+from hljgis.io import load_project
+from tests.gui.test_main_window import make_main_window, user_dir  # noqa: F401 - fixtures
+
+GK = "EPSG:4553"
+LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
+
+
+def _click(canvas, p: QPointF, button=LEFT) -> None:
+    pos = QPoint(round(p.x()), round(p.y()))
+    QTest.mouseMove(canvas, pos)
+    QTest.mouseClick(canvas, button, Qt.KeyboardModifier.NoModifier, pos)
+
+
+def _rgb(canvas) -> np.ndarray:
+    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    arr = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(
+        image.height(), image.bytesPerLine())[:, : image.width() * 4]
+    return arr.reshape(image.height(), image.width(), 4)[..., 2::-1].astype(int)  # RGB
+
+
+def _sites(window) -> str:
+    return window.editing.new_layer(LayerDefinition(
+        "proposed_sites", "Proposed sites", "拟选地块", "Polygon", GK, proposed_sites()))
+
+
+def _draw(window, points, qtbot) -> object:
+    """Click ``points`` (pixels) with the draw tool, finish with a right click; the form."""
+    canvas = window.canvas
+    for p in points:
+        _click(canvas, p)
+    _click(canvas, points[-1], RIGHT)
+    form = window.editing.controller.form
+    assert form is not None and form.isVisible()
+    return form
+
+
+def test_draw_snap_form_vertices_undo_redo_save_reopen(make_main_window, qtbot,  # noqa: F811
+                                                       tmp_path):
+    window = make_main_window()
+    canvas, session = window.canvas, window.session
+    layer_name = _sites(window)
+    layer = session.project.layer(layer_name)
+    window.editing.set_snap_layer("cities", True)
+    assert window.editing.tool_actions["draw"].isChecked()
+    # Jixi's outline has its north-east corner at (132.5, 46)
+    canvas.zoom_to((132.2, 45.8, 132.6, 46.1), pad=0)
+    assert canvas.wait_for_render()
+    corner = canvas.to_pixel(132.5, 46.0)
+    before = _rgb(canvas)
+    clicks = [corner + QPointF(-5, 4),  # 6 px off the corner: snaps onto it
+              corner + QPointF(-250, 40), corner + QPointF(-230, 220),
+              corner + QPointF(-40, 200)]
+    clicks = [QPointF(QPoint(round(p.x()), round(p.y()))) for p in clicks]  # whole pixels
+    expected = [(132.5, 46.0), *(canvas.to_map(p) for p in clicks[1:])]
+    for x, y in expected[1:]:  # no snap target near the free points
+        assert window.editing.controller.snap(x, y)[2] is None
+    # while drawing: the rubber band and its live area
+    for p in clicks[:3]:
+        _click(canvas, p)
+    QTest.mouseMove(canvas, clicks[3].toPoint())
+    assert "ha" in window.measure_label.text() and "perimeter" in window.measure_label.text()
+    window.grab().save(str(tmp_path / "drawing.png"))
+    _click(canvas, clicks[3])
+    _click(canvas, clicks[3], RIGHT)
+    form = window.editing.controller.form
+    assert form is not None and form.isVisible()
+    # the form: measured area filled in, status defaulted, the name required
+    area_text = form.editors["area_ha"].text()
+    form.accept()
+    assert form.isVisible() and form.problem_labels["name"].isVisible()
+    assert len(layer.gdf) == 0
+    form.set_value("name", "Jixi east yard")
+    form.set_value("name_zh", "鸡西东厂区")
+    form.set_value("status", "under_review")
+    form.set_value("owner", "Jixi land bureau")
+    form.accept()
+    assert not form.isVisible() and len(layer.gdf) == 1
+    row = layer.gdf.iloc[0]
+    assert (row["name"], row["status"], row["source"]) == ("Jixi east yard", "under_review",
+                                                           EDIT_SOURCE)
+    # stored in the layer's own CRS, and exactly on the snapped corner
+    assert layer.crs.to_epsg() == 4553
+    drawn = G.reproject(row.geometry, GK, "EPSG:4490")
+    ring = np.asarray(drawn.exterior.coords)[:-1]
+    start = int(np.argmin(np.hypot(ring[:, 0] - 132.5, ring[:, 1] - 46.0)))
+    ring = np.roll(ring, -start, axis=0)
+    if not np.allclose(ring[1], expected[1], atol=1e-7):  # orientation normalised
+        ring = np.vstack([ring[:1], ring[1:][::-1]])
+    np.testing.assert_allclose(ring, expected, atol=1e-7)
+    area_ha = G.reproject(row.geometry, GK, session.project.metric_crs()).area / 1e4
+    assert float(area_text) == pytest.approx(area_ha, rel=1e-3)
+    # the canvas shows it: pink fill where the city was pale yellow
+    assert canvas.wait_for_render()
+    after = _rgb(canvas)
+    canvas.grab().save(str(tmp_path / "drawn.png"))
+    inside = canvas.to_pixel(*np.mean(expected, axis=0))
+
+    def pink(rgb):  # the new layer's fill (#fb9a99, 60 %) over the city's pale yellow
+        return (np.abs(rgb - (252, 188, 160)).sum(axis=2) < 30).sum()
+
+    assert pink(before) == 0 and pink(after) > 0.8 * 240 * 190
+    red_edge = (np.abs(after - (178, 24, 43)).sum(axis=2) < 60).sum()
+    assert red_edge > 300
+    assert session.project.dirty and window.windowTitle().startswith("*")
+
+    # vertices: drag the south-west corner, add a vertex on an edge, delete it again
+    window.editing.set_tool("vertices")
+    _click(canvas, inside)  # picks the feature
+    sw = canvas.to_pixel(*expected[2])
+    target = sw + QPointF(-60, 30)
+    QTest.mousePress(canvas, LEFT, Qt.KeyboardModifier.NoModifier, sw.toPoint())
+    QTest.mouseMove(canvas, target.toPoint())
+    QTest.mouseRelease(canvas, LEFT, Qt.KeyboardModifier.NoModifier, target.toPoint())
+    moved = G.reproject(layer.gdf.geometry.iloc[0], GK, "EPSG:4490")
+    assert len(G.vertices(moved)) == 4
+    new_sw = canvas.to_map(target.toPoint())
+    assert moved.exterior.distance(shapely.Point(new_sw)) < 1e-7
+    assert moved.exterior.distance(shapely.Point(expected[2])) > 1e-3
+    mid = (canvas.to_pixel(*expected[3]) + target) / 2
+    QTest.mouseDClick(canvas, LEFT, Qt.KeyboardModifier.NoModifier, mid.toPoint())
+    assert len(G.vertices(layer.gdf.geometry.iloc[0])) == 5
+    _click(canvas, mid, RIGHT)
+    assert len(G.vertices(layer.gdf.geometry.iloc[0])) == 4
+
+    # undo and redo from the Edit menu, back to the drawn corner and forward again
+    undo, redo = window.actions_by_key["undo"], window.actions_by_key["redo"]
+    undo.trigger()
+    undo.trigger()  # the inserted vertex back, then gone
+    assert len(G.vertices(layer.gdf.geometry.iloc[0])) == 4
+    undo.trigger()  # the drag
+    back = G.reproject(layer.gdf.geometry.iloc[0], GK, "EPSG:4490")
+    assert back.exterior.distance(shapely.Point(expected[2])) < 1e-7
+    undo.trigger()  # the feature itself
+    assert len(layer.gdf) == 0
+    for _ in range(4):
+        redo.trigger()
+    again = G.reproject(layer.gdf.geometry.iloc[0], GK, "EPSG:4490")
+    assert again.equals_exact(moved, 1e-9) and layer.gdf["owner"].iloc[0] == "Jixi land bureau"
+
+    # save, reopen: the feature, its fields and their code lists come back
+    path = tmp_path / "edited.hljgis.gpkg"
+    assert window._save(str(path))
+    assert not session.project.dirty
+    window.open_project(str(path))
+    reopened = session.project.layer("proposed_sites")
+    assert reopened is not layer and len(reopened.gdf) == 1
+    geom = G.reproject(reopened.gdf.geometry.iloc[0], GK, "EPSG:4490")
+    assert geom.equals_exact(moved, 1e-9)
+    assert reopened.gdf["name_zh"].iloc[0] == "鸡西东厂区"
+    assert window.editing.start_editing("proposed_sites")
+    window.editing.set_tool("attributes")
+    canvas.zoom_to((132.2, 45.8, 132.6, 46.1), pad=0)
+    assert canvas.wait_for_render()
+    _click(canvas, canvas.to_pixel(*np.mean(expected, axis=0)))
+    form = window.editing.controller.form
+    assert form.editors["status"].currentData() == "under_review"
+    assert "审查中" not in form.editors["status"].currentText()  # English interface
+    form.set_value("status", "approved")
+    form.accept()
+    assert reopened.gdf["status"].iloc[0] == "approved"
+    assert load_project(path).layer("proposed_sites").gdf["status"].iloc[0] == "under_review"
+
+
+def test_three_drawn_sites_ranked_from_the_window(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from hljgis.gui.main_window import MainWindow
+    from hljgis.io.bundled import layers_dir
+
+    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Discard)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "ini"))
+    path = tmp_path / "bundled.hljgis.gpkg"
+    shutil.copy(layers_dir() / "east-heilongjiang.hljgis.gpkg", path)
+    window = MainWindow(lang="zh")
+    qtbot.addWidget(window)
+    window.resize(1300, 850)
+    window.show()
+    try:
+        window.session.open_project(path)
+        canvas = window.canvas
+        districts = window.session.project.layer("districts").gdf
+        taoshan = districts[districts["name"] == "Taoshan"].geometry.iloc[0]
+        c = taoshan.representative_point()
+        canvas.zoom_to((c.x - 0.05, c.y - 0.035, c.x + 0.05, c.y + 0.035), pad=0)
+        assert canvas.wait_for_render()
+        _sites(window)
+        centre = canvas.to_pixel(c.x, c.y)
+        names = ["West yard", "Middle yard", "East yard"]
+        for i, name in enumerate(names):
+            o = centre + QPointF(-200 + 150 * i, -40)
+            form = _draw(window, [o, o + QPointF(90, 0), o + QPointF(90, 70),
+                                  o + QPointF(0, 70)], qtbot)
+            form.set_value("name", name)
+            form.accept()
+            assert not form.isVisible()
+        layer = window.session.project.layer("proposed_sites")
+        assert list(layer.gdf["name"]) == names
+        key = window.editing.rank_sites()
+        panel = window.views.ranking
+        assert window.views.ranking_dock.isVisible()
+        assert panel.scenario_box.currentData() == key
+        assert panel.scenario.candidates.layer == "proposed_sites"
+        with qtbot.waitSignal(panel.ranking_finished, timeout=60_000):
+            assert panel.run() is not None
+        g = panel.result.gdf
+        assert len(g) == 3 and list(g["name"]) == names
+        assert set(g["city"]) == {"Qitaihe"} and set(g["district_zh"]) == {"桃山区"}
+        assert g.loc[~g["excluded"], "rank"].notna().all()
+        assert panel.result_layer.name in window.session.project
+        window.grab().save(str(tmp_path / "ranked.png"))
+    finally:
+        window.session.project.dirty = False
+        canvas.shutdown()
+        panel.shutdown()
