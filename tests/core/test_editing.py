@@ -264,3 +264,10 @@ def test_empty_new_layer_saves_and_reopens(tmp_path):
     assert layer.gdf["lanes"].tolist() == [4]
     with pytest.raises(InputError, match="not polygons|holds linestrings"):
         s2.add_feature("roads_plan", box(X0, Y0, X0 + 1, Y0 + 1), {"lanes": 2})
+
+
+def test_problems_are_worded_in_chinese_for_a_chinese_form():
+    _, problems = check_values(proposed_sites(), {"status": "maybe", "area_ha": "x"}, "zh")
+    assert problems["name"] == "请填写名称。"
+    assert problems["status"].startswith("状态：“maybe”不在可选值")
+    assert problems["area_ha"] == "面积：“x”不是数值。"

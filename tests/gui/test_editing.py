@@ -234,3 +234,90 @@ def test_three_drawn_sites_ranked_from_the_window(qtbot, tmp_path, monkeypatch):
         window.session.project.dirty = False
         canvas.shutdown()
         panel.shutdown()
+
+
+def test_hole_split_move_merge_delete_from_the_toolbar(make_main_window, qtbot):  # noqa: F811
+    window = make_main_window()
+    canvas, session = window.canvas, window.session
+    layer = session.project.layer(_sites(window))
+    canvas.zoom_to((131.0, 45.2, 131.4, 45.5), pad=0)  # inside Jixi, away from its edges
+    assert canvas.wait_for_render()
+    o = canvas.to_pixel(131.2, 45.35)
+    square = [o + QPointF(-150, -150), o + QPointF(150, -150), o + QPointF(150, 150),
+              o + QPointF(-150, 150)]
+    form = _draw(window, square, qtbot)
+    form.set_value("name", "Yard")
+    form.accept()
+    whole = layer.gdf.geometry.iloc[0].area
+    # a hole in the middle
+    window.editing.set_tool("hole")
+    for p in (o + QPointF(-30, -30), o + QPointF(30, -30), o + QPointF(30, 30)):
+        _click(canvas, p)
+    _click(canvas, o, RIGHT)
+    geom = layer.gdf.geometry.iloc[0]
+    assert len(geom.interiors) == 1 and geom.area < whole
+    # split along a line across the square, west of the hole
+    window.editing.set_tool("split")
+    _click(canvas, o + QPointF(-100, -200))
+    _click(canvas, o + QPointF(-100, 200))
+    _click(canvas, o + QPointF(-100, 200), RIGHT)
+    assert len(layer.gdf) == 2, window.statusBar().currentMessage()
+    assert list(layer.gdf["name"]) == ["Yard", "Yard"]
+    assert layer.gdf.area.sum() == pytest.approx(geom.area)
+    assert len(layer.gdf.geometry.iloc[0].interiors) == 1  # the big piece keeps its row
+    # move the small piece west by 40 pixels
+    window.editing.set_tool("move")
+    start = (o + QPointF(-130, 0)).toPoint()
+    end = (o + QPointF(-170, 0)).toPoint()
+    before = layer.gdf.geometry.iloc[1].bounds
+    QTest.mousePress(canvas, LEFT, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(canvas, end)
+    QTest.mouseRelease(canvas, LEFT, Qt.KeyboardModifier.NoModifier, end)
+    after = layer.gdf.geometry.iloc[1].bounds
+    assert after[0] < before[0] - 1000 and after[1] == pytest.approx(before[1], abs=50)
+    window.undo()
+    assert layer.gdf.geometry.iloc[1].bounds == pytest.approx(before)
+    # select both with the select tool, merge them, delete the result
+    window.set_tool("select")
+    assert canvas.map_tool is None and not window.editing.tool_actions["move"].isChecked()
+    window.layer_panel.select_layer(layer.name)
+    QTest.mousePress(canvas, LEFT, Qt.KeyboardModifier.NoModifier,
+                     (o + QPointF(-200, -200)).toPoint())
+    QTest.mouseMove(canvas, (o + QPointF(200, 200)).toPoint())
+    QTest.mouseRelease(canvas, LEFT, Qt.KeyboardModifier.NoModifier,
+                       (o + QPointF(200, 200)).toPoint())
+    assert layer.selection.tolist() == [0, 1]
+    window.editing.merge_action.trigger()
+    assert len(layer.gdf) == 1 and layer.gdf.area.iloc[0] == pytest.approx(geom.area)
+    layer.selection = np.array([0])
+    window.editing.delete_action.trigger()
+    assert len(layer.gdf) == 0
+    for _ in range(3):
+        window.undo()  # delete, merge, split
+    assert len(layer.gdf) == 1 and layer.gdf.geometry.iloc[0].equals(geom)
+
+
+def test_new_layer_dialog_defines_fields_with_code_lists(qtbot):
+    from hljgis.gui.dialogs.new_layer_dialog import NewLayerDialog
+
+    dialog = NewLayerDialog("EPSG:4553")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert [f.name for f in dialog.fields()] == [f.name for f in proposed_sites()]
+    dialog.template_box.setCurrentIndex(1)  # empty
+    assert dialog.table.rowCount() == 0
+    dialog.name_edit.setText("clinics")
+    dialog.geometry_box.setCurrentIndex(2)  # points
+    dialog.add_field(proposed_sites()[0])
+    dialog.add_field(proposed_sites()[0].__class__("beds", "int", "Beds", "床位", min=0))
+    dialog.table.item(1, 7).setText("500")
+    dialog.add_field(proposed_sites()[0].__class__("level", "str", "Level", "等级"))
+    dialog.table.item(2, 5).setText("a=Grade A=甲级; b=Grade B=乙级")
+    d = dialog.definition()
+    assert (d.name, d.geometry, d.crs) == ("clinics", "Point", "EPSG:4553")
+    beds, level = d.fields[1], d.fields[2]
+    assert (beds.type, beds.min, beds.max) == ("int", 0, 500)
+    assert level.codes == (("a", "Grade A", "甲级"), ("b", "Grade B", "乙级"))
+    dialog.table.item(1, 6).setText("few")
+    dialog.accept()
+    assert "min and max must be numbers" in dialog.problem.text() and dialog.isVisible()

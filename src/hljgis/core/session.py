@@ -356,6 +356,7 @@ class Session:
         from hljgis.core.errors import InputError
 
         specs = fields_for(layer)
+        values = {**{f.name: f.default for f in specs if f.default is not None}, **values}
         coerced, problems = check_values(specs, values)
         if problems:
             raise InputError("the feature was not accepted: " + " ".join(problems.values()),

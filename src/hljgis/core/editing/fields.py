@@ -45,6 +45,24 @@ CODE_LABELS_ZH = {
 }
 
 
+#: What the form says when a value does not fit, in English and Chinese.
+_MESSAGES = {
+    "required": ("{t} is required.", "请填写{t}。"),
+    "codes": ("{t}: '{v}' is not one of {allowed}.", "{t}：“{v}”不在可选值（{allowed}）中。"),
+    "min": ("{t} must be at least {n:g}.", "{t}不能小于 {n:g}。"),
+    "max": ("{t} must be at most {n:g}.", "{t}不能大于 {n:g}。"),
+    "date": ("{t}: '{v}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD).",
+             "{t}：“{v}”不是日期（YYYY、YYYY-MM 或 YYYY-MM-DD）。"),
+    "type": ("{t}: '{v}' is not {kind}.", "{t}：“{v}”不是{kind}。"),
+}
+_KIND_WORDS = {"int": ("a whole number", "整数"), "float": ("a number", "数值"),
+               "bool": ("true or false", "“是”或“否”")}
+
+
+def _say(key: str, lang: str, **kw) -> str:
+    return _MESSAGES[key][1 if lang.startswith("zh") else 0].format(**kw)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One attribute of an editable layer.
@@ -101,7 +119,7 @@ class FieldSpec:
                 return (zh or en) if lang.startswith("zh") else (en or zh)
         return "" if value is None else str(value)
 
-    def coerce(self, value):
+    def coerce(self, value, lang: str = "en"):
         """``value`` (from a form or a script) as this field's type; None when empty.
 
         Raises
@@ -130,25 +148,28 @@ class FieldSpec:
                     return value.lower() in ("true", "1", "yes")
                 return bool(value)
         except (TypeError, ValueError):
-            kind = {"int": "a whole number", "float": "a number", "bool": "true or false"}
-            raise InputError(f"{self.title()}: '{value}' is not {kind[self.type]}.",
-                             "Correct the value.") from None
+            zh = lang.startswith("zh")
+            raise InputError(_say("type", lang, t=self.title(lang), v=value,
+                                  kind=_KIND_WORDS[self.type][int(zh)]),
+                             "" if zh else "Correct the value.") from None
         return str(value)
 
-    def problem(self, value) -> str | None:
-        """Why ``value`` (already coerced) does not fit, in words; None when it does."""
+    def problem(self, value, lang: str = "en") -> str | None:
+        """Why ``value`` (already coerced) does not fit, in words (English or Chinese);
+        None when it does."""
+        t = self.title(lang)
         if value is None:
-            return f"{self.title()} is required." if self.required else None
+            return _say("required", lang, t=t) if self.required else None
         if self.codes and value not in {c[0] for c in self.codes}:
             allowed = ", ".join(str(c[0]) for c in self.codes)
-            return f"{self.title()}: '{value}' is not one of {allowed}."
+            return _say("codes", lang, t=t, v=value, allowed=allowed)
         if self.type in ("int", "float"):
             if self.min is not None and value < self.min:
-                return f"{self.title()} must be at least {self.min:g}."
+                return _say("min", lang, t=t, n=self.min)
             if self.max is not None and value > self.max:
-                return f"{self.title()} must be at most {self.max:g}."
+                return _say("max", lang, t=t, n=self.max)
         if self.type == "date" and not _DATE.match(str(value)):
-            return f"{self.title()}: '{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)."
+            return _say("date", lang, t=t, v=value)
         return None
 
     @property
@@ -158,8 +179,9 @@ class FieldSpec:
                 "bool": "boolean"}[self.type]
 
 
-def check_values(fields, values: dict) -> tuple[dict, dict[str, str]]:
-    """Coerce and validate a feature's values against ``fields``.
+def check_values(fields, values: dict, lang: str = "en") -> tuple[dict, dict[str, str]]:
+    """Coerce and validate a feature's values against ``fields``; problems are worded
+    in ``lang`` ("en" or "zh").
 
     Returns
     -------
@@ -169,12 +191,12 @@ def check_values(fields, values: dict) -> tuple[dict, dict[str, str]]:
     out, problems = {}, {}
     for f in fields:
         try:
-            value = f.coerce(values.get(f.name))
+            value = f.coerce(values.get(f.name), lang)
         except InputError as exc:
             problems[f.name] = exc.what
             continue
         out[f.name] = value
-        why = f.problem(value)
+        why = f.problem(value, lang)
         if why:
             problems[f.name] = why
     return out, problems

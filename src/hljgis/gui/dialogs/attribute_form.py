@@ -147,14 +147,14 @@ class AttributeForm(QDialog):
 
     def values(self) -> dict:
         """The checked values (raises InputError when any field fails)."""
-        values, problems = check_values(self.fields, self.raw_values())
+        values, problems = check_values(self.fields, self.raw_values(), self.lang)
         if problems:
             raise InputError(" ".join(problems.values()))
         return values
 
     def check(self) -> dict[str, str]:
         """Validate, show each problem under its field, and return them."""
-        _, problems = check_values(self.fields, self.raw_values())
+        _, problems = check_values(self.fields, self.raw_values(), self.lang)
         for name, label in self.problem_labels.items():
             label.setText(problems.get(name, ""))
             label.setVisible(name in problems)

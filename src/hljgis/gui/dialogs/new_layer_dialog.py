@@ -59,7 +59,7 @@ class NewLayerDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("New layer"))
         self.name_edit = QLineEdit("proposed_sites")
-        self.title_edit = QLineEdit(self.tr("Proposed sites"))
+        self.title_edit = QLineEdit("Proposed sites")  # the English title, in any language
         self.title_zh_edit = QLineEdit("拟选地块")
         self.geometry_box = QComboBox()
         for kind, text in (("Polygon", self.tr("Polygons (sites, areas)")),
@@ -133,8 +133,12 @@ class NewLayerDialog(QDialog):
         self.table.insertRow(r)
         self.table.setItem(r, 0, QTableWidgetItem(f.name))
         types = QComboBox()
-        types.addItems(FIELD_TYPES)
-        types.setCurrentText(f.type)
+        words = {"str": self.tr("Text"), "int": self.tr("Whole number"),
+                 "float": self.tr("Number"), "bool": self.tr("Yes / no"),
+                 "date": self.tr("Date")}
+        for t in FIELD_TYPES:
+            types.addItem(words[t], t)
+        types.setCurrentIndex(FIELD_TYPES.index(f.type))
         self.table.setCellWidget(r, 1, types)
         self.table.setItem(r, 2, QTableWidgetItem(f.label))
         self.table.setItem(r, 3, QTableWidgetItem(f.label_zh))
@@ -164,7 +168,7 @@ class NewLayerDialog(QDialog):
             except ValueError:
                 raise InputError(f"field {r + 1} ('{name}'): min and max must be numbers.",
                                  "Correct them or leave them empty.") from None
-            ftype = self.table.cellWidget(r, 1).currentText()
+            ftype = self.table.cellWidget(r, 1).currentData()
             required = self.table.cellWidget(r, 4).findChild(QCheckBox).isChecked()
             codes = codes_from_text(self._text(r, 5))
             spec = FieldSpec(name, ftype, self._text(r, 2), self._text(r, 3), required,

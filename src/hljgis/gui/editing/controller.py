@@ -190,9 +190,9 @@ class EditController(QObject):
     def _split(self, pts: np.ndarray) -> None:
         layer = self.layer()
         line = shapely.LineString(pts)
-        rows = features_in_box(layer, line.bounds, self.project.crs)
-        hits = rows[shapely.intersects(self.map_geoms(layer)[rows], line)]
-        if not hits:
+        # the line itself queries the index (a vertical line's bounds are a zero-width box)
+        hits = np.sort(layer.gdf.sindex.query(self.to_layer(line), predicate="intersects"))
+        if not len(hits):
             raise InputError("the line does not cross a feature of the edited layer.",
                              "Draw it across the feature to split.")
         self.session.split_feature(self.layer_name, int(hits[0]), line, crs=self.project.crs)
