@@ -321,3 +321,28 @@ def test_new_layer_dialog_defines_fields_with_code_lists(qtbot):
     dialog.table.item(1, 6).setText("few")
     dialog.accept()
     assert "min and max must be numbers" in dialog.problem.text() and dialog.isVisible()
+
+
+def test_one_undo_stack_for_edits_styles_and_layers(make_main_window, qtbot):  # noqa: F811
+    window = make_main_window()
+    session = window.session
+    name = _sites(window)
+    assert not window.actions_by_key["pan"].isChecked()  # the draw tool is the active one
+    layer = session.project.layer(name)
+    session.add_feature(name, G.reproject(shapely.box(131, 45.5, 131.1, 45.6), "EPSG:4490",
+                                          GK), {"name": "A"})
+    session.set_layer_property(name, "opacity", 0.5)
+    session.add_feature(name, G.reproject(shapely.box(131.2, 45.5, 131.3, 45.6),
+                                          "EPSG:4490", GK), {"name": "B"})
+    window.undo()
+    assert list(layer.gdf["name"]) == ["A"] and layer.opacity == 0.5
+    window.undo()
+    assert layer.opacity == 1.0 and len(layer.gdf) == 1
+    window.undo()
+    window.undo()  # the new layer itself: editing stops with it
+    assert name not in session.project and window.editing.controller.layer_name is None
+    assert not window.editing.edit_action.isChecked()
+    assert window.actions_by_key["pan"].isChecked()
+    for _ in range(4):
+        window.redo()
+    assert list(layer.gdf["name"]) == ["A", "B"] and layer.opacity == 0.5

@@ -49,7 +49,9 @@ class EditController(QObject):
         self._snapper: Snapper | None = None
         self._snap_key = None
         self._map_geoms: dict[str, tuple[int, np.ndarray]] = {}
+        self._project = None
         session.events.project_changed.connect(self._on_project_changed)
+        self._watch(session.project)
 
     # -- which layer -------------------------------------------------------------------------
     @property
@@ -88,10 +90,23 @@ class EditController(QObject):
             self.canvas.set_map_tool(None)
         self.editing_changed.emit("")
 
-    def _on_project_changed(self, _project) -> None:
+    def _on_project_changed(self, project) -> None:
         self._map_geoms.clear()
         self.snap_layers.clear()
         self.stop_editing()
+        self._watch(project)
+
+    def _watch(self, project) -> None:
+        if self._project is not None:
+            self._project.events.layer_removed.disconnect(self._on_layer_removed)
+        self._project = project
+        project.events.layer_removed.connect(self._on_layer_removed)
+
+    def _on_layer_removed(self, _index, layer) -> None:
+        """Editing stops when its layer goes (removed, or its creation undone)."""
+        self._map_geoms.pop(layer.name, None)
+        if layer.name == self.layer_name:
+            self.stop_editing()
 
     # -- geometry in the map's CRS -------------------------------------------------------------
     def map_geoms(self, layer: VectorLayer) -> np.ndarray:

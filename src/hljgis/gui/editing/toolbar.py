@@ -161,10 +161,16 @@ class EditToolbar(QToolBar):
 
     def _on_tool_toggled(self, key: str, on: bool) -> None:
         canvas = self.window_.canvas
+        builtin = self.window_.actions_by_key[canvas.tool]
+        group = builtin.actionGroup()
         if on:
             canvas.set_map_tool(TOOLS[key][1](self.controller))
+            if group is not None:  # no built-in tool looks active while an edit tool is
+                group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+            builtin.setChecked(False)
         elif not any(a.isChecked() for a in self.tool_actions.values()):
             canvas.set_map_tool(None)
+            builtin.setChecked(True)
 
     def _on_map_tool_changed(self, tool) -> None:
         if tool is None:  # a built-in tool (pan, identify, ...) took over
@@ -172,6 +178,7 @@ class EditToolbar(QToolBar):
                 action.blockSignals(True)
                 action.setChecked(False)
                 action.blockSignals(False)
+            self.window_.actions_by_key[self.window_.canvas.tool].setChecked(True)
 
     def _fill_snap_menu(self) -> None:
         self.snap_menu.clear()
