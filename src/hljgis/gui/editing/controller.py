@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from hljgis.core.editing import geometry as G
 from hljgis.core.editing.fields import fields_for
-from hljgis.core.editing.snapping import Snapper, SnapResult, pixel_tolerance
+from hljgis.core.editing.snapping import Snapper, SnapResult, pixel_tolerance, snap
 from hljgis.core.errors import InputError
 from hljgis.core.layer import VectorLayer
 from hljgis.core.query import features_in_box
@@ -46,9 +46,10 @@ class EditController(QObject):
         #: Layers snapped to besides the edited one.
         self.snap_layers: set[str] = set()
         self.form = None
-        self._snapper: Snapper | None = None
-        self._snap_key = None
-        self._map_geoms: dict[str, tuple[int, np.ndarray]] = {}
+        #: One Snapper per layer and version of its data: an edit re-indexes its layer only.
+        self._snappers: dict[str, tuple[object, Snapper]] = {}
+        # keyed by the frame itself (not its id: a freed frame's id can come back)
+        self._map_geoms: dict[str, tuple[object, np.ndarray]] = {}
         self._project = None
         session.events.project_changed.connect(self._on_project_changed)
         self._watch(session.project)
@@ -80,7 +81,6 @@ class EditController(QObject):
             self.message.emit(self.tr("Pick a vector layer in the Layers panel first"))
             return False
         self.layer_name = name
-        self._snapper = None
         self.editing_changed.emit(name)
         return True
 
@@ -92,6 +92,7 @@ class EditController(QObject):
 
     def _on_project_changed(self, project) -> None:
         self._map_geoms.clear()
+        self._snappers.clear()
         self.snap_layers.clear()
         self.stop_editing()
         self._watch(project)
@@ -105,6 +106,7 @@ class EditController(QObject):
     def _on_layer_removed(self, _index, layer) -> None:
         """Editing stops when its layer goes (removed, or its creation undone)."""
         self._map_geoms.pop(layer.name, None)
+        self._snappers.pop(layer.name, None)
         if layer.name == self.layer_name:
             self.stop_editing()
 
@@ -112,12 +114,12 @@ class EditController(QObject):
     def map_geoms(self, layer: VectorLayer) -> np.ndarray:
         """The layer's geometries in the map CRS, reprojected once per version of its data."""
         hit = self._map_geoms.get(layer.name)
-        if hit is not None and hit[0] == id(layer.gdf):
+        if hit is not None and hit[0] is layer.gdf:
             return hit[1]
         crs = self.project.crs
         gdf = layer.gdf if layer.crs.equals(crs) else layer.gdf.to_crs(crs)
         geoms = np.asarray(gdf.geometry.values, dtype=object)
-        self._map_geoms[layer.name] = (id(layer.gdf), geoms)
+        self._map_geoms[layer.name] = (layer.gdf, geoms)
         return geoms
 
     def to_layer(self, geom):
@@ -131,26 +133,23 @@ class EditController(QObject):
         within the tolerance."""
         if not self.snap_enabled or self.layer() is None:
             return x, y, None
-        snapper = self._current_snapper()
-        hit = snapper.snap(x, y, self.tolerance()) if snapper is not None else None
+        hit = snap(self._current_snappers(), x, y, self.tolerance())
         return (hit.x, hit.y, hit) if hit is not None else (x, y, None)
 
-    def _current_snapper(self) -> Snapper | None:
-        names = [n for n in [self.layer_name, *sorted(self.snap_layers)] if n in self.project]
-        layers = [self.project.layer(n) for n in dict.fromkeys(names)]
-        layers = [ly for ly in layers if isinstance(ly, VectorLayer)]
-        extent = self.canvas.extent
-        key = (tuple(id(ly.gdf) for ly in layers), extent)
-        if self._snapper is None or key != self._snap_key:
-            window = shapely.box(*extent)
-            # only what is in view: a province-wide layer must not slow each view change
-            geoms = {}
-            for ly in layers:
-                g = self.map_geoms(ly)
-                geoms[ly.name] = g[shapely.intersects(g, window)] if len(g) else g
-            self._snapper = Snapper(geoms)
-            self._snap_key = key
-        return self._snapper
+    def _current_snappers(self) -> list[Snapper]:
+        names = [n for n in dict.fromkeys([self.layer_name, *sorted(self.snap_layers)])
+                 if n in self.project]
+        out = []
+        for name in names:
+            layer = self.project.layer(name)
+            if not isinstance(layer, VectorLayer):
+                continue
+            hit = self._snappers.get(name)
+            if hit is None or hit[0] is not layer.gdf:
+                hit = (layer.gdf, Snapper({name: self.map_geoms(layer)}))
+                self._snappers[name] = hit
+            out.append(hit[1])
+        return out
 
     def feature_at(self, x: float, y: float) -> int | None:
         """Row of the edited layer's feature nearest (x, y) within the tolerance."""
