@@ -271,3 +271,32 @@ def test_problems_are_worded_in_chinese_for_a_chinese_form():
     assert problems["name"] == "请填写名称。"
     assert problems["status"].startswith("状态：“maybe”不在可选值")
     assert problems["area_ha"] == "面积：“x”不是数值。"
+
+
+def test_a_bundled_thematic_layer_is_edited_and_still_fits_its_schema(tmp_path):
+    import geopandas as gpd
+
+    from hljgis.core.schemas import validate
+    from hljgis.io.bundled import layers_dir
+
+    gdf = gpd.read_file(layers_dir() / "shanty_sites.geojson")
+    s = _session()
+    s.add_layers([VectorLayer(gdf, "shanty_sites", schema="shanty_sites")])
+    layer = s.project.layer("shanty_sites")
+    site = {"name": "Xinxing lot 3", "city": "Qitaihe", "district": "Xinxing",
+            "area_ha": 3.2, "status": "planned"}
+    with pytest.raises(InputError, match="Accuracy m is required"):
+        s.add_feature("shanty_sites", box(130.9, 45.7, 130.91, 45.71), site)
+    s.add_feature("shanty_sites", box(130.9, 45.7, 130.91, 45.71), {**site, "accuracy_m": 5})
+    g = layer.gdf.geometry.iloc[0]
+    v = G.vertices(g)[0]
+    s.change_geometry("shanty_sites", 0, G.move_vertex(g, v, v.x + 0.001, v.y))
+    row = layer.gdf.iloc[-1]
+    assert row["illustrative"] is False or row["illustrative"] == False  # noqa: E712
+    assert layer.gdf["source"].iloc[0] == EDIT_SOURCE and layer.is_illustrative
+    path = tmp_path / "shanty.hljgis.gpkg"
+    s.save_project(path)
+    back = load_project(path).layer("shanty_sites")
+    assert validate(back.gdf, "shanty_sites") == []
+    assert len(back.gdf) == len(gdf) + 1 and back.gdf["edited_by"].iloc[-1] == "planner_li"
+    assert bool(back.gdf["illustrative"].iloc[0])  # an edited stand-in stays one

@@ -95,6 +95,8 @@ class FieldSpec:
     max: float | None = None
     default: Any = None
     unit: str = ""
+    #: One line on what the field means (the form's tooltip).
+    help: str = ""
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -212,6 +214,17 @@ def fields_from_dicts(data) -> tuple[FieldSpec, ...]:
     return tuple(FieldSpec(**d) for d in data or ())
 
 
+#: Chinese labels of the thematic schemas' common fields (the rest show their name).
+FIELD_LABELS_ZH = {
+    "name": "名称", "name_zh": "中文名称", "city": "城市", "district": "区县", "status": "状态",
+    "area_ha": "面积", "area_km2": "面积", "households": "户数", "accuracy_m": "位置精度",
+    "illustrative": "示意数据", "level": "级别", "kind": "类型", "industry": "产业",
+    "mining_area": "矿区", "mining_end_year": "停采年份", "stable_from_year": "稳定年份",
+    "lead_industries": "主导产业", "route": "路线编号", "lines": "线路",
+    "opened_year": "开通年份", "design_speed_kmh": "设计时速",
+}
+
+
 def _from_thematic(schema_name: str) -> tuple[FieldSpec, ...]:
     from hljgis.core.schemas import INDUSTRY_TITLES, get_schema
 
@@ -223,9 +236,12 @@ def _from_thematic(schema_name: str) -> tuple[FieldSpec, ...]:
                            INDUSTRY_TITLES.get(v, ("", CODE_LABELS_ZH.get(v, "")))[1])
                           for v in f.allowed)
         ftype = "date" if f.name == "as_of" else f.type
-        out.append(FieldSpec(f.name, ftype, f.description, "", required=not f.nullable and
+        # a drawn feature is the planner's own: not a stand-in unless they say so
+        default = False if f.name == "illustrative" else None
+        out.append(FieldSpec(f.name, ftype, f.name.replace("_", " ").capitalize(),
+                             FIELD_LABELS_ZH.get(f.name, ""), required=not f.nullable and
                              f.name not in PROVENANCE_EDIT_FIELDS, codes=codes, min=f.min,
-                             max=f.max, unit=f.unit))
+                             max=f.max, default=default, unit=f.unit, help=f.description))
     return tuple(out)
 
 

@@ -62,7 +62,7 @@ class AttributeForm(QDialog):
             self.editors[f.name] = editor
             label = QLabel(f.title(lang) + (" *" if f.required else "") +
                            (f" ({f.unit})" if f.unit else ""))
-            label.setToolTip(f.name)
+            label.setToolTip(f"{f.name}: {f.help}" if f.help else f.name)
             problem = QLabel()
             problem.setStyleSheet(f"color: {_RED}")
             problem.setWordWrap(True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QPointF, Signal
 
 from hljgis.core.editing import geometry as G
 from hljgis.core.editing.fields import fields_for
@@ -14,6 +14,8 @@ from hljgis.core.errors import InputError
 from hljgis.core.layer import VectorLayer
 from hljgis.core.query import features_in_box
 from hljgis.gui.i18n import current_language
+
+_ONE_PX = QPointF(1.0, 0.0)
 
 #: Fields filled from the drawn geometry when the form opens (name -> unit factor).
 _MEASURED = {"area_ha": ("area", 1e-4), "area_m2": ("area", 1.0), "area_km2": ("area", 1e-6),
@@ -246,6 +248,13 @@ class EditController(QObject):
         metric = self.project.metric_crs()
         geom = G.reproject(geom_map, self.project.crs, metric)
         out = {}
+        if any(f.name == "accuracy_m" for f in specs):
+            # what a click can hit at this zoom: one screen pixel on the ground
+            pixel = G.reproject(shapely.LineString(
+                [self.canvas.to_map(self.canvas.rect().center().toPointF()),
+                 self.canvas.to_map(self.canvas.rect().center().toPointF() + _ONE_PX)]),
+                self.project.crs, metric).length
+            out["accuracy_m"] = float(f"{pixel:.2g}")
         for f in specs:
             if f.name in _MEASURED:
                 what, factor = _MEASURED[f.name]
