@@ -278,7 +278,7 @@ class EditController(QObject):
             area = polygon_area_m2(ring[:-1], crs)
             for hole in getattr(geom_map, "interiors", []):
                 area -= polygon_area_m2(np.asarray(hole.coords)[:-1], crs)
-            return f"{format_area(area)}; {self.tr('perimeter')} " \
+            return f"{format_area(area)}{self.tr('; ')}{self.tr('perimeter')} " \
                    f"{format_length(path_length_m(ring, crs))}"
         if fam == "LineString":
             return format_length(path_length_m(np.asarray(geom_map.coords), crs))

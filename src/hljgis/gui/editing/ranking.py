@@ -23,8 +23,8 @@ def scenario_for_layer(project, layer_name: str, base: dict | None = None) -> st
     scenario["name"] = key
     scenario["candidates"] = {"kind": "layer", "layer": layer_name}
     layer = project.layer(layer_name)
-    for lang in ("", "_zh"):
+    for lang, colon in (("", ": "), ("_zh", "：")):
         title = scenario.get(f"title{lang}") or ""
-        scenario[f"title{lang}"] = f"{title}: {layer.display_title(lang.strip('_') or 'en')}"
+        scenario[f"title{lang}"] = f"{title}{colon}{layer.display_title(lang[1:] or 'en')}"
     project.set_scenario(key, scenario)
     return key

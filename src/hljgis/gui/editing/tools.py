@@ -158,13 +158,22 @@ class SketchTool(_Tool):
     def measure_text(self) -> str:
         """Length of a line, area and perimeter of a polygon, as drawn so far (to the
         cursor): geodesic, in m / km and m² / ha / km²."""
-        from hljgis.core.measure import measure_text
+        from hljgis.core.measure import (
+            format_area,
+            format_length,
+            path_length_m,
+            polygon_area_m2,
+        )
 
-        pts = self._live()
+        pts = np.asarray(self._live(), dtype=float)
         if len(pts) < 2 or self.kind == "Point":
             return ""
-        area = self.kind == "Polygon" and len(pts) >= 3
-        return measure_text(np.asarray(pts), self.controller.project.crs, area=area)
+        crs = self.controller.project.crs
+        if self.kind == "Polygon" and len(pts) >= 3:
+            ring = np.vstack([pts, pts[:1]])
+            return (f"{format_area(polygon_area_m2(pts, crs))}{self.controller.tr('; ')}"
+                    f"{self.controller.tr('perimeter')} {format_length(path_length_m(ring, crs))}")
+        return format_length(path_length_m(pts, crs))
 
     def _emit_measure(self) -> None:
         self.controller.measured.emit(self.measure_text())
