@@ -422,9 +422,10 @@ def _drawn_style(definition) -> dict:
               "Point": make_symbol("marker", fill="#e31a1c", size_mm=3.0)}[definition.geometry]
     style = {"version": 1, "renderer": {"kind": "single", "symbol": symbol}}
     names = [f.name for f in definition.fields]
-    if "name" in names:
-        style["labels"] = {"enabled": True, "field": "name",
-                           "field2": "name_zh" if "name_zh" in names else None,
+    if "name" in names:  # Chinese first, as the bundled layers (an empty line is skipped)
+        both = "name_zh" in names
+        style["labels"] = {"enabled": True, "field": "name_zh" if both else "name",
+                           "field2": "name" if both else None,
                            "size_pt": 9.0, "color": "#67001f", "halo_color": "#ffffff",
                            "halo_width_mm": 0.5, "priority": 8, "priority_field": None,
                            "bold": True, "max_scale": None, "callout": False}
