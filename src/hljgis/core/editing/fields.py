@@ -21,8 +21,9 @@ import pandas as pd
 from hljgis.core.errors import InputError
 
 __all__ = [
-    "EDIT_SOURCE", "FIELD_TYPES", "PROVENANCE_EDIT_FIELDS", "FieldSpec", "check_values",
-    "empty_frame", "fields_for", "fields_from_dicts", "fields_to_dicts", "proposed_sites",
+    "EDIT_SOURCE", "FIELD_TYPES", "PROVENANCE_EDIT_FIELDS", "FieldSpec", "LayerDefinition",
+    "check_values", "empty_frame", "fields_for", "fields_from_dicts", "fields_to_dicts",
+    "proposed_sites",
 ]
 
 FIELD_TYPES = ("str", "int", "float", "bool", "date")
