@@ -346,3 +346,24 @@ def test_one_undo_stack_for_edits_styles_and_layers(make_main_window, qtbot):  #
     for _ in range(4):
         window.redo()
     assert list(layer.gdf["name"]) == ["A", "B"] and layer.opacity == 0.5
+
+
+def test_a_refused_edit_says_why_in_chinese(make_main_window, qtbot):  # noqa: F811
+    window = make_main_window(lang="zh")
+    canvas = window.canvas
+    layer = window.session.project.layer(_sites(window))
+    canvas.zoom_to((131.0, 45.2, 131.4, 45.5), pad=0)
+    assert canvas.wait_for_render()
+    o = canvas.to_pixel(131.2, 45.35)
+    form = _draw(window, [o, o + QPointF(80, 0), o + QPointF(80, 80)], qtbot)
+    assert form.windowTitle().startswith("要素属性")
+    form.accept()  # no name: refused, in Chinese
+    assert form.problem_labels["name"].text() == "请填写名称。"
+    form.set_value("name", "三角地")
+    form.accept()
+    window.editing.set_tool("split")
+    _click(canvas, o + QPointF(200, -50))  # a line that misses the triangle
+    _click(canvas, o + QPointF(200, 150))
+    _click(canvas, o + QPointF(200, 150), RIGHT)
+    assert len(layer.gdf) == 1
+    assert window.statusBar().currentMessage().startswith("这条线没有穿过正在编辑图层的要素")

@@ -166,11 +166,16 @@ class EditController(QObject):
         return int(rows[int(np.argmin(shapely.distance(geoms, shapely.Point(x, y))))])
 
     # -- commits ---------------------------------------------------------------------------------
+    def refuse(self, exc: InputError) -> None:
+        """Say why an edit was refused, in the interface language where the core's
+        sentence has a translation (the ones with numbers in them stay English)."""
+        self.message.emit(" ".join(t for t in (self.tr(exc.what), self.tr(exc.todo)) if t))
+
     def _try(self, action) -> bool:
         try:
             action()
         except InputError as exc:
-            self.message.emit(str(exc))
+            self.refuse(exc)
             return False
         return True
 
@@ -184,7 +189,7 @@ class EditController(QObject):
             try:
                 geom = G.from_sketch(self.kind(), pts)
             except InputError as exc:
-                self.message.emit(str(exc))
+                self.refuse(exc)
                 return False
             self.open_form(geom)
             return True

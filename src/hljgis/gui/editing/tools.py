@@ -292,7 +292,7 @@ class VertexTool(_Tool):
             geom = edit(c.layer().gdf.geometry.iloc[self.position])
             c.session.change_geometry(c.layer_name, self.position, geom)
         except InputError as exc:
-            c.message.emit(str(exc))
+            c.refuse(exc)
         self.canvas.update()
 
     def paint(self, painter: QPainter) -> None:
