@@ -367,3 +367,36 @@ def test_a_refused_edit_says_why_in_chinese(make_main_window, qtbot):  # noqa: F
     _click(canvas, o + QPointF(200, 150), RIGHT)
     assert len(layer.gdf) == 1
     assert window.statusBar().currentMessage().startswith("这条线没有穿过正在编辑图层的要素")
+
+
+def test_a_dragged_vertex_snaps_and_snapping_can_be_turned_off(make_main_window,  # noqa: F811
+                                                               qtbot):
+    window = make_main_window()
+    canvas = window.canvas
+    layer = window.session.project.layer(_sites(window))
+    window.editing.set_snap_layer("cities", True)
+    canvas.zoom_to((132.2, 45.8, 132.6, 46.1), pad=0)
+    assert canvas.wait_for_render()
+    corner = canvas.to_pixel(132.5, 46.0)
+    pts = [corner + QPointF(-200, 60), corner + QPointF(-60, 60), corner + QPointF(-60, 180)]
+    form = _draw(window, pts, qtbot)
+    form.set_value("name", "Drag")
+    form.accept()
+    window.editing.set_tool("vertices")
+    _click(canvas, corner + QPointF(-100, 100))  # picks the triangle
+
+    def drag(a: QPointF, b: QPointF) -> None:
+        QTest.mousePress(canvas, LEFT, Qt.KeyboardModifier.NoModifier, a.toPoint())
+        QTest.mouseMove(canvas, b.toPoint())
+        QTest.mouseRelease(canvas, LEFT, Qt.KeyboardModifier.NoModifier, b.toPoint())
+
+    drag(pts[1], corner + QPointF(4, -5))  # dropped 6 px off the corner: lands on it
+    geom = G.reproject(layer.gdf.geometry.iloc[0], GK, "EPSG:4490")
+    assert min(shapely.Point(xy).distance(shapely.Point(132.5, 46.0))
+               for xy in geom.exterior.coords) < 1e-9
+    window.editing.snap_action.setChecked(False)
+    drag(corner, corner + QPointF(-4, 5))
+    geom = G.reproject(layer.gdf.geometry.iloc[0], GK, "EPSG:4490")
+    free = canvas.to_map((corner + QPointF(-4, 5)).toPoint())
+    assert min(shapely.Point(xy).distance(shapely.Point(free))
+               for xy in geom.exterior.coords) < 1e-9
