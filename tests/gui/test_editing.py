@@ -400,3 +400,32 @@ def test_a_dragged_vertex_snaps_and_snapping_can_be_turned_off(make_main_window,
     free = canvas.to_map((corner + QPointF(-4, 5)).toPoint())
     assert min(shapely.Point(xy).distance(shapely.Point(free))
                for xy in geom.exterior.coords) < 1e-9
+
+
+def test_new_layer_from_the_toolbar_uses_the_dialog(make_main_window, qtbot,  # noqa: F811
+                                                    monkeypatch):
+    from hljgis.gui.dialogs.new_layer_dialog import NewLayerDialog
+
+    def answer(dialog):
+        dialog.name_edit.setText("bus_depots")
+        dialog.title_edit.setText("Bus depots")
+        dialog.geometry_box.setCurrentIndex(2)  # points
+        return NewLayerDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(NewLayerDialog, "exec", answer)
+    window = make_main_window()
+    name = window.editing.new_layer()
+    layer = window.session.project.layer(name)
+    assert (name, layer.title, layer.provenance["geometry"]) == ("bus_depots", "Bus depots",
+                                                                 "Point")
+    assert layer.crs.equals(window.session.project.metric_crs())
+    assert window.editing.controller.layer_name == name
+    assert window.editing.tool_actions["draw"].isChecked()
+    assert not window.editing.tool_actions["hole"].isEnabled()
+    assert window.editing.rank_action.isEnabled()  # points can be ranked
+    canvas = window.canvas
+    _click(canvas, QPointF(canvas.width() / 2, canvas.height() / 2))  # one click: a point
+    form = window.editing.controller.form
+    form.set_value("name", "North depot")
+    form.accept()
+    assert layer.gdf.geometry.iloc[0].geom_type == "Point"
