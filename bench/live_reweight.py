@@ -149,9 +149,9 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from hljgis.gui.widgets.map_canvas import MapCanvas
     from hljgis.gui.ranking.models import CriteriaModel
     from hljgis.gui.ranking.panel import RankingPanel
+    from hljgis.gui.widgets.map_canvas import MapCanvas
     from hljgis.render import ensure_fonts
 
     ensure_fonts()

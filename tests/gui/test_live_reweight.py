@@ -7,11 +7,11 @@ import time
 
 import numpy as np
 import pytest
-from hljgis.gui.ranking.models import ConstraintsModel, CriteriaModel
 from PySide6.QtCore import QTimer
 
 from hljgis.analysis import run_scenario
 from hljgis.gui.ranking.live import top_labels
+from hljgis.gui.ranking.models import ConstraintsModel, CriteriaModel
 from hljgis.gui.widgets.map_canvas import MapCanvas
 from tests.gui.ranking_support import open_panel, run_and_wait
 

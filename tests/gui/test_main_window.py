@@ -132,6 +132,8 @@ def test_identify_tool_lists_attributes(make_main_window, qtbot):
 def test_measure_distance_in_kilometres(make_main_window, qtbot):
     window = make_main_window()
     window.set_tool("measure_line")
+    # zoomed in, so a click's rounding to whole pixels moves it by metres, not kilometres
+    window.canvas.zoom_to((129.9, 45.6, 131.1, 46.4), pad=0)
     a, b = window.canvas.to_pixel(130.0, 46.0), window.canvas.to_pixel(131.0, 46.0)
     qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=a.toPoint())
     qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=b.toPoint())

@@ -71,6 +71,7 @@ class Layer:
         provenance: dict | None = None,
         theme: str = "analysis",
         schema: str | None = None,
+        fields: list[dict] | None = None,
     ) -> None:
         self.events = LayerEvents(self)
         self._name = _safe_name(name)
@@ -85,6 +86,9 @@ class Layer:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, not {theme!r}")
         self.theme = theme
         self.schema = schema
+        #: Field specs a planner defined for an edited layer (plain data, see
+        #: :mod:`hljgis.core.editing.fields`); None when the schema or columns say it all.
+        self.fields = [dict(f) for f in fields] if fields else None
         #: Messages about how the data was read (encoding guessed, geometry repaired, ...).
         self.notes: list[str] = []
 
@@ -175,12 +179,13 @@ class Layer:
             "provenance": dict(self.provenance),
             "theme": self.theme,
             "schema": self.schema,
+            "fields": copy.deepcopy(self.fields),
         }
 
     @staticmethod
     def _settings_kwargs(settings: dict) -> dict:
         keys = ("title", "title_zh", "source_path", "visible", "opacity", "style", "provenance",
-                "theme", "schema")
+                "theme", "schema", "fields")
         return {k: settings[k] for k in keys if k in settings}
 
     @property

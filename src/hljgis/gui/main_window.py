@@ -66,6 +66,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
+        from hljgis.gui.editing.toolbar import EditToolbar
+
+        self.editing = EditToolbar(self)
         self._autosave_thread: threading.Thread | None = None
         self._autosave_done.connect(self._on_autosave_done)
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)

@@ -127,6 +127,11 @@ class MapCanvas(QWidget):
     rectangle_selected(extent) : a rectangle drawn with the select tool (map units).
     measured(text) : the running result of the measure tool.
     render_finished() : a frame for the current extent is on screen.
+    map_tool_changed(tool) : a plug-in map tool was set, or None when a built-in one was.
+
+    Plug-in tools (the editing tools) are objects with ``press``, ``move``, ``release``,
+    ``double_click`` and ``key`` methods taking the Qt event and returning True when they
+    used it, and ``paint(painter)`` for their overlay; see :meth:`set_map_tool`.
     """
 
     cursor_moved = Signal(float, float, float, float)
@@ -136,6 +141,7 @@ class MapCanvas(QWidget):
     rectangle_selected = Signal(object)
     measured = Signal(str)
     render_finished = Signal()
+    map_tool_changed = Signal(object)
 
     TOOLS = ("pan", "zoom_box", "identify", "measure_line", "measure_area", "select")
 
@@ -165,6 +171,7 @@ class MapCanvas(QWidget):
         self._rubber: QRectF | None = None
         self._measure_points: list[tuple[float, float]] = []
         self._to_lonlat: Transformer | None = None
+        self.map_tool = None
 
     # -- project and view ----------------------------------------------------------------------
     def set_project(self, project: Project) -> None:
@@ -314,6 +321,8 @@ class MapCanvas(QWidget):
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(QRectF(top_left, bottom_right), self._image)
         self._paint_overlays(painter)
+        if self.map_tool is not None:
+            self.map_tool.paint(painter)
         painter.end()
 
     def _paint_overlays(self, painter: QPainter) -> None:
@@ -343,10 +352,23 @@ class MapCanvas(QWidget):
         if tool not in self.TOOLS:
             raise ValueError(f"unknown map tool {tool!r}")
         self.tool = tool
+        if self.map_tool is not None:
+            self.map_tool = None
+            self.map_tool_changed.emit(None)
         self._measure_points = []
         self._rubber = None
         cursors = {"pan": Qt.CursorShape.OpenHandCursor, "identify": Qt.CursorShape.WhatsThisCursor}
         self.setCursor(cursors.get(tool, Qt.CursorShape.CrossCursor))
+        self.update()
+
+    def set_map_tool(self, tool) -> None:
+        """Hand the mouse and keys to a plug-in tool (None: back to the built-in tool)."""
+        self.map_tool = tool
+        self._measure_points = []
+        self._rubber = None
+        self.setCursor(Qt.CursorShape.CrossCursor if tool is not None
+                       else Qt.CursorShape.OpenHandCursor)
+        self.map_tool_changed.emit(tool)
         self.update()
 
     def wheelEvent(self, event) -> None:  # noqa: N802
@@ -359,6 +381,8 @@ class MapCanvas(QWidget):
         moves = {Qt.Key.Key_Left: (step, 0), Qt.Key.Key_Right: (-step, 0),
                  Qt.Key.Key_Up: (0, step), Qt.Key.Key_Down: (0, -step)}
         key = Qt.Key(event.key())
+        if self.map_tool is not None and self.map_tool.key(event):
+            return
         if key in moves:
             fx, fy = moves[key]
             self.pan_by_pixels(fx * self.width(), fy * self.height())
@@ -375,6 +399,11 @@ class MapCanvas(QWidget):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
+        if self.map_tool is not None:
+            if self.map_tool.press(event) or event.button() != Qt.MouseButton.MiddleButton:
+                return
+            self._drag_start, self._drag_extent = pos, self.extent  # middle button pans
+            return
         if event.button() == Qt.MouseButton.RightButton and self.tool.startswith("measure"):
             self._measure_points = []
             self.measured.emit("")
@@ -401,9 +430,12 @@ class MapCanvas(QWidget):
         x, y = self.to_map(pos)
         lon, lat = self._lonlat(x, y)
         self.cursor_moved.emit(x, y, lon, lat)
+        if self.map_tool is not None and self._drag_start is None:
+            self.map_tool.move(event)
+            return
         if self._drag_start is None:
             return
-        if self.tool == "pan" and self._drag_extent is not None:
+        if (self.tool == "pan" or self.map_tool is not None) and self._drag_extent is not None:
             dx = pos.x() - self._drag_start.x()
             dy = pos.y() - self._drag_start.y()
             minx, miny, maxx, maxy = self._drag_extent
@@ -417,6 +449,13 @@ class MapCanvas(QWidget):
             self.update()
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self.map_tool is not None and self._drag_start is None:
+            self.map_tool.release(event)
+            return
+        if self.map_tool is not None:  # the end of a middle-button pan
+            self._drag_start = self._drag_extent = None
+            self.set_extent(self.extent)
+            return
         if self._drag_start is None:
             return
         if self.tool == "pan":
@@ -440,6 +479,9 @@ class MapCanvas(QWidget):
         self._drag_extent = None
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        if self.map_tool is not None:
+            self.map_tool.double_click(event)
+            return
         if self.tool.startswith("measure"):
             self._emit_measure(final=True)
 

@@ -1,0 +1,230 @@
+"""The edit toolbar: start editing the current layer, new layer, drawing and vertex tools,
+snapping, merge and delete, and "rank these sites"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QLabel, QMenu, QSpinBox, QToolBar, QToolButton
+
+from hljgis.core.layer import VectorLayer
+from hljgis.gui.editing.controller import EditController
+from hljgis.gui.editing.tools import AttributesTool, MoveTool, SketchTool, VertexTool
+from hljgis.gui.i18n import current_language
+
+#: key -> (English text, tool factory); the tools of the edit toolbar.
+TOOLS = {
+    "draw": ("Draw feature", lambda c: SketchTool(c, "add")),
+    "vertices": ("Edit vertices", VertexTool),
+    "move": ("Move feature", MoveTool),
+    "attributes": ("Feature attributes", AttributesTool),
+    "hole": ("Cut hole", lambda c: SketchTool(c, "hole")),
+    "split": ("Split feature", lambda c: SketchTool(c, "split")),
+}
+
+
+class EditToolbar(QToolBar):
+    """Editing for one main window; builds its own controller and adds itself."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.setObjectName("edit_toolbar")
+        self.window_ = window
+        self.controller = EditController(window.session, window.canvas, self)
+        c = self.controller
+        self.edit_action = QAction(self, checkable=True)
+        self.edit_action.toggled.connect(self._on_edit_toggled)
+        self.addAction(self.edit_action)
+        self.new_layer_action = QAction(self)
+        self.new_layer_action.triggered.connect(self.new_layer)
+        self.addAction(self.new_layer_action)
+        self.addSeparator()
+        self.tool_group = QActionGroup(self)
+        self.tool_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        self.tool_actions: dict[str, QAction] = {}
+        for key in TOOLS:
+            action = QAction(self, checkable=True)
+            action.toggled.connect(lambda on, k=key: self._on_tool_toggled(k, on))
+            self.tool_group.addAction(action)
+            self.addAction(action)
+            self.tool_actions[key] = action
+        self.addSeparator()
+        self.merge_action = QAction(self)
+        self.merge_action.triggered.connect(c.merge_selected)
+        self.delete_action = QAction(self)
+        self.delete_action.triggered.connect(c.delete_selected)
+        self.addAction(self.merge_action)
+        self.addAction(self.delete_action)
+        self.addSeparator()
+        self.snap_action = QAction(self, checkable=True, checked=True)
+        self.snap_action.toggled.connect(lambda on: setattr(c, "snap_enabled", on))
+        self.snap_menu = QMenu(self)
+        self.snap_menu.aboutToShow.connect(self._fill_snap_menu)
+        self.snap_action.setMenu(self.snap_menu)
+        self.addAction(self.snap_action)
+        button = self.widgetForAction(self.snap_action)
+        if isinstance(button, QToolButton):
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.tolerance_box = QSpinBox()
+        self.tolerance_box.setRange(1, 50)
+        self.tolerance_box.setValue(c.snap_pixels)
+        self.tolerance_box.setSuffix(" px")
+        self.tolerance_box.valueChanged.connect(lambda v: setattr(c, "snap_pixels", v))
+        self.addWidget(self.tolerance_box)
+        self.addSeparator()
+        self.rank_action = QAction(self)
+        self.rank_action.triggered.connect(self.rank_sites)
+        self.addAction(self.rank_action)
+        self.layer_label = QLabel()
+        self.layer_label.setStyleSheet("color: #b35806; font-weight: bold; padding: 0 6px")
+        self.addWidget(self.layer_label)
+        c.editing_changed.connect(self._on_editing_changed)
+        c.message.connect(lambda text: window.statusBar().showMessage(text, 10000))
+        c.measured.connect(window.measure_label.setText)
+        window.canvas.map_tool_changed.connect(self._on_map_tool_changed)
+        window.addToolBarBreak()
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self)
+        self.retranslate()
+        self._on_editing_changed("")
+
+    # -- texts ---------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Editing"))
+        self.edit_action.setText(self.tr("Edit layer"))
+        self.edit_action.setToolTip(self.tr("Start or stop editing the layer chosen in the "
+                                            "Layers panel"))
+        self.new_layer_action.setText(self.tr("New layer..."))
+        for key, (text, _) in TOOLS.items():
+            self.tool_actions[key].setText(self.tr(text))
+        self.tool_actions["draw"].setToolTip(self.tr(
+            "Click the points; double click or right click finishes, Backspace takes the "
+            "last point back, Esc drops the sketch"))
+        self.tool_actions["vertices"].setToolTip(self.tr(
+            "Drag a vertex to move it, double click an edge to add one, right click a "
+            "vertex to delete it"))
+        self.merge_action.setText(self.tr("Merge selected"))
+        self.delete_action.setText(self.tr("Delete selected"))
+        self.snap_action.setText(self.tr("Snapping"))
+        self.snap_action.setToolTip(self.tr("Snap to vertices and edges of the edited layer "
+                                            "and the layers ticked in this menu"))
+        self.tolerance_box.setToolTip(self.tr("Snapping tolerance in screen pixels"))
+        self.rank_action.setText(self.tr("Rank these sites..."))
+        self.rank_action.setToolTip(self.tr("Rank the features of the edited layer with the "
+                                            "scenario chosen in the ranking panel"))
+        self._on_editing_changed(self.controller.layer_name or "")
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- editing on / off ----------------------------------------------------------------------
+    def _on_edit_toggled(self, on: bool) -> None:
+        c = self.controller
+        if on and c.layer_name is None:
+            name = self.window_.layer_panel.current_layer()
+            if not name or not c.start_editing(name):
+                self.edit_action.setChecked(False)
+        elif not on and c.layer_name is not None:
+            c.stop_editing()
+
+    def start_editing(self, name: str) -> bool:
+        self.window_.layer_panel.select_layer(name)
+        if self.controller.layer_name and self.controller.layer_name != name:
+            self.controller.stop_editing()
+        return self.controller.start_editing(name)
+
+    def _on_editing_changed(self, name: str) -> None:
+        on = bool(name)
+        self.edit_action.blockSignals(True)
+        self.edit_action.setChecked(on)
+        self.edit_action.blockSignals(False)
+        for action in (*self.tool_actions.values(), self.merge_action, self.delete_action,
+                       self.rank_action):
+            action.setEnabled(on)
+        if not on:
+            for action in self.tool_actions.values():
+                action.setChecked(False)
+            self.layer_label.setText("")
+            return
+        layer = self.controller.layer()
+        kind = self.controller.kind()
+        self.tool_actions["hole"].setEnabled(kind == "Polygon")
+        self.tool_actions["split"].setEnabled(kind != "Point")
+        self.rank_action.setEnabled(kind in ("Polygon", "Point"))
+        self.layer_label.setText(self.tr("Editing") + ": " +
+                                 layer.display_title(current_language()))
+
+    # -- tools -------------------------------------------------------------------------------
+    def set_tool(self, key: str) -> None:
+        self.tool_actions[key].setChecked(True)
+
+    def _on_tool_toggled(self, key: str, on: bool) -> None:
+        canvas = self.window_.canvas
+        builtin = self.window_.actions_by_key[canvas.tool]
+        group = builtin.actionGroup()
+        if on:
+            canvas.set_map_tool(TOOLS[key][1](self.controller))
+            if group is not None:  # no built-in tool looks active while an edit tool is
+                group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+            builtin.setChecked(False)
+        elif not any(a.isChecked() for a in self.tool_actions.values()):
+            canvas.set_map_tool(None)
+            builtin.setChecked(True)
+
+    def _on_map_tool_changed(self, tool) -> None:
+        if tool is None:  # a built-in tool (pan, identify, ...) took over
+            for action in self.tool_actions.values():
+                action.blockSignals(True)
+                action.setChecked(False)
+                action.blockSignals(False)
+            self.window_.actions_by_key[self.window_.canvas.tool].setChecked(True)
+
+    def _fill_snap_menu(self) -> None:
+        self.snap_menu.clear()
+        c = self.controller
+        for layer in reversed(self.window_.session.project.layers):
+            if not isinstance(layer, VectorLayer) or layer.name == c.layer_name:
+                continue
+            action = self.snap_menu.addAction(layer.display_title(current_language()))
+            action.setCheckable(True)
+            action.setChecked(layer.name in c.snap_layers)
+            action.toggled.connect(lambda on, n=layer.name: self.set_snap_layer(n, on))
+
+    def set_snap_layer(self, name: str, on: bool) -> None:
+        (self.controller.snap_layers.add if on else self.controller.snap_layers.discard)(name)
+
+    # -- dialogs ---------------------------------------------------------------------------------
+    def new_layer(self, definition=None) -> str | None:
+        """Define a layer in the dialog (or use ``definition``), add it and start editing."""
+        if definition is None:
+            from hljgis.gui.dialogs.new_layer_dialog import NewLayerDialog
+
+            metric = self.window_.session.project.metric_crs()
+            dialog = NewLayerDialog(metric.to_string(), self.window_)
+            if dialog.exec() != NewLayerDialog.DialogCode.Accepted:
+                return None
+            definition = dialog.definition()
+        layer = self.window_.session.new_layer(definition)
+        self.start_editing(layer.name)
+        self.set_tool("draw")
+        return layer.name
+
+    def rank_sites(self) -> str | None:
+        """Rank the edited layer's features: the ranking panel's scenario with these
+        features as its candidates, stored in the project and chosen in the panel."""
+        from hljgis.gui.editing.ranking import scenario_for_layer
+
+        c = self.controller
+        layer = c.layer()
+        if layer is None or not len(layer.gdf):
+            c.message.emit(self.tr("Draw some sites first"))
+            return None
+        views = self.window_.views
+        panel = views.ranking
+        base = panel.scenario.to_dict() if panel.scenario is not None else None
+        key = scenario_for_layer(self.window_.session.project, layer.name, base)
+        views.show_ranking()
+        panel.refresh_scenarios(select=key)
+        c.message.emit(self.tr("Scenario ready; press Run in the ranking panel") + f": {key}")
+        return key
