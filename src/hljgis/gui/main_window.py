@@ -22,6 +22,7 @@ from hljgis.core.project import Project
 from hljgis.core.query import features_in_box, identify
 from hljgis.core.session import Session
 from hljgis.gui import actions as A
+from hljgis.gui import window_layout
 from hljgis.gui.i18n import LANGUAGES, current_language, set_language
 from hljgis.gui.widgets.identify_panel import IdentifyPanel
 from hljgis.gui.widgets.layer_panel import LayerPanel
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         from hljgis.gui.layer_views import LayerViews
 
         self.views = LayerViews(self)
+        window_layout.arrange_docks(self)  # docks scroll and tab instead of growing the window
         self.actions_by_key: dict[str, QAction] = {}
         self._to_metric = None  # (Transformer, label) for the status-bar coordinates
         self._menus: list[tuple[QMenu, str]] = []
@@ -301,6 +303,7 @@ class MainWindow(QMainWindow):
 
             self.wait_for_autosave()
             recovery.discard()
+            window_layout.save_layout(self)
             self.canvas.shutdown()
             event.accept()
         else:
@@ -450,6 +453,7 @@ class MainWindow(QMainWindow):
         self.identify_panel.show_results(results)
         self.views.follow_identify(results)
         self.docks["identify"].show()
+        self.docks["identify"].raise_()  # it shares a tab group with charts and ranking
         self.statusBar().showMessage(A.tr("Identified features in") + f" {len(results)} " +
                                      A.tr("layers"), 5000)
 
