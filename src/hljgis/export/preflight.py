@@ -15,6 +15,7 @@ import shapely
 
 from hljgis.core.style import default_style, hex_to_rgba
 from hljgis.export.page import MapPage, footer_blocks, legend_content, title_lines
+from hljgis.export.preflight_rankings import label_collisions, ranking_overlaps
 
 #: Above this estimated size a warning suggests a lower dpi or fewer layers.
 SIZE_WARN_BYTES = 25 * 1024 * 1024
@@ -143,6 +144,7 @@ def preflight(project, pages, out, dpi: float) -> list[str]:
         if verts > TRANSLUCENT_VERTEX_WARN and str(out).lower().endswith(".pdf"):
             warnings.append(f"size: {verts:,} vertices in semi-transparent fills; PDF viewers "
                             "may be slow. Make large fills opaque or simplify them.")
+    warnings += ranking_overlaps(pages) + label_collisions(pages)
     suffix = Path(str(out)).suffix.lower()
     est = estimate_bytes(pages, suffix, dpi)
     if est > SIZE_WARN_BYTES:
