@@ -203,9 +203,15 @@ class MapCanvas(QWidget):
                             dpi=self.logicalDpiX() or 96, crs=crs)
 
     def zoom_full(self) -> None:
-        extent = self.project.full_extent() if self.project is not None else None
-        if extent is not None:
-            self.set_extent(_pad(extent, 0.03))
+        """Zoom to the study area (the four cities in the bundled project), not the union of
+        every layer: context layers (the province, Russia) made it 1:6.4M."""
+        if self.project is None:
+            return
+        from hljgis.core.crs import transform_bounds
+
+        area = self.project.study_area()
+        if area is not None:
+            self.set_extent(_pad(transform_bounds(area, CGCS2000, self.project.crs), 0.03))
 
     def zoom_to(self, extent: Extent, pad: float = 0.08) -> None:
         self.set_extent(_pad(extent, pad))
