@@ -80,6 +80,8 @@ def test_null_never_matches(zones):
     ('"area_km2" >', "syntax error", ("near", ">")),
     ('"code" > 5', "cannot be compared", ("left", "text")),
     ('"households" + 1', "not true or false", ("kind", "number")),
+    ('"city" = 1', "holds text", ("field", "city")),
+    ('"area ha" = 1 OR "name_zh" = 2', "holds text", ("field", "name_zh")),
     ('"city"', "not true or false", ("kind", "text")),
     ("frobnicate(\"city\") = 1", "unknown function", ("name", "frobnicate")),
 ])

@@ -35,6 +35,7 @@ def test_issue_example_filters_numerically(table):
     ('"status" > 5', "文字值不能与数值比较"),
     ('"area_km2" >', "语法错误"),
     ('"area_km2" * 2', "数值"),
+    ("\"status\" = 1", "字段\u201cstatus\u201d是文字"),
 ])
 def test_bad_expression_message_in_chinese(table, expr, zh_words):
     set_language("zh")

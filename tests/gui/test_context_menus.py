@@ -211,6 +211,9 @@ def test_full_extent_is_the_study_area_not_every_layer(qtbot):
     for city in ("hegang", "jixi", "qitaihe", "shuangyashan"):
         b = project.bookmarks[city]["bounds"]
         assert minx <= b[0] and maxx >= b[2] and miny <= b[1] and maxy >= b[3], city
+    cities = project.layer("cities").bounds  # the four cities fill the view
+    assert (maxx - minx) < 1.5 * (cities[2] - cities[0]) or \
+        (maxy - miny) < 1.5 * (cities[3] - cities[1])
     assert win.canvas.scale_denominator() < 6_000_000
 
 

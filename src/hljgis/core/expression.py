@@ -89,6 +89,12 @@ def _explain(exc: Exception, fields: list[str]) -> ExpressionError:
         near = re.search(r'at or near "?([^"]*)"?', text)
         return ExpressionError("syntax error near \u201c{near}\u201d; example: {example}",
                                near=near.group(1) if near else "end", example=EXAMPLE)
+    if m := re.search(r"Could not convert string '(.*)' to \w+ when casting from source "
+                      r"column (.+)$", text):
+        return ExpressionError(
+            "field \u201c{field}\u201d holds text such as '{value}'; put the value in 'single "
+            "quotes', e.g. \"{field}\" = '{value}', or convert the field with "
+            "to_real(\"{field}\")", field=m.group(2).strip('"'), value=m.group(1))
     if kind == "ConversionException":
         return ExpressionError("a value cannot be converted ({detail})",
                                detail=text.removeprefix("Conversion Error: "))
