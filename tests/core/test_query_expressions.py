@@ -132,3 +132,12 @@ def test_constant_expression_non_range_index_and_upper_case_field_names():
     assert expression_mask(frame, "1 = 1").tolist() == [True, True, True]
     assert expression_mask(frame, '"A" > 1').tolist() == [False, True, True]
     assert expression_mask(frame.iloc[:0], '"a" > 1').tolist() == []
+
+
+def test_fields_differing_only_by_case():
+    frame = pd.DataFrame({"Name": ["a", "b"], "name": ["x", "y"]})
+    assert expression_mask(frame, "\"name\" = 'x'").tolist() == [True, False]
+    assert expression_mask(frame, "\"Name\" = 'b'").tolist() == [False, True]
+    for expr in ("\"Name\" = 'a' OR \"name\" = 'y'", "name = 'x'"):
+        with pytest.raises(ExpressionError, match="differ only in upper/lower case"):
+            expression_mask(frame, expr)

@@ -60,11 +60,33 @@ def _attributes(frame: pd.DataFrame, text: str) -> tuple[pd.DataFrame, list[str]
     names = [c for c in frame.columns if getattr(frame[c].dtype, "name", "") != "geometry"]
     lowered = text.lower()
     used = [c for c in names if str(c).lower() in lowered]
+    used = _one_per_case(used, text)
     attrs = pd.DataFrame(frame[used])
     attrs.columns = [str(c) for c in used]
     if not used:  # e.g. "1 = 1": DuckDB still needs one column to count the rows
         attrs = pd.DataFrame({"_hljgis_row": np.zeros(len(frame), dtype=np.int8)})
     return attrs, [str(c) for c in names]
+
+
+def _one_per_case(used: list, text: str) -> list:
+    """DuckDB matches names regardless of case, so of "Name" and "name" keep the one the
+    expression quotes exactly; both, or an unquoted name, is an error (DuckDB would pick
+    either)."""
+    groups: dict[str, list] = {}
+    for c in used:
+        groups.setdefault(str(c).lower(), []).append(c)
+    keep = []
+    for same in groups.values():
+        if len(same) > 1:
+            quoted = [c for c in same if f'"{c}"' in text]
+            if len(quoted) != 1:
+                raise ExpressionError(
+                    "fields {fields} differ only in upper/lower case and cannot be told "
+                    "apart in an expression; rename one of them",
+                    fields=", ".join(f"\u201c{c}\u201d" for c in same))
+            same = quoted
+        keep += same
+    return [c for c in used if c in keep]
 
 
 def _explain(exc: Exception, fields: list[str]) -> ExpressionError:
