@@ -96,6 +96,9 @@ def restore_layout(window: QMainWindow, settings: QSettings | None = None) -> bo
         return False
     if isinstance(state, QByteArray | bytes) and state:
         window.restoreState(QByteArray(state), STATE_VERSION)
+    views = getattr(window, "views", None)
+    if views is not None and views.table.layer is None:
+        views.table_dock.hide()  # an attribute table of no layer is just an empty box
     fit_to_screen(window, window.width(), window.height())
     return True
 
