@@ -76,23 +76,23 @@ def test_text_filter_matches_any_column_case_insensitively(table):
 
 
 def test_expression_filter_with_chinese_field_names(table):
-    assert table.set_expression('人口 > 1 and status == "cleared"')
+    assert table.set_expression('"人口" > 1 AND "status" = \'cleared\'')
     assert shown(table, "name") == ["b-site"]
     assert table.error_text == ""
-    assert table.set_expression("`人口` >= 10")
+    assert table.set_expression('"人口" >= 10')
     assert sorted(shown(table, "name")) == ["A-site", "e-site"]
-    assert table.set_expression("`area ha` < 3")
+    assert table.set_expression('"area ha" < 3')
     assert sorted(shown(table, "name")) == ["A-site", "b-site"]
-    assert table.set_expression("status = 'planned' OR status.isna()")  # QGIS habits
+    assert table.set_expression("\"status\" = 'planned' OR \"status\" IS NULL")
     assert sorted(shown(table, "name")) == ["A-site", "e-site"]
 
 
 @pytest.mark.parametrize(("expr", "words"), [
-    ("population > 3", "unknown field"),
-    ("人口 >", "syntax error"),
-    ("status > 3", "cannot be compared"),
-    ("人口 + 1", "true or false"),
-    ("__import__('os')", "only field names"),
+    ('"population" > 3', "unknown field"),
+    ('"人口" >', "syntax error"),
+    ('"status" > 3', "cannot be compared"),
+    ('"人口" + 1', "true or false"),
+    ("nosuchfn('os')", "unknown function"),
 ])
 def test_invalid_expression_shows_a_message_and_keeps_the_table(table, expr, words):
     table.set_text_filter("site")
@@ -105,7 +105,7 @@ def test_invalid_expression_shows_a_message_and_keeps_the_table(table, expr, wor
 
 
 def test_expression_mask_directly(layer):
-    mask = expression_mask(layer.gdf, "人口 > 5")
+    mask = expression_mask(layer.gdf, '"人口" > 5')
     assert mask.tolist() == [False, True, False, False, True]
 
 

@@ -61,8 +61,8 @@ def test_sector_shares_are_stacked_bars_of_the_selected_city(charts):
     (bars,) = charts.sector_view.chart().series()
     assert isinstance(bars, QStackedBarSeries)
     sets = {b.label(): [b.at(i) for i in range(b.count())] for b in bars.barSets()}
-    assert sets == {"Primary industry": [21, 21, 21], "Secondary industry": [46, 46, 46],
-                    "Tertiary industry": [36, 36, 36]}
+    assert sets == {"Primary": [21, 21, 21], "Secondary": [46, 46, 46],
+                    "Tertiary": [36, 36, 36]}
 
 
 def test_set_city_changes_the_highlight(charts, qtbot):
@@ -99,7 +99,7 @@ def test_missing_values_are_left_out(charts):
     assert len(gdp) == 7 and 2015.0 not in [x for x, _ in gdp]
     assert len(points(lines(charts.population_view)["Hegang"])) == 10
     (bars,) = charts.sector_view.chart().series()
-    secondary = next(b for b in bars.barSets() if b.label() == "Secondary industry")
+    secondary = next(b for b in bars.barSets() if b.label() == "Secondary")
     assert [secondary.at(i) for i in range(secondary.count())] == [47, 0, 47]
     assert math.isnan(dict(charts.series_values("gdp", "Qitaihe"))[2015])
 

@@ -50,6 +50,11 @@ class Cancelled(Exception):  # noqa: N818 - the name a worker expects
     """The run was cancelled by the caller's ``cancel()`` callable; nothing was returned."""
 
 
+#: Opacity of a new ranking layer: the context (outlines, roads, a second ranking) reads
+#: through it; a planner can still make it opaque in the layer panel.
+RESULT_OPACITY = 0.75
+
+
 @dataclass(eq=False)
 class RankingResult:
     """Ranked candidate sites of one scenario run.
@@ -124,6 +129,8 @@ class RankingResult:
             title=f"Ranking: {sc.title or sc.name}" + (f" ({self.city})" if self.city else ""),
             title_zh=f"选址排序：{sc.title_zh or sc.name}",
             theme="analysis",
+            # see-through over its context (city outlines, roads, another ranking)
+            opacity=RESULT_OPACITY,
             provenance={
                 "source": f"hljgis ranking, scenario '{sc.name}'",
                 "as_of": str(sc.planning_year or ""),

@@ -78,6 +78,16 @@ class UndoStack:
         return self.undone[-1].text if self.undone else None
 
 
+def raster_slot(project: Project) -> int:
+    """Where a new raster layer goes: above the rasters already there, under every vector
+    layer. Appended on top, an added GeoTIFF covered the whole map although the layer panel
+    listed it in the base-map group at the bottom."""
+    for i, layer in enumerate(project.layers):
+        if layer.kind != "raster":
+            return i
+    return len(project.layers)
+
+
 class SessionEvents(SignalGroup):
     project_changed = Signal(object)
     undo_changed = Signal()
@@ -146,7 +156,8 @@ class Session:
 
         def do() -> None:
             for layer in layers:
-                project.add_layer(layer)
+                project.add_layer(layer, raster_slot(project) if layer.kind == "raster"
+                                  else None)
 
         def undo() -> None:
             for layer in reversed(layers):

@@ -172,7 +172,10 @@ def _group_blocks(blocks, lang: str) -> list:
             rows.append(LegendRow(b[1], next(x for x in syms if x), "_status", syms))
         groups[id(status[0])] = rows
         used |= {id(b) for b in status}
-    cats = [b for b in blocks if _categorized(b) and id(b) not in used]
+    # rankings share their score classes but each keeps its own block: a merged list read
+    # as one result
+    cats = [b for b in blocks if _categorized(b) and id(b) not in used
+            and b[0].theme != "analysis"]
     for a in cats:
         for b in cats:
             if a is b or id(a) in used or id(b) in used:

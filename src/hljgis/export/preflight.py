@@ -16,6 +16,7 @@ import shapely
 
 from hljgis.core.style import default_style, hex_to_rgba
 from hljgis.export.page import MapPage, footer_blocks, legend_content, title_lines
+from hljgis.export.preflight_rankings import label_collisions, ranking_overlaps
 
 #: Above this estimated size a warning suggests a lower dpi or fewer layers.
 SIZE_WARN_BYTES = 25 * 1024 * 1024
@@ -171,6 +172,7 @@ def preflight(project, pages, out, dpi: float) -> list[str]:
                         "map review number (map_review_number). A map of China published "
                         "with the border must carry the 审图号 of a reviewed standard base map "
                         "(标准地图); the bundled boundaries are not one (layers/README.md).")
+    warnings += ranking_overlaps(pages) + label_collisions(pages)
     suffix = Path(str(out)).suffix.lower()
     est = estimate_bytes(pages, suffix, dpi)
     if est > SIZE_WARN_BYTES:

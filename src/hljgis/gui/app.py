@@ -46,7 +46,12 @@ def run_app(project: str | None = None, lang: str | None = None,
             return 2
         QMessageBox.warning(window, "hljgis", str(exc))
     width, height = (int(v) for v in size.lower().split("x"))
-    window.resize(width, height)
+    from hljgis.gui.window_layout import fit_to_screen, restore_layout
+
+    if screenshot:
+        window.resize(width, height)  # offscreen: the size asked for, whatever the "screen"
+    elif not restore_layout(window):
+        fit_to_screen(window, width, height)
     if screenshot:
         window.grab_screenshot(screenshot)
         window.session.project.dirty = False  # nothing to ask about

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDockWidget
 from hljgis.core.layer import VectorLayer
 from hljgis.core.project import Project
 from hljgis.gui.i18n import current_language
+from hljgis.gui.window_layout import right_dock_width
 
 #: Schemas whose features are cities with statistics (their ``name`` is the English name).
 CITY_SCHEMAS = ("cities",)
@@ -72,7 +73,8 @@ class LayerViews:
         self.charts.set_statistics(project.tables.get(STATISTICS_TABLE))
         if STATISTICS_TABLE in project.tables:
             self.charts_dock.show()
-            self.window.resizeDocks([self.charts_dock], [360], Qt.Orientation.Horizontal)
+            self.window.resizeDocks([self.charts_dock], [right_dock_width(self.window, 360)],
+                                    Qt.Orientation.Horizontal)
 
     def open_table(self, layer: VectorLayer) -> None:
         self.table.set_layer(layer)
@@ -90,7 +92,8 @@ class LayerViews:
             self.window.tabifyDockWidget(self.charts_dock, self.ranking_dock)
         self.ranking_dock.show()
         self.ranking_dock.raise_()
-        self.window.resizeDocks([self.ranking_dock], [540], Qt.Orientation.Horizontal)
+        self.window.resizeDocks([self.ranking_dock], [right_dock_width(self.window, 540)],
+                                Qt.Orientation.Horizontal)
 
     def _on_ranking_site_selected(self, name: str, position: int) -> None:
         """A site picked in the ranking results is selected on the map (and its table)."""

@@ -22,6 +22,8 @@ from hljgis.core.project import Project
 from hljgis.core.query import features_in_box, identify
 from hljgis.core.session import Session
 from hljgis.gui import actions as A
+from hljgis.gui import context_menus, window_layout
+from hljgis.gui.context_menus import recent_projects
 from hljgis.gui.i18n import LANGUAGES, current_language, set_language
 from hljgis.gui.widgets.identify_panel import IdentifyPanel
 from hljgis.gui.widgets.layer_panel import LayerPanel
@@ -60,6 +62,8 @@ class MainWindow(QMainWindow):
         from hljgis.gui.layer_views import LayerViews
 
         self.views = LayerViews(self)
+        window_layout.arrange_docks(self)  # docks scroll and tab instead of growing the window
+        context_menus.install(self)  # map menu, layer "Save as...", file drops
         self.actions_by_key: dict[str, QAction] = {}
         self._to_metric = None  # (Transformer, label) for the status-bar coordinates
         self._menus: list[tuple[QMenu, str]] = []
@@ -318,14 +322,14 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        for path in QSettings().value("recent_projects") or []:
+        for path in recent_projects():
             self.recent_menu.addAction(path, lambda p=path: self.open_project(p))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction(A.tr("(none)")).setEnabled(False)
 
     def _remember_recent(self, path: str) -> None:
         settings = QSettings()
-        recent = [p for p in (settings.value("recent_projects") or []) if p != path]
+        recent = [p for p in recent_projects(settings) if p != path]
         settings.setValue("recent_projects", [path, *recent][:8])
 
     def maybe_save(self) -> bool:
@@ -347,6 +351,7 @@ class MainWindow(QMainWindow):
 
             self.wait_for_autosave()
             recovery.discard()
+            window_layout.save_layout(self)
             self.canvas.shutdown()
             event.accept()
         else:
@@ -521,6 +526,7 @@ class MainWindow(QMainWindow):
         self.identify_panel.show_results(results)
         self.views.follow_identify(results)
         self.docks["identify"].show()
+        self.docks["identify"].raise_()  # it shares a tab group with charts and ranking
         self.statusBar().showMessage(A.tr("Identified features in") + f" {len(results)} " +
                                      A.tr("layers"), 5000)
 

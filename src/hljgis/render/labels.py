@@ -115,6 +115,8 @@ class LabelEngine:
         self.candidates: list[_Candidate] = []
         self._grid: dict[tuple[int, int], list[QRectF]] = {}
         self.placed = 0
+        #: the candidates drawn, for checks that count dropped labels per layer
+        self.placed_candidates: list[_Candidate] = []
 
     def add(self, cands: list[_Candidate]) -> None:
         self.candidates.extend(cands)
@@ -180,6 +182,7 @@ class LabelEngine:
                     painter.strokePath(path, pen)
                 painter.fillPath(path, qcolor(s.get("color", "#222222")))
                 self.placed += 1
+                self.placed_candidates.append(c)
                 break
         painter.restore()
         return self.placed

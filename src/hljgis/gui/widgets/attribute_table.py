@@ -9,7 +9,6 @@ selected GeoDataFrame positions when the user selects rows, and the main window 
 from __future__ import annotations
 
 import html
-import re
 
 import numpy as np
 import pandas as pd
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hljgis.core.expression import ExpressionError, expression_mask
 from hljgis.gui.models.attribute_table_model import (
     AttributeProxyModel,
     AttributeTableModel,
@@ -34,78 +34,8 @@ from hljgis.gui.models.attribute_table_model import (
     is_numeric,
 )
 
-
-class ExpressionError(ValueError):
-    """An expression that cannot filter the table; the message is shown to the user.
-
-    ``template`` is English text with ``{placeholders}`` (translated by the widget through
-    ``tr``), ``params`` fill them.
-    """
-
-    def __init__(self, template: str, **params) -> None:
-        self.template = template
-        self.params = params
-        super().__init__(template.format(**params))
-
-
-_STRING_RE = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`)")
-_SINGLE_EQ_RE = re.compile(r"(?<![=!<>])=(?!=)")
-_KEYWORD_RE = re.compile(r"\b(AND|OR|NOT|IN)\b")
-
-
-def _normalise_expression(expr: str) -> str:
-    """QGIS/SQL habits -> pandas syntax outside quotes: ``=`` -> ``==``, ``AND`` -> ``and``."""
-    parts = _STRING_RE.split(expr)
-    for i in range(0, len(parts), 2):  # even parts are outside quotes and backticks
-        part = _SINGLE_EQ_RE.sub("==", parts[i])
-        parts[i] = _KEYWORD_RE.sub(lambda m: m.group(1).lower(), part)
-    return "".join(parts)
-
-
-def expression_mask(frame: pd.DataFrame, expr: str) -> np.ndarray:
-    """Rows of ``frame`` where a pandas ``query``-style expression is true.
-
-    Accepts pandas syntax (``人口 > 1000 and status == "cleared"``, field names with spaces in
-    backticks, ``status.isna()``, ``name_zh.str.contains("岗")``) and the QGIS habits ``=``
-    and upper-case ``AND``/``OR``. Missing values never match.
-
-    Raises
-    ------
-    ExpressionError
-        With a message a planner can act on: unknown field, syntax error, comparing text
-        with a number, or an expression that is not a true/false condition.
-    """
-    text = expr.strip()
-    if not text:
-        return np.ones(len(frame), dtype=bool)
-    outside = "".join(_STRING_RE.split(text)[0::2])
-    if "__" in outside or "@" in outside or "lambda" in outside:
-        raise ExpressionError("only field names, values, comparisons and and/or/not are allowed")
-    try:
-        result = frame.eval(_normalise_expression(text), engine="python")
-    except pd.errors.UndefinedVariableError as exc:
-        name = re.search(r"'([^']*)'", str(exc))
-        field = name.group(1) if name else str(exc)
-        raise ExpressionError("unknown field \u201c{field}\u201d; put field names with spaces "
-                              "or symbols in `backticks`", field=field) from None
-    except SyntaxError as exc:
-        raise ExpressionError("syntax error ({detail}); example: 人口 > 1000 and "
-                              "status == \"cleared\"", detail=exc.msg) from None
-    except TypeError as exc:
-        raise ExpressionError("values of different types cannot be compared ({detail}); put "
-                              "text values in quotes", detail=str(exc)) from None
-    except Exception as exc:  # noqa: BLE001 - any failure of user input is reported, not raised
-        raise ExpressionError("{detail}", detail=str(exc) or type(exc).__name__) from None
-    if isinstance(result, pd.DataFrame) or not hasattr(result, "__len__"):
-        raise ExpressionError("the expression must be true or false for each row, "
-                              "e.g. area_ha > 5")
-    series = pd.Series(result)
-    if len(series) != len(frame):
-        raise ExpressionError("the expression must be true or false for each row")
-    if not pd.api.types.is_bool_dtype(series):
-        raise ExpressionError("the expression must be true or false for each row, "
-                              "e.g. area_ha > 5")
-    return series.fillna(False).to_numpy(dtype=bool)
+#: ExpressionError parameters that are words of ours (type names), not the user's text
+_TRANSLATED_PARAMS = ("left", "right", "kind")
 
 
 def text_mask(frame: pd.DataFrame, columns: list[str], text: str, cache: dict) -> np.ndarray:
@@ -380,7 +310,9 @@ class AttributeTable(QWidget):
                 self._show_error("")
             except ExpressionError as exc:
                 self._expression_valid = False
-                message = self.tr(exc.template).format(**exc.params)
+                params = {k: self.tr(v) if k in _TRANSLATED_PARAMS else v
+                          for k, v in exc.params.items()}
+                message = self.tr(exc.template).format(**params)
                 self._show_error(self.tr("Expression not applied: {message}")
                                  .format(message=message))
         else:
@@ -483,10 +415,13 @@ class AttributeTable(QWidget):
     def _retranslate(self) -> None:
         self.text_filter.setPlaceholderText(self.tr("Search all fields…"))
         self.expression.setPlaceholderText(
-            self.tr("Expression, e.g. area_ha > 5 and status == \"cleared\" (Enter applies)"))
+            self.tr("Expression, e.g. \"area_km2\" > 5 AND \"status\" = 'cleared' "
+                    "(Enter applies)"))
         self.expression.setToolTip(self.tr(
-            "pandas query syntax: ==, !=, <, >, and, or, not, in [...]; text in quotes; "
-            "field names with spaces or symbols in `backticks`; status.isna() finds NULLs"))
+            "QGIS-style expression: field names in \"double quotes\", text in 'single "
+            "quotes'; = <> < > <= >=, AND, OR, NOT, IN ('a', 'b'), LIKE / ILIKE '%text%', "
+            "IS NULL, IS NOT NULL; functions lower, upper, length, abs, round, substr, "
+            "coalesce, to_int, to_real, to_string"))
         self.selected_only.setText(self.tr("Selected only"))
         self.selected_only.setToolTip(self.tr("Show only the features selected on the map"))
         self._update_stats()

@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 #: The four cities in the order planners list them, with one colour each (ColorBrewer Dark2).
@@ -29,9 +29,23 @@ CITY_COLORS = {"Hegang": "#1b9e77", "Jixi": "#d95f02", "Qitaihe": "#7570b3",
                "Shuangyashan": "#e7298a"}
 _EXTRA_COLORS = ("#66a61e", "#e6ab02", "#a6761d", "#666666")
 SECTOR_COLORS = {"primary": "#74a94f", "secondary": "#7a6a58", "tertiary": "#4a8fc7"}
+#: Room one year label needs on an axis (px, 8-pt digits plus spacing); fewer labels or
+#: turned labels below it, so QtCharts never elides them to "2…" in a narrow dock.
+_YEAR_LABEL_PX = 38
+#: Smallest chart: below it the dock scrolls (gui/window_layout.py) instead of squeezing
+#: the axes until their labels turn into "…".
+MIN_CHART_SIZE = (340, 250)
 POPULATION = "population"
 GDP = "gdp"
 SECTOR_SHARES = ("primary_share", "secondary_share", "tertiary_share")
+
+
+class _CompactChartView(QChartView):
+    """A chart view that asks for its minimum size: in a scrolling dock the content is laid
+    out by these hints, and QChartView's own (480 px high) made each chart half a screen."""
+
+    def sizeHint(self):  # noqa: N802 - Qt's name
+        return self.minimumSize()
 
 
 def chart_font_family() -> str | None:
@@ -157,12 +171,34 @@ class CityChartsWidget(QWidget):
 
     # -- building ----------------------------------------------------------------------------
     def _make_view(self) -> QChartView:
-        view = QChartView()
+        view = _CompactChartView()
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        view.setMinimumHeight(190)
+        view.setMinimumSize(*MIN_CHART_SIZE)
         chart = QChart()
         view.setChart(chart)
         return view
+
+    def _plot_width(self) -> int:
+        """Width left for the plot area (axis labels and margins taken off)."""
+        return max(1, self.population_view.width() - 75)
+
+    def _year_step(self, n_years: int) -> int:
+        """Label every year, or every 2nd, 3rd... year when they would not fit."""
+        return max(1, math.ceil(n_years * _YEAR_LABEL_PX / self._plot_width()))
+
+    def _fits(self, font: QFont, labels: list[str]) -> bool:
+        """Whether category labels fit: QtCharts gives each plot width / (n + 1) less 10 px
+        of padding, and elides what is wider."""
+        room = self._plot_width() / (len(labels) + 1) - 12
+        widest = max((QFontMetrics(font).horizontalAdvance(t) for t in labels), default=0)
+        return widest + 6 <= room
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        key = (self._year_step(11), self._fits(self._font(8), ["2008"] * 9))
+        if key != getattr(self, "_fit_key", None):  # rebuild only when the labels change
+            self._fit_key = key
+            self._rebuild()
 
     def _font(self, size: float, bold: bool = False) -> QFont:
         font = QFont(self._family) if self._family else QFont(self.font())
@@ -239,7 +275,7 @@ class CityChartsWidget(QWidget):
         x.setLabelFormat("%d")
         x.setTickType(QValueAxis.TickType.TicksDynamic)
         x.setTickAnchor(years[0])
-        x.setTickInterval(2 if len(years) > 8 else 1)
+        x.setTickInterval(self._year_step(len(years)))
         x.setMinorTickCount(0)
         self._style_axis(x)
         y = QValueAxis()
@@ -292,9 +328,10 @@ class CityChartsWidget(QWidget):
                               aggfunc="first", dropna=False).sort_index()
         years = [str(y) for y in table.index]
         series = QStackedBarSeries()
-        names = {"primary_share": self.tr("Primary industry"),
-                 "secondary_share": self.tr("Secondary industry"),
-                 "tertiary_share": self.tr("Tertiary industry")}
+        # short names: the legend does not wrap, and "Secondary industry" was cut at 384 px
+        names = {"primary_share": self.tr("Primary"),
+                 "secondary_share": self.tr("Secondary"),
+                 "tertiary_share": self.tr("Tertiary")}
         for key in SECTOR_SHARES:
             bar = QBarSet(names[key])
             bar.setColor(QColor(SECTOR_COLORS[key.split("_")[0]]))
@@ -310,13 +347,17 @@ class CityChartsWidget(QWidget):
         series.setLabelsFormat("@value")
         chart.addSeries(series)
         x = QBarCategoryAxis()
-        x.append(years)
         self._style_axis(x)
+        if not self._fits(x.labelsFont(), years):  # four digits would be cut: '08, or 08
+            x.setLabelsFont(self._font(7.5))
+            short = ["\u2019" + y[-2:] for y in years]
+            years = short if self._fits(x.labelsFont(), short) else [y[-2:] for y in years]
+        x.append(years)
         y = QValueAxis()
         y.setRange(0, 100)
         y.setTickCount(6)
         y.setLabelFormat("%d")
-        self._style_axis(y, "%")
+        self._style_axis(y)  # "%" is in the title: the plot keeps the width
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x)

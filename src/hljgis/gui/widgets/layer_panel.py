@@ -22,6 +22,7 @@ class LayerPanel(QWidget):
     Signals
     -------
     zoom_to_layer(name), style_requested(name), table_requested(name), replace_requested(name),
+    save_as_requested(name),
     current_layer_changed(name) : the layer the planner works on (tools, table, style).
     """
 
@@ -29,6 +30,7 @@ class LayerPanel(QWidget):
     style_requested = Signal(str)
     table_requested = Signal(str)
     replace_requested = Signal(str)
+    save_as_requested = Signal(str)
     current_layer_changed = Signal(str)
 
     def __init__(self, session: Session, parent=None) -> None:
@@ -83,10 +85,15 @@ class LayerPanel(QWidget):
             self.style_requested.emit(layer.name)
 
     def _on_context_menu(self, pos) -> None:
-        index = self.view.indexAt(pos)
+        menu = self.layer_menu(self.view.indexAt(pos))
+        if menu is not None:
+            menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def layer_menu(self, index) -> QMenu | None:
+        """The right-click menu of the layer at ``index`` (None on a group or empty space)."""
         layer = self.model.layer_at(index)
         if layer is None:
-            return
+            return None
         menu = QMenu(self)
         name = layer.name
         menu.addAction(self.tr("Zoom to layer"), lambda: self.zoom_to_layer.emit(name))
@@ -100,9 +107,11 @@ class LayerPanel(QWidget):
         if layer.kind == "vector" and layer.schema in THEMATIC:
             menu.addAction(self.tr("Replace layer data..."),
                            lambda: self.replace_requested.emit(name))
+        if layer.kind == "vector":
+            menu.addAction(self.tr("Save as..."), lambda: self.save_as_requested.emit(name))
         menu.addSeparator()
         menu.addAction(self.tr("Remove layer"), lambda: self.session.remove_layer(name))
-        menu.exec(self.view.viewport().mapToGlobal(pos))
+        return menu
 
     def ask_opacity(self, name: str) -> None:
         layer = self.session.project.layer(name)

@@ -115,6 +115,21 @@ class _RenderJob:
             self.signals.finished.emit(self.job_id, image)
 
 
+def full_view_extent(project: Project):
+    """The project's "full extent": its city outlines (the four coal cities in the bundled
+    project), else its study area (home bookmark), in the project CRS."""
+    from hljgis.core.crs import transform_bounds
+
+    cities = [layer for layer in project.layers if layer.kind == "vector"
+              and getattr(layer, "schema", None) == "cities" and layer.feature_count]
+    boxes = [transform_bounds(layer.bounds, layer.crs, project.crs) for layer in cities]
+    if not boxes:
+        area = project.study_area()
+        return None if area is None else transform_bounds(area, CGCS2000, project.crs)
+    b = np.asarray(boxes, dtype=float)
+    return (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
+
+
 class MapCanvas(QWidget):
     """Pan/zoom map view of a project with identify, measure and select tools.
 
@@ -216,7 +231,9 @@ class MapCanvas(QWidget):
                             dpi=self.logicalDpiX() or 96, crs=crs)
 
     def zoom_full(self) -> None:
-        extent = self.project.full_extent() if self.project is not None else None
+        """Zoom to the cities the project is about, not the union of every layer: context
+        layers (the province, Russia) made the bundled project's full view 1:6.4M."""
+        extent = full_view_extent(self.project) if self.project is not None else None
         if extent is not None:
             self.set_extent(_pad(extent, 0.03))
 
