@@ -24,4 +24,4 @@ def test_pdf_sources_note_traces_the_buffer_to_the_stations(tmp_path):
     # the bundled font's "ff" ligature comes back from the PDF as one unknown glyph
     text = text.replace("bu*er", "buffer").replace("Bu*er", "Buffer")
     assert "High-speed railway stations: buffer 2000 m: hljgis Buffer (Distance 2000 m) of " \
-           "High-speed railway stations [8 sources, see each feature, as of 2021-12]" in text
+           "High-speed railway stations [7 sources, see each feature, as of 2022-12]" in text
