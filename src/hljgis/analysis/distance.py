@@ -7,18 +7,19 @@ polygons to whole expressways (24.5 s at 1M parcels). No step loops over sites:
 1. the targets are cut into pieces: points, and the straight segments of lines and of
    polygon outlines (a long expressway becomes segments with tight boxes);
 2. each site gets its box centre ``c`` and radius ``R`` (half its box diagonal: every
-   point of the site lies within ``R`` of ``c``) and ``D``, the exact distance from ``c`` to
-   the layer (:func:`~hljgis.analysis.criteria.nearest_distance`, the centroid engine).
-   Then ``D - R <= distance(site) <= D + R``: only pieces within ``D + 2R`` of ``c`` can
-   be nearest. They are found by buckets of nearby sites (one STRtree query per bucket)
-   and filtered by their exact distance to ``c``;
+   point of the site lies within ``R`` of ``c``) and an upper bound ``D'`` of the distance
+   from ``c`` to the pieces (exact distances to the four pieces with the nearest midpoints,
+   k-d tree). The site's distance is at most ``D' + R``, so only pieces within ``D' + 2R``
+   of ``c`` can be nearest. They are found by buckets of nearby sites (one STRtree query per
+   bucket) and filtered by their exact distance to ``c``; the nearest of them gives ``D``;
 3. each site's exact distance to the piece nearest its centre gives an upper bound ``U``;
    the other candidates get an exact distance only when their lower bound (distance to
    ``c`` minus ``R``) is under ``U`` (the near ties);
 4. exact site-piece distances: a site farther than ``R`` from the layer cannot touch it,
    so its distance to a piece is attained at a vertex of one of the two (min of
    point-segment distances, numpy, in blocks on threads); sites within ``R`` (few: those
-   along the features) get GEOS distances, and 0 where they intersect a polygon target.
+   along the features) get GEOS distances, and 0 where they intersect a polygon target;
+   a site whose disc lies inside a polygon target is at 0.
 
 The numpy distances use the point-segment formula GEOS uses, so they agree with
 ``shapely.distance`` to rounding (1e-9 m at city scale; the tests and
@@ -28,6 +29,7 @@ The numpy distances use the point-segment formula GEOS uses, so they agree with
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import numpy as np
 import shapely
@@ -91,16 +93,65 @@ class Outlines:
         self.geos = ~simple
 
 
-def _run(fn: Callable[[slice], None], n: int, check: Callable[[], None]) -> None:
-    """``fn(slice)`` over ``range(n)`` in blocks, on the criteria engine's thread pool."""
-    from hljgis.analysis.criteria import _run_blocks
+def _nearest_on(px, py, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distance from points to segments and the nearest point of each segment."""
+    dx, dy = bx - ax, by - ay
+    l2 = dx * dx + dy * dy
+    t = ((px - ax) * dx + (py - ay) * dy) / np.where(l2 > 0, l2, 1.0)
+    np.clip(t, 0.0, 1.0, out=t)
+    qx, qy = ax + t * dx, ay + t * dy
+    return np.hypot(px - qx, py - qy), qx, qy
 
-    _run_blocks(fn, [slice(s, min(n, s + _BLOCK)) for s in range(0, n, _BLOCK)], check)
+
+def _pair_distance(site, piece, a, b, o: Outlines) -> np.ndarray:
+    """Exact distance of site ``site[i]`` to piece ``piece[i]``, for sites the piece cannot
+    touch: the least of the site's vertices' distances to the piece and of the piece's ends'
+    distances to the site's edges."""
+    from hljgis.analysis.criteria import _seg_dist
+
+    m = o.count[site]
+    lead = np.r_[0, np.cumsum(m)[:-1]]
+    pair = np.repeat(np.arange(len(site)), m)
+    e = o.seg[np.repeat(o.first[site] - lead, m) + np.arange(int(m.sum()))]
+    p = piece[pair]
+    ax, ay, bx, by = a[p, 0], a[p, 1], b[p, 0], b[p, 1]
+    d = np.minimum(_seg_dist(e[:, 0], e[:, 1], ax, ay, bx, by),
+                   _seg_dist(ax, ay, e[:, 0], e[:, 1], e[:, 2], e[:, 3]))
+    line = (ax != bx) | (ay != by)
+    if line.any():
+        d[line] = np.minimum(d[line], _seg_dist(bx[line], by[line], e[line, 0], e[line, 1],
+                                                e[line, 2], e[line, 3]))
+    return np.minimum.reduceat(d, lead) if len(d) else np.zeros(0)
 
 
-def _candidates(cx, cy, reach, a, b, check) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(site, piece, distance from the site's centre to the piece) for every piece within
-    ``reach`` of a site's centre; sites are looked up in buckets of neighbours."""
+def _support_bound(site, d, ux, uy, o: Outlines, r: np.ndarray) -> np.ndarray:
+    """A lower bound of the distance of site ``site[i]`` to a piece whose nearest point to
+    the site's centre lies at ``d[i]`` in direction ``(ux, uy)[i]``.
+
+    The piece (convex) lies beyond the line through that point normal to ``u``, so no point
+    ``s`` of the site is nearer than ``d - <s - c, u>``; the largest ``<s - c, u>`` over the
+    site is at a vertex (its support in direction ``u``). Far from the site this is almost
+    the exact distance, where the disc bound ``d - R`` leaves every piece of a whole side of
+    a far park as a near tie. Sites without edges (points, holed) take ``R``.
+    """
+    m = o.count[site]
+    lead = np.r_[0, np.cumsum(m)[:-1]]
+    pair = np.repeat(np.arange(len(site)), m)
+    v = o.seg[np.repeat(o.first[site] - lead, m) + np.arange(int(m.sum())), :2]
+    h = r[site].copy()
+    has = m > 0
+    if has.any():
+        dot = (v[:, 0] - o.cx[site[pair]]) * ux[pair] + (v[:, 1] - o.cy[site[pair]]) * uy[pair]
+        h[has] = np.maximum.reduceat(dot, lead[has])
+    return d - h
+
+
+def _buckets(cx, cy, reach, a, b):
+    """Sites in buckets of neighbours and, per bucket, the pieces within its sites' reach.
+
+    Returns the site order (by bucket), each site's bucket, and per bucket the start and
+    count of its candidate pieces in the returned piece index array.
+    """
     from hljgis.analysis.criteria import _seg_dist
 
     n = len(cx)
@@ -120,75 +171,17 @@ def _candidates(cx, cy, reach, a, b, check) -> tuple[np.ndarray, np.ndarray, np.
     tree = shapely.STRtree(shapely.box(np.minimum(a[:, 0], b[:, 0]), np.minimum(a[:, 1], b[:, 1]),
                                        np.maximum(a[:, 0], b[:, 0]), np.maximum(a[:, 1], b[:, 1])))
     bi, pi = tree.query(shapely.box(bx0, by0, bx1, by1))
+    # the box query reaches sqrt(2) times too far along the diagonals: keep the pieces
+    # within reach of a disc round the bucket's centres
+    hx, hy = (bx1 - bx0) / 2.0 - rb, (by1 - by0) / 2.0 - rb
+    mx, my = bx0 + rb + hx, by0 + rb + hy
+    keep = _seg_dist(mx[bi], my[bi], a[pi, 0], a[pi, 1], b[pi, 0], b[pi, 1]) \
+        <= rb[bi] + np.hypot(hx, hy)[bi]
+    bi, pi = bi[keep], pi[keep]
     srt = np.argsort(bi, kind="stable")
-    bi, pi = bi[srt], pi[srt]
     ncand = np.bincount(bi, minlength=len(start))
-    cstart = np.r_[0, np.cumsum(ncand)[:-1]]
     bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
-    reps = ncand[bucket]
-    cum = np.cumsum(reps)
-    cuts = [0]
-    while cuts[-1] < n:  # site ranges of about _BLOCK pairs each
-        base = int(cum[cuts[-1] - 1]) if cuts[-1] else 0
-        nxt = int(np.searchsorted(cum, base + _BLOCK, side="right"))
-        cuts.append(min(n, max(nxt, cuts[-1] + 1)))
-    found: list = [None] * (len(cuts) - 1)
-
-    def block(k: int) -> None:
-        p0, p1 = cuts[k], cuts[k + 1]
-        r = reps[p0:p1]
-        first = np.r_[0, np.cumsum(r)[:-1]]
-        pos = np.repeat(np.arange(p0, p1), r)
-        j = np.arange(int(r.sum())) - np.repeat(first, r)
-        pc = pi[np.repeat(cstart[bucket[p0:p1]], r) + j]
-        d = _seg_dist(xs[pos], ys[pos], a[pc, 0], a[pc, 1], b[pc, 0], b[pc, 1])
-        keep = d <= rs[pos]
-        found[k] = (order[pos[keep]], pc[keep], d[keep])
-
-    from hljgis.analysis.criteria import _run_blocks
-
-    _run_blocks(block, list(range(len(found))), check)
-    if not found:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    return tuple(np.concatenate(x) for x in zip(*found, strict=True))
-
-
-def _vertex_distance(site, piece, a, b, seg, first, count, check) -> np.ndarray:
-    """Exact distance of site ``site[i]`` to piece ``piece[i]``, for sites the piece cannot
-    touch: the least of its vertices' distances to the piece and the piece's ends' to its
-    edges."""
-    from hljgis.analysis.criteria import _seg_dist
-
-    out = np.empty(len(site))
-    m = count[site]
-    cum = np.cumsum(m)
-    cuts = [0]
-    while cuts[-1] < len(site):
-        base = int(cum[cuts[-1] - 1]) if cuts[-1] else 0
-        nxt = int(np.searchsorted(cum, base + _BLOCK, side="right"))
-        cuts.append(min(len(site), max(nxt, cuts[-1] + 1)))
-
-    def block(k: int) -> None:
-        p0, p1 = cuts[k], cuts[k + 1]
-        r = m[p0:p1]
-        lead = np.r_[0, np.cumsum(r)[:-1]]
-        pair = np.repeat(np.arange(p0, p1), r)
-        e = seg[np.repeat(first[site[p0:p1]], r) + np.arange(int(r.sum()))
-                - np.repeat(lead, r)]
-        p = piece[pair]
-        ax, ay, bx, by = a[p, 0], a[p, 1], b[p, 0], b[p, 1]
-        d = np.minimum(_seg_dist(e[:, 0], e[:, 1], ax, ay, bx, by),
-                       _seg_dist(ax, ay, e[:, 0], e[:, 1], e[:, 2], e[:, 3]))
-        line = (ax != bx) | (ay != by)
-        if line.any():
-            d[line] = np.minimum(d[line], _seg_dist(bx[line], by[line], e[line, 0],
-                                                    e[line, 1], e[line, 2], e[line, 3]))
-        out[p0:p1] = np.minimum.reduceat(d, lead)
-
-    from hljgis.analysis.criteria import _run_blocks
-
-    _run_blocks(block, list(range(len(cuts) - 1)), check)
-    return out
+    return order, bucket, pi[srt], np.r_[0, np.cumsum(ncand)[:-1]], ncand
 
 
 def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
@@ -219,7 +212,7 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     >>> outline_distance(sites, np.array([shapely.Point(3, 0.5)])).round(6).tolist()
     [2.0, 7.0]
     """
-    from hljgis.analysis.criteria import nearest_distance
+    from hljgis.analysis.criteria import _kdtree, _seg_dist
 
     check = check or (lambda: None)
     geoms = np.asarray(geoms)
@@ -234,33 +227,75 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
 
     o = outlines if outlines is not None else Outlines(geoms)
     cx, cy, r = o.cx, o.cy, o.r
-    d_c = nearest_distance(np.column_stack([cx, cy]), targets, k=4, check=check)
+    # an upper bound of the centre's distance: exact distances to the 4 pieces whose
+    # midpoints are nearest (k-d tree); the candidates then hold the nearest piece itself
+    k = min(4, len(a))
+    _, near_mid = _kdtree()((a + b) / 2.0).query(np.column_stack([cx, cy]), k=k, workers=-1)
+    near_mid = near_mid.reshape(n, k)
+    d_hat = np.full(n, np.inf)
+    for j in range(k):
+        p = near_mid[:, j]
+        d_hat = np.minimum(d_hat, _seg_dist(cx, cy, a[p, 0], a[p, 1], b[p, 0], b[p, 1]))
     check()
-    site, piece, dist_c = _candidates(cx, cy, d_c + 2.0 * r, a, b, check)
-    lower = dist_c - r[site]
-    order = np.lexsort((lower, site))
-    site, piece, lower = site[order], piece[order], lower[order]
-    lead = np.r_[True, site[1:] != site[:-1]] if len(site) else np.zeros(0, bool)
+    order, bucket, cand, cstart, ncand = _buckets(cx, cy, d_hat * (1 + 1e-9) + 2.0 * r, a, b)
+    reps = ncand[bucket]
+    cum = np.cumsum(reps)
+    cuts = [0]
+    while cuts[-1] < n:  # site ranges of about _BLOCK candidate pairs each
+        base = int(cum[cuts[-1] - 1]) if cuts[-1] else 0
+        nxt = int(np.searchsorted(cum, base + _BLOCK, side="right"))
+        cuts.append(min(n, max(nxt, cuts[-1] + 1)))
+    inside = np.zeros(n, dtype=bool)  # centres inside a polygon target
+    if len(polys):
+        inside = shapely.contains_xy(shapely.union_all(polys), cx, cy)
+    touching: list[np.ndarray] = []
 
-    # sites within R of the layer may touch it; points and holed sites: GEOS for those
-    geos = (d_c <= r) | o.geos
-
-    def exact(s: np.ndarray, p: np.ndarray) -> np.ndarray:
+    def exact(s: np.ndarray, p: np.ndarray, geos: np.ndarray) -> np.ndarray:
         res = np.empty(len(s))
-        g = geos[s]
-        if g.any():
-            res[g] = shapely.distance(geoms[s[g]], pieces[p[g]])
-        if (~g).any():
-            res[~g] = _vertex_distance(s[~g], p[~g], a, b, o.seg, o.first, o.count,
-                                              check)
+        if geos.any():
+            res[geos] = shapely.distance(geoms[s[geos]], pieces[p[geos]])
+        if (~geos).any():
+            res[~geos] = _pair_distance(s[~geos], p[~geos], a, b, o)
         return res
 
-    out[site[lead]] = exact(site[lead], piece[lead])
-    rest = ~lead & (lower < out[site])  # round 2: the near ties
-    if rest.any():
-        np.minimum.at(out, site[rest], exact(site[rest], piece[rest]))
-    near = np.flatnonzero(d_c <= r)
-    if len(polys) and len(near):  # inside (or holding) a polygon target: 0
+    def block(span: tuple[int, int]) -> None:
+        p0, p1 = span
+        rep = reps[p0:p1]
+        sites = order[p0:p1]
+        lead = np.r_[0, np.cumsum(rep)[:-1]]
+        grp = np.repeat(np.arange(p1 - p0), rep)
+        pc = cand[np.repeat(cstart[bucket[p0:p1]] - lead, rep) + np.arange(int(rep.sum()))]
+        st = sites[grp]
+        d, qx, qy = _nearest_on(cx[st], cy[st], a[pc, 0], a[pc, 1], b[pc, 0], b[pc, 1])
+        dmin = np.minimum.reduceat(d, lead)  # each centre's distance to the pieces
+        rr = r[sites]
+        # a site within R of a piece may touch it; points and holed sites: GEOS for those
+        geos = (dmin <= rr) | o.geos[sites]
+        touching.append(sites[dmin <= rr])
+        # round 1: the piece nearest the centre gives the upper bound U
+        best = np.flatnonzero(d == dmin[grp])
+        best = best[np.r_[True, grp[best][1:] != grp[best][:-1]]]
+        u = exact(st[best], pc[best], geos[grp[best]])
+        # round 2: the near ties, pieces whose lower bound d - R is under U
+        tie = d - rr[grp] < u[grp]
+        tie[best] = False
+        tie = np.flatnonzero(tie)
+        if tie.size:  # the tighter bound from the site's extent towards the piece
+            dt = np.where(d[tie] > 0, d[tie], 1.0)
+            ux, uy = (qx[tie] - cx[st[tie]]) / dt, (qy[tie] - cy[st[tie]]) / dt
+            lb = np.where(d[tie] > 0, _support_bound(st[tie], d[tie], ux, uy, o, r), -1.0)
+            tie = tie[lb * (1 + 1e-12) - 1e-6 < u[grp[tie]]]
+        if tie.size:
+            np.minimum.at(u, grp[tie], exact(st[tie], pc[tie], geos[grp[tie]]))
+        # a site whose disc lies inside a polygon target is inside it
+        u[inside[sites] & (dmin > rr)] = 0.0
+        out[sites] = u
+
+    from hljgis.analysis.criteria import _run_blocks
+
+    _run_blocks(block, list(pairwise(cuts)), check)
+    near = np.concatenate(touching)
+    if len(polys) and len(near):  # touching, overlapping or holding a polygon target: 0
         hit = shapely.STRtree(polys).query(geoms[near], predicate="intersects")[0]
         out[near[hit]] = 0.0
     return out
