@@ -38,6 +38,8 @@ __all__ = ["Outlines", "outline_distance"]
 
 #: Site-piece pairs per block (bounded memory; blocks run on the thread pool).
 _BLOCK = 1 << 17
+#: Directions in which each site's extent (support function) is kept, for tie bounds.
+_DIRECTIONS = 8
 #: Sites per bucket side when looking up candidate pieces (about 36 sites a bucket).
 _BUCKET_SIDE = 6
 
@@ -87,10 +89,21 @@ class Outlines:
         same = site[1:] == site[:-1]
         self.seg = np.column_stack([coords[:-1][same], coords[1:][same]])
         owner = site[:-1][same]
-        self.count = np.bincount(owner, minlength=len(geoms))
-        self.first = np.r_[0, np.cumsum(self.count)[:-1]]
-        self.count[~simple] = 0
+        full = np.bincount(owner, minlength=len(geoms))
+        self.first = np.r_[0, np.cumsum(full)[:-1]]
+        self.count = np.where(simple, full, 0)
         self.geos = ~simple
+        # the site's extent from its centre in _DIRECTIONS directions, max <v - c, e_k> over
+        # its vertices (all rings and parts); R for points
+        self.support = np.repeat(self.r[:, None], _DIRECTIONS, axis=1)
+        has = full > 0
+        if has.any():
+            vx = self.seg[:, 0] - np.repeat(self.cx, full)
+            vy = self.seg[:, 1] - np.repeat(self.cy, full)
+            for j in range(_DIRECTIONS):
+                ang = j * 2 * np.pi / _DIRECTIONS
+                self.support[has, j] = np.maximum.reduceat(vx * np.cos(ang) + vy * np.sin(ang),
+                                                           self.first[has])
 
 
 def _nearest_on(px, py, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -103,46 +116,71 @@ def _nearest_on(px, py, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray, np.ndar
     return np.hypot(px - qx, py - qy), qx, qy
 
 
+def _seg_d2(px, py, ax, ay, bx, by) -> np.ndarray:
+    """Squared distance from points to segments, with few temporaries (the hot loop)."""
+    dx = bx - ax
+    dy = by - ay
+    wx = px - ax
+    wy = py - ay
+    l2 = dx * dx
+    l2 += dy * dy
+    t = wx * dx
+    t += wy * dy
+    np.divide(t, l2, out=t, where=l2 > 0)
+    t[l2 == 0] = 0.0
+    np.clip(t, 0.0, 1.0, out=t)
+    dx *= t
+    dy *= t
+    wx -= dx
+    wy -= dy
+    wx *= wx
+    wy *= wy
+    wx += wy
+    return wx
+
+
 def _pair_distance(site, piece, a, b, o: Outlines) -> np.ndarray:
     """Exact distance of site ``site[i]`` to piece ``piece[i]``, for sites the piece cannot
     touch: the least of the site's vertices' distances to the piece and of the piece's ends'
-    distances to the site's edges."""
-    from hljgis.analysis.criteria import _seg_dist
-
+    distances to the site's edges (for a point piece, its distance to the edges)."""
     m = o.count[site]
     lead = np.r_[0, np.cumsum(m)[:-1]]
     pair = np.repeat(np.arange(len(site)), m)
     e = o.seg[np.repeat(o.first[site] - lead, m) + np.arange(int(m.sum()))]
+    ex0, ey0, ex1, ey1 = e[:, 0], e[:, 1], e[:, 2], e[:, 3]
     p = piece[pair]
     ax, ay, bx, by = a[p, 0], a[p, 1], b[p, 0], b[p, 1]
-    d = np.minimum(_seg_dist(e[:, 0], e[:, 1], ax, ay, bx, by),
-                   _seg_dist(ax, ay, e[:, 0], e[:, 1], e[:, 2], e[:, 3]))
-    line = (ax != bx) | (ay != by)
-    if line.any():
-        d[line] = np.minimum(d[line], _seg_dist(bx[line], by[line], e[line, 0], e[line, 1],
-                                                e[line, 2], e[line, 3]))
-    return np.minimum.reduceat(d, lead) if len(d) else np.zeros(0)
+    d = _seg_d2(ax, ay, ex0, ey0, ex1, ey1)
+    line = np.flatnonzero((ax != bx) | (ay != by))
+    if line.size:
+        sub = (ex0[line], ey0[line])
+        d[line] = np.minimum(d[line], _seg_d2(*sub, ax[line], ay[line], bx[line], by[line]))
+        d[line] = np.minimum(d[line], _seg_d2(bx[line], by[line], *sub, ex1[line],
+                                              ey1[line]))
+    return np.sqrt(np.minimum.reduceat(d, lead)) if len(d) else np.zeros(0)
 
 
-def _support_bound(site, d, ux, uy, o: Outlines, r: np.ndarray) -> np.ndarray:
+def _support_bound(site, d, ux, uy, o: Outlines) -> np.ndarray:
     """A lower bound of the distance of site ``site[i]`` to a piece whose nearest point to
     the site's centre lies at ``d[i]`` in direction ``(ux, uy)[i]``.
 
     The piece (convex) lies beyond the line through that point normal to ``u``, so no point
-    ``s`` of the site is nearer than ``d - <s - c, u>``; the largest ``<s - c, u>`` over the
-    site is at a vertex (its support in direction ``u``). Far from the site this is almost
-    the exact distance, where the disc bound ``d - R`` leaves every piece of a whole side of
-    a far park as a near tie. Sites without edges (points, holed) take ``R``.
+    ``s`` of the site is nearer than ``d - <s - c, u>``: the bound is ``d - h(u)``, ``h``
+    the site's support function. ``h`` is known in :data:`_DIRECTIONS` directions
+    (:attr:`Outlines.support`); between two of them, ``u = alpha e_k + beta e_k+1`` with
+    ``alpha, beta >= 0`` and ``h(u) <= alpha h_k + beta h_k+1`` (a support function is
+    sublinear). Far from the site this is almost the exact distance, where the disc bound
+    ``d - R`` leaves a whole side of a far park as near ties.
     """
-    m = o.count[site]
-    lead = np.r_[0, np.cumsum(m)[:-1]]
-    pair = np.repeat(np.arange(len(site)), m)
-    v = o.seg[np.repeat(o.first[site] - lead, m) + np.arange(int(m.sum())), :2]
-    h = r[site].copy()
-    has = m > 0
-    if has.any():
-        dot = (v[:, 0] - o.cx[site[pair]]) * ux[pair] + (v[:, 1] - o.cy[site[pair]]) * uy[pair]
-        h[has] = np.maximum.reduceat(dot, lead[has])
+    step = 2 * np.pi / _DIRECTIONS
+    theta = np.arctan2(uy, ux) % (2 * np.pi)
+    k = np.minimum((theta // step).astype(np.int64), _DIRECTIONS - 1)
+    rest = theta - k * step
+    alpha = np.sin(step - rest) / np.sin(step)
+    beta = np.sin(rest) / np.sin(step)
+    sup = o.support[site]
+    rows = np.arange(len(site))
+    h = alpha * sup[rows, k] + beta * sup[rows, (k + 1) % _DIRECTIONS]
     return d - h
 
 
@@ -283,8 +321,8 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         if tie.size:  # the tighter bound from the site's extent towards the piece
             dt = np.where(d[tie] > 0, d[tie], 1.0)
             ux, uy = (qx[tie] - cx[st[tie]]) / dt, (qy[tie] - cy[st[tie]]) / dt
-            lb = np.where(d[tie] > 0, _support_bound(st[tie], d[tie], ux, uy, o, r), -1.0)
-            tie = tie[lb * (1 + 1e-12) - 1e-6 < u[grp[tie]]]
+            lb = np.where(d[tie] > 0, _support_bound(st[tie], d[tie], ux, uy, o), -1.0)
+            tie = tie[lb * (1 + 1e-9) - 1e-6 < u[grp[tie]]]
         if tie.size:
             np.minimum.at(u, grp[tie], exact(st[tie], pc[tie], geos[grp[tie]]))
         # a site whose disc lies inside a polygon target is inside it
