@@ -12,7 +12,8 @@ Kinds (:data:`CRITERION_KINDS`):
     site's **centroid** by default (``measure="centroid"``): for cells this is the
     representative location and it lets the computation run on points, which is what makes
     a million cells fast. ``measure="edge"`` measures from the site's outline instead (0
-    when it touches the feature), for large irregular parcels.
+    when it touches the feature), for irregular parcels: the exact GEOS distance that
+    ``sjoin_nearest`` gives, found by :mod:`hljgis.analysis.distance`.
 ``overlap``
     Share (0..1) of the site's area covered by a layer, e.g. by industrial parks. The
     overlay is dissolved first when its features overlap each other, so no area counts
