@@ -96,3 +96,15 @@ def test_parcel_ranking_equals_geopandas_pipeline():
     assert excluded.any()
     np.testing.assert_array_equal(res["excluded"].to_numpy(bool), excluded)
     np.testing.assert_array_equal(res["rank"].to_numpy(float, na_value=np.nan), rank)
+
+
+def test_blank_sites_and_no_scipy(monkeypatch):
+    from hljgis.analysis import criteria
+
+    sites = np.array([shapely.box(0, 0, 10, 10), None, shapely.Polygon(),
+                      shapely.box(30, 0, 40, 10)], dtype=object)
+    line = np.array([shapely.LineString([(15, -50), (15, 50)])])
+    want = [5.0, np.inf, np.inf, 15.0]
+    np.testing.assert_allclose(outline_distance(sites, line), want)
+    monkeypatch.setattr(criteria, "_CKDTREE", None)  # scipy missing: GEOS nearest search
+    np.testing.assert_allclose(outline_distance(sites, line), want)

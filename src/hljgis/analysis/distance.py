@@ -242,7 +242,8 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     -------
     numpy.ndarray, shape (n,)
         ``min(shapely.distance(site, t) for t in targets)`` to rounding; 0 where a site
-        touches or overlaps a target; inf when there is no target.
+        touches or overlaps a target; inf when there is no target or the site has no
+        geometry.
 
     Examples
     --------
@@ -259,6 +260,16 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     n = len(geoms)
     out = np.full(n, np.inf)
     if n == 0 or len(targets) == 0:
+        return out
+    blank = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if _kdtree() is None or blank.any():  # no scipy, or sites without geometry (inf)
+        keep = np.flatnonzero(~blank)
+        if _kdtree() is None:
+            idx, dist = shapely.STRtree(targets).query_nearest(
+                geoms[keep], return_distance=True, all_matches=False)
+            np.minimum.at(out, keep[idx[0]], dist)
+        else:
+            out[keep] = outline_distance(geoms[keep], targets, check=check)
         return out
     pieces, a, b = _pieces(targets)
     polys = targets[np.isin(shapely.get_type_id(targets), (3, 6))]
