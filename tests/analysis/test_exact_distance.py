@@ -108,3 +108,15 @@ def test_blank_sites_and_no_scipy(monkeypatch):
     np.testing.assert_allclose(outline_distance(sites, line), want)
     monkeypatch.setattr(criteria, "_CKDTREE", None)  # scipy missing: GEOS nearest search
     np.testing.assert_allclose(outline_distance(sites, line), want)
+
+
+def test_small_slices_give_the_same_distances(monkeypatch):
+    from hljgis.analysis import distance
+
+    rng = np.random.default_rng(5)
+    sites = _parcels(rng, n=400)
+    targets = _targets(rng, "lines")
+    whole = outline_distance(sites, targets)
+    monkeypatch.setattr(distance, "_EDGE_ROWS", 37)  # many slices of the exact pass
+    monkeypatch.setattr(distance, "_BLOCK", 500)  # many blocks of candidate pairs
+    np.testing.assert_array_equal(outline_distance(sites, targets), whole)

@@ -38,6 +38,9 @@ __all__ = ["Outlines", "outline_distance"]
 
 #: Site-piece pairs per block (bounded memory; blocks run on the thread pool).
 _BLOCK = 1 << 17
+#: (site edge, pair) rows per numpy pass of the exact distances (parcels drawn with
+#: thousands of vertices would otherwise blow up a block's temporaries).
+_EDGE_ROWS = 1 << 21
 #: Directions in which each site's extent (support function) is kept, for tie bounds.
 _DIRECTIONS = 8
 #: Sites per bucket side when looking up candidate pieces (about 36 sites a bucket).
@@ -303,8 +306,13 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         res = np.empty(len(s))
         if geos.any():
             res[geos] = shapely.distance(geoms[s[geos]], pieces[p[geos]])
-        if (~geos).any():
-            res[~geos] = _pair_distance(s[~geos], p[~geos], a, b, o)
+        num = np.flatnonzero(~geos)
+        if num.size:  # in slices of about _EDGE_ROWS (site edge, pair) rows: bounded memory
+            cum = np.cumsum(o.count[s[num]])
+            cuts = np.searchsorted(cum, np.arange(_EDGE_ROWS, int(cum[-1]), _EDGE_ROWS))
+            for part in np.split(num, np.unique(np.maximum(cuts, 1))):
+                if part.size:
+                    res[part] = _pair_distance(s[part], p[part], a, b, o)
         return res
 
     def block(span: tuple[int, int]) -> None:
