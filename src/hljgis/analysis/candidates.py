@@ -44,6 +44,7 @@ __all__ = [
     "grid_cells",
     "hex_cells",
     "layer_candidates",
+    "read_candidates",
     "square_cells",
 ]
 
@@ -253,6 +254,48 @@ def layer_candidates(
     out["city"] = city
     out["site_type"] = source
     return out
+
+
+def read_candidates(path: str, *, layer: str | None = None,
+                    columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+    """Read a file of candidate polygons (parcels, cells from another tool) for ranking.
+
+    GDAL's Arrow stream when pyarrow is installed: the geometries go from WKB straight to
+    shapely in one vectorised call, with no Python object per feature (about twice as fast
+    as the row path for a million parcels). ``columns`` limits the fields read; the
+    geometry always comes.
+
+    Parameters
+    ----------
+    path : str
+        GeoPackage, Shapefile, GeoJSON or another vector file GDAL reads.
+    layer : str, optional
+        Layer of a multi-layer file (the first by default).
+    columns : sequence of str, optional
+        Fields to read (all by default).
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read or the layer has no CRS.
+    """
+    import pyogrio
+
+    try:
+        import pyarrow  # noqa: F401
+
+        arrow = {"use_arrow": True}
+    except ImportError:  # pragma: no cover - pyarrow ships with the app
+        arrow = {}
+    try:
+        gdf = pyogrio.read_dataframe(path, layer=layer, columns=columns, **arrow)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise InputError(f"cannot read candidates from '{path}': {exc}",
+                         "Check the file and layer name.") from exc
+    if gdf.crs is None:
+        raise InputError(f"the candidates in '{path}' have no CRS.",
+                         "Set the layer's CRS (e.g. with QGIS or ogr2ogr -a_srs) first.")
+    return gdf
 
 
 def square_cells(bounds: Sequence[float], size: float) -> np.ndarray:

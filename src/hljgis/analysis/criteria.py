@@ -12,7 +12,8 @@ Kinds (:data:`CRITERION_KINDS`):
     site's **centroid** by default (``measure="centroid"``): for cells this is the
     representative location and it lets the computation run on points, which is what makes
     a million cells fast. ``measure="edge"`` measures from the site's outline instead (0
-    when it touches the feature), for large irregular parcels.
+    when it touches the feature), for irregular parcels: the exact GEOS distance that
+    ``sjoin_nearest`` gives, found by :mod:`hljgis.analysis.distance`.
 ``overlap``
     Share (0..1) of the site's area covered by a layer, e.g. by industrial parks. The
     overlay is dissolved first when its features overlap each other, so no area counts
@@ -254,6 +255,7 @@ class SiteContext:
         self._xy: np.ndarray | None = xy
         self._tree: shapely.STRtree | None = None
         self._area: np.ndarray | None = None
+        self._outlines: Any = None
 
     @property
     def n(self) -> int:
@@ -307,6 +309,16 @@ class SiteContext:
         if self._tree is None:
             self._tree = shapely.STRtree(self.geoms)
         return self._tree
+
+    @property
+    def outlines(self) -> Any:
+        """Box centres, radii and outline segments of the sites, for edge distances (built
+        once, shared by every distance criterion measured from the outline)."""
+        if self._outlines is None:
+            from hljgis.analysis.distance import Outlines
+
+            self._outlines = Outlines(self.geoms)
+        return self._outlines
 
     @property
     def area(self) -> np.ndarray:
@@ -612,19 +624,17 @@ def nearest_distance(xy: np.ndarray, targets: np.ndarray, *, k: int = 8,
     return out
 
 
-def edge_distance(geoms: np.ndarray, targets: np.ndarray) -> np.ndarray:
+def edge_distance(geoms: np.ndarray, targets: np.ndarray, *, outlines: Any = None,
+                  check: Callable[[], None] | None = None) -> np.ndarray:
     """Distance from each site outline to the nearest target (0 when they touch).
 
-    ``STRtree.query_nearest(geoms, return_distance=True)`` on the site geometries; slower
-    than :func:`nearest_distance` and meant for parcels counted in thousands, not cells.
+    The GEOS distance ``sjoin_nearest`` gives, found by
+    :func:`hljgis.analysis.distance.outline_distance` (bounded by the centroid engine, exact
+    distances only for the few pieces that can be nearest).
     """
-    out = np.full(len(geoms), np.inf)
-    if len(geoms) == 0:
-        return out
-    idx, dist = shapely.STRtree(targets).query_nearest(geoms, return_distance=True,
-                                                       all_matches=False)
-    np.minimum.at(out, idx[0], dist)
-    return out
+    from hljgis.analysis.distance import outline_distance
+
+    return outline_distance(geoms, targets, outlines=outlines, check=check)
 
 
 # ------------------------------------------------------------------------------- overlap
@@ -891,7 +901,7 @@ def compute_criterion(crit: Criterion, ctx: SiteContext) -> np.ndarray:
             )
         targets = np.asarray(feats.geometry.values)
         if crit.measure == "edge":
-            return edge_distance(ctx.geoms, targets)
+            return edge_distance(ctx.geoms, targets, outlines=ctx.outlines, check=ctx.check)
         return nearest_distance(ctx.xy, targets, k=4, check=ctx.check)
     if crit.kind == "overlap":
         feats = _features(ctx.store, crit, ctx.year)

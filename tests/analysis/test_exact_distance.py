@@ -1,0 +1,122 @@
+"""Outline distances equal GEOS distances; a parcel ranking equals the geopandas pipeline's."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from hljgis.analysis import run_scenario
+from hljgis.analysis.distance import Outlines, outline_distance
+
+CRS = "EPSG:4553"
+ORIGIN = np.array([500_000.0, 5_150_000.0])
+
+
+def _parcels(rng, n=1500, extent=20_000.0):
+    """Clipped Voronoi parcels, plus a holed parcel, a two-part parcel and a point site."""
+    pts = shapely.multipoints(rng.uniform(0, extent, (n, 2)) + ORIGIN)
+    frame = shapely.box(*ORIGIN, *(ORIGIN + extent))
+    cells = shapely.intersection(shapely.get_parts(shapely.voronoi_polygons(pts)), frame)
+    x, y = ORIGIN + 3000
+    holed = shapely.Polygon([(x, y), (x + 900, y), (x + 900, y + 900), (x, y + 900)],
+                            [[(x + 300, y + 300), (x + 600, y + 300), (x + 600, y + 600),
+                              (x + 300, y + 600)]])
+    two = shapely.MultiPolygon([shapely.box(x + 2000, y, x + 2100, y + 100),
+                                shapely.box(x + 2500, y + 400, x + 2600, y + 500)])
+    return np.concatenate([cells, [holed, two, shapely.Point(x + 5000, y + 5000)]])
+
+
+def _targets(rng, kind, extent=20_000.0):
+    if kind == "points":
+        return shapely.points(rng.uniform(0, extent, (25, 2)) + ORIGIN)
+    if kind == "lines":
+        start = rng.uniform(0, extent, (6, 1, 2)) + ORIGIN
+        walk = start + np.cumsum(rng.normal(0, 3000, (6, 8, 2)), axis=1)
+        lines = shapely.linestrings(np.concatenate([start, walk], axis=1))
+        return np.concatenate([lines, [shapely.MultiLineString(
+            [[(ORIGIN[0] + 100, ORIGIN[1] + 100), (ORIGIN[0] + 9000, ORIGIN[1] + 150)],
+             [(ORIGIN[0] + 9000, ORIGIN[1] + 9000), (ORIGIN[0] + 9500, ORIGIN[1] + 15000)]])]])
+    centres = shapely.points(rng.uniform(0, extent, (8, 2)) + ORIGIN)
+    parks = shapely.buffer(centres, rng.uniform(200, 1500, 8))
+    x, y = ORIGIN + 3000  # a park inside the holed parcel's hole: not touching it
+    return np.concatenate([parks, [shapely.box(x + 350, y + 350, x + 550, y + 550)]])
+
+
+@pytest.mark.parametrize("kind", ["points", "lines", "polygons"])
+def test_outline_distance_equals_geos(kind):
+    rng = np.random.default_rng({"points": 1, "lines": 2, "polygons": 3}[kind])
+    sites = _parcels(rng)
+    targets = _targets(rng, kind)
+    got = outline_distance(sites, targets)
+    want = shapely.distance(sites[:, None], targets[None, :]).min(axis=1)
+    assert np.abs(got - want).max() <= 1e-6
+    assert (want == 0).any() and (want > 0).any()  # touching and far sites both occur
+
+
+def test_outline_distance_shared_outlines_and_touching_edge():
+    sites = np.array([shapely.box(0, 0, 10, 10), shapely.box(20, 0, 30, 10)])
+    line = np.array([shapely.LineString([(10, -50), (10, 50)])])  # along the first's edge
+    outlines = Outlines(sites)
+    np.testing.assert_allclose(outline_distance(sites, line, outlines=outlines), [0.0, 10.0])
+    assert outline_distance(sites[:0], line).shape == (0,)
+    assert np.isinf(outline_distance(sites, line[:0])).all()
+
+
+def test_parcel_ranking_equals_geopandas_pipeline():
+    rng = np.random.default_rng(4)
+    polys = _parcels(rng)[:-1]  # polygons only: the point site has no outline to rank
+    sites = gpd.GeoDataFrame({"pid": np.arange(len(polys)).astype(str)}, geometry=polys,
+                             crs=CRS)
+    layers = {k: gpd.GeoDataFrame(geometry=_targets(rng, k), crs=CRS)
+              for k in ("points", "lines", "polygons")}
+    zones = gpd.GeoDataFrame(geometry=shapely.buffer(
+        shapely.points(rng.uniform(0, 20_000, (6, 2)) + ORIGIN), 800), crs=CRS)
+    fd = {"kind": "fuzzy_decreasing", "a": 0, "b": 8000}
+    sc = {"name": "p", "candidates": {"kind": "layer", "layer": "sites", "id_field": "pid"},
+          "criteria": [{"name": k, "kind": "distance", "layer": k, "measure": "edge",
+                        "weight": w, "transform": fd}
+                       for k, w in (("points", 3), ("lines", 2), ("polygons", 1))],
+          "constraints": [{"name": "z", "kind": "outside", "layer": "zones",
+                           "reason": "subsidence"}]}
+    res = run_scenario({"sites": sites, "zones": zones, **layers}, sc).gdf
+
+    base = sites.assign(sid=np.arange(len(sites)))
+    total = np.zeros(len(base))
+    for k, w in (("points", 3), ("lines", 2), ("polygons", 1)):
+        j = gpd.sjoin_nearest(base[["sid", "geometry"]], layers[k], distance_col="d")
+        d = j.groupby("sid")["d"].min().reindex(base["sid"]).to_numpy()
+        assert np.abs(res[f"raw_{k}"].to_numpy() - d).max() <= 1e-6
+        total += w * np.clip(1 - d / 8000, 0, 1)
+    hit = gpd.sjoin(base, zones, predicate="intersects")["sid"].unique()
+    excluded = base["sid"].isin(hit).to_numpy()
+    score = np.where(excluded, np.nan, total / 6)
+    rank = gpd.pd.Series(score).rank(ascending=False, method="min").to_numpy()
+    assert excluded.any()
+    np.testing.assert_array_equal(res["excluded"].to_numpy(bool), excluded)
+    np.testing.assert_array_equal(res["rank"].to_numpy(float, na_value=np.nan), rank)
+
+
+def test_blank_sites_and_no_scipy(monkeypatch):
+    from hljgis.analysis import criteria
+
+    sites = np.array([shapely.box(0, 0, 10, 10), None, shapely.Polygon(),
+                      shapely.box(30, 0, 40, 10)], dtype=object)
+    line = np.array([shapely.LineString([(15, -50), (15, 50)])])
+    want = [5.0, np.inf, np.inf, 15.0]
+    np.testing.assert_allclose(outline_distance(sites, line), want)
+    monkeypatch.setattr(criteria, "_CKDTREE", None)  # scipy missing: GEOS nearest search
+    np.testing.assert_allclose(outline_distance(sites, line), want)
+
+
+def test_small_slices_give_the_same_distances(monkeypatch):
+    from hljgis.analysis import distance
+
+    rng = np.random.default_rng(5)
+    sites = _parcels(rng, n=400)
+    targets = _targets(rng, "lines")
+    whole = outline_distance(sites, targets)
+    monkeypatch.setattr(distance, "_EDGE_ROWS", 37)  # many slices of the exact pass
+    monkeypatch.setattr(distance, "_BLOCK", 500)  # many blocks of candidate pairs
+    np.testing.assert_array_equal(outline_distance(sites, targets), whole)
