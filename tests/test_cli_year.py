@@ -93,3 +93,19 @@ def test_a_year_out_of_range_is_refused_first(bundle, tmp_path, capsys, command)
     err = capsys.readouterr().err
     assert "--year 20350 is out of range" in err and "1,900 to 2,100" in err
     assert not list(tmp_path.iterdir())
+
+
+def test_atlas_without_year_ranks_for_the_projects_year(bundle, tmp_path):
+    """A stored scenario of another year ranks for the project's year, as in the dock."""
+    from hljgis.core.subsidence import planning_year
+    from hljgis.io import load_project, save_project
+
+    p = load_project(bundle)
+    p.scenarios["sme-space"]["planning_year"] = 2018
+    path = save_project(p, tmp_path / "p.hljgis.gpkg")
+    out = tmp_path / "atlas.pdf"
+    assert main(["atlas", str(path), "--scenario", "sme-space", "--out", str(out),
+                 "--cities", "Qitaihe", "--no-table", "--dpi", "60"]) == 0
+    text = _text(out)
+    year = planning_year(p)
+    assert f"planning year {year}" in text and "planning year 2018" not in text

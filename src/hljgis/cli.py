@@ -19,7 +19,7 @@ EXIT_BAD_INPUT = 2
 
 
 _YEAR_HELP = ("planning year of the subsidence status, its legend and the ranking "
-              "(default: the project's)")
+              "(default: the project's planning year)")
 
 
 def _add_read_options(p: argparse.ArgumentParser) -> None:
@@ -293,20 +293,21 @@ def _print_warnings(warnings) -> None:
 
 
 def _load_for_year(path, year):
-    """The project, with its subsidence status and legend at ``year`` (None: its own)."""
-    from hljgis.core.subsidence import apply_planning_year
+    """The project with its subsidence status and legend at ``year`` (None: its own), and
+    that year, which rankings run for too: one year for map, legend and ranking."""
+    from hljgis.core.subsidence import apply_planning_year, planning_year
     from hljgis.io.project_file import load_project
 
     project = load_project(path)
     if year is not None:
         apply_planning_year(project, year)  # in memory only: the file is not written
-    return project
+    return project, planning_year(project)
 
 
 def _cmd_export(args) -> int:
     from hljgis.export.api import export_layout
 
-    project = _load_for_year(args.project, args.year)
+    project, _year = _load_for_year(args.project, args.year)
     result = export_layout(project, args.layout, args.out, dpi=args.dpi, city=args.city,
                            lang=args.lang)
     _print_warnings(result.preflight)
@@ -319,14 +320,14 @@ def _cmd_atlas(args) -> int:
     from hljgis.core.errors import InputError
     from hljgis.export.atlas import build_atlas
 
-    project = _load_for_year(args.project, args.year)
+    project, year = _load_for_year(args.project, args.year)
     cities = [c.strip() for c in args.cities.split(",") if c.strip()]
     try:
         result, infos = build_atlas(project, args.layout, list(args.scenario), args.out,
                                     cities=cities,
                                     table=not args.no_table, per_city=args.per_city,
                                     annex=args.annex, dpi=args.dpi, lang=args.lang,
-                                    year=args.year)
+                                    year=year)
     except InconsistentMatrixError as exc:
         raise InputError(f"scenario '{', '.join(args.scenario)}': weights.matrix: {exc}",
                          "Revise the pairwise judgements or use direct weights.") from exc
@@ -346,9 +347,9 @@ def _cmd_atlas(args) -> int:
 def _cmd_webmap(args) -> int:
     from hljgis.export.webmap import build_webmap
 
-    project = _load_for_year(args.project, args.year)
+    project, year = _load_for_year(args.project, args.year)
     out = build_webmap(project, args.out, scenario=args.scenario, city=args.city,
-                       embed_font=not args.no_font, year=args.year)
+                       embed_font=not args.no_font, year=year)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     return EXIT_OK
 
