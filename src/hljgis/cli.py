@@ -18,6 +18,10 @@ EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
 
 
+_YEAR_HELP = ("planning year of the subsidence status, its legend and the ranking "
+              "(default: the project's planning year)")
+
+
 def _add_read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--assume-crs", metavar="CRS",
                    help="CRS of files that have none, e.g. EPSG:4490 (never overrides a file's "
@@ -100,6 +104,7 @@ def _add_export_parsers(sub) -> None:
     exp.add_argument("--dpi", type=float, help="resolution (default: the layout's)")
     exp.add_argument("--city", help="fit the map to this city, e.g. Qitaihe")
     exp.add_argument("--lang", choices=["zh", "en", "both"], help="page language")
+    exp.add_argument("--year", type=int, help=_YEAR_HELP)
 
     atlas = sub.add_parser("atlas", help="one map page per city and a table page, as one PDF")
     atlas.add_argument("project", metavar="PROJECT", help="project file (.hljgis.gpkg)")
@@ -117,6 +122,7 @@ def _add_export_parsers(sub) -> None:
                                                                "and the cards (default 5)")
     atlas.add_argument("--dpi", type=float, help="resolution (default: the layout's)")
     atlas.add_argument("--lang", choices=["zh", "en", "both"], help="page language")
+    atlas.add_argument("--year", type=int, help=_YEAR_HELP)
 
     web = sub.add_parser("webmap", help="offline interactive HTML map (no network needed)")
     web.add_argument("project", metavar="PROJECT", help="project file (.hljgis.gpkg)")
@@ -125,6 +131,7 @@ def _add_export_parsers(sub) -> None:
     web.add_argument("--city", help="rank and zoom to this city only")
     web.add_argument("--no-font", action="store_true",
                      help="do not embed the CJK font (smaller file; needs a system font)")
+    web.add_argument("--year", type=int, help=_YEAR_HELP)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -285,11 +292,22 @@ def _print_warnings(warnings) -> None:
         print(f"warning: {w}", file=sys.stderr)
 
 
-def _cmd_export(args) -> int:
-    from hljgis.export.api import export_layout
+def _load_for_year(path, year):
+    """The project with its subsidence status and legend at ``year`` (None: its own), and
+    that year, which rankings run for too: one year for map, legend and ranking."""
+    from hljgis.core.subsidence import apply_planning_year, planning_year
     from hljgis.io.project_file import load_project
 
-    project = load_project(args.project)
+    project = load_project(path)
+    if year is not None:
+        apply_planning_year(project, year)  # in memory only: the file is not written
+    return project, planning_year(project)
+
+
+def _cmd_export(args) -> int:
+    from hljgis.export.api import export_layout
+
+    project, _year = _load_for_year(args.project, args.year)
     result = export_layout(project, args.layout, args.out, dpi=args.dpi, city=args.city,
                            lang=args.lang)
     _print_warnings(result.preflight)
@@ -301,15 +319,15 @@ def _cmd_atlas(args) -> int:
     from hljgis.analysis import InconsistentMatrixError
     from hljgis.core.errors import InputError
     from hljgis.export.atlas import build_atlas
-    from hljgis.io.project_file import load_project
 
-    project = load_project(args.project)
+    project, year = _load_for_year(args.project, args.year)
     cities = [c.strip() for c in args.cities.split(",") if c.strip()]
     try:
         result, infos = build_atlas(project, args.layout, list(args.scenario), args.out,
                                     cities=cities,
                                     table=not args.no_table, per_city=args.per_city,
-                                    annex=args.annex, dpi=args.dpi, lang=args.lang)
+                                    annex=args.annex, dpi=args.dpi, lang=args.lang,
+                                    year=year)
     except InconsistentMatrixError as exc:
         raise InputError(f"scenario '{', '.join(args.scenario)}': weights.matrix: {exc}",
                          "Revise the pairwise judgements or use direct weights.") from exc
@@ -328,11 +346,10 @@ def _cmd_atlas(args) -> int:
 
 def _cmd_webmap(args) -> int:
     from hljgis.export.webmap import build_webmap
-    from hljgis.io.project_file import load_project
 
-    project = load_project(args.project)
+    project, year = _load_for_year(args.project, args.year)
     out = build_webmap(project, args.out, scenario=args.scenario, city=args.city,
-                       embed_font=not args.no_font)
+                       embed_font=not args.no_font, year=year)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     return EXIT_OK
 

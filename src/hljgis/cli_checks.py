@@ -98,6 +98,11 @@ def _check_dpi(value) -> None:
     check_number(value, "--dpi", MIN_DPI, MAX_DPI, 300)
 
 
+def _check_year(value) -> None:
+    """A planning year the scenario reader accepts too (1900-2100)."""
+    check_number(value, "--year", 1900, 2100, 2035)
+
+
 def _project(args) -> tuple[str, str]:
     check_input(args.project, "PROJECT")
     return ("PROJECT", args.project)
@@ -145,6 +150,7 @@ def _check_rank(args) -> None:
 def _check_export(args) -> None:
     check_output(args.out, "--out", PAGE_SUFFIXES, [_project(args)])
     _check_dpi(args.dpi)
+    _check_year(args.year)
 
 
 def _check_atlas(args) -> None:
@@ -157,12 +163,14 @@ def _check_atlas(args) -> None:
                          [project, ("--out", args.out)])
     _check_dpi(args.dpi)
     check_number(args.per_city, "--per-city", 1, 1000, 5)
+    _check_year(args.year)
     if not [c for c in args.cities.split(",") if c.strip()]:
         raise InputError("--cities names no city.", "e.g. --cities Hegang,Jixi")
 
 
 def _check_webmap(args) -> None:
     check_output(args.out, "--out", (".html", ".htm"), [_project(args)])
+    _check_year(args.year)
 
 
 CHECKS = {"repair": _check_repair, "rank": _check_rank, "export": _check_export,

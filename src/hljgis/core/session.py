@@ -11,6 +11,8 @@ about_to_save() : a save is starting; an editor holding unsaved edits (the scena
     builder's draft) stores them in the project now, so the file has them.
 saved(path) : the project was written; an editor whose edits could not be stored marks the
     project unsaved again.
+planning_year_changed(year) : the project's planning year changed (set, undone or redone);
+    the subsidence layers' status and style classes already follow it.
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ class SessionEvents(SignalGroup):
     undo_changed = Signal()
     about_to_save = Signal()
     saved = Signal(object)
+    planning_year_changed = Signal(int)
 
 
 class Session:
@@ -214,6 +217,47 @@ class Session:
             layer.provenance = old_prov
 
         self._push(f"Replace data of {layer.title}", do, undo)
+    def set_planning_year(self, year: int) -> None:
+        """Make ``year`` the project's planning year (issue #13): every subsidence layer's
+        ``status`` and style classes follow it. Undo restores the old year, statuses and
+        styles exactly; both ways mark the project unsaved and redraw the map, legend and
+        attribute table (each layer emits ``data`` and ``style``)."""
+        from hljgis.core.subsidence import apply_planning_year, planning_year
+
+        project = self.project
+        year = int(year)
+        meta = project.metadata
+        had_year, old_year = "planning_year" in meta, meta.get("planning_year")
+        if had_year and planning_year(project) == year:
+            return
+        layers = _subsidence_layers(project)
+        before = [(layer, _status_copy(layer), copy.deepcopy(layer.style)) for layer in layers]
+
+        def announce() -> None:
+            for layer in layers:
+                layer.events.data.emit()
+            project.events.changed.emit("metadata:planning_year")
+            self.events.planning_year_changed.emit(planning_year(project))
+
+        def do() -> None:
+            apply_planning_year(project, year)
+            announce()
+
+        def undo() -> None:
+            if had_year:
+                meta["planning_year"] = old_year
+            else:
+                meta.pop("planning_year", None)
+            for layer, status, style in before:
+                if status is None:
+                    layer.gdf.drop(columns="status", inplace=True, errors="ignore")
+                else:
+                    layer.gdf["status"] = status
+                layer.style = style
+            announce()
+
+        self._push(f"Set planning year {year}", do, undo)
+
     # -- scenarios -----------------------------------------------------------------------------
     def store_scenario(self, name: str, scenario: dict, text: str | None = None) -> None:
         """Store (or replace) the project's scenario ``name`` undoably; undo restores the
@@ -528,6 +572,20 @@ class Session:
             layer.set_data(gdf)
 
         self._push(text, do, undo)
+
+
+def _subsidence_layers(project) -> list:
+    """The vector layers the subsidence rule restyles."""
+    from hljgis.core.subsidence import SCHEMA
+
+    return [layer for layer in project.layers
+            if layer.kind == "vector" and getattr(layer, "schema", None) == SCHEMA]
+
+
+def _status_copy(layer):
+    """A copy of a layer's ``status`` column (None when it has none), for an exact undo."""
+    gdf = layer.gdf
+    return gdf["status"].copy() if "status" in gdf.columns else None
 
 
 def _drawn_style(definition) -> dict:

@@ -222,7 +222,7 @@ html,body{margin:0;padding:0;height:100%;font-family:'HLJGIS Sans SC',sans-serif
 
 def build_webmap(project, out, *, result=None, scenario: str | None = None,
                  city: str | None = None, title: str | None = None,
-                 embed_font: bool = True) -> Path:
+                 embed_font: bool = True, year: int | None = None) -> Path:
     """Write an offline HTML map of the project's visible vector layers.
 
     Parameters
@@ -237,6 +237,8 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
         Fit the view to the city's bookmark.
     embed_font : bool
         Inline the bundled CJK font (about 4 MB) so Chinese shows without system fonts.
+    year : int, optional
+        Planning year of the ranking run for ``scenario`` (the scenario's by default).
 
     Returns
     -------
@@ -252,7 +254,7 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
     if result is None and scenario:
         from hljgis.analysis import run_scenario
 
-        result = run_scenario(project, scenario, city=city)
+        result = run_scenario(project, scenario, city=city, year=year)
     bm = project.bookmarks.get((city or "region").lower()) or project.bookmarks.get("region")
     bounds = bm["bounds"] if bm else (129.0, 44.0, 135.2, 48.6)
     fmap = folium.Map(location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],

@@ -73,6 +73,9 @@ class MainWindow(QMainWindow):
         from hljgis.gui.editing.toolbar import EditToolbar
 
         self.editing = EditToolbar(self)
+        from hljgis.gui.widgets.planning_year import PlanningYearBox
+
+        self.planning_year = PlanningYearBox.install(self)  # issue #13: the user's year
         self._autosave_thread: threading.Thread | None = None
         self._autosave_done.connect(self._on_autosave_done)
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)

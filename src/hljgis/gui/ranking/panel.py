@@ -43,6 +43,7 @@ from hljgis.analysis.presets import PRESETS, fill_chinese_from_preset, preset
 from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario, save_scenario
 from hljgis.core.errors import InputError
 from hljgis.core.style import Labels
+from hljgis.core.subsidence import planning_year
 from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language, tr
 from hljgis.gui.ranking.about_editor import AboutEditor
@@ -150,7 +151,9 @@ class RankingPanel(QWidget):
         self.city_box = QComboBox()
         self.year_box = QSpinBox()
         self.year_box.setRange(1990, 2100)
-        self.year_box.setValue(2025)
+        self.year_box.setKeyboardTracking(False)  # typing 2035 is one change, not four
+        # the box shows and sets the project's planning year (issue #13): no year of its own
+        self.year_box.setValue(planning_year(session.project))
         self.purpose = QLabel()
         self.purpose.setWordWrap(True)
         self.purpose.setStyleSheet("color: #555555;")
@@ -450,6 +453,7 @@ class RankingPanel(QWidget):
         self.city_box.currentIndexChanged.connect(self._on_city_changed)
         session.events.about_to_save.connect(self._on_about_to_save)
         session.events.saved.connect(self._on_saved)
+        session.events.planning_year_changed.connect(self._on_planning_year_changed)
         self.criteria.rejected.connect(self._on_edit_rejected)
         self.constraints.rejected.connect(self._on_edit_rejected)
         self.criteria_view.selectionModel().currentRowChanged.connect(
@@ -553,7 +557,7 @@ class RankingPanel(QWidget):
             self.runs_box.setValue(int(sc.sensitivity.get("runs", 200)))
             self.perturb_box.setValue(100 * float(sc.sensitivity.get("perturb", 0.2)))
             self.topk_box.setValue(int(sc.sensitivity.get("top_k", 10)))
-        self.draft.load(sc)
+        self.draft.load(sc.copy(planning_year=self.year()))  # plans for the project's year
         rows = min(max(self.criteria.rowCount(), 3), 9)
         self.criteria_view.setMinimumHeight(
             self.criteria_view.horizontalHeader().sizeHint().height() + 4 +
@@ -606,9 +610,7 @@ class RankingPanel(QWidget):
         """Bring the widgets that are not item views in line with the draft."""
         d = self.draft
         if what in ("all", "settings"):
-            self.year_box.blockSignals(True)
-            self.year_box.setValue(d.planning_year or 2025)
-            self.year_box.blockSignals(False)
+            self._show_year()
             self.aggregation_box.set_value(d.aggregation)
             self.nan_box.set_value(d.nan_policy)
             self._show_purpose()
@@ -628,8 +630,26 @@ class RankingPanel(QWidget):
     def _on_city_changed(self, *_args) -> None:
         self.transform_editor.refresh()  # the values shown are the city's sites'
 
+    def year(self) -> int:
+        """The planning year rankings run for: the project's, whatever year a stored
+        scenario or an imported file carries (one year for map, legend and ranking)."""
+        return planning_year(self.session.project)
+
+    def _show_year(self) -> None:
+        self.year_box.blockSignals(True)
+        self.year_box.setValue(self.year())
+        self.year_box.blockSignals(False)
+
     def _on_year_changed(self, year: int) -> None:
-        self.draft.set_planning_year(int(year))
+        """The dock's year is the project's: set it (one undo step, map and legend follow)."""
+        self.session.set_planning_year(int(year))
+
+    def _on_planning_year_changed(self, year: int) -> None:
+        """The project's year changed (here, in the status bar, by undo): the draft plans
+        for it too. Not a draft edit: the project's own undo step already covers it."""
+        self.draft.planning_year = int(year)
+        self._show_year()
+        self.transform_editor.refresh()  # filters with $year measure other sites now
 
     def _show_purpose(self) -> None:
         """Title and purpose of the scenario in the interface language."""
@@ -815,7 +835,7 @@ class RankingPanel(QWidget):
         """What a criterion's raw values depend on: what it measures, the candidate sites,
         the city and the planning year (filters may use ``$year``)."""
         return (ScenarioDraft.measure_key(c) + repr(sorted(self.draft.candidates.items())) +
-                f"|{self.city()}|{self.draft.planning_year}")
+                f"|{self.city()}|{self.year()}")
 
     def criterion_values(self, row: int):
         """Raw values of criterion ``row`` at the current candidates: computed here, or
@@ -833,7 +853,7 @@ class RankingPanel(QWidget):
         ran = result.scenario.to_dict()
         same_sites = (sorted(ran["candidates"].items()) == sorted(
             self.draft.candidates.items()) and result.city == self.city() and
-            ran["planning_year"] == self.draft.planning_year)
+            ran["planning_year"] == self.year())
         for rc in ran["criteria"]:
             if same_sites and rc["name"] == c["name"] and \
                     ScenarioDraft.measure_key(rc) == ScenarioDraft.measure_key(c):
@@ -928,6 +948,7 @@ class RankingPanel(QWidget):
         if self.scenario is None:
             raise ScenarioError("?", "", "no scenario chosen")
         sc = self.draft.to_scenario()
+        sc.planning_year = self.year()
         sc.sensitivity = ({"runs": self.runs_box.value(),
                            "perturb": self.perturb_box.value() / 100.0,
                            "top_k": self.topk_box.value(), "seed": 0}
@@ -1202,7 +1223,7 @@ class RankingPanel(QWidget):
         for key in (key_a, key_b):
             try:
                 sc = self.edited_scenario() if not key else self._resolve(key).copy(
-                    planning_year=int(self.year_box.value()), sensitivity=None)
+                    planning_year=self.year(), sensitivity=None)
             except (InputError, KeyError) as exc:
                 self._say(str(exc), error=True)
                 return
@@ -1230,6 +1251,7 @@ class RankingPanel(QWidget):
         self.scenario = None
         self.draft.mark_stored()  # edits of the project that was closed stay with it
         self._watch_project(self.session.project)
+        self._show_year()
         self.refresh_scenarios(select=self.session.project.metadata.get("ranking_scenario"))
 
     def _watch_project(self, project) -> None:
@@ -1271,6 +1293,9 @@ class RankingPanel(QWidget):
         self.scenario_label.setText(self.tr("Scenario"))
         self.city_label.setText(self.tr("City"))
         self.year_label.setText(self.tr("Planning year"))
+        self.year_box.setToolTip(self.tr(
+            "Year the subsidence status is shown for: map, legend, attribute table, "
+            "new ranking scenarios and exports follow it (undoable)"))
         zh = current_language() == "zh"
         current = self.city_box.currentData()
         self.city_box.blockSignals(True)
@@ -1366,6 +1391,8 @@ class RankingPanel(QWidget):
             self.session.events.project_changed.disconnect(self._on_project_changed)
             self.session.events.about_to_save.disconnect(self._on_about_to_save)
             self.session.events.saved.disconnect(self._on_saved)
+            self.session.events.planning_year_changed.disconnect(
+                self._on_planning_year_changed)
         with contextlib.suppress(TypeError, ValueError, RuntimeError):
             self._project.events.changed.disconnect(self._on_project_item_changed)
             self._project.events.layer_added.disconnect(self._on_layers_changed)
