@@ -226,3 +226,82 @@ def test_own_parcels_ranked_in_the_window_then_by_the_cli_then_reopened(
     assert panel2.draft.candidates["name_field"] == "DKMC"
     run_and_wait(qtbot, panel2, monte_carlo=False)
     assert_same_ranking(ranking_of(g), ranking_of(panel2.result.gdf))
+
+
+def _pdf_text(path) -> str:
+    import pypdf
+
+    reader = pypdf.PdfReader(str(path))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", text)  # words of a wrapped line come apart with tabs
+
+
+def _illustrative_notes(text: str) -> tuple[str, str]:
+    """The English and Chinese "illustrative data" notes of an exported page."""
+    en = re.search(r"Illustrative data:(.*?)contain illustrative", text)
+    zh = re.search(r"示意数据：(.*?)含示意", text)
+    return (en.group(1) if en else ""), (zh.group(1) if zh else "")
+
+
+def test_a_layer_replaced_from_an_xlsx_survey_is_nowhere_called_illustrative(
+        qtbot, bundled_window, tmp_path, monkeypatch):
+    from hljgis.export.api import export_layout
+    from hljgis.gui.dialogs.replace_dialog import ReplaceDialog
+    from tests.io.replace_support import SHANTY_PROVENANCE, shanty_frame
+
+    xlsx = tmp_path / "棚户区调查.xlsx"
+    with pd.ExcelWriter(xlsx) as xw:
+        shanty_frame().to_excel(xw, sheet_name="棚户区", index=False)
+    window = bundled_window()
+    project = window.session.project
+    layer = project.layer("shanty_sites")
+    title, title_zh = layer.title, layer.title_zh
+    model = window.layer_panel.model
+
+    def shown() -> str:
+        return model.index_of_layer("shanty_sites").data(Qt.ItemDataRole.DisplayRole)
+
+    before = tmp_path / "before.pdf"
+    export_layout(project, "dfr-annex-a4", before, dpi=96)
+    before_text = _pdf_text(before)
+    assert shown().endswith("(illustrative)")
+    assert layer.is_illustrative
+    for other in project.layers:  # the planner unticks the other stand-ins
+        if other.is_illustrative and other.name != "shanty_sites":
+            window.session.set_layer_property(other.name, "visible", False)
+    assert "illustrative" in window.illustrative_label.text()  # shanty_sites still shown
+    en, zh = _illustrative_notes(before_text)
+    assert title in en and title_zh in zh  # listed among the illustrative layers before
+
+    def fake_exec(self):  # the planner picks the workbook, fills the provenance, Replace
+        self.load(str(xlsx))
+        self.source_edit.setText(SHANTY_PROVENANCE["source"])
+        self.as_of_edit.setText(SHANTY_PROVENANCE["as_of"])
+        self.accuracy_edit.setText(str(SHANTY_PROVENANCE["accuracy_m"]))
+        self.refresh()
+        assert self.replace_button.isEnabled(), self.summary.text()
+        self.replace_button.click()
+        return self.result()
+
+    monkeypatch.setattr(ReplaceDialog, "exec", fake_exec)
+    window.layer_panel.replace_requested.emit("shanty_sites")
+    assert layer.feature_count == 3 and not layer.is_illustrative
+    assert layer.provenance["source"] == SHANTY_PROVENANCE["source"]
+    # the layer panel, its tooltip and the status bar
+    assert "illustrative" not in shown().lower() and "示意" not in shown()
+    tip = str(model.index_of_layer("shanty_sites").data(Qt.ItemDataRole.ToolTipRole) or "")
+    assert "illustrative" not in tip.lower(), tip
+    assert "3 of 5 rows accepted" in window.statusBar().currentMessage()
+    assert window.illustrative_label.text() == ""  # the status-bar warning is gone
+    assert "shanty_sites" not in [x.name for x in project.illustrative_layers]
+    window.layer_panel.grab().save(str(tmp_path / "layers.png"))
+    shutil.copy(tmp_path / "layers.png", "/tmp/issue11_layers.png")
+    # the PDF the bureau prints
+    after = tmp_path / "after.pdf"
+    export_layout(project, "dfr-annex-a4", after, dpi=96)
+    text = _pdf_text(after)
+    shutil.copy(after, "/tmp/issue11_after.pdf")
+    en, zh = _illustrative_notes(text)
+    assert (en, zh) == ("", "")  # no stand-in left on the map: no illustrative note
+    assert "Illustrative data" not in text and "示意数据" not in text
+    assert f"{title}: {SHANTY_PROVENANCE['source']} (as of 2024-06)" in text  # sources
