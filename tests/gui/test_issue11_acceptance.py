@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage
 
 from hljgis.gui.i18n import set_language
 from hljgis.io.bundled import bundled_project_path
+from hljgis.io.project_file import load_project
 from tests.fixtures import planner_parcels
 from tests.gui.ranking_support import run_and_wait
 
@@ -305,3 +306,31 @@ def test_a_layer_replaced_from_an_xlsx_survey_is_nowhere_called_illustrative(
     assert (en, zh) == ("", "")  # no stand-in left on the map: no illustrative note
     assert "Illustrative data" not in text and "示意数据" not in text
     assert f"{title}: {SHANTY_PROVENANCE['source']} (as of 2024-06)" in text  # sources
+
+
+def test_autosave_copy_holds_the_docks_unsaved_scenario_edits(qtbot, bundled_window):
+    from hljgis.gui.ranking.models import CriteriaModel
+    from hljgis.io import recovery
+
+    window = bundled_window()
+    panel = window.views.ranking
+    choose(panel.scenario_box, "sme-space")
+    on_disk = load_project(window.session.project.path).scenarios.get("sme-space")
+    m = panel.criteria
+    assert m.setData(m.index(1, CriteriaModel.WEIGHT), "17")
+    panel.criteria_view.selectRow(0)
+    row = panel.add_criterion("distance")
+    choose(panel.criterion_editor.w["layer"], "shanty_sites")
+    type_into(panel.criterion_editor.w["name"], "to_shanty")
+    assert panel.draft.modified and window.session.project.dirty
+    assert window.session.project.scenarios.get("sme-space") == on_disk  # only in the dock
+    window._on_autosave()
+    window.wait_for_autosave()
+    copy = load_project(recovery.recovery_path())
+    stored = copy.scenarios["sme-space"]
+    assert stored["criteria"][row]["name"] == "to_shanty"
+    assert stored["criteria"][row]["layer"] == "shanty_sites"
+    assert [c["weight"] for c in stored["criteria"] if c["name"] != "to_shanty"][1] == 17
+    assert copy.metadata["ranking_scenario"] == "sme-space"
+    assert window.session.project.dirty  # the planner's own file is still unsaved
+    assert load_project(window.session.project.path).scenarios.get("sme-space") == on_disk

@@ -364,6 +364,7 @@ class MainWindow(QMainWindow):
         busy = self._autosave_thread is not None and self._autosave_thread.is_alive()
         if busy or not (project.dirty and len(project)):
             return
+        self.session.events.about_to_save.emit()  # as Save: the dock stores its draft edits
 
         def work() -> None:
             from hljgis.io import recovery
