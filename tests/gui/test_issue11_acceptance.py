@@ -107,6 +107,18 @@ def assert_same_ranking(a: pd.DataFrame, b: pd.DataFrame) -> None:
     assert order_a == order_b
 
 
+def _rgb(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    arr = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(
+        image.height(), image.bytesPerLine())[:, : image.width() * 4]
+    return arr.reshape(image.height(), image.width(), 4)[..., :3].astype(int)
+
+
+def changed_pixels(a: QImage, b: QImage) -> int:
+    """Pixels that differ clearly between two grabs of the same view."""
+    return int((np.abs(_rgb(a) - _rgb(b)).sum(axis=2) > 60).sum())
+
+
 def coloured_pixels(image: QImage) -> int:
     """Pixels that are neither grey nor white (drawn content, not just frames)."""
     image = image.convertToFormat(QImage.Format.Format_RGB32)
@@ -196,6 +208,19 @@ def test_own_parcels_ranked_in_the_window_then_by_the_cli_then_reopened(
     for r in rows:  # every site by its parcel name and district, never a bare number
         assert re.fullmatch(r"桃山1\d\d号地块, Taoshan District", r[site]), r
 
+    # the map draws the ranked parcels (graduated by score) where they lie
+    rank_layer = panel.result_layer
+    window.zoom_to_layer(rank_layer.name)
+    assert window.canvas.wait_for_render()
+    with_ranking = window.canvas.grab().toImage()
+    with_ranking.save("/tmp/issue11_map.png")
+    window.session.set_layer_property(rank_layer.name, "visible", False)
+    assert window.canvas.wait_for_render()
+    without = window.canvas.grab().toImage()
+    window.session.set_layer_property(rank_layer.name, "visible", True)
+    assert window.canvas.wait_for_render()
+    assert changed_pixels(with_ranking, without) > 0.05 * without.width() * without.height()
+
     grab = tmp_path / "issue11_dock.png"
     window.docks["ranking"].grab().save(str(grab))
     window.grab().save(str(tmp_path / "issue11_window.png"))
@@ -217,6 +242,9 @@ def test_own_parcels_ranked_in_the_window_then_by_the_cli_then_reopened(
     cli_result = gpd.read_file(out)
     assert_same_ranking(ranking_of(g), ranking_of(cli_result))
 
+    assert cli_result.set_index("site_id")["site_name"].sort_index().tolist() == \
+        g.set_index(g["site_id"].astype(str))["site_name"].sort_index().tolist()
+
     # Ctrl+S, reopen: the same ranking comes back
     assert window.save_project()
     path = project.path
@@ -227,6 +255,7 @@ def test_own_parcels_ranked_in_the_window_then_by_the_cli_then_reopened(
     assert panel2.draft.candidates["name_field"] == "DKMC"
     run_and_wait(qtbot, panel2, monte_carlo=False)
     assert_same_ranking(ranking_of(g), ranking_of(panel2.result.gdf))
+    assert shown_results(panel2) == rows
 
 
 def _pdf_text(path) -> str:
