@@ -335,6 +335,24 @@ def test_a_layer_replaced_from_an_xlsx_survey_is_nowhere_called_illustrative(
     assert (en, zh) == ("", "")  # no stand-in left on the map: no illustrative note
     assert "Illustrative data" not in text and "示意数据" not in text
     assert f"{title}: {SHANTY_PROVENANCE['source']} (as of 2024-06)" in text  # sources
+    # a ranking that reads the layer: its note in the dock and the web map it exports
+    window.actions_by_key["ranking"].trigger()
+    panel = window.views.ranking
+    choose(panel.scenario_box, "sme-space")
+    assert "shanty_sites" in [c["layer"] for c in panel.draft.criteria + panel.draft.constraints
+                              if c.get("layer")]
+    panel.city_box.setCurrentIndex(panel.city_box.findData("Jixi"))  # the surveyed city
+    assert panel.city() == "Jixi"
+    run_and_wait(qtbot, panel, monte_carlo=False)
+    note = panel.illustrative_note.text()
+    assert "Coal-mining subsidence zones" in note  # still a stand-in, and said so
+    assert title not in note and title_zh not in note
+    from hljgis.export.webmap import build_webmap
+
+    html = build_webmap(project, tmp_path / "map.html", result=panel.result,
+                        embed_font=False).read_text(encoding="utf-8")
+    notes = re.findall(r"Illustrative data:[^<]*", html)
+    assert notes and all(title not in n for n in notes), notes
 
 
 def test_autosave_copy_holds_the_docks_unsaved_scenario_edits(qtbot, bundled_window):
