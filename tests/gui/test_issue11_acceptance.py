@@ -208,6 +208,16 @@ def test_own_parcels_ranked_in_the_window_then_by_the_cli_then_reopened(
     for r in rows:  # every site by its parcel name and district, never a bare number
         assert re.fullmatch(r"桃山1\d\d号地块, Taoshan District", r[site]), r
 
+    # in Chinese the same sites read "<parcel>（桃山区）"
+    window.switch_language("zh")
+    qtbot.waitUntil(lambda: "区" in shown_results(panel)[0][site], timeout=5000)
+    zh_rows = shown_results(panel)
+    assert all(re.fullmatch(r"桃山1\d\d号地块（桃山区）", r[site]) for r in zh_rows), zh_rows[:2]
+    assert [r[site].split("（")[0] for r in zh_rows] == [r[site].split(",")[0] for r in rows]
+    window.docks["ranking"].grab().save("/tmp/issue11_dock_zh.png")
+    window.switch_language("en")
+    qtbot.waitUntil(lambda: shown_results(panel) == rows, timeout=5000)
+
     # the map draws the ranked parcels (graduated by score) where they lie
     rank_layer = panel.result_layer
     window.zoom_to_layer(rank_layer.name)
