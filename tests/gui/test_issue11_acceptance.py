@@ -391,3 +391,21 @@ def test_autosave_copy_holds_the_docks_unsaved_scenario_edits(qtbot, bundled_win
     assert copy.metadata["ranking_scenario"] == "sme-space"
     assert window.session.project.dirty  # the planner's own file is still unsaved
     assert load_project(window.session.project.path).scenarios.get("sme-space") == on_disk
+
+
+def test_autosave_with_a_half_built_criterion_still_writes_the_copy(qtbot, bundled_window):
+    from hljgis.io import recovery
+
+    window = bundled_window()
+    panel = window.views.ranking
+    choose(panel.scenario_box, "sme-space")
+    on_disk = load_project(window.session.project.path).scenarios.get("sme-space")
+    panel.add_criterion("overlap")  # no layer chosen yet: not a valid scenario
+    assert panel.draft.modified and window.session.project.dirty
+    window._on_autosave()
+    window.wait_for_autosave()
+    copy = load_project(recovery.recovery_path())
+    assert copy.scenarios.get("sme-space") == on_disk  # nothing half-built stored
+    assert "Edits not kept" in panel.status.text() and "layer is required" in \
+        panel.status.text()
+    assert panel.draft.modified  # the edits stay in the dock for the planner to finish
