@@ -367,6 +367,10 @@ class MainWindow(QMainWindow):
         busy = self._autosave_thread is not None and self._autosave_thread.is_alive()
         if busy or not (project.dirty and len(project)):
             return
+        try:  # as Save: the ranking dock stores its draft edits in the project first
+            self.session.events.about_to_save.emit()
+        except Exception as exc:  # noqa: BLE001 - the copy is still written, without them
+            self.statusBar().showMessage(A.tr("Autosave failed") + f": {exc}", 10000)
 
         def work() -> None:
             from hljgis.io import recovery

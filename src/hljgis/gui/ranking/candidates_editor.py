@@ -92,7 +92,7 @@ class CandidatesEditor(QWidget):
         self.layer = LayerBox()
         self.where = QLineEdit()
         self.picks = QListWidget()
-        self.id_field, self.city_field = QComboBox(), QComboBox()
+        self.id_field, self.name_field, self.city_field = QComboBox(), QComboBox(), QComboBox()
         self.shape = ChoiceBox(SHAPES)
         self.size = QSpinBox()
         self.size.setRange(10, 50_000)
@@ -113,7 +113,8 @@ class CandidatesEditor(QWidget):
         bl.addStretch(1)
         self.rows = {"source": self.source, "layer": self.layer, "where": self.where,
                      "picks": self.picks, "id_field": self.id_field,
-                     "city_field": self.city_field, "cells": cells, "area": buttons}
+                     "name_field": self.name_field, "city_field": self.city_field,
+                     "cells": cells, "area": buttons}
         self.labels = {key: QLabel() for key in self.rows}
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
@@ -121,11 +122,14 @@ class CandidatesEditor(QWidget):
             self.form.addRow(self.labels[key], widget)
         self.source.activated.connect(lambda _i: self._on_source())
         self.layer.activated.connect(lambda _i: self._set(layer=self.layer.value(),
-                                                          where=None, id_field=None))
+                                                          where=None, id_field=None,
+                                                          name_field=None))
         self.where.editingFinished.connect(self._on_where)
         self.picks.itemChanged.connect(lambda _item: self._on_picks())
         self.id_field.activated.connect(
             lambda _i: self._set(id_field=self.id_field.currentData() or None))
+        self.name_field.activated.connect(
+            lambda _i: self._set(name_field=self.name_field.currentData() or None))
         self.city_field.activated.connect(
             lambda _i: self._set(city_field=self.city_field.currentData() or "city"))
         self.shape.activated.connect(lambda _i: self._set(shape=self.shape.value()))
@@ -156,6 +160,7 @@ class CandidatesEditor(QWidget):
         gdf = self._gdf(c.get("layer"))
         fields = [] if gdf is None else [str(f) for f in gdf.columns if f != gdf.geometry.name]
         for box, key, empty in ((self.id_field, "id_field", "(row number)"),
+                                (self.name_field, "name_field", "(automatic: name or id)"),
                                 (self.city_field, "city_field", None)):
             box.blockSignals(True)
             box.clear()
@@ -173,7 +178,8 @@ class CandidatesEditor(QWidget):
             self.size.setValue(round(float(c.get("size_m", 500))))
         self._fill_picks(gdf, c.get("where"))
         for key, show in (("picks", grid and gdf is not None and name_field(gdf) is not None),
-                          ("id_field", not grid), ("cells", grid), ("area", grid)):
+                          ("id_field", not grid), ("name_field", not grid),
+                          ("cells", grid), ("area", grid)):
             self.form.setRowVisible(self.rows[key], bool(show))
         self.extent_button.setVisible(self.map_extent is not None)
         self.labels["layer"].setText(tr("Cells over") if grid else tr("Layer"))
@@ -220,7 +226,7 @@ class CandidatesEditor(QWidget):
         layers = [layer.name for layer in project.layers if accept(layer)]
         current = self.draft.candidates.get("layer")
         layer = current if current in layers else (layers[0] if layers else current)
-        if not self._set(kind=kind, layer=layer, where=None, id_field=None):
+        if not self._set(kind=kind, layer=layer, where=None, id_field=None, name_field=None):
             self.refresh()
 
     def _on_where(self) -> None:
@@ -251,7 +257,8 @@ class CandidatesEditor(QWidget):
         project = self.session.project
         layer = area_layer(project.unique_name("candidate_area"), geoms, crs, title, title_zh)
         self.session.add_layers([layer])
-        if not self._set(kind="grid", layer=layer.name, where=None, id_field=None):
+        if not self._set(kind="grid", layer=layer.name, where=None, id_field=None,
+                         name_field=None):
             return None
         self.said.emit(tr("Cells over a new layer") + f": {layer.name}")
         return layer.name
@@ -282,7 +289,8 @@ class CandidatesEditor(QWidget):
     def retranslate(self) -> None:
         for key, text in (("source", "Sites from"), ("layer", "Layer"),
                           ("where", "Feature filter"), ("picks", "Within"),
-                          ("id_field", "Site id field"), ("city_field", "City field"),
+                          ("id_field", "Site id field"), ("name_field", "Site name field"),
+                          ("city_field", "City field"),
                           ("cells", "Cells"), ("area", "Or over")):
             self.labels[key].setText(tr(text))
         for box in (self.source, self.shape):
