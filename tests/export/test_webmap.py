@@ -80,3 +80,18 @@ def test_headless_chromium_loads_it_offline(html_path, tmp_path):
 
     hits = sum(is_class(img.pixel(x, y)) for x in range(0, 900, 10) for y in range(0, 900, 10))
     assert hits > 300, f"only {hits} sampled map pixels show ranking colours"
+
+
+def test_sources_list_traces_a_processed_layer(tmp_path):
+    """Like a printed page, the web map lists the sources of what it draws; a processed
+    layer by its lineage (issue #17)."""
+    from hljgis.export.webmap import build_webmap
+    from hljgis.processing.registry import run_tool
+
+    project = bundled()
+    buf = run_tool("buffer", {"layer": "hsr_stations", "distance_m": 2000}, project).layer
+    project.add_layer(buf)
+    text = build_webmap(project, tmp_path / "m.html", embed_font=False).read_text("utf-8")
+    sources = text[text.index("<summary>Sources 数据来源</summary>"):]
+    assert "hljgis Buffer (Distance 2000 m) of High-speed railway stations" in sources
+    assert "Expressways:" in sources

@@ -217,6 +217,8 @@ html,body{margin:0;padding:0;height:100%;font-family:'HLJGIS Sans SC',sans-serif
 .leaflet-control-layers{font-size:11px;line-height:1.3;}
 .hljgis-note{position:fixed;bottom:4px;left:120px;z-index:1000;background:#ffffffd0;
  font-size:10px;padding:2px 4px;color:#7a1010;max-width:70%;}
+.hljgis-note details{color:#333;}
+.hljgis-note summary{cursor:pointer;}
 """
 
 
@@ -313,8 +315,16 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
 
         extra = ranking_note(illustrative_inputs(project, result.scenario), "both")
         note = "\n".join(t for t in (extra, note) if t)
-    if note:
-        root.html.add_child(Element(f"<div class='hljgis-note'>{html.escape(note)}</div>"))
+    # the sources of what is drawn, as on a printed page (a processed layer by its lineage),
+    # folded under the note so they never cover the map
+    from hljgis.export.sources import source_lines
+
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in source_lines(drawn, "en"))
+    sources = (f"<details><summary>Sources 数据来源</summary><ul>{items}</ul></details>"
+               if items else "")
+    if note or sources:
+        root.html.add_child(Element(
+            f"<div class='hljgis-note'>{html.escape(note)}{sources}</div>"))
     text = root.render()
     bad = EXTERNAL_REF.findall(text)
     if bad:
