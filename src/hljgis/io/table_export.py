@@ -72,6 +72,27 @@ def with_location(gdf, *, wkt: bool = False) -> pd.DataFrame:
     return out
 
 
+#: Leading columns of an exported ranking, in this order; criterion columns follow.
+RANKING_COLUMNS = ("rank", "site_id", "site_name", "site_name_zh", "city", "site_type",
+                   "score", "rank_min", "rank_median", "rank_max")
+RANKING_TAIL = ("excluded", "exclusion_reason", "penalty")
+
+
+def ranking_frame(gdf) -> pd.DataFrame:
+    """A ranking result's sites best first (excluded ones last) with the columns a reviewer
+    needs: identity, score, rank range, each criterion's raw value, 0-1 score and
+    contribution, the exclusion reason, and lon/lat."""
+    rank = pd.to_numeric(gdf["rank"], errors="coerce").to_numpy(dtype=float)
+    order = np.argsort(np.where(np.isnan(rank), np.inf, rank), kind="stable")
+    cols = [c for c in RANKING_COLUMNS if c in gdf.columns]
+    cols += [c for c in gdf.columns if str(c).startswith("p_top_")]
+    cols += [c for c in gdf.columns if str(c).startswith(("raw_", "norm_", "contrib_"))]
+    cols += [c for c in RANKING_TAIL if c in gdf.columns]
+    geom = getattr(getattr(gdf, "geometry", None), "name", None)
+    picked = gdf.iloc[order][[*cols, *([geom] if geom else [])]]
+    return with_location(picked)
+
+
 def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "table",
                 headings: Callable[[str], str] = heading_zh,
                 notes: list[str] | None = None) -> Path:
@@ -168,5 +189,5 @@ def _clean(text: str) -> str:
     return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-__all__ = ["HEADINGS_ZH", "bilingual", "heading_zh", "table_text", "with_location",
-           "write_table"]
+__all__ = ["HEADINGS_ZH", "bilingual", "heading_zh", "ranking_frame", "table_text",
+           "with_location", "write_table"]
