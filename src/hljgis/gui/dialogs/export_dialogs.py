@@ -72,6 +72,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.project = project
         self.result = None
+        self.resize(640, 200)  # scenario titles and a home-folder path fit; height grows
         self.form = QFormLayout()
         self.path_edit = QLineEdit()
         browse = QPushButton(self.tr("Browse..."))
@@ -90,9 +91,7 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
-        out = QFormLayout()
-        out.addRow(self.tr("Output file:"), row)
-        layout.addLayout(out)
+        self.form.addRow(self.tr("Output file:"), row)  # options are inserted above it
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
         stem = (Path(project.path).name.removesuffix(".hljgis.gpkg") if project.path
@@ -102,6 +101,10 @@ class ExportDialog(QDialog):
     DEFAULT = "export"
 
     # -- widgets shared by the dialogs ---------------------------------------------------------
+    def add_option(self, label: str, widget) -> None:
+        """A row of the form, above the output file."""
+        self.form.insertRow(self.form.rowCount() - 1, label, widget)
+
     def _checklist(self, items, checked) -> QListWidget:
         box = QListWidget()
         for label, key in items:
@@ -111,7 +114,7 @@ class ExportDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if key in checked
                                else Qt.CheckState.Unchecked)
             box.addItem(item)
-        box.setMaximumHeight(box.sizeHintForRow(0) * (len(items) + 1) + 6)
+        box.setFixedHeight(box.sizeHintForRow(0) * len(items) + 2 * box.frameWidth() + 6)
         return box
 
     @staticmethod
@@ -230,14 +233,14 @@ class AtlasDialog(ExportDialog):
         self.table_check.setChecked(True)
         self.per_city = QSpinBox(minimum=1, maximum=50, value=5)
         self.dpi_box = QSpinBox(minimum=72, maximum=1200, singleStep=50, value=300)
-        self.form.addRow(self.tr("Scenarios:"), self.scenarios)
-        self.form.addRow(self.tr("Cities (page order):"), self.cities)
-        self.form.addRow(self.tr("Layout:"), self.layout_box)
-        self.form.addRow(self.tr("Language:"), self.lang_box)
-        self.form.addRow(self.tr("Annex letter (Map A.1):"), self.annex_edit)
-        self.form.addRow(self.tr("Sites per city in the table:"), self.per_city)
-        self.form.addRow("", self.table_check)
-        self.form.addRow(self.tr("Resolution (dpi):"), self.dpi_box)
+        self.add_option(self.tr("Scenarios:"), self.scenarios)
+        self.add_option(self.tr("Cities (page order):"), self.cities)
+        self.add_option(self.tr("Layout:"), self.layout_box)
+        self.add_option(self.tr("Language:"), self.lang_box)
+        self.add_option(self.tr("Annex letter (Map A.1):"), self.annex_edit)
+        self.add_option(self.tr("Sites per city in the table:"), self.per_city)
+        self.add_option("", self.table_check)
+        self.add_option(self.tr("Resolution (dpi):"), self.dpi_box)
         self.note.setText(self.tr("Each city is ranked with 100 weight-sensitivity runs; "
                                   "an atlas of four cities takes about a minute."))
 
@@ -286,11 +289,11 @@ class ScoreCardsDialog(ExportDialog):
         self.annex_edit = QLineEdit("A")
         self.annex_edit.setMaxLength(4)
         self.dpi_box = QSpinBox(minimum=72, maximum=1200, singleStep=50, value=300)
-        self.form.addRow(self.tr("Scenarios:"), self.scenarios)
-        self.form.addRow(self.tr("Cities:"), self.cities)
-        self.form.addRow(self.tr("Sites per city:"), self.per_city)
-        self.form.addRow(self.tr("Annex letter (site A.1-1):"), self.annex_edit)
-        self.form.addRow(self.tr("Resolution (dpi):"), self.dpi_box)
+        self.add_option(self.tr("Scenarios:"), self.scenarios)
+        self.add_option(self.tr("Cities:"), self.cities)
+        self.add_option(self.tr("Sites per city:"), self.per_city)
+        self.add_option(self.tr("Annex letter (site A.1-1):"), self.annex_edit)
+        self.add_option(self.tr("Resolution (dpi):"), self.dpi_box)
         self.note.setText(self.tr("The CSV and XLSX with the same numbers are written beside "
                                   "the PDF."))
 
@@ -341,9 +344,9 @@ class WebMapDialog(ExportDialog):
         self.font_check = QCheckBox(self.tr("Embed the Chinese font (about 4 MB; shows "
                                             "Chinese on any computer)"))
         self.font_check.setChecked(True)
-        self.form.addRow(self.tr("Ranking layer:"), self.scenario_box)
-        self.form.addRow(self.tr("City:"), self.city_box)
-        self.form.addRow("", self.font_check)
+        self.add_option(self.tr("Ranking layer:"), self.scenario_box)
+        self.add_option(self.tr("City:"), self.city_box)
+        self.add_option("", self.font_check)
         self.note.setText(self.tr("The page needs no internet: map library, styles and font "
                                   "are inside the file. It shows the visible vector layers."))
 
