@@ -42,7 +42,10 @@ def test_atlas_dialog_writes_a_pdf_page_per_city_and_a_table(qtbot, project, tmp
     assert len(reader.pages) == 2 + 1
     texts = [p.extract_text() for p in reader.pages]
     assert "七台河" in texts[1] and "鸡西" in texts[0]  # Jixi first: the list's order
-    assert "Wrote" in dialog.note.text() and "3 pages" in dialog.note.text()
+    report = dialog.report.toPlainText()
+    assert "Wrote" in report and "3 pages" in report and not dialog.report.isHidden()
+    assert dialog.ranking_messages(["sme-space"], ["Jixi", "Qitaihe"]) == [
+        "Ranking Jixi 鸡西 (sme-space), 1 of 2", "Ranking Qitaihe 七台河 (sme-space), 2 of 2"]
 
 
 def test_atlas_dialog_without_a_city_explains_and_writes_nothing(qtbot, project, tmp_path,

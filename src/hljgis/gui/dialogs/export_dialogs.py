@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -93,6 +94,10 @@ class ExportDialog(QDialog):
         layout.addLayout(self.form)
         self.form.addRow(self.tr("Output file:"), row)  # options are inserted above it
         layout.addWidget(self.note)
+        self.report = QPlainTextEdit(readOnly=True)  # what was written, pre-flight warnings
+        self.report.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+        self.report.hide()
+        layout.addWidget(self.report)
         layout.addWidget(self.buttons)
         stem = (Path(project.path).name.removesuffix(".hljgis.gpkg") if project.path
                 else "hljgis")
@@ -128,6 +133,14 @@ class ExportDialog(QDialog):
             item = box.item(i)
             item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
                                in keys else Qt.CheckState.Unchecked)
+
+    def ranking_messages(self, scenarios, cities) -> list[str]:
+        """"Ranking Jixi 鸡西 (sme-space), 2 of 8" per scenario x city, in run order."""
+        names = dict((key, label) for label, key in self._city_items())
+        n = len(scenarios) * len(cities)
+        return [self.tr("Ranking {city} ({scenario}), {k} of {n}").format(
+                    city=names.get(c, c), scenario=sc, k=i * len(cities) + j + 1, n=n)
+                for i, sc in enumerate(scenarios) for j, c in enumerate(cities)]
 
     def _city_items(self) -> list[tuple[str, str]]:
         zh = current_language() == "zh"
@@ -167,8 +180,12 @@ class ExportDialog(QDialog):
         if not self.path_edit.text().strip():
             raise InputError("no output file is given.", "Type a file name or click Browse.")
 
-    def work(self, progress, path: Path):
-        """The export (worker thread); returns what :meth:`done` reports."""
+    def options(self) -> dict:
+        """The choices, read on the GUI thread (the worker never touches a widget)."""
+        return {}
+
+    def work(self, progress, path: Path, opts: dict):
+        """The export (worker thread); returns what :meth:`done_text` reports."""
         raise NotImplementedError
 
     def done_text(self, value) -> str:
@@ -180,36 +197,44 @@ class ExportDialog(QDialog):
         try:
             self.check()
             path = self.output_path()
+            opts = self.options()
             value = run_with_progress(self, self.tr("Exporting") + f" {path.name} ...",
-                                      lambda progress: self.work(progress, path))
+                                      lambda progress: self.work(progress, path, opts))
         except Cancelled:
-            self.note.setText(self.tr("Export cancelled; no file was written."))
+            self._say(self.tr("Export cancelled; no file was written."))
             return None
         except (InputError, OSError, ValueError) as exc:
             show_error(self, self.tr("Export failed"), exc)
             return None
         self.result = value
-        self.note.setText(self.done_text(value))
+        self._say(self.done_text(value))
         return value
+
+    def _say(self, text: str) -> None:
+        self.report.setPlainText(text)
+        self.report.show()
 
     def _on_export(self) -> None:
         self.export()
 
 
-def _city_progress(progress, steps: int, last: str, share: float = 0.85):
+def _city_progress(progress, messages: list[str], last: str, share: float = 0.85):
     """A progress callback for ``rank_cities`` over all scenarios and cities.
 
     ``rank_cities`` reports before each city and restarts at 0 for each scenario, so the
-    calls are counted. The file is written after the last city without further reports:
-    from the last city on, Cancel is disabled (``last`` names that phase).
+    calls are counted and shown with ``messages`` (one per scenario x city, translated on
+    the GUI thread). The file is written after the last city without further reports: from
+    the last city on, Cancel is disabled (``last`` names that phase).
     """
     calls = [0]
 
     def report(_fraction: float, message: str) -> None:
+        k = calls[0]
         calls[0] += 1
-        final = calls[0] >= steps
-        progress(share * (calls[0] - 1) / max(1, steps),
-                 f"{message}, {last}" if final else message, cancellable=not final)
+        text = messages[k] if k < len(messages) else message
+        final = calls[0] >= len(messages)
+        progress(share * k / max(1, len(messages)), f"{text}\n{last}" if final else text,
+                 cancellable=not final)
 
     return report
 
@@ -254,17 +279,24 @@ class AtlasDialog(ExportDialog):
         if not self.checked(self.cities):
             raise InputError("no city is ticked.", "Tick at least one city.")
 
-    def work(self, progress, path):
+    def options(self) -> dict:
+        scenarios, cities = self.checked(self.scenarios), self.checked(self.cities)
+        return {"scenarios": scenarios, "cities": cities,
+                "messages": self.ranking_messages(scenarios, cities),
+                "last": self.tr("then writing the PDF"),
+                "layout": self.layout_box.currentData(), "table": self.table_check.isChecked(),
+                "per_city": self.per_city.value(),
+                "annex": self.annex_edit.text().strip() or "A",
+                "dpi": float(self.dpi_box.value()), "lang": self.lang_box.currentData()}
+
+    def work(self, progress, path, opts):
         from hljgis.export.atlas import build_atlas
 
-        scenarios, cities = self.checked(self.scenarios), self.checked(self.cities)
         result, _infos = build_atlas(
-            self.project, self.layout_box.currentData(), scenarios, path, cities=cities,
-            table=self.table_check.isChecked(), per_city=self.per_city.value(),
-            annex=self.annex_edit.text().strip() or "A", dpi=float(self.dpi_box.value()),
-            lang=self.lang_box.currentData(),
-            progress=_city_progress(progress, len(scenarios) * len(cities),
-                                    "then writing the PDF"))
+            self.project, opts["layout"], opts["scenarios"], path, cities=opts["cities"],
+            table=opts["table"], per_city=opts["per_city"], annex=opts["annex"],
+            dpi=opts["dpi"], lang=opts["lang"],
+            progress=_city_progress(progress, opts["messages"], opts["last"]))
         return result
 
     def done_text(self, result) -> str:
@@ -301,20 +333,25 @@ class ScoreCardsDialog(ExportDialog):
         super().check()
         AtlasDialog.check_lists(self)
 
-    def work(self, progress, path):
+    def options(self) -> dict:
+        scenarios, cities = self.checked(self.scenarios), self.checked(self.cities)
+        return {"scenarios": scenarios, "cities": cities,
+                "messages": self.ranking_messages(scenarios, cities),
+                "last": self.tr("then writing the score cards"),
+                "annex": self.annex_edit.text().strip() or "A",
+                "per_city": self.per_city.value(), "dpi": float(self.dpi_box.value())}
+
+    def work(self, progress, path, opts):
         from hljgis.export.atlas import rank_cities
         from hljgis.export.scorecards import write_score_cards
 
-        scenarios, cities = self.checked(self.scenarios), self.checked(self.cities)
-        report = _city_progress(progress, len(scenarios) * len(cities),
-                                "then writing the score cards")
+        report = _city_progress(progress, opts["messages"], opts["last"])
         infos = []
-        annex = self.annex_edit.text().strip() or "A"
-        for sc in scenarios:
-            infos += rank_cities(self.project, sc, cities, annex=annex, start=1 + len(infos),
-                                 progress=report)
-        return write_score_cards(self.project, infos, path, per_city=self.per_city.value(),
-                                 dpi=float(self.dpi_box.value()))
+        for sc in opts["scenarios"]:
+            infos += rank_cities(self.project, sc, opts["cities"], annex=opts["annex"],
+                                 start=1 + len(infos), progress=report)
+        return write_score_cards(self.project, infos, path, per_city=opts["per_city"],
+                                 dpi=opts["dpi"])
 
     def done_text(self, out) -> str:
         files = [str(out["pdf"].path), str(out["csv"]), *([str(out["xlsx"])]
@@ -350,13 +387,19 @@ class WebMapDialog(ExportDialog):
         self.note.setText(self.tr("The page needs no internet: map library, styles and font "
                                   "are inside the file. It shows the visible vector layers."))
 
-    def work(self, progress, path):
+    def options(self) -> dict:
+        scenario = self.scenario_box.currentData()
+        return {"scenario": scenario, "city": self.city_box.currentData(),
+                "embed_font": self.font_check.isChecked(),
+                "message": self.tr("Ranking and writing the web map") if scenario
+                else self.tr("Writing the web map")}
+
+    def work(self, progress, path, opts):
         from hljgis.export.webmap import build_webmap
 
-        progress(0.05, "ranking and writing the web map", cancellable=False)
-        return build_webmap(self.project, path, scenario=self.scenario_box.currentData(),
-                            city=self.city_box.currentData(),
-                            embed_font=self.font_check.isChecked())
+        progress(0.05, opts["message"], cancellable=False)  # build_webmap reports nothing
+        return build_webmap(self.project, path, scenario=opts["scenario"], city=opts["city"],
+                            embed_font=opts["embed_font"])
 
     def done_text(self, out) -> str:
         return self.tr("Wrote {path} ({mb} MB)").format(path=out,

@@ -35,8 +35,10 @@ def export_results(panel, path: str | None = None) -> Path | None:
             path += ".csv" if "csv" in chosen.lower() else ".xlsx"
     note = ranking_note(getattr(panel, "result_inputs", []) or [], "both")
 
+    writing = panel.tr("Writing") + f" {Path(path).name} ..."  # tr on the GUI thread
+
     def work(progress):
-        progress(0.1, panel.tr("Writing") + f" {Path(path).name} ...", cancellable=False)
+        progress(0.1, writing, cancellable=False)
         return write_table(ranking_frame(result.gdf), path, sheet=f"ranking {name}",
                            notes=note.split("\n") if note else None)
 

@@ -333,8 +333,10 @@ class AttributeTable(QWidget):
                 path += ".csv" if "csv" in chosen.lower() else ".xlsx"
         positions = self.visible_positions
 
+        writing = self.tr("Writing") + f" {Path(path).name} ..."  # tr on the GUI thread
+
         def work(progress):
-            progress(0.1, self.tr("Writing") + f" {Path(path).name} ...", cancellable=False)
+            progress(0.1, writing, cancellable=False)
             return write_table(self.shown_frame(positions), path, sheet=self.layer.name)
 
         try:
