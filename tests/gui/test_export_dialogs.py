@@ -133,3 +133,27 @@ def test_progress_cancel_stops_between_cities_and_writes_nothing(qtbot, tmp_path
     with pytest.raises(Cancelled):
         run_with_progress(parent, "working", work, show_after_ms=0)
     assert reached.is_set() and not out.exists()
+
+
+def test_project_menu_has_the_export_submenu(qtbot, tmp_path, monkeypatch):
+    from hljgis.gui.dialogs.export_dialogs import WebMapDialog
+    from hljgis.gui.i18n import set_language
+    from hljgis.gui.main_window import MainWindow
+
+    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
+    win = MainWindow(lang="en")
+    qtbot.addWidget(win)
+    texts = [a.text() for a in win.export_menu.actions()]
+    assert texts == ["Atlas (PDF)...", "Site score cards (PDF, XLSX)...",
+                     "Web map (offline HTML)...", "Save features as..."]
+    assert win.export_menu.menuAction() in win.menuBar().actions()[0].menu().actions()
+    set_language("zh")  # not switch_language: that writes the tester's QSettings
+    win.retranslate()
+    try:
+        assert win.export_menu.title() == "导出"
+        assert win.actions_by_key["export_atlas"].text() == "图集（PDF）..."
+    finally:
+        set_language("en")
+    dialog = win.export_webmap()
+    assert isinstance(dialog, WebMapDialog) and dialog.isVisible()
+    dialog.close()
