@@ -102,7 +102,7 @@ def save_layer_as(window, name: str, path: str | None = None, *, encoding: str |
     Without ``path`` the planner chooses in :class:`SaveFeaturesDialog`. Returns the file
     written, or None."""
     from hljgis.core.errors import InputError
-    from hljgis.gui.background import Cancelled, run_in_background
+    from hljgis.gui.background import Cancelled, run_with_progress
     from hljgis.io.writers import write_layer
 
     layer = window.session.project.layer(name)
@@ -118,10 +118,15 @@ def save_layer_as(window, name: str, path: str | None = None, *, encoding: str |
         opts = dialog.options()
         path, encoding, selected_only = opts["path"], opts["encoding"], opts["selected_only"]
     data = layer.gdf.iloc[sorted(layer.selection)] if selected_only else layer
+    label = tr("Saving") + f" {Path(path).name} ..."
+
+    def work(progress):
+        # a write cannot stop half-way: no Cancel that would leave the file appearing later
+        progress(0.1, label, cancellable=False)
+        return write_layer(data, path, layer_name=name, encoding=encoding)
+
     try:
-        out = run_in_background(window, tr("Saving") + f" {Path(path).name} ...",
-                                lambda: write_layer(data, path, layer_name=name,
-                                                    encoding=encoding))
+        out = run_with_progress(window, label, work)
     except Cancelled:
         return None
     except (InputError, OSError) as exc:
