@@ -69,3 +69,30 @@ def test_with_location_and_table_text():
     assert pd.isna(frame["lon"].iloc[1])
     text = table_text(frame.iloc[:, :1])
     assert text == "name\n鸡西\ntab here\n"
+
+
+@pytest.mark.parametrize("ext", [".csv", ".xlsx"])
+def test_progress_reports_and_a_raise_leaves_the_old_file(tmp_path, ext, monkeypatch):
+    import hljgis.io.table_export as te
+
+    monkeypatch.setattr(te, "PROGRESS_ROWS", 10)
+    frame = pd.DataFrame({"score": range(35)})
+    path = write_table(frame.iloc[:1], tmp_path / f"t{ext}")
+    before = path.read_bytes()
+
+    class Stop(Exception):
+        pass
+
+    def stop(fraction, message, cancellable):
+        if fraction > 0:
+            raise Stop
+
+    with pytest.raises(Stop):
+        write_table(frame, path, progress=stop)
+    assert path.read_bytes() == before  # the planner's file is untouched
+    assert not list(tmp_path.glob(".*tmp*"))
+    calls = []
+    write_table(frame, path, progress=lambda f, m, c: calls.append((f, c)))
+    rows = [f for f, c in calls if c]
+    assert len(rows) == 4 and rows == sorted(rows)  # rows 0, 10, 20, 30
+    assert [c for _, c in calls[4:]] == ([] if ext == ".csv" else [False])  # the save

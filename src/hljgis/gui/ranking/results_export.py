@@ -37,10 +37,12 @@ def export_results(panel, path: str | None = None) -> Path | None:
 
     writing = panel.tr("Writing") + f" {Path(path).name} ..."  # tr on the GUI thread
 
-    def work(progress):
-        progress(0.1, writing, cancellable=False)
+    def work(progress):  # rows cancellable, saving the file not
+        def report(fraction: float, _message: str, cancellable: bool = True) -> None:
+            progress(fraction, writing, cancellable)
+
         return write_table(ranking_frame(result.gdf), path, sheet=f"ranking {name}",
-                           notes=note.split("\n") if note else None)
+                           notes=note.split("\n") if note else None, progress=report)
 
     try:
         return run_with_progress(panel, panel.tr("Exporting") + f" {Path(path).name} ...",

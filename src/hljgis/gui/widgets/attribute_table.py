@@ -335,9 +335,12 @@ class AttributeTable(QWidget):
 
         writing = self.tr("Writing") + f" {Path(path).name} ..."  # tr on the GUI thread
 
-        def work(progress):
-            progress(0.1, writing, cancellable=False)
-            return write_table(self.shown_frame(positions), path, sheet=self.layer.name)
+        def work(progress):  # rows cancellable, saving the file not
+            def report(fraction: float, _message: str, cancellable: bool = True) -> None:
+                progress(fraction, writing, cancellable)
+
+            return write_table(self.shown_frame(positions), path, sheet=self.layer.name,
+                               progress=report)
 
         try:
             return run_with_progress(self, self.tr("Exporting") + f" {Path(path).name} ...",
