@@ -157,3 +157,23 @@ def test_project_menu_has_the_export_submenu(qtbot, tmp_path, monkeypatch):
     dialog = win.export_webmap()
     assert isinstance(dialog, WebMapDialog) and dialog.isVisible()
     dialog.close()
+
+
+def test_an_engine_error_is_shown_not_raised(qtbot, project, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    import hljgis.export.webmap as webmap
+    from hljgis.gui.dialogs.export_dialogs import WebMapDialog
+
+    def broken(*a, **k):
+        raise KeyError("layer 'parks' is missing")
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[1:3]))
+    monkeypatch.setattr(webmap, "build_webmap", broken)
+    dialog = WebMapDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(tmp_path / "m.html"))
+    assert dialog.export() is None
+    assert shown == [("Export failed", "\"layer 'parks' is missing\"")]
+    assert not (tmp_path / "m.html").exists()

@@ -203,7 +203,7 @@ class ExportDialog(QDialog):
         except Cancelled:
             self._say(self.tr("Export cancelled; no file was written."))
             return None
-        except (InputError, OSError, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - bad input or an engine error: say it
             show_error(self, self.tr("Export failed"), exc)
             return None
         self.result = value
