@@ -65,9 +65,11 @@ def test_layer_menu_offers_the_layer_actions(window):
 def test_layer_menu_save_as_writes_the_layer(window, tmp_path, monkeypatch):
     import pyogrio
 
+    from hljgis.gui.dialogs.save_features_dialog import SaveFeaturesDialog
+
     out = tmp_path / "cities_copy.gpkg"
-    monkeypatch.setattr(context_menus.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(out), "GeoPackage (*.gpkg)"))
+    monkeypatch.setattr(SaveFeaturesDialog, "exec", lambda self: (
+        self.path_edit.setText(str(out)), True)[1])
     panel = window.layer_panel
     action(panel.layer_menu(panel.model.index_of_layer("cities")), "Save as").trigger()
     written = pyogrio.read_dataframe(out)

@@ -39,8 +39,8 @@ def test_overwrite_keeps_backup_and_unknown_format_is_refused(tmp_path, seats):
     write_layer(seats.iloc[:1], path)
     assert len(pyogrio.read_dataframe(path)) == 1
     assert len(pyogrio.read_dataframe(tmp_path / "s.bak.gpkg")) == 2
-    with pytest.raises(InputError, match="cannot write '.xlsx'"):
-        write_layer(seats, tmp_path / "s.xlsx")
+    with pytest.raises(InputError, match="cannot write '.kml'"):
+        write_layer(seats, tmp_path / "s.kml")
 
 
 @pytest.mark.parametrize("links", [True, False])

@@ -40,6 +40,17 @@ PROJECT_ACTIONS = (
                    "overwritten"),
     ActionSpec("quit", "Quit", "close", "Ctrl+Q"),
 )
+#: Project > Export submenu (atlas, score cards and web map, as the CLI makes them).
+EXPORT_ACTIONS = (
+    ActionSpec("export_atlas", "Atlas (PDF)...", "export_atlas",
+               tip="One map page per city (and scenario) and a table of the top sites"),
+    ActionSpec("export_cards", "Site score cards (PDF, XLSX)...", "export_score_cards",
+               tip="A page per top-ranked site, with the numbers as CSV and XLSX"),
+    ActionSpec("export_webmap", "Web map (offline HTML)...", "export_webmap",
+               tip="An interactive map that opens in any browser without internet"),
+    ActionSpec("export_features", "Save features as...", "save_current_features",
+               tip="The current layer as GeoPackage, Shapefile, GeoJSON, CSV or XLSX"),
+)
 EDIT_ACTIONS = (
     ActionSpec("undo", "Undo", "undo", "Ctrl+Z"),
     ActionSpec("redo", "Redo", "redo", "Ctrl+Shift+Z"),

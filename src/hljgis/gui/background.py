@@ -57,3 +57,77 @@ def run_in_background(parent, label: str, func: Callable[[], Any], *,
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+def run_with_progress(parent, label: str, func: Callable[[Callable[..., None]], Any], *,
+                      show_after_ms: int = 400) -> Any:
+    """Return ``func(progress)``, computed in a worker thread, with a progress bar.
+
+    The work calls ``progress(fraction, message, cancellable=True)``. Cancel does not
+    abandon the work (it would go on and write its file after all): it asks the work to stop,
+    and the next ``progress`` call raises :class:`Cancelled` inside it. A phase that cannot
+    stop half-way (writing the PDF) reports ``cancellable=False`` and the Cancel button is
+    disabled until the end. Raises :class:`Cancelled` or the work's own exception.
+    """
+    state: dict[str, Any] = {"fraction": 0.0, "message": label, "cancellable": True}
+    outcome: dict[str, Any] = {}
+    done, stop = threading.Event(), threading.Event()
+
+    def progress(fraction: float, message: str = "", cancellable: bool = True) -> None:
+        if stop.is_set() and state["cancellable"]:
+            raise Cancelled
+        state.update(fraction=max(0.0, min(1.0, float(fraction))),
+                     message=message or state["message"], cancellable=cancellable)
+
+    def work() -> None:
+        try:
+            outcome["value"] = func(progress)
+        except BaseException as exc:  # handed to the GUI thread below
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="hljgis-export", daemon=True).start()
+    loop = QEventLoop()
+    dialog = QProgressDialog(label, parent.tr("Cancel") if parent else "Cancel", 0, 1000,
+                             parent)
+    dialog.setWindowTitle("hljgis")
+    dialog.setMinimumWidth(420)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.hide()
+    QTimer.singleShot(show_after_ms, lambda: done.is_set() or dialog.show())
+    from PySide6.QtWidgets import QPushButton
+
+    button = dialog.findChild(QPushButton)
+
+    def on_cancel() -> None:
+        stop.set()
+        dialog.setLabelText(parent.tr("Stopping...") if parent else "Stopping...")
+        dialog.show()
+
+    dialog.canceled.connect(on_cancel)
+
+    def poll() -> None:
+        if done.is_set():
+            loop.quit()
+            return
+        dialog.setValue(int(state["fraction"] * 1000))
+        if not stop.is_set():
+            dialog.setLabelText(state["message"])
+        if button is not None:
+            button.setEnabled(bool(state["cancellable"]) and not stop.is_set())
+
+    timer = QTimer(interval=50)
+    timer.timeout.connect(poll)
+    timer.start()
+    if not done.is_set():
+        loop.exec()
+    timer.stop()
+    dialog.reset()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    if stop.is_set() and "value" not in outcome:
+        raise Cancelled
+    return outcome.get("value")

@@ -14,7 +14,7 @@ from pathlib import Path
 from pyproj import Transformer
 from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu
 
 from hljgis.core.crs import CGCS2000, gauss_kruger_3deg
 from hljgis.gui.i18n import tr
@@ -23,8 +23,6 @@ from hljgis.gui.i18n import tr
 DATA_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".kml", ".kmz", ".csv", ".txt",
                  ".xlsx", ".tif", ".tiff")
 PROJECT_SUFFIX = ".hljgis.gpkg"
-SAVE_FILTERS = {"GeoPackage (*.gpkg)": ".gpkg", "GeoJSON (*.geojson)": ".geojson",
-                "CSV (*.csv)": ".csv"}
 
 
 # -- recent projects --------------------------------------------------------------------------
@@ -97,11 +95,14 @@ def _on_map_menu(window, pos: QPoint) -> None:
 
 
 # -- layer "Save as..." -----------------------------------------------------------------------
-def save_layer_as(window, name: str, path: str | None = None) -> Path | None:
-    """Write a vector layer to GeoPackage, GeoJSON or CSV (atomically; a file it replaces is
-    kept as .bak). Returns the file written, or None."""
+def save_layer_as(window, name: str, path: str | None = None, *, encoding: str | None = None,
+                  selected_only: bool = False) -> Path | None:
+    """Write a vector layer (or its selected features) to GeoPackage, Shapefile (UTF-8, GBK
+    or GB18030), GeoJSON, CSV or XLSX, atomically (a file it replaces is kept as .bak).
+    Without ``path`` the planner chooses in :class:`SaveFeaturesDialog`. Returns the file
+    written, or None."""
     from hljgis.core.errors import InputError
-    from hljgis.gui.background import Cancelled, run_in_background
+    from hljgis.gui.background import Cancelled, run_with_progress
     from hljgis.io.writers import write_layer
 
     layer = window.session.project.layer(name)
@@ -109,21 +110,32 @@ def save_layer_as(window, name: str, path: str | None = None) -> Path | None:
         window.statusBar().showMessage(tr("Only vector layers can be saved as a file"), 5000)
         return None
     if not path:
-        path, chosen = QFileDialog.getSaveFileName(window, tr("Save layer as"), f"{name}.gpkg",
-                                                   ";;".join(SAVE_FILTERS))
-        if not path:
+        from hljgis.gui.dialogs.save_features_dialog import SaveFeaturesDialog
+
+        dialog = SaveFeaturesDialog(layer, window)
+        if not dialog.exec():
             return None
-        if not Path(path).suffix:
-            path += SAVE_FILTERS.get(chosen, ".gpkg")
+        opts = dialog.options()
+        path, encoding, selected_only = opts["path"], opts["encoding"], opts["selected_only"]
+    data = layer.gdf.iloc[sorted(layer.selection)] if selected_only else layer
+    label = tr("Saving") + f" {Path(path).name} ..."
+
+    def work(progress):
+        # a write cannot stop half-way: no Cancel that would leave the file appearing later
+        progress(0.1, label, cancellable=False)
+        return write_layer(data, path, layer_name=name, encoding=encoding)
+
     try:
-        out = run_in_background(window, tr("Saving") + f" {Path(path).name} ...",
-                                lambda: write_layer(layer, path))
+        out = run_with_progress(window, label, work)
     except Cancelled:
         return None
     except (InputError, OSError) as exc:
-        QMessageBox.warning(window, tr("Save failed"), str(exc))
+        from hljgis.gui.dialogs.export_dialogs import show_error
+
+        show_error(window, tr("Save failed"), exc)
         return None
-    window.statusBar().showMessage(tr("Saved") + f" {out}", 5000)
+    count = len(data.gdf if data is layer else data)
+    window.statusBar().showMessage(tr("Saved") + f" {out} ({count:,})", 5000)
     return Path(out)
 
 

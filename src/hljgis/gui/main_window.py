@@ -112,6 +112,12 @@ class MainWindow(QMainWindow):
                 menu.addAction(action)
                 self.actions_by_key[spec.key] = action
             if title == "&Project":
+                self.export_menu = QMenu(self)  # Project > Export
+                menu.insertMenu(self.actions_by_key["quit"], self.export_menu)
+                for spec in A.EXPORT_ACTIONS:
+                    action = self.export_menu.addAction("")
+                    action.triggered.connect(getattr(self, spec.slot))
+                    self.actions_by_key[spec.key] = action
                 self.recent_menu = QMenu(self)
                 menu.insertMenu(self.actions_by_key["save"], self.recent_menu)
                 self.recent_menu.aboutToShow.connect(self._fill_recent)
@@ -161,6 +167,10 @@ class MainWindow(QMainWindow):
                 action = self.actions_by_key[spec.key]
                 action.setText(A.tr(spec.text))
                 action.setToolTip(A.tr(spec.tip or spec.text))
+        for spec in A.EXPORT_ACTIONS:
+            self.actions_by_key[spec.key].setText(A.tr(spec.text))
+            self.actions_by_key[spec.key].setToolTip(A.tr(spec.tip or spec.text))
+        self.export_menu.setTitle(A.tr("Export"))
         for menu, title in self._menus:
             menu.setTitle(A.tr(title))
         self.bookmark_menu.setTitle(A.tr("Bookmarks"))
@@ -583,6 +593,25 @@ class MainWindow(QMainWindow):
         from hljgis.gui.dialogs.layout_dialog import LayoutDialog
 
         LayoutDialog(self.session.project, self).exec()
+
+    def export_atlas(self):
+        from hljgis.gui.dialogs.export_dialogs import open_export_dialog
+
+        return open_export_dialog(self, "atlas")
+
+    def export_score_cards(self):
+        from hljgis.gui.dialogs.export_dialogs import open_export_dialog
+
+        return open_export_dialog(self, "cards")
+
+    def export_webmap(self):
+        from hljgis.gui.dialogs.export_dialogs import open_export_dialog
+
+        return open_export_dialog(self, "webmap")
+
+    def save_current_features(self) -> None:
+        if self.layer_panel.current_layer():
+            context_menus.save_layer_as(self, self.layer_panel.current_layer())
 
     def open_processing(self):
         """The processing toolbox: one non-modal dialog, so the map stays usable beside it."""

@@ -1,4 +1,4 @@
-"""Write vector layers to GeoPackage, GeoJSON or CSV, atomically."""
+"""Write vector layers to GeoPackage, GeoJSON, CSV, XLSX or Shapefile, atomically."""
 
 from __future__ import annotations
 
@@ -21,13 +21,17 @@ LARGE_LAYER = 100_000
 
 
 def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
-                layer_name: str | None = None) -> Path | str:
-    """Write one vector layer to ``path`` (.gpkg, .geojson/.json or .csv), or to a PostGIS
-    table (``PG:... tables=schema.table``; see :func:`hljgis.io.postgis.write_postgis`).
+                layer_name: str | None = None, encoding: str | None = None) -> Path | str:
+    """Write one vector layer to ``path`` (.gpkg, .geojson/.json, .csv, .xlsx or .shp), or to
+    a PostGIS table (``PG:... tables=schema.table``; see
+    :func:`hljgis.io.postgis.write_postgis`).
 
     GeoJSON is written in WGS84 lon/lat as RFC 7946 requires. CSV gets ``lon``/``lat`` columns
     for points (in WGS84) and a ``wkt`` column for other geometries, UTF-8 with a BOM so Excel
-    opens Chinese text correctly. An existing file is replaced atomically and kept as ``.bak``.
+    opens Chinese text correctly; XLSX the same columns with bilingual headers. A Shapefile
+    is written in ``encoding`` (UTF-8, GBK or GB18030; default UTF-8) named in its ``.cpg``
+    (see :func:`hljgis.io.shapefile.write_shapefile`). An existing file is replaced
+    atomically and kept as ``.bak``.
     """
     gdf = layer.gdf if isinstance(layer, VectorLayer) else layer
     if isinstance(path, str) and path.startswith(("PG:", "postgresql://", "postgres://")):
@@ -38,11 +42,21 @@ def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
         return write_postgis(gdf, path, table=layer_name, metadata=meta)
     path = Path(path)
     name = layer_name or (layer.name if isinstance(layer, VectorLayer) else path.stem)
+    if path.suffix.lower() == ".shp":
+        from hljgis.io.shapefile import write_shapefile
+
+        return write_shapefile(gdf, path, encoding=encoding or "UTF-8")
+    if path.suffix.lower() == ".xlsx":
+        from hljgis.io.table_export import with_location, write_table
+
+        points = len(gdf) and (shapely.get_type_id(
+            gdf.geometry.values[~shapely.is_missing(gdf.geometry.values)]) == 0).all()
+        return write_table(with_location(gdf, wkt=not points), path, sheet=name)
     writer = WRITERS.get(path.suffix.lower())
     if writer is None:
         raise InputError(
             f"hljgis cannot write '{path.suffix}' files.",
-            f"Choose one of: {', '.join(sorted(WRITERS))}.",
+            f"Choose one of: {', '.join(sorted([*WRITERS, '.shp', '.xlsx']))}.",
         )
     with atomic_target(path) as tmp, fast_sqlite_writes(large=len(gdf) >= LARGE_LAYER):
         writer(gdf, tmp, name)

@@ -378,6 +378,9 @@ class RankingPanel(QWidget):
         self.illustrative_note.hide()
         rl.addWidget(self.illustrative_note)
         rl.addWidget(self.results_view, 1)
+        self.export_results_button = QPushButton()  # CSV/XLSX (gui/ranking/results_export)
+        self.export_results_button.setEnabled(False)
+        rl.addWidget(self.export_results_button, 0, Qt.AlignmentFlag.AlignRight)
         self.explain = ExplainView()
         self.sensitivity = SensitivityView()
         self.sweep = WeightSweepView()
@@ -465,6 +468,7 @@ class RankingPanel(QWidget):
         self.export_button.clicked.connect(lambda: self.export_json())
         self.reset_button.clicked.connect(self.revert)
         self.results_view.selectionModel().currentRowChanged.connect(self._on_result_row_changed)
+        self.export_results_button.clicked.connect(lambda: self.export_results())
         self.compare.compare_requested.connect(self._on_compare_requested)
         self.runner.progress.connect(self._on_progress)
         self.runner.finished.connect(self._on_run_finished)
@@ -1140,6 +1144,7 @@ class RankingPanel(QWidget):
         if self.result_layer is not None:
             self.session.add_layers([self.result_layer])
         self.results.set_result(result)
+        self.export_results_button.setEnabled(True)
         # rank narrow, the site's name ("Parcel 17, Taoshan District") as wide as it needs,
         # up to half the view (Qt measures the first 1,000 rows only)
         self.results_view.resizeColumnToContents(0)
@@ -1245,6 +1250,7 @@ class RankingPanel(QWidget):
         self.result_layer = None
         self.illustrative_note.hide()
         self.results.set_result(None)
+        self.export_results_button.setEnabled(False)
         self.explain.clear()
         self.sensitivity.set_result(None)
         self.sweep.set_result(None)
@@ -1289,8 +1295,15 @@ class RankingPanel(QWidget):
         self.scenario_box.blockSignals(False)
         self.compare.set_scenarios([(self.tr("Edited scenario (this panel)"), ""), *items])
 
+    def export_results(self, path: str | None = None):
+        """The shown ranking as CSV or XLSX (see gui/ranking/results_export.py)."""
+        from hljgis.gui.ranking.results_export import export_results
+
+        return export_results(self, path)
+
     def retranslate(self) -> None:
         self.scenario_label.setText(self.tr("Scenario"))
+        self.export_results_button.setText(self.tr("Export results..."))
         self.city_label.setText(self.tr("City"))
         self.year_label.setText(self.tr("Planning year"))
         self.year_box.setToolTip(self.tr(

@@ -1,5 +1,6 @@
 """The attribute table of a vector layer: sort, filter by text or expression, field statistics,
-and row selection that follows (and drives) the selection on the map.
+row selection that follows (and drives) the selection on the map, export of the rows shown
+(CSV/XLSX) and Ctrl+C of the selected rows as tab-separated text.
 
 The widget never touches the canvas. It emits :attr:`AttributeTable.selection_changed` with the
 selected GeoDataFrame positions when the user selects rows, and the main window calls
@@ -13,13 +14,17 @@ import html
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -170,6 +175,8 @@ class AttributeTable(QWidget):
         bar.addWidget(self.text_filter, 2)
         bar.addWidget(self.expression, 3)
         bar.addWidget(self.selected_only)
+        self.export_button = QPushButton()
+        bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
@@ -191,6 +198,12 @@ class AttributeTable(QWidget):
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         hheader.sectionClicked.connect(self._on_stats_column_changed)
         self.proxy.layoutChanged.connect(self._on_proxy_layout_changed)
+        self.export_button.clicked.connect(lambda: self.export_table())
+        self.copy_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.view,
+                                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.copy_shortcut.activated.connect(self.copy_selected_rows)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_view_menu)
 
         self._retranslate()
         self.set_layer(layer)
@@ -273,6 +286,80 @@ class AttributeTable(QWidget):
         if isinstance(column, str):
             column = self.model.columns.index(column)
         self._on_stats_column_changed(column)
+
+    # -- export and copy -----------------------------------------------------------------------
+    def shown_frame(self, positions=None) -> pd.DataFrame:
+        """The rows shown (or ``positions``), in view order: attributes plus lon/lat (WGS84)
+        of a point inside each feature."""
+        from hljgis.io.table_export import with_location
+
+        rows = self.visible_positions if positions is None else np.asarray(positions)
+        return with_location(self.layer.gdf.iloc[rows])
+
+    def selected_rows_text(self) -> str:
+        """Selected rows shown, in view order, as tab-separated text with a header row."""
+        from hljgis.io.table_export import table_text
+
+        rows = self.visible_positions
+        rows = rows[np.isin(rows, self._selected)]
+        frame = self.layer.gdf.iloc[rows]
+        return table_text(frame[self.model.columns], format_value)
+
+    def copy_selected_rows(self) -> int:
+        """Put the selected rows on the clipboard (pastes into Excel/WPS); returns the count."""
+        if self.layer is None:
+            return 0
+        text = self.selected_rows_text()
+        QGuiApplication.clipboard().setText(text)
+        return text.count("\n") - 1
+
+    def export_table(self, path: str | None = None):
+        """Write the rows shown (filters applied, in view order) to CSV or XLSX."""
+        from pathlib import Path
+
+        from hljgis.core.errors import InputError
+        from hljgis.gui.background import Cancelled, run_with_progress
+        from hljgis.io.table_export import write_table
+
+        if self.layer is None:
+            return None
+        if not path:
+            path, chosen = QFileDialog.getSaveFileName(
+                self, self.tr("Export table"), f"{self.layer.name}.xlsx",
+                "Excel workbook (*.xlsx);;CSV (*.csv)")
+            if not path:
+                return None
+            if not Path(path).suffix:
+                path += ".csv" if "csv" in chosen.lower() else ".xlsx"
+        positions = self.visible_positions
+
+        writing = self.tr("Writing") + f" {Path(path).name} ..."  # tr on the GUI thread
+
+        def work(progress):  # rows cancellable, saving the file not
+            def report(fraction: float, _message: str, cancellable: bool = True) -> None:
+                progress(fraction, writing, cancellable)
+
+            return write_table(self.shown_frame(positions), path, sheet=self.layer.name,
+                               progress=report)
+
+        try:
+            return run_with_progress(self, self.tr("Exporting") + f" {Path(path).name} ...",
+                                     work)
+        except Cancelled:
+            return None
+        except (InputError, OSError) as exc:
+            from hljgis.gui.dialogs.export_dialogs import show_error
+
+            show_error(self, self.tr("Export failed"), exc)
+            return None
+
+    def _on_view_menu(self, pos) -> None:
+        menu = QMenu(self.view)
+        copy = menu.addAction(self.tr("Copy selected rows"), self.copy_selected_rows)
+        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        copy.setEnabled(self._selected.size > 0)
+        menu.addAction(self.tr("Export table..."), lambda: self.export_table())
+        menu.exec(self.view.viewport().mapToGlobal(pos))
 
     # -- filtering ---------------------------------------------------------------------------
     def _on_text_filter_changed(self, _text: str) -> None:
@@ -424,6 +511,9 @@ class AttributeTable(QWidget):
             "coalesce, to_int, to_real, to_string"))
         self.selected_only.setText(self.tr("Selected only"))
         self.selected_only.setToolTip(self.tr("Show only the features selected on the map"))
+        self.export_button.setText(self.tr("Export table..."))
+        self.export_button.setToolTip(self.tr("The rows shown (filters applied) as CSV or "
+                                              "XLSX; Ctrl+C copies the selected rows"))
         self._update_stats()
         self._update_count()
 
