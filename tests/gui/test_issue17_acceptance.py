@@ -21,7 +21,7 @@ GK = "EPSG:4553"
 #: Site centres as offsets from the station in metres (east, north), and their names.
 SITES = {"Station east yard": (900, 0), "Station north yard": (-300, 1100),
          "Far east yard": (4500, 1500)}
-HALF = 200  # half the side of each drawn square, metres
+HALF = 350  # half the side of each drawn square, metres
 
 
 def _click(canvas, p: QPointF, button=LEFT) -> None:
@@ -91,7 +91,8 @@ def test_draw_buffer_rank_undo_save_reopen(qtbot, tmp_path, monkeypatch):
 
         # 2. three squares drawn with the mouse around the station, each form filled in
         lo, la = STATION
-        canvas.zoom_to((lo - 0.045, la - 0.02, lo + 0.075, la + 0.045), pad=0)
+        extent = (lo - 0.045, la - 0.02, lo + 0.075, la + 0.045)
+        canvas.zoom_to(extent, pad=0)
         assert canvas.wait_for_render()
         for name, (dx, dy) in SITES.items():
             corners = [_lonlat(dx + sx * HALF, dy + sy * HALF)
@@ -102,7 +103,8 @@ def test_draw_buffer_rank_undo_save_reopen(qtbot, tmp_path, monkeypatch):
             _click(canvas, pixels[-1], RIGHT)
             form = window.editing.controller.form
             assert form is not None and form.isVisible(), window.statusBar().currentMessage()
-            assert float(form.editors["area_ha"].text()) > 10  # about 16 ha, measured
+            area_ha = float(form.editors["area_ha"].text())  # measured as drawn
+            assert abs(area_ha - (2 * HALF) ** 2 / 1e4) < 0.03 * area_ha
             form.set_value("name", name)
             form.set_value("name_zh", "站区" + str(len(layer.gdf) + 1))
             form.set_value("owner", "Qitaihe natural resources bureau")
@@ -202,6 +204,10 @@ def test_draw_buffer_rank_undo_save_reopen(qtbot, tmp_path, monkeypatch):
             "more than 2 km from an HSR station")
         again = load_project(path)
         assert "near-hsr" in again.scenarios and len(again.layer("proposed_sites").gdf) == 3
+        assert panel.result is None and panel.results_summary.text() == ""
+        assert panel.scenario_box.currentData() == "near-hsr"
+        canvas.zoom_to(extent, pad=0)
+        assert canvas.wait_for_render()
         window.grab().save(str(shots / "5_reopened.png"))
     finally:
         print("pictures in", shots)
