@@ -8,6 +8,7 @@ import shutil
 
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog
 
@@ -37,6 +38,20 @@ def _lonlat(dx: float, dy: float) -> tuple[float, float]:
     to_gk = Transformer.from_crs("EPSG:4490", GK, always_xy=True)
     x, y = to_gk.transform(*STATION)
     return Transformer.from_crs(GK, "EPSG:4490", always_xy=True).transform(x + dx, y + dy)
+
+
+def _blueness(canvas, name: str) -> float:
+    """Mean blue minus red over the inner part of drawn site ``name`` on the canvas: the
+    ranking's score ramp is blue, the drawn layer's fill and an excluded site's are pink."""
+    dx, dy = SITES[name]
+    a = canvas.to_pixel(*_lonlat(dx - 0.8 * HALF, dy + 0.8 * HALF))
+    b = canvas.to_pixel(*_lonlat(dx + 0.8 * HALF, dy - 0.8 * HALF))
+    image = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    arr = np.frombuffer(image.constBits(), np.uint8).reshape(
+        image.height(), image.bytesPerLine())[:, : image.width() * 4]
+    bgra = arr.reshape(image.height(), image.width(), 4)[
+        round(a.y()):round(b.y()), round(a.x()):round(b.x())].astype(int)
+    return float((bgra[..., 0] - bgra[..., 2]).mean())
 
 
 def _choose(box, data) -> None:
@@ -113,6 +128,8 @@ def test_draw_buffer_rank_undo_save_reopen(qtbot, tmp_path, monkeypatch):
         assert list(layer.gdf["name"]) == list(SITES)
         assert canvas.wait_for_render()
         window.grab().save(str(shots / "2_drawn.png"))
+        drawn_blue = [_blueness(canvas, name) for name in SITES]
+        assert max(drawn_blue) < -20  # pink fills
         metric = layer.gdf.to_crs(GK)
         to_station = session.project.layer("hsr_stations").gdf.to_crs(GK).geometry
         nearest = [to_station.distance(g).min() for g in metric.geometry]
@@ -177,7 +194,13 @@ def test_draw_buffer_rank_undo_save_reopen(qtbot, tmp_path, monkeypatch):
         panel.run_button.click()
         qtbot.waitUntil(lambda: not panel.is_running(), timeout=120_000)
         assert panel.result is not None, panel.status.text()
+        assert canvas.wait_for_render()
         window.grab().save(str(shots / "4_ranked.png"))
+        ranked_blue = [_blueness(canvas, name) for name in SITES]
+        # the two ranked sites take the score ramp (#1 also the selection's highlight);
+        # the excluded one keeps its pink
+        assert ranked_blue[0] > drawn_blue[0] + 8 and ranked_blue[1] > drawn_blue[1] + 30
+        assert abs(ranked_blue[2] - drawn_blue[2]) < 3
         g = panel.result.gdf.set_index("site_id")
         near = ["Station east yard", "Station north yard"]
         assert sorted(g.index) == sorted(SITES)
