@@ -36,7 +36,7 @@ class EditToolbar(QToolBar):
         self.edit_action.toggled.connect(self._on_edit_toggled)
         self.addAction(self.edit_action)
         self.new_layer_action = QAction(self)
-        self.new_layer_action.triggered.connect(self.new_layer)
+        self.new_layer_action.triggered.connect(lambda: self.new_layer())  # not `checked`
         self.addAction(self.new_layer_action)
         self.addSeparator()
         self.tool_group = QActionGroup(self)

@@ -1249,6 +1249,7 @@ class RankingPanel(QWidget):
         self.result = None
         self.result_layer = None
         self.illustrative_note.hide()
+        self.results_summary.clear()  # "2 of 3 sites ranked" was the closed project's
         self.results.set_result(None)
         self.export_results_button.setEnabled(False)
         self.explain.clear()
