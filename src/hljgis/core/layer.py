@@ -230,6 +230,9 @@ class VectorLayer(Layer):
         self._gdf = self._checked(gdf)
         self.encoding = encoding
         self.selection: np.ndarray = np.zeros(0, dtype=np.int64)
+        #: Where edits are written back, for a layer read from a PostGIS table for editing
+        #: (:class:`hljgis.io.postgis_sync.DbLink`); None for every other layer.
+        self.db_link: object | None = None
 
     @staticmethod
     def _checked(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -426,14 +426,16 @@ def _crs_of(srid: int) -> CRS:
 def read_layers(text: str, opts) -> list:
     """The reader engine behind :func:`hljgis.io.readers.read_file` for ``PG:`` sources."""
     from hljgis.core.layer import VectorLayer
+    from hljgis.io.postgis_sync import open_for_editing
     from hljgis.io.readers import check_location
 
     src = parse_source(text, table=opts.layer)
-    gdf = read_postgis(src)
+    gdf, link = open_for_editing(src)  # a table with a key: edits can be written back
     if opts.check_location:
         check_location(gdf, src.describe())
     name = (src.table or "query").rpartition(".")[2]
     layer = VectorLayer(gdf, name, title=name, source_path=src.text())
+    layer.db_link = link
     layer.notes.append(f"read from PostGIS: {src.describe()}")
     if len(gdf) == 0:
         layer.notes.append("the layer is empty (no features)")

@@ -38,12 +38,14 @@ class EditConflictError(InputError):
 
 @dataclass
 class EditResult:
-    """What one batch wrote; ``versions`` maps key -> new row version (updates, inserts)."""
+    """What one batch wrote; ``versions`` maps key -> new row version (updates, inserts);
+    ``inserted_keys`` are the keys of the inserted rows, in the order given."""
 
     updated: int = 0
     deleted: int = 0
     inserted: int = 0
     versions: dict = field(default_factory=dict)
+    inserted_keys: list = field(default_factory=list)
 
 
 def apply_edits(source: PgSource | str, *, updates: pd.DataFrame | None = None,
@@ -194,3 +196,4 @@ def _insert(conn, where, frame: gpd.GeoDataFrame, result) -> None:
                                           _value(rec[geom_col])]).fetchone()
         result.inserted += 1
         result.versions[k] = version
+        result.inserted_keys.append(k)

@@ -259,7 +259,8 @@ class PostgisDialog(QDialog):
         """Read the selected tables (or the query) into layers and accept; the layers are in
         :meth:`layers`. Errors are shown and the dialog stays open."""
         from hljgis.core.layer import VectorLayer
-        from hljgis.io.postgis import read_postgis, with_table
+        from hljgis.io.postgis import with_table
+        from hljgis.io.postgis_sync import open_for_editing
 
         if self._source is None:
             return []
@@ -284,8 +285,11 @@ class PostgisDialog(QDialog):
         def read() -> list:
             layers = []
             for src, name in jobs:
-                gdf = read_postgis(src, bbox=bbox, bbox_crs=self._extent_crs, password=password)
+                # a table with a key is read with its row versions: edits can be saved back
+                gdf, link = open_for_editing(src, bbox=bbox, bbox_crs=self._extent_crs,
+                                             password=password)
                 layer = VectorLayer(gdf, name, title=name, source_path=src.text())
+                layer.db_link = link
                 layer.notes.append(f"read from PostGIS: {src.describe()}"
                                    + (" (only the map view)" if bbox is not None else ""))
                 layers.append(layer)

@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu, QSpinBox, QToolBar, QToolButton
 
+from hljgis.core.errors import InputError
 from hljgis.core.layer import VectorLayer
 from hljgis.gui.editing.controller import EditController
 from hljgis.gui.editing.tools import AttributesTool, MoveTool, SketchTool, VertexTool
@@ -55,6 +56,9 @@ class EditToolbar(QToolBar):
         self.delete_action.triggered.connect(c.delete_selected)
         self.addAction(self.merge_action)
         self.addAction(self.delete_action)
+        self.save_db_action = QAction(self)
+        self.save_db_action.triggered.connect(self.save_database_edits)
+        self.addAction(self.save_db_action)
         self.addSeparator()
         self.snap_action = QAction(self, checkable=True, checked=True)
         self.snap_action.toggled.connect(lambda on: setattr(c, "snap_enabled", on))
@@ -82,6 +86,7 @@ class EditToolbar(QToolBar):
         c.message.connect(lambda text: window.statusBar().showMessage(text, 10000))
         c.measured.connect(window.measure_label.setText)
         window.canvas.map_tool_changed.connect(self._on_map_tool_changed)
+        window.session.events.about_to_save.connect(self._on_about_to_save)
         window.addToolBarBreak()
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self)
         self.retranslate()
@@ -104,6 +109,11 @@ class EditToolbar(QToolBar):
             "vertex to delete it"))
         self.merge_action.setText(self.tr("Merge selected"))
         self.delete_action.setText(self.tr("Delete selected"))
+        self.save_db_action.setText(self.tr("Save edits to database"))
+        self.save_db_action.setToolTip(self.tr(
+            "Write the edits of the layers read from PostGIS to their tables (also done when "
+            "the project is saved); a feature another planner changed meanwhile is reported, "
+            "never overwritten"))
         self.snap_action.setText(self.tr("Snapping"))
         self.snap_action.setToolTip(self.tr("Snap to vertices and edges of the edited layer "
                                             "and the layers ticked in this menu"))
@@ -228,3 +238,77 @@ class EditToolbar(QToolBar):
         panel.refresh_scenarios(select=key)
         c.message.emit(self.tr("Scenario ready; press Run in the ranking panel") + f": {key}")
         return key
+
+    # -- PostGIS layers ------------------------------------------------------------------------
+    def save_database_edits(self) -> bool:
+        """Write the edits of every layer read from PostGIS to its table (one transaction
+        per table). A conflict with another planner's edit is shown, its features are
+        selected, and that table and the planner's edits in the layer stay as they were."""
+        from hljgis.io.postgis_sync import db_layers, pending_edits
+
+        window = self.window_
+        saved, ok = [], True
+        for layer in db_layers(window.session.project):
+            try:
+                pending = pending_edits(layer)
+            except InputError as exc:
+                self._database_warning(str(exc))
+                ok = False
+                continue
+            if not pending:
+                continue
+            if self._write_layer(layer, pending):
+                saved.append(layer.display_title(current_language()) + ": " + self.tr(
+                    "{added} added, {changed} changed, {deleted} deleted").format(
+                        added=len(pending.inserts), changed=len(pending.updates),
+                        deleted=len(pending.deletes)))
+            else:
+                ok = False
+        if saved:
+            window.statusBar().showMessage(self.tr("Saved to the database") + ": "
+                                           + "; ".join(saved), 15000)
+        elif ok:
+            window.statusBar().showMessage(self.tr("No database edits to save"), 5000)
+        return ok
+
+    def _write_layer(self, layer, pending) -> bool:
+        from hljgis.gui.background import Cancelled, run_in_background
+        from hljgis.io.postgis_sync import (
+            EditConflictError,
+            conflict_positions,
+            refresh,
+            write_pending,
+        )
+
+        link = layer.db_link
+        try:
+            result = run_in_background(self.window_, self.tr("Saving edits to the database..."),
+                                       lambda: write_pending(link, pending))
+        except Cancelled:
+            return False
+        except EditConflictError as exc:
+            self.window_.views.set_selection(layer, conflict_positions(layer, exc))
+            self._database_warning(str(exc) + "\n\n" + self.tr(
+                "Your edits are kept in the layer and the conflicting features are selected."))
+            return False
+        except InputError as exc:
+            self._database_warning(str(exc))
+            return False
+        refresh(layer, pending, result)
+        return True
+
+    def _database_warning(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(self.window_, self.tr("Database edits not saved"), text)
+
+    def _on_about_to_save(self) -> None:
+        """Project Save also writes the database layers' edits (the project file keeps
+        them either way). A save on a worker thread (the shared store) cannot ask, so it
+        leaves them to the toolbar action."""
+        from PySide6.QtCore import QThread
+
+        from hljgis.io.postgis_sync import db_layers
+
+        if QThread.currentThread() is self.thread() and db_layers(self.window_.session.project):
+            self.save_database_edits()
