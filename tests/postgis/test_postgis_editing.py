@@ -137,10 +137,13 @@ def window(qtbot, tmp_path, monkeypatch):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "i"))
     win = MainWindow(lang="en")
-    qtbot.addWidget(win)
     yield win
+    # closed here, not by qtbot: a dirty project would open the modal "Save first?" box in
+    # closeEvent and block the suite
     win.session.project.dirty = False
     win.canvas.shutdown()
+    win.close()
+    win.deleteLater()
 
 
 def test_toolbar_action_saves_and_reports_a_conflict(window, parcels, monkeypatch):
