@@ -114,3 +114,41 @@ def test_zonal_centroid_sampling_for_small_cells(raster):
     ctx = _ctx(sites)
     assert zonal_stat(ctx, raster, "mean")[0] == 33  # auto -> centroid
     assert zonal_stat(ctx, raster, "mean", method="rasterize")[0] == 33  # fallback
+
+
+def test_every_kind_has_one_measuring_function_and_unknown_kinds_are_refused():
+    import pandas as pd
+
+    from hljgis.analysis.criteria import (
+        CRITERION_KINDS,
+        MEASURE_BY_KIND,
+        Criterion,
+        compute_criterion,
+    )
+    from hljgis.analysis.transforms import TransformSpec
+
+    assert tuple(MEASURE_BY_KIND) == CRITERION_KINDS
+    sites = pd.DataFrame({"a": [1.0, np.nan, 3.0]})
+    ctx = SiteContext(sites, LayerStore({}, METRIC), geoms=np.array([None] * 3))
+    crit = Criterion("a", "attribute", TransformSpec("linear", {"lo": 0, "hi": 1}),
+                     field="a", fill=2.0)
+    np.testing.assert_array_equal(compute_criterion(crit, ctx), [1.0, 2.0, 3.0])
+    crit.kind = "slope"
+    with pytest.raises(ValueError, match="criterion 'a': unknown kind 'slope'"):
+        compute_criterion(crit, ctx)
+
+
+def test_no_module_imports_a_private_name_from_another_analysis_module():
+    import ast
+    from pathlib import Path
+
+    import hljgis.analysis as pkg
+
+    allowed = {("rescore.py", "_joined"), ("rescore.py", "_monte_carlo")}  # aliases kept
+    found = []
+    for path in Path(pkg.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("hljgis"):
+                found += [(path.name, a.name) for a in node.names
+                          if a.name.startswith("_") and (path.name, a.name) not in allowed]
+    assert found == []

@@ -99,14 +99,14 @@ def test_parcel_ranking_equals_geopandas_pipeline():
 
 
 def test_blank_sites_and_no_scipy(monkeypatch):
-    from hljgis.analysis import criteria
+    from hljgis.analysis import kernels
 
     sites = np.array([shapely.box(0, 0, 10, 10), None, shapely.Polygon(),
                       shapely.box(30, 0, 40, 10)], dtype=object)
     line = np.array([shapely.LineString([(15, -50), (15, 50)])])
     want = [5.0, np.inf, np.inf, 15.0]
     np.testing.assert_allclose(outline_distance(sites, line), want)
-    monkeypatch.setattr(criteria, "_CKDTREE", None)  # scipy missing: GEOS nearest search
+    monkeypatch.setattr(kernels, "_CKDTREE", None)  # scipy missing: GEOS nearest search
     np.testing.assert_allclose(outline_distance(sites, line), want)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import shapely
 
-from hljgis.analysis import criteria
+from hljgis.analysis import kernels, nearest
 from hljgis.analysis.candidates import _box_centroids, cell_polygons, grid_cells, square_cells
 from hljgis.analysis.criteria import nearest_distance
 
@@ -81,9 +81,9 @@ def test_bucket_search_threads_match_one_thread(monkeypatch):
     rng = np.random.default_rng(9)
     xy = _grid_xy()
     targets = _targets("circles", rng)
-    monkeypatch.setattr(criteria, "_PAIR_BLOCK", 997)  # many blocks
+    monkeypatch.setattr(nearest, "_PAIR_BLOCK", 997)  # many blocks
     many = nearest_distance(xy, targets)
-    monkeypatch.setattr(criteria, "_workers", lambda: 1)
+    monkeypatch.setattr(kernels, "workers", lambda: 1)
     one = nearest_distance(xy, targets)
     np.testing.assert_array_equal(many, one)
 
@@ -92,14 +92,14 @@ def test_too_many_pairs_falls_back_to_the_reference(monkeypatch):
     rng = np.random.default_rng(10)
     xy = _grid_xy(30)
     targets = _targets("circles", rng)
-    monkeypatch.setattr(criteria, "_MAX_PAIRS_PER_POINT", -10_000)  # always too many
-    assert criteria._bucket_nearest(xy, *criteria._segments(targets), targets, k=4,
-                                    check=lambda: None) is None
+    monkeypatch.setattr(nearest, "_MAX_PAIRS_PER_POINT", -10_000)  # always too many
+    assert nearest._bucket_nearest(xy, *kernels.outline_segments(targets), targets, k=4,
+                                   check=lambda: None) is None
     np.testing.assert_allclose(nearest_distance(xy, targets), _brute(xy, targets), atol=1e-9)
 
 
 def test_cancel_inside_the_bucket_search(monkeypatch):
-    monkeypatch.setattr(criteria, "_PAIR_BLOCK", 50)
+    monkeypatch.setattr(nearest, "_PAIR_BLOCK", 50)
 
     def stop():
         raise RuntimeError("cancelled")

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from hljgis.analysis.candidates import filter_mask
-from hljgis.analysis.criteria import SiteContext, _features, overlap_share
+from hljgis.analysis.context import SiteContext, layer_features
+from hljgis.analysis.overlay import overlap_share
 from hljgis.core.errors import InputError
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "ConstraintOutcome",
     "apply_penalties",
     "evaluate_constraints",
+    "join_flagged",
     "localized_reasons",
     "outcome_of",
 ]
@@ -163,17 +165,24 @@ def _violations(c: Constraint, ctx: SiteContext) -> np.ndarray:
             return ~filter_mask(ctx.sites, c.where, year=ctx.year)
         except ValueError as exc:
             raise InputError(f"constraint '{c.name}': {exc}") from exc
-    feats = _features(ctx.store, c, ctx.year)
+    feats = layer_features(ctx.store, c, ctx.year)
     share = overlap_share(ctx, np.asarray(feats.geometry.values))
     if c.kind == "outside":
         return share > c.threshold + 1e-12
     return share < c.threshold - 1e-12
 
 
-def _joined(flags: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    """Join the texts of the flagged columns per row, without a loop over rows."""
+def join_flagged(flags: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Join the texts of the flagged columns per row, without a loop over rows.
+
+    ``flags`` is (n, k) bool, ``texts`` the k column texts; returns an object array of
+    n strings joined with "; " ("" where no column is flagged).
+    """
     labels, codes = _joined_codes(flags, texts)
     return labels[codes]
+
+
+_joined = join_flagged  # the name analysis/rescore.py still imports
 
 
 def _joined_codes(flags: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

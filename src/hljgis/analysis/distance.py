@@ -34,7 +34,9 @@ from itertools import pairwise
 import numpy as np
 import shapely
 
-__all__ = ["Outlines", "outline_distance"]
+from hljgis.analysis.kernels import kdtree, outline_segments, run_blocks, segment_distance
+
+__all__ = ["Outlines", "edge_distance", "outline_distance"]
 
 #: Site-piece pairs per block (bounded memory; blocks run on the thread pool).
 _BLOCK = 1 << 17
@@ -53,13 +55,11 @@ def _pieces(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     A point piece has start == end. Polygon outlines give their segments (their interior is
     handled apart).
     """
-    from hljgis.analysis.criteria import _segments
-
     types = shapely.get_type_id(targets)
     pointlike = np.isin(types, (0, 4))
     pts = shapely.get_coordinates(shapely.get_parts(targets[pointlike]))
     if (~pointlike).any():
-        a, b = _segments(targets[~pointlike])
+        a, b = outline_segments(targets[~pointlike])
     else:
         a = b = np.zeros((0, 2))
     segs = shapely.linestrings(np.stack([a, b], axis=1)) if len(a) else np.empty(0, object)
@@ -193,8 +193,6 @@ def _buckets(cx, cy, reach, a, b):
     Returns the site order (by bucket), each site's bucket, and per bucket the start and
     count of its candidate pieces in the returned piece index array.
     """
-    from hljgis.analysis.criteria import _seg_dist
-
     n = len(cx)
     x0, y0 = cx.min(), cy.min()
     spacing = np.sqrt(max((cx.max() - x0) * (cy.max() - y0), 1.0) / n)
@@ -216,7 +214,7 @@ def _buckets(cx, cy, reach, a, b):
     # within reach of a disc round the bucket's centres
     hx, hy = (bx1 - bx0) / 2.0 - rb, (by1 - by0) / 2.0 - rb
     mx, my = bx0 + rb + hx, by0 + rb + hy
-    keep = _seg_dist(mx[bi], my[bi], a[pi, 0], a[pi, 1], b[pi, 0], b[pi, 1]) \
+    keep = segment_distance(mx[bi], my[bi], a[pi, 0], a[pi, 1], b[pi, 0], b[pi, 1]) \
         <= rb[bi] + np.hypot(hx, hy)[bi]
     bi, pi = bi[keep], pi[keep]
     srt = np.argsort(bi, kind="stable")
@@ -254,8 +252,6 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     >>> outline_distance(sites, np.array([shapely.Point(3, 0.5)])).round(6).tolist()
     [2.0, 7.0]
     """
-    from hljgis.analysis.criteria import _kdtree, _seg_dist
-
     check = check or (lambda: None)
     geoms = np.asarray(geoms)
     targets = np.asarray(targets)
@@ -265,9 +261,9 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     if n == 0 or len(targets) == 0:
         return out
     blank = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    if _kdtree() is None or blank.any():  # no scipy, or sites without geometry (inf)
+    if kdtree() is None or blank.any():  # no scipy, or sites without geometry (inf)
         keep = np.flatnonzero(~blank)
-        if _kdtree() is None:
+        if kdtree() is None:
             idx, dist = shapely.STRtree(targets).query_nearest(
                 geoms[keep], return_distance=True, all_matches=False)
             np.minimum.at(out, keep[idx[0]], dist)
@@ -282,12 +278,12 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     # an upper bound of the centre's distance: exact distances to the 4 pieces whose
     # midpoints are nearest (k-d tree); the candidates then hold the nearest piece itself
     k = min(4, len(a))
-    _, near_mid = _kdtree()((a + b) / 2.0).query(np.column_stack([cx, cy]), k=k, workers=-1)
+    _, near_mid = kdtree()((a + b) / 2.0).query(np.column_stack([cx, cy]), k=k, workers=-1)
     near_mid = near_mid.reshape(n, k)
     d_hat = np.full(n, np.inf)
     for j in range(k):
         p = near_mid[:, j]
-        d_hat = np.minimum(d_hat, _seg_dist(cx, cy, a[p, 0], a[p, 1], b[p, 0], b[p, 1]))
+        d_hat = np.minimum(d_hat, segment_distance(cx, cy, a[p, 0], a[p, 1], b[p, 0], b[p, 1]))
     check()
     order, bucket, cand, cstart, ncand = _buckets(cx, cy, d_hat * (1 + 1e-9) + 2.0 * r, a, b)
     reps = ncand[bucket]
@@ -348,11 +344,14 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         u[inside[sites] & (dmin > rr)] = 0.0
         out[sites] = u
 
-    from hljgis.analysis.criteria import _run_blocks
-
-    _run_blocks(block, list(pairwise(cuts)), check)
+    run_blocks(block, list(pairwise(cuts)), check)
     near = np.concatenate(touching)
     if len(polys) and len(near):  # touching, overlapping or holding a polygon target: 0
         hit = shapely.STRtree(polys).query(geoms[near], predicate="intersects")[0]
         out[near[hit]] = 0.0
     return out
+
+
+#: The name :mod:`hljgis.analysis.criteria` exports for :func:`outline_distance`
+#: (``measure="edge"``: the distance from the site's outline, 0 when it touches).
+edge_distance = outline_distance

@@ -29,7 +29,8 @@ from pyproj import CRS
 from hljgis.analysis.aggregate import topsis, weighted_sum
 from hljgis.analysis.candidates import GridCells, grid_cells, layer_candidates
 from hljgis.analysis.constraints import apply_penalties, evaluate_constraints
-from hljgis.analysis.criteria import LayerStore, SiteContext, _crs_name, compute_criterion
+from hljgis.analysis.context import LayerStore, SiteContext, crs_name
+from hljgis.analysis.criteria import compute_criterion
 from hljgis.analysis.rescore import (
     RunInputs,
     frame_of,
@@ -41,7 +42,8 @@ from hljgis.analysis.sensitivity import monte_carlo_weights
 from hljgis.analysis.sites import Boundaries, locate, site_names
 from hljgis.core.errors import InputError
 
-__all__ = ["Cancelled", "RankingResult", "resolve_scenario", "run_scenario"]
+__all__ = ["Cancelled", "RankingResult", "monte_carlo_columns", "resolve_scenario",
+           "run_scenario"]
 
 Progress = Callable[[float, str], None]
 
@@ -198,13 +200,13 @@ def _store_for(source: Any, crs: CRS | None) -> LayerStore:
         if not c.equals(ref_crs):
             first = f"frame '{ref_name}'" if ref_name else "the analysis CRS"
             raise InputError(
-                f"frame '{k}' is in {_crs_name(c)} but {first} is in {_crs_name(ref_crs)}.",
+                f"frame '{k}' is in {crs_name(c)} but {first} is in {crs_name(ref_crs)}.",
                 "Reproject all frames to one metric CRS before ranking (gdf.to_crs(...)).",
             )
     ref_crs = CRS.from_user_input(ref_crs)
     if not ref_crs.is_projected:
         raise InputError(
-            f"the frames are in {_crs_name(ref_crs)}, which is not a projected (metric) CRS; "
+            f"the frames are in {crs_name(ref_crs)}, which is not a projected (metric) CRS; "
             "distances and areas would be in degrees.",
             "Reproject them with hljgis.core.crs.metric_crs_for(...) first.",
         )
@@ -401,7 +403,7 @@ def run_scenario(
     if settings is not None:
         check()
         report(0.85, "Monte Carlo weight sensitivity")
-        mc_cols = _monte_carlo(s.scores_in, weights, s.excluded | np.isnan(s.score), outcome,
+        mc_cols = monte_carlo_columns(s.scores_in, weights, s.excluded | np.isnan(s.score), outcome,
                                sc.aggregation, dict(settings))
         stage("sensitivity")
 
@@ -421,8 +423,8 @@ def run_scenario(
     )
 
 
-def _monte_carlo(scores: np.ndarray, weights: np.ndarray, excluded: np.ndarray, outcome,
-                 aggregation: str, settings: dict) -> dict[str, np.ndarray]:
+def monte_carlo_columns(scores: np.ndarray, weights: np.ndarray, excluded: np.ndarray, outcome,
+                        aggregation: str, settings: dict) -> dict[str, np.ndarray]:
     """Rank range and p_top_k under perturbed weights, penalties included."""
     has_penalty = any(c.mode == "penalty" for c in outcome.constraints)
     clean = np.where(np.isnan(scores), 0.0, scores)
@@ -450,6 +452,9 @@ def _monte_carlo(scores: np.ndarray, weights: np.ndarray, excluded: np.ndarray, 
         "rank_median": mc.median_rank,
         f"p_top_{top_k}": mc.p_top_k,
     }
+
+
+_monte_carlo = monte_carlo_columns  # the name analysis/rescore.py still imports
 
 
 def _own_names(sites: pd.DataFrame, sc: Scenario, *, grid: bool) -> tuple[pd.Series, pd.Series]:

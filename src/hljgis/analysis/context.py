@@ -1,0 +1,219 @@
+"""What every criterion and constraint of a run measures against.
+
+:class:`LayerStore` holds the project's layers by name, reprojected once into the run's
+metric CRS; :class:`SiteContext` holds the candidate sites and the helpers built once per
+run and shared by every criterion (centroids, the sites' STRtree or lattice, areas,
+outlines). :func:`layer_features` gives a criterion's or constraint's filtered features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from hljgis.analysis.candidates import filter_mask
+from hljgis.analysis.distance import Outlines
+from hljgis.analysis.kernels import SITE_CHUNK
+from hljgis.core.errors import InputError
+
+__all__ = ["LayerRef", "LayerStore", "SiteContext", "crs_name", "layer_features"]
+
+
+class LayerRef(Protocol):
+    """What :func:`layer_features` reads of a criterion or constraint."""
+
+    name: str
+    layer: str | None
+    where: Any
+
+
+class LayerStore:
+    """Layers by name, reprojected once into the metric CRS of a run.
+
+    Parameters
+    ----------
+    layers : mapping
+        name -> GeoDataFrame, :class:`~hljgis.core.layer.VectorLayer` or
+        :class:`~hljgis.core.layer.RasterLayer` (or a raster file path).
+    crs : pyproj.CRS
+        Metric CRS of the run.
+    strict_crs : bool, default False
+        When True (raw frames), refuse vector data in any other CRS instead of reprojecting,
+        naming both CRS, so a caller who passed frames in mixed CRS learns of it.
+    """
+
+    def __init__(self, layers: Mapping[str, Any], crs: CRS, *, strict_crs: bool = False):
+        self._layers = dict(layers)
+        self.crs = crs
+        self.strict_crs = strict_crs
+        self._cache: dict[str, gpd.GeoDataFrame] = {}
+
+    def names(self) -> list[str]:
+        return list(self._layers)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._layers
+
+    def raw(self, name: str) -> Any:
+        """The layer object as given."""
+        try:
+            return self._layers[name]
+        except KeyError:
+            raise InputError(
+                f"the scenario uses layer '{name}', which the project does not have.",
+                f"Layers: {', '.join(self._layers) or 'none'}. Rename the layer or edit the "
+                "scenario.",
+            ) from None
+
+    def vector(self, name: str) -> gpd.GeoDataFrame:
+        """The layer's features in the metric CRS (reprojected once, then cached)."""
+        if name in self._cache:
+            return self._cache[name]
+        obj = self.raw(name)
+        gdf = getattr(obj, "gdf", obj)
+        if not isinstance(gdf, gpd.GeoDataFrame):
+            raise InputError(f"layer '{name}' is not a vector layer.",
+                             "Use a raster criterion for rasters.")
+        if gdf.crs is None:
+            raise InputError(f"layer '{name}' has no CRS.", "Set the layer's CRS first.")
+        if not gdf.crs.equals(self.crs):
+            if self.strict_crs:
+                raise InputError(
+                    f"layer '{name}' is in {crs_name(gdf.crs)} but the analysis runs in "
+                    f"{crs_name(self.crs)}.",
+                    "Reproject the frames to one metric CRS first (gdf.to_crs(...)).",
+                )
+            gdf = gdf.to_crs(self.crs)
+        self._cache[name] = gdf
+        return gdf
+
+    def raster_path(self, name: str) -> str:
+        obj = self.raw(name)
+        path = getattr(obj, "path", obj)
+        if not isinstance(path, str):
+            raise InputError(f"layer '{name}' is not a raster layer.",
+                             "Raster criteria need a GeoTIFF (or other GDAL raster) layer.")
+        return path
+
+
+def crs_name(crs: CRS) -> str:
+    """``EPSG:4553 (CGCS2000 / ...)``, or the CRS name when it has no EPSG code."""
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg} ({crs.name})" if epsg else crs.name
+
+
+def layer_features(store: LayerStore, crit: LayerRef, year: int | None) -> gpd.GeoDataFrame:
+    """The features of ``crit.layer`` that pass ``crit.where``, without empty geometries.
+
+    ``crit`` is a :class:`~hljgis.analysis.criteria.Criterion` or a
+    :class:`~hljgis.analysis.constraints.Constraint`; a bad filter is refused with a
+    message naming it and its layer.
+    """
+    gdf = store.vector(crit.layer)
+    if crit.where:
+        try:
+            gdf = gdf[filter_mask(gdf, crit.where, year=year)]
+        except ValueError as exc:
+            raise InputError(f"criterion '{crit.name}', layer '{crit.layer}': {exc}") from exc
+    geoms = gdf.geometry.values
+    gdf = gdf[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    return gdf
+
+
+class SiteContext:
+    """Candidate geometries plus lazily computed, shared helpers (centroids, trees, areas).
+
+    One per run: the centroids and the STRtree of the sites are built once and used by
+    every criterion and constraint.
+    """
+
+    def __init__(self, sites: pd.DataFrame, store: LayerStore, *, year: int | None = None,
+                 check: Callable[[], None] | None = None, geoms: Any = None,
+                 xy: np.ndarray | None = None, grid: Any = None):
+        """``sites`` holds the attributes (a GeoDataFrame: its geometry too). ``geoms`` may
+        be given apart, as an array or as a future resolved when first needed; ``xy`` the
+        centroids when they are known without GEOS; ``grid`` the
+        :class:`~hljgis.analysis.candidates.GridCells` the sites are, for lattice queries."""
+        self.sites = sites
+        self.grid = grid
+        self._geoms = np.asarray(sites.geometry.values) if geoms is None else geoms
+        self.store = store
+        self.year = year
+        self.check = check or (lambda: None)
+        self._xy: np.ndarray | None = xy
+        self._tree: shapely.STRtree | None = None
+        self._area: np.ndarray | None = None
+        self._outlines: Any = None
+
+    @property
+    def n(self) -> int:
+        return len(self.sites)
+
+    @property
+    def geoms(self) -> np.ndarray:
+        """The site polygons (waiting for them if they are still being built)."""
+        if not isinstance(self._geoms, np.ndarray):
+            self._geoms = self._geoms.result()
+        return self._geoms
+
+    @property
+    def xy(self) -> np.ndarray:
+        """(n, 2) centroid coordinates."""
+        if self._xy is None:
+            parts = []
+            for start in range(0, self.n, SITE_CHUNK):
+                self.check()
+                parts.append(shapely.get_coordinates(
+                    shapely.centroid(self.geoms[start:start + SITE_CHUNK])))
+            self._xy = np.concatenate(parts) if parts else np.zeros((0, 2))
+        return self._xy
+
+    def site_geoms(self, idx: np.ndarray) -> np.ndarray:
+        """The polygons of the sites ``idx``; generated cells do not wait for all of theirs
+        (the few asked for are built here, bit for bit the same)."""
+        pending = not isinstance(self._geoms, np.ndarray) and not self._geoms.done()
+        if self.grid is not None and pending:
+            return self.grid.polygons(idx)
+        return self.geoms[idx]
+
+    def query(self, geoms: np.ndarray, predicate: str = "intersects") -> tuple[np.ndarray,
+                                                                              np.ndarray]:
+        """(geometry, site) index pairs where ``predicate(geometry, site)`` holds.
+
+        What ``STRtree.query`` returns. Square cells are looked up on their lattice (no
+        tree over a million cells) and only the candidates' polygons are built and tested.
+        """
+        pairs = None if self.grid is None else self.grid.box_pairs(shapely.bounds(geoms))
+        if pairs is None:
+            return self.tree.query(geoms, predicate=predicate)
+        q, site = pairs
+        shapely.prepare(geoms)
+        hit = getattr(shapely, predicate)(geoms[q], self.site_geoms(site))
+        return q[hit], site[hit]
+
+    @property
+    def tree(self) -> shapely.STRtree:
+        """STRtree over the site polygons (queried with the few overlay features)."""
+        if self._tree is None:
+            self._tree = shapely.STRtree(self.geoms)
+        return self._tree
+
+    @property
+    def outlines(self) -> Any:
+        """Box centres, radii and outline segments of the sites, for edge distances (built
+        once, shared by every distance criterion measured from the outline)."""
+        if self._outlines is None:
+            self._outlines = Outlines(self.geoms)
+        return self._outlines
+
+    @property
+    def area(self) -> np.ndarray:
+        if self._area is None:
+            self._area = shapely.area(self.geoms)
+        return self._area
