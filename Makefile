@@ -12,6 +12,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 setup: $(STAMP)
@@ -27,6 +28,7 @@ $(STAMP): pyproject.toml packaging/system-packages.txt
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 # Rebuild layers/ from the open-data packages and scripts/sources/.
 data: $(STAMP)

@@ -251,7 +251,8 @@ def outcome_of(violated: np.ndarray, constraints: Sequence[Constraint]) -> Const
     cons = tuple(constraints)
     n = violated.shape[0]
     hard = np.array([c.mode == "exclude" for c in cons], dtype=bool)
-    excluded = violated[:, hard].any(axis=1) if hard.any() else np.zeros(n, dtype=bool)
+    excluded = (np.asarray(violated[:, hard].any(axis=1)) if hard.any()
+                else np.zeros(n, dtype=bool))
     reason_codes = _joined_codes(violated & hard, [c.describe() for c in cons])
     penalty_codes = _joined_codes(violated & ~hard, [c.penalty_text() for c in cons])
     return ConstraintOutcome(violated, excluded, reason_codes[0][reason_codes[1]],

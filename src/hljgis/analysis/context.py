@@ -52,7 +52,7 @@ class LayerStore:
         self._layers = dict(layers)
         self.crs = crs
         self.strict_crs = strict_crs
-        self._cache: dict[str, gpd.GeoDataFrame] = {}
+        self._cache: dict[str | None, gpd.GeoDataFrame] = {}
 
     def names(self) -> list[str]:
         return list(self._layers)
@@ -60,8 +60,11 @@ class LayerStore:
     def __contains__(self, name: str) -> bool:
         return name in self._layers
 
-    def raw(self, name: str) -> Any:
+    def raw(self, name: str | None) -> Any:
         """The layer object as given."""
+        if name is None:
+            raise InputError("a criterion or constraint of the scenario names no layer.",
+                             "Choose its layer in the scenario.")
         try:
             return self._layers[name]
         except KeyError:
@@ -71,7 +74,7 @@ class LayerStore:
                 "scenario.",
             ) from None
 
-    def vector(self, name: str) -> gpd.GeoDataFrame:
+    def vector(self, name: str | None) -> gpd.GeoDataFrame:
         """The layer's features in the metric CRS (reprojected once, then cached)."""
         if name in self._cache:
             return self._cache[name]
@@ -93,7 +96,7 @@ class LayerStore:
         self._cache[name] = gdf
         return gdf
 
-    def raster_path(self, name: str) -> str:
+    def raster_path(self, name: str | None) -> str:
         obj = self.raw(name)
         path = getattr(obj, "path", obj)
         if not isinstance(path, str):

@@ -154,8 +154,7 @@ def _attribute(ctx: SiteContext, crit: Criterion, fill: float | None) -> np.ndar
     """Raw attribute values: the site's own field, or the features' field under the site."""
     if crit.layer:
         feats = layer_features(ctx.store, crit, ctx.year)
-        _need_field(feats, crit)
-        return overlay_values(ctx, feats, crit.field, crit.agg, fill)
+        return overlay_values(ctx, feats, _need_field(feats, crit), crit.agg, fill)
     if crit.field not in ctx.sites.columns:
         raise InputError(
             f"criterion '{crit.name}': the candidate sites have no field '{crit.field}'.",
@@ -170,12 +169,15 @@ def _attribute(ctx: SiteContext, crit: Criterion, fill: float | None) -> np.ndar
     return values
 
 
-def _need_field(feats: gpd.GeoDataFrame, crit: Criterion) -> None:
-    if crit.field not in feats.columns:
+def _need_field(feats: gpd.GeoDataFrame, crit: Criterion) -> str:
+    """The criterion's field, refused with the layer's fields when the layer lacks it."""
+    field = crit.field
+    if field is None or field not in feats.columns:
         raise InputError(
             f"criterion '{crit.name}': layer '{crit.layer}' has no field '{crit.field}'.",
             f"Fields: {', '.join(c for c in feats.columns if c != 'geometry')}.",
         )
+    return field
 
 
 def _distance(crit: Criterion, ctx: SiteContext) -> np.ndarray:

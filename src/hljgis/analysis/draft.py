@@ -223,11 +223,12 @@ class ScenarioDraft:
         if w.method == "ahp":
             self.matrix = np.array(w.matrix, dtype=float)
         elif w.method == "group_ahp":
-            names = w.members or [f"member {i + 1}" for i in range(len(w.matrices))]
+            mats = w.matrices or []
+            names = w.members or [f"member {i + 1}" for i in range(len(mats))]
             self.members = [{"name": str(n), "matrix": np.array(m, dtype=float)}
-                            for n, m in zip(names, w.matrices, strict=True)]
+                            for n, m in zip(names, mats, strict=True)]
             self.member_weights = list(w.member_weights) if w.member_weights else None
-            self.matrix = np.array(group_ahp(w.matrices).combined_matrix)
+            self.matrix = np.array(group_ahp(mats).combined_matrix)
         self.constraints = d["constraints"]
         self.aggregation = sc.aggregation
         self.planning_year = sc.planning_year
@@ -398,7 +399,8 @@ class ScenarioDraft:
         taken = {c["name"] for c in self.criteria}
         if base not in taken:
             return base
-        stem = _SUFFIX.match(base).group(1) or "criterion"
+        match = _SUFFIX.match(base)  # the pattern matches any text
+        stem = (match.group(1) if match else "") or "criterion"
         i = 2
         while f"{stem}_{i}" in taken:
             i += 1
@@ -555,7 +557,7 @@ class ScenarioDraft:
             self.method = method
             if method != "direct" and self.matrix is None:
                 self.matrix = matrix_from_weights([c.get("weight", 1.0) for c in self.criteria])
-            if method == "group_ahp" and not self.members:
+            if method == "group_ahp" and not self.members and self.matrix is not None:
                 self.members = [{"name": member_name, "matrix": self.matrix.copy()}]
 
         self._edit("Weighting method", "weights", apply)
@@ -677,6 +679,7 @@ class ScenarioDraft:
                 return WeightsState("direct", shares, ok=False, max_cr=self.max_cr,
                                     error="the weights of the criteria in use add up to 0")
             return WeightsState("direct", raw / total, max_cr=self.max_cr)
+        result: AHPResult | GroupAHPResult
         try:
             if self.method == "ahp":
                 result = ahp(self.matrix_in_use())

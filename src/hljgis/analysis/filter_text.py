@@ -43,7 +43,9 @@ def _value(text: str) -> Any:
 
 def _split(text: str, sep: str) -> list[str]:
     """Split at ``sep`` outside double quotes."""
-    parts, cur, quoted = [], [], False
+    parts: list[str] = []
+    cur: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted

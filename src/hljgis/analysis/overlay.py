@@ -11,8 +11,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
-from hljgis.analysis.context import SiteContext
+from hljgis.analysis.context import LayerStore, SiteContext
 
 __all__ = ["overlap_share", "overlay_values"]
 
@@ -48,9 +49,11 @@ def overlap_share(ctx_or_geoms: SiteContext | np.ndarray, overlay: np.ndarray) -
     -------
     numpy.ndarray, shape (n,)
     """
-    ctx = ctx_or_geoms if isinstance(ctx_or_geoms, SiteContext) else \
-        SiteContext(pd.DataFrame(index=range(len(ctx_or_geoms))), None,
-                    geoms=np.asarray(ctx_or_geoms))
+    if isinstance(ctx_or_geoms, SiteContext):
+        ctx = ctx_or_geoms
+    else:  # bare polygons measure against no layer: an empty store (its CRS is unused)
+        ctx = SiteContext(pd.DataFrame(index=range(len(ctx_or_geoms))),
+                          LayerStore({}, CRS.from_epsg(3857)), geoms=np.asarray(ctx_or_geoms))
     n = ctx.n
     parts = _dissolved(np.asarray(overlay))
     if n == 0 or len(parts) == 0:

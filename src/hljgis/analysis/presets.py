@@ -18,6 +18,7 @@ to edit them, so the presets are plain dicts turned into :class:`Scenario` objec
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from hljgis.analysis.scenario import Scenario, ScenarioError
 from hljgis.core.subsidence import DEFAULT_PLANNING_YEAR, MINING_WHERE, UNSTABLE_WHERE
@@ -431,7 +432,8 @@ def fill_chinese_from_preset(scenario: Scenario) -> Scenario:
     if scenario.name not in PRESETS:
         return scenario
     ref = preset(scenario.name)
-    pairs = [(scenario, ref, (("title", "title_zh"), ("purpose", "purpose_zh")))]
+    pairs: list[tuple[Any, Any, tuple[tuple[str, str], ...]]] = [
+        (scenario, ref, (("title", "title_zh"), ("purpose", "purpose_zh")))]
     crit = {c.name: c for c in ref.criteria}
     pairs += [(c, crit[c.name], (("title", "title_zh"), ("rationale", "rationale_zh")))
               for c in scenario.criteria if c.name in crit]
@@ -445,8 +447,8 @@ def fill_chinese_from_preset(scenario: Scenario) -> Scenario:
                 c.kind, c.layer, c.where, c.reason) == (own.kind, own.layer, own.where,
                                                         own.reason):
             c.title = own.title
-    for obj, own, fields in pairs:
+    for obj, theirs, fields in pairs:
         for en, zh in fields:
-            if not getattr(obj, zh) and getattr(obj, en) == getattr(own, en):
-                setattr(obj, zh, getattr(own, zh))
+            if not getattr(obj, zh) and getattr(obj, en) == getattr(theirs, en):
+                setattr(obj, zh, getattr(theirs, zh))
     return scenario

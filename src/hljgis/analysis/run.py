@@ -238,7 +238,7 @@ def _candidates(sc: Scenario, store: LayerStore,
     except ValueError as exc:
         raise ScenarioError(sc.name, "candidates.where", str(exc)) from exc
     if src.name_field and src.name_field not in getattr(sites, "columns", ()):
-        fields = [] if isinstance(sites, GridCells) else [
+        fields: list[str] = [] if isinstance(sites, GridCells) else [
             c for c in sites.columns if c not in (sites.geometry.name, "site_id", "site_type")]
         raise ScenarioError(sc.name, "candidates.name_field",
                             f"({src.name_field!r}) is not a field of layer '{src.layer}'.",
@@ -428,11 +428,12 @@ def monte_carlo_columns(scores: np.ndarray, weights: np.ndarray, excluded: np.nd
     """Rank range and p_top_k under perturbed weights, penalties included."""
     has_penalty = any(c.mode == "penalty" for c in outcome.constraints)
     clean = np.where(np.isnan(scores), 0.0, scores)
+    method: Callable[[np.ndarray, np.ndarray], np.ndarray] | str
     if aggregation == "topsis":
-        def method(s, w):
+        def method(s: np.ndarray, w: np.ndarray) -> np.ndarray:
             return apply_penalties(topsis(s, w, True), outcome)
     elif has_penalty:
-        def method(s, w):
+        def method(s: np.ndarray, w: np.ndarray) -> np.ndarray:
             return apply_penalties(weighted_sum(s, w), outcome)
     else:
         method = "wlc"
@@ -470,13 +471,14 @@ def _own_names(sites: pd.DataFrame, sc: Scenario, *, grid: bool) -> tuple[pd.Ser
         return text.where(text != "", None)
 
     name_field = sc.candidates.name_field
-    if name_field:
-        own = field(name_field).fillna(ids)
+    own = field(name_field) if name_field else None  # the field was checked to exist
+    if own is not None:
+        own = own.fillna(ids)
         return own, own
     en, zh = field("name"), field("name_zh")
     en_first = en if en is not None else zh
     zh_first = zh if zh is not None else en
-    if en_first is None:
+    if en_first is None or zh_first is None:
         return ids, ids
     return en_first.fillna(zh_first).fillna(ids), zh_first.fillna(en_first).fillna(ids)
 

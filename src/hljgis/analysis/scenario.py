@@ -33,7 +33,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, overload
 
 import numpy as np
 
@@ -211,6 +211,8 @@ class Scenario:
             result = ahp(w.matrix, names=names)
             require_consistent(result, max_cr=w.max_cr, names=names)
             return np.asarray(result.weights), {"method": "ahp", "cr": result.cr}
+        if w.matrices is None:
+            raise ValueError("group AHP weights need their matrices (weights.matrices)")
         group = group_ahp(w.matrices, names=names, member_weights=w.member_weights)
         require_consistent(group.combined, max_cr=w.max_cr, names=names)
         members = w.members or [f"member {i + 1}" for i in range(len(group.members))]
@@ -304,7 +306,7 @@ class ScenarioReader:
     def __init__(self, label: str):
         self.label = label
 
-    def fail(self, path: str, problem: str, todo: str = "") -> None:
+    def fail(self, path: str, problem: str, todo: str = "") -> NoReturn:
         raise ScenarioError(self.label, path, problem, todo)
 
     def mapping(self, value: Any, path: str) -> Mapping[str, Any]:
@@ -318,6 +320,14 @@ class ScenarioReader:
             where = f"{path}." if path else ""
             self.fail(f"{where}{extra[0]}", f"is not a known field; known: "
                       f"{', '.join(sorted(allowed))}")
+
+    @overload
+    def text(self, d: Any, key: str, path: str, default: str = "",
+             required: bool = False) -> str: ...
+
+    @overload
+    def text(self, d: Any, key: str, path: str, default: str | None,
+             required: bool = False) -> str | None: ...
 
     def text(self, d, key, path, default: str | None = "", required=False) -> str | None:
         if key not in d or d[key] is None:
@@ -514,12 +524,13 @@ class ScenarioReader:
             if members is not None and (not isinstance(members, list)
                                         or len(members) != len(mats)):
                 self.fail("weights.members", f"must list one name per matrix ({len(mats)})")
-            for i, member in enumerate(members or []):
+            listed = members or []
+            for i, member in enumerate(listed):
                 # the report keys each member's CR by name: names must tell them apart
                 if not isinstance(member, str) or not member.strip():
                     self.fail(f"weights.members[{i}]", f"must be a non-empty name, got "
                               f"{member!r}")
-                if member in members[:i]:
+                if member in listed[:i]:
                     self.fail(f"weights.members[{i}]", f"({member!r}) is used by another "
                               "member")
             spec.members = copy.deepcopy(members)

@@ -418,7 +418,7 @@ def categorical(values: object, mapping: Mapping[Any, float], default: float = 0
     mapped = series.map(table).to_numpy(dtype=float, na_value=np.nan)
     out = np.where(np.isnan(mapped), float(default), mapped)
     out[missing] = np.nan
-    return out.reshape(np.shape(values))
+    return out.reshape(raw.shape)
 
 
 # --------------------------------------------------------------------------- spec table

@@ -49,7 +49,7 @@ def zonal_stat(ctx: SiteContext, path: str, stat: str = "mean", *, band: int = 1
         same = rcrs.equals(ctx.store.crs)
         to_r = None if same else Transformer.from_crs(ctx.store.crs, rcrs, always_xy=True)
         xy = ctx.xy
-        rx, ry = (xy[:, 0], xy[:, 1]) if same else to_r.transform(xy[:, 0], xy[:, 1])
+        rx, ry = (xy[:, 0], xy[:, 1]) if to_r is None else to_r.transform(xy[:, 0], xy[:, 1])
         pix_area = _pixel_area_m2(src, rcrs, np.nanmean(ry) if n else 0.0)
         small = n == 0 or np.median(ctx.area) < 4 * pix_area
         use_centroid = method == "centroid" or (method == "auto" and small)
@@ -71,8 +71,8 @@ def zonal_stat(ctx: SiteContext, path: str, stat: str = "mean", *, band: int = 1
             return np.zeros(0)
         if use_centroid:
             return sample(np.arange(n))
-        geoms = ctx.geoms if same else shapely.transform(
-            ctx.geoms, lambda c: np.column_stack(to_r.transform(c[:, 0], c[:, 1])))
+        geoms = ctx.geoms if to_r is None else shapely.transform(
+            ctx.geoms, lambda c, tr=to_r: np.column_stack(tr.transform(c[:, 0], c[:, 1])))
         bounds = shapely.total_bounds(geoms)
         window = from_bounds(*bounds, transform=src.transform).round_offsets(
             op="floor").round_lengths(op="ceil").intersection(Window(0, 0, src.width,

@@ -59,15 +59,17 @@ def parse_crs(value: object) -> CRS:
 def transform_bounds(bounds, src, dst) -> tuple[float, float, float, float]:
     """``bounds`` (minx, miny, maxx, maxy) from CRS ``src`` to ``dst`` (densified edges);
     returned unchanged when either CRS is missing or both are the same."""
-    bounds = tuple(float(v) for v in bounds)
+    x0, y0, x1, y1 = (float(v) for v in bounds)
     if src is None or dst is None:
-        return bounds
+        return x0, y0, x1, y1
     src, dst = parse_crs(src), parse_crs(dst)
     if src.equals(dst):
-        return bounds
+        return x0, y0, x1, y1
     from pyproj import Transformer
 
-    return tuple(Transformer.from_crs(src, dst, always_xy=True).transform_bounds(*bounds))
+    x0, y0, x1, y1 = Transformer.from_crs(src, dst, always_xy=True).transform_bounds(
+        x0, y0, x1, y1)
+    return x0, y0, x1, y1
 
 
 def gauss_kruger_3deg(central_meridian: int) -> CRS:

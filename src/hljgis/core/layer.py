@@ -261,7 +261,8 @@ class VectorLayer(Layer):
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        return tuple(float(v) for v in self._gdf.total_bounds)
+        x0, y0, x1, y1 = (float(v) for v in self._gdf.total_bounds)
+        return x0, y0, x1, y1
 
     @property
     def feature_count(self) -> int:
@@ -447,10 +448,11 @@ def _read_raster_info(path: str, assume_crs=None) -> RasterInfo:
             crs = CRS.from_wkt(src.crs.to_wkt()) if src.crs else None
             if crs is None and assume_crs is not None:
                 crs = parse_crs(assume_crs)
+            x0, y0, x1, y1 = (float(v) for v in src.bounds)
+            rx, ry = (float(v) for v in src.res)
             return RasterInfo(
                 width=src.width, height=src.height, count=src.count, dtype=src.dtypes[0],
-                nodata=src.nodata, crs=crs, bounds=tuple(float(v) for v in src.bounds),
-                res=tuple(float(v) for v in src.res),
+                nodata=src.nodata, crs=crs, bounds=(x0, y0, x1, y1), res=(rx, ry),
             )
     except RasterioIOError as exc:
         raise InputError(

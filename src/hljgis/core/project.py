@@ -12,6 +12,7 @@ Layer events are forwarded as ``changed("layer:<name>:<event>")`` so one subscri
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -44,7 +45,7 @@ class Project:
     def __init__(self, title: str = "Untitled", title_zh: str = "", crs: object = CGCS2000):
         self.events = ProjectEvents(self)
         self._layers: list[Layer] = []
-        self._forwarders: dict[int, object] = {}
+        self._forwarders: dict[int, Callable[..., None]] = {}
         self._crs = parse_crs(crs)
         self.metadata: dict[str, Any] = {"title": title, "title_zh": title_zh}
         #: Named views: name -> {"title", "title_zh", "bounds": [..], "crs": "EPSG:4490"}.

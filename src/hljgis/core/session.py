@@ -24,7 +24,7 @@ from pathlib import Path
 
 from psygnal import Signal, SignalGroup
 
-from hljgis.core.layer import Layer
+from hljgis.core.layer import Layer, VectorLayer
 from hljgis.core.project import Project
 
 
@@ -33,8 +33,8 @@ class Command:
     """One undoable change: ``do`` applies it, ``undo`` reverts it exactly."""
 
     text: str
-    do: Callable[[], None]
-    undo: Callable[[], None]
+    do: Callable[[], object]
+    undo: Callable[[], object]
 
 
 @dataclass
@@ -140,7 +140,14 @@ class Session:
         return project
 
     # -- undoable layer actions ----------------------------------------------------------------
-    def _push(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
+    def _vector_layer(self, name: str) -> VectorLayer:
+        """The vector layer ``name``; a raster's features cannot be changed."""
+        layer = self.project.layer(name)
+        if not isinstance(layer, VectorLayer):
+            raise TypeError(f"layer '{name}' is not a vector layer: its features cannot change")
+        return layer
+
+    def _push(self, text: str, do: Callable[[], object], undo: Callable[[], object]) -> None:
         self.undo_stack.push(Command(text, do, undo))
         self.events.undo_changed.emit()
 
@@ -204,7 +211,7 @@ class Session:
     def replace_layer_data(self, name: str, gdf, provenance: dict | None = None) -> None:
         """Swap a vector layer's features (and its provenance) in one undoable step, e.g.
         the bureau's survey in place of an illustrative stand-in."""
-        layer = self.project.layer(name)
+        layer = self._vector_layer(name)
         old_gdf, old_prov = layer.gdf, dict(layer.provenance)
         new_prov = dict(provenance) if provenance is not None else old_prov
 
@@ -541,7 +548,7 @@ class Session:
         from hljgis.core.editing import rows as R
         from hljgis.core.editing.fields import PROVENANCE_EDIT_FIELDS
 
-        layer = self.project.layer(name)
+        layer = self._vector_layer(name)
         added = [c for c in PROVENANCE_EDIT_FIELDS if stamp and c not in layer.gdf.columns]
         positions, drop = list(positions), list(drop)
         n_append = 0 if append is None else len(append)

@@ -876,6 +876,7 @@ def default_style(schema_or_layer) -> dict:
     >>> default_style("hsr_lines")["renderer"]["field"]
     'status'
     """
+    schema: str | None
     if isinstance(schema_or_layer, str):
         schema, geom, columns = schema_or_layer, None, None
     else:
@@ -889,7 +890,7 @@ def default_style(schema_or_layer) -> dict:
         geom = getattr(layer, "geometry_type", None)
         gdf = getattr(layer, "gdf", None)
         columns = set(gdf.columns) if gdf is not None else None
-    schema = SCHEMA_ALIASES.get(schema, schema)
+    schema = schema if schema is None else SCHEMA_ALIASES.get(schema, schema)
     styles = _default_styles()
     if schema in styles:
         style = styles[schema]

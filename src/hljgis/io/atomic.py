@@ -137,7 +137,7 @@ def clean_stale_temporaries(folder: str | Path) -> tuple[int, int]:
             continue
         match = _TEMP_NAME.match(name)
         here = match is not None and match["host"] == host
-        if here:
+        if here and match is not None:  # (here implies a match; said again for mypy)
             pid = int(match["pid"])
             if pid == os.getpid() or psutil.pid_exists(pid):
                 continue

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import geopandas as gpd
@@ -166,7 +167,7 @@ def connect(source: PgSource | str, *, password: str | None = None, postgis: boo
     import psycopg
 
     src = parse_source(source) if isinstance(source, str) else source
-    extra = {"password": password} if password else {}
+    extra: dict[str, Any] = {"password": password} if password else {}
     try:
         conn = psycopg.connect(src.conninfo, connect_timeout=10, application_name="hljgis",
                                autocommit=autocommit, **extra)
@@ -347,7 +348,7 @@ def read_postgis(source: PgSource | str, *, columns: Sequence[str] | None = None
                 schema, table, geom, srid = _table_geometry(conn, src)
                 frm = sql.SQL("{} AS q").format(sql.Identifier(schema, table))
             else:
-                frm = sql.SQL("({}) AS q").format(sql.SQL(src.sql.rstrip().rstrip(";")))
+                frm = sql.SQL("({}) AS q").format(sql.SQL((src.sql or "").rstrip().rstrip(";")))
                 geom, srid = _query_geometry(conn, frm, src)
             names = _columns(conn, frm)
             attrs = [c for c in names if c != geom]
@@ -358,13 +359,14 @@ def read_postgis(source: PgSource | str, *, columns: Sequence[str] | None = None
                         f"{src.describe()}: no column {', '.join(missing)}.",
                         f"Its columns are: {', '.join(attrs)}.")
                 attrs = list(columns)
-            where, params = sql.SQL(""), []
+            where: sql.Composable = sql.SQL("")
+            params: list = []
             if bbox is not None:
                 box_srid = _srid_of(bbox_crs) if bbox_crs is not None else srid
                 where = sql.SQL(" WHERE q.{g} && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, "
                                 "%s), %s)").format(g=sql.Identifier(geom))
                 params = [*map(float, bbox), box_srid, srid]
-            version = sql.SQL("")
+            version: sql.Composable = sql.SQL("")
             if row_versions and src.table:
                 version = sql.SQL("q.xmin::text AS {}, ").format(sql.Identifier(ROW_VERSION))
                 attrs = [*attrs, ROW_VERSION]

@@ -112,6 +112,15 @@ def link_of(layer) -> DbLink | None:
     return link if isinstance(link, DbLink) else None
 
 
+def _linked(layer) -> DbLink:
+    """The layer's database link; refused for a layer not read from PostGIS for editing."""
+    link = link_of(layer)
+    if link is None:
+        raise ValueError(f"layer '{getattr(layer, 'name', layer)}' is not linked to a "
+                         "PostGIS table")
+    return link
+
+
 def db_layers(project) -> list:
     """The project's layers linked to a PostGIS table."""
     return [layer for layer in project.layers if link_of(layer) is not None]
@@ -120,7 +129,7 @@ def db_layers(project) -> list:
 def _keys(values) -> list:
     """Keys as plain Python values: a NaN is None, 3.0 (an integer column widened by a new
     row without key) is 3."""
-    out = []
+    out: list = []
     for v in pd.Series(values, dtype=object).tolist():
         if v is None or (not isinstance(v, str) and pd.isna(v)):
             out.append(None)
@@ -211,7 +220,7 @@ def save_edits(layer) -> EditResult:
     pending = pending_edits(layer)
     if not pending:
         return EditResult()
-    result = write_pending(link_of(layer), pending)
+    result = write_pending(_linked(layer), pending)
     refresh(layer, pending, result)
     return result
 
@@ -225,7 +234,7 @@ def write_pending(link: DbLink, pending: PendingEdits) -> EditResult:
 
 def conflict_positions(layer, error: EditConflictError) -> np.ndarray:
     """Row positions of the layer's features named by a conflict (to select them)."""
-    link = link_of(layer)
+    link = _linked(layer)
     keys = set(_keys(list(error.conflicts)))
     return np.flatnonzero([k in keys for k in _keys(layer.gdf[link.key])])
 
@@ -233,7 +242,7 @@ def conflict_positions(layer, error: EditConflictError) -> np.ndarray:
 def refresh(layer, pending: PendingEdits, result: EditResult) -> None:
     """After a write: new features get their keys, and the rows as written become the
     baseline with the versions the database returned."""
-    link = link_of(layer)
+    link = _linked(layer)
     key = link.key
     gdf = layer.gdf
     if len(pending.insert_positions) and key not in pending.inserts.columns:

@@ -32,7 +32,7 @@ import pyogrio
 
 from hljgis import __version__
 from hljgis.core.errors import InputError, ProjectFormatError
-from hljgis.core.layer import RasterLayer, VectorLayer
+from hljgis.core.layer import Layer, RasterLayer, VectorLayer
 from hljgis.core.project import Project
 from hljgis.core.subsidence import apply_planning_year
 from hljgis.io.atomic import atomic_target, clean_stale_temporaries, fast_sqlite_writes
@@ -72,7 +72,8 @@ class ProjectChangedOnDisk(InputError):
 
 
 #: Identity of the file each open project was read from or last written to.
-_STAMPS: weakref.WeakKeyDictionary[Project, tuple[str, tuple]] = weakref.WeakKeyDictionary()
+_STAMPS: weakref.WeakKeyDictionary[Project, tuple[str, tuple | None]] = \
+    weakref.WeakKeyDictionary()
 #: Seconds a save waits for another program's save of the same file.
 LOCK_TIMEOUT_S = 120
 
@@ -140,7 +141,7 @@ def save_project(project: Project, path: str | Path, *, remember: bool = True,
     try:
         with _save_lock(path):
             if not overwrite_changes and changed_on_disk(project) and \
-                    Path(project.path).resolve() == path.resolve():
+                    project.path is not None and Path(project.path).resolve() == path.resolve():
                 raise ProjectChangedOnDisk(path)
             _write_project(project, path)
             _remember_stamp(project, path)
@@ -362,6 +363,7 @@ def load_project(path: str | Path) -> Project:
     project.metadata = meta
     for layer_settings in settings.get("layers", []):
         name = layer_settings["name"]
+        layer: Layer
         try:
             if layer_settings.get("kind") == "raster":
                 layer = RasterLayer.from_settings(

@@ -26,6 +26,7 @@ A GeoPackage copy (``hljgis db pull``) remembers where it came from in
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import copy
 import hashlib
@@ -184,7 +185,7 @@ class ProjectStore:
                                  "Projects there: " + (", ".join(have) or "none") + ".")
         return int(row[0]), row[1], row[2]
 
-    def history(self, name: str) -> list[tuple[int, datetime, str]]:
+    def history(self, name: str) -> builtins.list[tuple[int, datetime, str]]:
         """(version, saved_at, saved_by) of every save of a project, oldest first."""
         from psycopg import sql
 
@@ -193,7 +194,7 @@ class ProjectStore:
                 "SELECT version, saved_at, saved_by FROM {} WHERE name = %s ORDER BY version")
                 .format(self._t("hljgis_project_version")), (name,))]
 
-    def refused(self, name: str) -> list[tuple[int, int | None, str]]:
+    def refused(self, name: str) -> builtins.list[tuple[int, int | None, str]]:
         """(id, base_version, saved_by) of the refused saves of a project, oldest first."""
         from psycopg import sql
 

@@ -124,7 +124,7 @@ def _read_vector(path: Path, opts: ReadOptions, *, layer: str | None = None,
         lyr.encoding = encoding
         if encoding_note:
             lyr.notes.append(f"attribute encoding {encoding} ({encoding_note})")
-    return result
+    return list(result)
 
 
 def _assume_crs(gdf, path: Path, opts: ReadOptions, default_crs: str | None):
@@ -138,7 +138,7 @@ def _assume_crs(gdf, path: Path, opts: ReadOptions, default_crs: str | None):
 
 
 def _finish_vector(gdf: gpd.GeoDataFrame, name: str, path: Path,
-                   opts: ReadOptions) -> list[Layer]:
+                   opts: ReadOptions) -> list[VectorLayer]:
     notes = []
     if opts.offset_datum:
         if not gdf.crs.is_geographic:
@@ -356,7 +356,7 @@ def _read_kml(path: Path, opts: ReadOptions) -> list[Layer]:
     layers: list[Layer] = []
     for name in names:
         layers.extend(_read_vector(path, opts, layer=name, default_crs=WGS84))
-    return [lyr for lyr in layers if lyr.gdf is not None]
+    return [lyr for lyr in layers if isinstance(lyr, VectorLayer) and lyr.gdf is not None]
 
 
 # CSV coordinate columns, in order of preference (lowercased, spaces removed).
@@ -391,7 +391,7 @@ def _read_csv(path: Path, opts: ReadOptions) -> list[Layer]:
     for lyr in layers:
         lyr.encoding = encoding
         lyr.notes.append(f"text encoding {encoding}")
-    return layers
+    return list(layers)
 
 
 def _read_xlsx(path: Path, opts: ReadOptions) -> list[Layer]:
@@ -416,10 +416,10 @@ def _read_xlsx(path: Path, opts: ReadOptions) -> list[Layer]:
     for lyr in layers:
         lyr.notes.append(f"sheet '{sheet}'" + (f" (others: {', '.join(others)})" if others
                                                else ""))
-    return layers
+    return list(layers)
 
 
-def _table_layers(df: pd.DataFrame, path: Path, opts: ReadOptions) -> list[Layer]:
+def _table_layers(df: pd.DataFrame, path: Path, opts: ReadOptions) -> list[VectorLayer]:
     """Points from coordinate columns, else geometries from a WKT column."""
     xcol = opts.x_field or _find_column(df.columns, LON_NAMES)
     ycol = opts.y_field or _find_column(df.columns, LAT_NAMES)
@@ -468,7 +468,8 @@ def _table_crs(path: Path, opts: ReadOptions, looks_degrees: bool):
     raise MissingCRSError(str(path))
 
 
-def _wkt_layers(df: pd.DataFrame, column, path: Path, opts: ReadOptions) -> list[Layer]:
+def _wkt_layers(df: pd.DataFrame, column, path: Path,
+                opts: ReadOptions) -> list[VectorLayer]:
     text = df[column].astype("object").where(df[column].notna(), None).to_numpy()
     geoms = shapely.from_wkt(text, on_invalid="ignore")  # unreadable WKT -> None
     bad = shapely.is_missing(geoms)

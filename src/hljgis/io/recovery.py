@@ -18,6 +18,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
 
@@ -25,9 +26,12 @@ from hljgis.core.project import Project
 from hljgis.io.atomic import backup_path, clean_stale_temporaries, write_text_atomic
 from hljgis.io.project_file import PROJECT_SUFFIX, load_project, save_project
 
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
 #: This process's lock (held while it runs) and the foreign copies it claimed.
 _OWN_LOCK = None
-_CLAIMED: dict[Path, object] = {}
+_CLAIMED: dict[Path, BaseFileLock] = {}
 
 
 def recovery_dir() -> Path:

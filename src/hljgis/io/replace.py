@@ -186,11 +186,11 @@ def check_spec(source: pd.DataFrame, spec: ReplaceSpec) -> None:
                     f"Allowed codes: {', '.join(map(str, f.allowed))}.")
     for name, unit in spec.units.items():
         f = _field(schema, name, "--unit")
-        ok = units_for(f)
-        if UNIT_ALIASES.get(str(unit).lower(), unit) not in ok:
+        known = units_for(f)
+        if UNIT_ALIASES.get(str(unit).lower(), unit) not in known:
             raise InputError(f"--unit {name}={unit}: '{name}' is in {f.unit or 'no unit'}; "
                              f"'{unit}' cannot be converted to it.",
-                             f"Units hljgis converts for it: {', '.join(ok) or 'none'}.")
+                             f"Units hljgis converts for it: {', '.join(known) or 'none'}.")
     missing = unfilled_fields(spec)
     hints = {"as_of": "--as-of DATE (the date the survey refers to)",
              "accuracy_m": "--accuracy METRES (how far a position may be off: about 10 for a "
@@ -412,14 +412,14 @@ def _convert(raw: pd.Series, f: Field, spec: ReplaceSpec, problems: _Problems,
             out = out.round().astype("Int64")
         return out
     if f.name == "as_of":
-        results, codes = _per_distinct(np.where(empty, None, values), _as_of)
+        results, codes = _per_distinct(np.asarray(np.where(empty, None, values)), _as_of)
         dated = _broadcast(results, codes)
         bad = np.array([d is None for d in dated]) & ~empty
         problems.add(bad, f.name, values, lambda v: (
             f"'{v}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
             f"“{v}”不是日期（YYYY、YYYY-MM 或 YYYY-MM-DD）"))
         return pd.Series(dated, dtype=object)
-    results, codes = _per_distinct(np.where(empty, None, values), _text)
+    results, codes = _per_distinct(np.asarray(np.where(empty, None, values)), _text)
     text = _broadcast(results, codes)
     if not f.allowed:
         return pd.Series(text, dtype=object)
@@ -431,7 +431,8 @@ def _convert(raw: pd.Series, f: Field, spec: ReplaceSpec, problems: _Problems,
         parts = _split(v, f.multi)
         found = [mapping.get(p, lower.get(p.lower())) for p in parts]
         missing = [p for p, c in zip(parts, found, strict=True) if c is None]
-        return (None if missing else ";".join(dict.fromkeys(found))), missing
+        codes = [c for c in found if c is not None]  # all of them when none is missing
+        return (None if missing else ";".join(dict.fromkeys(codes))), missing
 
     results, codes = _per_distinct(text, to_code)
     for k, (_, missing) in enumerate(results):

@@ -231,7 +231,7 @@ def _from_thematic(schema_name: str) -> tuple[FieldSpec, ...]:
 
     out = []
     for f in get_schema(schema_name).fields:
-        codes = ()
+        codes: tuple = ()
         if f.allowed and not f.multi:
             codes = tuple((v, INDUSTRY_TITLES.get(v, (v.replace("_", " "),))[0],
                            INDUSTRY_TITLES.get(v, ("", CODE_LABELS_ZH.get(v, "")))[1])

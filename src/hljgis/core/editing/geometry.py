@@ -117,7 +117,7 @@ def _explode(geom: BaseGeometry) -> list[list[np.ndarray]]:
 
 def vertices(geom: BaseGeometry) -> list[Vertex]:
     """Every vertex of ``geom`` with its address (closing duplicates left out)."""
-    out = []
+    out: list[Vertex] = []
     for p, rings in enumerate(_explode(geom)):
         for r, coords in enumerate(rings):
             out.extend(Vertex(p, r, i, float(x), float(y)) for i, (x, y) in enumerate(coords))
