@@ -107,6 +107,25 @@ def test_parse_judgement(text, value):
 
 
 def test_screenshot(qtbot):
+    from tests.gui import pixels
+
     dialog = make(qtbot, HOUSE_NAMES)
+    before = pixels.rgb(dialog)
     type_upper(dialog, HOUSE)
-    dialog.grab().save("/tmp/ahp_dialog.png")
+    image = dialog.grab()
+    image.save("/tmp/ahp_dialog.png")
+    after = pixels.rgb(image.toImage())
+    # the typed judgements and their mirrored reciprocals are drawn in the matrix
+    matrix = pixels.changed(pixels.crop(before, dialog, dialog.view),
+                            pixels.crop(after, dialog, dialog.view))
+    assert matrix > 40 * len(HOUSE) * (len(HOUSE) - 1), matrix
+    # the weights are drawn as bars; the too-high CR (0.169) is written in red and the most
+    # inconsistent pair is tinted in the matrix
+    assert pixels.coloured(pixels.crop(after, dialog, dialog.weights_view)) > 1000
+    cr = pixels.crop(after, dialog, dialog.cr_label)
+    red = (cr[..., 0] > 150) & (cr[..., 1] < 100) & (cr[..., 2] < 100)
+    assert red.sum() > 100, red.sum()
+    tinted = pixels.crop(after, dialog, dialog.view)
+    pink = (tinted[..., 0] > 230) & (tinted[..., 1] < 225) & (tinted[..., 2] < 235) & (
+        tinted[..., 0] - tinted[..., 1] > 20)
+    assert pink.sum() > 2 * 400, pink.sum()  # two cells of about 70 x 18 px

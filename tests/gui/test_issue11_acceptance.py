@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from hljgis.gui.i18n import set_language
 from hljgis.io.bundled import bundled_project_path
@@ -117,6 +118,23 @@ def _rgb(image: QImage) -> np.ndarray:
 def changed_pixels(a: QImage, b: QImage) -> int:
     """Pixels that differ clearly between two grabs of the same view."""
     return int((np.abs(_rgb(a) - _rgb(b)).sum(axis=2) > 60).sum())
+
+
+def _row_ink_right(panel, name: str) -> int:
+    """Rightmost column of text drawn in the layer panel's row of layer ``name``."""
+    from tests.gui import pixels
+
+    index = panel.model.index_of_layer(name)
+    panel.view.scrollTo(index)
+    rect = panel.view.visualRect(index)
+    port = panel.view.viewport()
+    arr = pixels.rgb(port)
+    scale = arr.shape[1] / port.width()
+    row = arr[int(rect.top() * scale):int(rect.bottom() * scale),
+              int(rect.left() * scale):int(port.width() * scale)]
+    cols = np.flatnonzero((row.max(axis=2) < 110).any(axis=0))
+    assert cols.size, f"no text drawn in the row of {name}"
+    return int(cols.max() / scale)
 
 
 def coloured_pixels(image: QImage) -> int:
@@ -306,6 +324,10 @@ def test_a_layer_replaced_from_an_xlsx_survey_is_nowhere_called_illustrative(
     before_text = _pdf_text(before)
     assert shown().endswith("(illustrative)")
     assert layer.is_illustrative
+    # a layers dock wide enough to show the whole title, suffix included
+    window.resizeDocks([window.docks["layers"]], [520], Qt.Orientation.Horizontal)
+    QApplication.processEvents()
+    wide = _row_ink_right(window.layer_panel, "shanty_sites")
     for other in project.layers:  # the planner unticks the other stand-ins
         if other.is_illustrative and other.name != "shanty_sites":
             window.session.set_layer_property(other.name, "visible", False)
@@ -334,7 +356,11 @@ def test_a_layer_replaced_from_an_xlsx_survey_is_nowhere_called_illustrative(
     assert "3 of 5 rows accepted" in window.statusBar().currentMessage()
     assert window.illustrative_label.text() == ""  # the status-bar warning is gone
     assert "shanty_sites" not in [x.name for x in project.illustrative_layers]
+    QApplication.processEvents()
     window.layer_panel.grab().save(str(tmp_path / "layers.png"))
+    # the row's text lost its " (illustrative)" suffix on screen too, not only in the model
+    narrow = _row_ink_right(window.layer_panel, "shanty_sites")
+    assert narrow < wide - 40, (narrow, wide)
     shutil.copy(tmp_path / "layers.png", "/tmp/issue11_layers.png")
     # the PDF the bureau prints
     after = tmp_path / "after.pdf"
