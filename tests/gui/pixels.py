@@ -55,3 +55,27 @@ def text_lines(arr: np.ndarray, level: int = 110) -> int:
     """Separate bands of rows holding dark pixels: about the lines of text shown."""
     rows = (arr.max(axis=2) < level).any(axis=1)
     return int((rows[1:] & ~rows[:-1]).sum() + rows[:1].sum())
+
+
+def ink(arr: np.ndarray, level: int = 60) -> int:
+    """Pixels clearly unlike the region's background (its median colour): text or marks in
+    any colour, on any background (a highlighted row's white text included)."""
+    if arr.size == 0:
+        return 0
+    background = np.median(arr.reshape(-1, 3), axis=0)
+    return int((np.abs(arr - background).sum(axis=2) > level).sum())
+
+
+def rows_drawn(view, column: int = 0, level: int = 60) -> list[int]:
+    """Ink per row of an item view's rows (the view's viewport grabbed once)."""
+    port = view.viewport()
+    arr = rgb(port)
+    scale = arr.shape[1] / max(port.width(), 1)
+    model = view.model()
+    out = []
+    for r in range(model.rowCount()):
+        rect = view.visualRect(model.index(r, column))
+        part = arr[int(rect.top() * scale):int((rect.bottom() + 1) * scale),
+                   int(rect.left() * scale):int((rect.right() + 1) * scale)]
+        out.append(ink(part, level))
+    return out

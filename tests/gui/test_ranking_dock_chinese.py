@@ -54,31 +54,63 @@ def run_and_wait(qtbot, panel) -> None:
 
 
 def test_screenshots_in_chinese(qtbot, bundled_panel):
-    """Grabs of the set-up and Explain tabs in Chinese (look at them after a change)."""
+    """Grabs of the set-up and Explain tabs in Chinese (look at them after a change), each
+    checked for what it must show."""
+    from PySide6.QtWidgets import QApplication
+
+    from hljgis.gui.app import use_bundled_font
+    from tests.gui import pixels
+
+    # popups are windows of their own: they need the CJK fallback the app installs at start
+    use_bundled_font(QApplication.instance())
     panel = bundled_panel
     SHOTS.mkdir(parents=True, exist_ok=True)
     tag = os.environ.get("RANKPOLISH_TAG", "after")
     panel.select_scenario("place-making")
     panel.tabs.widget(0).ensureWidgetVisible(panel.constraints_group)
     qtbot.wait(50)
-    panel.constraints_group.grab().save(str(SHOTS / f"{tag}_constraints_en.png"))
+    shot = panel.constraints_group.grab()
+    shot.save(str(SHOTS / f"{tag}_constraints_en.png"))
+    english = pixels.rgb(shot.toImage())
     chinese(panel)
     panel.city_box.setCurrentIndex(panel.city_box.findData("Jixi"))
     panel.tabs.setCurrentIndex(0)
     scroll = panel.tabs.widget(0)
     scroll.ensureWidgetVisible(panel.constraints_group)
     qtbot.wait(50)
-    panel.grab().save(str(SHOTS / f"{tag}_setup.png"))
-    panel.constraints_group.grab().save(str(SHOTS / f"{tag}_constraints.png"))
+    shot = panel.grab()
+    shot.save(str(SHOTS / f"{tag}_setup.png"))
+    setup = pixels.rgb(shot.toImage())
+    shot = panel.constraints_group.grab()
+    shot.save(str(SHOTS / f"{tag}_constraints.png"))
+    zh = pixels.rgb(shot.toImage())
+    # redrawn in Chinese (not the English grab again), the exclusion's mode in red and the
+    # penalty's in orange
+    assert panel.constraints.rowCount() == 2
+    r, g, b = zh[..., 0], zh[..., 1], zh[..., 2]
+    red = (r - g > 60) & (abs(g - b) < 30)  # #c62828 and its anti-aliased edges
+    orange = (r - b > 80) & (g - b > 30)  # #b26a00
+    assert red.sum() > 30 and orange.sum() > 30, (red.sum(), orange.sum())
+    h = min(len(english), len(zh))
+    assert english.shape[1] == zh.shape[1]
+    assert pixels.changed(english[:h], zh[:h]) > 2000, pixels.changed(english[:h], zh[:h])
     panel.scenario_box.showPopup()
     qtbot.wait(50)
     panel.scenario_box.view().window().grab().save(str(SHOTS / f"{tag}_scenarios.png"))
+    drawn = pixels.rows_drawn(panel.scenario_box.view())
+    assert len(drawn) == panel.scenario_box.count() >= 2
+    assert min(drawn) > 150, drawn  # every scenario's label is written
     panel.scenario_box.hidePopup()
     run_and_wait(qtbot, panel)
     panel.results_view.selectRow(0)
     panel.tabs.setCurrentIndex(2)
     qtbot.wait(50)
-    panel.grab().save(str(SHOTS / f"{tag}_explain.png"))
+    shot = panel.grab()
+    shot.save(str(SHOTS / f"{tag}_explain.png"))
+    explain = pixels.rgb(shot.toImage())
+    # the Explain tab replaced the set-up form and draws the site's score bars in colour
+    assert pixels.changed(setup, explain) > 0.1 * setup.shape[0] * setup.shape[1]
+    assert pixels.coloured(explain) > 2000, pixels.coloured(explain)
 
 
 def column(panel, col, role=Qt.ItemDataRole.DisplayRole) -> list:
