@@ -79,3 +79,13 @@ def rows_drawn(view, column: int = 0, level: int = 60) -> list[int]:
                    int(rect.left() * scale):int((rect.right() + 1) * scale)]
         out.append(ink(part, level))
     return out
+
+
+def cell(view, row: int, column: int) -> np.ndarray:
+    """The pixels of one cell of an item view (its viewport grabbed)."""
+    port = view.viewport()
+    arr = rgb(port)
+    scale = arr.shape[1] / max(port.width(), 1)
+    rect = view.visualRect(view.model().index(row, column))
+    return arr[int(rect.top() * scale):int((rect.bottom() + 1) * scale),
+               int(rect.left() * scale):int((rect.right() + 1) * scale)]

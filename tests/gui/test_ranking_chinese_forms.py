@@ -244,12 +244,18 @@ def test_result_layer_labels_are_callouts(qtbot, panel):
 
 def test_screenshots_in_chinese(qtbot):
     """Grabs of the dock in Chinese on the bundled project (look at them after a change):
-    set-up with the constraints, results, Explain and Compare."""
+    set-up with the constraints, results, Explain and Compare, each checked for what it
+    must show."""
+    from PySide6.QtWidgets import QApplication
+
+    from hljgis.gui.app import use_bundled_font
     from hljgis.io.bundled import bundled_project_path
     from hljgis.io.project_file import load_project
+    from tests.gui import pixels
 
     if not bundled_project_path().exists():
         pytest.skip("bundled project not built")
+    use_bundled_font(QApplication.instance())  # as the app does: Chinese, not boxes
     panel = next(gen := open_panel(qtbot, load_project(bundled_project_path())))
     try:
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -261,13 +267,19 @@ def test_screenshots_in_chinese(qtbot):
         panel.tabs.widget(0).ensureWidgetVisible(panel.constraints_group)
         qtbot.wait(50)
         panel.grab().save(str(SHOTS / f"{tag}_setup.png"))
+        rules = pixels.rows_drawn(panel.constraints_view)
+        assert len(rules) >= 2 and min(rules) > 100, rules  # every rule written
         panel.tabs.widget(0).ensureWidgetVisible(panel.criteria_view)
         qtbot.wait(50)
         panel.grab().save(str(SHOTS / f"{tag}_criteria.png"))
+        criteria = pixels.rows_drawn(panel.criteria_view)
+        assert len(criteria) >= 5 and min(criteria) > 100, criteria
         run_and_wait(qtbot, panel, monte_carlo=False)
         panel.tabs.setCurrentIndex(1)
         qtbot.wait(50)
         panel.grab().save(str(SHOTS / f"{tag}_results.png"))
+        ranked = pixels.rows_drawn(panel.results_view, column=1)[:5]  # names of the top
+        assert len(ranked) == 5 and min(ranked) > 100, ranked
         g = panel.result.gdf
         shown = ((g["penalty"].fillna("") != "") | g["excluded"]).to_numpy()
         if shown.any():  # a site with a penalty or an exclusion, else the best site
@@ -276,7 +288,10 @@ def test_screenshots_in_chinese(qtbot):
             panel.results_view.selectRow(0)
         panel.tabs.setCurrentIndex(2)
         qtbot.wait(50)
-        panel.grab().save(str(SHOTS / f"{tag}_explain.png"))
+        shot = panel.grab()
+        shot.save(str(SHOTS / f"{tag}_explain.png"))
+        explain = pixels.rgb(shot.toImage())
+        assert pixels.coloured(explain) > 1000  # the contribution bars
         compare = panel.compare
         compare.a_box.setCurrentIndex(compare.a_box.findData("sme-space"))
         compare.b_box.setCurrentIndex(compare.b_box.findData("place-making"))
@@ -284,7 +299,14 @@ def test_screenshots_in_chinese(qtbot):
         run_and_wait(qtbot, panel, job=panel._job, require_result=False)
         panel.tabs.setCurrentIndex(4)
         qtbot.wait(50)
-        panel.grab().save(str(SHOTS / f"{tag}_compare.png"))
+        shot = panel.grab()
+        shot.save(str(SHOTS / f"{tag}_compare.png"))
+        compared = pixels.rgb(shot.toImage())
+        assert pixels.changed(explain, compared) > 0.1 * explain.shape[0] * explain.shape[1]
+        sites = pixels.rows_drawn(compare.view)[:5]  # the sites of either top 10
+        assert len(sites) == 5 and min(sites) > 100, sites
+        dots = pixels.coloured(pixels.crop(compared, panel, compare.chart_view))
+        assert dots > 50, dots  # the rank-against-rank scatter is plotted
     finally:
         next(gen, None)
 

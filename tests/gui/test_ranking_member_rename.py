@@ -146,17 +146,31 @@ def test_double_click_in_the_cr_list_renames(qtbot, panel, monkeypatch):
 
 
 def test_rename_in_chinese_and_screenshot(qtbot, panel, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    from hljgis.gui.app import use_bundled_font
+    from tests.gui import pixels
+
+    use_bundled_font(QApplication.instance())  # as the app does: Chinese, not boxes
     chinese(panel)
     panel.select_scenario("place-making")
     group_of_two(panel)
     assert panel.rename_member_button.text() == "重命名..."
     assert not panel.rename_member(0, "Hegang bureau")
     assert panel.status.text().startswith("已有成员使用此名称")
+    panel.resize(560, 1100)
+    panel.tabs.widget(0).ensureWidgetVisible(panel.members_view)
+    qtbot.wait(50)
+    name = panel.members.NAME
+    before = pixels.cell(panel.members_view, 1, name)
     assert panel.rename_member(1, "鹤岗市发改委")
     assert panel.status.text().startswith("成员已重命名")
     assert cr_names(panel) == ["成员 1", "鹤岗市发改委", "综合（几何平均）"]
-    panel.resize(560, 1100)
     qtbot.wait(50)
     path = tmp_path / "ranking_zh.png"
     assert panel.grab().save(str(path))
-    assert path.stat().st_size > 10_000
+    # the member's cell shows the new name: redrawn, and written in full
+    after = pixels.cell(panel.members_view, 1, name)
+    assert after.shape == before.shape and after.size
+    assert pixels.changed(before, after) > 50, pixels.changed(before, after)
+    assert pixels.ink(after) > 150, pixels.ink(after)
