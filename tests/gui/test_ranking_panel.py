@@ -14,6 +14,7 @@ from hljgis.core.session import Session
 from hljgis.gui.i18n import set_language
 from hljgis.gui.ranking.models import CriteriaModel
 from tests.analysis.test_presets import synthetic_project
+from tests.gui import pixels
 from tests.gui.ranking_support import open_panel
 from tests.gui.ranking_support import run_and_wait as run
 
@@ -258,6 +259,7 @@ def test_dock_in_main_window_selects_sites_on_the_map(qtbot, tmp_path, monkeypat
 
     window = MainWindow(lang="en", session=Session(synthetic_project()))
     qtbot.addWidget(window)
+    window.resize(1280, 800)
     window.show()
     try:
         assert not window.docks["ranking"].isVisible()
@@ -268,9 +270,18 @@ def test_dock_in_main_window_selects_sites_on_the_map(qtbot, tmp_path, monkeypat
         run_and_wait(qtbot, panel)
         layer = panel.result_layer
         assert layer.name in window.session.project
+        assert window.canvas.wait_for_render()
+        # the selection's yellow (renderer.SELECTION_COLOR) on the map, before and after
+        before = pixels.rgb(window.canvas)
         panel.results_view.selectRow(1)
         assert layer.selection.tolist() == [panel.results.position(1)]
+        assert window.canvas.wait_for_render()
+        after = pixels.rgb(window.canvas)
         window.grab().save("/tmp/ranking_main_window.png")
+        def yellow(a):
+            return int(((a[..., 0] > 170) & (a[..., 1] > 140) & (a[..., 2] < 120)).sum())
+
+        assert yellow(after) >= yellow(before) + 15, (yellow(before), yellow(after))
     finally:
         window.session.project.dirty = False
         window.canvas.shutdown()
@@ -278,6 +289,17 @@ def test_dock_in_main_window_selects_sites_on_the_map(qtbot, tmp_path, monkeypat
 
 def test_screenshots(qtbot, panel):
     run_and_wait(qtbot, panel)
+    shots = {}
     for i, name in enumerate(("setup", "results", "explain", "sensitivity")):
         panel.tabs.setCurrentIndex(i)
-        panel.grab().save(f"/tmp/ranking_{name}.png")
+        qtbot.wait(20)
+        shot = panel.grab()
+        shot.save(f"/tmp/ranking_{name}.png")
+        shots[name] = pixels.crop(pixels.rgb(shot.toImage()), panel, panel.tabs)
+    # each tab draws its own page, not the one before it again
+    area = shots["setup"].shape[0] * shots["setup"].shape[1]
+    for a, b in (("setup", "results"), ("results", "explain"), ("explain", "sensitivity")):
+        assert pixels.changed(shots[a], shots[b]) > 0.05 * area, (a, b)
+    ranked = pixels.rows_drawn(panel.results_view, column=1)[:5]
+    assert len(ranked) == 5 and min(ranked) > 100, ranked  # names of the top five sites
+    assert pixels.coloured(shots["explain"]) > 500  # the contribution bars
