@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hljgis.gui.i18n import set_language
+from tests.gui import pixels
 from tests.postgis.conftest import PORT
 from tests.postgis.test_postgis import X0, Y0, make_parcels
 
@@ -58,7 +59,13 @@ def test_browse_and_add_a_table(dialog):
     assert survey.child(0, 1).text() == "Polygon" and survey.child(0, 2).text() == "4490"
     assert "1 spatial table(s)" in dialog.status.text()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SHOTS / "postgis_dialog_en.png"))
+    shot = dialog.grab()
+    shot.save(str(SHOTS / "postgis_dialog_en.png"))
+    arr = pixels.rgb(shot.toImage())
+    assert pixels.ink(pixels.crop(arr, dialog, dialog.tree)) > 300  # the schema and table
+    status = pixels.crop(arr, dialog, dialog.status)
+    r, g, b = status[..., 0], status[..., 1], status[..., 2]
+    assert ((g - r > 40) & (g - b > 20)).sum() > 30  # "1 spatial table(s)" in green
     _select(dialog, "parcels")
     dialog.view_only.setChecked(True)  # the server sends only the parcels in view
     [layer] = dialog.add_selected()
@@ -84,7 +91,11 @@ def test_wrong_password_is_shown_in_chinese(dialog, pgpass):
     assert dialog.windowTitle() == "添加 PostGIS 图层"
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SHOTS / "postgis_dialog_zh_error.png"))
+    shot = dialog.grab()
+    shot.save(str(SHOTS / "postgis_dialog_zh_error.png"))
+    status = pixels.crop(pixels.rgb(shot.toImage()), dialog, dialog.status)
+    r, g, b = status[..., 0], status[..., 1], status[..., 2]
+    assert ((r - g > 60) & (abs(g - b) < 40)).sum() > 50  # the error written in red
     # the password typed in the dialog serves this connection only
     dialog.password_edit.setText("survey-2026")
     assert dialog.connect_to_database()

@@ -7,6 +7,7 @@ import pytest
 
 from hljgis.gui.i18n import set_language
 from hljgis.io.project_store import LINK_KEY, ProjectStore
+from tests.gui import pixels
 from tests.postgis.test_postgis_dialog import SHOTS
 from tests.postgis.test_project_store import make_project
 
@@ -91,14 +92,18 @@ def test_conflict_box_and_open_dialog(qtbot, windows, bureau, pg_cluster):
     def grab_and_pick():
         box = next(w for w in QApplication.topLevelWidgets()
                    if isinstance(w, QMessageBox) and w.isVisible())
-        box.grab().save(str(SHOTS / "store_conflict_zh.png"))
+        shot = box.grab()
+        shot.save(str(SHOTS / "store_conflict_zh.png"))
+        arr = pixels.rgb(shot.toImage())
         seen["buttons"] = [btn.text() for btn in box.buttons()]
+        seen["drawn"] = [pixels.ink(pixels.crop(arr, box, btn)) for btn in box.buttons()]
         copy_button = next(btn for btn in box.buttons() if btn.text() == "另存为副本")
         copy_button.click()
 
     QTimer.singleShot(200, grab_and_pick)
     assert ask_conflict(windows[0], exc) == "copy"
     assert "合并并保存" in seen["buttons"] and "重新加载对方版本" in seen["buttons"]
+    assert min(seen["drawn"]) > 100, seen["drawn"]  # every choice's label is written
 
     dialog = StoreDialog(windows[0], mode="open", conninfo=pg_cluster.conninfo())
     qtbot.addWidget(dialog)
@@ -108,6 +113,10 @@ def test_conflict_box_and_open_dialog(qtbot, windows, bureau, pg_cluster):
     dialog.view.setCurrentIndex(dialog.model.index(0, 0))
     assert dialog.chosen_name() == "qitaihe"
     dialog.grab().save(str(SHOTS / "store_open_zh.png"))
+    drawn = pixels.rows_drawn(dialog.view)
+    assert len(drawn) == dialog.model.rowCount() and min(drawn) > 50, drawn
+    chosen = pixels.cell(dialog.view, 0, 0)
+    assert pixels.coloured(chosen) > 0.5 * chosen.shape[0] * chosen.shape[1]  # highlighted
 
 
 def test_offline_copy_saved_from_the_app(windows, bureau, tmp_path):
