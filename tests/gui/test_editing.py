@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from hljgis.core.editing import geometry as G
 from hljgis.core.editing.fields import EDIT_SOURCE, LayerDefinition, proposed_sites
 from hljgis.io import load_project
+from tests.gui import pixels
 from tests.gui.test_main_window import make_main_window, user_dir  # noqa: F401 - fixtures
 
 GK = "EPSG:4553"
@@ -217,6 +218,8 @@ def test_three_drawn_sites_ranked_from_the_window(qtbot, tmp_path, monkeypatch):
             assert not form.isVisible()
         layer = window.session.project.layer("proposed_sites")
         assert list(layer.gdf["name"]) == names
+        assert canvas.wait_for_render()
+        drawn = pixels.rgb(canvas)
         key = window.editing.rank_sites()
         panel = window.views.ranking
         assert window.views.ranking_dock.isVisible()
@@ -229,7 +232,18 @@ def test_three_drawn_sites_ranked_from_the_window(qtbot, tmp_path, monkeypatch):
         assert set(g["city"]) == {"Qitaihe"} and set(g["district_zh"]) == {"桃山区"}
         assert g.loc[~g["excluded"], "rank"].notna().all()
         assert panel.result_layer.name in window.session.project
+        # the ranked sites are painted over the drawn ones, inside each square
+        assert canvas.wait_for_render()
         window.grab().save(str(tmp_path / "ranked.png"))
+        ranked = pixels.rgb(canvas)
+        scale = ranked.shape[1] / canvas.width()
+        for i, excluded in enumerate(g["excluded"]):
+            o = centre + QPointF(-200 + 150 * i, -40)
+            x0, y0 = int((o.x() + 10) * scale), int((o.y() + 10) * scale)
+            x1, y1 = int((o.x() + 80) * scale), int((o.y() + 60) * scale)
+            inside = pixels.changed(drawn[y0:y1, x0:x1], ranked[y0:y1, x0:x1], level=30)
+            if not excluded:
+                assert inside > 0.3 * (x1 - x0) * (y1 - y0), (names[i], inside)
     finally:
         window.session.project.dirty = False
         canvas.shutdown()
