@@ -232,6 +232,11 @@ def test_draw_buffer_rank_undo_save_reopen(qtbot, tmp_path, monkeypatch):
         canvas.zoom_to(extent, pad=0)
         assert canvas.wait_for_render()
         window.grab().save(str(shots / "5_reopened.png"))
+        reopened_blue = [_blueness(canvas, name) for name in SITES]
+        # the saved ranking layer came back with the project: ranked sites in the score
+        # ramp, the excluded one pink as drawn
+        assert reopened_blue[0] > drawn_blue[0] + 30 and reopened_blue[1] > drawn_blue[1] + 30
+        assert abs(reopened_blue[2] - drawn_blue[2]) < 3
     finally:
         print("pictures in", shots)
         window.session.project.dirty = False
