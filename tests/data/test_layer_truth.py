@@ -299,6 +299,8 @@ PUBLISHED_STATIONS = {
                                              "尚志南站", "一面坡北站", "苇河西站", "亚布力西站",
                                              "横道河子东站", "海林北站", "牡丹江站"],
     "Jiamusi–Hegang railway": ["佳木斯站", "莲江口站", "鹤立站", "鹤岗站"],
+    # en.wikipedia's route map, passenger stations drawn here
+    "Harbin–Jiamusi railway": ["哈尔滨站", "宾西北站", "宾州站", "方正站", "依兰站", "佳木斯站"],
 }
 
 
