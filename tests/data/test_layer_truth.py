@@ -326,6 +326,7 @@ def test_airport_codes_and_opening_years_as_cited():
     assert {k: int(v) for k, v in a["opened_year"].dropna().items()} == years
     for icao, year in years.items():
         assert str(year) in a.loc[icao, "source"], icao
+    assert "2017-10-29" in a.loc["ZYJS", "source"]  # Xinhua: first flight landed 2017-10-29
 
 
 def test_expressway_sections_carry_their_cited_dates():
