@@ -248,3 +248,116 @@ def test_national_border_is_drawn_above_the_water():
     khanka = _read("lakes").set_index("name").loc["Lake Khanka (Xingkai)"].geometry
     assert line.intersection(khanka).length > 50_000
     assert 1800 < line.length / 1000 < 2100
+
+
+# --- facts corrected from cited sources (see each feature's `source`) ---------------------
+
+def _metric_point(lon, lat):
+    return gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4490").to_crs(METRIC).iloc[0]
+
+
+def test_jiayin_port_lies_up_the_amur_ten_odd_km_from_the_county_seat(border):
+    # fgyfs.cn 2018-09: the port is ten-odd km from the seat; Pashkovo, opposite the town,
+    # lies 16 km downstream of the port's wharf, so the port is upstream (west) of the town
+    china, _, line = border
+    ports = _read("border_crossings").set_index("name")
+    jiayin = ports.loc["Jiayin"]
+    seat = _metric_point(130.40, 48.89)
+    assert 8_000 < jiayin.geometry.distance(seat) < 18_000
+    assert jiayin.geometry.x < seat.x
+    assert jiayin.geometry.within(china) and jiayin.geometry.distance(line) < 1_000
+    assert jiayin["status"] == "closed" and jiayin["accuracy_m"] <= 5_000
+
+
+def test_hulin_port_is_the_chinese_point_nearest_its_published_crossing(border):
+    # shiftingsandsproject.com: 45°31′22″N 133°21′35″E, which lies on the Russian side of
+    # the Amap border; the port is drawn on the Chinese bank within its stated accuracy
+    china, russia, _ = border
+    hulin = _read("border_crossings").set_index("name").loc["Hulin"]
+    published = _metric_point(133 + 21 / 60 + 35 / 3600, 45 + 31 / 60 + 22 / 3600)
+    assert published.within(russia)
+    assert hulin.geometry.within(china)
+    assert hulin.geometry.distance(published) < hulin["accuracy_m"]
+    assert hulin["status"] == "closed"  # Markovo closed from 2020-01-01 for reconstruction
+
+
+def test_only_the_cited_national_zone_is_national():
+    parks = gpd.read_file(LAYERS / "industrial_parks.geojson").set_index("name_zh")
+    national = set(parks.index[parks["level"] == "national"])
+    assert national == {"双鸭山经济技术开发区"}  # 2018 catalogue: Heilongjiang's 8 ETDZs
+    for name, src in parks["source"].items():
+        assert "Audit Catalogue 2018" in src, name
+        if name not in national:
+            assert "not national" in src, name
+
+
+#: Passenger stations of each line as published (names as in hsr_stations.name_zh).
+PUBLISHED_STATIONS = {
+    "Mudanjiang–Jiamusi high-speed railway": ["牡丹江站", "林口南站", "鸡西西站", "七台河西站",
+                                              "桦南东站", "双鸭山西站", "佳木斯站"],
+    "Harbin–Mudanjiang high-speed railway": ["哈尔滨站", "新香坊北站", "阿城北站", "帽儿山西站",
+                                             "尚志南站", "一面坡北站", "苇河西站", "亚布力西站",
+                                             "横道河子东站", "海林北站", "牡丹江站"],
+    "Jiamusi–Hegang railway": ["佳木斯站", "莲江口站", "鹤立站", "鹤岗站"],
+    # en.wikipedia's route map, passenger stations drawn here
+    "Harbin–Jiamusi railway": ["哈尔滨站", "宾西北站", "宾州站", "方正站", "依兰站", "佳木斯站"],
+}
+
+
+def test_station_names_are_the_published_ones_in_their_order(lines_and_stations):
+    lines, stations = lines_and_stations
+    zh = stations.set_index("name")["name_zh"]
+    for line, published in PUBLISHED_STATIONS.items():
+        drawn = [zh[s] for s in lines.set_index("name").loc[line, "stations"].split(";")]
+        assert all(s in published for s in drawn), (line, drawn)
+        order = [published.index(s) for s in drawn]
+        assert order == sorted(order), (line, drawn)
+    mj = lines.set_index("name").loc["Mudanjiang–Jiamusi high-speed railway", "stations"]
+    assert len(mj.split(";")) == 7
+
+
+def test_airport_codes_and_opening_years_as_cited():
+    a = gpd.read_file(LAYERS / "airports.geojson")
+    a = a[a["icao"].notna()].set_index("icao")
+    codes = {"ZYHB": "HRB", "ZYJM": "JMU", "ZYJX": "JXA", "ZYMD": "MDG", "ZYLD": "LDS",
+             "ZYFY": "FYJ", "ZYJS": "JSJ", "UHHH": "KHV", "UHWW": "VVO"}
+    assert a["iata"].to_dict() == codes
+    years = {"ZYMD": 1985, "ZYJX": 2009, "ZYLD": 2009, "ZYFY": 2014, "ZYJS": 2017}
+    assert {k: int(v) for k, v in a["opened_year"].dropna().items()} == years
+    for icao, year in years.items():
+        assert str(year) in a.loc[icao, "source"], icao
+    assert "2017-10-29" in a.loc["ZYJS", "source"]  # Xinhua: first flight landed 2017-10-29
+
+
+def test_expressway_sections_carry_their_cited_dates():
+    e = gpd.read_file(LAYERS / "expressways.geojson")
+    g11 = e[e["route"] == "G11"].iloc[0]
+    assert g11["as_of"] == "2022-11" and "2022-11-08" in g11["source"]  # Jiamusi bypass
+    g1111 = e[e["route"] == "G1111"].set_index("name")
+    assert g1111.loc["Hegang–Harbin Expressway (Hegang–Yichun)", "status"] == \
+        "under_construction"
+    assert "not verified" in g1111.loc["Hegang–Harbin Expressway (Hegang–Yichun)", "source"]
+    assert "2011" in e[e["route"] == "G1011"].iloc[0]["source"]
+
+
+def test_official_areas_are_given_for_all_four_cities():
+    cities = gpd.read_file(LAYERS / "cities.geojson").set_index("name")
+    assert cities["area_official_km2"].notna().all()
+    assert cities["area_official_source"].notna().all()
+    # the map's outlines agree with the official city areas within 2 % except Qitaihe,
+    # whose Amap outline lacks 11 % of the official area
+    ratio = (cities["area_km2"] / cities["area_official_km2"] - 1).abs()
+    assert (ratio.drop("Qitaihe") < 0.02).all(), ratio.round(3).to_dict()
+    d = gpd.read_file(LAYERS / "districts.geojson")
+    assert d["area_official_km2"].notna().sum() >= 22
+
+
+def test_river_accuracy_is_stated_honestly():
+    # WDB II against the surveyed border, which follows the main channel of the Amur and
+    # the Ussuri: the layer's accuracy_m must cover the measured median offset
+    report = json.loads((LAYERS.parent / "scripts" / "build_report.json").read_text())
+    rivers = gpd.read_file(LAYERS / "rivers.geojson")
+    acc = rivers["accuracy_m"].min()
+    for name, m in report["rivers_vs_border_m"].items():
+        assert m["samples"] > 100, name
+        assert m["median"] <= acc and m["p90"] <= 2 * acc, (name, m)

@@ -333,6 +333,8 @@ _register(Schema(
         _s("served_city", "city served"),
         _s("country", "ISO 3166-1 alpha-2 code", allowed=("CN", "RU")),
         _n("elevation_m", "elevation of the field", "m", nullable=True),
+        _i("opened_year", "year opened to civil flights (empty where no source was found)",
+           "year", nullable=True, required=False, **_YEAR),
         *_prov(TRANSPORT_STATUS),
     ),
     category_field="status",
