@@ -130,12 +130,19 @@ def test_second_planners_save_reports_the_conflict(parcels):
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch):
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
 
     from hljgis.gui.main_window import MainWindow
 
     monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "i"))
+    # a modal box would wait for a click that never comes: here it fails the test at once
+    def modal(*args, **kwargs):
+        raise AssertionError(f"modal message box opened: {args[1:3]}")
+
+    for name in ("question", "warning", "critical", "information", "exec"):
+        monkeypatch.setattr(QMessageBox, name, modal)
     win = MainWindow(lang="en")
     yield win
     # closed here, not by qtbot: a dirty project would open the modal "Save first?" box in
@@ -173,12 +180,40 @@ def test_toolbar_action_saves_and_reports_a_conflict(window, parcels, monkeypatc
     assert list(layer.selection) == [_pos(layer, 2)]  # the conflicting feature is selected
 
 
-@pytest.mark.skip(reason="hangs at 80 s in window._save (a modal dialog, not yet found); the "
-                  "toolbar's Save edits to database path is tested above")
+@pytest.mark.timeout(60, method="thread")
 def test_project_save_writes_database_edits(window, parcels, tmp_path):
+    """Save writes the pending database edits first, then the project file, with no dialog
+    (the fixture fails any modal box) and within the timeout."""
     [layer] = read_file(parcels)
     window.session.add_layers([layer])
     window.session.change_attributes("parcels", _pos(layer, 3), {"owner": "鹤岗市"})
-    assert window._save(str(tmp_path / "p.hljgis.gpkg"))
-    assert _table(parcels).loc[3, "owner"] == "鹤岗市"
-    assert not pending_edits(layer)
+    window.session.delete_features("parcels", [_pos(layer, 5)])
+    path = tmp_path / "p.hljgis.gpkg"
+    assert window._save(str(path))
+    rows = _rows(parcels)
+    assert rows[3] == "鹤岗市" and 5 not in rows and rows[1] == "七台河市"
+    assert not pending_edits(layer) and not window.session.project.dirty
+    assert path.exists() and "Saved" in window.statusBar().currentMessage()
+
+
+@pytest.mark.timeout(60, method="thread")
+def test_autosave_leaves_the_shared_table_alone(window, parcels):
+    """The two-minute autosave writes the recovery copy only: committing to the bureau's
+    table (or asking about a conflict) is for the planner's own Save."""
+    [layer] = read_file(parcels)
+    window.session.add_layers([layer])
+    window.session.change_attributes("parcels", _pos(layer, 2), {"owner": "鸡西市"})
+    window._on_autosave()
+    window.wait_for_autosave()
+    assert _rows(parcels)[2] == "七台河市"
+    assert pending_edits(layer).changed == [2]
+
+
+def _rows(src) -> dict:
+    """id -> owner, read back with psycopg (not through hljgis' reader)."""
+    import psycopg
+
+    from hljgis.io.postgis import parse_source
+
+    with psycopg.connect(parse_source(src).conninfo) as conn:
+        return dict(conn.execute("SELECT id, owner FROM survey.parcels").fetchall())

@@ -281,6 +281,7 @@ class MainWindow(QMainWindow):
     def _save(self, path: str, overwrite: bool = False) -> bool:
         from hljgis.io.project_file import ProjectChangedOnDisk, save_project
 
+        self.editing.save_database_edits_on_save()
         try:
             if overwrite:
                 save_project(self.session.project, path, overwrite_changes=True)
@@ -471,6 +472,7 @@ class MainWindow(QMainWindow):
         """Save to the shared store; a refused save offers merge, copy or reload."""
         from hljgis.gui.dialogs.store_dialog import save_to_store
 
+        self.editing.save_database_edits_on_save()
         saved = save_to_store(self, self.session)
         self._update_title()
         return saved

@@ -86,7 +86,6 @@ class EditToolbar(QToolBar):
         c.message.connect(lambda text: window.statusBar().showMessage(text, 10000))
         c.measured.connect(window.measure_label.setText)
         window.canvas.map_tool_changed.connect(self._on_map_tool_changed)
-        window.session.events.about_to_save.connect(self._on_about_to_save)
         window.addToolBarBreak()
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self)
         self.retranslate()
@@ -302,13 +301,17 @@ class EditToolbar(QToolBar):
 
         QMessageBox.warning(self.window_, self.tr("Database edits not saved"), text)
 
-    def _on_about_to_save(self) -> None:
-        """Project Save also writes the database layers' edits (the project file keeps
-        them either way). A save on a worker thread (the shared store) cannot ask, so it
-        leaves them to the toolbar action."""
-        from PySide6.QtCore import QThread
+    def save_database_edits_on_save(self) -> bool:
+        """Project Save (to a file or to the shared store) also writes the database layers'
+        pending edits; the project keeps them either way. Called by the window's Save only,
+        not on ``about_to_save``: the two-minute autosave emits that too, and must never
+        commit to the bureau's shared tables (nor open a conflict box from a timer)."""
+        from hljgis.io.postgis_sync import db_layers, pending_edits
 
-        from hljgis.io.postgis_sync import db_layers
-
-        if QThread.currentThread() is self.thread() and db_layers(self.window_.session.project):
-            self.save_database_edits()
+        for layer in db_layers(self.window_.session.project):
+            try:
+                if pending_edits(layer):
+                    return self.save_database_edits()
+            except InputError:
+                return self.save_database_edits()  # reports the broken layer
+        return True
