@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
             try:
                 self.session.open_project(path)
                 self._remember_recent(path)
+                self._show_layer_notes()
             except InputError as exc:
                 QMessageBox.warning(self, A.tr("Cannot open project"), str(exc))
 
@@ -467,6 +468,14 @@ class MainWindow(QMainWindow):
 
         if self.maybe_save() and (project := open_from_store(self)) is not None:
             self.session.set_project(project)
+            self._show_layer_notes()
+
+    def _show_layer_notes(self) -> None:
+        """What opening said about its layers (a PostGIS layer read again, or its stored
+        copy shown because the server is away)."""
+        notes = [n for layer in self.session.project.layers for n in getattr(layer, "notes", [])]
+        if notes:
+            self.statusBar().showMessage("; ".join(notes), 30000)
 
     def save_to_database(self) -> bool:
         """Save to the shared store; a refused save offers merge, copy or reload."""

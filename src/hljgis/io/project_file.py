@@ -50,7 +50,7 @@ def project_to_dict(project: Project) -> dict:
         "written_by": f"hljgis {__version__}",
         "metadata": project.metadata,
         "crs": project.crs.to_string() if project.crs.to_epsg() else project.crs.to_wkt(),
-        "layers": [layer.settings() for layer in project.layers],
+        "layers": [_layer_settings(layer) for layer in project.layers],
         "bookmarks": project.bookmarks,
         "scenarios": project.scenarios,
         "layouts": project.layouts,
@@ -152,6 +152,26 @@ def save_project(project: Project, path: str | Path, *, remember: bool = True,
     project.path = str(path)
     project.dirty = False
     return path
+
+
+def _layer_settings(layer) -> dict:
+    """A layer's settings; a PostGIS layer's also keep its table link (no password)."""
+    entry = layer.settings()
+    if isinstance(layer, VectorLayer) and (
+            getattr(layer, "db_link", None) is not None
+            or str(layer.source_path or "").startswith(("PG:", "postgresql:", "postgres:"))):
+        from hljgis.io.postgis_link import SETTINGS_KEY, link_settings
+
+        entry[SETTINGS_KEY] = link_settings(layer)
+    return entry
+
+
+def restore_postgis_layer(layer, entry: dict, unreachable: dict) -> None:
+    """Re-link a PostGIS layer opened from a project (see :mod:`hljgis.io.postgis_link`)."""
+    from hljgis.io.postgis_link import SETTINGS_KEY, restore
+
+    if isinstance(layer, VectorLayer) and entry.get(SETTINGS_KEY):
+        restore(layer, entry[SETTINGS_KEY], unreachable=unreachable)
 
 
 def _take_rasters_in(project: Project, path: Path) -> None:
@@ -360,6 +380,7 @@ def load_project(path: str | Path) -> Project:
     meta = dict(settings.get("metadata", {}))
     project = Project(crs=settings.get("crs", "EPSG:4490"))
     project.metadata = meta
+    unreachable: dict = {}  # database servers that did not answer during this opening
     for layer_settings in settings.get("layers", []):
         name = layer_settings["name"]
         try:
@@ -369,6 +390,7 @@ def load_project(path: str | Path) -> Project:
             else:
                 gdf = pyogrio.read_dataframe(path, layer=name)
                 layer = VectorLayer.from_settings(gdf, layer_settings)
+                restore_postgis_layer(layer, layer_settings, unreachable)
         except InputError:
             raise
         except Exception as exc:

@@ -442,8 +442,13 @@ def _layer_from_blob(entry: dict, kind: str, data: bytes):
 def _project_from_settings(settings: dict, blob: Callable[[str], tuple[str, bytes]]) -> Project:
     project = Project(crs=settings.get("crs", "EPSG:4490"))
     project.metadata = dict(settings.get("metadata", {}))
+    from hljgis.io.project_file import restore_postgis_layer
+
+    unreachable: dict = {}
     for entry in settings.get("layers", []):
-        project.add_layer(_layer_from_blob(entry, *blob(entry["blob"])))
+        layer = _layer_from_blob(entry, *blob(entry["blob"]))
+        restore_postgis_layer(layer, entry, unreachable)
+        project.add_layer(layer)
     project.bookmarks = dict(settings.get("bookmarks", {}))
     project.scenarios = dict(settings.get("scenarios", {}))
     project.layouts = dict(settings.get("layouts", {}))
