@@ -217,3 +217,21 @@ def _rows(src) -> dict:
 
     with psycopg.connect(parse_source(src).conninfo) as conn:
         return dict(conn.execute("SELECT id, owner FROM survey.parcels").fetchall())
+
+
+@pytest.mark.timeout(60, method="thread")
+def test_reopened_project_saves_edits_to_the_table(window, parcels, tmp_path):
+    """Add a table, save the project, reopen it in the window, edit, Save: the row is in
+    the table; the status bar says the layer was read again from the database."""
+    [layer] = read_file(parcels)
+    window.session.add_layers([layer])
+    path = str(tmp_path / "p.hljgis.gpkg")
+    assert window._save(path)
+    window.open_project(path)
+    assert "read again from PostGIS" in window.statusBar().currentMessage()
+    layer = window.session.project.layer("parcels")
+    assert layer.db_link is not None and layer.db_link.key == "id"
+    window.session.change_attributes("parcels", _pos(layer, 4), {"owner": "双鸭山市"})
+    assert window._save(path)
+    assert _rows(parcels)[4] == "双鸭山市"
+    assert not pending_edits(layer)
