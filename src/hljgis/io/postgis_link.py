@@ -83,7 +83,11 @@ def restore(layer, entry: dict, *, reread: bool = True, unreachable: dict | None
     from hljgis.io.postgis_sync import pending_edits
 
     src = parse_source(entry["source"])
-    link = _stored_link(layer, entry, src) if entry.get("key") else None
+    try:
+        link = _stored_link(layer, entry, src) if entry.get("key") else None
+    except InputError as exc:  # the copy lost what matched it to the table: read it again
+        layer.notes.append(f"{layer.title}: {exc.what}")
+        link = None
     layer.db_link = link
     when = entry.get("read_at") or "an earlier session"
     layer.postgis_read_at = when
@@ -132,6 +136,8 @@ def refresh_from_database(layer, src=None) -> None:
     if link is not None:
         gdf, fresh = open_for_editing(src, bbox=link.bbox, bbox_crs=link.bbox_crs,
                                       password=link.password)
+    elif src.table:  # a table: with its key, linked for editing again
+        gdf, fresh = open_for_editing(src)
     else:
         gdf, fresh = read_postgis(src), None
     layer.set_data(gdf)

@@ -174,6 +174,20 @@ def restore_postgis_layer(layer, entry: dict, unreachable: dict) -> None:
         restore(layer, entry[SETTINGS_KEY], unreachable=unreachable)
 
 
+def _read_vector_table(path: Path, name: str, settings: dict):
+    """A layer's table; a PostGIS table's own ``fid`` column (often the key of tables that
+    GDAL or hljgis wrote) comes back from the GeoPackage's FID, where GDAL puts it."""
+    from hljgis.io.postgis_link import SETTINGS_KEY
+
+    columns = (settings.get(SETTINGS_KEY) or {}).get("columns") or []
+    if "fid" not in columns:
+        return pyogrio.read_dataframe(path, layer=name)
+    gdf = pyogrio.read_dataframe(path, layer=name, fid_as_index=True)
+    gdf = gdf.reset_index(names="fid")
+    order = [c for c in columns if c in gdf.columns]
+    return gdf[[*order, *(c for c in gdf.columns if c not in order)]]
+
+
 def _take_rasters_in(project: Project, path: Path) -> None:
     """Point raster layers at their copy in the saved file: the file they were read from
     (a recovery copy, a temporary) may be deleted once the project is saved."""
@@ -388,7 +402,7 @@ def load_project(path: str | Path) -> Project:
                 layer = RasterLayer.from_settings(
                     f"GPKG:{path}:{raster_table_name(name)}", layer_settings)
             else:
-                gdf = pyogrio.read_dataframe(path, layer=name)
+                gdf = _read_vector_table(path, name, layer_settings)
                 layer = VectorLayer.from_settings(gdf, layer_settings)
                 restore_postgis_layer(layer, layer_settings, unreachable)
         except InputError:
