@@ -198,3 +198,30 @@ def test_store_keeps_the_link(parcels, bureau, user_dir, tmp_path):
     assert pending_edits(opened).changed == [2]
     save_edits(opened)
     assert _owners(parcels)[2] == "鹤岗市"
+
+
+def test_table_keyed_by_fid_keeps_its_key(bureau, tmp_path):
+    """Tables hljgis (or GDAL) wrote are keyed by fid, which a GeoPackage takes as its own
+    FID: the key comes back from it on reopening, and the edit reaches the row."""
+    import geopandas as gpd
+
+    from hljgis.io.postgis import write_postgis
+
+    sites = gpd.GeoDataFrame({"name": ["甲", "乙", "丙"]}, crs="EPSG:4490", geometry=[
+        shapely.box(X0 + i * 0.01, Y0, X0 + i * 0.01 + 0.005, Y0 + 0.005) for i in range(3)])
+    src = f"PG:{bureau} tables=sites"
+    write_postgis(sites, src)
+    path = tmp_path / "p.hljgis.gpkg"
+    _saved(src, path)
+    session = _session_with(load_project(path))
+    layer = session.project.layer("sites")
+    assert layer.db_link is not None and layer.db_link.key == "fid"
+    assert list(layer.gdf.columns[:2]) == ["fid", "name"]
+    session.change_attributes("sites", 1, {"name": "新"})
+    session.save_project(path)  # pending edit kept in the file, then reopened
+    layer = load_project(path).layer("sites")
+    assert pending_edits(layer).changed == [int(layer.gdf["fid"][1])]
+    save_edits(layer)
+    with psycopg.connect(parse_source(src).conninfo) as conn:
+        assert conn.execute("SELECT name FROM sites ORDER BY fid").fetchall() == [
+            ("甲",), ("新",), ("丙",)]
