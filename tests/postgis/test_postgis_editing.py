@@ -235,3 +235,32 @@ def test_reopened_project_saves_edits_to_the_table(window, parcels, tmp_path):
     assert window._save(path)
     assert _rows(parcels)[4] == "双鸭山市"
     assert not pending_edits(layer)
+
+
+@pytest.mark.timeout(90, method="thread")
+def test_stored_copy_then_refresh_from_database(window, parcels, pg_cluster, tmp_path):
+    """Opened with the server away: the stored copy and a clear message. Back online,
+    Refresh from database reads the table again; a layer with unsaved edits is kept."""
+    [layer] = read_file(parcels)
+    window.session.add_layers([layer])
+    path = str(tmp_path / "p.hljgis.gpkg")
+    assert window._save(path)
+    pg_cluster.stop("immediate")
+    try:
+        window.open_project(path)
+    finally:
+        pg_cluster.start()
+    message = window.statusBar().currentMessage()
+    assert "could not be read" in message and "copy saved in the project" in message
+    other = _session(parcels)  # a colleague edits the table meanwhile
+    other[0].change_attributes("parcels", _pos(other[1], 1), {"owner": "鸡西市"})
+    save_edits(other[1])
+    assert window.editing.refresh_from_database() == ["parcels"]
+    layer = window.session.project.layer("parcels")
+    assert layer.gdf.set_index("id").loc[1, "owner"] == "鸡西市"
+    assert "Read again from the database: parcels" in window.statusBar().currentMessage()
+    window.session.change_attributes("parcels", _pos(layer, 2), {"owner": "鹤岗市"})
+    assert window.editing.refresh_from_database() == []
+    assert "kept (edits not saved to the database): parcels" in \
+        window.statusBar().currentMessage()
+    assert layer.gdf.set_index("id").loc[2, "owner"] == "鹤岗市"

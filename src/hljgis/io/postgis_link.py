@@ -127,6 +127,12 @@ def refresh_from_database(layer, src=None) -> None:
     InputError
         The database cannot be read; the layer is unchanged.
     """
+    apply_read(layer, *read_again(layer, src))
+
+
+def read_again(layer, src=None) -> tuple[gpd.GeoDataFrame, object]:
+    """The layer's rows and link as the database has them now; touches no layer, so a GUI
+    reads on a worker thread and calls :func:`apply_read` on its own."""
     from hljgis.io.postgis import parse_source, read_postgis
     from hljgis.io.postgis_sync import link_of, open_for_editing
 
@@ -134,14 +140,17 @@ def refresh_from_database(layer, src=None) -> None:
     if src is None:
         src = link.source if link is not None else parse_source(layer.source_path)
     if link is not None:
-        gdf, fresh = open_for_editing(src, bbox=link.bbox, bbox_crs=link.bbox_crs,
-                                      password=link.password)
-    elif src.table:  # a table: with its key, linked for editing again
-        gdf, fresh = open_for_editing(src)
-    else:
-        gdf, fresh = read_postgis(src), None
+        return open_for_editing(src, bbox=link.bbox, bbox_crs=link.bbox_crs,
+                                password=link.password)
+    if src.table:  # a table: with its key, linked for editing again
+        return open_for_editing(src)
+    return read_postgis(src), None
+
+
+def apply_read(layer, gdf: gpd.GeoDataFrame, link) -> None:
+    """Put rows read by :func:`read_again` in the layer (views redraw)."""
     layer.set_data(gdf)
-    layer.db_link = fresh
+    layer.db_link = link
     layer.postgis_read_at = _now()
 
 
