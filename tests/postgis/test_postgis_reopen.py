@@ -225,3 +225,20 @@ def test_table_keyed_by_fid_keeps_its_key(bureau, tmp_path):
     with psycopg.connect(parse_source(src).conninfo) as conn:
         assert conn.execute("SELECT name FROM sites ORDER BY fid").fetchall() == [
             ("甲",), ("新",), ("丙",)]
+
+
+def test_postgis_layer_merged_from_a_colleague_stays_linked(parcels, bureau, user_dir,
+                                                           tmp_path):
+    store = ProjectStore(bureau)
+    store.save(Session().project, "shared", base_version=None)
+    mine, theirs = store.load("shared"), store.load("shared")
+    [layer] = read_file(parcels)
+    theirs.add_layer(layer)
+    store.save(theirs)
+    mine.set_scenario("mine", {"name": "mine"})
+    store.save(mine, on_conflict="merge")
+    merged = mine.layer("parcels")
+    assert merged.db_link is not None and merged.db_link.key == "id"
+    merged.gdf.loc[_pos(merged, 2), "owner"] = "鹤岗市"
+    assert save_edits(merged).updated == 1
+    assert _owners(parcels)[2] == "鹤岗市"

@@ -519,7 +519,12 @@ def merge_into(project: Project, base: dict, theirs: dict, their_user: str,
     base_layers = {e["name"] for e in base.get("layers", [])}
     for entry in theirs.get("layers", []):
         if entry["name"] not in project and entry["name"] not in base_layers and blob:
-            project.add_layer(_layer_from_blob(entry, *blob(entry["blob"])))
+            layer = _layer_from_blob(entry, *blob(entry["blob"]))
+            if entry.get("postgis"):  # their PostGIS layer, linked as they saved it (the
+                from hljgis.io.postgis_link import restore  # merge runs on the GUI thread)
+
+                restore(layer, entry["postgis"], reread=False)
+            project.add_layer(layer)
             notes.append(f"layer {entry['name']}: added by {their_user}")
     return notes
 
