@@ -227,7 +227,12 @@ def test_reopened_project_saves_edits_to_the_table(window, parcels, tmp_path):
     window.session.add_layers([layer])
     path = str(tmp_path / "p.hljgis.gpkg")
     assert window._save(path)
+    import threading
+
+    threads, load = [], window.session.load
+    window.session.load = lambda p: threads.append(threading.current_thread().name) or load(p)
     window.open_project(path)
+    assert threads == ["hljgis-work"]  # database reads off the GUI thread
     assert "read again from PostGIS" in window.statusBar().currentMessage()
     layer = window.session.project.layer("parcels")
     assert layer.db_link is not None and layer.db_link.key == "id"

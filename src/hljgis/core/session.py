@@ -117,9 +117,14 @@ class Session:
         return self.set_project(Project())
 
     def open_project(self, path: str | Path) -> Project:
+        return self.set_project(self.load(path))
+
+    def load(self, path: str | Path) -> Project:
+        """Read a project without making it the session's (a GUI reads on a worker thread,
+        then calls :meth:`set_project`)."""
         if self._loader is None:
             raise RuntimeError("this session was created without a project loader")
-        return self.set_project(self._loader(path))
+        return self._loader(path)
 
     def save_project(self, path: str | Path | None = None) -> Path:
         if self._saver is None:

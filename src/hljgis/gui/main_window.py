@@ -258,9 +258,11 @@ class MainWindow(QMainWindow):
                                                   PROJECT_FILTER)
         if path:
             try:
-                self.session.open_project(path)
-                self._remember_recent(path)
-                self._show_layer_notes()
+                from hljgis.gui.dialogs.store_dialog import open_project_file
+
+                if open_project_file(self, path):
+                    self._remember_recent(path)
+                    self._show_layer_notes()
             except InputError as exc:
                 QMessageBox.warning(self, A.tr("Cannot open project"), str(exc))
 

@@ -233,3 +233,25 @@ def save_to_store(parent, session, *, choose=None) -> bool:
             parent.statusBar().showMessage(
                 parent.tr("Saved to the database:") + f" {link['name']} v{version}", 8000)
         return True
+
+
+def open_project_file(parent, path) -> bool:
+    """Open a project file into the window's session; False if the planner cancelled.
+
+    A project with PostGIS layers reads them again from the database (see
+    :mod:`hljgis.io.postgis_link`), so it is opened on a worker thread with a progress
+    dialog: a slow or absent server (up to the connection timeout) never freezes the window.
+    Raises InputError as :meth:`Session.open_project` does."""
+    from hljgis.io.project_file import read_project_settings
+
+    session = parent.session
+    if not any(e.get("postgis") for e in read_project_settings(path).get("layers", [])):
+        session.open_project(path)
+        return True
+    try:
+        project = run_in_background(parent, parent.tr("Opening..."), lambda: session.load(path))
+    except Cancelled:
+        return False
+    session.set_project(project)
+    return True
+
