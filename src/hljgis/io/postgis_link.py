@@ -75,7 +75,7 @@ def restore(layer, entry: dict, *, reread: bool = True, unreachable: dict | None
     """Give a layer opened from a project its table link back and, unless it holds edits
     not yet in the database, its current rows (see the module's docstring).
 
-    ``unreachable`` maps connection strings that failed during this opening to their error,
+    ``unreachable`` maps connection strings that failed during this opening to the reason,
     so a project of ten layers on a server that is away waits for one timeout, not ten.
     Never raises for a database problem: the stored copy stays, with a note.
     """
@@ -94,10 +94,10 @@ def restore(layer, entry: dict, *, reread: bool = True, unreachable: dict | None
     if link is not None:
         pending = pending_edits(layer)
         if pending:
-            layer.notes.append(
+            _copy_note(layer, (
                 f"{layer.title}: {pending.summary()} not yet in the database ({src.describe()}"
                 f"); the copy saved in the project is shown so they are kept. Save edits to "
-                "database to write them.")
+                "database to write them."))
             return
     if not reread:
         return
@@ -109,13 +109,24 @@ def restore(layer, entry: dict, *, reread: bool = True, unreachable: dict | None
             layer.notes.append(f"{layer.title}: read again from PostGIS: {src.describe()}")
             return
         except InputError as exc:
-            failed = exc
+            failed = exc.what
             if _is_connection_problem(exc):
-                unreachable[src.conninfo] = exc
-    layer.notes.append(
-        f"{layer.title}: the database could not be read ({failed.what}); showing the copy "
+                unreachable[src.conninfo] = f"no answer for an earlier layer: {exc.what}"
+    _copy_note(layer, (
+        f"{layer.title}: the database could not be read ({failed}); showing the copy "
         f"saved in the project (read {when}). It is still linked to {src.describe()}: "
-        "refresh it or save its edits when the server is back.")
+        "refresh it or save its edits when the server is back."))
+
+
+def _copy_note(layer, text: str) -> None:
+    layer.notes.append(text)
+    layer.postgis_copy_note = text
+
+
+def stored_copy_notes(project) -> list[str]:
+    """Why layers of a just-opened project show the copy stored in the project rather than
+    the database's rows (a command warns: its output rests on that copy)."""
+    return [n for layer in project.layers if (n := getattr(layer, "postgis_copy_note", None))]
 
 
 def refresh_from_database(layer, src=None) -> None:
