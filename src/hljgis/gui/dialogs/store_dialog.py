@@ -181,6 +181,9 @@ def save_to_store(parent, session, *, choose=None) -> bool:
     from hljgis.io.project_store import LINK_KEY, ProjectStore, StaleProjectError, merge_into
 
     choose = choose or ask_conflict
+    # on this (the GUI) thread: the ranking panel stores its draft scenario in the project,
+    # which the store save must include as a file save does
+    session.events.about_to_save.emit()
     project = session.project
     link = project.metadata.get(LINK_KEY) or {}
     if link:
@@ -225,8 +228,9 @@ def save_to_store(parent, session, *, choose=None) -> bool:
         link = project.metadata[LINK_KEY]
         if project.path:  # a GeoPackage copy (pulled, or saved offline) keeps up with the store
             try:
-                run_in_background(parent, parent.tr("Saving to the database..."),
-                                  lambda: session.save_project(project.path))
+                written = run_in_background(parent, parent.tr("Saving to the database..."),
+                                            lambda: session.write_project(project.path))
+                session.events.saved.emit(written)
             except (Cancelled, InputError, OSError) as exc:
                 QMessageBox.warning(parent, parent.tr("Save failed"), str(exc))
         if parent is not None and hasattr(parent, "statusBar"):
