@@ -242,3 +242,14 @@ def test_postgis_layer_merged_from_a_colleague_stays_linked(parcels, bureau, use
     merged.gdf.loc[_pos(merged, 2), "owner"] = "鹤岗市"
     assert save_edits(merged).updated == 1
     assert _owners(parcels)[2] == "鹤岗市"
+
+
+def test_project_saves_even_when_the_key_column_was_dropped(parcels, tmp_path):
+    [layer] = read_file(parcels)
+    session = Session(loader=load_project, saver=save_project)
+    session.add_layers([layer])
+    layer.set_data(layer.gdf.drop(columns="id"))
+    path = session.save_project(tmp_path / "p.hljgis.gpkg")
+    reopened = load_project(path).layer("parcels")  # read again: the table has its key
+    assert reopened.db_link.key == "id" and len(reopened.gdf) == 5
+    assert any("lost its key column id" in n for n in reopened.notes)

@@ -50,7 +50,10 @@ def link_settings(layer) -> dict | None:
              "bbox_crs": link.bbox_crs,
              "versions": [[k, v] for k, v in link.versions.items()],
              "read_at": _read_at(layer), "edited_rows": None}
-    pending = pending_edits(layer)
+    try:
+        pending = pending_edits(layer)
+    except InputError:  # the key column was removed: nothing to match, the file still saves
+        return entry
     keys = set(_keys([*pending.changed, *pending.deleted]))
     if keys:  # the rows as read of the features edited since: a few hand edits
         base = link.baseline
