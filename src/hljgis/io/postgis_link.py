@@ -48,7 +48,7 @@ def link_settings(layer) -> dict | None:
              "crs": link.baseline.crs.to_string() if link.baseline.crs else None,
              "bbox": list(link.bbox) if link.bbox is not None else None,
              "bbox_crs": link.bbox_crs,
-             "versions": [[k, v] for k, v in link.versions.items()],
+             "versions": [[_plain(k), v] for k, v in link.versions.items()],
              "read_at": _read_at(layer), "edited_rows": None}
     try:
         pending = pending_edits(layer)
@@ -62,6 +62,12 @@ def link_settings(layer) -> dict | None:
         rows.rename(columns={c: str(c) for c in rows.columns}).to_parquet(buf)
         entry["edited_rows"] = base64.b64encode(buf.getvalue()).decode("ascii")
     return entry
+
+
+def _plain(key):
+    """A key as JSON keeps it (a uuid or a date as its text, which is how it compares with
+    the key column of the copy read back from the GeoPackage)."""
+    return key if key is None or isinstance(key, (int, float, str)) else str(key)
 
 
 def _read_at(layer) -> str:
@@ -85,7 +91,11 @@ def restore(layer, entry: dict, *, reread: bool = True, unreachable: dict | None
     from hljgis.io.postgis import parse_source
     from hljgis.io.postgis_sync import pending_edits
 
-    src = parse_source(entry["source"])
+    try:
+        src = parse_source(entry["source"])
+    except InputError as exc:  # a hand-edited project: the copy opens, unlinked
+        layer.notes.append(f"{layer.title}: not linked to the database ({exc.what})")
+        return
     try:
         link = _stored_link(layer, entry, src) if entry.get("key") else None
     except InputError as exc:  # the copy lost what matched it to the table: read it again
