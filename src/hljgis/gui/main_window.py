@@ -475,7 +475,11 @@ class MainWindow(QMainWindow):
     def _show_layer_notes(self) -> None:
         """What opening said about its layers (a PostGIS layer read again, or its stored
         copy shown because the server is away)."""
-        notes = [n for layer in self.session.project.layers for n in getattr(layer, "notes", [])]
+        from hljgis.io.postgis_link import stored_copy_notes
+
+        project = self.session.project
+        notes = stored_copy_notes(project) or [  # a stored copy shown matters most
+            n for layer in project.layers for n in getattr(layer, "notes", [])]
         if notes:
             self.statusBar().showMessage("; ".join(notes), 30000)
 
