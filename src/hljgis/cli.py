@@ -292,6 +292,13 @@ def _print_warnings(warnings) -> None:
         print(f"warning: {w}", file=sys.stderr)
 
 
+def warn_stored_copies(project) -> None:
+    """PostGIS layers that show the project's stored copy (server away, unwritten edits)."""
+    from hljgis.io.postgis_link import stored_copy_notes
+
+    _print_warnings(stored_copy_notes(project))
+
+
 def _load_for_year(path, year):
     """The project with its subsidence status and legend at ``year`` (None: its own), and
     that year, which rankings run for too: one year for map, legend and ranking."""
@@ -299,6 +306,7 @@ def _load_for_year(path, year):
     from hljgis.io.project_file import load_project
 
     project = load_project(path)
+    warn_stored_copies(project)
     if year is not None:
         apply_planning_year(project, year)  # in memory only: the file is not written
     return project, planning_year(project)

@@ -163,16 +163,20 @@ def _rank(args) -> int:
 def _load_project(args):
     from pathlib import Path
 
+    from hljgis.cli import warn_stored_copies
     from hljgis.core.errors import InputError
     from hljgis.io.project_file import load_project
 
     if args.db:
-        return _store(args).load(args.project)
-    if not Path(args.project).exists():
+        project = _store(args).load(args.project)
+    elif not Path(args.project).exists():
         raise InputError(f"{args.project} is neither a project file nor (without --db) a "
                          "project in a database.",
                          "Give the .hljgis.gpkg path, or --db CONN for a project in the store.")
-    return load_project(args.project)
+    else:
+        project = load_project(args.project)
+    warn_stored_copies(project)
+    return project
 
 
 def _use_layer(project, spec: str) -> None:

@@ -85,6 +85,9 @@ def _load(args, opts: dict):
     cand_spec = args.candidates
     if args.project and is_project_file(args.project):
         project = load_project(args.project)
+        from hljgis.cli import warn_stored_copies
+
+        warn_stored_copies(project)
     else:
         if args.project and cand_spec:
             raise InputError(f"{args.project} is not an hljgis project, and --candidates is "

@@ -181,3 +181,34 @@ def test_plain_rank_writes_to_postgis(bureau, project_file):
                  "--id-field", "parcel_no", "--scenario", "sme-space", "--out", again]) == 0
     back = read_postgis(again)
     assert len(back) == 20 and set(back["parcel_no"]) == set(parcels["parcel_no"])
+
+
+def test_rank_warns_when_postgis_layers_are_the_stored_copy(survey, pg_cluster, tmp_path,
+                                                            user_dir, capsys):
+    """A project whose districts come from PostGIS ranks on the table read again; with the
+    server away it ranks on the copy stored in the project and says so on stderr."""
+    from hljgis.core.layer import VectorLayer
+    from hljgis.io import read_file
+
+    project = synthetic_project()
+    old = project.layer("districts")
+    write_postgis(old.gdf, f"PG:{survey} tables=survey.districts")
+    [new] = read_file(f"PG:{survey} tables=survey.districts")
+    layer = VectorLayer.from_settings(new.gdf, {**old.settings(),
+                                                "source_path": new.source_path})
+    layer.db_link = new.db_link
+    project.remove_layer("districts")
+    project.add_layer(layer, 0)
+    path = str(save_project(project, tmp_path / "pg.hljgis.gpkg"))
+    args = ["rank", path, "--scenario", "sme-space", "--city", "Jixi", "--out",
+            str(tmp_path / "r.gpkg")]
+    assert main(args) == 0
+    assert "could not be read" not in capsys.readouterr().err
+    pg_cluster.stop("immediate")
+    try:
+        assert main([*args[:-1], str(tmp_path / "r2.gpkg")]) == 0
+    finally:
+        pg_cluster.start()
+    err = capsys.readouterr().err
+    assert "warning: districts: the database could not be read (cannot reach" in err
+    assert "showing the copy saved in the project" in err

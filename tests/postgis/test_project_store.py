@@ -217,3 +217,18 @@ def test_user_without_rights_gets_a_clear_message(pg_cluster, bureau, user_dir):
     with pytest.raises(InputError, match="may not create one in schema public") as err:
         ProjectStore(pg_cluster.conninfo(user="viewer")).list()
     assert "administrator" in err.value.todo
+
+
+def test_colleague_without_rights_on_the_tables_is_told_what_to_grant(
+        pg_cluster, store, tmp_path):
+    """The store's tables belong to the planner whose first save made them; a colleague's
+    role without grants on them gets a message naming the GRANT, not a traceback."""
+    store.save(make_project(tmp_path), "qitaihe", base_version=None)
+    pg_cluster.sql("DO $$ BEGIN CREATE ROLE colleague LOGIN; "
+                   "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    other = ProjectStore(pg_cluster.conninfo(user="colleague"))
+    for call in (other.list, lambda: other.load("qitaihe"), lambda: other.history("qitaihe")):
+        with pytest.raises(InputError, match="may not read the project store") as err:
+            call()
+        assert "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO colleague" \
+            in err.value.todo

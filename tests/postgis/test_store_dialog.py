@@ -132,3 +132,26 @@ def test_offline_copy_saved_from_the_app(windows, bureau, tmp_path):
     assert a.save_to_database()
     assert "field" in ProjectStore(bureau).load("qitaihe").scenarios
     assert load_project(path).metadata[LINK_KEY]["version"] == 2
+
+
+def test_store_save_events_come_on_the_gui_thread(windows, tmp_path):
+    """Saving to the store emits about_to_save first (so the ranking panel's draft is in the
+    save) and saved after the offline copy is written, both on the GUI thread, whose
+    handlers touch widgets; the copy itself is written on a worker thread."""
+    import threading
+
+    from hljgis.io import save_project
+
+    a, _b = windows
+    path = tmp_path / "field.hljgis.gpkg"
+    save_project(a.session.project, path)
+    a.session.project.path = str(path)
+    seen = []
+    a.session.events.about_to_save.connect(
+        lambda: seen.append(("about", threading.current_thread().name)))
+    a.session.events.saved.connect(
+        lambda _p: seen.append(("saved", threading.current_thread().name)))
+    a.session.project.set_scenario("field", {"name": "field"})
+    assert a.save_to_database()
+    main = threading.main_thread().name
+    assert seen == [("about", main), ("saved", main)]

@@ -117,20 +117,31 @@ class Session:
         return self.set_project(Project())
 
     def open_project(self, path: str | Path) -> Project:
+        return self.set_project(self.load(path))
+
+    def load(self, path: str | Path) -> Project:
+        """Read a project without making it the session's (a GUI reads on a worker thread,
+        then calls :meth:`set_project`)."""
         if self._loader is None:
             raise RuntimeError("this session was created without a project loader")
-        return self.set_project(self._loader(path))
+        return self._loader(path)
 
     def save_project(self, path: str | Path | None = None) -> Path:
+        self.events.about_to_save.emit()
+        written = self.write_project(path)
+        self.events.saved.emit(written)
+        return written
+
+    def write_project(self, path: str | Path | None = None) -> Path:
+        """Write the project file only, with no event: a GUI may run this on a worker thread
+        and emit ``about_to_save`` and ``saved`` on its own thread (their handlers touch
+        widgets)."""
         if self._saver is None:
             raise RuntimeError("this session was created without a project saver")
         target = path or self.project.path
         if target is None:
             raise ValueError("the project has no file yet: give a path (Save As)")
-        self.events.about_to_save.emit()
-        written = self._saver(self.project, target)
-        self.events.saved.emit(written)
-        return written
+        return self._saver(self.project, target)
 
     def set_project(self, project: Project) -> Project:
         self.project = project

@@ -258,8 +258,11 @@ class MainWindow(QMainWindow):
                                                   PROJECT_FILTER)
         if path:
             try:
-                self.session.open_project(path)
-                self._remember_recent(path)
+                from hljgis.gui.dialogs.store_dialog import open_project_file
+
+                if open_project_file(self, path):
+                    self._remember_recent(path)
+                    self._show_layer_notes()
             except InputError as exc:
                 QMessageBox.warning(self, A.tr("Cannot open project"), str(exc))
 
@@ -281,6 +284,7 @@ class MainWindow(QMainWindow):
     def _save(self, path: str, overwrite: bool = False) -> bool:
         from hljgis.io.project_file import ProjectChangedOnDisk, save_project
 
+        self.editing.save_database_edits_on_save()
         try:
             if overwrite:
                 save_project(self.session.project, path, overwrite_changes=True)
@@ -466,11 +470,24 @@ class MainWindow(QMainWindow):
 
         if self.maybe_save() and (project := open_from_store(self)) is not None:
             self.session.set_project(project)
+            self._show_layer_notes()
+
+    def _show_layer_notes(self) -> None:
+        """What opening said about its layers (a PostGIS layer read again, or its stored
+        copy shown because the server is away)."""
+        from hljgis.io.postgis_link import stored_copy_notes
+
+        project = self.session.project
+        notes = stored_copy_notes(project) or [  # a stored copy shown matters most
+            n for layer in project.layers for n in getattr(layer, "notes", [])]
+        if notes:
+            self.statusBar().showMessage("; ".join(notes), 30000)
 
     def save_to_database(self) -> bool:
         """Save to the shared store; a refused save offers merge, copy or reload."""
         from hljgis.gui.dialogs.store_dialog import save_to_store
 
+        self.editing.save_database_edits_on_save()
         saved = save_to_store(self, self.session)
         self._update_title()
         return saved

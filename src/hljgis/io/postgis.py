@@ -438,10 +438,17 @@ def read_layers(text: str, opts) -> list:
     name = (src.table or "query").rpartition(".")[2]
     layer = VectorLayer(gdf, name, title=name, source_path=src.text())
     layer.db_link = link
+    layer.postgis_read_at = _read_now()
     layer.notes.append(f"read from PostGIS: {src.describe()}")
     if len(gdf) == 0:
         layer.notes.append("the layer is empty (no features)")
     return [layer]
+
+
+def _read_now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 # -- writing -------------------------------------------------------------------------------------

@@ -45,6 +45,11 @@ class DbLink:
     #: The rows as read or last written (the table's columns only), for the difference.
     baseline: gpd.GeoDataFrame
     password: str | None = field(default=None, repr=False)
+    #: The extent the rows were read in (only the map view of a large table), or None.
+    bbox: tuple | None = None
+    bbox_crs: str | None = None
+    #: The table's geometry column (the frame's is ``geometry``).
+    table_geometry: str | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -80,16 +85,22 @@ class PendingEdits:
 
 def primary_key(source: PgSource | str, *, password: str | None = None) -> str | None:
     """The table's single-column primary key, or None (a view, no key, a composite key)."""
+    return _key_and_geometry(source, password)[0]
+
+
+def _key_and_geometry(source: PgSource | str, password: str | None) -> tuple[str | None,
+                                                                               str | None]:
     from hljgis.io.postgis_edit import _describe
 
     src = parse_source(source) if isinstance(source, str) else source
     if not src.table:
-        return None
+        return None, None
     with connect(src, password=password, autocommit=True) as conn:
         try:
-            return _describe(conn, src)[2]
+            _schema, _table, key, geom, _srid = _describe(conn, src)
         except InputError:
-            return None
+            return None, None
+    return key, geom
 
 
 def open_for_editing(source: PgSource | str, *, bbox=None, bbox_crs=None,
@@ -97,13 +108,23 @@ def open_for_editing(source: PgSource | str, *, bbox=None, bbox_crs=None,
     """Read a table with its row versions; the frame (without the version column) and its
     link, or no link when the source cannot be edited (a query, a table without a key)."""
     src = parse_source(source) if isinstance(source, str) else source
-    key = primary_key(src, password=password) if src.table else None
+    key, geom = _key_and_geometry(src, password)
     if key is None:
         return read_postgis(src, bbox=bbox, bbox_crs=bbox_crs, password=password), None
     gdf = read_postgis(src, bbox=bbox, bbox_crs=bbox_crs, password=password,
                        row_versions=True)
     versions = dict(zip(_keys(gdf[key]), gdf.pop(ROW_VERSION), strict=True))
-    return gdf, DbLink(src, key, versions, gdf, password)
+    crs = None if bbox is None or bbox_crs is None else _crs_text(bbox_crs)
+    box = None if bbox is None else tuple(float(v) for v in bbox)
+    return gdf, DbLink(src, key, versions, gdf, password, box, crs, geom)
+
+
+def _crs_text(crs) -> str:
+    from pyproj import CRS
+
+    crs = CRS.from_user_input(crs)
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.to_wkt()
 
 
 def link_of(layer) -> DbLink | None:

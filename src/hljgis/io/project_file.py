@@ -50,7 +50,7 @@ def project_to_dict(project: Project) -> dict:
         "written_by": f"hljgis {__version__}",
         "metadata": project.metadata,
         "crs": project.crs.to_string() if project.crs.to_epsg() else project.crs.to_wkt(),
-        "layers": [layer.settings() for layer in project.layers],
+        "layers": [_layer_settings(layer) for layer in project.layers],
         "bookmarks": project.bookmarks,
         "scenarios": project.scenarios,
         "layouts": project.layouts,
@@ -153,6 +153,40 @@ def save_project(project: Project, path: str | Path, *, remember: bool = True,
     project.path = str(path)
     project.dirty = False
     return path
+
+
+def _layer_settings(layer) -> dict:
+    """A layer's settings; a PostGIS layer's also keep its table link (no password)."""
+    entry = layer.settings()
+    if isinstance(layer, VectorLayer) and (
+            getattr(layer, "db_link", None) is not None
+            or str(layer.source_path or "").startswith(("PG:", "postgresql:", "postgres:"))):
+        from hljgis.io.postgis_link import SETTINGS_KEY, link_settings
+
+        entry[SETTINGS_KEY] = link_settings(layer)
+    return entry
+
+
+def restore_postgis_layer(layer, entry: dict, unreachable: dict) -> None:
+    """Re-link a PostGIS layer opened from a project (see :mod:`hljgis.io.postgis_link`)."""
+    from hljgis.io.postgis_link import SETTINGS_KEY, restore
+
+    if isinstance(layer, VectorLayer) and entry.get(SETTINGS_KEY):
+        restore(layer, entry[SETTINGS_KEY], unreachable=unreachable)
+
+
+def _read_vector_table(path: Path, name: str, settings: dict):
+    """A layer's table; a PostGIS table's own ``fid`` column (often the key of tables that
+    GDAL or hljgis wrote) comes back from the GeoPackage's FID, where GDAL puts it."""
+    from hljgis.io.postgis_link import SETTINGS_KEY
+
+    columns = (settings.get(SETTINGS_KEY) or {}).get("columns") or []
+    if "fid" not in columns:
+        return pyogrio.read_dataframe(path, layer=name)
+    gdf = pyogrio.read_dataframe(path, layer=name, fid_as_index=True)
+    gdf = gdf.reset_index(names="fid")
+    order = [c for c in columns if c in gdf.columns]
+    return gdf[[*order, *(c for c in gdf.columns if c not in order)]]
 
 
 def _take_rasters_in(project: Project, path: Path) -> None:
@@ -361,6 +395,7 @@ def load_project(path: str | Path) -> Project:
     meta = dict(settings.get("metadata", {}))
     project = Project(crs=settings.get("crs", "EPSG:4490"))
     project.metadata = meta
+    unreachable: dict = {}  # database servers that did not answer during this opening
     for layer_settings in settings.get("layers", []):
         name = layer_settings["name"]
         layer: Layer
@@ -369,8 +404,9 @@ def load_project(path: str | Path) -> Project:
                 layer = RasterLayer.from_settings(
                     f"GPKG:{path}:{raster_table_name(name)}", layer_settings)
             else:
-                gdf = pyogrio.read_dataframe(path, layer=name)
+                gdf = _read_vector_table(path, name, layer_settings)
                 layer = VectorLayer.from_settings(gdf, layer_settings)
+                restore_postgis_layer(layer, layer_settings, unreachable)
         except InputError:
             raise
         except Exception as exc:

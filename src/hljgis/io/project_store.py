@@ -111,6 +111,30 @@ class ProjectStore:
             raise
         return conn
 
+    @contextlib.contextmanager
+    def _reading(self):
+        """A connection for reading the store; a refusal or a broken connection is an
+        InputError that says what to do (a colleague's role may lack rights on the tables
+        another planner's first save created)."""
+        import psycopg
+
+        with self._connect() as conn:
+            try:
+                yield conn
+            except psycopg.errors.InsufficientPrivilege as exc:
+                user = _conninfo_user(self.source)
+                raise InputError(
+                    f"{self.source.describe()}: this user may not read the project store in "
+                    f"schema {self.schema} ({str(exc).strip()}).",
+                    f"Ask the database administrator to grant it, e.g. GRANT SELECT, INSERT, "
+                    f"UPDATE ON ALL TABLES IN SCHEMA {self.schema} TO {user}; and GRANT USAGE "
+                    f"ON ALL SEQUENCES IN SCHEMA {self.schema} TO {user};") from exc
+            except psycopg.OperationalError as exc:
+                raise InputError(f"{self.source.describe()}: the connection broke while "
+                                 f"reading the store ({str(exc).strip()}).",
+                                 "Try again when the bureau network is back; work from a "
+                                 "GeoPackage copy meanwhile.") from exc
+
     def _t(self, table: str):
         from psycopg import sql
 
@@ -156,7 +180,7 @@ class ProjectStore:
         """Projects in the store, by name."""
         from psycopg import sql
 
-        with self._connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(sql.SQL(
                 "SELECT name, version, saved_at, saved_by, settings->'metadata'->>'title', "
                 "jsonb_array_length(settings->'layers') FROM {} ORDER BY name").format(
@@ -167,7 +191,7 @@ class ProjectStore:
         """(version, settings, saved_by) of a project, the current one unless ``version``."""
         from psycopg import sql
 
-        with self._connect() as conn:
+        with self._reading() as conn:
             if version is None:
                 row = conn.execute(sql.SQL(
                     "SELECT version, settings, saved_by FROM {} WHERE name = %s").format(
@@ -189,7 +213,7 @@ class ProjectStore:
         """(version, saved_at, saved_by) of every save of a project, oldest first."""
         from psycopg import sql
 
-        with self._connect() as conn:
+        with self._reading() as conn:
             return [tuple(r) for r in conn.execute(sql.SQL(
                 "SELECT version, saved_at, saved_by FROM {} WHERE name = %s ORDER BY version")
                 .format(self._t("hljgis_project_version")), (name,))]
@@ -198,7 +222,7 @@ class ProjectStore:
         """(id, base_version, saved_by) of the refused saves of a project, oldest first."""
         from psycopg import sql
 
-        with self._connect() as conn:
+        with self._reading() as conn:
             return [tuple(r) for r in conn.execute(sql.SQL(
                 "SELECT id, base_version, saved_by FROM {} WHERE name = %s ORDER BY id")
                 .format(self._t("hljgis_project_refused")), (name,))]
@@ -206,7 +230,7 @@ class ProjectStore:
     def load(self, name: str, version: int | None = None) -> Project:
         """The project as saved (its layers' data included), linked to the store."""
         version, settings, _by = self.settings(name, version)
-        with self._connect() as conn:
+        with self._reading() as conn:
             project = _project_from_settings(settings, lambda sha: self._blob(conn, sha))
         self._link(project, name, version)
         return project
@@ -279,7 +303,7 @@ class ProjectStore:
         _v, base, _ = self.settings(name, base_version) if base_version else (0, {}, "")
         current, theirs, who = self.settings(name)
         base_layers = {e["name"] for e in base.get("layers", [])}
-        with self._connect() as conn:
+        with self._reading() as conn:
             blobs = {e["blob"]: self._blob(conn, e["blob"]) for e in theirs.get("layers", [])
                      if e["name"] not in base_layers}
         return current, base, theirs, who, blobs.__getitem__
@@ -443,8 +467,13 @@ def _layer_from_blob(entry: dict, kind: str, data: bytes):
 def _project_from_settings(settings: dict, blob: Callable[[str], tuple[str, bytes]]) -> Project:
     project = Project(crs=settings.get("crs", "EPSG:4490"))
     project.metadata = dict(settings.get("metadata", {}))
+    from hljgis.io.project_file import restore_postgis_layer
+
+    unreachable: dict = {}
     for entry in settings.get("layers", []):
-        project.add_layer(_layer_from_blob(entry, *blob(entry["blob"])))
+        layer = _layer_from_blob(entry, *blob(entry["blob"]))
+        restore_postgis_layer(layer, entry, unreachable)
+        project.add_layer(layer)
     project.bookmarks = dict(settings.get("bookmarks", {}))
     project.scenarios = dict(settings.get("scenarios", {}))
     project.layouts = dict(settings.get("layouts", {}))
@@ -491,7 +520,12 @@ def merge_into(project: Project, base: dict, theirs: dict, their_user: str,
     base_layers = {e["name"] for e in base.get("layers", [])}
     for entry in theirs.get("layers", []):
         if entry["name"] not in project and entry["name"] not in base_layers and blob:
-            project.add_layer(_layer_from_blob(entry, *blob(entry["blob"])))
+            layer = _layer_from_blob(entry, *blob(entry["blob"]))
+            if entry.get("postgis"):  # their PostGIS layer, linked as they saved it (the
+                from hljgis.io.postgis_link import restore  # merge runs on the GUI thread)
+
+                restore(layer, entry["postgis"], reread=False)
+            project.add_layer(layer)
             notes.append(f"layer {entry['name']}: added by {their_user}")
     return notes
 
@@ -530,3 +564,9 @@ def push_file(path: str | Path, store: ProjectStore | None = None, *, name: str 
     version = store.save(project, name, base_version=base, on_conflict=on_conflict)
     save_project(project, path)  # the copy now knows the version it matches
     return project.metadata[LINK_KEY]["name"], version
+
+
+def _conninfo_user(source: PgSource) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    return str(conninfo_to_dict(source.conninfo).get("user") or "the_planner")

@@ -259,7 +259,7 @@ class PostgisDialog(QDialog):
         """Read the selected tables (or the query) into layers and accept; the layers are in
         :meth:`layers`. Errors are shown and the dialog stays open."""
         from hljgis.core.layer import VectorLayer
-        from hljgis.io.postgis import with_table
+        from hljgis.io.postgis import _read_now, with_table
         from hljgis.io.postgis_sync import open_for_editing
 
         if self._source is None:
@@ -290,6 +290,7 @@ class PostgisDialog(QDialog):
                                              password=password)
                 layer = VectorLayer(gdf, name, title=name, source_path=src.text())
                 layer.db_link = link
+                layer.postgis_read_at = _read_now()
                 layer.notes.append(f"read from PostGIS: {src.describe()}"
                                    + (" (only the map view)" if bbox is not None else ""))
                 layers.append(layer)

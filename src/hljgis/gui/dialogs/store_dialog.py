@@ -181,6 +181,9 @@ def save_to_store(parent, session, *, choose=None) -> bool:
     from hljgis.io.project_store import LINK_KEY, ProjectStore, StaleProjectError, merge_into
 
     choose = choose or ask_conflict
+    # on this (the GUI) thread: the ranking panel stores its draft scenario in the project,
+    # which the store save must include as a file save does
+    session.events.about_to_save.emit()
     project = session.project
     link = project.metadata.get(LINK_KEY) or {}
     if link:
@@ -225,11 +228,34 @@ def save_to_store(parent, session, *, choose=None) -> bool:
         link = project.metadata[LINK_KEY]
         if project.path:  # a GeoPackage copy (pulled, or saved offline) keeps up with the store
             try:
-                run_in_background(parent, parent.tr("Saving to the database..."),
-                                  lambda: session.save_project(project.path))
+                written = run_in_background(parent, parent.tr("Saving to the database..."),
+                                            lambda: session.write_project(project.path))
+                session.events.saved.emit(written)
             except (Cancelled, InputError, OSError) as exc:
                 QMessageBox.warning(parent, parent.tr("Save failed"), str(exc))
         if parent is not None and hasattr(parent, "statusBar"):
             parent.statusBar().showMessage(
                 parent.tr("Saved to the database:") + f" {link['name']} v{version}", 8000)
         return True
+
+
+def open_project_file(parent, path) -> bool:
+    """Open a project file into the window's session; False if the planner cancelled.
+
+    A project with PostGIS layers reads them again from the database (see
+    :mod:`hljgis.io.postgis_link`), so it is opened on a worker thread with a progress
+    dialog: a slow or absent server (up to the connection timeout) never freezes the window.
+    Raises InputError as :meth:`Session.open_project` does."""
+    from hljgis.io.project_file import read_project_settings
+
+    session = parent.session
+    if not any(e.get("postgis") for e in read_project_settings(path).get("layers", [])):
+        session.open_project(path)
+        return True
+    try:
+        project = run_in_background(parent, parent.tr("Opening..."), lambda: session.load(path))
+    except Cancelled:
+        return False
+    session.set_project(project)
+    return True
+

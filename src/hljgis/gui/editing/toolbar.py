@@ -59,6 +59,9 @@ class EditToolbar(QToolBar):
         self.save_db_action = QAction(self)
         self.save_db_action.triggered.connect(self.save_database_edits)
         self.addAction(self.save_db_action)
+        self.refresh_db_action = QAction(self)
+        self.refresh_db_action.triggered.connect(self.refresh_from_database)
+        self.addAction(self.refresh_db_action)
         self.addSeparator()
         self.snap_action = QAction(self, checkable=True, checked=True)
         self.snap_action.toggled.connect(lambda on: setattr(c, "snap_enabled", on))
@@ -86,7 +89,6 @@ class EditToolbar(QToolBar):
         c.message.connect(lambda text: window.statusBar().showMessage(text, 10000))
         c.measured.connect(window.measure_label.setText)
         window.canvas.map_tool_changed.connect(self._on_map_tool_changed)
-        window.session.events.about_to_save.connect(self._on_about_to_save)
         window.addToolBarBreak()
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self)
         self.retranslate()
@@ -109,6 +111,10 @@ class EditToolbar(QToolBar):
             "vertex to delete it"))
         self.merge_action.setText(self.tr("Merge selected"))
         self.delete_action.setText(self.tr("Delete selected"))
+        self.refresh_db_action.setText(self.tr("Refresh from database"))
+        self.refresh_db_action.setToolTip(self.tr(
+            "Read the layers from PostGIS again (as when the project is opened); a layer "
+            "with edits not yet saved to the database is left as it is"))
         self.save_db_action.setText(self.tr("Save edits to database"))
         self.save_db_action.setToolTip(self.tr(
             "Write the edits of the layers read from PostGIS to their tables (also done when "
@@ -302,13 +308,51 @@ class EditToolbar(QToolBar):
 
         QMessageBox.warning(self.window_, self.tr("Database edits not saved"), text)
 
-    def _on_about_to_save(self) -> None:
-        """Project Save also writes the database layers' edits (the project file keeps
-        them either way). A save on a worker thread (the shared store) cannot ask, so it
-        leaves them to the toolbar action."""
-        from PySide6.QtCore import QThread
+    def refresh_from_database(self) -> list[str]:
+        """Read every PostGIS layer without pending edits again; returns the titles read.
+        A layer holding edits is skipped (re-reading would drop them) and named."""
+        from hljgis.gui.background import Cancelled, run_in_background
+        from hljgis.io.postgis_link import apply_read, read_again
+        from hljgis.io.postgis_sync import pending_edits
 
-        from hljgis.io.postgis_sync import db_layers
+        window, lang = self.window_, current_language()
+        done, kept, failed = [], [], []
+        for layer in list(window.session.project.layers):
+            if not str(layer.source_path or "").startswith(("PG:", "postgresql:", "postgres:")):
+                continue
+            title = layer.display_title(lang)
+            if getattr(layer, "db_link", None) is not None and pending_edits(layer):
+                kept.append(title)
+                continue
+            try:
+                apply_read(layer, *run_in_background(
+                    window, self.tr("Reading from the database..."),
+                    lambda lyr=layer: read_again(lyr)))
+                done.append(title)
+            except Cancelled:
+                break
+            except InputError as exc:
+                failed.append(f"{title}: {exc.what}")
+        parts = [self.tr("Read again from the database") + ": " + ", ".join(done)] if done \
+            else []
+        if kept:
+            parts.append(self.tr("kept (edits not saved to the database)") + ": "
+                         + ", ".join(kept))
+        parts += failed
+        window.statusBar().showMessage("; ".join(parts) or self.tr("No PostGIS layers"), 20000)
+        return done
 
-        if QThread.currentThread() is self.thread() and db_layers(self.window_.session.project):
-            self.save_database_edits()
+    def save_database_edits_on_save(self) -> bool:
+        """Project Save (to a file or to the shared store) also writes the database layers'
+        pending edits; the project keeps them either way. Called by the window's Save only,
+        not on ``about_to_save``: the two-minute autosave emits that too, and must never
+        commit to the bureau's shared tables (nor open a conflict box from a timer)."""
+        from hljgis.io.postgis_sync import db_layers, pending_edits
+
+        for layer in db_layers(self.window_.session.project):
+            try:
+                if pending_edits(layer):
+                    return self.save_database_edits()
+            except InputError:
+                return self.save_database_edits()  # reports the broken layer
+        return True
