@@ -167,7 +167,7 @@ def _masked_and_ranked(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
     (ties share the best rank), each checked bit for bit."""
     floats = [c for c in frame.columns if frame[c].dtype == np.float64]
     flags = [c for c in frame.columns if frame[c].dtype == bool]
-    recipes, dropped, used = [], set(), set()
+    recipes, dropped = [], set()
     sample = np.unique(np.linspace(0, len(frame) - 1, min(len(frame), 512)).astype(int))
     ints = [c for c in frame.columns if str(frame[c].dtype) == "Int64"]
     for r in ints:
@@ -180,11 +180,10 @@ def _masked_and_ranked(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
             if frame[r].equals(_min_rank(vs)):
                 recipes.append({"column": r, "rank_of": s})
                 dropped.add(r)
-                used.add(s)
                 break
+    # a later recipe may drop what an earlier one reads (loading replays them backwards),
+    # never read what an earlier one dropped
     for b in floats:
-        if b in used:
-            continue
         vb = frame[b].to_numpy()
         for a in floats:
             if a == b or a in dropped:
@@ -198,7 +197,6 @@ def _masked_and_ranked(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
                 if np.array_equal(np.where(vm, np.nan, va), vb, equal_nan=True):
                     recipes.append({"column": b, "from": a, "nan_where": m})
                     dropped.add(b)
-                    used.add(a)
                     break
             if b in dropped:
                 break
