@@ -281,3 +281,21 @@ def test_screenshots(qtbot, panel):
     for i, name in enumerate(("setup", "results", "explain", "sensitivity")):
         panel.tabs.setCurrentIndex(i)
         panel.grab().save(f"/tmp/ranking_{name}.png")
+
+
+def test_a_rerun_replaces_its_layer_in_place_and_undo_brings_it_back(qtbot, panel):
+    """Issue 15: running a scenario again replaces its result layer (no _2, _3 copies)."""
+    run_and_wait(qtbot, panel)
+    first = panel.result_layer
+    project = panel.session.project
+    project.move_layer(first.name, 0)  # the planner put it under the others
+    names = project.layer_names()
+    run_and_wait(qtbot, panel)
+    second = panel.result_layer
+    assert second is not first and second.name == first.name
+    assert project.layer_names() == names  # same place, no "_2"
+    assert project.layer(first.name) is second
+    panel.session.undo()
+    assert project.layer(first.name) is first and project.layer_names() == names
+    panel.session.redo()
+    assert project.layer(first.name) is second
