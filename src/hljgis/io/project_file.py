@@ -362,6 +362,11 @@ def _corrupt(path: Path, why) -> InputError:
                       "Copy the file again from where it came from." + hint)
 
 
+def _read_order(settings: dict) -> int:
+    storage = settings.get("storage")
+    return 0 if not isinstance(storage, dict) else 2 if storage.get("kind") == "reference" else 1
+
+
 def _read_layer(path: Path, settings: dict, built: dict[str, object]):
     name = settings["name"]
     if settings.get("kind") == "raster":
@@ -394,8 +399,9 @@ def load_project(path: str | Path) -> Project:
     project.metadata = meta
     entries = settings.get("layers", [])
     built: dict[str, object] = {}
-    # compact layers last: a ranking may take its polygons from its candidate layer
-    for layer_settings in sorted(entries, key=lambda e: "storage" in e):
+    # compact layers last, references after grids: a ranking may take its polygons from
+    # its candidate layer (even a ranking of cells used as candidates)
+    for layer_settings in sorted(entries, key=_read_order):
         name = layer_settings["name"]
         try:
             built[name] = _read_layer(path, layer_settings, built)
