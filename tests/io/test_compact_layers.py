@@ -117,9 +117,16 @@ def test_grid_ranking_round_trip_is_exact(tmp_path, compact_all, shape):
     assert compact_layers.same_shapes(np.asarray(again.layer(layer.name).gdf.geometry.array),
                                       cells.polygons())
     assert again.layer_names() == project.layer_names()
-    # saved again compactly: the reopened layer still knows its grid
+    # saved again as compactly: the reopened layer still knows its grid and recipes
     save_project(again, tmp_path / "q.hljgis.gpkg")
-    assert _storage(tmp_path / "q.hljgis.gpkg", layer.name)["kind"] == "grid"
+    again_storage = _storage(tmp_path / "q.hljgis.gpkg", layer.name)
+
+    def plain(st: dict) -> tuple:
+        return ({k: v for k, v in st.items() if k != "recipes"},
+                sorted(json.dumps(r, sort_keys=True) for r in st["recipes"]))
+
+    assert plain(again_storage) == plain(storage)
+    assert (tmp_path / "q.hljgis.gpkg").stat().st_size <= path.stat().st_size + 4096
     _assert_same(load_project(tmp_path / "q.hljgis.gpkg").layer(layer.name).gdf, layer.gdf)
 
 

@@ -90,12 +90,16 @@ def compact_plan(layer: VectorLayer, layers: dict[str, object],
     else:
         return None
     storage["columns"] = [c for c in frame.columns if c not in (_COL, _ROW, _POS)]
-    # each stage only uses columns still there, so loading replays them backwards
-    frame, recipes = _recipes(frame)
-    frame, more = _transformed(frame, getattr(layer, "column_recipes", None) or {})
+    # each stage only reads columns still there, so loading replays them backwards
+    recipes: list[dict] = []
+    for stage in (_masked_and_ranked, _counters, _recipes):
+        frame, more = stage(frame)
+        recipes += more
+    specs = getattr(layer, "column_recipes", None) or {}
+    frame, more = _transformed(frame, specs)
     recipes += more
-    frame, more = _masked_and_ranked(frame)
-    recipes += more
+    if specs:  # kept, so the reopened layer is stored as compactly again
+        storage["column_recipes"] = specs
     storage["recipes"] = recipes
     storage["geometry_name"] = gdf.geometry.name
     return CompactLayer(storage, frame)
@@ -138,6 +142,14 @@ def _recipes(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
                 dropped.add(b)
                 break
     return frame.drop(columns=sorted(dropped)), recipes
+
+
+def _counters(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """Drop int64 columns that count 0, 1, 2, ... (a grid's site ids)."""
+    n = len(frame)
+    gone = [c for c in frame.columns if frame[c].dtype == np.int64
+            and np.array_equal(frame[c].to_numpy(), np.arange(n))]
+    return frame.drop(columns=gone), [{"column": c, "arange": n} for c in gone]
 
 
 def _transformed(frame: pd.DataFrame, specs: dict) -> tuple[pd.DataFrame, list[dict]]:
@@ -262,6 +274,8 @@ def _from_parquet(blob: bytes, columns: list[str] | None = None,
 def _recompute(cols: dict, recipe: dict):
     if "rank_of" in recipe:
         return _min_rank(np.asarray(cols[recipe["rank_of"]])).array
+    if "arange" in recipe:
+        return np.arange(int(recipe["arange"]), dtype=np.int64)
     src = np.asarray(cols[recipe["from"]])
     if "transform" in recipe:
         from hljgis.core.transforms import TransformSpec

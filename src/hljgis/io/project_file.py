@@ -377,6 +377,7 @@ def _read_layer(path: Path, settings: dict, built: dict[str, object]):
         gdf, source = read_compact(path, name, settings["storage"], built)
         layer = VectorLayer.from_settings(gdf, settings)
         layer.geometry_source = source  # saved compactly again while it is unchanged
+        layer.column_recipes = settings["storage"].get("column_recipes")
         return layer
     return VectorLayer.from_settings(pyogrio.read_dataframe(path, layer=name), settings)
 
