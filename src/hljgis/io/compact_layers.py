@@ -353,7 +353,7 @@ def read_compact(path: Path, name: str, storage: dict,
     # copy=False: one block per column, no consolidation of a million-row float block
     # (that copy took longer than rebuilding the polygons)
     frame = pd.DataFrame(ordered, copy=False)
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=storage["crs"]), grid
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=storage["crs"], copy=False), grid
 
 
 def same_shapes(a: np.ndarray, b: np.ndarray) -> bool:
