@@ -238,3 +238,18 @@ def test_a_missing_blob_is_reported_as_damage(tmp_path, compact_all):
         con.execute("DELETE FROM hljgis_compact")
     with pytest.raises(InputError, match="damaged.*rank_t_run.*hljgis_compact"):
         load_project(path)
+
+
+def test_a_project_of_only_a_compact_ranking(tmp_path, compact_all):
+    """No layer written by GDAL first: the compact table creates the GeoPackage itself."""
+    data = _data(3000, 2000)
+    layer = run_scenario(data, _scenario({"kind": "grid", "layer": "area",
+                                          "size_m": 100})).layer()
+    project = Project(crs=CRS)
+    project.add_layer(layer)
+    path = tmp_path / "p.hljgis.gpkg"
+    save_project(project, path)
+    assert _storage(path, layer.name)["kind"] == "grid"
+    with sqlite3.connect(path) as con:
+        assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    _assert_same(load_project(path).layer(layer.name).gdf, layer.gdf)
