@@ -4,8 +4,10 @@ Usage::
 
     .venv/bin/python bench/project_io.py [--n 300000 1000000] [--repeat 3]
 
-For each N: the data of ``bench/rank.py`` (N 100 m cells, 6 criteria, one exclusion) in a
-project, ranked, and the result layer added as the ranking dock adds it. The project is then
+First the bundled East Heilongjiang layers ranked with the place-making preset (500 m cells
+over the four cities, 303k sites: the run that grew a project from 3.5 MB to 124 MB), then
+for each N the data of ``bench/rank.py`` (N 100 m cells, 6 criteria, one exclusion) in a
+project; each ranked, and the result layer added to the project. The project is then
 saved and opened with the compact storage (grid definition + Parquet columns,
 ``hljgis.io.compact_layers``) and with the storage of format 1 (the cells as a GPKG polygon
 table with every column), in the same run. Printed per storage: the file's growth over the
@@ -71,16 +73,31 @@ def _timed(fn, repeat: int) -> tuple[float, float]:
     return times[0], min(times[1:]) if repeat else times[0]
 
 
-def measure(n: int, folder: Path, repeat: int) -> dict:
+def _synthetic(n: int):
     data = make_data(n)
     project = Project(crs=CRS)
     for name, gdf in data.items():
         project.add_layer(VectorLayer(gdf, name))
+    return project, lambda: run_scenario(data, SCENARIO), f"{n:,} synthetic cells"
+
+
+def _bundled(name: str):
+    from hljgis.analysis.presets import preset
+    from hljgis.io.project_build import base_project
+
+    project = base_project(bundled=True)
+    return project, lambda: run_scenario(project, preset(name)), \
+        f"bundled layers, preset '{name}'"
+
+
+def measure(project, rank, what: str, folder: Path, repeat: int) -> dict:
+    n = len(list(folder.iterdir()))  # a fresh file name per case
     base = folder / f"base_{n}.hljgis.gpkg"
     save_project(project, base, remember=False)
     t0 = time.perf_counter()
-    result = run_scenario(data, SCENARIO)
-    print(f"\n{len(result.gdf):,} cells ranked in {time.perf_counter() - t0:.2f} s")
+    result = rank()
+    print(f"\n{what}: {len(result.gdf):,} sites ranked in {time.perf_counter() - t0:.2f} s"
+          f"; project without it {base.stat().st_size / 2**20:.1f} MB")
     layer = result.layer()
     project.add_layer(layer)
     rows = {}
@@ -117,12 +134,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, nargs="+", default=[300_000, 1_000_000])
     ap.add_argument("--repeat", type=int, default=2, help="warm repetitions (fastest shown)")
+    ap.add_argument("--preset", nargs="*", default=["place-making"],
+                    help="also rank the bundled layers with these presets (500 m cells over "
+                         "the four cities: 303k sites, the issue's 124 MB case)")
     args = ap.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
           f"{os.getloadavg()[2]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="hljgis-project-io-") as tmp:
+        for name in args.preset:
+            measure(*_bundled(name), Path(tmp), args.repeat)
         for n in args.n:
-            measure(n, Path(tmp), args.repeat)
+            measure(*_synthetic(n), Path(tmp), args.repeat)
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 

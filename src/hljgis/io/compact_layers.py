@@ -14,8 +14,9 @@ the grid (every coordinate) or the very geometry objects of the candidate layer;
 moved or reprojected result, or a candidate layer that changed, is written whole, as before.
 Results under :data:`COMPACT_FROM` rows are written whole too, so QGIS shows them.
 
-Figures (300k cells, 6 criteria, 2-core machine): 31 MB of attributes and 60 MB of
-polygons as GPKG tables become about 12 MB of Parquet (``bench/project_io.py``).
+Figures (``bench/project_io.py``, 2 cores, load 1-2): the place-making run of the four
+cities (303k cells) adds 9.3 MB to the project instead of 131 MB; 1M cells add 34 MB
+instead of 417 MB, save in 0.9 s warm (4.0 s) and open in 1.4 s cold (9.5 s).
 """
 
 from __future__ import annotations
