@@ -299,3 +299,26 @@ def test_a_rerun_replaces_its_layer_in_place_and_undo_brings_it_back(qtbot, pane
     assert project.layer(first.name) is first and project.layer_names() == names
     panel.session.redo()
     assert project.layer(first.name) is second
+
+
+def test_the_dock_s_result_layer_is_saved_compactly(qtbot, panel, tmp_path, monkeypatch):
+    """The layer as the dock adds it (labels, style) is stored as its grid definition."""
+    import json
+    import sqlite3
+
+    from hljgis.io import compact_layers
+    from hljgis.io.project_file import load_project, save_project
+
+    monkeypatch.setattr(compact_layers, "COMPACT_FROM", 1)
+    run_and_wait(qtbot, panel)
+    layer = panel.result_layer
+    path = tmp_path / "p.hljgis.gpkg"
+    save_project(panel.session.project, path)
+    with sqlite3.connect(path) as con:
+        settings = json.loads(con.execute("SELECT json FROM hljgis_project").fetchone()[0])
+    entry = next(e for e in settings["layers"] if e["name"] == layer.name)
+    assert entry["storage"]["kind"] == "grid"
+    again = load_project(path).layer(layer.name)
+    pd.testing.assert_frame_equal(pd.DataFrame(again.gdf.drop(columns="geometry")),
+                                  pd.DataFrame(layer.gdf.drop(columns="geometry")))
+    assert again.style == layer.style

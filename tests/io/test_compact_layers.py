@@ -253,3 +253,16 @@ def test_a_project_of_only_a_compact_ranking(tmp_path, compact_all):
     with sqlite3.connect(path) as con:
         assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
     _assert_same(load_project(path).layer(layer.name).gdf, layer.gdf)
+
+
+def test_columns_parquet_would_change_keep_the_layer_whole(tmp_path, compact_all):
+    data = _data(3000, 2000)
+    project = _project(data)
+    layer = run_scenario(data, _scenario({"kind": "grid", "layer": "area",
+                                          "size_m": 100})).layer()
+    layer.gdf["surveyed"] = pd.Timestamp("2026-05-01")  # a date: stays a plain table
+    project.add_layer(layer)
+    path = tmp_path / "p.hljgis.gpkg"
+    save_project(project, path)
+    assert _storage(path, layer.name) is None
+    assert len(load_project(path).layer(layer.name).gdf) == len(layer.gdf)

@@ -44,11 +44,11 @@ _COL, _ROW, _POS = "__cell_col", "__cell_row", "__source_row"
 
 
 class CompactLayer:
-    """A layer's compact form: its storage settings and the frame to write (no geometry)."""
+    """A layer's compact form: its storage settings and its columns as Parquet bytes."""
 
-    def __init__(self, storage: dict, frame: pd.DataFrame) -> None:
+    def __init__(self, storage: dict, blob: bytes) -> None:
         self.storage = storage
-        self.frame = frame
+        self.blob = blob
 
 
 def compact_plan(layer: VectorLayer, layers: dict[str, object],
@@ -70,7 +70,9 @@ def compact_plan(layer: VectorLayer, layers: dict[str, object],
         return None
     geoms = np.asarray(gdf.geometry.array)
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    if frame.columns.has_duplicates or any(str(c).startswith("__") for c in frame.columns):
+    if frame.columns.has_duplicates or not all(
+            isinstance(c, str) and not c.startswith("__") and _travels(frame[c].dtype)
+            for c in frame.columns):
         return None
     crs = gdf.crs.to_wkt()
     if isinstance(src, CellGrid):
@@ -103,7 +105,21 @@ def compact_plan(layer: VectorLayer, layers: dict[str, object],
         storage["column_recipes"] = specs
     storage["recipes"] = recipes
     storage["geometry_name"] = gdf.geometry.name
-    return CompactLayer(storage, frame)
+    try:
+        blob = _to_parquet(frame)
+    except Exception:  # a column Arrow cannot hold: the layer is written whole instead
+        return None
+    return CompactLayer(storage, blob)
+
+
+def _travels(dtype) -> bool:
+    """Dtypes that come back from Parquet as they went in (anything else, e.g. object
+    columns of mixed values or dates, keeps the layer a plain table)."""
+    if isinstance(dtype, pd.StringDtype):
+        return True
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return str(dtype) in ("Int64", "Int32", "Float64", "boolean")
+    return dtype.kind in "biuf"
 
 
 def _positions(geoms: np.ndarray, source: np.ndarray) -> np.ndarray | None:
@@ -304,7 +320,7 @@ def write_compact(path: Path, items: dict[str, CompactLayer]) -> None:
             con.execute(f"ALTER TABLE {COMPACT_TABLE} ADD COLUMN data BLOB")
             for name in names:
                 con.execute(f"UPDATE {COMPACT_TABLE} SET data = ? WHERE layer = ?",
-                            (_to_parquet(items[name].frame), name))
+                            (items[name].blob, name))
     finally:
         con.close()
 
