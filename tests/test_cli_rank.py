@@ -60,3 +60,33 @@ def test_bad_scenario_file_exit_2_naming_field(project_file, tmp_path, capsys):
 def test_unknown_scenario_exit_2(project_file, tmp_path, capsys):
     code = main(["rank", project_file, "--scenario", "nope", "--out", str(tmp_path / "x.gpkg")])
     assert code == 2 and "sme-space" in capsys.readouterr().err
+
+
+def test_rank_out_a_project_file_adds_the_ranking_and_a_rerun_replaces_it(
+        project_file, tmp_path, monkeypatch):
+    """``--out x.hljgis.gpkg``: the project with the ranking as a layer, stored as its grid
+    definition; ranking that project again replaces the layer (no rank_x_2). The input
+    project itself is never written (tests/test_cli_bad_inputs.py)."""
+    import sqlite3
+
+    from hljgis.io import compact_layers
+    from hljgis.io.project_file import load_project
+
+    monkeypatch.setattr(compact_layers, "COMPACT_FROM", 1)
+    before = load_project(project_file).layer_names()
+    first, second = tmp_path / "q.hljgis.gpkg", tmp_path / "r.hljgis.gpkg"
+    assert main(["rank", project_file, "--scenario", "sme-space", "--city", "Jixi",
+                 "--year", "2026", "--out", str(first)]) == 0
+    assert main(["rank", str(first), "--scenario", "sme-space", "--city", "Jixi",
+                 "--year", "2030", "--out", str(second)]) == 0
+    assert load_project(project_file).layer_names() == before
+    project = load_project(second)
+    added = [n for n in project.layer_names() if n not in before]
+    assert added == ["rank_sme_space_jixi"]
+    layer = project.layer(added[0])
+    assert layer.provenance["as_of"] == "2030"  # the second run's
+    assert layer.style["renderer"]["kind"] == "graduated"
+    with sqlite3.connect(second) as con:
+        text = con.execute("SELECT json FROM hljgis_project").fetchone()[0]
+    entry = next(e for e in json.loads(text)["layers"] if e["name"] == added[0])
+    assert entry["storage"]["kind"] == "grid"

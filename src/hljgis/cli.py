@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "sme-space, place-making) or a scenario .json file")
     rank.add_argument("--city", help="only sites in this city, e.g. Jixi")
     rank.add_argument("--year", type=int, help="planning year (overrides the scenario's)")
-    rank.add_argument("--out", required=True, help="results GeoPackage (.gpkg)")
+    rank.add_argument("--out", required=True,
+                      help="results GeoPackage (.gpkg), or a new project file (.hljgis.gpkg): "
+                           "the project with the ranking added (a re-run replaces it)")
     rank.add_argument("--csv", help="also write the results as CSV")
     rank.add_argument("--top", type=int, default=10, help="sites to print (default 10)")
     from hljgis.cli_rank import add_options as _rank_plain_options

@@ -49,6 +49,7 @@ def run(args) -> int:
     from hljgis.core.errors import InputError
     from hljgis.export.rank_files import write_rank_files
     from hljgis.io.postgis import is_pg_source, write_ranking
+    from hljgis.io.project_file import PROJECT_SUFFIX
 
     opts = {"encoding": args.encoding, "assume_crs": args.assume_crs}
     project, candidates = _load(args, opts)
@@ -68,12 +69,28 @@ def run(args) -> int:
     if is_pg_source(args.out):  # back into the bureau's database, with the scenario's metadata
         write_ranking(out_result, args.out)
         warning = write_rank_files(project, result, layer, None, args.csv)
+    elif args.out.lower().endswith(PROJECT_SUFFIX):
+        warning = write_rank_files(project, result, layer, None, args.csv)
+        _into_project(project, result, args.out)
     else:
         warning = write_rank_files(project, result, layer, args.out, args.csv)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     _print(result, args)
     return EXIT_OK
+
+
+def _into_project(project, result, out: str) -> None:
+    """Add the ranking to the project and save it as ``out``: a re-run of the scenario
+    replaces its layer; the project file stores it compactly (io.compact_layers)."""
+    from hljgis.core.session import Session
+    from hljgis.export.atlas import ranking_style
+    from hljgis.io.project_file import save_project
+
+    layer = result.layer()  # in the run's metric CRS: the project file keeps the grid
+    layer.style = {"version": 1, "renderer": ranking_style()["renderer"]}
+    Session(project).put_result_layer(layer)
+    save_project(project, out)
 
 
 def _load(args, opts: dict):

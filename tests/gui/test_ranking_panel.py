@@ -303,3 +303,44 @@ def test_screenshots(qtbot, panel):
     ranked = pixels.rows_drawn(panel.results_view, column=1)[:5]
     assert len(ranked) == 5 and min(ranked) > 100, ranked  # names of the top five sites
     assert pixels.coloured(shots["explain"]) > 500  # the contribution bars
+
+
+def test_a_rerun_replaces_its_layer_in_place_and_undo_brings_it_back(qtbot, panel):
+    """Issue 15: running a scenario again replaces its result layer (no _2, _3 copies)."""
+    run_and_wait(qtbot, panel)
+    first = panel.result_layer
+    project = panel.session.project
+    project.move_layer(first.name, 0)  # the planner put it under the others
+    names = project.layer_names()
+    run_and_wait(qtbot, panel)
+    second = panel.result_layer
+    assert second is not first and second.name == first.name
+    assert project.layer_names() == names  # same place, no "_2"
+    assert project.layer(first.name) is second
+    panel.session.undo()
+    assert project.layer(first.name) is first and project.layer_names() == names
+    panel.session.redo()
+    assert project.layer(first.name) is second
+
+
+def test_the_dock_s_result_layer_is_saved_compactly(qtbot, panel, tmp_path, monkeypatch):
+    """The layer as the dock adds it (labels, style) is stored as its grid definition."""
+    import json
+    import sqlite3
+
+    from hljgis.io import compact_layers
+    from hljgis.io.project_file import load_project, save_project
+
+    monkeypatch.setattr(compact_layers, "COMPACT_FROM", 1)
+    run_and_wait(qtbot, panel)
+    layer = panel.result_layer
+    path = tmp_path / "p.hljgis.gpkg"
+    save_project(panel.session.project, path)
+    with sqlite3.connect(path) as con:
+        settings = json.loads(con.execute("SELECT json FROM hljgis_project").fetchone()[0])
+    entry = next(e for e in settings["layers"] if e["name"] == layer.name)
+    assert entry["storage"]["kind"] == "grid"
+    again = load_project(path).layer(layer.name)
+    pd.testing.assert_frame_equal(pd.DataFrame(again.gdf.drop(columns="geometry")),
+                                  pd.DataFrame(layer.gdf.drop(columns="geometry")))
+    assert again.style == layer.style

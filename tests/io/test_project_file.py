@@ -170,6 +170,35 @@ def test_version_one_fixture_still_opens(fixtures_dir):
     assert project.layer("cities").gdf["name_zh"].tolist() == ["鹤岗", "鸡西"]
 
 
+def test_version_two_fixture_still_opens(fixtures_dir):
+    """Format 2: a grid ranking rebuilt from its definition, a parcel ranking from its
+    candidate layer (tests/fixtures/make_fixtures.py made the file)."""
+    import numpy as np
+
+    from hljgis.core.cellgrid import CellGrid
+    from hljgis.core.transforms import TransformSpec
+
+    project = load_project(fixtures_dir / "project_v2.hljgis.gpkg")
+    assert project.layer_names() == ["area", "stations", "parcels", "rank_cells",
+                                     "rank_parcels"]
+    cells = project.layer("rank_cells")
+    assert isinstance(cells.geometry_source, CellGrid) and len(cells.gdf) == 300
+    assert cells.gdf.geometry.iloc[0].equals_exact(
+        shapely.box(400_000, 5_000_000, 400_100, 5_000_100), 0)
+    g = cells.gdf
+    assert g["score"].iloc[0] == pytest.approx(0.18984450199114966, abs=0)
+    assert g["rank"].iloc[0] == 281 and str(g["rank"].dtype) == "Int64"
+    norm = TransformSpec.from_dict({"kind": "fuzzy_decreasing",
+                                    "params": {"a": 100, "b": 1500}}).apply(g["raw_station"])
+    assert np.array_equal(g["norm_station"], norm)
+    parcels = project.layer("rank_parcels")
+    assert parcels.geometry_source == "parcels"
+    source = project.layer("parcels").gdf.geometry.values
+    positions = parcels.gdf["site_id"].str.removeprefix("parcels:").astype(int)
+    assert all(a is source[i] for a, i in zip(parcels.gdf.geometry.values, positions,
+                                              strict=True))
+
+
 def test_settings_json_is_readable(project, tmp_path):
     path = tmp_path / "t.hljgis.gpkg"
     save_project(project, path)

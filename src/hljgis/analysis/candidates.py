@@ -32,6 +32,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from hljgis.core.cellgrid import CellGrid, cell_polygons, lattice_centres, lattice_shape
 from hljgis.core.errors import InputError
 
 __all__ = [
@@ -307,11 +308,7 @@ def square_cells(bounds: Sequence[float], size: float) -> np.ndarray:
         Build the polygons with :func:`cell_polygons` once the centres are filtered, so
         cells outside the boundary never cost a polygon.
     """
-    minx, miny, maxx, maxy = map(float, bounds)
-    nx = max(1, int(np.ceil((maxx - minx) / size)))
-    ny = max(1, int(np.ceil((maxy - miny) / size)))
-    gx, gy = np.meshgrid(minx + size * (np.arange(nx) + 0.5), miny + size * (np.arange(ny) + 0.5))
-    return np.column_stack([gx.ravel(), gy.ravel()])
+    return _lattice_cells(bounds, float(size), "square")[0]
 
 
 def hex_cells(bounds: Sequence[float], size: float) -> np.ndarray:
@@ -322,41 +319,17 @@ def hex_cells(bounds: Sequence[float], size: float) -> np.ndarray:
     and all six neighbours of a cell are ``size`` away, which is why hexagons suit
     distance-based suitability surfaces.
     """
-    minx, miny, maxx, maxy = map(float, bounds)
-    dy = 1.5 * size / np.sqrt(3.0)
-    nx = max(1, int(np.ceil((maxx - minx) / size))) + 1
-    ny = max(1, int(np.ceil((maxy - miny) / dy))) + 1
+    return _lattice_cells(bounds, float(size), "hex")[0]
+
+
+def _lattice_cells(bounds: Sequence[float], size: float,
+             shape: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(centres, column, row) of every cell of the lattice over ``bounds`` (row-major)."""
+    nx, ny = lattice_shape(bounds, size, shape)
     col, row = np.meshgrid(np.arange(nx), np.arange(ny))
-    cx = minx + size * col + (row % 2) * (size / 2)
-    cy = miny + dy * row
-    return np.column_stack([cx.ravel().astype(float), cy.ravel().astype(float)])
-
-
-def cell_polygons(centres: np.ndarray, size: float, shape: str = "square") -> np.ndarray:
-    """Square or hexagon cells around centres.
-
-    Squares are the rings ``shapely.box`` makes (ccw from the lower-right corner), built
-    through ``from_ragged_array`` from one coordinate array: 1M cells in 0.3 s, not 0.5 s.
-    """
-    cx, cy = centres[:, 0], centres[:, 1]
-    if shape == "square":
-        h = size / 2.0
-        x0, y0, x1, y1 = cx - h, cy - h, cx + h, cy + h
-        n = len(cx)
-        ring = np.empty((n, 5, 2))
-        ring[:, 0, 0], ring[:, 0, 1] = x1, y0
-        ring[:, 1, 0], ring[:, 1, 1] = x1, y1
-        ring[:, 2, 0], ring[:, 2, 1] = x0, y1
-        ring[:, 3, 0], ring[:, 3, 1] = x0, y0
-        ring[:, 4] = ring[:, 0]
-        offsets = (np.arange(0, 5 * n + 1, 5), np.arange(n + 1))
-        return shapely.from_ragged_array(shapely.GeometryType.POLYGON, ring.reshape(-1, 2),
-                                         offsets)
-    radius = size / np.sqrt(3.0)  # centre to vertex
-    angles = np.deg2rad(np.arange(30, 390, 60))  # pointy top: vertices at 30, 90, ... deg
-    ring = np.stack([cx[:, None] + radius * np.cos(angles)[None, :],
-                     cy[:, None] + radius * np.sin(angles)[None, :]], axis=-1)
-    return shapely.polygons(np.concatenate([ring, ring[:, :1]], axis=1))
+    col, row = col.ravel(), row.ravel()
+    origin = (float(bounds[0]), float(bounds[1]))
+    return lattice_centres(origin, size, shape, col, row), col, row
 
 
 def _box_centroids(centres: np.ndarray, size: float) -> np.ndarray:
@@ -442,6 +415,8 @@ class GridCells:
     size: float
     shape: str
     crs: CRS
+    #: Each cell's place on its lattice, so a result can be stored as a grid definition.
+    lattice: CellGrid | None = None
 
     def __len__(self) -> int:
         return len(self.attrs)
@@ -500,7 +475,8 @@ class GridCells:
 
     def subset(self, keep: np.ndarray) -> GridCells:
         return replace(self, attrs=self.attrs[keep].reset_index(drop=True),
-                       centres=self.centres[keep])
+                       centres=self.centres[keep],
+                       lattice=None if self.lattice is None else self.lattice.subset(keep))
 
     def frame(self) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame(self.attrs, geometry=self.polygons(), crs=self.crs)
@@ -538,7 +514,7 @@ def grid_cells(
 
     cell_area = size * size * (1.0 if shape == "square" else 3 ** 0.5 / 2)
     check_cells_fit(min(float(shapely.area(geoms).sum()) / cell_area, expected), size)
-    centres = (square_cells if shape == "square" else hex_cells)(bounds, float(size))
+    centres, lat_col, lat_row = _lattice_cells(bounds, float(size), shape)
     # Each boundary polygon (few) tests the centres in its bounding box with the prepared,
     # vectorised point-in-polygon of shapely.intersects_xy: faster than an STRtree query
     # because the polygon is prepared once, not once per centre.
@@ -568,4 +544,6 @@ def grid_cells(
         "city": city,
         "site_type": f"{shape} {size:g} m",
     })
-    return GridCells(attrs, centres[cell_idx], float(size), shape, crs)
+    lattice = CellGrid((float(bounds[0]), float(bounds[1])), float(size), shape,
+                       lat_col[cell_idx].astype(np.int32), lat_row[cell_idx].astype(np.int32))
+    return GridCells(attrs, centres[cell_idx], float(size), shape, crs, lattice)

@@ -70,12 +70,16 @@ class RunInputs:
         keeping them costs no memory).
     violated : numpy.ndarray of bool, shape (n, k)
         Site i breaks constraint j of ``scenario.constraints`` (1 MB per rule at 1M sites).
+    cells : CellGrid or None
+        Where generated cells sit on their lattice (None for layer candidates): the
+        project file stores such a result as this grid definition, not as polygons.
     """
 
     scenario: Scenario
     city: str | None
     raw: Mapping[str, np.ndarray]
     violated: np.ndarray
+    cells: Any = None
 
 
 @dataclass(eq=False)

@@ -125,7 +125,7 @@ class RankingResult:
 
         sc = self.scenario
         suffix = f"_{self.city.lower()}" if self.city else ""
-        return VectorLayer(
+        layer = VectorLayer(
             self.gdf,
             name or f"rank_{sc.name.replace('-', '_')}{suffix}",
             title=f"Ranking: {sc.title or sc.name}" + (f" ({self.city})" if self.city else ""),
@@ -140,6 +140,16 @@ class RankingResult:
                         f"{sc.aggregation}",
             },
         )
+        # what the polygons were made from: the project file then stores the grid
+        # definition, or a reference to the candidate layer, when the geometry still is it
+        cells = getattr(self.inputs, "cells", None)
+        layer.geometry_source = cells if cells is not None else (
+            sc.candidates.layer if sc.candidates.kind == "layer" else None)
+        # normalised scores the file can recompute from the raw values (it checks first)
+        layer.column_recipes = {f"norm_{c.name}": {"from": f"raw_{c.name}",
+                                                   "transform": c.transform.to_dict()}
+                                for c in sc.criteria}
+        return layer
 
 
 # ------------------------------------------------------------------------------ scenario
@@ -419,7 +429,8 @@ def run_scenario(
         weight_report=weight_report,
         timings=timings,
         city=city,
-        inputs=RunInputs(sc, city, raw, outcome.violated),
+        inputs=RunInputs(sc, city, raw, outcome.violated,
+                         cells=ctx.grid.lattice if ctx.grid is not None else None),
     )
 
 

@@ -233,6 +233,14 @@ class VectorLayer(Layer):
         #: Where edits are written back, for a layer read from a PostGIS table for editing
         #: (:class:`hljgis.io.postgis_sync.DbLink`); None for every other layer.
         self.db_link: object | None = None
+        #: What a ranking's polygons were made from: a :class:`~hljgis.core.cellgrid.CellGrid`
+        #: of generated cells, or the name of the candidate layer. The project file then
+        #: stores the definition or a reference instead of the polygons, after checking
+        #: that the geometry still is exactly that (:mod:`hljgis.io.compact_layers`).
+        self.geometry_source: object | None = None
+        #: Columns the project file may recompute instead of storing, e.g.
+        #: ``{"norm_x": {"from": "raw_x", "transform": {...}}}`` (checked bit for bit first).
+        self.column_recipes: dict[str, dict] | None = None
 
     @staticmethod
     def _checked(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -109,7 +109,7 @@ class Session:
         self.events = SessionEvents(self)
         self._loader = loader
         self._saver = saver
-        self.project = project or Project()
+        self.project = project if project is not None else Project()  # an empty one is falsy
         self.undo_stack = UndoStack()
 
     # -- project lifecycle ---------------------------------------------------------------------
@@ -186,6 +186,27 @@ class Session:
 
         names = ", ".join(layer.title for layer in layers)
         self._push(f"Add {names}", do, undo)
+
+    def put_result_layer(self, layer: Layer) -> Layer | None:
+        """Add a ranking's layer, or put it in place of the layer of the same name that an
+        earlier run of the same scenario made (same name and ``provenance["source"]``), at
+        its position: re-running a scenario replaces its result instead of piling up
+        ``_2``, ``_3`` copies. One undoable step; returns the layer replaced, if any."""
+        project = self.project
+        old = next((lyr for lyr in project.layers if lyr.name == layer.name), None)
+        if old is None or old.provenance.get("source") != layer.provenance.get("source"):
+            self.add_layers([layer])
+            return None
+        index = project.layers.index(old)
+
+        def swap(out: Layer, into: Layer) -> Callable[[], None]:
+            def apply() -> None:
+                project.remove_layer(out.name)
+                project.add_layer(into, index)
+            return apply
+
+        self._push(f"Replace {old.title}", swap(old, layer), swap(layer, old))
+        return old
 
     def remove_layer(self, name: str) -> None:
         project = self.project

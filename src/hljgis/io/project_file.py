@@ -38,7 +38,9 @@ from hljgis.core.subsidence import apply_planning_year
 from hljgis.io.atomic import atomic_target, clean_stale_temporaries, fast_sqlite_writes
 
 #: Bump when the JSON or table layout changes; add a fixture file to tests/io/fixtures.
-FORMAT_VERSION = 1
+# 2: rankings of generated cells or of a candidate layer may be stored compactly
+#    (a layer's "storage" setting; io.compact_layers)
+FORMAT_VERSION = 2
 PROJECT_TABLE = "hljgis_project"
 PROJECT_SUFFIX = ".hljgis.gpkg"
 
@@ -198,15 +200,26 @@ def _take_rasters_in(project: Project, path: Path) -> None:
 
 
 def _write_project(project: Project, path: Path) -> Path:
-    settings = project_to_dict(project)  # fail on un-serialisable settings before writing
-    payload = json.dumps(settings, ensure_ascii=False, sort_keys=True, default=_json_default)
     from hljgis.io import writers
+    from hljgis.io.compact_layers import compact_plan, write_compact
+
+    settings = project_to_dict(project)  # fail on un-serialisable settings before writing
+    by_name = {layer.name: layer for layer in project.layers}
+    compact = {}
+    for layer, entry in zip(project.layers, settings["layers"], strict=True):
+        plan = compact_plan(layer, by_name) if isinstance(layer, VectorLayer) else None
+        if plan is not None:
+            compact[layer.name] = plan
+            entry["storage"] = plan.storage
+    payload = json.dumps(settings, ensure_ascii=False, sort_keys=True, default=_json_default)
 
     large = any(isinstance(layer, VectorLayer) and len(layer.gdf) >= writers.LARGE_LAYER
                 for layer in project.layers)
     with atomic_target(path) as tmp, fast_sqlite_writes(large=large):
         for layer in project.layers:
             try:
+                if layer.name in compact:
+                    continue
                 if isinstance(layer, VectorLayer):
                     _write_vector_table(layer, tmp)
                 elif isinstance(layer, RasterLayer):
@@ -218,6 +231,11 @@ def _write_project(project: Project, path: Path) -> Path:
                     f"layer '{layer.name}' could not be saved ({exc}).",
                     "Nothing was changed on disk. Remove or repair that layer and save again.",
                 ) from exc
+        try:
+            write_compact(tmp, compact)
+        except Exception as exc:
+            raise InputError(f"the rankings {', '.join(compact)} could not be saved ({exc}).",
+                             "Nothing was changed on disk.") from exc
         for name, table in sorted(project.tables.items()):
             pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
         _write_project_table(tmp, payload)
@@ -379,6 +397,26 @@ def _corrupt(path: Path, why) -> InputError:
                       "Copy the file again from where it came from." + hint)
 
 
+def _read_order(settings: dict) -> int:
+    storage = settings.get("storage")
+    return 0 if not isinstance(storage, dict) else 2 if storage.get("kind") == "reference" else 1
+
+
+def _read_layer(path: Path, settings: dict, built: dict[str, object]):
+    name = settings["name"]
+    if settings.get("kind") == "raster":
+        return RasterLayer.from_settings(f"GPKG:{path}:{raster_table_name(name)}", settings)
+    if "storage" in settings:
+        from hljgis.io.compact_layers import read_compact
+
+        gdf, source = read_compact(path, name, settings["storage"], built)
+        layer = VectorLayer.from_settings(gdf, settings)
+        layer.geometry_source = source  # saved compactly again while it is unchanged
+        layer.column_recipes = settings["storage"].get("column_recipes")
+        return layer
+    return VectorLayer.from_settings(_read_vector_table(path, name, settings), settings)
+
+
 def load_project(path: str | Path) -> Project:
     """Open a project file: every layer in order, with all its settings.
 
@@ -396,22 +434,24 @@ def load_project(path: str | Path) -> Project:
     project = Project(crs=settings.get("crs", "EPSG:4490"))
     project.metadata = meta
     unreachable: dict = {}  # database servers that did not answer during this opening
-    for layer_settings in settings.get("layers", []):
+    entries = settings.get("layers", [])
+    built: dict[str, object] = {}
+    # compact layers last, references after grids: a ranking may take its polygons from
+    # its candidate layer (even a ranking of cells used as candidates)
+    for layer_settings in sorted(entries, key=_read_order):
         name = layer_settings["name"]
         layer: Layer
         try:
-            if layer_settings.get("kind") == "raster":
-                layer = RasterLayer.from_settings(
-                    f"GPKG:{path}:{raster_table_name(name)}", layer_settings)
-            else:
-                gdf = _read_vector_table(path, name, layer_settings)
-                layer = VectorLayer.from_settings(gdf, layer_settings)
+            layer = _read_layer(path, layer_settings, built)
+            built[name] = layer
+            if layer.kind == "vector":
                 restore_postgis_layer(layer, layer_settings, unreachable)
         except InputError:
             raise
         except Exception as exc:
             raise _corrupt(path, f"layer '{name}' cannot be read: {exc}") from exc
-        project.add_layer(layer)
+    for layer_settings in entries:
+        project.add_layer(built[layer_settings["name"]])
     project.bookmarks = dict(settings.get("bookmarks", {}))
     project.scenarios = dict(settings.get("scenarios", {}))
     project.layouts = dict(settings.get("layouts", {}))

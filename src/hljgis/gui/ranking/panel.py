@@ -1142,7 +1142,8 @@ class RankingPanel(QWidget):
         self.result_inputs = illustrative_inputs(self.session.project, result.scenario)
         self.result_layer = self._result_layer(result) if add_layer else None
         if self.result_layer is not None:
-            self.session.add_layers([self.result_layer])
+            # a re-run of the scenario replaces its earlier result (one undo step)
+            self.session.put_result_layer(self.result_layer)
         self.results.set_result(result)
         self.export_results_button.setEnabled(True)
         # rank narrow, the site's name ("Parcel 17, Taoshan District") as wide as it needs,
