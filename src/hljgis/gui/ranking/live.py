@@ -8,8 +8,14 @@ criteria to be measured again. :class:`LiveReweight` keeps the run's
 thread only swaps the result layer's frame (a new frame over the same geometry array, so
 the renderer keeps its prepared cells and re-colours them) and asks the canvas to draw.
 
+Each edit goes in two steps. The map needs the scores and the "#rank" labels of the best
+sites only, so the worker first builds the frame with those ranks (a partition) and hands
+it over (``applied``); then, while the canvas renders, it sorts all the scores, fills the
+frame's rank column in place and gives the results table its order (``ranked``). Sorting
+a million scores is the larger part of a re-score; the map does not wait for it.
+
 The GUI thread's share is a frame swap and a render request (about 1 ms at a million
-sites); the re-score (~0.1 s at a million sites) and the frame build run on the worker.
+sites), then handing the table its new arrays.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ class _Job:
     requested: float
     outcome: str = ""
     value: Any = None
+    order: Any = None
     timings: dict = field(default_factory=dict)
 
 
@@ -103,12 +110,17 @@ class LiveReweight(QObject):
         else, ...).
     failed(str)
         An edit the scenario refuses (an inconsistent AHP matrix, a bad value).
+    ranked(str)
+        The applied edit's ranks are complete (the layer's frame was filled in place) and
+        :attr:`order` holds its sites in table order (ranked best first, then the rest).
     """
 
     applied = Signal(str)
     blocked = Signal(str)
     failed = Signal(str)
+    ranked = Signal(str)
     _ready = Signal(int)
+    _ranks_ready = Signal(int)
 
     def __init__(self, parent=None, canvas=None) -> None:
         super().__init__(parent)
@@ -119,6 +131,8 @@ class LiveReweight(QObject):
         #: frame ready), "worker_cpu" (its thread's CPU time), "gui" (swap on the GUI
         #: thread), "total" (request to swap done).
         self.last_timings: dict[str, float] = {}
+        #: Positions of :attr:`result`'s sites in table order, once ``ranked`` said so.
+        self.order: np.ndarray | None = None
         self._rescorer: Rescorer | None = None
         self._generation = 0
         self._serials = itertools.count(1)
@@ -128,8 +142,10 @@ class LiveReweight(QObject):
         self._pending: _Job | None = None
         self._running: _Job | None = None
         self._finished: dict[int, _Job] = {}
+        self._ranks_done: dict[int, _Job] = {}
         self._stop = False
         self._ready.connect(self._on_ready)
+        self._ranks_ready.connect(self._on_ranks_ready)
         self._thread = threading.Thread(target=self._loop, name="hljgis-live-reweight",
                                         daemon=True)
         self._thread.start()
@@ -152,7 +168,7 @@ class LiveReweight(QObject):
             self._generation += 1
             self._pending = None
         self._rescorer = None
-        self.result = self.layer = None
+        self.result = self.layer = self.order = None
 
     @property
     def attached(self) -> bool:
@@ -180,7 +196,7 @@ class LiveReweight(QObject):
         """True while an edit waits, is scored, or its frame is not on the layer yet."""
         with self._cond:
             waiting = self._pending is not None or self._running is not None
-        return waiting or bool(self._finished)
+        return waiting or bool(self._finished) or bool(self._ranks_done)
 
     def wait(self, timeout_s: float = 30.0) -> bool:
         """Process events until the newest edit is applied (tests, benchmarks)."""
@@ -213,14 +229,23 @@ class LiveReweight(QObject):
                 self._running = job
             self._do(job)
             with self._cond:
-                self._running = None
                 self._finished[job.serial] = job
             self._ready.emit(job.serial)
+            if job.outcome == "ok":
+                self._rank(job)
+            with self._cond:
+                self._running = None
+                if job.outcome == "ok":
+                    self._ranks_done[job.serial] = job
+            if job.outcome == "ok":
+                self._ranks_ready.emit(job.serial)
 
     def _do(self, job: _Job) -> None:
         cpu = time.thread_time()
         try:
-            out = job.rescorer.rescore(job.scenario, city=job.city)
+            # the map's labels need the best label_top ranks only; the rest come in _rank
+            out = job.rescorer.rescore(job.scenario, city=job.city, top=job.label_top or 0)
+            t0 = time.perf_counter()
             if job.label_top is not None and "label" in out.gdf.columns:
                 rank = out.gdf["rank"].to_numpy(dtype=float, na_value=np.nan)
                 label, priority = top_labels(rank, job.label_top, out.gdf["label"].dtype)
@@ -228,13 +253,22 @@ class LiveReweight(QObject):
                 if "label_priority" in out.gdf.columns:
                     out.gdf["label_priority"] = priority
             job.outcome, job.value = "ok", out
-            job.timings = dict(out.timings)
+            job.timings = {**out.timings, "labels": time.perf_counter() - t0}
         except NeedsFullRun as exc:
             job.outcome, job.value = "blocked", str(exc)
         except Exception as exc:  # noqa: BLE001 - a refused edit is reported, not raised
             job.outcome, job.value = "failed", str(exc) or type(exc).__name__
         job.timings["worker"] = time.perf_counter() - job.requested
         job.timings["worker_cpu"] = time.thread_time() - cpu
+
+    def _rank(self, job: _Job) -> None:
+        """Second step: all the ranks (in place) and the table order. Done for every edit,
+        even one a newer edit replaces: that edit may yet be refused, and then this one's
+        frame stays on the map."""
+        cpu, t0 = time.thread_time(), time.perf_counter()
+        job.order = job.rescorer.complete_ranks(job.value)
+        job.timings["ranks"] = time.perf_counter() - t0
+        job.timings["ranks_cpu"] = time.thread_time() - cpu
 
     # -- GUI thread ----------------------------------------------------------------------------
     def _on_ready(self, serial: int) -> None:
@@ -259,7 +293,20 @@ class LiveReweight(QObject):
             self.canvas.render_now()
         now = time.perf_counter()
         self.last_timings = {**job.timings, "gui": now - t0, "total": now - job.requested}
+        self.order = None
         self.applied.emit(layer.name)
+
+    def _on_ranks_ready(self, serial: int) -> None:
+        with self._cond:
+            job = self._ranks_done.pop(serial, None)
+        if job is None or job.value is not self.result:
+            return  # not the edit on the map (a newer one, another run)
+        self.order = job.order
+        t0 = time.perf_counter()
+        self.ranked.emit(self.layer.name if self.layer is not None else "")
+        self.last_timings.update(ranks=job.timings["ranks"],
+                                 ranks_cpu=job.timings["ranks_cpu"],
+                                 table=time.perf_counter() - t0)
 
 
 def connect_panel(panel, canvas=None) -> LiveReweight:
@@ -295,8 +342,21 @@ def connect_panel(panel, canvas=None) -> LiveReweight:
     def on_applied(_name: str) -> None:
         panel.result = live.result  # Explain shows the new contributions
         panel.status.setStyleSheet("")
-        panel.status.setText(tr("Map re-scored with the edits (the table updates on the "
-                                "next run)"))
+        panel.status.setText(tr("Map re-scored with the edits"))
+
+    def on_ranked(_name: str) -> None:
+        """The table follows the edit: same sites, new scores, ranks and order; the site
+        on show stays selected (at its new row) and Explain shows its new scores."""
+        if panel.result is not live.result:
+            return
+        view = panel.results_view
+        row = view.currentIndex().row()
+        site = panel.results.position(row) if row >= 0 else -1
+        panel.results.update_scores(live.result, live.order)
+        panel._show_summary()
+        if site >= 0:
+            view.selectRow(panel.results.row_of(site))
+        panel.status.setText(tr("Map and table re-scored with the edits"))
 
     def on_blocked(why: str) -> None:
         panel.status.setStyleSheet("")
@@ -313,6 +373,7 @@ def connect_panel(panel, canvas=None) -> LiveReweight:
     panel.criteria.dataChanged.connect(on_edit)
     panel.constraints.edited.connect(on_edit)
     live.applied.connect(on_applied)
+    live.ranked.connect(on_ranked)
     live.blocked.connect(on_blocked)
     live.failed.connect(on_failed)
     panel.session.events.project_changed.connect(live.detach)
