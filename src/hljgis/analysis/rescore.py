@@ -288,9 +288,9 @@ class Rescorer:
         self._deferred: tuple | None = None
         self._outcomes: dict[tuple, ConstraintOutcome] = {}
         self._norm_matrix: tuple[tuple, np.ndarray, np.ndarray] | None = None
-        #: column -> (object array it was made from, the frame's string array): a million
-        #: reasons take 50 ms to become pandas strings, and most edits keep them
-        self._strings: dict[str, tuple[np.ndarray, Any]] = {}
+        #: (column, id of the object array) -> (that array, the frame's string array): a
+        #: million reasons take 50 ms to become pandas strings, and most edits keep them
+        self._strings: dict[tuple[str, int], tuple[np.ndarray, Any]] = {}
         g = result.gdf
         for c in result.scenario.criteria:  # the columns the result already shows
             col = f"norm_{c.name}"
@@ -503,7 +503,7 @@ class Rescorer:
                         else self.inputs.raw[c.name]) for c in sc.criteria}
         sources = {"exclusion_reason": s.reasons, "penalty": s.outcome.penalties}
         texts = {c: hit[1] for c, src in sources.items()
-                 if (hit := self._strings.get(c)) is not None and hit[0] is src}
+                 if (hit := self._strings.get((c, id(src)))) is not None and hit[0] is src}
         if rank is not None:
             texts["rank"] = rank
         cols = result_columns(ids, sc, raw, s, mc_cols, texts)
@@ -513,7 +513,12 @@ class Rescorer:
             if c not in schema and c not in cols:
                 cols[c] = g[c].array
         frame = frame_of(cols)
-        self._strings = {c: (src, frame[c].array) for c, src in sources.items()}
+        if len(self._strings) > 8:  # as many as the outcomes kept, and a few more
+            self._strings.clear()
+        # kept per outcome: switching a rule between exclude and penalty and back finds
+        # both sets of texts (35 ms a switch at a million sites otherwise)
+        self._strings.update({(c, id(src)): (src, frame[c].array)
+                              for c, src in sources.items()})
         return frame
 
 
