@@ -107,7 +107,7 @@ class Probe:
         gaps = np.diff(ticks) if len(ticks) > 1 else np.array([time.perf_counter() - t0])
         self.gcs.extend(self.gc_pauses[gc_before:])
         return {"frame": frame - t0, "stall": float(gaps.max()), "render": render,
-                "render_cpu": render_cpu}
+                "render_cpu": render_cpu, "t0": t0}
 
 
 def build(n: int):
@@ -144,7 +144,8 @@ def summary(label: str, rows: list[dict]) -> None:
           f"{med(stall):3.0f} ms (max {max(stall):.0f})  n={len(rows)}")
 
 
-STEPS = (("scores", "scores"), ("results", "frame build"), ("labels", "top-N labels"),
+STEPS = (("edit", "dock edit (GUI)"), ("scores", "scores"), ("results", "frame build"),
+         ("labels", "top-N labels"),
          ("gui", "GUI swap"), ("render", "render"), ("ranks", "all ranks (after)"),
          ("table", "table (GUI)"), ("table_total", "edit->table"))
 
@@ -236,6 +237,7 @@ def main() -> None:
     def record(rows, kind):
         m = probe.measure(kind, live_done)
         m.update(live.last_timings)
+        m["edit"] = m["requested_at"] - m["t0"]  # the dock's own handling of the edit
         rows.append(m)
 
     probe.gcs.clear()  # from here on: collections during the live edits only

@@ -344,7 +344,8 @@ class LiveReweight(QObject):
         else:
             self._frame_shown(serial)
         now = time.perf_counter()
-        self.last_timings = {**job.timings, "gui": now - t0, "total": now - job.requested}
+        self.last_timings = {**job.timings, "gui": now - t0, "total": now - job.requested,
+                             "requested_at": job.requested}
         self.order = None
         self.applied.emit(layer.name)
 
