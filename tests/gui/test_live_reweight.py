@@ -120,6 +120,24 @@ def test_results_table_follows_a_live_weight_edit(qtbot, panel, canvas):
     assert "table" in panel.status.text()
 
 
+def summary_counted_here(panel) -> tuple[str, str]:
+    shown = panel.results_summary.text()
+    panel._show_summary()  # counted from the frame's texts, as after a full run
+    return shown, panel.results_summary.text()
+
+
+def test_summary_follows_a_switch_to_penalty(qtbot, panel, canvas):
+    """The "N of M sites ranked, K with a penalty" line the worker counts equals the one
+    counted from the result's columns."""
+    ran(qtbot, panel, canvas)
+    assert "penalty" not in panel.results_summary.text()
+    assert panel.constraints.set_action(0, "multiply", 0.5)
+    assert panel.live.wait(30)
+    assert panel.live.counts is not None
+    shown, counted = summary_counted_here(panel)
+    assert shown == counted and "penalty" in shown
+
+
 def test_constraint_switched_to_penalty_draws_the_excluded_sites(qtbot, panel, canvas):
     layer, before_px = ran(qtbot, panel, canvas)
     excluded = layer.gdf["excluded"].to_numpy().copy()

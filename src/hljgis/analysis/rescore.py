@@ -286,6 +286,8 @@ class Rescorer:
         #: criterion -> ((transform key, weight), its contribution column)
         self._contrib: dict[str, tuple[tuple, np.ndarray]] = {}
         self._deferred: tuple | None = None
+        #: (sites ranked, of them penalised) of the last :meth:`complete_ranks`
+        self.counts: tuple[int, int] | None = None
         self._outcomes: dict[tuple, ConstraintOutcome] = {}
         self._norm_matrix: tuple[tuple, np.ndarray, np.ndarray] | None = None
         #: (column, id of the object array) -> (that array, the frame's string array): a
@@ -459,8 +461,11 @@ class Rescorer:
         numpy.ndarray of int64
             Positions of the ranked sites best first (ties in site order), then the
             unranked ones (see :func:`~hljgis.analysis.aggregate.rank_order`).
+            :attr:`counts` is then (sites ranked, of them penalised), or None when the
+            ranks were not deferred.
         """
         hit, self._deferred = self._deferred, None
+        self.counts = None
         if hit is None or hit[0] is not result.gdf:  # ranked already: only the order
             g = result.gdf
             return rank_order(g["score"].to_numpy(dtype=float),
@@ -471,6 +476,8 @@ class Rescorer:
         np.copyto(values, rank, where=ranked, casting="unsafe")
         np.copyto(mask, ~ranked)
         s.rank = rank
+        hits = s.outcome.violated[:, [c.mode == "penalty" for c in s.outcome.constraints]]
+        self.counts = (int(ranked.sum()), int((hits.any(axis=1) & ranked).sum()))
         return order
 
     def _transformed(self, c) -> list:

@@ -52,6 +52,7 @@ class _Job:
     outcome: str = ""
     value: Any = None
     order: Any = None
+    counts: Any = None
     timings: dict = field(default_factory=dict)
 
 
@@ -137,6 +138,8 @@ class LiveReweight(QObject):
         self.last_timings: dict[str, float] = {}
         #: Positions of :attr:`result`'s sites in table order, once ``ranked`` said so.
         self.order: np.ndarray | None = None
+        #: (sites ranked, of them penalised) with :attr:`order`, None if not counted.
+        self.counts: tuple[int, int] | None = None
         self._rescorer: Rescorer | None = None
         self._generation = 0
         self._serials = itertools.count(1)
@@ -313,6 +316,7 @@ class LiveReweight(QObject):
         frame stays on the map."""
         cpu, t0 = time.thread_time(), time.perf_counter()
         job.order = job.rescorer.complete_ranks(job.value)
+        job.counts = job.rescorer.counts
         job.timings["ranks"] = time.perf_counter() - t0
         job.timings["ranks_cpu"] = time.thread_time() - cpu
 
@@ -362,7 +366,7 @@ class LiveReweight(QObject):
             job = self._ranks_done.pop(serial, None)
         if job is None or job.value is not self.result:
             return  # not the edit on the map (a newer one, another run)
-        self.order = job.order
+        self.order, self.counts = job.order, job.counts
         t0 = time.perf_counter()
         self.ranked.emit(self.layer.name if self.layer is not None else "")
         now = time.perf_counter()
@@ -415,7 +419,7 @@ def connect_panel(panel, canvas=None) -> LiveReweight:
         row = view.currentIndex().row()
         site = panel.results.position(row) if row >= 0 else -1
         panel.results.update_scores(live.result, live.order)
-        panel._show_summary()
+        panel._show_summary(live.counts)
         if site >= 0:
             view.selectRow(panel.results.row_of(site))
         panel.status.setText(tr("Map and table re-scored with the edits"))
