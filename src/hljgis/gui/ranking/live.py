@@ -184,6 +184,7 @@ class LiveReweight(QObject):
         with self._cond:
             self._generation += 1
             self._pending = None
+            self._cond.notify_all()  # a worker waiting for this run's frame goes on
         self._rescorer = None
         self.result = self.layer = self.order = None
 
