@@ -220,3 +220,45 @@ def test_reason_columns_hold_the_joined_texts(project, runs):
             == np.where(hits[:, 1], sc.constraints[1].penalty_text(), "")).all()
     assert hits[:, 0].any() and hits[:, 1].any()
     assert str(g["exclusion_reason"].dtype) == str(pd.Series(["x"]).dtype)
+
+
+def test_deferred_ranks_show_the_top_then_fill_in_place(project, runs):
+    """A live edit gets the best sites' ranks at once and the rest filled in the same
+    frame afterwards; the completed result equals a full run, and the table order comes
+    with it."""
+    sc = edited("sme-space", lambda d: d["criteria"][4].update(weight=60.0))
+    full = run_scenario(project, sc)
+    rescorer = Rescorer(runs["sme-space"])
+    out = rescorer.rescore(sc, top=5)
+    shown = out.gdf["rank"]
+    want = full.gdf["rank"]
+    top = want.notna() & (want <= 5)
+    assert shown.notna().sum() == top.sum() >= 5
+    pd.testing.assert_series_equal(shown[top], want[top])
+    assert shown[~top].isna().all()
+    order = rescorer.complete_ranks(out)
+    assert_same(out, full)
+    key = np.where(want.isna(), np.inf, want.to_numpy(dtype=float, na_value=np.nan))
+    assert np.array_equal(order, np.argsort(key, kind="stable"))
+    assert np.array_equal(rescorer.complete_ranks(full), order)  # a complete result
+
+
+def test_transform_edit_keeps_the_other_criteria_columns(project, runs):
+    """A transform or constraint edit re-uses the untouched criteria's norm_ and contrib_
+    columns (a million sites: no copies of them)."""
+    rescorer = Rescorer(runs["sme-space"])
+    first = rescorer.rescore(edited("sme-space", lambda d: d["criteria"][0].update(weight=5)))
+    name0, name1 = (c["name"] for c in preset("sme-space").to_dict()["criteria"][:2])
+
+    def change(d):
+        d["criteria"][0].update(weight=5)
+        d["criteria"][1]["transform"] = {"kind": "linear", "lo": 0, "hi": 12345}
+
+    sc = edited("sme-space", change)
+    second = rescorer.rescore(sc)
+    assert_same(second, run_scenario(project, sc))
+    for prefix in ("norm_", "contrib_"):
+        assert np.shares_memory(first.gdf[prefix + name0].to_numpy(),
+                                second.gdf[prefix + name0].to_numpy())
+        assert not np.shares_memory(first.gdf[prefix + name1].to_numpy(),
+                                    second.gdf[prefix + name1].to_numpy())

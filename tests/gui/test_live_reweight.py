@@ -80,6 +80,64 @@ def test_weight_edit_rescores_layer_and_recolours_map(qtbot, panel, canvas):
     assert (after_px != before_px).sum() > 100  # the map was re-coloured
 
 
+def table_rows(panel, rows: int) -> list[tuple[str, str, str]]:
+    """(rank, site, score) as the results table shows its first rows."""
+    m = panel.results
+    return [tuple(m.data(m.index(r, c)) for c in (0, 1, 4)) for r in range(rows)]
+
+
+def test_results_table_follows_a_live_weight_edit(qtbot, panel, canvas):
+    """After a live edit the table shows the engine's new ranks, scores and order (same
+    model, no rebuild of the sites' names), and the site on show stays selected."""
+    ran(qtbot, panel, canvas)
+    m = panel.results
+    before = table_rows(panel, 5)
+    known = m.position(7)  # a site in the middle of the first ranking
+    known_rank = m.data(m.index(7, 0))
+    panel.results_view.selectRow(7)
+    names = m._identity[0]
+
+    edit_weight(panel, 4, 90.0)  # hsr_access now dominates
+    assert panel.live.wait(30)
+    full = run_scenario(panel.session.project, panel.edited_scenario(), city=panel.city())
+    g = full.gdf
+    rank = g["rank"].to_numpy(dtype=float, na_value=np.nan)
+    order = np.argsort(np.where(np.isnan(rank), np.inf, rank), kind="stable")
+    assert np.array_equal(m.order, order)
+    # the top row is the engine's best site, with its rank and score as the engine says
+    best = int(order[0])
+    assert m.data(m.index(0, 0)) == f"{int(rank[best])}"
+    assert m.data(m.index(0, 1)) == names[best]
+    assert m.data(m.index(0, 4)) == f"{g['score'].iloc[best]:,.3f}"
+    after = table_rows(panel, 5)
+    assert after != before
+    # the known site moved: its new row shows the engine's new rank, and it is still the
+    # selected one (Explain follows it)
+    row = m.row_of(known)
+    assert m.data(m.index(row, 0)) == f"{int(rank[known])}" != known_rank
+    assert panel.results_view.currentIndex().row() == row
+    assert m._identity[0] is names  # the names were not rebuilt
+    assert "table" in panel.status.text()
+
+
+def summary_counted_here(panel) -> tuple[str, str]:
+    shown = panel.results_summary.text()
+    panel._show_summary()  # counted from the frame's texts, as after a full run
+    return shown, panel.results_summary.text()
+
+
+def test_summary_follows_a_switch_to_penalty(qtbot, panel, canvas):
+    """The "N of M sites ranked, K with a penalty" line the worker counts equals the one
+    counted from the result's columns."""
+    ran(qtbot, panel, canvas)
+    assert "penalty" not in panel.results_summary.text()
+    assert panel.constraints.set_action(0, "multiply", 0.5)
+    assert panel.live.wait(30)
+    assert panel.live.counts is not None
+    shown, counted = summary_counted_here(panel)
+    assert shown == counted and "penalty" in shown
+
+
 def test_constraint_switched_to_penalty_draws_the_excluded_sites(qtbot, panel, canvas):
     layer, before_px = ran(qtbot, panel, canvas)
     excluded = layer.gdf["excluded"].to_numpy().copy()

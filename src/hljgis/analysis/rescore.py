@@ -27,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from hljgis.analysis.aggregate import rank_scores, topsis, weighted_sum, wlc
+from hljgis.analysis.aggregate import rank_order, rank_scores, topsis, weighted_sum, wlc
 from hljgis.analysis.constraints import ConstraintOutcome, apply_penalties, outcome_of
 from hljgis.analysis.scenario import Scenario
 from hljgis.analysis.weights import direct_weights
@@ -84,14 +84,18 @@ class RunInputs:
 
 @dataclass(eq=False)
 class Scores:
-    """Everything the aggregation stage decides for every site (see :func:`score_sites`)."""
+    """Everything the aggregation stage decides for every site (see :func:`score_sites`).
 
-    norm: np.ndarray
-    scores_in: np.ndarray
-    contrib: np.ndarray
+    ``norm``, ``scores_in`` and ``contrib`` are (n, c) matrices, or (a re-score) lists of
+    c columns; ``rank`` is None while a re-score defers it (:meth:`Rescorer.rescore`).
+    """
+
+    norm: np.ndarray | list[np.ndarray]
+    scores_in: np.ndarray | list[np.ndarray]
+    contrib: np.ndarray | list[np.ndarray]
     base: np.ndarray
     score: np.ndarray
-    rank: np.ndarray
+    rank: np.ndarray | None
     excluded: np.ndarray
     reasons: np.ndarray
     outcome: ConstraintOutcome
@@ -196,13 +200,16 @@ def result_columns(ids: Mapping[str, Any], sc: Scenario, raw: Mapping[str, Any],
                    texts: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The result frame's columns in order: identity, score and rank, reasons, per criterion
     raw / norm / contrib, Monte Carlo (geometry is added by the caller). ``texts``: the
-    reason or penalty column already built for these very texts (a re-score)."""
+    reason or penalty column already built for these very texts, or the rank column when
+    ``s.rank`` is deferred (a re-score)."""
     texts = texts or {}
     cols: dict[str, Any] = dict(ids)
     cols["score"] = s.score
-    unranked = np.isnan(s.rank)
-    cols["rank"] = pd.arrays.IntegerArray(np.where(unranked, 0, s.rank).astype(np.int64),
-                                          unranked)
+    cols["rank"] = texts.get("rank")
+    if cols["rank"] is None:
+        unranked = np.isnan(s.rank)
+        cols["rank"] = pd.arrays.IntegerArray(np.where(unranked, 0, s.rank).astype(np.int64),
+                                              unranked)
     cols["excluded"] = s.excluded
     if "exclusion_reason" in texts:
         cols["exclusion_reason"] = texts["exclusion_reason"]
@@ -220,10 +227,14 @@ def result_columns(ids: Mapping[str, Any], sc: Scenario, raw: Mapping[str, Any],
     for j, c in enumerate(sc.criteria):
         values = raw[c.name]
         cols[f"raw_{c.name}"] = values if values.dtype != object else values.astype(str)
-        cols[f"norm_{c.name}"] = s.norm[:, j]
-        cols[f"contrib_{c.name}"] = s.contrib[:, j]
+        cols[f"norm_{c.name}"] = _column(s.norm, j)
+        cols[f"contrib_{c.name}"] = _column(s.contrib, j)
     cols.update(mc_cols)
     return cols
+
+
+def _column(m: np.ndarray | list[np.ndarray], j: int) -> np.ndarray:
+    return m[j] if isinstance(m, list) else m[:, j]
 
 
 def frame_of(cols: Mapping[str, Any]) -> gpd.GeoDataFrame:
@@ -275,17 +286,22 @@ class Rescorer:
         self.inputs: RunInputs = result.inputs
         self._run_criteria = {c.name: c for c in self.inputs.scenario.criteria}
         self._run_rules = {c.name: j for j, c in enumerate(self.inputs.scenario.constraints)}
-        self._norm: dict[str, tuple[str, np.ndarray]] = {}
+        self._norm: dict[str, list] = {}
+        #: criterion -> ((transform key, weight), its contribution column)
+        self._contrib: dict[str, tuple[tuple, np.ndarray]] = {}
+        self._deferred: tuple | None = None
+        #: (sites ranked, of them penalised) of the last :meth:`complete_ranks`
+        self.counts: tuple[int, int] | None = None
         self._outcomes: dict[tuple, ConstraintOutcome] = {}
         self._norm_matrix: tuple[tuple, np.ndarray, np.ndarray] | None = None
-        #: column -> (object array it was made from, the frame's string array): a million
-        #: reasons take 50 ms to become pandas strings, and most edits keep them
-        self._strings: dict[str, tuple[np.ndarray, Any]] = {}
+        #: (column, id of the object array) -> (that array, the frame's string array): a
+        #: million reasons take 50 ms to become pandas strings, and most edits keep them
+        self._strings: dict[tuple[str, int], tuple[np.ndarray, Any]] = {}
         g = result.gdf
         for c in result.scenario.criteria:  # the columns the result already shows
             col = f"norm_{c.name}"
             if col in g.columns and c.name in self._run_criteria:
-                self._norm[c.name] = (_spec_key(c), g[col].to_numpy(dtype=float))
+                self._norm[c.name] = [_spec_key(c), g[col].to_numpy(dtype=float), None]
 
     # -- checks --------------------------------------------------------------------------------
     def blocker(self, scenario: Scenario, city: Any = _SAME) -> str | None:
@@ -313,9 +329,11 @@ class Rescorer:
         return None
 
     # -- re-scoring ----------------------------------------------------------------------------
-    def scores(self, scenario: Scenario) -> tuple[Scores, np.ndarray, dict]:
+    def scores(self, scenario: Scenario, *, ranks: bool = True
+               ) -> tuple[Scores, np.ndarray, dict]:
         """Scores of ``scenario`` (checked with :meth:`blocker` first), its weights and
-        the weight report.
+        the weight report; ``ranks=False`` leaves ``rank`` None where it can (WLC without
+        missing values).
 
         Raises
         ------
@@ -327,26 +345,52 @@ class Rescorer:
         if why:
             raise NeedsFullRun(why)
         weights, report = scenario.resolve_weights()
-        norm, isnan = self._matrix(scenario)
-        return (score_sites(norm, weights, self._outcome(scenario), scenario, isnan), weights,
-                report)
+        outcome = self._outcome(scenario)
+        cols = [self._transformed(c) for c in scenario.criteria]
+        if scenario.aggregation == "topsis" or any(_has_nan(hit) for hit in cols):
+            norm, isnan = self._matrix(scenario, cols)
+            return score_sites(norm, weights, outcome, scenario, isnan), weights, report
+        return self._wlc_scores(scenario, cols, weights, outcome, ranks), weights, report
 
-    def _matrix(self, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-        """The transformed scores (n, c) and where they are NaN, kept while the criteria
-        and transforms stay (a weight edit reuses them; nothing writes into them)."""
-        key = tuple((c.name, _spec_key(c)) for c in scenario.criteria)
+    def _wlc_scores(self, sc: Scenario, cols: list[list], weights: np.ndarray,
+                    outcome: ConstraintOutcome, ranks: bool) -> Scores:
+        """:func:`score_sites` for WLC over columns without missing values, with the same
+        arithmetic (so the same bits), from the cached columns: no (n, c) matrix is built,
+        and the contributions of criteria whose transform and weight stayed are reused."""
+        w = direct_weights(weights)
+        norm = [hit[1] for hit in cols]
+        base = np.zeros(len(self.inputs.violated))
+        for j, col in enumerate(norm):  # weighted_sum's loop, for a list of columns
+            if w[j]:
+                base += w[j, None] * col
+        contrib = []
+        for c, hit, wj in zip(sc.criteria, cols, weights, strict=True):
+            key = (hit[0], float(wj))
+            done = self._contrib.get(c.name)
+            if done is None or done[0] != key:
+                done = self._contrib[c.name] = (key, hit[1] * wj)
+            contrib.append(done[1])
+        score = np.where(outcome.excluded, np.nan, apply_penalties(base, outcome))
+        rank = rank_scores(score, outcome.excluded, method="min") if ranks else None
+        return Scores(norm, norm, contrib, base, score, rank, outcome.excluded,
+                      outcome.reasons, outcome)
+
+    def _matrix(self, scenario: Scenario, cols: list[list]) -> tuple[np.ndarray, np.ndarray]:
+        """The transformed scores (n, c) and where they are NaN (TOPSIS, missing values),
+        kept while the criteria and transforms stay (nothing writes into them)."""
+        key = tuple((c.name, hit[0]) for c, hit in zip(scenario.criteria, cols, strict=True))
         if self._norm_matrix is None or self._norm_matrix[0] != key:
             n = len(self.inputs.violated)
             # column-major: filling, weighting and the frame's per-criterion columns all go
             # column by column (1M x 6: weighted sum 8 ms instead of 20 ms)
             norm = np.empty((n, len(scenario.criteria)), order="F")
-            for j, c in enumerate(scenario.criteria):
-                norm[:, j] = self._transformed(c)
+            for j, hit in enumerate(cols):
+                norm[:, j] = hit[1]
             self._norm_matrix = (key, norm, np.isnan(norm))
         return self._norm_matrix[1], self._norm_matrix[2]
 
     def rescore(self, scenario: Scenario | Mapping, *, city: Any = _SAME,
-                monte_carlo: bool = False) -> RankingResult:
+                monte_carlo: bool = False, top: int | None = None) -> RankingResult:
         """The result a full run of ``scenario`` would give, without measuring anything.
 
         Parameters
@@ -360,11 +404,19 @@ class Rescorer:
         monte_carlo : bool, default False
             Recompute the Monte Carlo columns when the scenario asks for them; otherwise
             they are left out (stale ranges would mislead).
+        top : int, optional
+            Defer the ranks (a live edit wants the map first): the frame's ``rank`` column
+            holds the ranks of the ``top`` best sites (and of all tied with them, so the
+            map's "#rank" labels are right) and is missing elsewhere until
+            :meth:`complete_ranks` fills it in place. Sorting a million scores is most of
+            a re-score; the ``top`` best come from a partition (5 ms).
 
         Returns
         -------
         RankingResult
-            Its frame shares the geometry and identity columns with the run's.
+            Its frame shares the geometry and identity columns with the run's, and the
+            ``norm_`` / ``contrib_`` columns of the criteria an edit left alone with the
+            previous re-score's.
 
         Raises
         ------
@@ -378,29 +430,69 @@ class Rescorer:
         why = self.blocker(sc, city)
         if why:
             raise NeedsFullRun(why)
-        s, weights, report = self.scores(sc)
+        s, weights, report = self.scores(sc, ranks=top is None)
+        deferred = None
+        if s.rank is None:
+            deferred = _top_ranks(s.score, s.excluded, top or 0)
         t1 = time.perf_counter()
         mc_cols: dict[str, np.ndarray] = {}
         if monte_carlo and sc.sensitivity is not None:
-            mc_cols = _monte_carlo(s.scores_in, weights, s.excluded | np.isnan(s.score),
+            scores_in = (np.column_stack(s.scores_in) if isinstance(s.scores_in, list)
+                         else s.scores_in)
+            mc_cols = _monte_carlo(scores_in, weights, s.excluded | np.isnan(s.score),
                                    s.outcome, sc.aggregation, dict(sc.sensitivity))
         t2 = time.perf_counter()
-        gdf = self._frame(sc, s, mc_cols)
+        gdf = self._frame(sc, s, mc_cols, None if deferred is None else deferred[0])
         timings = {"scores": t1 - t0, "sensitivity": t2 - t1,
                    "results": time.perf_counter() - t2}
         names = [c.name for c in sc.criteria]
+        if deferred is not None:
+            self._deferred = (gdf, s, deferred[1], deferred[2])
         return RankingResult(scenario=sc, gdf=gdf,
                              weights=dict(zip(names, map(float, weights), strict=True)),
                              weight_report=report, timings=timings, city=self.inputs.city,
                              inputs=self.inputs)
 
-    def _transformed(self, c) -> np.ndarray:
+    def complete_ranks(self, result: RankingResult) -> np.ndarray:
+        """Fill the ranks :meth:`rescore` deferred (in place: the frame and the map layer
+        showing it get them without a copy) and return the sites in table order.
+
+        Ranks are written before they are unmasked, and a rank once shown never changes,
+        so a reader on another thread sees each site either still missing or right.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            Positions of the ranked sites best first (ties in site order), then the
+            unranked ones (see :func:`~hljgis.analysis.aggregate.rank_order`).
+            :attr:`counts` is then (sites ranked, of them penalised), or None when the
+            ranks were not deferred.
+        """
+        hit, self._deferred = self._deferred, None
+        self.counts = None
+        if hit is None or hit[0] is not result.gdf:  # ranked already: only the order
+            g = result.gdf
+            return rank_order(g["score"].to_numpy(dtype=float),
+                              g["excluded"].to_numpy(dtype=bool))[1]
+        _gdf, s, values, mask = hit
+        rank, order = rank_order(s.score, s.excluded)
+        ranked = ~np.isnan(rank)
+        np.copyto(values, rank, where=ranked, casting="unsafe")
+        np.copyto(mask, ~ranked)
+        s.rank = rank
+        hits = s.outcome.violated[:, [c.mode == "penalty" for c in s.outcome.constraints]]
+        self.counts = (int(ranked.sum()), int((hits.any(axis=1) & ranked).sum()))
+        return order
+
+    def _transformed(self, c) -> list:
+        """[transform key, transformed column, whether it holds NaN (None: not looked)]."""
         key = _spec_key(c)
         hit = self._norm.get(c.name)
         if hit is None or hit[0] != key:
-            hit = (key, np.asarray(c.transform.apply(self.inputs.raw[c.name]), dtype=float))
+            hit = [key, np.asarray(c.transform.apply(self.inputs.raw[c.name]), dtype=float),
+                   None]
             self._norm[c.name] = hit
-        return hit[1]
+        return hit
 
     def _outcome(self, sc: Scenario) -> ConstraintOutcome:
         key = tuple((c.name, c.mode, c.penalty, c.penalty_value, c.describe(),
@@ -414,7 +506,7 @@ class Rescorer:
                                                    sc.constraints)
         return hit
 
-    def _frame(self, sc: Scenario, s: Scores, mc_cols) -> gpd.GeoDataFrame:
+    def _frame(self, sc: Scenario, s: Scores, mc_cols, rank: Any = None) -> gpd.GeoDataFrame:
         """The new result frame over the run's identity columns and geometry (no copies)."""
         g = self.result.gdf
         ids = {c: g[c].array for c in IDENTITY_COLUMNS if c in g.columns}
@@ -422,7 +514,9 @@ class Rescorer:
                         else self.inputs.raw[c.name]) for c in sc.criteria}
         sources = {"exclusion_reason": s.reasons, "penalty": s.outcome.penalties}
         texts = {c: hit[1] for c, src in sources.items()
-                 if (hit := self._strings.get(c)) is not None and hit[0] is src}
+                 if (hit := self._strings.get((c, id(src)))) is not None and hit[0] is src}
+        if rank is not None:
+            texts["rank"] = rank
         cols = result_columns(ids, sc, raw, s, mc_cols, texts)
         cols["geometry"] = g.geometry.array
         schema = _schema_columns(g)
@@ -430,8 +524,40 @@ class Rescorer:
             if c not in schema and c not in cols:
                 cols[c] = g[c].array
         frame = frame_of(cols)
-        self._strings = {c: (src, frame[c].array) for c, src in sources.items()}
+        if len(self._strings) > 8:  # as many as the outcomes kept, and a few more
+            self._strings.clear()
+        # kept per outcome: switching a rule between exclude and penalty and back finds
+        # both sets of texts (35 ms a switch at a million sites otherwise)
+        self._strings.update({(c, id(src)): (src, frame[c].array)
+                              for c, src in sources.items()})
         return frame
+
+
+def _has_nan(hit: list) -> bool:
+    if hit[2] is None:
+        hit[2] = bool(np.isnan(hit[1]).any())
+    return hit[2]
+
+
+def _top_ranks(score: np.ndarray, excluded: np.ndarray, top: int) -> tuple[Any, ...]:
+    """A rank column (and its value and mask buffers) holding the ranks of the sites that
+    rank ``top`` or better, missing elsewhere; exact, since every site scoring above one
+    of them is one of them too."""
+    n = len(score)
+    values = np.zeros(n, dtype=np.int64)
+    mask = np.ones(n, dtype=bool)
+    ranked = ~excluded & ~np.isnan(score)
+    k = int(ranked.sum())
+    if top > 0 and k:
+        if top >= k:
+            best = np.flatnonzero(ranked)
+        else:
+            v = np.where(ranked, score, -np.inf)
+            bar = np.partition(v, n - top)[n - top]  # the top-th best score
+            best = np.flatnonzero(ranked & (score >= bar))
+        values[best] = rank_scores(score[best], method="min")
+        mask[best] = False
+    return pd.arrays.IntegerArray(values, mask), values, mask
 
 
 def _spec_key(c) -> str:

@@ -8,12 +8,19 @@ criteria to be measured again. :class:`LiveReweight` keeps the run's
 thread only swaps the result layer's frame (a new frame over the same geometry array, so
 the renderer keeps its prepared cells and re-colours them) and asks the canvas to draw.
 
+Each edit goes in two steps. The map needs the scores and the "#rank" labels of the best
+sites only, so the worker first builds the frame with those ranks (a partition) and hands
+it over (``applied``); then, while the canvas renders, it sorts all the scores, fills the
+frame's rank column in place and gives the results table its order (``ranked``). Sorting
+a million scores is the larger part of a re-score; the map does not wait for it.
+
 The GUI thread's share is a frame swap and a render request (about 1 ms at a million
-sites); the re-score (~0.1 s at a million sites) and the frame build run on the worker.
+sites), then handing the table its new arrays.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
@@ -41,8 +48,11 @@ class _Job:
     city: Any
     label_top: int | None
     requested: float
+    warm: bool = False
     outcome: str = ""
     value: Any = None
+    order: Any = None
+    counts: Any = None
     timings: dict = field(default_factory=dict)
 
 
@@ -103,22 +113,33 @@ class LiveReweight(QObject):
         else, ...).
     failed(str)
         An edit the scenario refuses (an inconsistent AHP matrix, a bad value).
+    ranked(str)
+        The applied edit's ranks are complete (the layer's frame was filled in place) and
+        :attr:`order` holds its sites in table order (ranked best first, then the rest).
     """
 
     applied = Signal(str)
     blocked = Signal(str)
     failed = Signal(str)
+    ranked = Signal(str)
     _ready = Signal(int)
+    _ranks_ready = Signal(int)
 
     def __init__(self, parent=None, canvas=None) -> None:
         super().__init__(parent)
         self.canvas = canvas
         self.result = None
         self.layer = None
-        #: Seconds of the last applied edit: "scores", "results", "worker" (request to
-        #: frame ready), "worker_cpu" (its thread's CPU time), "gui" (swap on the GUI
-        #: thread), "total" (request to swap done).
+        #: Seconds of the last applied edit: "scores", "results" (frame build), "labels",
+        #: "worker" (request to frame ready), "worker_cpu" (its thread's CPU time), "gui"
+        #: (swap on the GUI thread), "total" (request to swap done); once ranked: "ranks"
+        #: (all ranks and the order, worker), "table" (table update, GUI thread),
+        #: "table_total" (request to table updated).
         self.last_timings: dict[str, float] = {}
+        #: Positions of :attr:`result`'s sites in table order, once ``ranked`` said so.
+        self.order: np.ndarray | None = None
+        #: (sites ranked, of them penalised) with :attr:`order`, None if not counted.
+        self.counts: tuple[int, int] | None = None
         self._rescorer: Rescorer | None = None
         self._generation = 0
         self._serials = itertools.count(1)
@@ -128,8 +149,13 @@ class LiveReweight(QObject):
         self._pending: _Job | None = None
         self._running: _Job | None = None
         self._finished: dict[int, _Job] = {}
+        self._ranks_done: dict[int, _Job] = {}
+        self._shown = 0  # the newest edit the canvas has drawn (or had nothing to draw)
+        self._watched = None  # the canvas whose render_finished is connected
+        self._drawing = 0  # the edit whose frame the canvas renders
         self._stop = False
         self._ready.connect(self._on_ready)
+        self._ranks_ready.connect(self._on_ranks_ready)
         self._thread = threading.Thread(target=self._loop, name="hljgis-live-reweight",
                                         daemon=True)
         self._thread.start()
@@ -144,6 +170,13 @@ class LiveReweight(QObject):
         except NeedsFullRun:
             return False
         self.result, self.layer = result, layer
+        # fill the re-scorer's caches (outcomes, reason texts, which columns hold NaN)
+        # while the planner looks at the new map, so the first edit costs what later ones
+        # do (at a million sites ~100 ms saved); any edit replaces it
+        with self._cond:
+            self._pending = _Job(0, self._generation, self._rescorer, result.scenario,
+                                 _SAME, None, time.perf_counter(), warm=True)
+            self._cond.notify_all()
         return True
 
     def detach(self) -> None:
@@ -151,8 +184,9 @@ class LiveReweight(QObject):
         with self._cond:
             self._generation += 1
             self._pending = None
+            self._cond.notify_all()  # a worker waiting for this run's frame goes on
         self._rescorer = None
-        self.result = self.layer = None
+        self.result = self.layer = self.order = None
 
     @property
     def attached(self) -> bool:
@@ -180,7 +214,7 @@ class LiveReweight(QObject):
         """True while an edit waits, is scored, or its frame is not on the layer yet."""
         with self._cond:
             waiting = self._pending is not None or self._running is not None
-        return waiting or bool(self._finished)
+        return waiting or bool(self._finished) or bool(self._ranks_done)
 
     def wait(self, timeout_s: float = 30.0) -> bool:
         """Process events until the newest edit is applied (tests, benchmarks)."""
@@ -211,16 +245,31 @@ class LiveReweight(QObject):
                     return
                 job, self._pending = self._pending, None
                 self._running = job
+            if job.warm:
+                self._warm(job)
+                with self._cond:
+                    self._running = None
+                continue
             self._do(job)
             with self._cond:
-                self._running = None
                 self._finished[job.serial] = job
             self._ready.emit(job.serial)
+            if job.outcome == "ok":
+                self._await_frame(job)
+                self._rank(job)
+            with self._cond:
+                self._running = None
+                if job.outcome == "ok":
+                    self._ranks_done[job.serial] = job
+            if job.outcome == "ok":
+                self._ranks_ready.emit(job.serial)
 
     def _do(self, job: _Job) -> None:
         cpu = time.thread_time()
         try:
-            out = job.rescorer.rescore(job.scenario, city=job.city)
+            # the map's labels need the best label_top ranks only; the rest come in _rank
+            out = job.rescorer.rescore(job.scenario, city=job.city, top=job.label_top or 0)
+            t0 = time.perf_counter()
             if job.label_top is not None and "label" in out.gdf.columns:
                 rank = out.gdf["rank"].to_numpy(dtype=float, na_value=np.nan)
                 label, priority = top_labels(rank, job.label_top, out.gdf["label"].dtype)
@@ -228,13 +277,49 @@ class LiveReweight(QObject):
                 if "label_priority" in out.gdf.columns:
                     out.gdf["label_priority"] = priority
             job.outcome, job.value = "ok", out
-            job.timings = dict(out.timings)
+            job.timings = {**out.timings, "labels": time.perf_counter() - t0}
         except NeedsFullRun as exc:
             job.outcome, job.value = "blocked", str(exc)
         except Exception as exc:  # noqa: BLE001 - a refused edit is reported, not raised
             job.outcome, job.value = "failed", str(exc) or type(exc).__name__
         job.timings["worker"] = time.perf_counter() - job.requested
         job.timings["worker_cpu"] = time.thread_time() - cpu
+
+    def _warm(self, job: _Job) -> None:
+        """The run's scenario, then each of its first three constraints switched between
+        exclude and penalty (their outcomes and texts, 50-100 ms each at a million sites);
+        stops as soon as an edit waits."""
+        d = job.scenario.to_dict()
+        todo = [d]
+        for k, c in enumerate(d.get("constraints", [])[:3]):
+            flip = job.scenario.to_dict()
+            flip["constraints"][k]["mode"] = "exclude" if c.get("mode") == "penalty" else (
+                "penalty")
+            todo.append(flip)
+        for sc in todo:
+            with self._cond:
+                if self._pending is not None or self._stop:
+                    return
+            with contextlib.suppress(Exception):  # a warm-up only fills caches
+                job.rescorer.rescore(sc, top=0)
+
+    def _await_frame(self, job: _Job, timeout_s: float = 0.5) -> None:
+        """Sort the ranks once the canvas has drawn this edit (or a newer edit waits):
+        on 2 shared cores, ranking while the frame renders slows the frame."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._shown >= job.serial or self._stop
+                                or self._pending is not None
+                                or job.generation != self._generation, timeout_s)
+
+    def _rank(self, job: _Job) -> None:
+        """Second step: all the ranks (in place) and the table order. Done for every edit,
+        even one a newer edit replaces: that edit may yet be refused, and then this one's
+        frame stays on the map."""
+        cpu, t0 = time.thread_time(), time.perf_counter()
+        job.order = job.rescorer.complete_ranks(job.value)
+        job.counts = job.rescorer.counts
+        job.timings["ranks"] = time.perf_counter() - t0
+        job.timings["ranks_cpu"] = time.thread_time() - cpu
 
     # -- GUI thread ----------------------------------------------------------------------------
     def _on_ready(self, serial: int) -> None:
@@ -256,10 +341,39 @@ class LiveReweight(QObject):
         layer.selection = selection
         self.result = job.value
         if self.canvas is not None:
+            if self._watched is not self.canvas:
+                self.canvas.render_finished.connect(self._on_frame)
+                self._watched = self.canvas
+            self._drawing = serial
             self.canvas.render_now()
+        else:
+            self._frame_shown(serial)
         now = time.perf_counter()
-        self.last_timings = {**job.timings, "gui": now - t0, "total": now - job.requested}
+        self.last_timings = {**job.timings, "gui": now - t0, "total": now - job.requested,
+                             "requested_at": job.requested}
+        self.order = None
         self.applied.emit(layer.name)
+
+    def _on_frame(self, *_args) -> None:
+        self._frame_shown(self._drawing)
+
+    def _frame_shown(self, serial: int) -> None:
+        with self._cond:
+            self._shown = max(self._shown, serial)
+            self._cond.notify_all()
+
+    def _on_ranks_ready(self, serial: int) -> None:
+        with self._cond:
+            job = self._ranks_done.pop(serial, None)
+        if job is None or job.value is not self.result:
+            return  # not the edit on the map (a newer one, another run)
+        self.order, self.counts = job.order, job.counts
+        t0 = time.perf_counter()
+        self.ranked.emit(self.layer.name if self.layer is not None else "")
+        now = time.perf_counter()
+        self.last_timings.update(ranks=job.timings["ranks"],
+                                 ranks_cpu=job.timings["ranks_cpu"],
+                                 table=now - t0, table_total=now - job.requested)
 
 
 def connect_panel(panel, canvas=None) -> LiveReweight:
@@ -295,8 +409,21 @@ def connect_panel(panel, canvas=None) -> LiveReweight:
     def on_applied(_name: str) -> None:
         panel.result = live.result  # Explain shows the new contributions
         panel.status.setStyleSheet("")
-        panel.status.setText(tr("Map re-scored with the edits (the table updates on the "
-                                "next run)"))
+        panel.status.setText(tr("Map re-scored with the edits"))
+
+    def on_ranked(_name: str) -> None:
+        """The table follows the edit: same sites, new scores, ranks and order; the site
+        on show stays selected (at its new row) and Explain shows its new scores."""
+        if panel.result is not live.result:
+            return
+        view = panel.results_view
+        row = view.currentIndex().row()
+        site = panel.results.position(row) if row >= 0 else -1
+        panel.results.update_scores(live.result, live.order)
+        panel._show_summary(live.counts)
+        if site >= 0:
+            view.selectRow(panel.results.row_of(site))
+        panel.status.setText(tr("Map and table re-scored with the edits"))
 
     def on_blocked(why: str) -> None:
         panel.status.setStyleSheet("")
@@ -313,6 +440,7 @@ def connect_panel(panel, canvas=None) -> LiveReweight:
     panel.criteria.dataChanged.connect(on_edit)
     panel.constraints.edited.connect(on_edit)
     live.applied.connect(on_applied)
+    live.ranked.connect(on_ranked)
     live.blocked.connect(on_blocked)
     live.failed.connect(on_failed)
     panel.session.events.project_changed.connect(live.detach)

@@ -345,7 +345,9 @@ class ResultsModel(QAbstractTableModel):
         self.order = np.zeros(0, dtype=np.int64)
         self.columns: list[tuple[str, Callable[[int], object], str]] = []
 
-    def set_result(self, result) -> None:
+    def set_result(self, result, order: np.ndarray | None = None) -> None:
+        """Show ``result``; ``order``: its sites in table order when the caller has it
+        (:func:`~hljgis.analysis.aggregate.rank_order`), else sorted here."""
         self.beginResetModel()
         self.result = result
         self.columns = []
@@ -354,9 +356,6 @@ class ResultsModel(QAbstractTableModel):
             self.endResetModel()
             return
         g = result.gdf
-        rank = g["rank"].to_numpy(dtype=float, na_value=np.nan)
-        key = np.where(np.isnan(rank), np.inf, rank)
-        self.order = np.argsort(key, kind="stable")
         site = g["site_id"].astype(str).to_numpy()
         named = "site_name_zh" if current_language() == "zh" else "site_name"
         if named in g.columns:  # "Parcel 17, Taoshan District" (older results: id + name)
@@ -364,22 +363,59 @@ class ResultsModel(QAbstractTableModel):
         elif "name_zh" in g.columns or "name" in g.columns:
             nm = g["name_zh" if "name_zh" in g.columns else "name"].fillna("").astype(str)
             site = np.where(nm.to_numpy() != "", site + " " + nm.to_numpy(), site)
-        score = g["score"].to_numpy(dtype=float)
-        reason = g["exclusion_reason"].fillna("").astype(str).to_numpy()
-        penalty = g["penalty"].fillna("").astype(str).to_numpy() if "penalty" in g else reason
         city = g["city"].fillna("").astype(str)
         stype = g["site_type"].fillna("").astype(str)
         if current_language() == "zh":
-            # the results hold English reasons; each distinct text is translated once
-            reason = localized_reasons(reason, result.scenario, "zh")
-            penalty = localized_reasons(penalty, result.scenario, "zh")
             cities = {c: city_text(c, self.city_title) for c in city.unique()}
             city = city.map(cities)
             types = {t: site_type_text(t, self.layer_title) for t in stype.unique()}
             stype = stype.map(types)
-        note = np.where(reason != "", reason, penalty)
-        city = city.to_numpy()
-        stype = stype.to_numpy()
+        self._identity = (site, city.to_numpy(), stype.to_numpy())
+        self._bind_scores(result, order)
+        self.endResetModel()
+
+    def update_scores(self, result, order: np.ndarray) -> None:
+        """Show a re-score of the result on show (a live edit): its scores, ranks, notes
+        and order, keeping the sites' names, cities and types (the same identity column,
+        so nothing is rebuilt: at a million sites this costs a few ms, and the view only
+        reads the rows it shows). Falls back to :meth:`set_result` for a result of
+        another run."""
+        inputs = getattr(result, "inputs", None)  # shared by the re-scores of one run
+        if (self.result is None or inputs is None or inputs is not self.result.inputs
+                or len(result.gdf) != len(self.result.gdf)):
+            self.set_result(result, order)
+            return
+        self.beginResetModel()
+        self.result = result
+        self._bind_scores(result, order)
+        self.endResetModel()
+
+    def _bind_scores(self, result, order: np.ndarray | None) -> None:
+        """The columns that follow the scores, read per shown row from the frame."""
+        g = result.gdf
+        site, city, stype = self._identity
+        rank = g["rank"].to_numpy(dtype=float, na_value=np.nan)
+        if order is None:
+            key = np.where(np.isnan(rank), np.inf, rank)
+            order = np.argsort(key, kind="stable")
+        self.order = order
+        score = g["score"].to_numpy(dtype=float)
+        texts = [g[c].array for c in ("exclusion_reason", "penalty") if c in g.columns]
+        zh = current_language() == "zh"
+        localized: dict[str, str] = {}
+
+        def note(p: int) -> str:
+            # the results hold English reasons; each distinct text is translated once
+            for column in texts:
+                text = column[p]
+                if isinstance(text, str) and text:
+                    if not zh:
+                        return text
+                    if text not in localized:
+                        localized[text] = localized_reasons(text, result.scenario, "zh")
+                    return localized[text]
+            return ""
+
         self.columns = [
             ("Rank", lambda p: "" if np.isnan(rank[p]) else f"{int(rank[p])}", ""),
             ("Site", lambda p: site[p], ""),
@@ -401,9 +437,8 @@ class ResultsModel(QAbstractTableModel):
                                      else f"{100 * pk[p]:.0f} %",
                                      tr("Share of weight runs in which the site stays in the "
                                         "top k")))
-        self.columns.append(("Excluded / note", lambda p: note[p], ""))
+        self.columns.append(("Excluded / note", note, ""))
         self._excluded = g["excluded"].to_numpy(dtype=bool)
-        self.endResetModel()
 
     def position(self, row: int) -> int:
         return int(self.order[row])
