@@ -70,7 +70,7 @@ class Composition:
     def set_legend(self, order: list[str], excluded: list[str]) -> None:
         """Legend items top first (``order``) and the ones left out of the legend."""
         legend = dict(self.values.get("legend") or {})
-        new = dict(legend, order=list(order), exclude=list(excluded))
+        new = dict(legend, order=list(order), exclude=list(excluded), layers=None)
         if new != legend:
             self.values["legend"] = new
             self.events.changed.emit("legend")
