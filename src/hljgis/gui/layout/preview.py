@@ -10,6 +10,7 @@ geometry of a big ranking layer is built once per dialog, not once per keystroke
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -103,10 +104,9 @@ class PreviewWorker(QObject):
 
     @staticmethod
     def _emit(signal, *args) -> None:
-        try:
+        # the dialog closed while the page was drawn: nobody waits for it
+        with contextlib.suppress(RuntimeError):
             signal.emit(*args)
-        except RuntimeError:  # the dialog closed while the page was drawn: nobody waits
-            pass
 
 
 class PagePreview(QGraphicsView):
