@@ -247,3 +247,19 @@ def test_templates_undoable_and_kept_through_save_and_reopen(project, make_compo
     assert "hegang-annex" not in reopened.layouts
     again.session.undo()
     assert "hegang-annex" in reopened.layouts
+
+
+def test_fits_1280x720_with_the_page_in_view(project, make_composer, qtbot):
+    dlg = make_composer(project)
+    hint = dlg.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720
+    drawn(qtbot, dlg)
+    shot = rgb(dlg.grab().toImage())
+    assert shot.shape[:2] == (720, 1280)
+    view = dlg.preview.viewport()
+    origin = view.mapTo(dlg, QPoint(0, 0))
+    part = shot[origin.y():origin.y() + view.height(), origin.x():origin.x() + view.width()]
+    white = (part.min(axis=2) > 245).mean()
+    desk = (np.abs(part.astype(int) - 0x8a).max(axis=2) <= 3).mean()
+    assert white > 0.35 and desk > 0.05  # the page fills the view, on its grey desk
+    assert dlg.preview.horizontalScrollBar().isVisible() is False

@@ -37,7 +37,7 @@ from hljgis.core.session import Session
 from hljgis.export.layout import TEMPLATE_NAMES, Layout, resolve_layout
 from hljgis.gui.layout.lists import LayerChecklist, LegendList
 from hljgis.gui.layout.panels import MapPage, TextPage
-from hljgis.gui.layout.preview import PREVIEW_DPI, PagePreview, PreviewWorker, paint_preview
+from hljgis.gui.layout.preview import PagePreview, PreviewWorker, paint_preview
 
 #: Debounce of preview refreshes: typing a title redraws once, a quarter second after.
 REFRESH_MS = 250
@@ -227,10 +227,19 @@ class LayoutComposer(QDialog):
             m.place_box.setCurrentIndex(max(0, m.place_box.findData(f"{kind}:{choice['key']}")))
         elif kind == "sites":
             m.sites_box.setCurrentIndex(max(0, m.sites_box.findData(choice["key"])))
-        box = (choice or {}).get("bbox") or self.composition.get("extent") or self.view_extent
+        box = (choice or {}).get("bbox") or self.view_extent or self._page_extent()
         if box:
             for spin, value in zip(m.bbox, box, strict=True):
                 spin.setValue(float(value))
+
+    def _page_extent(self):
+        """The extent the page shows now (fills the box fields before a custom edit)."""
+        from hljgis.export.page import layout_extent
+
+        try:
+            return layout_extent(self.project, self.layout())
+        except InputError:
+            return None
 
     def _show_lists(self) -> None:
         v = self.composition.values
@@ -329,7 +338,7 @@ class LayoutComposer(QDialog):
 
     def _on_zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{zoom * 100:.0f} %")
-        if self.preview.wanted_dpi() > self._drawn_dpi * 1.3:
+        if self._drawn_dpi and self.preview.wanted_dpi() > self._drawn_dpi * 1.3:
             self._schedule()
 
     # -- layout, preview -------------------------------------------------------------------------
@@ -355,7 +364,7 @@ class LayoutComposer(QDialog):
         except (InputError, KeyError) as exc:
             self._show_warnings([str(exc)])
             return self._request
-        dpi = self.preview.wanted_dpi() if self.preview.zoom > 1.05 else PREVIEW_DPI
+        dpi = self.preview.wanted_dpi()
         export_dpi = self.text.dpi_box.value()
         project = self.project
 
@@ -373,8 +382,8 @@ class LayoutComposer(QDialog):
         if request_id != self._request:
             return  # an older page; a newer one is on its way
         image, report, warnings, page_mm, dpi = result
+        self._drawn_dpi = dpi  # before the image: fitting it announces the zoom
         self.preview.set_image(image, page_mm)
-        self._drawn_dpi = dpi
         self.drawn_request = request_id
         self.last_report, self.last_seconds = report, seconds
         self.status.setText(self.tr("Drawn in {0} ms at {1} dpi").format(

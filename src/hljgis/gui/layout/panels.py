@@ -135,5 +135,6 @@ class MapPage(QWidget):
                 if city.lower() == key:
                     self.place_box.addItem(f"    {d_zh} {d_en}".rstrip(), f"district:{code}")
         self.sites_box.clear()
+        self.sites_box.setPlaceholderText(self.tr("No ranking in the project yet"))
         for name, en, zh in sites_choices(project):
             self.sites_box.addItem(f"{en} {zh}".strip(), name)
