@@ -263,3 +263,17 @@ def test_fits_1280x720_with_the_page_in_view(project, make_composer, qtbot):
     desk = (np.abs(part.astype(int) - 0x8a).max(axis=2) <= 3).mean()
     assert white > 0.35 and desk > 0.05  # the page fills the view, on its grey desk
     assert dlg.preview.horizontalScrollBar().isVisible() is False
+
+
+def test_preflight_listed_after_the_page_and_follows_the_review_number(
+        project, make_composer, qtbot):
+    dlg = make_composer(project)
+    rid = dlg.update_preview()
+    qtbot.waitUntil(lambda: dlg.checked_request >= rid, timeout=30_000)
+    lines = [dlg.warnings.item(i).text() for i in range(dlg.warnings.count())]
+    assert any("审图号" in line for line in lines)
+    type_into(dlg.text.review_edit, "GS(2024)0650号")
+    rid = dlg.update_preview()
+    qtbot.waitUntil(lambda: dlg.checked_request >= rid, timeout=30_000)
+    lines = [dlg.warnings.item(i).text() for i in range(dlg.warnings.count())]
+    assert not any("审图号" in line for line in lines)

@@ -72,6 +72,8 @@ class LayoutComposer(QDialog):
         self.last_seconds = 0.0
         #: id of the last request whose page is on screen (tests wait for it)
         self.drawn_request = 0
+        #: id of the last request whose pre-flight warnings are listed
+        self.checked_request = 0
         self.setWindowTitle(self.tr("Layout composer"))
         self.resize(1280, 720)
 
@@ -139,6 +141,7 @@ class LayoutComposer(QDialog):
         self._timer.timeout.connect(self.update_preview)
         self.worker = PreviewWorker(self)
         self.worker.finished.connect(self._on_preview_ready)
+        self.worker.checked.connect(self._on_checked)
         self.worker.failed.connect(self._on_preview_failed)
         self.preview.zoom_changed.connect(self._on_zoom_changed)
         self._fill_templates(layout)
@@ -370,8 +373,8 @@ class LayoutComposer(QDialog):
 
         def job(renderer):
             image, report = paint_preview(page, dpi, renderer)
-            return image, report, preflight(project, [page], "preview.pdf", export_dpi), \
-                page.layout.page_size_mm(), dpi
+            return (image, report, page.layout.page_size_mm(), dpi), \
+                lambda: preflight(project, [page], "preview.pdf", export_dpi)
 
         self._request += 1
         self.worker.request(self._request, job)
@@ -381,14 +384,18 @@ class LayoutComposer(QDialog):
     def _on_preview_ready(self, request_id: int, result, seconds: float) -> None:
         if request_id != self._request:
             return  # an older page; a newer one is on its way
-        image, report, warnings, page_mm, dpi = result
+        image, report, page_mm, dpi = result
         self._drawn_dpi = dpi  # before the image: fitting it announces the zoom
         self.preview.set_image(image, page_mm)
         self.drawn_request = request_id
         self.last_report, self.last_seconds = report, seconds
         self.status.setText(self.tr("Drawn in {0} ms at {1} dpi").format(
             round(seconds * 1000), round(dpi)))
-        self._show_warnings(warnings or [self.tr("No problems found.")])
+
+    def _on_checked(self, request_id: int, warnings) -> None:
+        if request_id == self._request:
+            self.checked_request = request_id
+            self._show_warnings(warnings or [self.tr("No problems found.")])
 
     def _on_preview_failed(self, request_id: int, message: str) -> None:
         if request_id == self._request:

@@ -45,16 +45,20 @@ def paint_preview(page, dpi: float, renderer=None):
 class PreviewWorker(QObject):
     """Runs preview jobs in a Python thread, one at a time, newest request wins.
 
-    A job is a callable (draw the page, run the pre-flight) that the worker's
-    :attr:`renderer` is passed to.
+    A job is a callable that the worker's :attr:`renderer` is passed to; it returns
+    ``(result, followup)``. ``result`` (the drawn page) is handed over at once;
+    ``followup`` (the pre-flight check, or None) runs after it only if no newer request is
+    waiting, so typing a title draws pages without checking each one.
 
     Signals
     -------
     finished(int, object, float) : request id, the job's result, seconds.
+    checked(int, object) : request id, the followup's result.
     failed(int, str) : request id and the error message.
     """
 
     finished = Signal(int, object, float)
+    checked = Signal(int, object)
     failed = Signal(int, str)
 
     def __init__(self, parent=None) -> None:
@@ -96,11 +100,14 @@ class PreviewWorker(QObject):
             request_id, func = job
             t0 = time.perf_counter()
             try:
-                result = func(self.renderer)
+                result, followup = func(self.renderer)
+                self._emit(self.finished, request_id, result, time.perf_counter() - t0)
+                with self._lock:
+                    newer = self._pending is not None
+                if followup is not None and not newer:
+                    self._emit(self.checked, request_id, followup())
             except Exception as exc:  # noqa: BLE001 - shown in the dialog, not lost
                 self._emit(self.failed, request_id, str(exc))
-                continue
-            self._emit(self.finished, request_id, result, time.perf_counter() - t0)
 
     @staticmethod
     def _emit(signal, *args) -> None:
