@@ -3,10 +3,10 @@ the main map's extent outlined, drawn by the same renderer from the bundled laye
 
 from __future__ import annotations
 
-from pyproj import Transformer
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
+from hljgis.core.crs import transformer
 from hljgis.core.layer import VectorLayer
 from hljgis.core.style import make_symbol
 from hljgis.export.units import Units
@@ -55,7 +55,7 @@ def paint_inset(painter: QPainter, rect: QRectF, project, u: Units, map_extent,
         return False
     extent = layers[0].gdf.total_bounds
     if layers[0].crs is not None and not layers[0].crs.equals(project.crs):
-        tr = Transformer.from_crs(layers[0].crs, project.crs, always_xy=True)
+        tr = transformer(layers[0].crs, project.crs)
         extent = tr.transform_bounds(*extent)
     pad_x = (extent[2] - extent[0]) * 0.04
     pad_y = (extent[3] - extent[1]) * 0.04

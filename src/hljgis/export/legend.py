@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from pyproj import Transformer
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
+from hljgis.core.crs import transformer
 from hljgis.core.style import default_style, legend_entries, symbol_classes
 from hljgis.export.i18n import both, tr
 from hljgis.export.units import Units
@@ -74,7 +74,7 @@ def present_classes(layer, extent=None, crs=None) -> set[int] | None:
     if extent is not None and len(gdf):
         box = tuple(extent)
         if crs is not None and layer.crs is not None and not layer.crs.equals(crs):
-            box = Transformer.from_crs(crs, layer.crs, always_xy=True).transform_bounds(*box)
+            box = transformer(crs, layer.crs).transform_bounds(*box)
         b = shapely.bounds(gdf.geometry.values)
         inside = ~((b[:, 2] < box[0]) | (b[:, 0] > box[2]) | (b[:, 3] < box[1])
                    | (b[:, 1] > box[3]))

@@ -479,6 +479,6 @@ class LayoutComposer(QDialog):
 
     def done(self, result: int) -> None:
         self._timer.stop()
-        self.project.events.changed.disconnect(self._on_project_changed)
-        self.worker.wait()
+        self.project.events.changed.disconnect(self._on_project_changed, missing_ok=True)
+        self.worker.stop()
         super().done(result)

@@ -66,43 +66,54 @@ class PreviewWorker(QObject):
         from hljgis.render.renderer import MapRenderer
 
         self.renderer = MapRenderer()
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._pending = None  # (id, job)
         self._running = False
-        self._thread: threading.Thread | None = None
-
-    def request(self, request_id: int, job) -> None:
-        with self._lock:
-            self._pending = (request_id, job)
-            if self._running:
-                return
-            self._running = True
-        self._thread = threading.Thread(target=self._loop, name="hljgis-preview", daemon=True)
+        self._stopped = False
+        # one long-lived thread: it keeps the renderer's prepared geometry and its own
+        # pyproj transformers (core.crs.transformer) from one refresh to the next
+        self._thread = threading.Thread(target=self._loop, name="hljgis-preview",
+                                        daemon=True)
         self._thread.start()
 
+    def request(self, request_id: int, job) -> None:
+        with self._cond:
+            self._pending = (request_id, job)
+            self._cond.notify()
+
     def busy(self) -> bool:
-        with self._lock:
-            return self._running
+        with self._cond:
+            return self._running or self._pending is not None
 
     def wait(self, timeout: float = 30.0) -> None:
-        """Block until no page is being drawn (tests, closing the dialog)."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
+        """Block until no page is being drawn or waiting (tests, closing the dialog)."""
+        with self._cond:
+            self._cond.wait_for(lambda: not self._running and self._pending is None,
+                                timeout)
+
+    def stop(self) -> None:
+        """Drop a waiting request, let the page being drawn finish, end the thread."""
+        with self._cond:
+            self._pending = None
+            self._stopped = True
+            self._cond.notify_all()
+        self._thread.join(30.0)
 
     def _loop(self) -> None:
         while True:
-            with self._lock:
-                job, self._pending = self._pending, None
-                if job is None:
-                    self._running = False
+            with self._cond:
+                self._running = False
+                self._cond.notify_all()
+                self._cond.wait_for(lambda: self._pending is not None or self._stopped)
+                if self._stopped:
                     return
-            request_id, func = job
+                (request_id, func), self._pending = self._pending, None
+                self._running = True
             t0 = time.perf_counter()
             try:
                 result, followup = func(self.renderer)
                 self._emit(self.finished, request_id, result, time.perf_counter() - t0)
-                with self._lock:
+                with self._cond:
                     newer = self._pending is not None
                 if followup is not None and not newer:
                     self._emit(self.checked, request_id, followup())
