@@ -285,8 +285,10 @@ class LayoutComposer(QDialog):
                 self._auto_subtitle(m.place_box.currentText().strip())
             elif kind == "sites" and m.sites_box.currentData():
                 self.composition.set_extent("sites", m.sites_box.currentData())
-            elif kind == "view" and self.view_extent:
-                self.composition.set_extent("view", bbox=self.view_extent)
+            elif kind == "view":
+                # opened without a map window: the page's extent stands in for the view
+                self.composition.set_extent("view", bbox=self.view_extent
+                                            or [s.value() for s in m.bbox])
             elif kind == "custom":
                 self.composition.set_extent("custom", bbox=[s.value() for s in m.bbox])
             elif kind == "template":
