@@ -277,3 +277,20 @@ def test_preflight_listed_after_the_page_and_follows_the_review_number(
     qtbot.waitUntil(lambda: dlg.checked_request >= rid, timeout=30_000)
     lines = [dlg.warnings.item(i).text() for i in range(dlg.warnings.count())]
     assert not any("审图号" in line for line in lines)
+
+
+def test_legend_drag_and_up_down_reorder_the_composition(project, make_composer):
+    from PySide6.QtCore import QModelIndex
+
+    dlg = make_composer(project)
+    names = dlg.legend.order()
+    model = dlg.legend.list.model()
+    # what a drag inside the list does: the model moves a row
+    assert model.moveRow(QModelIndex(), 3, QModelIndex(), 0)
+    assert dlg.legend.order()[0] == names[3]
+    assert dlg.composition.get("legend")["order"][0] == names[3]
+    dlg.legend.list.setCurrentRow(0)
+    dlg.legend.move_current(1)  # the Down button
+    assert dlg.composition.get("legend")["order"][:2] == [names[0], names[3]]
+    dlg.legend.set_checked(names[0], False)
+    assert names[0] in dlg.layout().legend["exclude"]
