@@ -295,6 +295,13 @@ class LayoutComposer(QDialog):
                 self.composition.set_extent("template")
         except InputError as exc:
             self._show_warnings([str(exc)])
+            return
+        if kind != "custom":  # the box fields show the extent, a start for a custom one
+            box = self._page_extent()
+            for spin, value in zip(m.bbox, box or (), strict=False):
+                blocked = spin.blockSignals(True)
+                spin.setValue(float(value))
+                spin.blockSignals(blocked)
 
     def _auto_subtitle(self, place: str) -> None:
         """A city or district names the subtitle unless the planner wrote one of their own."""
