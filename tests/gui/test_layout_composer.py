@@ -294,3 +294,17 @@ def test_legend_drag_and_up_down_reorder_the_composition(project, make_composer)
     assert dlg.composition.get("legend")["order"][:2] == [names[0], names[3]]
     dlg.legend.set_checked(names[0], False)
     assert names[0] in dlg.layout().legend["exclude"]
+
+
+def test_a_layer_hidden_on_the_map_can_be_chosen_to_print(project, make_composer):
+    from hljgis.export.page import legend_layers, page_for
+
+    project.layer("industrial_parks").visible = False
+    dlg = make_composer(project)
+    assert "industrial_parks" not in dlg.layers.printed()
+    dlg.layers.set_checked("industrial_parks", True)
+    page = page_for(project, dlg.layout())
+    assert "industrial_parks" in [layer.name for layer in page.drawn_layers]
+    assert "industrial_parks" in [layer.name for layer in legend_layers(page)]
+    assert "industrial_parks" in dlg.legend.order()
+    assert project.layer("industrial_parks").visible is False
