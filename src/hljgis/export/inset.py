@@ -3,6 +3,8 @@ the main map's extent outlined, drawn by the same renderer from the bundled laye
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
@@ -47,10 +49,28 @@ def inset_layers(project, city: str | None) -> list[VectorLayer]:
     return out
 
 
+_LOCAL = threading.local()
+
+
+def _cached_inset(project, city: str | None):
+    """(inset layers, renderer) kept per thread while the outlines stay the same: a preview
+    refresh then reuses the renderer's prepared province outline (0.15 s a page)."""
+    sources = tuple(project.layer(n).gdf if n in project else None
+                    for n in ("province", "cities", "lakes"))
+    cache = _LOCAL.__dict__.setdefault("insets", {})
+    hit = cache.get((id(project), city))
+    if hit is None or any(a is not b for a, b in zip(hit[0], sources, strict=True)):
+        if len(cache) > 8:
+            cache.clear()
+        hit = cache[(id(project), city)] = (sources, inset_layers(project, city),
+                                            MapRenderer())
+    return hit[1], hit[2]
+
+
 def paint_inset(painter: QPainter, rect: QRectF, project, u: Units, map_extent,
                 city: str | None = None) -> bool:
     """Draw the locator map into ``rect`` (pixels). False when the project has no outline."""
-    layers = inset_layers(project, city)
+    layers, renderer = _cached_inset(project, city)
     if not layers:
         return False
     extent = layers[0].gdf.total_bounds
@@ -62,7 +82,6 @@ def paint_inset(painter: QPainter, rect: QRectF, project, u: Units, map_extent,
     extent = (extent[0] - pad_x, extent[1] - pad_y, extent[2] + pad_x, extent[3] + pad_y)
     painter.save()
     painter.translate(rect.topLeft())
-    renderer = MapRenderer()
     renderer.render(painter, layers, extent, size=(int(rect.width()), int(rect.height())),
                     dpi=u.dpi, crs=project.crs, background="#eaf1f6", labels=False)
     mt = renderer.transform
