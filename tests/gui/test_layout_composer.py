@@ -308,3 +308,14 @@ def test_a_layer_hidden_on_the_map_can_be_chosen_to_print(project, make_composer
     assert "industrial_parks" in [layer.name for layer in legend_layers(page)]
     assert "industrial_parks" in dlg.legend.order()
     assert project.layer("industrial_parks").visible is False
+
+
+def test_chinese_layout_lists_chinese_names_and_keeps_the_choices(project, make_composer):
+    dlg = make_composer(project)
+    dlg.layers.set_checked("airports", False)
+    dlg.legend.move("rivers", 0)
+    pick(dlg.text.lang_box, "zh")
+    assert dlg.layout().lang == "zh"
+    assert dlg.legend.list.item(0).text().startswith("河流")
+    assert dlg.legend.order()[0] == "rivers"
+    assert "airports" not in dlg.layers.printed()

@@ -159,6 +159,7 @@ class LayoutComposer(QDialog):
                          (t.orientation_box, "orientation")):
             box.currentIndexChanged.connect(
                 lambda _i, b=box, k=key: self.composition.set(k, b.currentData()))
+        t.lang_box.currentIndexChanged.connect(lambda _i: self._show_lists())  # names
         t.dpi_box.valueChanged.connect(lambda v: self.composition.set("dpi", int(v)))
         t.template_box.activated.connect(
             lambda _i: self.load(self.text.template_box.currentData()))
