@@ -17,6 +17,7 @@ from shapely.geometry import box
 from hljgis.core.session import Session
 from hljgis.io import load_project, save_project
 from hljgis.io.bundled import bundled_project_path
+from tests.gui.test_main_window import make_main_window, user_dir  # noqa: F401 - fixtures
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -319,3 +320,25 @@ def test_chinese_layout_lists_chinese_names_and_keeps_the_choices(project, make_
     assert dlg.legend.list.item(0).text().startswith("河流")
     assert dlg.legend.order()[0] == "rivers"
     assert "airports" not in dlg.layers.printed()
+
+
+def test_main_window_opens_the_composer_on_its_session_and_view(make_main_window,  # noqa: F811
+                                                                monkeypatch):
+    from hljgis.gui.layout.composer import LayoutComposer
+
+    window = make_main_window()
+    seen = {}
+
+    def fake_exec(dlg):
+        seen["view"], seen["session"] = dlg.view_extent, dlg.session
+        dlg.save_template("from-window")
+        dlg.reject()
+        return 0
+
+    monkeypatch.setattr(LayoutComposer, "exec", fake_exec)
+    window.open_layout()
+    assert seen["session"] is window.session
+    assert seen["view"] == tuple(window.canvas.extent)
+    assert "from-window" in window.session.project.layouts
+    window.session.undo()  # Edit > Undo in the window takes the template back
+    assert "from-window" not in window.session.project.layouts
