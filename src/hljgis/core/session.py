@@ -346,6 +346,36 @@ class Session:
 
         self._push(f"Remove scenario {name}", do, lambda: project.set_scenario(name, old))
 
+    # -- print layouts -------------------------------------------------------------------------
+    def store_layout(self, name: str, layout: dict) -> None:
+        """Store (or replace) the project's print layout ``name`` undoably (a composer
+        template); undo restores the previous one, or removes it if it is new."""
+        project = self.project
+        old = copy.deepcopy(project.layouts.get(name))
+        new = copy.deepcopy(layout)
+        if old == new:
+            return
+
+        def undo() -> None:
+            if old is None:
+                project.layouts.pop(name, None)
+                project.events.changed.emit(f"layout:{name}")
+            else:
+                project.set_layout(name, old)
+
+        self._push(f"Save layout {name}", lambda: project.set_layout(name, new), undo)
+
+    def remove_layout(self, name: str) -> None:
+        """Remove the project's print layout ``name`` undoably."""
+        project = self.project
+        old = copy.deepcopy(project.layouts[name])
+
+        def do() -> None:
+            project.layouts.pop(name, None)
+            project.events.changed.emit(f"layout:{name}")
+
+        self._push(f"Remove layout {name}", do, lambda: project.set_layout(name, old))
+
     def record_draft_edit(self, draft, text: str, before: dict, after: dict) -> None:
         """Record an edit a scenario draft has already applied (its ``edited`` event):
         undo and redo restore the draft's snapshots, and either marks the project unsaved,

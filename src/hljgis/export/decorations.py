@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 
+from hljgis.core.crs import transformer
 from hljgis.export.units import Units
 
 _NICE = (1, 2, 5)
@@ -148,8 +149,8 @@ def draw_graticule(painter: QPainter, mt, u: Units, size_pt: float = 6.0) -> int
     Returns the number of lines drawn.
     """
     crs = mt.crs or CRS.from_epsg(4326)
-    to_ll = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    to_ll = transformer(crs, "EPSG:4326")
+    to_map = transformer("EPSG:4326", crs)
     lon0, lat0, lon1, lat1 = to_ll.transform_bounds(*mt.extent, densify_pts=21)
     step = graticule_step(min(lon1 - lon0, lat1 - lat0))
     pen = QPen(QColor(90, 90, 90, 150), max(1.0, u.mm(0.12)))

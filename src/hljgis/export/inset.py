@@ -3,10 +3,12 @@ the main map's extent outlined, drawn by the same renderer from the bundled laye
 
 from __future__ import annotations
 
-from pyproj import Transformer
+import threading
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
+from hljgis.core.crs import transformer
 from hljgis.core.layer import VectorLayer
 from hljgis.core.style import make_symbol
 from hljgis.export.units import Units
@@ -47,22 +49,39 @@ def inset_layers(project, city: str | None) -> list[VectorLayer]:
     return out
 
 
+_LOCAL = threading.local()
+
+
+def _cached_inset(project, city: str | None):
+    """(inset layers, renderer) kept per thread while the outlines stay the same: a preview
+    refresh then reuses the renderer's prepared province outline (0.15 s a page)."""
+    sources = tuple(project.layer(n).gdf if n in project else None
+                    for n in ("province", "cities", "lakes"))
+    cache = _LOCAL.__dict__.setdefault("insets", {})
+    hit = cache.get((id(project), city))
+    if hit is None or any(a is not b for a, b in zip(hit[0], sources, strict=True)):
+        if len(cache) > 8:
+            cache.clear()
+        hit = cache[(id(project), city)] = (sources, inset_layers(project, city),
+                                            MapRenderer())
+    return hit[1], hit[2]
+
+
 def paint_inset(painter: QPainter, rect: QRectF, project, u: Units, map_extent,
                 city: str | None = None) -> bool:
     """Draw the locator map into ``rect`` (pixels). False when the project has no outline."""
-    layers = inset_layers(project, city)
+    layers, renderer = _cached_inset(project, city)
     if not layers:
         return False
     extent = layers[0].gdf.total_bounds
     if layers[0].crs is not None and not layers[0].crs.equals(project.crs):
-        tr = Transformer.from_crs(layers[0].crs, project.crs, always_xy=True)
+        tr = transformer(layers[0].crs, project.crs)
         extent = tr.transform_bounds(*extent)
     pad_x = (extent[2] - extent[0]) * 0.04
     pad_y = (extent[3] - extent[1]) * 0.04
     extent = (extent[0] - pad_x, extent[1] - pad_y, extent[2] + pad_x, extent[3] + pad_y)
     painter.save()
     painter.translate(rect.topLeft())
-    renderer = MapRenderer()
     renderer.render(painter, layers, extent, size=(int(rect.width()), int(rect.height())),
                     dpi=u.dpi, crs=project.crs, background="#eaf1f6", labels=False)
     mt = renderer.transform

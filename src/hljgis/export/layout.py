@@ -39,10 +39,14 @@ DEFAULTS: dict[str, Any] = {
     "date": None,                 # ISO date; today when None
     "bookmark": "region",         # the extent, unless "extent" is given
     "extent": None,               # [minx, miny, maxx, maxy] in the project CRS
-    "layers": None,               # names to show (None: the project's visible layers)
+    "extent_choice": None,        # {"kind": "city"|"district"|"sites"|"view"|"custom", ...}
+    "scale": None,                # fixed scale denominator (1:N); None fits the extent
+    "layers": None,               # names that print, hidden or not (None: the visible ones)
     "base_size_pt": 8.0,          # body text size; titles scale from it
     "sidebar_mm": 70.0,
-    "legend": {"enabled": True, "layers": None, "exclude": [], "in_extent_only": True},
+    # order: layer names top first (None: results first, then the draw order reversed)
+    "legend": {"enabled": True, "layers": None, "exclude": [], "in_extent_only": True,
+               "order": None},
     "scale_bar": True,
     "north_arrow": True,
     "inset": True,
@@ -111,6 +115,10 @@ class Layout:
         if self.orientation not in ("landscape", "portrait"):
             raise InputError(f"layout '{self.name}': orientation must be landscape or "
                              f"portrait, not {self.orientation!r}.")
+        if self.scale is not None and not (isinstance(self.scale, int | float)
+                                           and 100 <= float(self.scale) <= 1e9):
+            raise InputError(f"layout '{self.name}': scale must be a denominator from 100 "
+                             f"to 1e9 (1:N), not {self.scale!r}.")
         self.page_size_mm()  # validates the page
 
     def __getattr__(self, key):

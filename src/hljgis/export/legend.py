@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from pyproj import Transformer
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
+from hljgis.core.crs import transformer
 from hljgis.core.style import default_style, legend_entries, symbol_classes
 from hljgis.export.i18n import both, tr
 from hljgis.export.units import Units
@@ -74,7 +74,7 @@ def present_classes(layer, extent=None, crs=None) -> set[int] | None:
     if extent is not None and len(gdf):
         box = tuple(extent)
         if crs is not None and layer.crs is not None and not layer.crs.equals(crs):
-            box = Transformer.from_crs(crs, layer.crs, always_xy=True).transform_bounds(*box)
+            box = transformer(crs, layer.crs).transform_bounds(*box)
         b = shapely.bounds(gdf.geometry.values)
         inside = ~((b[:, 2] < box[0]) | (b[:, 0] > box[2]) | (b[:, 3] < box[1])
                    | (b[:, 1] > box[3]))
@@ -98,8 +98,12 @@ def base_map_line(layers, lang: str = "both") -> str:
 STATUS = ("Opened", "Under construction", "Planned")
 
 
-def legend_rows(layers, lang: str = "both", extent=None, crs=None) -> list[LegendRow]:
+def legend_rows(layers, lang: str = "both", extent=None, crs=None,
+                ordered: bool = False) -> list[LegendRow]:
     """Legend rows for ``layers`` (top layer first, as a reader scans a legend).
+
+    With ``ordered``, ``layers`` are already in the planner's legend order (top first) and
+    only neighbours in that order are grouped, so the legend reads as it was arranged.
 
     With ``extent`` (in ``crs``), categorized layers list only the classes drawn there.
     Small layers classed by status (opened, under construction, planned) share one block,
@@ -108,9 +112,12 @@ def legend_rows(layers, lang: str = "both", extent=None, crs=None) -> list[Legen
     layer. That keeps every class explained in half the rows.
     """
     blocks = []  # (layer, title, [(label_en, text, symbol)])
-    ordered = list(reversed(list(layers)))
-    ordered.sort(key=lambda layer: layer.theme != "analysis")  # results first
-    for layer in ordered:
+    if ordered:
+        sequence = list(layers)
+    else:
+        sequence = list(reversed(list(layers)))
+        sequence.sort(key=lambda layer: layer.theme != "analysis")  # results first
+    for layer in sequence:
         en = legend_entries(layer, "en")
         zh_entries = legend_entries(layer, "zh")
         present = present_classes(layer, extent, crs)
@@ -124,7 +131,7 @@ def legend_rows(layers, lang: str = "both", extent=None, crs=None) -> list[Legen
         entries = [(le, _label(le, lz, lang), sym)
                    for (le, sym), (lz, _) in zip(en, zh_entries, strict=False)]
         blocks.append((layer, title, entries))
-    grouped = _group_blocks(blocks, lang)
+    grouped = _group_blocks(blocks, lang, adjacent=ordered)
     rows: list[LegendRow] = []
     for item in grouped:
         if isinstance(item, list):
@@ -151,11 +158,28 @@ def _categorized(block) -> bool:
     return layer.kind == "vector" and len(entries) >= 2
 
 
-def _group_blocks(blocks, lang: str) -> list:
-    """Blocks with status layers and same-class layer pairs replaced by grouped row lists."""
+def _is_status(block) -> bool:
+    return _categorized(block) and {e[0] for e in block[2]} <= set(STATUS)
+
+
+def _status_run(blocks) -> list:
+    """The first run of two or more neighbouring status blocks (a planner's legend order)."""
+    run: list = []
+    for b in blocks:
+        if _is_status(b):
+            run.append(b)
+        elif len(run) >= 2:
+            return run
+        else:
+            run = []
+    return run if len(run) >= 2 else []
+
+
+def _group_blocks(blocks, lang: str, adjacent: bool = False) -> list:
+    """Blocks with status layers and same-class layer pairs replaced by grouped row lists;
+    with ``adjacent``, only blocks next to each other are grouped."""
     zh_status = {"Opened": "已开通", "Under construction": "在建", "Planned": "规划"}
-    status = [b for b in blocks if _categorized(b)
-              and {e[0] for e in b[2]} <= set(STATUS)]
+    status = _status_run(blocks) if adjacent else [b for b in blocks if _is_status(b)]
     used: set[int] = set()
     out: list = []
     groups: dict[int, list] = {}
@@ -176,9 +200,12 @@ def _group_blocks(blocks, lang: str) -> list:
     # as one result
     cats = [b for b in blocks if _categorized(b) and id(b) not in used
             and b[0].theme != "analysis"]
+    position = {id(b): i for i, b in enumerate(blocks)}
     for a in cats:
         for b in cats:
             if a is b or id(a) in used or id(b) in used:
+                continue
+            if adjacent and position[id(b)] != position[id(a)] + 1:
                 continue
             la, lb = [e[0] for e in a[2]], {e[0] for e in b[2]}
             if len(lb) >= 3 and lb <= set(la) and len(la) >= len(lb):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
+from hljgis.core.composition import choice_city, resolve_extent
 from hljgis.core.crs import transform_bounds
 from hljgis.core.errors import InputError
 from hljgis.export.decorations import draw_graticule, draw_north_arrow, draw_scale_bar
@@ -62,8 +63,15 @@ class MapPage:
     page_label: str = ""
 
     @property
+    def shown(self) -> frozenset:
+        """Layers the layout names to print: drawn even when hidden on the map."""
+        return frozenset(self.layout.layers or ())
+
+    @property
     def drawn_layers(self) -> list:
-        return [layer for layer in self.layers if layer.visible and layer.opacity > 0]
+        shown = self.shown
+        return [layer for layer in self.layers
+                if (layer.visible or layer.name in shown) and layer.opacity > 0]
 
 
 @dataclass
@@ -78,19 +86,31 @@ class PageReport:
 
 def page_for(project, layout: Layout, *, city: str | None = None, layers=None,
              extent=None, notes=None) -> MapPage:
-    """A :class:`MapPage` for a project: the layout's extent (or the city's bookmark)."""
+    """A :class:`MapPage` for a project: the layout's extent (or the city's bookmark).
+
+    Layers the layout names print in the project's draw order; names no longer in the
+    project are skipped (a template outlives a removed layer).
+    """
     if extent is None:
         extent = layout_extent(project, layout, city)
+    if city is None and layout.extent_choice:
+        city = choice_city(project, layout.extent_choice)
     if layers is None:
         if layout.layers:
-            layers = [project.layer(n) for n in layout.layers]
+            wanted = set(layout.layers)
+            layers = [layer for layer in project.layers if layer.name in wanted]
         else:
             layers = list(project.layers)
     return MapPage(layout, project, list(layers), tuple(extent), city, list(notes or []))
 
 
 def layout_extent(project, layout: Layout, city: str | None = None) -> tuple:
-    """The map extent in the project CRS: explicit, else the city's or the layout's bookmark."""
+    """The map extent in the project CRS: the composer's choice (city, district, ranking
+    sites, view), else an explicit box, else the city's or the layout's bookmark."""
+    if layout.extent_choice and not city:
+        box = resolve_extent(project, layout.extent_choice)
+        if box is not None:
+            return box
     if layout.extent and not city:
         return tuple(float(v) for v in layout.extent)
     name = city.lower() if city else layout.bookmark
@@ -122,6 +142,13 @@ def legend_layers(page: MapPage) -> list:
     layers = [layer for layer in layers if layer.name not in excluded]
     if spec.get("in_extent_only", True):
         layers = [layer for layer in layers if _in_extent(layer, page.extent, page.project.crs)]
+    order = spec.get("order")
+    if order:
+        # the planner's order, top first; layers it does not name follow in the default one
+        rank = {name: i for i, name in enumerate(order)}
+        default = list(reversed(layers))
+        default.sort(key=lambda layer: layer.theme != "analysis")
+        layers = sorted(default, key=lambda layer: rank.get(layer.name, len(rank)))
     return layers
 
 
@@ -137,7 +164,7 @@ def legend_content(page: MapPage, extent=None) -> tuple[list, str]:
     ctx = [layer for layer in layers if layer.name in context]
     main = [layer for layer in layers if layer.name not in context]
     rows = legend_rows(main, page.layout.lang, page.extent if extent is None else extent,
-                       page.project.crs)
+                       page.project.crs, ordered=bool(page.layout.legend.get("order")))
     return rows, base_map_line(list(reversed(ctx)), page.layout.lang)
 
 
@@ -267,8 +294,12 @@ def paint_page(painter: QPainter, page: MapPage, dpi: float,
     painter.save()
     painter.translate(mr.topLeft())
     painter.setClipRect(QRectF(0, 0, mr.width(), mr.height()))
-    renderer.render(painter, page.layers, page.extent, size=(int(mr.width()), int(mr.height())),
-                    dpi=dpi, crs=page.project.crs, background="#eef3f6")
+    size = (int(mr.width()), int(mr.height()))
+    extent = page.extent
+    if layout.scale:
+        extent = fixed_scale_extent(extent, size, dpi, page.project.crs, float(layout.scale))
+    renderer.render(painter, page.layers, extent, size=size, dpi=dpi, crs=page.project.crs,
+                    background="#eef3f6", show=page.shown)
     mt = renderer.transform
     report.scale_denominator = mt.scale_denominator
     if layout.graticule:
@@ -352,6 +383,27 @@ def paint_page(painter: QPainter, page: MapPage, dpi: float,
         y += h + u.mm(0.6)
     painter.restore()
     return report
+
+
+def fixed_scale_extent(extent, size, dpi: float, crs, denominator: float) -> tuple:
+    """``extent`` re-centred so that a ``size`` frame at ``dpi`` shows it at 1:``denominator``.
+
+    The scale is measured across the frame's centre (geodesic in a lon/lat CRS), so the box
+    is scaled and measured again until it holds to 0.01 %.
+    """
+    from hljgis.render.transform import MapTransform
+
+    box = tuple(float(v) for v in extent)
+    for _ in range(4):
+        mt = MapTransform(box, size[0], size[1], dpi, crs)
+        factor = denominator / mt.scale_denominator
+        if abs(factor - 1.0) < 1e-4:
+            break
+        x0, y0, x1, y1 = mt.extent
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        hw, hh = (x1 - x0) / 2 * factor, (y1 - y0) / 2 * factor
+        box = (cx - hw, cy - hh, cx + hw, cy + hh)
+    return box
 
 
 def _rank(plan) -> tuple:

@@ -607,9 +607,9 @@ class MainWindow(QMainWindow):
         self.views.edit_style(self.session.project.layer(name))
 
     def open_layout(self) -> None:
-        from hljgis.gui.dialogs.layout_dialog import LayoutDialog
+        from hljgis.gui.layout.composer import LayoutComposer
 
-        LayoutDialog(self.session.project, self).exec()
+        LayoutComposer(self.session, self, view_extent=self.canvas.extent).exec()
 
     def export_atlas(self):
         from hljgis.gui.dialogs.export_dialogs import open_export_dialog

@@ -41,7 +41,7 @@ class MapRenderer:
     def render(self, target: QPainter | QPaintDevice, layers, extent, size=None,
                dpi: float | None = None, cancel: Callable[[], bool] | None = None,
                crs=None, background: str | QColor | None = None,
-               labels: bool = True) -> bool:
+               labels: bool = True, show=()) -> bool:
         """Draw ``layers`` for ``extent`` onto ``target``.
 
         Parameters
@@ -65,6 +65,8 @@ class MapRenderer:
             Fill the frame first (e.g. "#ffffff"); transparent by default.
         labels : bool
             Draw labels (on top of all layers).
+        show : collection of str
+            Names of layers drawn even when hidden on the map (a print layout's choice).
 
         Returns
         -------
@@ -82,12 +84,14 @@ class MapRenderer:
             layer_list, map_crs = _layers_and_crs(layers, crs)
             mt = MapTransform(extent, size[0], size[1], dpi, map_crs)
             self.transform = mt
-            return self._render(painter, layer_list, mt, cancel, background, labels)
+            return self._render(painter, layer_list, mt, cancel, background, labels,
+                                frozenset(show))
         finally:
             if own_painter:
                 painter.end()
 
-    def _render(self, painter, layer_list, mt, cancel, background, labels) -> bool:
+    def _render(self, painter, layer_list, mt, cancel, background, labels,
+                show=frozenset()) -> bool:
         ensure_fonts()
         stats = {"layers": {}, "total_s": 0.0}
         self.last_stats = stats
@@ -107,7 +111,7 @@ class MapRenderer:
         try:
             for layer in layer_list:
                 check()
-                if not layer.visible or layer.opacity <= 0:
+                if (not layer.visible and layer.name not in show) or layer.opacity <= 0:
                     continue
                 t0 = time.perf_counter()
                 style = layer.style or default_style(layer)
