@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hljgis.core.aliases import display_value, field_alias
 from hljgis.core.expression import ExpressionError, expression_mask
+from hljgis.gui.i18n import current_language
 from hljgis.gui.models.attribute_table_model import (
     AttributeProxyModel,
     AttributeTableModel,
@@ -465,9 +467,12 @@ class AttributeTable(QWidget):
             self.stats_title.setText(self.tr("Field statistics"))
             self.stats_body.setText(self.tr("Click a column to see its statistics."))
             return
-        name = self.model.columns[self._stats_column]
+        name = str(self.model.columns[self._stats_column])
         stats = self.statistics()
-        self.stats_title.setText(self.tr("Field statistics: {field}").format(field=name))
+        lang, specs = current_language(), getattr(self.layer, "fields", None)
+        alias = field_alias(name, lang, specs)
+        self.stats_title.setText(self.tr("Field statistics: {field}").format(
+            field=alias if alias == name else f"{alias} ({name})"))
         rows = [(self.tr("Rows shown"), f"{len(self.proxy.rows):,}"),
                 (self.tr("Count"), f"{stats['count']:,}"),
                 (self.tr("Missing (NULL)"), f"{stats['nulls']:,}")]
@@ -481,7 +486,7 @@ class AttributeTable(QWidget):
         else:
             rows.append((self.tr("Distinct values"), f"{stats['distinct']:,}"))
             top = "".join(
-                f"<tr><td>{html.escape(format_value(v))}</td>"
+                f"<tr><td>{html.escape(display_value(name, v, lang, specs) or str(v))}</td>"
                 f"<td align='right'>&nbsp;{n:,}</td></tr>" for v, n in stats["top"])
             extra = (f"<p style='margin-top:6px'><b>{html.escape(self.tr('Most frequent'))}"
                      f"</b></p><table cellspacing='0' cellpadding='1'>{top}</table>"
@@ -520,6 +525,7 @@ class AttributeTable(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+            self.model.retranslate()
             if not self._expression_valid:
                 self._refilter()
         super().changeEvent(event)
