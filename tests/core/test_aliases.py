@@ -29,3 +29,15 @@ def test_a_layers_own_field_specs_come_first():
     assert field_alias("phase", "zh", specs) == "期次"
     assert display_value("phase", "p1", "zh", specs) == "一期"
     assert field_text("status", specs) == Text("Status", "状态")
+
+
+def test_legend_classes_labelled_with_raw_codes_read_as_code_labels():
+    from hljgis.core.style import legend_entries
+
+    sym = {"type": "fill", "fill": "#ff0000"}
+    style = {"renderer": {"kind": "categorized", "field": "level", "categories": [
+        {"value": "provincial", "label": "provincial", "symbol": sym},
+        {"value": "national", "label": "National parks", "label_zh": "", "symbol": sym},
+        {"value": "x9", "label": "x9", "symbol": sym}]}}
+    assert [t for t, _ in legend_entries(style, "en")] == ["Provincial", "National parks", "x9"]
+    assert [t for t, _ in legend_entries(style, "zh")] == ["省级", "国家级", "x9"]
