@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
                 self.session.open_project(path)
                 self._remember_recent(path)
             except InputError as exc:
-                QMessageBox.warning(self, A.tr("Cannot open project"), str(exc))
+                QMessageBox.warning(self, A.tr("Cannot open project"), error_text(exc))
 
     def save_project(self) -> bool:
         if not self.session.project.path:
@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
         except ProjectChangedOnDisk:
             return self._on_changed_on_disk(path)
         except (InputError, OSError) as exc:
-            QMessageBox.critical(self, A.tr("Save failed"), str(exc) + "\n\n" +
+            QMessageBox.critical(self, A.tr("Save failed"), error_text(exc) + "\n\n" +
                                  A.tr("Your previous file was not changed."))
             return False
         self._remember_recent(path)
@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
             try:
                 self.session.open_project(path)
             except InputError as exc:
-                QMessageBox.warning(self, A.tr("Cannot open project"), str(exc))
+                QMessageBox.warning(self, A.tr("Cannot open project"), error_text(exc))
             return False
         return choice == "overwrite" and self._save(path, overwrite=True)
 

@@ -1239,7 +1239,7 @@ class RankingPanel(QWidget):
 
     # ================================================================== misc
     def _say(self, text: str, error: bool = False, ok: bool = False) -> None:
-        self.status.setText(text)
+        self.status.setText(translate_message(text) if error else text)  # errors: the core's
         self.status.setStyleSheet(f"color: {_RED};" if error else
                                   f"color: {_GREEN};" if ok else "")
 
