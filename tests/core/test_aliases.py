@@ -41,3 +41,10 @@ def test_legend_classes_labelled_with_raw_codes_read_as_code_labels():
         {"value": "x9", "label": "x9", "symbol": sym}]}}
     assert [t for t, _ in legend_entries(style, "en")] == ["Provincial", "National parks", "x9"]
     assert [t for t, _ in legend_entries(style, "zh")] == ["省级", "国家级", "x9"]
+
+
+def test_true_and_false_read_as_yes_and_no():
+    import numpy as np
+
+    assert display_value("illustrative", True, "en") == "Yes"
+    assert display_value("illustrative", np.bool_(False), "zh") == "否"

@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from hljgis.core.schemas import INDUSTRY_TITLES
 
 
@@ -126,6 +128,8 @@ CODE_LABELS: dict[str, Text] = {
     "Shuangyashan": _t("Shuangyashan", "双鸭山"),
     **{code: Text(en, zh) for code, (en, zh) in INDUSTRY_TITLES.items()},
 }
+#: True / false as a table or Identify shows them.
+BOOL_LABELS = {True: _t("Yes", "是"), False: _t("No", "否")}
 #: Fields whose values are codes (shown by their label); other values are shown as they are.
 CODE_FIELDS = frozenset({
     "status", "kind", "level", "industry", "lead_industries", "mode", "role", "country",
@@ -191,6 +195,8 @@ def display_value(field: str, value, lang: str, specs: Iterable | None = None) -
                 if code == value:
                     return Text(en or str(code), zh)(lang)
             return None
+    if isinstance(value, bool | np.bool_):
+        return BOOL_LABELS[bool(value)](lang)
     if field not in CODE_FIELDS:
         return None
     return code_label(value, lang)

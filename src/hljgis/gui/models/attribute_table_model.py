@@ -116,7 +116,8 @@ class AttributeTableModel(QAbstractTableModel):
         self._columns = [c for c in gdf.columns if c != geom]
         self._numeric = [is_numeric(gdf[c]) for c in self._columns]
         specs = self._specs()
-        self._coded = [not n and is_coded(str(c), specs)
+        self._coded = [not n and (is_coded(str(c), specs)
+                                  or pd.api.types.is_bool_dtype(gdf[c]))
                        for c, n in zip(self._columns, self._numeric, strict=True)]
 
     def _specs(self):
