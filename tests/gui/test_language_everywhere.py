@@ -69,6 +69,11 @@ def test_attribute_table_headers_and_codes_follow_a_language_switch(qtbot, engli
     assert _headers(table) == ["名称", "中文名称", "级别", "主导产业", "面积（平方千米）"]
     assert _cells(table, "level") == ["省级"]  # the filter survived the switch
     assert _cells(table, "lead_industries") == ["煤电化；绿色食品"]
+    # the search box finds a code by the label the table shows
+    table.expression.setText("")
+    table.expression.returnPressed.emit()
+    table.text_filter.setText("国家级")
+    qtbot.waitUntil(lambda: _cells(table, "level") == ["国家级"])
 
 
 def test_identify_text_in_the_ui_language_and_after_a_switch(qtbot, english, parks):

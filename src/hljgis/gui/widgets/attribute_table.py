@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hljgis.core.aliases import display_value, field_alias
+from hljgis.core.aliases import display_value, field_alias, is_coded
 from hljgis.core.expression import ExpressionError, expression_mask
 from hljgis.gui.i18n import current_language
 from hljgis.gui.models.attribute_table_model import (
@@ -45,10 +45,13 @@ from hljgis.gui.models.attribute_table_model import (
 _TRANSLATED_PARAMS = ("left", "right", "kind")
 
 
-def text_mask(frame: pd.DataFrame, columns: list[str], text: str, cache: dict) -> np.ndarray:
+def text_mask(frame: pd.DataFrame, columns: list[str], text: str, cache: dict,
+              lang: str | None = None, specs=None) -> np.ndarray:
     """Rows where any of ``columns`` contains ``text`` (case-insensitive, not a regex).
 
-    ``cache`` keeps each column's lower-cased text between keystrokes.
+    With ``lang``, a code also matches by its label in that language (省级 finds
+    ``provincial``), as the table shows it. ``cache`` keeps each column's lower-cased text
+    between keystrokes.
     """
     needle = text.strip().lower()
     if not needle:
@@ -60,7 +63,26 @@ def text_mask(frame: pd.DataFrame, columns: list[str], text: str, cache: dict) -
             lowered = frame[name].astype("string").str.lower()
             cache[name] = lowered
         mask |= lowered.str.contains(needle, regex=False).fillna(False).to_numpy(dtype=bool)
+        if lang is not None:
+            labelled = _labels_of(frame[name], str(name), lang, specs, cache)
+            if labelled is not None:
+                mask |= labelled.str.contains(needle, regex=False).fillna(False).to_numpy(
+                    dtype=bool)
     return mask
+
+
+def _labels_of(series: pd.Series, name: str, lang: str, specs, cache: dict):
+    """Lower-cased code labels of a coded column (one lookup per distinct value), or None."""
+    key = (name, lang)
+    if key not in cache:
+        labels = None
+        if is_coded(name, specs) and not pd.api.types.is_numeric_dtype(series):
+            mapping = {v: display_value(name, v, lang, specs) for v in series.dropna().unique()}
+            mapping = {k: v.lower() for k, v in mapping.items() if v}
+            if mapping:
+                labels = series.map(mapping).astype("string")
+        cache[key] = labels
+    return cache[key]
 
 
 def field_statistics(series: pd.Series, top: int = 5) -> dict:
@@ -390,7 +412,8 @@ class AttributeTable(QWidget):
             self._update_stats()
             self._update_count()
             return
-        mask = text_mask(frame, self.model.columns, self.text_filter.text(), self._text_cache)
+        mask = text_mask(frame, self.model.columns, self.text_filter.text(), self._text_cache,
+                         current_language(), getattr(self.layer, "fields", None))
         self._expression_valid = True
         expr = self.expression.text()
         if expr.strip():
