@@ -104,3 +104,17 @@ def test_identify_text_in_the_ui_language_and_after_a_switch(qtbot, english, par
     assert features == ["鹤岗经济开发区", "双鸭山经济开发区"]
     assert rows["级别"] == "省级" and rows["主导产业"] == "煤电化；绿色食品"
     assert current_language() == "zh"
+
+
+def test_identify_names_a_feature_in_the_ui_language():
+    import pandas as pd
+
+    from hljgis.gui.widgets.identify_panel import feature_title
+
+    site = pd.Series({"site_name": "Parcel 17, Taoshan District", "site_name_zh": "桃山17号地块"})
+    assert feature_title(site, "en", "#1") == "Parcel 17, Taoshan District"
+    assert feature_title(site, "zh", "#1") == "桃山17号地块"
+    town = pd.Series({"name": None, "name_zh": "鹤立镇"})
+    assert feature_title(town, "en", "#1") == "Heli Town"
+    assert feature_title(pd.Series({"id": 7}), "en", "#1") == "7"
+    assert feature_title(pd.Series({"x": 1.0}), "zh", "#3") == "#3"

@@ -22,8 +22,8 @@ def feature_title(row: pd.Series, lang: str, fallback: str) -> str:
         v = row.get(col) if col in row.index else None
         return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
 
-    en = next((get(c) for c in ("name_en", "name") if get(c) is not None), None)
-    zh = get("name_zh")
+    en = next((get(c) for c in ("name_en", "name", "site_name") if get(c) is not None), None)
+    zh = next((get(c) for c in ("name_zh", "site_name_zh") if get(c) is not None), None)
     text = label_text(zh, en, "zh") if lang == "zh" else label_text(en, zh, "en")
     if text:
         return text
