@@ -125,7 +125,8 @@ def test_identify_tool_lists_attributes(make_main_window, qtbot):
     titles = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
     assert "Cities" in titles
     item = tree.topLevelItem(titles.index("Cities")).child(0)
-    values = {item.child(i).text(0): item.child(i).text(1) for i in range(item.childCount())}
+    # keyed by the real field name (the tooltip); the row shows its alias
+    values = {item.child(i).toolTip(0): item.child(i).text(1) for i in range(item.childCount())}
     assert values["name_zh"] == "鹤岗" and values["pop_2015"] == "1056"
 
 

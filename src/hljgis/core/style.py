@@ -606,8 +606,19 @@ def legend_entries(layer_or_style, lang: str = "en") -> list[tuple[str, dict]]:
             sym["type"] = symbol_type_for(geom)
         return sym
 
+    def category(c) -> str:
+        # a class labelled with its raw code ("provincial") reads as the code's label
+        from hljgis.core.aliases import CODE_LABELS
+
+        en, zh_text = c.label, c.label_zh
+        known = CODE_LABELS.get(c.value) if isinstance(c.value, str) else None
+        if known is not None:
+            en = known.en if not en or en == c.value else en
+            zh_text = zh_text or known.zh
+        return pick(en, zh_text)
+
     if r.kind == "categorized":
-        out = [(pick(c.label, c.label_zh), typed(c.symbol)) for c in r.categories]
+        out = [(category(c), typed(c.symbol)) for c in r.categories]
         if r.other is not None:
             out.append((pick(r.other["label"], r.other.get("label_zh", "")),
                         typed(r.other["symbol"])))

@@ -93,8 +93,9 @@ def _round_scale(denominator: float) -> int:
 
 
 def draw_north_arrow(painter: QPainter, u: Units, centre: QPointF, height_mm: float = 12.0,
-                     size_pt: float = 8.0) -> QRectF:
-    """A two-tone arrow with "N" (and 北) above; north is up in every hljgis map CRS view."""
+                     size_pt: float = 8.0, lang: str = "both") -> QRectF:
+    """A two-tone arrow with "N" (北 in Chinese, both on a bilingual page) above; north is
+    up in every hljgis map CRS view."""
     h = u.mm(height_mm)
     w = h * 0.42
     top = centre.y() - h / 2
@@ -127,7 +128,7 @@ def draw_north_arrow(painter: QPainter, u: Units, centre: QPointF, height_mm: fl
     painter.setBrush(QColor("#ffffff"))
     painter.drawPath(right)
     painter.setPen(QColor("#000000"))
-    label = "N 北"
+    label = {"en": "N", "zh": "北"}.get(lang, "N 北")
     painter.drawText(QPointF(centre.x() - fm.horizontalAdvance(label) / 2, top - u.mm(0.4)),
                      label)
     painter.restore()

@@ -299,14 +299,14 @@ def paint_page(painter: QPainter, page: MapPage, dpi: float,
     if layout.scale:
         extent = fixed_scale_extent(extent, size, dpi, page.project.crs, float(layout.scale))
     renderer.render(painter, page.layers, extent, size=size, dpi=dpi, crs=page.project.crs,
-                    background="#eef3f6", show=page.shown)
+                    background="#eef3f6", show=page.shown, label_lang=layout.lang)
     mt = renderer.transform
     report.scale_denominator = mt.scale_denominator
     if layout.graticule:
         draw_graticule(painter, mt, u, size_pt=base * 0.75)
     if layout.north_arrow:
         draw_north_arrow(painter, u, QPointF(mr.width() - u.mm(9), u.mm(12)),
-                         height_mm=11 * scale, size_pt=base)
+                         height_mm=11 * scale, size_pt=base, lang=layout.lang)
     if layout.scale_bar:
         fm = u.metrics(base * 0.85)
         sb_h = u.mm(1.6) + 2 * fm.height() + u.mm(3)

@@ -97,7 +97,7 @@ def label_collisions(pages) -> list[str]:
     for n, page in enumerate(pages, start=1):
         drawn = {layer.name: layer for layer in page.drawn_layers}
         report = dropped_labels(drawn.values(), page.extent, _map_frame_px(page),
-                                _CHECK_DPI, page.project.crs)
+                                _CHECK_DPI, page.project.crs, page.layout.lang)
         for name, (wanted, placed) in report.items():
             if placed >= wanted:
                 continue

@@ -94,6 +94,14 @@ def _popup_fields(gdf) -> list[str]:
     return cols[:10]
 
 
+def _popup_alias(field: str) -> str:
+    """A popup row's heading: the field's aliases in both languages (the page is bilingual)."""
+    from hljgis.core.aliases import field_text
+
+    text = field_text(str(field))
+    return text.both() if text is not None else str(field)
+
+
 def _clean_for_json(gdf):
     """Timestamps and numpy scalars to plain JSON values; keep what folium can serialise."""
     out = gdf.copy()
@@ -157,7 +165,7 @@ def _add_layer(fmap, layer, style: dict, show: bool = True):
     kwargs = {}
     if layer.geometry_type == "Point":
         kwargs["marker"] = folium.CircleMarker(radius=4)
-    popup = folium.GeoJsonPopup(fields=fields, aliases=[f"{f}:" for f in fields],
+    popup = folium.GeoJsonPopup(fields=fields, aliases=[f"{_popup_alias(f)}:" for f in fields],
                                 localize=False) if fields else None
     gj = folium.GeoJson(gdf, name=name, style_function=style_fn, popup=popup, show=show,
                         smooth_factor=0.5, **kwargs)

@@ -15,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QProgressDialog
 
+from hljgis.gui.messages import translate_message
+
 
 class Cancelled(Exception):
     """The planner cancelled the work."""
@@ -114,7 +116,7 @@ def run_with_progress(parent, label: str, func: Callable[[Callable[..., None]], 
             return
         dialog.setValue(int(state["fraction"] * 1000))
         if not stop.is_set():
-            dialog.setLabelText(state["message"])
+            dialog.setLabelText(translate_message(state["message"]))  # core text: English
         if button is not None:
             button.setEnabled(bool(state["cancellable"]) and not stop.is_set())
 

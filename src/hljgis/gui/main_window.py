@@ -25,6 +25,7 @@ from hljgis.gui import actions as A
 from hljgis.gui import context_menus, window_layout
 from hljgis.gui.context_menus import recent_projects
 from hljgis.gui.i18n import LANGUAGES, current_language, set_language
+from hljgis.gui.messages import StatusMessages, error_text, translate_message
 from hljgis.gui.widgets.identify_panel import IdentifyPanel
 from hljgis.gui.widgets.layer_panel import LayerPanel
 from hljgis.gui.widgets.map_canvas import MapCanvas
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         for label in (self.illustrative_label, self.measure_label, self.coords_label,
                       self.scale_label):
             self.statusBar().addPermanentWidget(label)
+        self.status = StatusMessages(self.statusBar())  # re-rendered on a language switch
 
     def _connect(self) -> None:
         self.session.events.project_changed.connect(self.set_project)
@@ -182,6 +184,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setWindowTitle(A.tr("Main toolbar"))
         self.identify_panel.retranslate()
         self.views.retranslate()
+        self.status.retranslate()
         self._update_title()
         self._fill_bookmarks()
         self._on_undo_changed()
@@ -264,7 +267,7 @@ class MainWindow(QMainWindow):
                     self._remember_recent(path)
                     self._show_layer_notes()
             except InputError as exc:
-                QMessageBox.warning(self, A.tr("Cannot open project"), str(exc))
+                QMessageBox.warning(self, A.tr("Cannot open project"), error_text(exc))
 
     def save_project(self) -> bool:
         if not self.session.project.path:
@@ -293,7 +296,7 @@ class MainWindow(QMainWindow):
         except ProjectChangedOnDisk:
             return self._on_changed_on_disk(path)
         except (InputError, OSError) as exc:
-            QMessageBox.critical(self, A.tr("Save failed"), str(exc) + "\n\n" +
+            QMessageBox.critical(self, A.tr("Save failed"), error_text(exc) + "\n\n" +
                                  A.tr("Your previous file was not changed."))
             return False
         self._remember_recent(path)
@@ -302,7 +305,7 @@ class MainWindow(QMainWindow):
         self.wait_for_autosave()  # or it would write the recovery copy again after this
         recovery.discard()
         self._update_title()
-        self.statusBar().showMessage(A.tr("Saved") + f" {path}", 5000)
+        self.status.show(lambda: A.tr("Saved") + f" {path}", 5000)
         return True
 
     def _on_changed_on_disk(self, path: str) -> bool:
@@ -314,7 +317,7 @@ class MainWindow(QMainWindow):
             try:
                 self.session.open_project(path)
             except InputError as exc:
-                QMessageBox.warning(self, A.tr("Cannot open project"), str(exc))
+                QMessageBox.warning(self, A.tr("Cannot open project"), error_text(exc))
             return False
         return choice == "overwrite" and self._save(path, overwrite=True)
 
@@ -384,7 +387,8 @@ class MainWindow(QMainWindow):
         try:  # as Save: the ranking dock stores its draft edits in the project first
             self.session.events.about_to_save.emit()
         except Exception as exc:  # noqa: BLE001 - the copy is still written, without them
-            self.statusBar().showMessage(A.tr("Autosave failed") + f": {exc}", 10000)
+            self.status.show(lambda e=str(exc): A.tr("Autosave failed") + ": " +
+                             translate_message(e), 10000)
 
         def work() -> None:
             from hljgis.io import recovery
@@ -403,7 +407,8 @@ class MainWindow(QMainWindow):
 
     def _on_autosave_done(self, message: str) -> None:
         if message:
-            self.statusBar().showMessage(A.tr("Autosave failed") + f": {message}", 10000)
+            self.status.show(lambda: A.tr("Autosave failed") + ": " +
+                             translate_message(message), 10000)
 
     def wait_for_autosave(self) -> None:
         """Let a running autosave finish (before the recovery copy is deleted)."""
@@ -433,7 +438,7 @@ class MainWindow(QMainWindow):
                 except MissingCRSError as exc:
                     opts = self._ask_import_options(path, exc.what, opts)
                 except InputError as exc:
-                    QMessageBox.warning(self, A.tr("Cannot add data"), str(exc))
+                    QMessageBox.warning(self, A.tr("Cannot add data"), error_text(exc))
                     layers = None
                     break
                 if opts is None:
@@ -444,7 +449,7 @@ class MainWindow(QMainWindow):
             self.session.add_layers(layers)
             notes = [n for layer in layers for n in layer.notes]
             if notes:
-                self.statusBar().showMessage("; ".join(notes), 15000)
+                self.status.show(lambda n=notes: "; ".join(map(translate_message, n)), 15000)
 
     def add_data_with_options(self) -> None:
         """Add data choosing the CRS, the web-map datum (GCJ-02/BD-09) and the encoding."""
@@ -561,8 +566,9 @@ class MainWindow(QMainWindow):
         self.views.follow_identify(results)
         self.docks["identify"].show()
         self.docks["identify"].raise_()  # it shares a tab group with charts and ranking
-        self.statusBar().showMessage(A.tr("Identified features in") + f" {len(results)} " +
-                                     A.tr("layers"), 5000)
+        n_layers = len(results)
+        self.status.show(lambda: A.tr("Identified features in") + f" {n_layers} " +
+                         A.tr("layers"), 5000)
 
     def _current_vector_layer(self) -> VectorLayer | None:
         name = self.layer_panel.current_layer()
@@ -575,12 +581,11 @@ class MainWindow(QMainWindow):
     def _on_rectangle_selected(self, box: tuple) -> None:
         layer = self._current_vector_layer()
         if layer is None:
-            self.statusBar().showMessage(A.tr("Pick a vector layer in the Layers panel first"),
-                                         5000)
+            self.status.show(lambda: A.tr("Pick a vector layer in the Layers panel first"), 5000)
             return
         self.views.set_selection(layer, features_in_box(layer, box, self.session.project.crs))
-        self.statusBar().showMessage(f"{len(layer.selection)} " + A.tr("features selected"),
-                                     5000)
+        n_selected = len(layer.selection)
+        self.status.show(lambda: f"{n_selected} " + A.tr("features selected"), 5000)
 
     # -- layer dialogs (widgets built on demand) -----------------------------------------------
     def open_current_table(self) -> None:

@@ -17,36 +17,22 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from hljgis.core.aliases import FIELD_ALIASES, field_text
 from hljgis.core.crs import WGS84
 from hljgis.core.errors import InputError
 from hljgis.io.atomic import atomic_target, write_atomic
 
-#: Chinese names of fields that ranking results and bundled layers share.
-HEADINGS_ZH = {
-    "rank": "排名", "score": "得分", "city": "城市", "site_id": "地块编号",
-    "site_name": "地块名称", "site_name_zh": "地块名称（中文）", "site_type": "地块类型",
-    "name": "名称", "name_zh": "中文名称", "lon": "经度", "lat": "纬度", "wkt": "几何（WKT）",
-    "rank_min": "最高排名", "rank_max": "最低排名", "rank_median": "排名中位数",
-    "excluded": "已排除", "exclusion_reason": "排除原因", "penalty": "扣分",
-    "scenario": "情景", "source": "来源", "accuracy_m": "精度（米）", "as_of": "数据时间",
-    "status": "状态", "illustrative": "示意数据", "area_km2": "面积（平方千米）",
-    "district": "区县", "district_zh": "区县（中文）",
-}
-_PREFIXES_ZH = {"raw_": "原始值 ", "norm_": "标准化得分 ", "weight_": "权重 ",
-                "contrib_": "贡献 ", "p_top_": "前列概率 "}
+#: Chinese names of the fields ranking results and bundled layers share (``core.aliases``).
+HEADINGS_ZH = {key: text.zh for key, text in FIELD_ALIASES.items()}
 #: Excel refuses cells longer than this many characters.
 XLSX_CELL_LIMIT = 32_767
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
 
 def heading_zh(key: str) -> str:
-    """The Chinese name of a field, or "" when none is known."""
-    if key in HEADINGS_ZH:
-        return HEADINGS_ZH[key]
-    for prefix, zh in _PREFIXES_ZH.items():
-        if key.startswith(prefix):
-            return zh + key[len(prefix):]
-    return ""
+    """The Chinese name of a field (``core.aliases``), or "" when none is known."""
+    text = field_text(str(key))
+    return text.zh if text is not None else ""
 
 
 def bilingual(key: str) -> str:

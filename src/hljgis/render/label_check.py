@@ -21,7 +21,7 @@ from hljgis.render.vector import _max_symbol_px, visible_mask
 
 
 def dropped_labels(layers, extent, size_px: tuple[int, int], dpi: float,
-                   crs) -> dict[str, tuple[int, int]]:
+                   crs, label_lang: str | None = None) -> dict[str, tuple[int, int]]:
     """``{layer name: (labels wanted, labels placed)}`` for the labelled, shown layers.
 
     Parameters
@@ -30,6 +30,8 @@ def dropped_labels(layers, extent, size_px: tuple[int, int], dpi: float,
         Bottom first, as drawn; hidden layers are skipped (their labels never draw).
     extent, size_px, dpi, crs
         The map frame as the page draws it (``size_px`` in pixels at ``dpi``).
+    label_lang : {"en", "zh"}, optional
+        The page's label language (names are longer in one language than the other).
     """
     mt = MapTransform(extent, int(size_px[0]), int(size_px[1]), dpi, crs)
     engine = LabelEngine(mt)
@@ -44,7 +46,8 @@ def dropped_labels(layers, extent, size_px: tuple[int, int], dpi: float,
         prep = cache.get(layer, mt.crs)
         cls, symbols = prep.classes(style.get("renderer") or {"kind": "single"})
         vis = visible_mask(prep, mt, 0.0) & (cls >= 0)
-        found = collect(prep, style, mt, vis, _max_symbol_px(symbols, mt.dpi / 25.4))
+        found = collect(prep, style, mt, vis, _max_symbol_px(symbols, mt.dpi / 25.4),
+                        label_lang if label_lang in ("en", "zh") else None)
         for c in found:
             owner[id(c)] = layer.name
         engine.add(found)

@@ -3,8 +3,9 @@
 Labels of all layers are collected while layers draw and placed at the end, on top of every
 layer, highest priority first; a label that would overlap one already placed tries its other
 candidate positions and is dropped when none is free (how QGIS and every atlas treat
-secondary names). Text is drawn as a path so PDF and SVG output carry the glyph outlines
-and need no font.
+secondary names). Text is drawn as a path so SVG output carries the glyph outlines and
+needs no font; on PDF (a paged device) the fill is real text with the font embedded, so a
+reader can search and copy the names.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QFontMetricsF, QPagedPaintDevice, QPainter, QPainterPath, QPen
 
+from hljgis.core.names import label_columns, label_text
 from hljgis.render.fonts import label_font
 from hljgis.render.prepare import _LINE, _POINT, PreparedLayer
 from hljgis.render.symbols import qcolor
@@ -59,9 +61,23 @@ def top_first(rank: np.ndarray, k: int) -> np.ndarray:
     return np.concatenate([better[np.argsort(neg[better], kind="stable")], ties])
 
 
+def _texts(gdf, lab: dict, idx: np.ndarray, lang: str | None) -> tuple[list, list]:
+    """First and second label lines of the features at ``idx``: the style's fields, or in
+    ``lang`` ("en", "zh") the name column of that language with its fallback."""
+    f2 = lab.get("field2")
+    cols = label_columns(list(gdf.columns), lab["field"], f2, lang)
+    if cols is None:
+        return (_text(gdf[lab["field"]], idx),
+                _text(gdf[f2] if f2 and f2 in gdf.columns else None, idx))
+    a = _text(gdf[cols.primary], idx)
+    b = _text(gdf[cols.fallback] if cols.fallback else None, idx)
+    t1 = [label_text(x, y, lang) for x, y in zip(a, b, strict=True)]
+    return t1, _text(gdf[cols.extra] if cols.extra else None, idx)
+
+
 def collect(prep: PreparedLayer, style: dict, mt: MapTransform, vis: np.ndarray,
-            marker_px: float) -> list[_Candidate]:
-    """Label candidates of one layer's visible features."""
+            marker_px: float, lang: str | None = None) -> list[_Candidate]:
+    """Label candidates of one layer's visible features (names in ``lang`` when given)."""
     lab = style.get("labels") or {}
     if not lab.get("enabled") or not lab.get("field"):
         return []
@@ -90,9 +106,7 @@ def collect(prep: PreparedLayer, style: dict, mt: MapTransform, vis: np.ndarray,
     rank = np.nan_to_num(rank, nan=-1.0)
     order = top_first(rank, MAX_CANDIDATES)
     idx, rank = idx[order], rank[order]
-    t1 = _text(gdf[lab["field"]], idx)
-    f2 = lab.get("field2")
-    t2 = _text(gdf[f2] if f2 and f2 in gdf.columns else None, idx)
+    t1, t2 = _texts(gdf, lab, idx, lang)
     px, py = mt.to_pixels(ax[idx], ay[idx])
     out = []
     for i in range(len(idx)):
@@ -146,6 +160,7 @@ class LabelEngine:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         fonts: dict = {}
+        as_text = isinstance(painter.device(), QPagedPaintDevice)
         for n, c in enumerate(cands):
             if n % 200 == 0:
                 check()
@@ -170,9 +185,12 @@ class LabelEngine:
                 if s.get("callout"):
                     self._leader(painter, c, box, mt)
                 path = QPainterPath()
+                runs = []
                 yy = oy
                 for (font, m), text, tw in zip(metrics, c.lines, widths, strict=True):
-                    path.addText(QPointF(ox + (w - tw) / 2.0, yy + m.ascent()), font, text)
+                    at = QPointF(ox + (w - tw) / 2.0, yy + m.ascent())
+                    path.addText(at, font, text)
+                    runs.append((at, font, text))
                     yy += m.ascent() + m.descent()
                 halo = qcolor(s.get("halo_color"))
                 hw = mt.mm_to_px(float(s.get("halo_width_mm", 0.0) or 0.0))
@@ -180,7 +198,13 @@ class LabelEngine:
                     pen = QPen(halo, 2.0 * hw)
                     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
                     painter.strokePath(path, pen)
-                painter.fillPath(path, qcolor(s.get("color", "#222222")))
+                if as_text:  # PDF: real text over the halo, so names can be searched
+                    painter.setPen(qcolor(s.get("color", "#222222")))
+                    for at, font, text in runs:
+                        painter.setFont(font)
+                        painter.drawText(at, text)
+                else:
+                    painter.fillPath(path, qcolor(s.get("color", "#222222")))
                 self.placed += 1
                 self.placed_candidates.append(c)
                 break

@@ -37,11 +37,15 @@ class MapRenderer:
     def __init__(self):
         self._cache = LayerCache()
         self.last_stats: dict = {}
+        #: Language of place-name labels when ``render`` is not told ("en", "zh"; None
+        #: draws the fields each style names). The canvas sets the UI language here.
+        self.label_lang: str | None = None
+        self._label_lang: str | None = None
 
     def render(self, target: QPainter | QPaintDevice, layers, extent, size=None,
                dpi: float | None = None, cancel: Callable[[], bool] | None = None,
                crs=None, background: str | QColor | None = None,
-               labels: bool = True, show=()) -> bool:
+               labels: bool = True, show=(), label_lang: str | None = None) -> bool:
         """Draw ``layers`` for ``extent`` onto ``target``.
 
         Parameters
@@ -67,6 +71,10 @@ class MapRenderer:
             Draw labels (on top of all layers).
         show : collection of str
             Names of layers drawn even when hidden on the map (a print layout's choice).
+        label_lang : {"en", "zh"}, optional
+            Name labels in this language: the counterpart column of the style's name field
+            (``name`` for ``name_zh``), pinyin where a feature has no English name. "both"
+            or None (default: ``self.label_lang``) draws the style's own fields.
 
         Returns
         -------
@@ -84,6 +92,8 @@ class MapRenderer:
             layer_list, map_crs = _layers_and_crs(layers, crs)
             mt = MapTransform(extent, size[0], size[1], dpi, map_crs)
             self.transform = mt
+            lang = label_lang if label_lang is not None else self.label_lang
+            self._label_lang = lang if lang in ("en", "zh") else None
             return self._render(painter, layer_list, mt, cancel, background, labels,
                                 frozenset(show))
         finally:
@@ -165,7 +175,8 @@ class MapRenderer:
                     cls, symbols = prep.classes(style.get("renderer") or {"kind": "single"})
                     vis = visible_mask(prep, mt, 0.0) & (cls >= 0)
                     engine.add(collect(prep, style, mt, vis,
-                                       _max_symbol_px(symbols, mt.dpi / 25.4)))
+                                       _max_symbol_px(symbols, mt.dpi / 25.4),
+                                       self._label_lang))
         finally:
             if offscreen is not None:
                 target.end()

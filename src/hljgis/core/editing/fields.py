@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from hljgis.core.aliases import CODE_LABELS
 from hljgis.core.errors import InputError
 
 __all__ = [
@@ -34,16 +35,8 @@ PROVENANCE_EDIT_FIELDS = ("source", "as_of", "edited_by")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-#: Chinese labels of the codes used by the thematic schemas' code lists.
-CODE_LABELS_ZH = {
-    "opened": "已开通", "under_construction": "在建", "planned": "规划", "closed": "已关闭",
-    "mining": "开采中", "settling": "沉降中", "stable": "已稳定", "cleared": "已拆除",
-    "under_redevelopment": "改造中", "operating": "运营中", "official": "官方",
-    "mapped": "已测绘", "national": "国家级", "provincial": "省级", "municipal": "市级",
-    "district": "区", "county": "县", "county_city": "县级市", "proposed": "拟议",
-    "under_review": "审查中", "approved": "已批准", "rejected": "已否决",
-    "Hegang": "鹤岗", "Jixi": "鸡西", "Qitaihe": "七台河", "Shuangyashan": "双鸭山",
-}
+#: Chinese labels of the codes used by the thematic schemas' code lists (``core.aliases``).
+CODE_LABELS_ZH = {code: text.zh for code, text in CODE_LABELS.items()}
 
 
 #: What the form says when a value does not fit, in English and Chinese.

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from hljgis.core.errors import InputError
 from hljgis.gui.background import Cancelled, run_with_progress
 from hljgis.gui.i18n import current_language
+from hljgis.gui.messages import error_text
 
 CITIES = (("Hegang", "鹤岗"), ("Jixi", "鸡西"), ("Qitaihe", "七台河"),
           ("Shuangyashan", "双鸭山"))
@@ -43,11 +44,7 @@ LANGS = (("both", "Chinese and English"), ("zh", "Chinese"), ("en", "English"))
 
 def show_error(parent, title: str, exc: BaseException) -> None:
     """A warning box with the error's what and todo, translated where the catalogue can."""
-    if isinstance(exc, InputError):
-        text = "\n\n".join(parent.tr(t) for t in (exc.what, exc.todo) if t)
-    else:
-        text = str(exc) or type(exc).__name__
-    QMessageBox.warning(parent, title, text)
+    QMessageBox.warning(parent, title, error_text(exc))
 
 
 def scenario_choices(project) -> list[tuple[str, str]]:

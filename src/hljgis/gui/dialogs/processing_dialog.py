@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from hljgis.core.errors import InputError
 from hljgis.core.layer import VectorLayer
 from hljgis.gui.i18n import current_language
+from hljgis.gui.messages import translate_message
 from hljgis.processing import FAMILIES, TOOLS, Cancelled, run_tool
 from hljgis.processing.specs import Param, Tool
 
@@ -517,7 +518,7 @@ class ProcessingDialog(QDialog):
         self.progress.setValue(round(100 * fraction))
         if self.is_running():
             if not self._cancel.is_set():
-                self.status.setText(message)
+                self.status.setText(translate_message(message))
             return
         self._poll.stop()
         self._set_running(False)

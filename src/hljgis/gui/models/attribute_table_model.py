@@ -21,6 +21,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from hljgis.core.aliases import display_value, field_alias, is_coded
+from hljgis.gui.i18n import current_language
+
 #: Role that returns the raw cell value (a Python/numpy scalar), not its text.
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Role that returns the row's position in the layer's GeoDataFrame.
@@ -75,6 +78,7 @@ class AttributeTableModel(QAbstractTableModel):
         self._columns: list[str] = []
         self._arrays: dict[int, np.ndarray] = {}
         self._numeric: list[bool] = []
+        self._coded: list[bool] = []
         self.set_layer(layer)
 
     # -- layer -------------------------------------------------------------------------------
@@ -106,11 +110,34 @@ class AttributeTableModel(QAbstractTableModel):
         self._arrays.clear()
         gdf = self.frame
         if gdf is None:
-            self._columns, self._numeric = [], []
+            self._columns, self._numeric, self._coded = [], [], []
             return
         geom = gdf.geometry.name if hasattr(gdf, "geometry") else None
         self._columns = [c for c in gdf.columns if c != geom]
         self._numeric = [is_numeric(gdf[c]) for c in self._columns]
+        specs = self._specs()
+        self._coded = [not n and (is_coded(str(c), specs)
+                                  or pd.api.types.is_bool_dtype(gdf[c]))
+                       for c, n in zip(self._columns, self._numeric, strict=True)]
+
+    def _specs(self):
+        """The layer's own field specs (labels and code lists made in hljgis), if any."""
+        return getattr(self._layer, "fields", None) or ()
+
+    def display_text(self, row: int, column: int) -> str:
+        """A cell as the UI shows it: a code by its label in the UI language."""
+        value = self.value(row, column)
+        if self._coded[column]:
+            label = display_value(str(self._columns[column]), value, current_language(),
+                                  self._specs())
+            if label is not None:
+                return label
+        return format_value(value)
+
+    def retranslate(self) -> None:
+        """Headers and code labels in the new UI language (filters and sort are kept)."""
+        if self._columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
 
     def _on_layer_data_changed(self) -> None:
         self.beginResetModel()
@@ -151,8 +178,11 @@ class AttributeTableModel(QAbstractTableModel):
 
     def data_at(self, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
         """``data()`` by position, so the proxy skips building a source index."""
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
-            return format_value(self.value(row, column))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display_text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text, raw = self.display_text(row, column), format_value(self.value(row, column))
+            return text if text == raw else f"{text} ({raw})"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if self._numeric[column]:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -175,10 +205,11 @@ class AttributeTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             if section >= len(self._columns):
                 return None
-            if role == Qt.ItemDataRole.DisplayRole:
-                return str(self._columns[section])
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{self._columns[section]} ({self.column_series(section).dtype})"
+            name = str(self._columns[section])
+            if role == Qt.ItemDataRole.DisplayRole:  # the field's alias in the UI language
+                return field_alias(name, current_language(), self._specs())
+            if role == Qt.ItemDataRole.ToolTipRole:  # the real name, for expressions
+                return f"{name} ({self.column_series(section).dtype})"
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
@@ -229,14 +260,24 @@ class AttributeProxyModel(QAbstractProxyModel):
         if old is not None:
             old.modelAboutToBeReset.disconnect(self.beginResetModel)
             old.modelReset.disconnect(self._on_source_reset)
+            old.headerDataChanged.disconnect(self._on_source_texts_changed)
         self.beginResetModel()
         super().setSourceModel(model)
         model.modelAboutToBeReset.connect(self.beginResetModel)
         model.modelReset.connect(self._on_source_reset)
+        model.headerDataChanged.connect(self._on_source_texts_changed)
         self._mask = None
         self._sort_column = -1
         self._recompute()
         self.endResetModel()
+
+    def _on_source_texts_changed(self, orientation, first: int, last: int) -> None:
+        """New language: headers and every shown cell re-read their text."""
+        self.headerDataChanged.emit(orientation, first, last)
+        if self._rows.size and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(int(self._rows.size) - 1, self.columnCount() - 1),
+                                  [Qt.ItemDataRole.DisplayRole])
 
     def _on_source_reset(self) -> None:
         self._mask = None

@@ -46,6 +46,7 @@ from hljgis.core.style import Labels
 from hljgis.core.subsidence import planning_year
 from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language, tr
+from hljgis.gui.messages import translate_message
 from hljgis.gui.ranking.about_editor import AboutEditor
 from hljgis.gui.ranking.candidates_editor import CandidatesEditor
 from hljgis.gui.ranking.constraint_editor import ConstraintEditor
@@ -1101,10 +1102,7 @@ class RankingPanel(QWidget):
         if self._job is not None:
             self.progress.setValue(int(1000 * fraction))
             self.status.setStyleSheet("")
-            if message.startswith("criterion "):
-                message = self.tr("criterion") + " " + message.removeprefix("criterion ")
-            else:
-                message = self.tr(message)
+            message = translate_message(message)
             self.status.setText(f"{100 * fraction:.0f} %  {message}")
 
     def _on_run_failed(self, job_id: int, message: str) -> None:
@@ -1246,7 +1244,7 @@ class RankingPanel(QWidget):
 
     # ================================================================== misc
     def _say(self, text: str, error: bool = False, ok: bool = False) -> None:
-        self.status.setText(text)
+        self.status.setText(translate_message(text) if error else text)  # errors: the core's
         self.status.setStyleSheet(f"color: {_RED};" if error else
                                   f"color: {_GREEN};" if ok else "")
 

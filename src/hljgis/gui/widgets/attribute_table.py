@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hljgis.core.aliases import display_value, field_alias, is_coded
 from hljgis.core.expression import ExpressionError, expression_mask
+from hljgis.gui.i18n import current_language
 from hljgis.gui.models.attribute_table_model import (
     AttributeProxyModel,
     AttributeTableModel,
@@ -43,10 +45,13 @@ from hljgis.gui.models.attribute_table_model import (
 _TRANSLATED_PARAMS = ("left", "right", "kind")
 
 
-def text_mask(frame: pd.DataFrame, columns: list[str], text: str, cache: dict) -> np.ndarray:
+def text_mask(frame: pd.DataFrame, columns: list[str], text: str, cache: dict,
+              lang: str | None = None, specs=None) -> np.ndarray:
     """Rows where any of ``columns`` contains ``text`` (case-insensitive, not a regex).
 
-    ``cache`` keeps each column's lower-cased text between keystrokes.
+    With ``lang``, a code also matches by its label in that language (省级 finds
+    ``provincial``), as the table shows it. ``cache`` keeps each column's lower-cased text
+    between keystrokes.
     """
     needle = text.strip().lower()
     if not needle:
@@ -58,7 +63,26 @@ def text_mask(frame: pd.DataFrame, columns: list[str], text: str, cache: dict) -
             lowered = frame[name].astype("string").str.lower()
             cache[name] = lowered
         mask |= lowered.str.contains(needle, regex=False).fillna(False).to_numpy(dtype=bool)
+        if lang is not None:
+            labelled = _labels_of(frame[name], str(name), lang, specs, cache)
+            if labelled is not None:
+                mask |= labelled.str.contains(needle, regex=False).fillna(False).to_numpy(
+                    dtype=bool)
     return mask
+
+
+def _labels_of(series: pd.Series, name: str, lang: str, specs, cache: dict):
+    """Lower-cased code labels of a coded column (one lookup per distinct value), or None."""
+    key = (name, lang)
+    if key not in cache:
+        labels = None
+        if is_coded(name, specs) and not pd.api.types.is_numeric_dtype(series):
+            mapping = {v: display_value(name, v, lang, specs) for v in series.dropna().unique()}
+            mapping = {k: v.lower() for k, v in mapping.items() if v}
+            if mapping:
+                labels = series.map(mapping).astype("string")
+        cache[key] = labels
+    return cache[key]
 
 
 def field_statistics(series: pd.Series, top: int = 5) -> dict:
@@ -388,7 +412,8 @@ class AttributeTable(QWidget):
             self._update_stats()
             self._update_count()
             return
-        mask = text_mask(frame, self.model.columns, self.text_filter.text(), self._text_cache)
+        mask = text_mask(frame, self.model.columns, self.text_filter.text(), self._text_cache,
+                         current_language(), getattr(self.layer, "fields", None))
         self._expression_valid = True
         expr = self.expression.text()
         if expr.strip():
@@ -465,9 +490,12 @@ class AttributeTable(QWidget):
             self.stats_title.setText(self.tr("Field statistics"))
             self.stats_body.setText(self.tr("Click a column to see its statistics."))
             return
-        name = self.model.columns[self._stats_column]
+        name = str(self.model.columns[self._stats_column])
         stats = self.statistics()
-        self.stats_title.setText(self.tr("Field statistics: {field}").format(field=name))
+        lang, specs = current_language(), getattr(self.layer, "fields", None)
+        alias = field_alias(name, lang, specs)
+        self.stats_title.setText(self.tr("Field statistics: {field}").format(
+            field=alias if alias == name else f"{alias} ({name})"))
         rows = [(self.tr("Rows shown"), f"{len(self.proxy.rows):,}"),
                 (self.tr("Count"), f"{stats['count']:,}"),
                 (self.tr("Missing (NULL)"), f"{stats['nulls']:,}")]
@@ -481,7 +509,7 @@ class AttributeTable(QWidget):
         else:
             rows.append((self.tr("Distinct values"), f"{stats['distinct']:,}"))
             top = "".join(
-                f"<tr><td>{html.escape(format_value(v))}</td>"
+                f"<tr><td>{html.escape(display_value(name, v, lang, specs) or str(v))}</td>"
                 f"<td align='right'>&nbsp;{n:,}</td></tr>" for v, n in stats["top"])
             extra = (f"<p style='margin-top:6px'><b>{html.escape(self.tr('Most frequent'))}"
                      f"</b></p><table cellspacing='0' cellpadding='1'>{top}</table>"
@@ -520,6 +548,7 @@ class AttributeTable(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+            self.model.retranslate()
             if not self._expression_valid:
                 self._refilter()
         super().changeEvent(event)

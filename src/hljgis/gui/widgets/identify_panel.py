@@ -1,11 +1,33 @@
-"""Identify results: the attributes of every feature under the click, layer by layer."""
+"""Identify results: the attributes of every feature under the click, layer by layer.
+
+Fields show their alias and codes their label in the UI language (``core.aliases``); a
+language switch re-renders the results shown.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
+from hljgis.core.aliases import display_value, field_alias
+from hljgis.core.names import label_text
 from hljgis.gui.i18n import current_language
+from hljgis.gui.models.attribute_table_model import format_value
+
+
+def feature_title(row: pd.Series, lang: str, fallback: str) -> str:
+    """A feature's name in ``lang`` (English or pinyin in English), else ``fallback``."""
+    def get(col):
+        v = row.get(col) if col in row.index else None
+        return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+    en = next((get(c) for c in ("name_en", "name", "site_name") if get(c) is not None), None)
+    zh = next((get(c) for c in ("name_zh", "site_name_zh") if get(c) is not None), None)
+    text = label_text(zh, en, "zh") if lang == "zh" else label_text(en, zh, "en")
+    if text:
+        return text
+    return str(get("id")) if get("id") is not None else fallback
 
 
 class IdentifyPanel(QTreeWidget):
@@ -20,6 +42,13 @@ class IdentifyPanel(QTreeWidget):
     def retranslate(self) -> None:
         self.setHeaderLabels([self.tr("Feature / field"), self.tr("Value")])
 
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            if self._results:
+                self.show_results(self._results)
+        super().changeEvent(event)
+
     def show_results(self, results) -> None:
         self._results = results
         self.clear()
@@ -27,14 +56,19 @@ class IdentifyPanel(QTreeWidget):
         for layer, table in results:
             top = QTreeWidgetItem([layer.display_title(lang), f"{len(table)}"])
             self.addTopLevelItem(top)
+            specs = getattr(layer, "fields", None)
             for i, (_, row) in enumerate(table.head(50).iterrows()):
-                label = next((str(row[c]) for c in ("name_zh", "name", "name_en", "id")
-                              if c in row.index and pd.notna(row[c])), f"#{i + 1}")
-                feature = QTreeWidgetItem([label, ""])
+                feature = QTreeWidgetItem([feature_title(row, lang, f"#{i + 1}"), ""])
                 top.addChild(feature)
                 for col, value in row.items():
-                    feature.addChild(QTreeWidgetItem([str(col), "" if pd.isna(value)
-                                                      else str(value)]))
+                    name = str(col)
+                    shown = "" if not isinstance(value, str) and pd.isna(value) else \
+                        (display_value(name, value, lang, specs) or format_value(value))
+                    item = QTreeWidgetItem([field_alias(name, lang, specs), shown])
+                    item.setToolTip(0, name)  # the real field name, for expressions
+                    if shown != format_value(value) and shown:
+                        item.setToolTip(1, format_value(value))
+                    feature.addChild(item)
                 feature.setExpanded(i == 0)
             top.setExpanded(True)
         self.resizeColumnToContents(0)

@@ -14,12 +14,13 @@ import threading
 
 import numpy as np
 from pyproj import Transformer
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from hljgis.core.crs import CGCS2000
 from hljgis.core.project import Project
+from hljgis.gui.i18n import current_language
 
 Extent = tuple[float, float, float, float]
 
@@ -80,8 +81,10 @@ class _RenderJob:
     """Render one frame into a QImage off the GUI thread."""
 
     def __init__(self, job_id: int, renderer, project: Project, extent: Extent,
-                 size: tuple[int, int], dpi: float, signals: _RenderSignals) -> None:
+                 size: tuple[int, int], dpi: float, signals: _RenderSignals,
+                 label_lang: str | None = None) -> None:
         self.renderer = renderer
+        self.label_lang = label_lang
         self.job_id = job_id
         self.project = project
         self.extent = extent
@@ -106,7 +109,8 @@ class _RenderJob:
         painter = QPainter(image)
         try:
             self.renderer.render(painter, self.project, self.extent, (width, height),
-                                 dpi=self.dpi, cancel=self.cancelled.is_set)
+                                 dpi=self.dpi, cancel=self.cancelled.is_set,
+                                 label_lang=self.label_lang)
         except Exception:  # a failed frame must not take the app down; keep the old image
             painter.end()
             return
@@ -284,8 +288,9 @@ class MapCanvas(QWidget):
             self._current_job.cancelled.set()
         ratio = self.devicePixelRatioF()
         size = (round(self.width() * ratio), round(self.height() * ratio))
+        # place names in the UI language (English, pinyin where the data has no English)
         job = _RenderJob(next(self._ids), self._renderer, self.project, self.extent, size,
-                         96.0 * ratio, self._signals)
+                         96.0 * ratio, self._signals, label_lang=current_language())
         self._current_job = job
         self._worker.current = job
         self._worker.submit(job)
@@ -359,6 +364,11 @@ class MapCanvas(QWidget):
                 painter.drawPolyline(pts)
             for p in pts:
                 painter.drawEllipse(p, 3, 3)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()  # labels follow the UI language
+        super().changeEvent(event)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
