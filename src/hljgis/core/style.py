@@ -621,8 +621,12 @@ def legend_entries(layer_or_style, lang: str = "en") -> list[tuple[str, dict]]:
         if not isinstance(layer_or_style, dict) and hasattr(layer_or_style, "path"):
             from hljgis.core.raster_style import format_value, layer_range
 
-            vmin, vmax = layer_range(layer_or_style, r.raster)
-            low, high = f"{low} {format_value(vmin)}", f"{high} {format_value(vmax)}"
+            try:
+                vmin, vmax = layer_range(layer_or_style, r.raster)
+            except (OSError, ValueError):  # file gone or style unreadable: words only
+                pass
+            else:
+                low, high = f"{low} {format_value(vmin)}", f"{high} {format_value(vmax)}"
         return [(low, make_symbol("fill", fill=lo, stroke=None)),
                 (high, make_symbol("fill", fill=hi, stroke=None))]
     return [(title, typed(r.symbol))]

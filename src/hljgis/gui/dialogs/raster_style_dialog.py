@@ -39,7 +39,7 @@ from hljgis.gui.dialogs.style_dialog import _blocked, label_text, ramp_icon
 #: Ramps offered for a raster: every continuous one (qualitative ramps band a surface).
 RASTER_RAMPS = tuple(n for n in RAMPS if n not in QUALITATIVE_RAMPS)
 STRETCH_ORDER = ("percent", "minmax", "stddev", "user")
-PREVIEW = QSize(260, 200)
+PREVIEW = QSize(220, 170)
 
 
 def _spin(lo: float, hi: float, decimals: int, step: float, suffix: str = "") -> QDoubleSpinBox:
@@ -74,12 +74,13 @@ class RasterStyleDialog(QDialog):
         self.layer = layer
         self.lang = lang
         self.draft = RasterStyleDraft(layer)
-        self.setMinimumSize(640, 460)
+        self.setMinimumSize(720, 540)
 
         self.band = QSpinBox()
         self.band.setRange(1, max(1, int(layer.info.count)))
         self.ramp = QComboBox()
         self.ramp.setIconSize(QSize(96, 14))
+        self.ramp.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for name in RASTER_RAMPS:
             self.ramp.addItem(ramp_icon(name), name, name)
         self.reverse = QCheckBox()
@@ -158,8 +159,8 @@ class RasterStyleDialog(QDialog):
         right.addWidget(self.preview)
         right.addStretch(1)
         body = QHBoxLayout()
-        body.addLayout(left, 3)
-        body.addLayout(right, 2)
+        body.addLayout(left, 1)
+        body.addLayout(right, 0)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Apply
             | QDialogButtonBox.StandardButton.Cancel)
