@@ -214,3 +214,30 @@ def test_project_round_trip_keeps_the_raster_style(dem, tmp_path):
     back = load_project(path).layer("dem")
     assert back.opacity == 0.6
     assert normalize_raster(back.style["renderer"]) == draft.renderer
+
+
+def test_a_rewritten_file_gets_a_fresh_range(dem):
+    import os
+
+    import rasterio
+
+    from hljgis.core.raster_style import layer_range
+
+    assert layer_range(dem, {"stretch": "minmax"}) == (30.0, 980.0)
+    with rasterio.open(dem.path, "r+") as dst:
+        dst.write(np.full((40, 60), 5.0, dtype="float32") + np.arange(60, dtype="float32"), 1)
+    st = os.stat(dem.path)
+    os.utime(dem.path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert layer_range(dem, {"stretch": "minmax"}) == (5.0, 64.0)
+
+
+def test_legend_entries_of_a_raster_carry_its_range(dem):
+    from hljgis.core.style import legend_entries, ramp_colors
+
+    dem.style = {"renderer": {"kind": "raster", "ramp": "Blues", "reverse": True,
+                              "stretch": "minmax", "hillshade": False}}
+    (low, lo_sym), (high, hi_sym) = legend_entries(dem, "en")
+    assert hi_sym["fill"] == ramp_colors("Blues", 2)[0]
+    assert (low, high) == ("low 30", "high 980")
+    assert lo_sym["fill"] == ramp_colors("Blues", 2)[1]  # reversed: dark end first
+    assert legend_entries(dem, "zh")[0][0] == "低 30"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 
 import numpy as np
 from psygnal import Signal, SignalGroup
@@ -134,13 +135,15 @@ def stretch_range(values, renderer: dict) -> tuple[float, float]:
     return lo, hi
 
 
-_SAMPLES: dict[tuple[str, int], np.ndarray] = {}
+_SAMPLES: dict[tuple[str, int, int], np.ndarray] = {}
 
 
 def raster_sample(layer, band: int = 1, size: int = 512) -> np.ndarray:
     """Valid values of the whole raster read at most ``size`` pixels a side (GDAL uses the
     overviews), cached per file and band, so a stretch stays put while panning and zooming."""
-    key = (str(layer.path), int(band))
+    path = str(layer.path)
+    mtime = os.stat(path).st_mtime_ns if os.path.isfile(path) else 0  # a rewritten file
+    key = (path, int(band), mtime)
     if key not in _SAMPLES:
         info = layer.info
         scale = max(1, math.ceil(max(info.width, info.height) / size))
