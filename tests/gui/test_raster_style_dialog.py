@@ -182,3 +182,25 @@ def test_refused_value_springs_back(qtbot, window):
     assert dlg.error.text() and dlg.vmin.value() == pytest.approx(lo, abs=0.01)
     assert dlg.draft.renderer["min"] == pytest.approx(lo)
     assert dlg.preview.pixmap() is not None and not dlg.preview.pixmap().isNull()
+
+
+def test_dialog_speaks_chinese(qtbot, window):
+    import re
+
+    from PySide6.QtWidgets import QGroupBox, QLabel
+
+    from hljgis.gui.i18n import set_language
+
+    set_language("zh")
+    try:
+        dlg = RasterStyleDialog(window.session.project.layer("hills"), lang="zh")
+        qtbot.addWidget(dlg)
+        texts = [w.text() for w in dlg.findChildren(QLabel) if w.text()]
+        texts += [w.title() for w in dlg.findChildren(QGroupBox)]
+        for combo in (dlg.stretch, dlg.blend):
+            texts += [combo.itemText(i) for i in range(combo.count())]
+        words = [t for t in texts if re.search(r"[A-Za-z]{3,}", t)]
+        assert words == [], words
+        assert "色带范围" in dlg.range_text.text()
+    finally:
+        set_language("en")
