@@ -204,3 +204,22 @@ def test_dialog_speaks_chinese(qtbot, window):
         assert "色带范围" in dlg.range_text.text()
     finally:
         set_language("en")
+
+
+def test_vector_style_undo_restores_opacity_too(window, monkeypatch):
+    from hljgis.gui.dialogs.style_dialog import StyleDialog
+
+    def fake_exec(dialog):
+        dialog.opacity.setValue(40)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(StyleDialog, "exec", fake_exec)
+    cities = window.session.project.layer("cities")
+    before = (dict(cities.style), cities.opacity)
+    window.style_layer("cities")
+    assert cities.opacity == pytest.approx(0.4)
+    window.session.undo()
+    assert (cities.style, cities.opacity) == before
+    window.session.redo()
+    assert cities.opacity == pytest.approx(0.4)
