@@ -229,6 +229,28 @@ class Session:
         self._push(f"Change {prop} of {layer.title}", lambda: setattr(layer, prop, new),
                    lambda: setattr(layer, prop, old))
 
+    def set_layer_style(self, name: str, style: dict, opacity: float | None = None) -> None:
+        """Give a layer a new style (and opacity) as one undoable step; undo restores both.
+
+        A style dialog's Apply lands here, so Undo takes back exactly what one Apply did.
+        """
+        layer = self.project.layer(name)
+        old_style, old_opacity = copy.deepcopy(layer.style), float(layer.opacity)
+        new_style = copy.deepcopy(style)
+        new_opacity = old_opacity if opacity is None else float(opacity)
+        if new_style == old_style and new_opacity == old_opacity:
+            return
+
+        def do() -> None:
+            layer.opacity = new_opacity
+            layer.style = new_style
+
+        def undo() -> None:
+            layer.opacity = old_opacity
+            layer.style = old_style
+
+        self._push(f"Change style of {layer.title}", do, undo)
+
     def set_layer_property(self, name: str, prop: str, value) -> None:
         """Change ``visible``, ``opacity``, ``title``, ``style`` or ``provenance`` undoably."""
         if prop not in ("visible", "opacity", "title", "title_zh", "style", "provenance", "theme"):

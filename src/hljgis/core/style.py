@@ -27,7 +27,7 @@ Schema (version 1)
         "symbol": SYMBOL                  # template for the classes (outline, marker, ...)
       } | {
         "kind": "raster", "band": 1, "ramp": "terrain", "min": null, "max": null,
-        "hillshade": true
+        "hillshade": true, ...           # stretch, hillshade sun, blend: core.raster_style
       },
       "labels": {"enabled": false, "field": "name_zh", "field2": "name_en", "size_pt": 9.0,
                  "color": "#222222", "halo_color": "#ffffff", "halo_width_mm": 0.5,
@@ -627,9 +627,19 @@ def legend_entries(layer_or_style, lang: str = "en") -> list[tuple[str, dict]]:
         return [(pick(c.label, c.label_zh), typed(c.symbol)) for c in r.classes]
     if r.kind == "raster":
         ramp = r.raster.get("ramp", "terrain")
-        lo, hi = ramp_colors(ramp, 2)
-        return [(pick("low", "低"), make_symbol("fill", fill=lo, stroke=None)),
-                (pick("high", "高"), make_symbol("fill", fill=hi, stroke=None))]
+        lo, hi = ramp_colors(ramp, 2, reverse=bool(r.raster.get("reverse")))
+        low, high = pick("low", "低"), pick("high", "高")
+        if not isinstance(layer_or_style, dict) and hasattr(layer_or_style, "path"):
+            from hljgis.core.raster_style import format_value, layer_range
+
+            try:
+                vmin, vmax = layer_range(layer_or_style, r.raster)
+            except (OSError, ValueError):  # file gone or style unreadable: words only
+                pass
+            else:
+                low, high = f"{low} {format_value(vmin)}", f"{high} {format_value(vmax)}"
+        return [(low, make_symbol("fill", fill=lo, stroke=None)),
+                (high, make_symbol("fill", fill=hi, stroke=None))]
     return [(title, typed(r.symbol))]
 
 

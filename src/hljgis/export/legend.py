@@ -21,6 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 
 from hljgis.core.crs import transformer
+from hljgis.core.raster_style import legend_ramp
 from hljgis.core.style import default_style, legend_entries, symbol_classes
 from hljgis.export.i18n import both, tr
 from hljgis.export.units import Units
@@ -140,10 +141,8 @@ def legend_rows(layers, lang: str = "both", extent=None, crs=None,
         layer, title, entries = item
         if layer.kind == "raster":
             rows.append(LegendRow(title, None, layer.name))
-            rows.append(LegendRow(_label("low", "低", lang) + " → " + _label("high", "高", lang),
-                                  {"type": "ramp", "colors": [entries[0][2].get("fill"),
-                                                              entries[-1][2].get("fill")]},
-                                  layer.name))
+            text, ramp = legend_ramp(layer)  # the stretch's values at the ramp's ends
+            rows.append(LegendRow(text, ramp, layer.name))
             continue
         if len(entries) == 1:
             rows.append(LegendRow(title, entries[0][2], layer.name))
@@ -531,8 +530,9 @@ def _swatch(painter: QPainter, rect: QRectF, symbol: dict, u: Units) -> None:
         from PySide6.QtGui import QLinearGradient
 
         grad = QLinearGradient(rect.topLeft(), rect.topRight())
-        grad.setColorAt(0.0, QColor(symbol["colors"][0] or "#ffffff"))
-        grad.setColorAt(1.0, QColor(symbol["colors"][1] or "#000000"))
+        colors = [c or "#ffffff" for c in symbol["colors"]] or ["#ffffff", "#000000"]
+        for i, c in enumerate(colors):
+            grad.setColorAt(i / max(len(colors) - 1, 1), QColor(c))
         painter.save()
         painter.setPen(QColor("#9a9a9a"))
         painter.setBrush(grad)

@@ -127,19 +127,27 @@ class LayerViews:
 
     def edit_style(self, layer) -> None:
         """Open the style dialog; an applied style becomes one undoable step."""
+        session = self.window.session
         if not isinstance(layer, VectorLayer):
-            self.window.statusBar().showMessage(
-                self.window.tr("Raster layers use their default colour ramp"), 5000)
+            from hljgis.gui.dialogs.raster_style_dialog import RasterStyleDialog
+
+            raster_dialog = RasterStyleDialog(layer, self.window, lang=current_language())
+            raster_dialog.applied.connect(
+                lambda style, opacity: session.set_layer_style(layer.name, style, opacity))
+            raster_dialog.exec()
             return
         from hljgis.gui.dialogs.style_dialog import StyleDialog
 
-        before = copy.deepcopy(layer.style)
+        before = copy.deepcopy(layer.style), float(layer.opacity)
         dialog = StyleDialog(layer, self.window, lang=current_language())
 
         def on_applied(new_style) -> None:
+            # The dialog has set both already; record them as one step that undoes both.
             nonlocal before
-            self.window.session.record_property_change(layer.name, "style", before, new_style)
-            before = copy.deepcopy(new_style)
+            after = copy.deepcopy(new_style), float(layer.opacity)
+            layer.style, layer.opacity = before[0], before[1]
+            session.set_layer_style(layer.name, after[0], after[1])
+            before = copy.deepcopy(after[0]), after[1]
 
         dialog.applied.connect(on_applied)
         dialog.exec()

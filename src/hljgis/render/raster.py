@@ -1,4 +1,5 @@
-"""Drawing a raster layer: a decimated window read, a colour ramp and an optional hillshade."""
+"""Drawing a raster layer: a decimated window read, coloured by
+:func:`hljgis.core.raster_style.colorize` (stretch, ramp, hillshade), painted as one image."""
 
 from __future__ import annotations
 
@@ -6,44 +7,14 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 
-from hljgis.core.style import ramp_lut
+from hljgis.core.raster_style import cell_size_m, colorize, layer_range, normalize_raster
 from hljgis.render.transform import MapTransform
-
-_STATS: dict[str, tuple[float, float]] = {}
-
-
-def _value_range(layer, band: int) -> tuple[float, float]:
-    """2nd-98th percentile of the whole raster (from a small overview), cached per file,
-    so colours do not jump while panning."""
-    key = f"{layer.path}:{band}"
-    if key not in _STATS:
-        info = layer.info
-        scale = max(1, max(info.width, info.height) // 512)
-        data, _ = layer.read(None, out_shape=(max(1, info.height // scale),
-                                              max(1, info.width // scale)), band=band)
-        vals = np.ma.compressed(data).astype(float)
-        vals = vals[np.isfinite(vals)]
-        _STATS[key] = (float(np.percentile(vals, 2)), float(np.percentile(vals, 98))) \
-            if vals.size else (0.0, 1.0)
-    return _STATS[key]
-
-
-def hillshade(z: np.ndarray, xres_m: float, yres_m: float, azimuth: float = 315.0,
-              altitude: float = 45.0, z_factor: float = 1.0) -> np.ndarray:
-    """Lambertian hillshade in 0..1 (light from the north-west by default)."""
-    dzdy, dzdx = np.gradient(z * z_factor, yres_m, xres_m)
-    slope = np.arctan(np.hypot(dzdx, dzdy))
-    aspect = np.arctan2(dzdy, -dzdx)
-    az = np.deg2rad(360.0 - azimuth + 90.0)
-    alt = np.deg2rad(altitude)
-    shade = np.sin(alt) * np.cos(slope) + np.cos(alt) * np.sin(slope) * np.cos(az - aspect)
-    return np.clip(shade, 0.0, 1.0)
 
 
 def draw_raster(painter: QPainter, layer, style: dict, mt: MapTransform) -> bool:
     """Draw the part of a raster layer in view; False when nothing of it is visible."""
-    r = style.get("renderer") or {}
-    band = int(r.get("band", 1))
+    r = normalize_raster(style.get("renderer"))
+    band = r["band"]
     crs = layer.crs
     same = crs is None or mt.crs is None or crs.equals(mt.crs)
     if same:
@@ -68,30 +39,15 @@ def draw_raster(painter: QPainter, layer, style: dict, mt: MapTransform) -> bool
         if data is None:
             return False
     z = np.ma.filled(data.astype(float), np.nan)
-    lo, hi = r.get("min"), r.get("max")
-    if lo is None or hi is None:
-        dlo, dhi = _value_range(layer, band)
-        lo = dlo if lo is None else lo
-        hi = dhi if hi is None else hi
-    t = np.clip((z - lo) / max(hi - lo, 1e-12), 0.0, 1.0)
-    lut = ramp_lut(r.get("ramp", "terrain"))
-    idx = np.nan_to_num(t * 255.0, nan=0.0).astype(np.uint8)
-    rgb = lut[idx, :3].astype(float)
-    if r.get("hillshade") and min(z.shape) >= 3:
-        h, w = z.shape
-        xres = (ax1 - ax0) / max(w, 1)
-        yres = (ay1 - ay0) / max(h, 1)
-        if mt.crs is not None and mt.crs.is_geographic:
-            lat = np.deg2rad((ay0 + ay1) / 2.0)
-            xres, yres = xres * 111320.0 * np.cos(lat), yres * 110540.0
-        zf = np.where(np.isfinite(z), z, np.nanmean(z) if np.isfinite(z).any() else 0.0)
-        shade = hillshade(zf, xres, yres)
-        rgb *= (0.55 + 0.45 * shade)[..., None]
-    alpha = np.where(np.isfinite(z), 255, 0).astype(np.uint32)
-    a = alpha / 255.0
-    argb = (alpha << 24) | (np.round(rgb[..., 0] * a).astype(np.uint32) << 16) | \
-        (np.round(rgb[..., 1] * a).astype(np.uint32) << 8) | np.round(rgb[..., 2] * a) \
-        .astype(np.uint32)
+    grid_crs = mt.crs if mt.crs is not None else crs
+    geographic = bool(grid_crs is not None and grid_crs.is_geographic)
+    cells = cell_size_m((ax0, ay0, ax1, ay1), z.shape, geographic)
+    rgba = colorize(z, r, layer_range(layer, r), cells)
+    a = rgba[..., 3].astype(np.uint32)
+    f = a / 255.0
+    rgb = rgba[..., :3].astype(float) * f[..., None]
+    argb = (a << 24) | (np.round(rgb[..., 0]).astype(np.uint32) << 16) | \
+        (np.round(rgb[..., 1]).astype(np.uint32) << 8) | np.round(rgb[..., 2]).astype(np.uint32)
     argb = np.ascontiguousarray(argb, dtype=np.uint32)
     h, w = argb.shape
     img = QImage(argb.data, w, h, w * 4, QImage.Format.Format_ARGB32_Premultiplied)

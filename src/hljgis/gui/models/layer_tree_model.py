@@ -80,8 +80,8 @@ class LayerTreeModel(QAbstractItemModel):
         lang = current_language()
         for _, layers in self._groups:
             for layer in layers:
-                entries = legend_entries(layer, lang=lang) if isinstance(layer, VectorLayer) \
-                    else []
+                entries = legend_entries(layer, lang=lang) \
+                    if isinstance(layer, VectorLayer) or layer.kind == "raster" else []
                 self._legends[layer.name] = entries
         self.endResetModel()
 
