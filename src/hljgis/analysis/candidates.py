@@ -326,8 +326,8 @@ def _lattice_cells(bounds: Sequence[float], size: float,
              shape: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(centres, column, row) of every cell of the lattice over ``bounds`` (row-major)."""
     nx, ny = lattice_shape(bounds, size, shape)
-    col, row = np.meshgrid(np.arange(nx), np.arange(ny))
-    col, row = col.ravel(), row.ravel()
+    col2d, row2d = np.meshgrid(np.arange(nx), np.arange(ny))
+    col, row = col2d.ravel(), row2d.ravel()
     origin = (float(bounds[0]), float(bounds[1]))
     return lattice_centres(origin, size, shape, col, row), col, row
 

@@ -182,7 +182,6 @@ def join_flagged(flags: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     return labels[codes]
 
 
-_joined = join_flagged  # the name analysis/rescore.py still imports
 
 
 def _joined_codes(flags: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

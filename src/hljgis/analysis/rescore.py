@@ -159,9 +159,9 @@ def score_sites(norm: np.ndarray, weights: np.ndarray, outcome: ConstraintOutcom
 
 def _missing_reasons(missing: np.ndarray, names: list[str]) -> np.ndarray:
     """"no value for a, b" per row, coded per distinct combination (no loop over rows)."""
-    from hljgis.analysis.constraints import _joined
+    from hljgis.analysis.constraints import join_flagged
 
-    joined = _joined(missing, names)
+    joined = join_flagged(missing, names)
     return np.where(joined == "", "", "no value for " + joined.astype(str).astype(object))
 
 
@@ -207,8 +207,9 @@ def result_columns(ids: Mapping[str, Any], sc: Scenario, raw: Mapping[str, Any],
     cols["score"] = s.score
     cols["rank"] = texts.get("rank")
     if cols["rank"] is None:
-        unranked = np.isnan(s.rank)
-        cols["rank"] = pd.arrays.IntegerArray(np.where(unranked, 0, s.rank).astype(np.int64),
+        rank = np.asarray(s.rank, dtype=float)
+        unranked = np.isnan(rank)
+        cols["rank"] = pd.arrays.IntegerArray(np.where(unranked, 0, rank).astype(np.int64),
                                               unranked)
     cols["excluded"] = s.excluded
     if "exclusion_reason" in texts:
@@ -423,7 +424,7 @@ class Rescorer:
         NeedsFullRun
         InconsistentMatrixError
         """
-        from hljgis.analysis.run import RankingResult, _monte_carlo
+        from hljgis.analysis.run import RankingResult, monte_carlo_columns
 
         t0 = time.perf_counter()
         sc = scenario if isinstance(scenario, Scenario) else Scenario.from_dict(scenario)
@@ -439,7 +440,7 @@ class Rescorer:
         if monte_carlo and sc.sensitivity is not None:
             scores_in = (np.column_stack(s.scores_in) if isinstance(s.scores_in, list)
                          else s.scores_in)
-            mc_cols = _monte_carlo(scores_in, weights, s.excluded | np.isnan(s.score),
+            mc_cols = monte_carlo_columns(scores_in, weights, s.excluded | np.isnan(s.score),
                                    s.outcome, sc.aggregation, dict(sc.sensitivity))
         t2 = time.perf_counter()
         gdf = self._frame(sc, s, mc_cols, None if deferred is None else deferred[0])

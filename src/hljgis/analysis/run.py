@@ -413,15 +413,15 @@ def run_scenario(
     if settings is not None:
         check()
         report(0.85, "Monte Carlo weight sensitivity")
-        mc_cols = monte_carlo_columns(s.scores_in, weights, s.excluded | np.isnan(s.score), outcome,
-                               sc.aggregation, dict(settings))
+        mc_cols = monte_carlo_columns(s.scores_in, weights, s.excluded | np.isnan(s.score),
+                                      outcome, sc.aggregation, dict(settings))
         stage("sensitivity")
 
     check()
     report(0.95, "assembling results")
     gdf = _assemble(ctx, sc, raw, s, mc_cols)
     stage("results")
-    report(1.0, f"ranked {int(np.isfinite(s.rank).sum())} of {n} sites")
+    report(1.0, f"ranked {int(np.isfinite(np.asarray(s.rank, dtype=float)).sum())} of {n} sites")
     return RankingResult(
         scenario=sc,
         gdf=gdf,
@@ -434,7 +434,8 @@ def run_scenario(
     )
 
 
-def monte_carlo_columns(scores: np.ndarray, weights: np.ndarray, excluded: np.ndarray, outcome,
+def monte_carlo_columns(scores: np.ndarray | list[np.ndarray], weights: np.ndarray,
+                        excluded: np.ndarray, outcome,
                         aggregation: str, settings: dict) -> dict[str, np.ndarray]:
     """Rank range and p_top_k under perturbed weights, penalties included."""
     has_penalty = any(c.mode == "penalty" for c in outcome.constraints)
@@ -466,7 +467,6 @@ def monte_carlo_columns(scores: np.ndarray, weights: np.ndarray, excluded: np.nd
     }
 
 
-_monte_carlo = monte_carlo_columns  # the name analysis/rescore.py still imports
 
 
 def _own_names(sites: pd.DataFrame, sc: Scenario, *, grid: bool) -> tuple[pd.Series, pd.Series]:

@@ -175,7 +175,7 @@ def code_label(value, lang: str) -> str | None:
     if any(t is None for t in texts):
         return None
     sep = "；" if lang.startswith("zh") else "; "
-    return sep.join(t(lang) for t in texts)
+    return sep.join(t(lang) for t in texts if t is not None)
 
 
 def is_coded(field: str, specs: Iterable | None = None) -> bool:

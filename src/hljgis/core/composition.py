@@ -18,6 +18,7 @@ changed(key) : a layout key changed ("title", "layers", "legend", "extent_choice
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import numpy as np
 import shapely
@@ -82,11 +83,13 @@ class Composition:
         if kind not in EXTENT_KINDS:
             raise InputError(f"extent kind must be one of {', '.join(EXTENT_KINDS)}, "
                              f"not {kind!r}.")
-        choice = None if kind == "template" else {"kind": kind, "key": key}
+        choice: dict[str, Any] | None = (None if kind == "template"
+                                         else {"kind": kind, "key": key})
         if kind in ("view", "custom"):
             if bbox is None or len(bbox) != 4:
                 raise InputError(f"a {kind} extent needs a box [minx, miny, maxx, maxy].")
-            choice["bbox"] = [float(v) for v in bbox]
+            if choice is not None:
+                choice["bbox"] = [float(v) for v in bbox]
         self.set("extent_choice", choice)
 
     def to_layout_dict(self) -> dict:

@@ -233,6 +233,7 @@ class VectorLayer(Layer):
         #: Where edits are written back, for a layer read from a PostGIS table for editing
         #: (:class:`hljgis.io.postgis_sync.DbLink`); None for every other layer.
         self.db_link: object | None = None
+        self.postgis_read_at: str | None = None  # when the rows were read from PostGIS
         #: What a ranking's polygons were made from: a :class:`~hljgis.core.cellgrid.CellGrid`
         #: of generated cells, or the name of the candidate layer. The project file then
         #: stores the definition or a reference instead of the polygons, after checking

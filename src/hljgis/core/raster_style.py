@@ -116,7 +116,7 @@ def stretch_range(values, renderer: dict) -> tuple[float, float]:
     (10.0, 90.0)
     """
     r = normalize_raster(renderer)
-    v = np.ma.compressed(np.ma.masked_invalid(np.ma.asarray(values, dtype=float)))
+    v: np.ndarray = np.ma.compressed(np.ma.masked_invalid(np.ma.asarray(values, dtype=float)))
     if v.size == 0:
         lo, hi = 0.0, 1.0
     elif r["stretch"] == "minmax":

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io as _io
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -51,7 +52,7 @@ class CompactLayer:
         self.blob = blob
 
 
-def compact_plan(layer: VectorLayer, layers: dict[str, object],
+def compact_plan(layer: VectorLayer, layers: Mapping[str, object],
                  minimum: int | None = None) -> CompactLayer | None:
     """The compact form of ``layer``, or None when it must be written whole.
 
@@ -326,7 +327,7 @@ def write_compact(path: Path, items: dict[str, CompactLayer]) -> None:
 
 
 def read_compact(path: Path, name: str, storage: dict,
-                 layers: dict[str, object]) -> tuple[gpd.GeoDataFrame, object]:
+                 layers: Mapping[str, object]) -> tuple[gpd.GeoDataFrame, object]:
     """The frame of a compact layer, geometry rebuilt (or taken from its candidate layer),
     and its geometry source (the CellGrid, or the candidate layer's name)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

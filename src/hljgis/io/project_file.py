@@ -402,7 +402,7 @@ def _read_order(settings: dict) -> int:
     return 0 if not isinstance(storage, dict) else 2 if storage.get("kind") == "reference" else 1
 
 
-def _read_layer(path: Path, settings: dict, built: dict[str, object]):
+def _read_layer(path: Path, settings: dict, built: dict[str, Layer]) -> Layer:
     name = settings["name"]
     if settings.get("kind") == "raster":
         return RasterLayer.from_settings(f"GPKG:{path}:{raster_table_name(name)}", settings)
@@ -435,7 +435,7 @@ def load_project(path: str | Path) -> Project:
     project.metadata = meta
     unreachable: dict = {}  # database servers that did not answer during this opening
     entries = settings.get("layers", [])
-    built: dict[str, object] = {}
+    built: dict[str, Layer] = {}
     # compact layers last, references after grids: a ranking may take its polygons from
     # its candidate layer (even a ranking of cells used as candidates)
     for layer_settings in sorted(entries, key=_read_order):
