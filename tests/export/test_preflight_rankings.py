@@ -57,7 +57,12 @@ def test_new_ranking_layers_are_see_through():
     class Sc:
         name, title, title_zh = "sme-space", "SME space", "中小企业"
         planning_year = 2026
+        criteria = ()
+
+        class candidates:  # noqa: N801 - stands for the scenario's candidate spec
+            kind, layer = "cells", None
     result.scenario = Sc()
+    result.inputs = None
     result.weight_report = {"method": "direct"}
     result.aggregation = "wlc"
     Sc.aggregation = "wlc"

@@ -94,7 +94,7 @@ def test_changing_the_year_recolours_the_map_and_the_table(window, qtbot, tmp_pa
     project_menu = next(m for m, t in window._menus if t == "&Project")
     assert box.action in project_menu.actions() and box.action.text() == "Planning year..."
     window.open_table("subsidence_zones")
-    assert _status_cells(window) == ["stable", "mining"]
+    assert _status_cells(window) == ["Stable", "Mining"]  # code labels in the UI language
     w_yellow, w_red, e_yellow, e_red = _half_colours(window)
     assert w_yellow > 5000 and w_red < 500 and e_red > 2000 and e_yellow < 500
     window.grab().save(str(tmp_path / "year-2026.png"))
@@ -104,7 +104,7 @@ def test_changing_the_year_recolours_the_map_and_the_table(window, qtbot, tmp_pa
     qtbot.waitUntil(lambda: _half_colours(window)[1] > 2000, timeout=5000)
     w_yellow, w_red, e_yellow, e_red = _half_colours(window)
     assert w_yellow < 500 and w_red > 2000 and e_red > 2000
-    assert _status_cells(window) == ["mining", "mining"]
+    assert _status_cells(window) == ["Mining", "Mining"]
     assert window.session.project.dirty
     assert window.session.project.metadata["planning_year"] == 2016
     legend = window.layer_panel.model.index_of_layer("subsidence_zones")
@@ -117,7 +117,7 @@ def test_changing_the_year_recolours_the_map_and_the_table(window, qtbot, tmp_pa
     assert box.spin.value() == 2026
     assert window.canvas.wait_for_render()
     qtbot.waitUntil(lambda: _half_colours(window)[0] > 5000, timeout=5000)
-    assert _status_cells(window) == ["stable", "mining"]
+    assert _status_cells(window) == ["Stable", "Mining"]  # code labels in the UI language
 
 
 def test_the_box_speaks_chinese(qtbot):
