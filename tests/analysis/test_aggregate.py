@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -150,11 +150,17 @@ def problems(draw, min_rows=1, max_rows=12):
 
 @settings(max_examples=150, deadline=None)
 @given(problems(), st.floats(min_value=1e-3, max_value=1e3))
+@example(problem=(np.array([[0.5, 1.0, 1.0], [1.0, 1.0, 0.5]]), np.full(3, 3.77299362)),
+         k=569.625)  # a tie that the scaled weights split by one ulp (found in CI)
 def test_wlc_ranks_invariant_to_scaling_weights(problem, k):
     scores, weights = problem
-    a = rank_scores(wlc(scores, weights))
-    b = rank_scores(wlc(scores, weights * k))
-    np.testing.assert_array_equal(a, b)
+    sa, sb = wlc(scores, weights), wlc(scores, weights * k)
+    np.testing.assert_allclose(sa, sb, rtol=0, atol=1e-12)
+    a, b = rank_scores(sa), rank_scores(sb)
+    # the order is the same wherever the scores differ by more than rounding: sites tied in
+    # exact arithmetic may come out one ulp apart either way (hypothesis found such a case)
+    clear = np.abs(sa[:, None] - sa[None, :]) > 1e-9
+    assert ((a[:, None] < a[None, :]) == (b[:, None] < b[None, :]))[clear].all()
 
 
 @settings(max_examples=150, deadline=None)
