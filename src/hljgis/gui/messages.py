@@ -26,7 +26,8 @@ def _templates() -> list[tuple[re.Pattern, str]]:
     out = []
     for en, zh in catalogue().items():
         names = _FIELD.findall(en)
-        if not names or len(set(names)) != len(names) or not all(names):
+        if (not names or len(set(names)) != len(names)
+                or not all(n.isidentifier() for n in names)):  # {0}: not a group name
             continue
         literal = _FIELD.sub("", en)
         if len(literal.strip()) < 3:
