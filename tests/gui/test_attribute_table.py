@@ -175,6 +175,22 @@ def test_clicking_a_cell_shows_that_columns_statistics(table):
     assert table.statistics()["sum"] == pytest.approx(17.5)
 
 
+def test_a_long_statistics_title_wraps_instead_of_being_cut(table, qtbot):
+    """At 1280x720 'Field statistics: Name (name)' was cut off (issue 16)."""
+    from PySide6.QtCore import QRect, Qt
+
+    table.set_statistics_column("status")
+    label = table.stats_title
+    label.setText(label.text() + " with a very long alias that cannot fit on one line")
+    label.setFixedWidth(160)
+    qtbot.wait(10)
+    needed = label.fontMetrics().boundingRect(
+        QRect(0, 0, label.contentsRect().width(), 10_000),
+        int(Qt.TextFlag.TextWordWrap), label.text()).height()
+    assert needed > 2 * label.fontMetrics().height()  # really more than one line of text
+    assert label.heightForWidth(160) >= needed  # the label asks for all of it
+
+
 def test_layer_data_replaced_resets_the_table(table, layer):
     table.set_selection([1])
     gdf = layer.gdf.iloc[:2].copy()

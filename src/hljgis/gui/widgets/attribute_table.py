@@ -176,6 +176,7 @@ class AttributeTable(QWidget):
 
         self.stats_title = QLabel()
         self.stats_title.setStyleSheet("font-weight: bold;")
+        self.stats_title.setWordWrap(True)  # long aliases wrap instead of being cut
         self.stats_body = QLabel()
         self.stats_body.setTextFormat(Qt.TextFormat.RichText)
         self.stats_body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
