@@ -8,6 +8,8 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
+from hljgis.core.layer import sample_dataset
+
 if TYPE_CHECKING:
     from hljgis.analysis.context import SiteContext
 
@@ -55,17 +57,7 @@ def zonal_stat(ctx: SiteContext, path: str, stat: str = "mean", *, band: int = 1
         use_centroid = method == "centroid" or (method == "auto" and small)
 
         def sample(sel: np.ndarray) -> np.ndarray:
-            rows, cols = rasterio.transform.rowcol(src.transform, rx[sel], ry[sel])
-            rows, cols = np.asarray(rows), np.asarray(cols)
-            res = np.full(sel.size, np.nan)
-            inside = (rows >= 0) & (rows < src.height) & (cols >= 0) & (cols < src.width)
-            if inside.any():
-                r0, r1 = rows[inside].min(), rows[inside].max() + 1
-                c0, c1 = cols[inside].min(), cols[inside].max() + 1
-                block = src.read(band, window=((r0, r1), (c0, c1)), masked=True)
-                vals = block[rows[inside] - r0, cols[inside] - c0]
-                res[inside] = np.ma.filled(vals.astype(float), np.nan)
-            return res
+            return sample_dataset(src, rx[sel], ry[sel], band)
 
         if n == 0:
             return np.zeros(0)
@@ -96,16 +88,8 @@ def zonal_stat(ctx: SiteContext, path: str, stat: str = "mean", *, band: int = 1
     empty = count == 0
     if empty.any():
         with rasterio.open(path) as src:
-            sel = np.flatnonzero(empty)
-            rows, cols = rasterio.transform.rowcol(src.transform, rx[sel], ry[sel])
-            rows, cols = np.asarray(rows), np.asarray(cols)
-            res = np.full(sel.size, np.nan)
-            inside = (rows >= 0) & (rows < src.height) & (cols >= 0) & (cols < src.width)
-            if inside.any():
-                full = src.read(band, masked=True)
-                res[inside] = np.ma.filled(full[rows[inside], cols[inside]].astype(float),
-                                           np.nan)
-            out[sel] = res
+            sel = np.flatnonzero(empty)  # sites smaller than a pixel: their centre's pixel
+            out[sel] = sample_dataset(src, rx[sel], ry[sel], band)
     return out
 
 

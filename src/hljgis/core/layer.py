@@ -435,17 +435,26 @@ class RasterLayer(Layer):
         xs = np.asarray(xs, dtype=float)
         ys = np.asarray(ys, dtype=float)
         with rasterio.open(self.path) as src:
-            rows, cols = rasterio.transform.rowcol(src.transform, xs, ys)
-            rows, cols = np.asarray(rows), np.asarray(cols)
-            inside = (rows >= 0) & (rows < src.height) & (cols >= 0) & (cols < src.width)
-            out = np.full(xs.shape, np.nan)
-            if inside.any():
-                r0, r1 = rows[inside].min(), rows[inside].max() + 1
-                c0, c1 = cols[inside].min(), cols[inside].max() + 1
-                block = src.read(band, window=((r0, r1), (c0, c1)), masked=True)
-                vals = block[rows[inside] - r0, cols[inside] - c0]
-                out[inside] = np.ma.filled(vals.astype(float), np.nan)
-        return out
+            return sample_dataset(src, xs, ys, band)
+
+
+def sample_dataset(src, xs, ys, band: int = 1) -> np.ndarray:
+    """Values of an open rasterio dataset at points (in its CRS), reading only the window
+    that holds them; NaN at nodata or outside."""
+    import rasterio
+
+    xs = np.asarray(xs, dtype=float)
+    rows, cols = rasterio.transform.rowcol(src.transform, xs, np.asarray(ys, dtype=float))
+    rows, cols = np.asarray(rows), np.asarray(cols)
+    inside = (rows >= 0) & (rows < src.height) & (cols >= 0) & (cols < src.width)
+    out = np.full(xs.shape, np.nan)
+    if inside.any():
+        r0, r1 = rows[inside].min(), rows[inside].max() + 1
+        c0, c1 = cols[inside].min(), cols[inside].max() + 1
+        block = src.read(band, window=((r0, r1), (c0, c1)), masked=True)
+        vals = block[rows[inside] - r0, cols[inside] - c0]
+        out[inside] = np.ma.filled(vals.astype(float), np.nan)
+    return out
 
 
 def _read_raster_info(path: str, assume_crs=None) -> RasterInfo:
