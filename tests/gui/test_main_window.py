@@ -408,6 +408,10 @@ def test_autosave_runs_off_the_gui_thread_and_reports_failures(make_main_window,
         raise OSError("disk full")
 
     monkeypatch.setattr(recovery, "autosave", broken)
+    window._on_autosave()  # nothing changed since the copy: not written again
+    window.wait_for_autosave()
+    assert "disk full" not in window.statusBar().currentMessage()
+    window.session.set_layer_property("expressways", "visible", False)
     window._on_autosave()
     window.wait_for_autosave()
     qtbot.waitUntil(lambda: "disk full" in window.statusBar().currentMessage(), timeout=5000)

@@ -6,11 +6,9 @@ the widgets live in ``gui/widgets`` and the actions are declared in ``gui/action
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox
 
@@ -22,24 +20,19 @@ from hljgis.core.project import Project
 from hljgis.core.query import features_in_box, identify
 from hljgis.core.session import Session
 from hljgis.gui import actions as A
-from hljgis.gui import context_menus, window_layout
+from hljgis.gui import context_menus, data_import, window_layout
 from hljgis.gui.context_menus import recent_projects
 from hljgis.gui.i18n import LANGUAGES, current_language, set_language
-from hljgis.gui.messages import StatusMessages, error_text, translate_message
+from hljgis.gui.messages import StatusMessages, error_text
 from hljgis.gui.widgets.identify_panel import IdentifyPanel
 from hljgis.gui.widgets.layer_panel import LayerPanel
 from hljgis.gui.widgets.map_canvas import MapCanvas
 
-DATA_FILTER = ("Data (*.gpkg *.shp *.geojson *.json *.kml *.kmz *.csv *.txt *.xlsx *.tif "
-               "*.tiff)")
 PROJECT_FILTER = "hljgis project (*.hljgis.gpkg)"
-AUTOSAVE_MS = 120_000
 
 
 class MainWindow(QMainWindow):
     """The hljgis desktop window."""
-
-    _autosave_done = Signal(str)  # from the autosave thread: "" or the error message
 
     def __init__(self, lang: str = "en", session: Session | None = None) -> None:
         super().__init__()
@@ -77,11 +70,9 @@ class MainWindow(QMainWindow):
         from hljgis.gui.widgets.planning_year import PlanningYearBox
 
         self.planning_year = PlanningYearBox.install(self)  # issue #13: the user's year
-        self._autosave_thread: threading.Thread | None = None
-        self._autosave_done.connect(self._on_autosave_done)
-        self._autosave = QTimer(self, interval=AUTOSAVE_MS)
-        self._autosave.timeout.connect(self._on_autosave)
-        self._autosave.start()
+        from hljgis.gui.autosave_timer import AutosaveTimer
+
+        self.autosave = AutosaveTimer(self)  # the recovery copy, written off-thread
         set_language(lang)
         self.retranslate()
         self.set_project(self.session.project)
@@ -300,10 +291,7 @@ class MainWindow(QMainWindow):
                                  A.tr("Your previous file was not changed."))
             return False
         self._remember_recent(path)
-        from hljgis.io import recovery
-
-        self.wait_for_autosave()  # or it would write the recovery copy again after this
-        recovery.discard()
+        self.autosave.autosaver.discard()  # waits for a running write, then deletes the copy
         self._update_title()
         self.status.show(lambda: A.tr("Saved") + f" {path}", 5000)
         return True
@@ -367,10 +355,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.maybe_save():
-            from hljgis.io import recovery
-
-            self.wait_for_autosave()
-            recovery.discard()
+            self.autosave.autosaver.discard()
             window_layout.save_layout(self)
             self.canvas.shutdown()
             event.accept()
@@ -378,96 +363,19 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def _on_autosave(self) -> None:
-        """Write the recovery copy on a Python thread: a project holding a million-cell
-        ranking takes seconds to write, which froze the window every two minutes."""
-        project = self.session.project
-        busy = self._autosave_thread is not None and self._autosave_thread.is_alive()
-        if busy or not (project.dirty and len(project)):
-            return
-        try:  # as Save: the ranking dock stores its draft edits in the project first
-            self.session.events.about_to_save.emit()
-        except Exception as exc:  # noqa: BLE001 - the copy is still written, without them
-            self.status.show(lambda e=str(exc): A.tr("Autosave failed") + ": " +
-                             translate_message(e), 10000)
-
-        def work() -> None:
-            from hljgis.io import recovery
-
-            try:
-                recovery.autosave(project)
-                message = ""
-            except Exception as exc:  # noqa: BLE001 - reported in the status bar
-                message = str(exc)
-            with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
-                self._autosave_done.emit(message)
-
-        self._autosave_thread = threading.Thread(target=work, name="hljgis-autosave",
-                                                 daemon=True)
-        self._autosave_thread.start()
-
-    def _on_autosave_done(self, message: str) -> None:
-        if message:
-            self.status.show(lambda: A.tr("Autosave failed") + ": " +
-                             translate_message(message), 10000)
+        self.autosave.autosaver.tick()
 
     def wait_for_autosave(self) -> None:
-        """Let a running autosave finish (before the recovery copy is deleted)."""
-        if self._autosave_thread is not None:
-            self._autosave_thread.join()
+        self.autosave.autosaver.wait()
 
     def add_data(self, paths: list[str] | None = None, options: dict | None = None) -> None:
-        """Add files as layers. A file without a CRS gets the import dialog (CRS choice);
-        any file can be opened with explicit options (offset datum, encoding)."""
-        from hljgis.core.errors import MissingCRSError
-        from hljgis.gui.background import Cancelled, run_in_background
-        from hljgis.io.readers import read_file
-
-        if not paths:
-            paths, _ = QFileDialog.getOpenFileNames(self, A.tr("Add data"), "", DATA_FILTER)
-        for path in paths or []:
-            opts = dict(options or {})
-            while True:
-                try:
-                    layers = run_in_background(
-                        self, A.tr("Reading") + f" {Path(path).name} ...",
-                        lambda p=path, o=dict(opts): read_file(p, **o))
-                    break
-                except Cancelled:
-                    layers = None
-                    break
-                except MissingCRSError as exc:
-                    opts = self._ask_import_options(path, exc.what, opts)
-                except InputError as exc:
-                    QMessageBox.warning(self, A.tr("Cannot add data"), error_text(exc))
-                    layers = None
-                    break
-                if opts is None:
-                    layers = None
-                    break
-            if not layers:
-                continue
-            self.session.add_layers(layers)
-            notes = [n for layer in layers for n in layer.notes]
-            if notes:
-                self.status.show(lambda n=notes: "; ".join(map(translate_message, n)), 15000)
+        data_import.add_data(self, paths, options)
 
     def add_data_with_options(self) -> None:
-        """Add data choosing the CRS, the web-map datum (GCJ-02/BD-09) and the encoding."""
-        paths, _ = QFileDialog.getOpenFileNames(self, A.tr("Add data"), "", DATA_FILTER)
-        for path in paths:
-            opts = self._ask_import_options(path, "", {}, need_crs=False)
-            if opts is not None:
-                self.add_data([path], opts)
+        data_import.add_data_with_options(self)
 
     def add_postgis_layers(self) -> None:
-        """Add tables or a query from a PostGIS database (see PostgisDialog)."""
-        from hljgis.gui.dialogs.postgis_dialog import PostgisDialog
-
-        project = self.canvas.project
-        dialog = PostgisDialog(self, extent=self.canvas.extent if project else None,
-                               extent_crs=project.crs if project else None)
-        if dialog.exec() and dialog.layers():
-            self.session.add_layers(dialog.layers())
+        data_import.add_postgis_layers(self)
 
     def open_from_database(self) -> None:
         """Open a project of the bureau's shared store (see store_dialog)."""
@@ -496,15 +404,6 @@ class MainWindow(QMainWindow):
         saved = save_to_store(self, self.session)
         self._update_title()
         return saved
-
-    def _ask_import_options(self, path: str, problem: str, opts: dict,
-                            need_crs: bool = True) -> dict | None:
-        from hljgis.gui.dialogs.import_dialog import ImportDialog
-
-        dialog = ImportDialog(path, need_crs=need_crs, problem=problem, parent=self)
-        if dialog.exec() != ImportDialog.DialogCode.Accepted:
-            return None
-        return {**opts, **dialog.options()}
 
     # -- edit / view ---------------------------------------------------------------------------
     def undo(self) -> None:
