@@ -276,6 +276,53 @@ def test_style_change_from_the_dialog_is_undoable(make_main_window, monkeypatch)
     assert layer.style["renderer"]["symbol"]["fill"] == "#3366cc"
 
 
+def test_opacity_set_in_the_style_dialog_is_undone_with_its_style(make_main_window,
+                                                                  monkeypatch):
+    """Issue #14's reproduced case: opacity 0.3 from the dialog, then Undo -> 1.0 again
+    (it stayed 0.3 when only the style was recorded); Redo brings both back."""
+    from hljgis.gui.dialogs.style_dialog import StyleDialog
+
+    window = make_main_window()
+    layer = window.session.project.layer("cities")
+    assert layer.opacity == 1.0
+    before = dict(layer.style)
+
+    def press_apply(dialog):
+        dialog.opacity.setValue(30)
+        dialog.apply()  # Apply, as the planner presses it
+        return 1
+
+    monkeypatch.setattr(StyleDialog, "exec", press_apply)
+    window.style_layer("cities")
+    assert layer.opacity == pytest.approx(0.3)
+    assert window.session.undo_stack.undo_text == "Change style of Cities"
+    window.undo()
+    assert layer.opacity == 1.0 and layer.style == before
+    window.redo()
+    assert layer.opacity == pytest.approx(0.3)
+
+
+def test_one_selection_the_map_and_table_follow(make_main_window):
+    """The session holds the selection: a box on the map selects in the table, a row
+    picked in the table is what the map draws, and neither is kept in step by hand."""
+    window = make_main_window()
+    layer = window.session.project.layer("cities")
+    window.open_table("cities")
+    seen = []
+    window.session.events.selection_changed.connect(lambda name, pos: seen.append(
+        (name, pos.tolist())))
+    window.session.select("cities", [1])
+    assert window.views.table.selected_positions.tolist() == [1]
+    window.views.table.selection_changed.emit(np.array([0]))
+    assert layer.selection.tolist() == [0]
+    assert seen == [("cities", [1]), ("cities", [0])]
+    window.layer_panel.select_layer("cities")
+    window._on_rectangle_selected(tuple(layer.gdf.to_crs(window.session.project.crs)
+                                        .total_bounds))
+    assert window.views.table.selected_positions.tolist() == [0, 1]
+    assert "2 features selected" in window.statusBar().currentMessage()
+
+
 def test_clicking_a_city_points_the_charts_at_it(make_main_window, qtbot):
     import pandas as pd
 

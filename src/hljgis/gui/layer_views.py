@@ -1,8 +1,8 @@
 """Per-layer views the main window opens on demand: attribute table, style dialog, charts.
 
-Keeps the main window an assembly: this object owns the docks, keeps the table's selection
-and the map's selection in step, and points the statistics charts at the city the planner
-clicked on the map.
+Keeps the main window an assembly: this object owns the docks. The selection is the
+session's (``Session.select``): the table, the map, the charts and the ranking results each
+pass the planner's choice to it and follow its ``selection_changed`` event.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class LayerViews:
         window.docks["table"] = self.table_dock
         window.docks["charts"] = self.charts_dock
         self.table.selection_changed.connect(self._on_table_selection_changed)
+        window.session.events.selection_changed.connect(self._on_selection_changed)
         from hljgis.gui.ranking.panel import RankingPanel
 
         self.ranking = RankingPanel(window.session, window)
@@ -97,26 +98,26 @@ class LayerViews:
 
     def _on_ranking_site_selected(self, name: str, position: int) -> None:
         """A site picked in the ranking results is selected on the map (and its table)."""
-        project = self.window.session.project
-        if name in project:
-            self.set_selection(project.layer(name), np.array([position]))
-
-    def set_selection(self, layer: VectorLayer, positions: np.ndarray) -> None:
-        """Select features on the map, in the table (if it shows the layer) and the charts."""
-        layer.selection = np.asarray(positions, dtype=np.int64)
-        if self.table.layer is layer:
-            self.table.set_selection(layer.selection)
-        if layer.schema in CITY_SCHEMAS and len(layer.selection) == 1:
-            self.charts.set_city(str(layer.gdf["name"].iloc[layer.selection[0]]))
-        if layer is self.ranking.result_layer and len(layer.selection) == 1:
-            self.ranking.select_site(int(layer.selection[0]))  # a site clicked on the map
-        self.window.canvas.refresh()
+        if name in self.window.session.project:
+            self.window.session.select(name, [position])
 
     def _on_table_selection_changed(self, positions) -> None:
         layer = self.table.layer
-        if layer is not None:
-            layer.selection = np.asarray(positions, dtype=np.int64)
-            self.window.canvas.refresh()
+        if layer is not None and layer.name in self.window.session.project:
+            self.window.session.select(layer.name, positions)
+
+    def _on_selection_changed(self, name: str, positions: np.ndarray) -> None:
+        """The session's selection changed: the table (if it shows the layer), the charts
+        (one city) and the ranking results (one site) follow, and the map redraws it."""
+        layer = self.window.session.project.layer(name)
+        if self.table.layer is layer and not np.array_equal(self.table.selected_positions,
+                                                            positions):
+            self.table.set_selection(positions)
+        if layer.schema in CITY_SCHEMAS and len(positions) == 1:
+            self.charts.set_city(str(layer.gdf["name"].iloc[positions[0]]))
+        if layer is self.ranking.result_layer and len(positions) == 1:
+            self.ranking.select_site(int(positions[0]))  # a site clicked on the map
+        self.window.canvas.refresh()
 
     def follow_identify(self, results) -> None:
         """Clicking on a city with the identify tool shows that city's statistics."""

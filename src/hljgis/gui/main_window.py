@@ -482,8 +482,9 @@ class MainWindow(QMainWindow):
         if layer is None:
             self.status.show(lambda: A.tr("Pick a vector layer in the Layers panel first"), 5000)
             return
-        self.views.set_selection(layer, features_in_box(layer, box, self.session.project.crs))
-        n_selected = len(layer.selection)
+        chosen = self.session.select(layer.name,
+                                     features_in_box(layer, box, self.session.project.crs))
+        n_selected = len(chosen)
         self.status.show(lambda: f"{n_selected} " + A.tr("features selected"), 5000)
 
     # -- layer dialogs (widgets built on demand) -----------------------------------------------

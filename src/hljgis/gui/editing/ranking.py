@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 
 
-def scenario_for_layer(project, layer_name: str, base: dict | None = None) -> str:
-    """Store in ``project`` a copy of ``base`` (a scenario dict; the project's first
-    scenario or the ``sme-space`` preset when None) ranking ``layer_name``'s features, and
-    return its key. The criteria and constraints are kept: they may use drawn layers too."""
+def scenario_for_layer(session, layer_name: str, base: dict | None = None) -> str:
+    """Store in the session's project, as one undoable step, a copy of ``base`` (a scenario
+    dict; the project's first scenario or the ``sme-space`` preset when None) ranking
+    ``layer_name``'s features, and return its key. The criteria and constraints are kept:
+    they may use drawn layers too."""
+    project = session.project
     if base is None:
         if project.scenarios:
             name, data = next(iter(project.scenarios.items()))
@@ -26,5 +28,5 @@ def scenario_for_layer(project, layer_name: str, base: dict | None = None) -> st
     for lang, colon in (("", ": "), ("_zh", "：")):
         title = scenario.get(f"title{lang}") or ""
         scenario[f"title{lang}"] = f"{title}{colon}{layer.display_title(lang[1:] or 'en')}"
-    project.set_scenario(key, scenario)
+    session.store_scenario(key, scenario)
     return key

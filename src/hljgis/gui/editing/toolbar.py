@@ -239,7 +239,7 @@ class EditToolbar(QToolBar):
         views = self.window_.views
         panel = views.ranking
         base = panel.scenario.to_dict() if panel.scenario is not None else None
-        key = scenario_for_layer(self.window_.session.project, layer.name, base)
+        key = scenario_for_layer(self.window_.session, layer.name, base)
         views.show_ranking()
         panel.refresh_scenarios(select=key)
         c.message.emit(self.tr("Scenario ready; press Run in the ranking panel") + f": {key}")
@@ -293,7 +293,7 @@ class EditToolbar(QToolBar):
         except Cancelled:
             return False
         except EditConflictError as exc:
-            self.window_.views.set_selection(layer, conflict_positions(layer, exc))
+            self.window_.session.select(layer.name, conflict_positions(layer, exc))
             self._database_warning(str(exc) + "\n\n" + self.tr(
                 "Your edits are kept in the layer and the conflicting features are selected."))
             return False
