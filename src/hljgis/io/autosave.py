@@ -101,7 +101,8 @@ class Autosaver:
         try:
             self.session.events.about_to_save.emit()
         except Exception as exc:  # noqa: BLE001 - reported, the copy is still written
-            self._report(str(exc))
+            # psygnal wraps a handler's error in a long emit-loop report: pass on the cause
+            self._report(str(exc.__cause__ or exc))
         project, mark = self.session.project, self._changes
         write = self._write or recovery.autosave
 
