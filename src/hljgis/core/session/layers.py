@@ -75,12 +75,6 @@ class LayerCommands(SessionBase):
         self._push("Reorder layers", lambda: project.move_layer(name, index),
                    lambda: project.move_layer(name, old))
 
-    def record_property_change(self, name: str, prop: str, old, new) -> None:
-        """Record a change a dialog has already applied, so it can be undone."""
-        layer = self.project.layer(name)
-        self._push(f"Change {prop} of {layer.title}", lambda: setattr(layer, prop, new),
-                   lambda: setattr(layer, prop, old))
-
     def set_layer_style(self, name: str, style: dict, opacity: float | None = None) -> None:
         """Give a layer a new style (and opacity) as one undoable step; undo restores both.
 
