@@ -443,3 +443,22 @@ def test_new_layer_from_the_toolbar_uses_the_dialog(make_main_window, qtbot,  # 
     form.set_value("name", "North depot")
     form.accept()
     assert layer.gdf.geometry.iloc[0].geom_type == "Point"
+
+
+def test_the_scenario_for_drawn_sites_is_one_undoable_step():
+    """Ranking drawn sites stores a scenario through the session (it went straight into
+    the project before, so Undo could not take it back)."""
+    from hljgis.gui.editing.ranking import scenario_for_layer
+    from tests.analysis.test_run import tiny_scenario
+    from tests.core.test_session import _session
+
+    s = _session()
+    s.store_scenario("tiny", tiny_scenario())
+    key = scenario_for_layer(s, "parks")
+    assert key == "tiny--parks"
+    assert s.project.scenarios[key]["candidates"] == {"kind": "layer", "layer": "parks"}
+    assert s.project.scenarios[key]["title"].endswith(": Parks")
+    assert s.undo() == f"Save scenario {key}"
+    assert key not in s.project.scenarios and "tiny" in s.project.scenarios
+    s.redo()
+    assert key in s.project.scenarios
