@@ -23,7 +23,7 @@ from hljgis.core.style.defaults import (
     default_style,
     industry_colors,
 )
-
+from hljgis.core.style.draft import StyleDraft
 from hljgis.core.style.legend import legend_entries
 from hljgis.core.style.model import (
     METHODS,
@@ -66,7 +66,7 @@ __all__ = [
     "DASHES", "DASH_PATTERNS", "HATCHES", "INDUSTRY_COLORS", "MARKERS", "METHODS",
     "PLANNING_YEAR", "QUALITATIVE_RAMPS", "RAMPS", "RENDERER_KINDS", "SCHEMA_ALIASES",
     "STYLE_VERSION", "SYMBOL_TYPES", "Category", "GradClass", "Labels", "Renderer", "Style",
-    "bundled_styles", "categorized_renderer", "classify", "default_style",
+    "StyleDraft", "bundled_styles", "categorized_renderer", "classify", "default_style",
     "graduated_renderer", "hex_to_rgba", "industry_colors", "legend_entries", "make_symbol",
     "normalize_symbol", "ramp_colors", "ramp_lut", "rgba_to_hex", "symbol_classes",
     "symbol_type_for",
