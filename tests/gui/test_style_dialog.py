@@ -258,3 +258,28 @@ def test_point_layer_shows_marker_settings(qtbot):
     dlg.single.editor.size.setValue(4.0)
     sym = dlg.style()["renderer"]["symbol"]
     assert (sym["type"], sym["marker"], sym["size_mm"]) == ("marker", "star", 4.0)
+
+
+def test_pages_and_table_headers_follow_a_language_switch(dialog, qtbot):
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    from hljgis.gui.i18n import set_language
+
+    model = dialog.categorized.model
+
+    def headers():
+        return [model.headerData(c, Qt.Orientation.Horizontal) for c in
+                range(model.columnCount())]
+
+    assert headers()[1] == "Value"
+    try:
+        set_language("zh")
+        QCoreApplication.processEvents()
+        assert all(not any("a" <= ch.lower() <= "z" for ch in h) for h in headers()), headers()
+        assert dialog.categorized.classify.text() != "Classify"
+        assert dialog.kind.itemText(0) != "Single symbol"
+        assert dialog.kind.currentData() == "categorized"  # the choice survives the switch
+    finally:
+        set_language("en")
+        QCoreApplication.processEvents()
+    assert headers()[1] == "Value"
