@@ -254,7 +254,7 @@ def test_attribute_table_and_map_selection_stay_in_step(make_main_window, qtbot)
 
 
 def test_style_change_from_the_dialog_is_undoable(make_main_window, monkeypatch):
-    from hljgis.gui.dialogs.style_dialog import StyleDialog
+    from hljgis.gui.dialogs.style import StyleDialog
 
     window = make_main_window()
     layer = window.session.project.layer("cities")
@@ -263,8 +263,7 @@ def test_style_change_from_the_dialog_is_undoable(make_main_window, monkeypatch)
         "fill", fill="#3366cc", stroke="#000000")}}
 
     def fake_exec(dialog):
-        dialog.layer.style = new_style
-        dialog.applied.emit(new_style)
+        dialog.applied.emit(new_style, 1.0)  # what Apply hands on; the layer is not touched
         return 1
 
     monkeypatch.setattr(StyleDialog, "exec", fake_exec)

@@ -207,7 +207,7 @@ def test_dialog_speaks_chinese(qtbot, window):
 
 
 def test_vector_style_undo_restores_opacity_too(window, monkeypatch):
-    from hljgis.gui.dialogs.style_dialog import StyleDialog
+    from hljgis.gui.dialogs.style import StyleDialog
 
     def fake_exec(dialog):
         dialog.opacity.setValue(40)

@@ -118,6 +118,9 @@ def test_bundle_layout(build):
                 "PySide6/Qt/plugins/iconengines/libqsvgicon.so",
                 "PySide6/Qt/translations/qtbase_zh_CN.qm"):
         assert (internal / rel).exists(), f"{rel} missing from the bundle"
+    styles = sorted(p.name for p in (ROOT / "resources" / "styles").glob("*.json"))
+    assert styles and styles == sorted(
+        p.name for p in (internal / "resources" / "styles").glob("*.json"))  # default styles
     for text in ("LGPL-3.0.txt", "GPL-3.0.txt", "LGPL-2.1.txt"):  # Qt/PySide6, GEOS
         assert (internal / "LICENSES" / text).stat().st_size > 5000
     assert any((internal / "LICENSES" / "python").glob("pyproj-*/**/LICENSE*"))

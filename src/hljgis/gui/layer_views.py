@@ -7,8 +7,6 @@ pass the planner's choice to it and follow its ``selection_changed`` event.
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
@@ -127,30 +125,19 @@ class LayerViews:
                 return
 
     def edit_style(self, layer) -> None:
-        """Open the style dialog; an applied style becomes one undoable step."""
+        """Open the style dialog; each Apply hands style and opacity to the session as one
+        undoable step (the dialogs never change the layer themselves)."""
         session = self.window.session
-        if not isinstance(layer, VectorLayer):
+        if isinstance(layer, VectorLayer):
+            from hljgis.gui.dialogs.style import StyleDialog
+
+            dialog = StyleDialog(layer, self.window, lang=current_language())
+        else:
             from hljgis.gui.dialogs.raster_style_dialog import RasterStyleDialog
 
-            raster_dialog = RasterStyleDialog(layer, self.window, lang=current_language())
-            raster_dialog.applied.connect(
-                lambda style, opacity: session.set_layer_style(layer.name, style, opacity))
-            raster_dialog.exec()
-            return
-        from hljgis.gui.dialogs.style_dialog import StyleDialog
-
-        before = copy.deepcopy(layer.style), float(layer.opacity)
-        dialog = StyleDialog(layer, self.window, lang=current_language())
-
-        def on_applied(new_style) -> None:
-            # The dialog has set both already; record them as one step that undoes both.
-            nonlocal before
-            after = copy.deepcopy(new_style), float(layer.opacity)
-            layer.style, layer.opacity = before[0], before[1]
-            session.set_layer_style(layer.name, after[0], after[1])
-            before = copy.deepcopy(after[0]), after[1]
-
-        dialog.applied.connect(on_applied)
+            dialog = RasterStyleDialog(layer, self.window, lang=current_language())
+        dialog.applied.connect(
+            lambda style, opacity: session.set_layer_style(layer.name, style, opacity))
         dialog.exec()
 
     def replace_data(self, layer) -> None:

@@ -34,7 +34,7 @@ from hljgis.core.raster_style import (
     format_value,
 )
 from hljgis.core.style import QUALITATIVE_RAMPS, RAMPS
-from hljgis.gui.dialogs.style_dialog import _blocked, label_text, ramp_icon
+from hljgis.gui.dialogs.style.widgets import blocked, label_text, ramp_icon
 
 #: Ramps offered for a raster: every continuous one (qualitative ramps band a surface).
 RASTER_RAMPS = tuple(n for n in RAMPS if n not in QUALITATIVE_RAMPS)
@@ -214,7 +214,7 @@ class RasterStyleDialog(QDialog):
     def _load(self) -> None:
         """Show the draft in every control (no control writes back meanwhile)."""
         r = self.draft.renderer
-        with _blocked(*self._controls()):
+        with blocked(*self._controls()):
             self.band.setValue(r["band"])
             if self.ramp.findData(r["ramp"]) < 0:
                 self.ramp.addItem(ramp_icon(r["ramp"]), r["ramp"], r["ramp"])
