@@ -10,12 +10,16 @@ import os
 import sys
 from pathlib import Path
 
+#: The source checkout: two levels above ``src/hljgis``.
+CHECKOUT = Path(__file__).resolve().parents[3]
+
 
 def data_root() -> Path:
     """The folder holding ``layers/`` and ``resources/``.
 
     Looked up in order: ``$HLJGIS_HOME``; the PyInstaller bundle folder; the source checkout
-    (two levels above ``src/hljgis``).
+    (two levels above ``src/hljgis``); the data folder a wheel installs
+    (``<prefix>/share/hljgis``, see ``[tool.setuptools.data-files]`` in pyproject.toml).
     """
     env = os.environ.get("HLJGIS_HOME")
     if env:
@@ -23,7 +27,10 @@ def data_root() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
-    return Path(__file__).resolve().parents[3]
+    if (CHECKOUT / "resources").is_dir():
+        return CHECKOUT
+    installed = Path(sys.prefix) / "share" / "hljgis"
+    return installed if (installed / "resources").is_dir() else CHECKOUT
 
 
 def resources_dir() -> Path:
