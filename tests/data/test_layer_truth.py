@@ -191,6 +191,15 @@ def test_transport_status_agrees_with_its_dates():
                 assert r.opened_year <= _year(r.as_of), (layer, r.name)
             else:
                 assert pd.isna(r.opened_year) or r.opened_year > _year(r.as_of), r.name
+    # airports: an opened one did not open after its as_of nor after the planning year; a
+    # planned one has no opening year
+    a = gpd.read_file(LAYERS / "airports.geojson")
+    for r in a.itertuples():
+        if r.status == "opened":
+            assert pd.isna(r.opened_year) or r.opened_year <= min(_year(r.as_of),
+                                                                 DEFAULT_PLANNING_YEAR), r.name
+        else:
+            assert r.status == "planned" and pd.isna(r.opened_year), r.name
 
 
 def test_subsidence_status_is_the_rule_at_the_planning_year():
