@@ -306,13 +306,14 @@ def build_admin(root: Path) -> dict[str, gpd.GeoDataFrame]:
 
 #: Officially published areas (km2) where a source was found, by division code. ``area_km2``
 #: stays the area of the map outline (Amap), flagged ``area_basis = "map"``; the two differ
-#: (Qitaihe -11 %, Qiezihe -40 %, Dongshan -48 % / Luobei +31 %: Amap draws the official
-#: areas of neighbouring divisions differently). Found for all four cities and 22 of the 29
-#: districts/counties (not: Mashan, Jidong, Hulin, Mishan, Xinxing, Taoshan, Boli).
+#: (Qitaihe -11 %, Qiezihe -40 %, Dongshan -48 % / Luobei +31 %, Jidong -14 %: Amap draws
+#: the official areas of neighbouring divisions differently). Found for all four cities and
+#: all 29 districts/counties; where sources disagree the figure used and the other are named.
 _HG = "Baidu Baike 鹤岗市 district table, data of 2011 (via m.anukecil.com/zhengfu_hegang)"
 _SY = ("Baidu Baike 双鸭山市 district table (via fxqlsy.cn/news/59377.html); the table's rows sum "
        "to 22 802 km2")
 _JX = "Jixi government profile (jixi.gov.cn, via huocheso.com/zhengfu_jixi)"
+_JXW = "en.wikipedia Jixi, district table (2003; oldid 458590087; same table on da.wikipedia)"
 OFFICIAL_AREA = {
     "230400": (14665.0, "zh.wikipedia 鹤岗市 (Heilongjiang Statistical Yearbook 2016)"),
     "230402": (9.0, _HG), "230403": (16.0, _HG), "230404": (30.0, _HG),
@@ -321,13 +322,24 @@ OFFICIAL_AREA = {
     "230300": (22500.0, "Baidu Baike 鸡西市 (via ikacn.com), rounded to 100 km2"),
     "230302": (144.0, _JX), "230303": (587.0, _JX), "230304": (515.0, _JX),
     "230305": (396.0, _JX), "230306": (176.54, "zh.wikipedia 城子河区"),
+    "230307": (425.0, "twwiki.net 麻山区 (Baidu Baike text, 7th census era); 411 in "
+                      + _JXW + "; 410.8 in 1992 (黑龙江省志·地名录 via pediainside.com)"),
+    "230321": (3753.0, _JXW + "; the county figure is missing from the Chinese copies found"),
+    "230381": (9329.0, _JXW + "; de.wikipedia Hulin gives 11 730 km2 (disagrees)"),
+    "230382": (7728.0, "Baidu Baike 密山市 (baike.baidu.hk, 2022); 7 731 in an older "
+                       "revision, 7 724 in " + _JXW),
     "230500": (22483.0, "Baidu Baike 双鸭山市, 2016 (via fxqlsy.cn/news/59377.html); "
                         "zh.wikipedia now gives 22 051 km2"),
     "230502": (118.0, _SY), "230503": (802.0, _SY), "230505": (225.0, _SY),
     "230506": (750.0, _SY), "230521": (2253.0, _SY), "230522": (1888.0, _SY),
     "230523": (10001.0, _SY), "230524": (6765.0, _SY),
     "230900": (6190.0, "zh.wikipedia 七台河市 (Heilongjiang Statistical Yearbook 2016)"),
+    "230902": (1561.3, "baike.com 新兴区 (2022)"),
+    "230903": (74.3, "1992 figure (黑龙江省志·地名录 via tc.wangchao.net.cn 桃山区; 74 rounded)"),
     "230904": (2335.7, "Qiezihe district government profile (茄子河区简介, hljqzh.gov.cn)"),
+    "230921": (2393.0, "derived: city 6 190 - urban districts 3 797 km2 (zh.wikipedia 七台河市, "
+                       "Heilongjiang Statistical Yearbook 2016); the county profile "
+                       "(freelanceaholic.com/heilongjiang/bolixian_info) says 'nearly 3 000'"),
 }
 AREA_FIELDS = ("area_basis", "area_official_km2", "area_official_source")
 
@@ -425,10 +437,23 @@ def _fit(rus, china) -> dict:
 #: Year opened to civil flights, where a source was found (codes: airportsdata/OurAirports,
 #: checked against the same sources).
 AIRPORT_OPENED = {
+    "ZYHB": (1979, "1979 (en.wikipedia Harbin Taiping International Airport: constructed 1979, "
+                   "international 1984; Harbin chronicle via 117.78.9.86: completed and in use "
+                   "1979-12)"),
     "ZYMD": (1985, "to civil flights 1985-09-02 (zh.wikipedia 牡丹江海浪国际机场)"),
     "ZYJX": (2009, "2009 (Xinhua 2022-01-29 via dbw.cn: in use since 2009; dbw.cn 2009-04-28: "
                    "opening planned for 2009-10)"),
     "ZYLD": (2009, "2009-08-27 (en.wikipedia Yichun Lindu Airport: August 2009; anyonetrip.com)"),
+}
+
+
+#: What is known where no opening year was found.
+AIRPORT_NOTES = {
+    "ZYJM": ("opening year not found (searched en/zh pages, 2026-12); a replacement airport at "
+             "Simajia is reported under construction by an unsourced Q&A page (fqmxn.com), "
+             "not verified"),
+    "UHHH": "Russian airport, opening year not researched (outside the four cities)",
+    "UHWW": "Russian airport, opening year not researched (outside the four cities)",
 }
 
 
@@ -449,6 +474,8 @@ def build_airports() -> gpd.GeoDataFrame:
     df["opened_year"] = df["icao"].map({k: v[0] for k, v in AIRPORT_OPENED.items()})
     cited = df["icao"].map({k: v[1] for k, v in AIRPORT_OPENED.items()})
     df.loc[cited.notna(), "source"] = df["source"] + "; opened " + cited
+    notes = df["icao"].map(AIRPORT_NOTES)
+    df.loc[notes.notna(), "source"] = df["source"] + "; " + notes
     zh = {"ZYHB": "哈尔滨太平国际机场", "ZYJM": "佳木斯东郊机场", "ZYJX": "鸡西兴凯湖机场",
           "ZYMD": "牡丹江海浪国际机场", "ZYLD": "伊春林都机场", "UHHH": "哈巴罗夫斯克新机场",
           "UHWW": "符拉迪沃斯托克国际机场"}

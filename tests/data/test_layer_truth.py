@@ -191,6 +191,15 @@ def test_transport_status_agrees_with_its_dates():
                 assert r.opened_year <= _year(r.as_of), (layer, r.name)
             else:
                 assert pd.isna(r.opened_year) or r.opened_year > _year(r.as_of), r.name
+    # airports: an opened one did not open after its as_of nor after the planning year; a
+    # planned one has no opening year
+    a = gpd.read_file(LAYERS / "airports.geojson")
+    for r in a.itertuples():
+        if r.status == "opened":
+            assert pd.isna(r.opened_year) or r.opened_year <= min(_year(r.as_of),
+                                                                 DEFAULT_PLANNING_YEAR), r.name
+        else:
+            assert r.status == "planned" and pd.isna(r.opened_year), r.name
 
 
 def test_subsidence_status_is_the_rule_at_the_planning_year():
@@ -322,11 +331,23 @@ def test_airport_codes_and_opening_years_as_cited():
     codes = {"ZYHB": "HRB", "ZYJM": "JMU", "ZYJX": "JXA", "ZYMD": "MDG", "ZYLD": "LDS",
              "ZYFY": "FYJ", "ZYJS": "JSJ", "UHHH": "KHV", "UHWW": "VVO"}
     assert a["iata"].to_dict() == codes
-    years = {"ZYMD": 1985, "ZYJX": 2009, "ZYLD": 2009, "ZYFY": 2014, "ZYJS": 2017}
+    years = {"ZYHB": 1979, "ZYMD": 1985, "ZYJX": 2009, "ZYLD": 2009, "ZYFY": 2014, "ZYJS": 2017}
     assert {k: int(v) for k, v in a["opened_year"].dropna().items()} == years
     for icao, year in years.items():
         assert str(year) in a.loc[icao, "source"], icao
     assert "2017-10-29" in a.loc["ZYJS", "source"]  # Xinhua: first flight landed 2017-10-29
+    # no year found for Jiamusi: the source says so instead of staying silent
+    assert "not found" in a.loc["ZYJM", "source"]
+
+
+def test_suifenhe_dongning_airport_is_drawn_and_honestly_placed():
+    a = gpd.read_file(LAYERS / "airports.geojson").set_index("name")
+    sd = a.loc["Suifenhe Dongning Airport"]
+    assert sd["status"] == "opened" and sd["opened_year"] == 2024  # first flight 2024-12-28
+    assert sd["accuracy_m"] >= 10_000 and "not verified" in sd["source"]
+    # Xinhua 2016-10-17: 31 km west of Suifenhe city
+    p = gpd.GeoSeries([sd.geometry, shapely.Point(131.15, 44.40)], crs="EPSG:4490").to_crs(METRIC)
+    assert 25_000 < p.iloc[0].distance(p.iloc[1]) < 37_000
 
 
 def test_expressway_sections_carry_their_cited_dates():
@@ -349,7 +370,13 @@ def test_official_areas_are_given_for_all_four_cities():
     ratio = (cities["area_km2"] / cities["area_official_km2"] - 1).abs()
     assert (ratio.drop("Qitaihe") < 0.02).all(), ratio.round(3).to_dict()
     d = gpd.read_file(LAYERS / "districts.geojson")
-    assert d["area_official_km2"].notna().sum() >= 22
+    assert d["area_official_km2"].notna().all(), list(d.loc[d["area_official_km2"].isna(), "name"])
+    assert d["area_official_source"].str.len().gt(10).all()
+    # where the map and the official figure differ by more than 10 %, the README says so
+    readme = (LAYERS / "README.md").read_text(encoding="utf-8")
+    off = (d["area_km2"] / d["area_official_km2"] - 1).abs() > 0.10
+    for name in d.loc[off, "name"]:
+        assert name in readme, name
 
 
 def test_river_accuracy_is_stated_honestly():
@@ -361,3 +388,52 @@ def test_river_accuracy_is_stated_honestly():
     for name, m in report["rivers_vs_border_m"].items():
         assert m["samples"] > 100, name
         assert m["median"] <= acc and m["p90"] <= 2 * acc, (name, m)
+
+
+VECTOR_LAYERS = ["province", "neighbours", "borders", "russia", "districts", "cities", "lakes",
+                 "rivers", "towns", "airports", "hsr_lines", "hsr_stations", "expressways",
+                 "border_crossings", "subsidence_zones", "shanty_sites", "industrial_parks",
+                 "pillar_industries"]
+
+
+@pytest.mark.parametrize("layer", VECTOR_LAYERS)
+def test_every_feature_has_a_source_and_an_accuracy(layer):
+    g = gpd.read_file(LAYERS / f"{layer}.geojson")
+    assert len(g), layer
+    src = g["source"].fillna("").str.strip()
+    assert (src.str.len() > 10).all(), list(g.loc[src.str.len() <= 10].index)
+    acc = g["accuracy_m"]
+    assert acc.notna().all() and (acc > 0).all(), layer
+    # a hand-placed position is never claimed better than 300 m
+    hand = src.str.contains("hand-placed|hand-drawn", regex=True)
+    assert (acc[hand] >= 300).all(), list(g.loc[hand & (acc < 300), "name"])
+
+
+#: Web addresses and encyclopaedias as they are named in `source` fields.
+_CITED = re.compile(r"[a-z]{2}\.wikipedia|Baidu Baike|Xinhua"
+                    r"|(?:[a-z0-9-]+\.)+(?:com\.cn|org\.cn|gov\.cn|com|cn|org|net|ru|me|tw)\b")
+
+
+def _cited(text: str) -> set[str]:
+    found = set()
+    for m in _CITED.findall(text):
+        found.add(m[4:] if m.startswith("www.") else m)
+    return found
+
+
+def test_every_cited_source_is_listed_in_the_readme():
+    readme = (LAYERS / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("## Sources cited", 1)
+    assert len(listed) == 2, "layers/README.md has no 'Sources cited' section"
+    table = listed[1]
+    missing: dict[str, str] = {}
+    for layer in VECTOR_LAYERS:
+        g = gpd.read_file(LAYERS / f"{layer}.geojson")
+        for col in ("source", "area_official_source"):
+            if col not in g:
+                continue
+            for text in g[col].dropna():
+                for c in _cited(str(text)):
+                    if c not in table:
+                        missing.setdefault(c, layer)
+    assert not missing, f"cited but not in README 'Sources cited': {missing}"
