@@ -2,8 +2,9 @@
 
 The file must open on a planner's laptop with no network: Leaflet, its stylesheet and the
 CJK font are inlined (see :mod:`hljgis.export.webassets`), folium's CDN links are removed,
-and there is no tile layer; the bundled boundaries are the base map. Colours come from the
-same layer styles as the desktop map. folium is imported only here.
+and there is no tile layer; the bundled boundaries and the DEM's hillshade (inlined PNGs,
+:mod:`hljgis.export.webraster`) are the base map. Colours come from the same layer styles
+as the desktop map. folium is imported only here.
 """
 
 from __future__ import annotations
@@ -173,6 +174,22 @@ def _add_layer(fmap, layer, style: dict, show: bool = True):
     return gj
 
 
+def _add_raster(fmap, layer) -> bool:
+    """A visible raster (the DEM with its hillshade) as an image overlay inlined in the page,
+    under the vector layers (added before them, in the project's order)."""
+    from hljgis.export.webraster import raster_overlay
+
+    overlay = raster_overlay(layer)
+    if overlay is None:
+        return False
+    uri, bounds = overlay
+    name = f"{layer.display_title('en')} {layer.title_zh}".strip()
+    # opacity 1: the renderer has already applied the layer's own opacity to the image
+    _folium().raster_layers.ImageOverlay(uri, bounds, name=name, opacity=1.0,
+                                         interactive=False).add_to(fmap)
+    return True
+
+
 def _metric_scale():
     """Leaflet's scale bar without miles (folium's ``control_scale`` shows both)."""
     from branca.element import MacroElement, Template
@@ -233,7 +250,7 @@ html,body{margin:0;padding:0;height:100%;font-family:'HLJGIS Sans SC',sans-serif
 def build_webmap(project, out, *, result=None, scenario: str | None = None,
                  city: str | None = None, title: str | None = None,
                  embed_font: bool = True, year: int | None = None) -> Path:
-    """Write an offline HTML map of the project's visible vector layers.
+    """Write an offline HTML map of the project's visible layers (rasters as inlined images).
 
     Parameters
     ----------
@@ -281,6 +298,10 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
     sections = []
     drawn = []
     for layer in project.layers:
+        if layer.kind == "raster" and layer.visible and layer.opacity > 0:
+            if _add_raster(fmap, layer):
+                drawn.append(layer)
+            continue
         if layer.kind != "vector" or not layer.visible:
             continue
         style = layer.style or default_style(layer)
