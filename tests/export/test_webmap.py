@@ -162,3 +162,10 @@ def test_headless_chromium_shows_the_hillshade(tmp_path):
     background = (np.abs(arr - (0xEA, 0xF1, 0xF6)).sum(axis=2) < 6).mean()
     assert background < 0.2, background
     assert arr.mean(axis=2).std() > 10
+
+
+def test_popups_show_codes_by_their_labels_in_both_languages(html_path):
+    text = html_path.read_text(encoding="utf-8")
+    # industrial parks: lead_industries codes, level codes; status of transport lines
+    assert json.dumps("Opened 已开通")[1:-1] in text
+    assert '"status": "opened"' not in text

@@ -103,6 +103,25 @@ def _popup_alias(field: str) -> str:
     return text.both() if text is not None else str(field)
 
 
+def _bilingual_codes(gdf, specs=None):
+    """Codes in popups as the bilingual page reads them: "Provincial 省级", "Yes 是"
+    (``core.aliases`` labels, a layer's own code lists first); other values unchanged."""
+    from hljgis.io.table_export import label_codes
+
+    en, zh = label_codes(gdf, "en", specs), label_codes(gdf, "zh", specs)
+    out = gdf
+    for name in gdf.columns:
+        if name == gdf.geometry.name or en[name].equals(gdf[name]):
+            continue
+        a, b = en[name].astype(object), zh[name].astype(object)
+        two = a.notna() & (a != b)
+        both = a.where(~two, a.astype(str) + " " + b.astype(str))
+        if out is gdf:
+            out = gdf.copy()
+        out[name] = both
+    return out
+
+
 def _clean_for_json(gdf):
     """Timestamps and numpy scalars to plain JSON values; keep what folium can serialise."""
     out = gdf.copy()
@@ -157,7 +176,8 @@ def _add_layer(fmap, layer, style: dict, show: bool = True):
     if not len(gdf):
         return None
     fields = _popup_fields(gdf)
-    gdf = _clean_for_json(gdf[[*fields, "_c", gdf.geometry.name]])
+    gdf = _clean_for_json(_bilingual_codes(gdf[[*fields, "_c", gdf.geometry.name]],
+                                           getattr(layer, "fields", None)))
     name = f"{layer.display_title('en')} {layer.title_zh}".strip()
 
     def style_fn(feature):
