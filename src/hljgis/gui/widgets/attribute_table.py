@@ -322,13 +322,15 @@ class AttributeTable(QWidget):
         return with_location(self.layer.gdf.iloc[rows])
 
     def selected_rows_text(self) -> str:
-        """Selected rows shown, in view order, as tab-separated text with a header row."""
-        from hljgis.io.table_export import table_text
+        """Selected rows shown, in view order, as tab-separated text with a header row; codes
+        by their labels in the UI language, as the table shows them."""
+        from hljgis.io.table_export import label_codes, table_text
 
         rows = self.visible_positions
         rows = rows[np.isin(rows, self._selected)]
-        frame = self.layer.gdf.iloc[rows]
-        return table_text(frame[self.model.columns], format_value)
+        frame = label_codes(self.layer.gdf.iloc[rows][self.model.columns], current_language(),
+                            getattr(self.layer, "fields", None))
+        return table_text(frame, format_value)
 
     def copy_selected_rows(self) -> int:
         """Put the selected rows on the clipboard (pastes into Excel/WPS); returns the count."""
