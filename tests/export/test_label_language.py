@@ -4,6 +4,8 @@ reads them back with pypdf."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from hljgis.core.names import chinese_only, has_han
@@ -28,7 +30,7 @@ def pages(project, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("lang")
     out = {}
-    for lang in ("en", "zh"):
+    for lang in ("en", "zh", "both"):
         path = folder / f"a3-{lang}.pdf"
         export_layout(project, "dfr-annex-a3", path, dpi=100, lang=lang)
         out[lang] = _lines(path)
@@ -51,6 +53,15 @@ def test_chinese_a3_still_labels_places_in_chinese(pages):
     assert sum(ln.endswith("站") for ln in lines) >= 10  # stations in Chinese
     assert "Qitaihe West" not in lines and "Hulin" not in lines
     assert sum(has_han(ln) for ln in lines) > 50
+
+
+def test_bilingual_a3_labels_towns_and_stations_in_both_languages(pages):
+    lines = pages["both"]
+    # towns and stations styled Chinese-only get their English line under the Chinese one
+    for zh, en in (("虎林", "Hulin"), ("双鸭山西站", "Shuangyashan West"), ("鸡西兴凯湖机场",
+                                                                    "Jixi Xingkaihu Airport")):
+        assert any(a == zh and b == en for a, b in pairwise(lines)), (zh, en)
+    assert sum(ln.endswith("站") for ln in lines) >= 10
 
 
 def test_web_map_popups_head_fields_with_both_aliases():

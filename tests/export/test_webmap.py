@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import shutil
 import subprocess
 
+import numpy as np
 import pytest
 
 from tests.export._common import bundled
@@ -95,3 +98,74 @@ def test_sources_list_traces_a_processed_layer(tmp_path):
     sources = text[text.index("<summary>Sources 数据来源</summary>"):]
     assert "hljgis Buffer (Distance 2000 m) of High-speed railway stations" in sources
     assert "Expressways:" in sources
+
+
+def _dem_overlay(text: str):
+    m = re.search(r'L\.imageOverlay\(\s*"(data:image/png;base64,[A-Za-z0-9+/=]+)",\s*'
+                  r'(\[\[[^\]]+\],\s*\[[^\]]+\]\])', text)
+    assert m, "no inlined raster overlay"
+    return m.group(1), json.loads(m.group(2))
+
+
+def test_the_dem_is_an_inlined_image_overlay_under_the_vectors(html_path):
+    text = html_path.read_text(encoding="utf-8")
+    uri, bounds = _dem_overlay(text)
+    from hljgis.export.webassets import leaflet_css, leaflet_js
+
+    # no URL at all outside the vendored Leaflet (whose comments cite bug trackers)
+    ours = text.replace(leaflet_js(), "").replace(leaflet_css(), "")
+    assert len(ours) < len(text) - 100_000
+    assert not EXTERNAL.findall(text) and not re.search(r"https?://", ours)
+    # the DEM's own bounds (127.5-135.9 E, 42.93-49.53 N), in Leaflet's [[s, w], [n, e]]
+    assert bounds[0] == pytest.approx([42.93, 127.5], abs=0.01)
+    assert bounds[1] == pytest.approx([49.53, 135.9], abs=0.01)
+    assert text.index("L.imageOverlay(") < text.index("L.geoJson(")  # drawn first, below
+    # in the layer list (folium writes its names JSON-escaped)
+    assert json.dumps("Elevation (indicative, 0.2 degree) 高程（示意）")[1:-1] in text
+    from PySide6.QtGui import QImage
+
+    from hljgis.export._qt import ensure_gui_app
+    from tests.gui.pixels import rgb
+
+    ensure_gui_app()
+    img = QImage.fromData(base64.b64decode(uri.split(",", 1)[1]), "PNG")
+    assert max(img.width(), img.height()) == 1024
+    arr = rgb(img)
+    grey = arr.mean(axis=2)
+    assert grey.std() > 3 and len(np.unique(arr.reshape(-1, 3), axis=0)) > 500  # shaded
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None,
+                    reason="chromium is not installed (apt-get install chromium)")
+def test_headless_chromium_shows_the_hillshade(tmp_path):
+    from PySide6.QtGui import QImage
+
+    from hljgis.export._qt import ensure_gui_app
+    from hljgis.export.webmap import build_webmap
+    from tests.gui.pixels import rgb
+
+    project = bundled()
+    for layer in project.layers:
+        layer.visible = layer.name in ("dem", "cities")
+    html = build_webmap(project, tmp_path / "dem.html", embed_font=False)
+    shot = tmp_path / "dem.png"
+    cmd = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+           "--disable-background-networking", "--disable-component-update", "--no-first-run",
+           "--disable-sync", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+           f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+           "--window-size=1200,800", "--virtual-time-budget=4000", html.resolve().as_uri()]
+    subprocess.run(cmd, capture_output=True, timeout=90, check=False)
+    assert shot.is_file(), "chromium wrote no screenshot"
+    ensure_gui_app()
+    arr = rgb(QImage(str(shot)))[150:750, 100:800]  # the map, left of the legend
+    # the bare page is the flat map background #eaf1f6; the DEM covers it with shading
+    background = (np.abs(arr - (0xEA, 0xF1, 0xF6)).sum(axis=2) < 6).mean()
+    assert background < 0.2, background
+    assert arr.mean(axis=2).std() > 10
+
+
+def test_popups_show_codes_by_their_labels_in_both_languages(html_path):
+    text = html_path.read_text(encoding="utf-8")
+    # industrial parks: lead_industries codes, level codes; status of transport lines
+    assert json.dumps("Opened 已开通")[1:-1] in text
+    assert '"status": "opened"' not in text

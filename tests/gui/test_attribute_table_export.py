@@ -59,3 +59,31 @@ def test_export_writes_only_the_filtered_rows(table, tmp_path):
     assert values[0] == ("name", "人口", "area ha", "lon", "lat")
     assert values[1] == ("名称", None, None, "经度", "纬度")
     assert [v[0] for v in values[2:]] == ["Hegang\tyard", "七台河", "d-site"]
+
+
+def test_export_writes_codes_as_the_table_shows_them_in_the_ui_language(qtbot, tmp_path):
+    from hljgis.gui.i18n import set_language
+
+    gdf = gpd.GeoDataFrame(
+        {"name": ["a", "b"], "level": ["provincial", "national"], "illustrative": [True, False]},
+        geometry=shapely.points([130.0, 131.0], [45.0, 46.0]), crs="EPSG:4490")
+    widget = AttributeTable(VectorLayer(gdf, "parks"))
+    qtbot.addWidget(widget)
+    set_language("zh")
+    try:
+        shown = widget.model.display_text(0, widget.model.columns.index("level"))
+        widget.export_table(str(tmp_path / "zh.csv"))
+        widget.export_table(str(tmp_path / "raw.xlsx"), raw_codes=True)
+        widget.set_selection([1])
+        copied = widget.selected_rows_text()
+    finally:
+        set_language("en")
+    widget.export_table(str(tmp_path / "en.xlsx"))
+    with open(tmp_path / "zh.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert shown == "省级" and rows[1][1:3] == ["省级", "是"] and rows[2][1] == "国家级"
+    assert copied.splitlines()[1].split("\t")[1:3] == ["国家级", "否"]  # Ctrl+C too
+    en = list(openpyxl.load_workbook(tmp_path / "en.xlsx").active.values)
+    assert en[2][1:3] == ("Provincial", "Yes")
+    raw = list(openpyxl.load_workbook(tmp_path / "raw.xlsx").active.values)
+    assert raw[2][1:3] == ("provincial", True)

@@ -60,3 +60,29 @@ def test_last_image_is_kept_while_the_next_one_renders(qtbot):
     assert canvas.wait_for_render()
     assert canvas._image is not image
     canvas.shutdown()
+
+
+def test_resizes_refit_the_asked_extent_so_the_right_edge_shows_data(qtbot):
+    """The --screenshot path: the project is set while the canvas is still 200x150, then
+    the window lays out at 1280x720. Widening the already widened extent at each resize
+    drifted the view east of the bundled data (a blank strip right of the map)."""
+    from tests.export._common import bundled
+    from tests.gui.pixels import rgb
+
+    canvas = MapCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(200, 150)
+    canvas.set_project(bundled())
+    for size in ((900, 300), (632, 599)):
+        canvas.resize(*size)
+        canvas.show()
+        qtbot.waitUntil(lambda w=size[0]: canvas.width() == w, timeout=2000)
+    assert canvas.wait_for_render()
+    shown = canvas.extent
+    assert shown[2] < 136.0, shown  # the bundled layers end at 136 E
+    canvas.zoom_full()  # the same view as zooming to the full extent at this size
+    assert canvas.extent == shown
+    arr = rgb(canvas)
+    background = (arr == (0xF4, 0xF1, 0xEA)).all(axis=2)
+    assert background[:, -6:].mean() < 0.05, background[:, -6:].mean()
+    canvas.shutdown()

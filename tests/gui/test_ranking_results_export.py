@@ -28,6 +28,9 @@ def test_results_export_csv_and_xlsx_in_rank_order(qtbot, panel, tmp_path):
     assert len(rows) == 1 + len(gdf)
     ranks = [float(r[0]) for r in rows[1:1 + n_ranked]]
     assert ranks == sorted(ranks) and ranks[0] == 1.0
+    # codes read as the table shows them (UI language), not True/False or raw codes
+    excluded = rows[0].index("excluded 已排除")
+    assert {r[excluded] for r in rows[1:]} <= {"Yes", "No"}
     crit = panel.result.scenario.criteria[0].name
     assert f"contrib_{crit} 贡献 {crit}" in rows[0]
     panel.export_results(str(tmp_path / "r.xlsx"))

@@ -10,7 +10,7 @@ import shapely
 
 from hljgis.core.errors import InputError
 from hljgis.io import write_layer
-from hljgis.io.table_export import table_text, with_location, write_table
+from hljgis.io.table_export import label_codes, table_text, with_location, write_table
 
 
 @pytest.fixture
@@ -96,3 +96,24 @@ def test_progress_reports_and_a_raise_leaves_the_old_file(tmp_path, ext, monkeyp
     rows = [f for f, c in calls if c]
     assert len(rows) == 4 and rows == sorted(rows)  # rows 0, 10, 20, 30
     assert [c for _, c in calls[4:]] == ([] if ext == ".csv" else [False])  # the save
+
+
+def test_label_codes_reads_codes_as_labels_in_the_language_asked():
+    frame = pd.DataFrame({
+        "level": ["provincial", "national", None, "not_a_code"],
+        "lead_industries": ["coal_electricity_chemistry;green_food", None, "graphite", "x"],
+        "excluded": [True, False, True, False],
+        "name": ["provincial", "b", "c", "d"],  # a name is not a code
+        "kind_n": [1, 2, 3, 4]})
+    zh = label_codes(frame, "zh")
+    assert zh["level"].tolist() == ["省级", "国家级", None, "not_a_code"]
+    assert zh["lead_industries"][0] == "煤电化；绿色食品"
+    assert zh["excluded"].tolist() == ["是", "否", "是", "否"]
+    assert zh["name"].tolist() == frame["name"].tolist()
+    en = label_codes(frame, "en")
+    assert en["level"][0] == "Provincial" and en["excluded"][1] == "No"
+    assert frame["level"][0] == "provincial"  # the caller's frame is untouched
+    # a layer's own code list (made in hljgis) comes first
+    specs = [{"name": "use", "codes": [["res", "Residential", "居住"]]}]
+    own = label_codes(pd.DataFrame({"use": ["res", "res"]}), "zh", specs)
+    assert own["use"].tolist() == ["居住", "居住"]

@@ -2,8 +2,9 @@
 
 The file must open on a planner's laptop with no network: Leaflet, its stylesheet and the
 CJK font are inlined (see :mod:`hljgis.export.webassets`), folium's CDN links are removed,
-and there is no tile layer; the bundled boundaries are the base map. Colours come from the
-same layer styles as the desktop map. folium is imported only here.
+and there is no tile layer; the bundled boundaries and the DEM's hillshade (inlined PNGs,
+:mod:`hljgis.export.webraster`) are the base map. Colours come from the same layer styles
+as the desktop map. folium is imported only here.
 """
 
 from __future__ import annotations
@@ -102,6 +103,25 @@ def _popup_alias(field: str) -> str:
     return text.both() if text is not None else str(field)
 
 
+def _bilingual_codes(gdf, specs=None):
+    """Codes in popups as the bilingual page reads them: "Provincial 省级", "Yes 是"
+    (``core.aliases`` labels, a layer's own code lists first); other values unchanged."""
+    from hljgis.io.table_export import label_codes
+
+    en, zh = label_codes(gdf, "en", specs), label_codes(gdf, "zh", specs)
+    out = gdf
+    for name in gdf.columns:
+        if name == gdf.geometry.name or en[name].equals(gdf[name]):
+            continue
+        a, b = en[name].astype(object), zh[name].astype(object)
+        two = a.notna() & (a != b)
+        both = a.where(~two, a.astype(str) + " " + b.astype(str))
+        if out is gdf:
+            out = gdf.copy()
+        out[name] = both
+    return out
+
+
 def _clean_for_json(gdf):
     """Timestamps and numpy scalars to plain JSON values; keep what folium can serialise."""
     out = gdf.copy()
@@ -156,7 +176,8 @@ def _add_layer(fmap, layer, style: dict, show: bool = True):
     if not len(gdf):
         return None
     fields = _popup_fields(gdf)
-    gdf = _clean_for_json(gdf[[*fields, "_c", gdf.geometry.name]])
+    gdf = _clean_for_json(_bilingual_codes(gdf[[*fields, "_c", gdf.geometry.name]],
+                                           getattr(layer, "fields", None)))
     name = f"{layer.display_title('en')} {layer.title_zh}".strip()
 
     def style_fn(feature):
@@ -171,6 +192,22 @@ def _add_layer(fmap, layer, style: dict, show: bool = True):
                         smooth_factor=0.5, **kwargs)
     gj.add_to(fmap)
     return gj
+
+
+def _add_raster(fmap, layer) -> bool:
+    """A visible raster (the DEM with its hillshade) as an image overlay inlined in the page,
+    under the vector layers (added before them, in the project's order)."""
+    from hljgis.export.webraster import raster_overlay
+
+    overlay = raster_overlay(layer)
+    if overlay is None:
+        return False
+    uri, bounds = overlay
+    name = f"{layer.display_title('en')} {layer.title_zh}".strip()
+    # opacity 1: the renderer has already applied the layer's own opacity to the image
+    _folium().raster_layers.ImageOverlay(uri, bounds, name=name, opacity=1.0,
+                                         interactive=False).add_to(fmap)
+    return True
 
 
 def _metric_scale():
@@ -233,7 +270,7 @@ html,body{margin:0;padding:0;height:100%;font-family:'HLJGIS Sans SC',sans-serif
 def build_webmap(project, out, *, result=None, scenario: str | None = None,
                  city: str | None = None, title: str | None = None,
                  embed_font: bool = True, year: int | None = None) -> Path:
-    """Write an offline HTML map of the project's visible vector layers.
+    """Write an offline HTML map of the project's visible layers (rasters as inlined images).
 
     Parameters
     ----------
@@ -281,6 +318,10 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
     sections = []
     drawn = []
     for layer in project.layers:
+        if layer.kind == "raster" and layer.visible and layer.opacity > 0:
+            if _add_raster(fmap, layer):
+                drawn.append(layer)
+            continue
         if layer.kind != "vector" or not layer.visible:
             continue
         style = layer.style or default_style(layer)

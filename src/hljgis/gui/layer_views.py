@@ -62,7 +62,7 @@ class LayerViews:
 
     def retranslate(self) -> None:
         tr = self.window.tr
-        self.table_dock.setWindowTitle(tr("Attribute table"))
+        self._title_table()
         self.charts_dock.setWindowTitle(tr("City statistics"))
         self.ranking_dock.setWindowTitle(tr("Site ranking"))
 
@@ -77,10 +77,16 @@ class LayerViews:
 
     def open_table(self, layer: VectorLayer) -> None:
         self.table.set_layer(layer)
-        self.table_dock.setWindowTitle(self.window.tr("Attribute table") + " - " +
-                                       layer.display_title(current_language()))
+        self._title_table()
         self.table_dock.show()
         self.table_dock.raise_()
+
+    def _title_table(self) -> None:
+        """"Attribute table - Parks" in the UI language (the layer's title too)."""
+        title = self.window.tr("Attribute table")
+        if self.table.layer is not None:
+            title += " - " + self.table.layer.display_title(current_language())
+        self.table_dock.setWindowTitle(title)
 
     def show_charts(self) -> None:
         self.charts_dock.show()
@@ -146,16 +152,15 @@ class LayerViews:
 
         window = self.window
         if layer.kind != "vector" or layer.schema not in THEMATIC:
-            window.statusBar().showMessage(
-                window.tr("Only thematic layers (subsidence zones, shanty-town sites, parks, "
-                          "pillar industries, transport) can take replacement data"), 8000)
+            window.status.show(lambda: window.tr(
+                "Only thematic layers (subsidence zones, shanty-town sites, parks, pillar "
+                "industries, transport) can take replacement data"), 8000)
             return
         from hljgis.gui.dialogs.replace_dialog import ReplaceDialog
 
         dialog = ReplaceDialog(window.session, layer.name, parent=window)
         if dialog.exec() == ReplaceDialog.DialogCode.Accepted and dialog.outcome is not None:
-            window.statusBar().showMessage(
-                layer.display_title(current_language()) + ": " + window.tr(
-                    "{a} of {n} rows accepted, {r} rejected").format(
-                    a=dialog.outcome.accepted, n=dialog.outcome.total,
-                    r=dialog.outcome.rejected), 10000)
+            out = dialog.outcome
+            window.status.show(lambda: layer.display_title(current_language()) + ": " + window.tr(
+                "{a} of {n} rows accepted, {r} rejected").format(
+                a=out.accepted, n=out.total, r=out.rejected), 10000)

@@ -71,12 +71,45 @@ def _one(text: str, depth: int) -> str:
     return text
 
 
+def _joined(text: str, sep: str) -> str | None:
+    """``text`` translated whole, although it holds ``sep``: by an entry, a template with
+    ``sep`` in its own words ("...({listed}); none of your edits were written."), or a
+    template whose parts holding ``sep`` translate so in turn ("scenario 'x': weights is
+    not a known field; known: ..."). None when only splitting at ``sep`` can do."""
+    entries = catalogue()
+    if text in entries:
+        return entries[text]
+    for pattern, zh in _templates():
+        m = pattern.match(text)
+        if not m:
+            continue
+        own = sep in _FIELD.sub("", pattern.pattern.replace("\\", ""))
+        parts = {}
+        for key, value in m.groupdict().items():
+            if sep in value and not own:
+                value = _joined(value, sep)
+                if value is None:
+                    break
+                parts[key] = value
+            else:
+                parts[key] = _one(value, 1)
+        else:
+            try:
+                return zh.format(**parts)
+            except (KeyError, IndexError, ValueError):
+                return None
+    return None
+
+
 def translate_message(text: str, lang: str | None = None) -> str:
     """``text`` (English, from the core) in ``lang`` (default: the UI language)."""
     if not text or (lang or current_language()) != "zh":
         return text
     for sep, zh_sep in _JOINS:
         if sep in text:
+            whole = _joined(text, sep)  # a sentence whose template holds the separator
+            if whole is not None:
+                return whole
             return zh_sep.join(translate_message(part, "zh") for part in text.split(sep))
     return _one(text, 0)
 

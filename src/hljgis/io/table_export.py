@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from hljgis.core.aliases import FIELD_ALIASES, field_text
+from hljgis.core.aliases import FIELD_ALIASES, display_value, field_text, is_coded
 from hljgis.core.crs import WGS84
 from hljgis.core.errors import InputError
 from hljgis.io.atomic import atomic_target, write_atomic
@@ -57,6 +57,44 @@ def with_location(gdf, *, wkt: bool = False) -> pd.DataFrame:
     if wkt:
         out["wkt"] = shapely.to_wkt(wgs, rounding_precision=7)
     return out
+
+
+def label_codes(frame: pd.DataFrame, lang: str, specs=None) -> pd.DataFrame:
+    """``frame`` with its codes read as the table shows them: the label in ``lang`` ("en",
+    "zh") of each code of a coded field (``provincial`` -> "Provincial" / "省级", a layer's
+    own code lists first) and Yes/No (是/否) for true/false. Codes without a label stay.
+
+    One lookup per distinct value; columns without codes are shared, not copied.
+
+    Examples
+    --------
+    >>> label_codes(pd.DataFrame({"level": ["provincial", "x"], "n": [1, 2]}), "zh")
+      level  n
+    0    省级  1
+    1     x  2
+    """
+    out = None
+    for name in frame.columns:
+        series = frame[name]
+        is_bool = pd.api.types.is_bool_dtype(series)
+        if not is_bool and (pd.api.types.is_numeric_dtype(series)
+                            or not is_coded(str(name), specs)):
+            continue
+        mapping = {}
+        for value in series.dropna().unique():
+            label = display_value(str(name), value, lang, specs)
+            if label is not None:
+                mapping[value] = label
+        if not mapping:
+            continue
+        if out is None:
+            out = frame.copy(deep=False)
+        labelled = series.map(mapping).astype(object)
+        keep = labelled.isna().to_numpy()
+        labelled[keep] = series[keep].astype(object)  # codes without a label stay
+        labelled[series.isna().to_numpy()] = None
+        out[name] = labelled
+    return frame if out is None else out
 
 
 #: Leading columns of an exported ranking, in this order; criterion columns follow.
@@ -205,5 +243,5 @@ def _clean(text: str) -> str:
     return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-__all__ = ["HEADINGS_ZH", "bilingual", "heading_zh", "ranking_frame", "table_text",
-           "with_location", "write_table"]
+__all__ = ["HEADINGS_ZH", "bilingual", "heading_zh", "label_codes", "ranking_frame",
+           "table_text", "with_location", "write_table"]

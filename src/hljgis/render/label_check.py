@@ -13,6 +13,7 @@ from collections import Counter
 
 from PySide6.QtGui import QImage, QPainter
 
+from hljgis.core.names import LABEL_LANGUAGES
 from hljgis.core.style import default_style
 from hljgis.render.labels import LabelEngine, collect
 from hljgis.render.prepare import LayerCache
@@ -30,7 +31,7 @@ def dropped_labels(layers, extent, size_px: tuple[int, int], dpi: float,
         Bottom first, as drawn; hidden layers are skipped (their labels never draw).
     extent, size_px, dpi, crs
         The map frame as the page draws it (``size_px`` in pixels at ``dpi``).
-    label_lang : {"en", "zh"}, optional
+    label_lang : {"en", "zh", "both"}, optional
         The page's label language (names are longer in one language than the other).
     """
     mt = MapTransform(extent, int(size_px[0]), int(size_px[1]), dpi, crs)
@@ -47,7 +48,7 @@ def dropped_labels(layers, extent, size_px: tuple[int, int], dpi: float,
         cls, symbols = prep.classes(style.get("renderer") or {"kind": "single"})
         vis = visible_mask(prep, mt, 0.0) & (cls >= 0)
         found = collect(prep, style, mt, vis, _max_symbol_px(symbols, mt.dpi / 25.4),
-                        label_lang if label_lang in ("en", "zh") else None)
+                        label_lang if label_lang in LABEL_LANGUAGES else None)
         for c in found:
             owner[id(c)] = layer.name
         engine.add(found)

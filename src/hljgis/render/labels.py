@@ -17,7 +17,7 @@ import pandas as pd
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPagedPaintDevice, QPainter, QPainterPath, QPen
 
-from hljgis.core.names import label_columns, label_text
+from hljgis.core.names import bilingual_lines, label_columns, label_text
 from hljgis.render.fonts import label_font
 from hljgis.render.prepare import _LINE, _POINT, PreparedLayer
 from hljgis.render.symbols import qcolor
@@ -63,7 +63,8 @@ def top_first(rank: np.ndarray, k: int) -> np.ndarray:
 
 def _texts(gdf, lab: dict, idx: np.ndarray, lang: str | None) -> tuple[list, list]:
     """First and second label lines of the features at ``idx``: the style's fields, or in
-    ``lang`` ("en", "zh") the name column of that language with its fallback."""
+    ``lang`` ("en", "zh") the name column of that language with its fallback, in "both"
+    the Chinese name over the English one."""
     f2 = lab.get("field2")
     cols = label_columns(list(gdf.columns), lab["field"], f2, lang)
     if cols is None:
@@ -71,8 +72,12 @@ def _texts(gdf, lab: dict, idx: np.ndarray, lang: str | None) -> tuple[list, lis
                 _text(gdf[f2] if f2 and f2 in gdf.columns else None, idx))
     a = _text(gdf[cols.primary], idx)
     b = _text(gdf[cols.fallback] if cols.fallback else None, idx)
+    extra = _text(gdf[cols.extra] if cols.extra else None, idx)
+    if lang == "both":  # Chinese over English; a second field only where no English line
+        pairs = [bilingual_lines(x, y) for x, y in zip(a, b, strict=True)]
+        return [p[0] for p in pairs], [p[1] or e for p, e in zip(pairs, extra, strict=True)]
     t1 = [label_text(x, y, lang) for x, y in zip(a, b, strict=True)]
-    return t1, _text(gdf[cols.extra] if cols.extra else None, idx)
+    return t1, extra
 
 
 def collect(prep: PreparedLayer, style: dict, mt: MapTransform, vis: np.ndarray,

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPaintDevice, QPainter
 
 from hljgis.core.crs import parse_crs
+from hljgis.core.names import LABEL_LANGUAGES
 from hljgis.core.style import default_style, make_symbol
 from hljgis.render.fonts import ensure_fonts
 from hljgis.render.labels import LabelEngine, collect
@@ -71,10 +72,11 @@ class MapRenderer:
             Draw labels (on top of all layers).
         show : collection of str
             Names of layers drawn even when hidden on the map (a print layout's choice).
-        label_lang : {"en", "zh"}, optional
+        label_lang : {"en", "zh", "both"}, optional
             Name labels in this language: the counterpart column of the style's name field
-            (``name`` for ``name_zh``), pinyin where a feature has no English name. "both"
-            or None (default: ``self.label_lang``) draws the style's own fields.
+            (``name`` for ``name_zh``), pinyin where a feature has no English name; "both"
+            draws the Chinese name over the English one. None (default:
+            ``self.label_lang``) draws the style's own fields.
 
         Returns
         -------
@@ -93,7 +95,7 @@ class MapRenderer:
             mt = MapTransform(extent, size[0], size[1], dpi, map_crs)
             self.transform = mt
             lang = label_lang if label_lang is not None else self.label_lang
-            self._label_lang = lang if lang in ("en", "zh") else None
+            self._label_lang = lang if lang in LABEL_LANGUAGES else None
             return self._render(painter, layer_list, mt, cancel, background, labels,
                                 frozenset(show))
         finally:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from hljgis.core.errors import InputError
 from hljgis.gui.background import Cancelled, run_in_background
 from hljgis.gui.dialogs.postgis_dialog import ConnectionForm
+from hljgis.gui.messages import translate_message
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -71,6 +72,7 @@ class StoreDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         layout.addWidget(self.buttons)
+        self._status_text = None
         self._retranslate()
 
     def _retranslate(self) -> None:
@@ -84,6 +86,15 @@ class StoreDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(tr("Open") if self.mode == "open" else tr("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+        if self._status_text is not None:
+            self.status.setText(self._status_text())
+
+    def _set_status(self, make, ok: bool) -> None:
+        """Show ``make()`` under the list (green when connected, red on an error); made again
+        after a language switch."""
+        self._status_text = make
+        self.status.setStyleSheet("color: #1a7f37" if ok else "color: #b00020")
+        self.status.setText(make())
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:
@@ -102,8 +113,8 @@ class StoreDialog(QDialog):
             return False
         except InputError as exc:
             self.store = None
-            self.status.setStyleSheet("color: #b00020")
-            self.status.setText(f"{exc.what}\n{exc.todo}".strip())
+            self._set_status(lambda e=exc: "\n".join(
+                translate_message(t) for t in (e.what, e.todo) if t), ok=False)
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return False
         self.store = store
@@ -115,9 +126,9 @@ class StoreDialog(QDialog):
                                   QStandardItem(p.title)])
         for col in range(5):
             self.view.resizeColumnToContents(col)
-        self.status.setStyleSheet("color: #1a7f37")
-        self.status.setText(self.tr("Connected: {n} project(s) in the store.")
-                            .format(n=len(projects)))
+        n = len(projects)
+        self._set_status(lambda: self.tr("Connected: {n} project(s) in the store.").format(n=n),
+                         ok=True)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         return True
 

@@ -28,13 +28,14 @@ class EditController(QObject):
     Signals
     -------
     editing_changed(str) : the layer now edited ("" when editing stopped).
-    message(str) : something to tell the planner (refused edit, what to click next).
+    message(object) : something to tell the planner (refused edit, what to click next): a
+        function making the text in the UI language, called again after a language switch.
     measured(str) : the running length / area of the sketch.
     form_opened(object) : an attribute form is shown (tests fill it in).
     """
 
     editing_changed = Signal(str)
-    message = Signal(str)
+    message = Signal(object)
     measured = Signal(str)
     form_opened = Signal(object)
 
@@ -80,7 +81,7 @@ class EditController(QObject):
     def start_editing(self, name: str) -> bool:
         layer = self.project.layer(name) if name in self.project else None
         if not isinstance(layer, VectorLayer):
-            self.message.emit(self.tr("Pick a vector layer in the Layers panel first"))
+            self.message.emit(lambda: self.tr("Pick a vector layer in the Layers panel first"))
             return False
         self.layer_name = name
         self.editing_changed.emit(name)
@@ -167,9 +168,12 @@ class EditController(QObject):
 
     # -- commits ---------------------------------------------------------------------------------
     def refuse(self, exc: InputError) -> None:
-        """Say why an edit was refused, in the interface language where the core's
-        sentence has a translation (the ones with numbers in them stay English)."""
-        self.message.emit(" ".join(t for t in (self.tr(exc.what), self.tr(exc.todo)) if t))
+        """Say why an edit was refused, in the interface language (catalogue templates fill
+        in the numbers), again in the new language after a switch."""
+        from hljgis.gui.messages import translate_message
+
+        what, todo = exc.what, exc.todo
+        self.message.emit(lambda: " ".join(translate_message(t) for t in (what, todo) if t))
 
     def _try(self, action) -> bool:
         try:
@@ -292,7 +296,7 @@ class EditController(QObject):
     def delete_selected(self) -> bool:
         layer = self.layer()
         if layer is None or not len(layer.selection):
-            self.message.emit(self.tr("Select features of the edited layer first"))
+            self.message.emit(lambda: self.tr("Select features of the edited layer first"))
             return False
         return self._try(lambda: self.session.delete_features(self.layer_name,
                                                               layer.selection.tolist()))
@@ -300,7 +304,7 @@ class EditController(QObject):
     def merge_selected(self) -> bool:
         layer = self.layer()
         if layer is None or len(layer.selection) < 2:
-            self.message.emit(self.tr("Select two or more features of the edited layer"))
+            self.message.emit(lambda: self.tr("Select two or more features of the edited layer"))
             return False
         return self._try(lambda: self.session.merge_features(self.layer_name,
                                                              layer.selection.tolist()))

@@ -86,7 +86,7 @@ class EditToolbar(QToolBar):
         self.layer_label.setStyleSheet("color: #b35806; font-weight: bold; padding: 0 6px")
         self.addWidget(self.layer_label)
         c.editing_changed.connect(self._on_editing_changed)
-        c.message.connect(lambda text: window.statusBar().showMessage(text, 10000))
+        c.message.connect(self._show_message)
         c.measured.connect(window.measure_label.setText)
         window.canvas.map_tool_changed.connect(self._on_map_tool_changed)
         window.addToolBarBreak()
@@ -95,6 +95,11 @@ class EditToolbar(QToolBar):
         self._on_editing_changed("")
 
     # -- texts ---------------------------------------------------------------------------------
+    def _show_message(self, make, timeout: int = 10000) -> None:
+        """Show a message in the status bar; ``make`` (a function, or a text) is called again
+        after a language switch, so the message follows it."""
+        self.window_.status.show(make if callable(make) else (lambda: make), timeout)
+
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Editing"))
         self.edit_action.setText(self.tr("Edit layer"))
@@ -163,13 +168,18 @@ class EditToolbar(QToolBar):
                 action.setChecked(False)
             self.layer_label.setText("")
             return
-        layer = self.controller.layer()
         kind = self.controller.kind()
         self.tool_actions["hole"].setEnabled(kind == "Polygon")
         self.tool_actions["split"].setEnabled(kind != "Point")
         self.rank_action.setEnabled(kind in ("Polygon", "Point"))
-        self.layer_label.setText(self.tr("Editing") + ": " +
-                                 layer.display_title(current_language()))
+        self.layer_label.setText(self._layer_text())
+
+    def _layer_text(self) -> str:
+        """"Editing: Parks" in the UI language, or "" when nothing is edited."""
+        layer = self.controller.layer() if self.controller.layer_name else None
+        if layer is None:
+            return ""
+        return self.tr("Editing") + ": " + layer.display_title(current_language())
 
     # -- tools -------------------------------------------------------------------------------
     def set_tool(self, key: str) -> None:
@@ -234,7 +244,7 @@ class EditToolbar(QToolBar):
         c = self.controller
         layer = c.layer()
         if layer is None or not len(layer.gdf):
-            c.message.emit(self.tr("Draw some sites first"))
+            c.message.emit(lambda: self.tr("Draw some sites first"))
             return None
         views = self.window_.views
         panel = views.ranking
@@ -242,7 +252,8 @@ class EditToolbar(QToolBar):
         key = scenario_for_layer(self.window_.session, layer.name, base)
         views.show_ranking()
         panel.refresh_scenarios(select=key)
-        c.message.emit(self.tr("Scenario ready; press Run in the ranking panel") + f": {key}")
+        c.message.emit(lambda: self.tr("Scenario ready; press Run in the ranking panel")
+                       + f": {key}")
         return key
 
     # -- PostGIS layers ------------------------------------------------------------------------
@@ -264,17 +275,20 @@ class EditToolbar(QToolBar):
             if not pending:
                 continue
             if self._write_layer(layer, pending):
-                saved.append(layer.display_title(current_language()) + ": " + self.tr(
-                    "{added} added, {changed} changed, {deleted} deleted").format(
-                        added=len(pending.inserts), changed=len(pending.updates),
-                        deleted=len(pending.deletes)))
+                saved.append((layer, len(pending.inserts), len(pending.updates),
+                              len(pending.deletes)))
             else:
                 ok = False
         if saved:
-            window.statusBar().showMessage(self.tr("Saved to the database") + ": "
-                                           + "; ".join(saved), 15000)
+            def text() -> str:
+                counts = self.tr("{added} added, {changed} changed, {deleted} deleted")
+                return self.tr("Saved to the database") + ": " + "; ".join(
+                    layer.display_title(current_language()) + ": "
+                    + counts.format(added=a, changed=c, deleted=d) for layer, a, c, d in saved)
+
+            self._show_message(text, 15000)
         elif ok:
-            window.statusBar().showMessage(self.tr("No database edits to save"), 5000)
+            self._show_message(lambda: self.tr("No database edits to save"), 5000)
         return ok
 
     def _write_layer(self, layer, pending) -> bool:
@@ -315,32 +329,40 @@ class EditToolbar(QToolBar):
         from hljgis.io.postgis_link import apply_read, read_again
         from hljgis.io.postgis_sync import pending_edits
 
-        window, lang = self.window_, current_language()
+        window = self.window_
         done, kept, failed = [], [], []
         for layer in list(window.session.project.layers):
             if not str(layer.source_path or "").startswith(("PG:", "postgresql:", "postgres:")):
                 continue
-            title = layer.display_title(lang)
             if getattr(layer, "db_link", None) is not None and pending_edits(layer):
-                kept.append(title)
+                kept.append(layer)
                 continue
             try:
                 apply_read(layer, *run_in_background(
                     window, self.tr("Reading from the database..."),
                     lambda lyr=layer: read_again(lyr)))
-                done.append(title)
+                done.append(layer)
             except Cancelled:
                 break
             except InputError as exc:
-                failed.append(f"{title}: {exc.what}")
-        parts = [self.tr("Read again from the database") + ": " + ", ".join(done)] if done \
-            else []
-        if kept:
-            parts.append(self.tr("kept (edits not saved to the database)") + ": "
-                         + ", ".join(kept))
-        parts += failed
-        window.statusBar().showMessage("; ".join(parts) or self.tr("No PostGIS layers"), 20000)
-        return done
+                failed.append((layer, exc.what))
+
+        def text() -> str:
+            from hljgis.gui.messages import translate_message
+
+            lang = current_language()
+            parts = [self.tr("Read again from the database") + ": "
+                     + ", ".join(lyr.display_title(lang) for lyr in done)] if done else []
+            if kept:
+                parts.append(self.tr("kept (edits not saved to the database)") + ": "
+                             + ", ".join(lyr.display_title(lang) for lyr in kept))
+            parts += [f"{lyr.display_title(lang)}: {translate_message(what)}"
+                      for lyr, what in failed]
+            return "; ".join(parts) or self.tr("No PostGIS layers")
+
+        self._show_message(text, 20000)
+        lang = current_language()
+        return [layer.display_title(lang) for layer in done]
 
     def save_database_edits_on_save(self) -> bool:
         """Project Save (to a file or to the shared store) also writes the database layers'

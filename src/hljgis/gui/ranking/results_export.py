@@ -19,7 +19,8 @@ def export_results(panel, path: str | None = None) -> Path | None:
     from hljgis.export.sources import ranking_note
     from hljgis.gui.background import Cancelled, run_with_progress
     from hljgis.gui.dialogs.export_dialogs import show_error
-    from hljgis.io.table_export import ranking_frame, write_table
+    from hljgis.gui.i18n import current_language
+    from hljgis.io.table_export import label_codes, ranking_frame, write_table
 
     result = panel.result
     if result is None:
@@ -36,12 +37,14 @@ def export_results(panel, path: str | None = None) -> Path | None:
     note = ranking_note(getattr(panel, "result_inputs", []) or [], "both")
 
     writing = panel.tr("Writing") + f" {Path(path).name} ..."  # tr on the GUI thread
+    lang = current_language()  # codes (site type, city, excluded) as the table shows them
 
     def work(progress):  # rows cancellable, saving the file not
         def report(fraction: float, _message: str, cancellable: bool = True) -> None:
             progress(fraction, writing, cancellable)
 
-        return write_table(ranking_frame(result.gdf), path, sheet=f"ranking {name}",
+        frame = label_codes(ranking_frame(result.gdf), lang)
+        return write_table(frame, path, sheet=f"ranking {name}",
                            notes=note.split("\n") if note else None, progress=report)
 
     try:

@@ -322,13 +322,15 @@ class AttributeTable(QWidget):
         return with_location(self.layer.gdf.iloc[rows])
 
     def selected_rows_text(self) -> str:
-        """Selected rows shown, in view order, as tab-separated text with a header row."""
-        from hljgis.io.table_export import table_text
+        """Selected rows shown, in view order, as tab-separated text with a header row; codes
+        by their labels in the UI language, as the table shows them."""
+        from hljgis.io.table_export import label_codes, table_text
 
         rows = self.visible_positions
         rows = rows[np.isin(rows, self._selected)]
-        frame = self.layer.gdf.iloc[rows]
-        return table_text(frame[self.model.columns], format_value)
+        frame = label_codes(self.layer.gdf.iloc[rows][self.model.columns], current_language(),
+                            getattr(self.layer, "fields", None))
+        return table_text(frame, format_value)
 
     def copy_selected_rows(self) -> int:
         """Put the selected rows on the clipboard (pastes into Excel/WPS); returns the count."""
@@ -338,13 +340,15 @@ class AttributeTable(QWidget):
         QGuiApplication.clipboard().setText(text)
         return text.count("\n") - 1
 
-    def export_table(self, path: str | None = None):
-        """Write the rows shown (filters applied, in view order) to CSV or XLSX."""
+    def export_table(self, path: str | None = None, raw_codes: bool = False):
+        """Write the rows shown (filters applied, in view order) to CSV or XLSX, codes as
+        their labels in the UI language as the table shows them ("省级", not
+        ``provincial``), or as stored with ``raw_codes`` (for another GIS to read back)."""
         from pathlib import Path
 
         from hljgis.core.errors import InputError
         from hljgis.gui.background import Cancelled, run_with_progress
-        from hljgis.io.table_export import write_table
+        from hljgis.io.table_export import label_codes, write_table
 
         if self.layer is None:
             return None
@@ -359,13 +363,16 @@ class AttributeTable(QWidget):
         positions = self.visible_positions
 
         writing = self.tr("Writing") + f" {Path(path).name} ..."  # tr on the GUI thread
+        lang = current_language()
 
         def work(progress):  # rows cancellable, saving the file not
             def report(fraction: float, _message: str, cancellable: bool = True) -> None:
                 progress(fraction, writing, cancellable)
 
-            return write_table(self.shown_frame(positions), path, sheet=self.layer.name,
-                               progress=report)
+            frame = self.shown_frame(positions)
+            if not raw_codes:
+                frame = label_codes(frame, lang, getattr(self.layer, "fields", None))
+            return write_table(frame, path, sheet=self.layer.name, progress=report)
 
         try:
             return run_with_progress(self, self.tr("Exporting") + f" {Path(path).name} ...",
@@ -384,6 +391,8 @@ class AttributeTable(QWidget):
         copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
         copy.setEnabled(self._selected.size > 0)
         menu.addAction(self.tr("Export table..."), lambda: self.export_table())
+        menu.addAction(self.tr("Export table with raw codes..."),
+                       lambda: self.export_table(raw_codes=True))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     # -- filtering ---------------------------------------------------------------------------

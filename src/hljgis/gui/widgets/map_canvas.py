@@ -171,6 +171,10 @@ class MapCanvas(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.project: Project | None = None
         self.extent: Extent = (129.0, 44.0, 135.0, 49.0)
+        #: the extent last asked for, before widening to the widget's shape: a resize fits
+        #: this one again (widening the widened extent at every resize drifted the view
+        #: past the data, a blank strip east of 136 E in the 1280x720 screenshot)
+        self._asked: Extent = self.extent
         self.tool = "pan"
         self._image: QImage | None = None
         self._image_extent: Extent | None = None
@@ -219,7 +223,12 @@ class MapCanvas(QWidget):
         """Show ``extent`` (map units), widened to the widget's aspect ratio."""
         if not all(math.isfinite(float(v)) for v in extent):
             return
-        self.extent = self.transform(extent).extent
+        self._asked = tuple(float(v) for v in extent)
+        self._fit_asked()
+
+    def _fit_asked(self) -> None:
+        """Show the extent last asked for, widened to the widget's current shape."""
+        self.extent = self.transform(self._asked).extent
         self.extent_changed.emit(self.extent)
         self.scale_changed.emit(self.scale_denominator())
         self.update()
@@ -372,7 +381,7 @@ class MapCanvas(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self.set_extent(self.extent)
+        self._fit_asked()
 
     # -- interaction ---------------------------------------------------------------------------
     def set_tool(self, tool: str) -> None:
