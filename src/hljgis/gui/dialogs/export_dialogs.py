@@ -18,16 +18,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
 )
@@ -36,6 +33,7 @@ from hljgis.core.errors import InputError
 from hljgis.gui.background import Cancelled, run_with_progress
 from hljgis.gui.i18n import current_language
 from hljgis.gui.messages import error_text
+from hljgis.gui.widgets.output_path_row import OutputPathRow
 
 CITIES = (("Hegang", "鹤岗"), ("Jixi", "鸡西"), ("Qitaihe", "七台河"),
           ("Shuangyashan", "双鸭山"))
@@ -72,12 +70,8 @@ class ExportDialog(QDialog):
         self.result = None
         self.resize(640, 200)  # scenario titles and a home-folder path fit; height grows
         self.form = QFormLayout()
-        self.path_edit = QLineEdit()
-        browse = QPushButton(self.tr("Browse..."))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(browse)
+        row = OutputPathRow(self.FILTER)
+        self.path_edit = row.edit
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555555")
@@ -165,12 +159,6 @@ class ExportDialog(QDialog):
         if path.suffix.lower() != self.SUFFIX:
             path = path.with_name(path.name + self.SUFFIX)
         return path
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.windowTitle(), self.path_edit.text(),
-                                              self.FILTER)
-        if path:
-            self.path_edit.setText(path)
 
     def check(self) -> None:
         """Raise InputError for options that cannot work (nothing chosen, no file name)."""
