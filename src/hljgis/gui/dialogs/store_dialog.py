@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from hljgis.core.errors import InputError
 from hljgis.gui.background import Cancelled, run_in_background
-from hljgis.gui.dialogs.postgis_dialog import ConnectionForm
+from hljgis.gui.widgets.connection_form import ConnectionForm, ConnectionStatus
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -60,10 +60,7 @@ class StoreDialog(QDialog):
         self.name_label.setVisible(mode == "save")
         self.name_edit.setVisible(mode == "save")
         layout.addLayout(form)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())
-        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.status = ConnectionStatus()
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -102,8 +99,7 @@ class StoreDialog(QDialog):
             return False
         except InputError as exc:
             self.store = None
-            self.status.setStyleSheet("color: #b00020")
-            self.status.setText(f"{exc.what}\n{exc.todo}".strip())
+            self.status.show_error(exc)
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return False
         self.store = store
@@ -115,8 +111,7 @@ class StoreDialog(QDialog):
                                   QStandardItem(p.title)])
         for col in range(5):
             self.view.resizeColumnToContents(col)
-        self.status.setStyleSheet("color: #1a7f37")
-        self.status.setText(self.tr("Connected: {n} project(s) in the store.")
+        self.status.show_connected(self.tr("Connected: {n} project(s) in the store.")
                             .format(n=len(projects)))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         return True
