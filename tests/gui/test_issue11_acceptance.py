@@ -17,27 +17,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from hljgis.gui.i18n import set_language
 from hljgis.io.bundled import bundled_project_path
 from hljgis.io.project_file import load_project
 from tests.fixtures import planner_parcels
 from tests.gui.ranking_support import run_and_wait
 
-
-@pytest.fixture(autouse=True)
-def user_dir(tmp_path, monkeypatch):
-    """Settings and recovery copies in a temporary folder; "unsaved changes?" answers
-    Discard, so no modal dialog blocks a test."""
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QMessageBox
-
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
-    yield
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("user_dir")
 
 
 @pytest.fixture

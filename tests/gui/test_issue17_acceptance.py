@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
@@ -14,7 +15,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog
 
 from hljgis.io import load_project
 from hljgis.io.bundled import layers_dir
-from tests.gui.test_main_window import user_dir  # noqa: F401 - fixture (settings, Discard)
+
+pytestmark = pytest.mark.usefixtures("user_dir")
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 STATION = (130.9, 45.78)  # Qitaihe West HSR station (bundled hsr_stations)

@@ -184,23 +184,12 @@ def test_chinese_form_and_a_picture_of_it(qtbot, tmp_path):
         set_language("en")
 
 
-def test_from_the_window_buffer_then_rank_with_it_as_constraint(qtbot, tmp_path,
-                                                                monkeypatch):
+def test_from_the_window_buffer_then_rank_with_it_as_constraint(qtbot, make_main_window):
     """Issue #17: buffer the HSR stations by 2 km and rank the drawn sites with the buffer
     as a constraint, all from the main window."""
-    from PySide6.QtCore import QSettings
-
-    from hljgis.gui.main_window import MainWindow
     from tests.gui.ranking_support import run_and_wait
 
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "ini"))
-    window = MainWindow(lang="en")
-    qtbot.addWidget(window)
-    window.show()
-    window.session.set_project(_project())
+    window = make_main_window(_project())
     try:
         action = window.actions_by_key["processing"]
         assert action.text() == "Processing toolbox..."
@@ -235,8 +224,6 @@ def test_from_the_window_buffer_then_rank_with_it_as_constraint(qtbot, tmp_path,
         assert list(gdf["rank"].iloc[:2]) == [1, 2]
         assert panel.result_layer is not None and panel.result_layer.name in project
     finally:
-        window.session.project.dirty = False
-        window.canvas.shutdown()
         window.views.ranking.shutdown()
 
 
