@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from hljgis.io.bundled import bundled_project_path
 from hljgis.io.project_file import load_project
 from tests.fixtures import planner_parcels
+from tests.gui.planner_input import choose, type_into
 from tests.gui.ranking_support import run_and_wait
 
 pytestmark = pytest.mark.usefixtures("user_dir")
@@ -50,19 +51,6 @@ def bundled_window(qtbot, tmp_path):
         window.session.project.dirty = False
         window.views.ranking.shutdown()
         window.canvas.shutdown()
-
-
-def choose(box, data) -> None:
-    """Pick an entry of a combo by its data, as a planner's click would."""
-    i = box.findData(data)
-    assert i >= 0, (data, [box.itemData(k) for k in range(box.count())])
-    box.setCurrentIndex(i)
-    box.activated.emit(i)
-
-
-def type_into(edit, text: str) -> None:
-    edit.setText(text)
-    edit.editingFinished.emit()
 
 
 def shown_results(panel) -> list[list[str]]:
