@@ -51,49 +51,37 @@ def zygote(workdir, project_file):
         yield z
 
 
-def _after(campaign, folder: Path) -> None:
-    """No loss, and the next start removes every temporary the killed writers left."""
+#: One row per writer killed mid-write: (campaign name, zygote mode, file it writes, how a
+#: restarted hljgis reads that file's version, whether it starts from the project file).
+WRITERS = [
+    pytest.param("project save", "save", "p.hljgis.gpkg", project_version, True,
+                 id="project-save"),
+    pytest.param("rank .gpkg", "rank", "r.gpkg", layer_version, False, id="rank-gpkg"),
+    pytest.param("rank .csv", "rank", "r.csv", layer_version, False, id="rank-csv"),
+    pytest.param("export .pdf", "export", "map.pdf", page_version, False, id="export-pdf"),
+    pytest.param("export .svg", "export", "map.svg", page_version, False, id="export-svg"),
+]
+
+
+@pytest.mark.parametrize(("name", "mode", "filename", "read_version", "from_project"),
+                         WRITERS)
+def test_kill_during_write(zygote, workdir, project_file, name, mode, filename, read_version,
+                           from_project):
+    """kill -9 the writer at random moments: the file holds the last or the in-flight
+    version, never a damaged one; the next start removes every temporary it left."""
+    folder = workdir / name.replace(" ", "-")
+    folder.mkdir()
+    target = folder / filename
+    if from_project:
+        target.write_bytes(project_file.read_bytes())
+
+    campaign = kill_campaign(name, zygote, mode, lambda t: {"target": str(target)},
+                             lambda t: read_version(target), TRIALS)
     print(campaign.line())
     assert not campaign.losses, campaign.losses
     assert campaign.trials == TRIALS and campaign.kills_mid_write > 0
     clean_stale_temporaries(folder)
     assert temporaries(folder) == []
-
-
-def test_kill_during_project_save(zygote, workdir, project_file):
-    folder = workdir / "save"
-    folder.mkdir()
-    target = folder / "p.hljgis.gpkg"
-    target.write_bytes(project_file.read_bytes())
-
-    campaign = kill_campaign("project save", zygote, "save",
-                             lambda t: {"target": str(target)},
-                             lambda t: project_version(target), TRIALS)
-    _after(campaign, folder)
-
-
-@pytest.mark.parametrize("suffix", [".gpkg", ".csv"])
-def test_kill_during_ranking_write(zygote, workdir, suffix):
-    folder = workdir / f"rank{suffix}"
-    folder.mkdir()
-    target = folder / f"r{suffix}"
-
-    campaign = kill_campaign(f"rank {suffix}", zygote, "rank",
-                             lambda t: {"target": str(target)},
-                             lambda t: layer_version(target), TRIALS)
-    _after(campaign, folder)
-
-
-@pytest.mark.parametrize("suffix", [".pdf", ".svg"])
-def test_kill_during_export(zygote, workdir, suffix):
-    folder = workdir / f"export{suffix}"
-    folder.mkdir()
-    target = folder / f"map{suffix}"
-
-    campaign = kill_campaign(f"export {suffix}", zygote, "export",
-                             lambda t: {"target": str(target)},
-                             lambda t: page_version(target), TRIALS)
-    _after(campaign, folder)
 
 
 def test_kill_during_autosave_then_restart_recovers(zygote, workdir, project_file,

@@ -11,36 +11,14 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from hljgis.gui import context_menus
-from hljgis.gui.i18n import set_language
 from hljgis.io import load_project
 
-
-@pytest.fixture(autouse=True)
-def user_dir(tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
-    yield
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("user_dir")
 
 
 @pytest.fixture
-def window(qtbot, fixtures_dir, tmp_path):
-    from hljgis.gui.main_window import MainWindow
-
-    win = MainWindow(lang="en")
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    path = tmp_path / "work.hljgis.gpkg"
-    shutil.copy(fixtures_dir / "project_v1.hljgis.gpkg", path)
-    win.session.set_project(load_project(path))
-    qtbot.waitExposed(win)
-    return win
+def window(make_main_window):
+    return make_main_window(size=(1000, 700))
 
 
 def texts(menu):
@@ -194,18 +172,13 @@ def test_one_recent_project_survives_a_restart(window, tmp_path):
 
 
 # -- full extent and raster order -----------------------------------------------------------------
-def test_full_extent_is_the_study_area_not_every_layer(qtbot):
-    from hljgis.gui.main_window import MainWindow
+def test_full_extent_is_the_study_area_not_every_layer(make_main_window):
     from hljgis.io.bundled import bundled_project_path
 
     if not bundled_project_path().exists():
         pytest.skip("bundled project not built")
-    win = MainWindow(lang="en")
-    qtbot.addWidget(win)
-    win.resize(1280, 720)
-    win.show()
     project = load_project(bundled_project_path())
-    win.session.set_project(project)
+    win = make_main_window(project, size=(1280, 720))
     win.zoom_full()
     minx, miny, maxx, maxy = win.canvas.extent
     everything = project.full_extent()

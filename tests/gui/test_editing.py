@@ -17,7 +17,9 @@ from hljgis.core.editing import geometry as G
 from hljgis.core.editing.fields import EDIT_SOURCE, LayerDefinition, proposed_sites
 from hljgis.io import load_project
 from tests.gui import pixels
-from tests.gui.test_main_window import make_main_window, user_dir  # noqa: F401 - fixtures
+from tests.gui.test_main_window import make_main_window  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.usefixtures("user_dir")
 
 GK = "EPSG:4553"
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
@@ -179,19 +181,10 @@ def test_draw_snap_form_vertices_undo_redo_save_reopen(make_main_window, qtbot, 
     assert load_project(path).layer("proposed_sites").gdf["status"].iloc[0] == "under_review"
 
 
-def test_three_drawn_sites_ranked_from_the_window(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QMessageBox
-
+def test_three_drawn_sites_ranked_from_the_window(qtbot, tmp_path):
     from hljgis.gui.main_window import MainWindow
     from hljgis.io.bundled import layers_dir
 
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "ini"))
     path = tmp_path / "bundled.hljgis.gpkg"
     shutil.copy(layers_dir() / "east-heilongjiang.hljgis.gpkg", path)
     window = MainWindow(lang="zh")

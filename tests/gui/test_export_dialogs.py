@@ -84,6 +84,22 @@ def test_score_cards_dialog_writes_pdf_csv_xlsx(qtbot, project, tmp_path):
     assert (tmp_path / "cards.csv").is_file()
 
 
+@pytest.mark.parametrize("kind", ["AtlasDialog", "ScoreCardsDialog"])
+def test_ranking_exports_refuse_an_empty_scenario_list(qtbot, project, tmp_path, kind):
+    from hljgis.core.errors import InputError
+    from hljgis.gui.dialogs import export_dialogs
+
+    dialog = getattr(export_dialogs, kind)(project)
+    qtbot.addWidget(dialog)
+    _one(dialog, "scenarios", [])
+    dialog.path_edit.setText(str(tmp_path / "x.pdf"))
+    with pytest.raises(InputError, match="no scenario is ticked"):
+        dialog.check()
+    _one(dialog, "scenarios", ["sme-space"])
+    dialog.check()  # one scenario and the four cities: fine
+    assert dialog.options()["cities"] == ["Hegang", "Jixi", "Qitaihe", "Shuangyashan"]
+
+
 def test_webmap_dialog_writes_offline_html(qtbot, project, tmp_path):
     from hljgis.gui.dialogs.export_dialogs import WebMapDialog
 

@@ -17,27 +17,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from hljgis.gui.i18n import set_language
 from hljgis.io.bundled import bundled_project_path
 from hljgis.io.project_file import load_project
 from tests.fixtures import planner_parcels
+from tests.gui.planner_input import choose, type_into
 from tests.gui.ranking_support import run_and_wait
 
-
-@pytest.fixture(autouse=True)
-def user_dir(tmp_path, monkeypatch):
-    """Settings and recovery copies in a temporary folder; "unsaved changes?" answers
-    Discard, so no modal dialog blocks a test."""
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QMessageBox
-
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
-    yield
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("user_dir")
 
 
 @pytest.fixture
@@ -65,19 +51,6 @@ def bundled_window(qtbot, tmp_path):
         window.session.project.dirty = False
         window.views.ranking.shutdown()
         window.canvas.shutdown()
-
-
-def choose(box, data) -> None:
-    """Pick an entry of a combo by its data, as a planner's click would."""
-    i = box.findData(data)
-    assert i >= 0, (data, [box.itemData(k) for k in range(box.count())])
-    box.setCurrentIndex(i)
-    box.activated.emit(i)
-
-
-def type_into(edit, text: str) -> None:
-    edit.setText(text)
-    edit.editingFinished.emit()
 
 
 def shown_results(panel) -> list[list[str]]:

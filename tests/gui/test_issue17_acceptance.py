@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
@@ -14,7 +15,9 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog
 
 from hljgis.io import load_project
 from hljgis.io.bundled import layers_dir
-from tests.gui.test_main_window import user_dir  # noqa: F401 - fixture (settings, Discard)
+from tests.gui.planner_input import choose, type_into
+
+pytestmark = pytest.mark.usefixtures("user_dir")
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 STATION = (130.9, 45.78)  # Qitaihe West HSR station (bundled hsr_stations)
@@ -52,19 +55,6 @@ def _blueness(canvas, name: str) -> float:
     bgra = arr.reshape(image.height(), image.width(), 4)[
         round(a.y()):round(b.y()), round(a.x()):round(b.x())].astype(int)
     return float((bgra[..., 0] - bgra[..., 2]).mean())
-
-
-def _choose(box, data) -> None:
-    """Pick a combo entry by its data, as a planner's click does."""
-    i = box.findData(data)
-    assert i >= 0, (data, [box.itemData(k) for k in range(box.count())])
-    box.setCurrentIndex(i)
-    box.activated.emit(i)
-
-
-def _type(edit, text: str) -> None:
-    edit.setText(text)
-    edit.editingFinished.emit()
 
 
 def test_draw_buffer_rank_undo_save_reopen(qtbot, tmp_path, monkeypatch):
@@ -170,23 +160,23 @@ def test_draw_buffer_rank_undo_save_reopen(qtbot, tmp_path, monkeypatch):
         panel.duplicate_button.click()
         assert panel.scenario_box.currentData() == "near-hsr", panel.status.text()
         ce = panel.candidates_editor
-        _choose(ce.source, "layer")
-        _choose(ce.layer, "proposed_sites")
-        _choose(ce.id_field, "name")
+        choose(ce.source, "layer")
+        choose(ce.layer, "proposed_sites")
+        choose(ce.id_field, "name")
         assert panel.draft.candidates["layer"] == "proposed_sites"
         n = panel.constraints.rowCount()
         panel.add_constraint_button.click()
         assert panel.constraints.rowCount() == n + 1
         ed = panel.constraint_editor
         row = ed.row
-        _choose(ed.w["kind"], "inside")
-        _choose(ed.w["layer"], "buffer_hsr_stations")
-        _type(ed.w["name"], "near_hsr")
-        _type(ed.w["title"], "Within 2 km of an HSR station")
-        _type(ed.w["title_zh"], "距高铁站2公里以内")
-        _type(ed.w["reason"], "more than 2 km from an HSR station")
-        _type(ed.w["reason_zh"], "距高铁站超过2公里")
-        _choose(ed.action, "exclude")
+        choose(ed.w["kind"], "inside")
+        choose(ed.w["layer"], "buffer_hsr_stations")
+        type_into(ed.w["name"], "near_hsr")
+        type_into(ed.w["title"], "Within 2 km of an HSR station")
+        type_into(ed.w["title_zh"], "距高铁站2公里以内")
+        type_into(ed.w["reason"], "more than 2 km from an HSR station")
+        type_into(ed.w["reason_zh"], "距高铁站超过2公里")
+        choose(ed.action, "exclude")
         c = panel.draft.constraints[row]
         assert (c["kind"], c["layer"], c["name"]) == ("inside", "buffer_hsr_stations",
                                                       "near_hsr")

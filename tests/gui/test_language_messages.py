@@ -4,12 +4,15 @@ and a runtime switch that re-renders the status bar, Identify and map labels."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from hljgis.core.errors import MissingCRSError
 from hljgis.gui.i18n import set_language
 from hljgis.gui.messages import error_text, translate_message
-from tests.gui.test_main_window import make_main_window, user_dir  # noqa: F401 - fixtures
+from tests.gui.test_main_window import make_main_window  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.usefixtures("user_dir")
 
 
 def test_core_messages_fill_the_chinese_template_with_their_parts(qapp):

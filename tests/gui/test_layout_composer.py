@@ -17,7 +17,9 @@ from shapely.geometry import box
 from hljgis.core.session import Session
 from hljgis.io import load_project, save_project
 from hljgis.io.bundled import bundled_project_path
-from tests.gui.test_main_window import make_main_window, user_dir  # noqa: F401 - fixtures
+from tests.gui.test_main_window import make_main_window  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.usefixtures("user_dir")
 
 pypdf = pytest.importorskip("pypdf")
 

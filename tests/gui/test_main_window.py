@@ -12,59 +12,34 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QMenu
 
 from hljgis.core.layer import VectorLayer
 from hljgis.core.style import make_symbol
-from hljgis.gui.i18n import set_language
 from hljgis.io import load_project
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture(autouse=True)
-def user_dir(tmp_path, monkeypatch):
-    """Settings and recovery files go to a temporary folder, not the tester's home, and
-    the "unsaved changes?" question is answered Discard (no modal dialog blocks a test)."""
-    from PySide6.QtWidgets import QMessageBox
+pytestmark = pytest.mark.usefixtures("user_dir")
 
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
-    from PySide6.QtCore import QSettings
 
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
-    yield
-    set_language("en")
+def plain_cities(project) -> None:
+    """Cities in one pale yellow the pixel counts look for, over no DEM."""
+    if "cities" in project:
+        project.layer("cities").style = {"version": 1, "renderer": {
+            "kind": "single", "symbol": make_symbol("fill", fill="#ffeeaa", stroke="#333333")}}
+        project.layer("cities").opacity = 1.0
+        project.layer("dem").visible = False
+        project.dirty = False
 
 
 @pytest.fixture
-def make_main_window(qtbot, fixtures_dir, tmp_path):
-    from hljgis.gui.main_window import MainWindow
-
-    windows = []
+def make_main_window(make_main_window):
+    """The shared window (tests/gui/conftest.py) on plain cities, drawn once."""
 
     def make(project_path=None, lang="en"):
-        window = MainWindow(lang=lang)
-        qtbot.addWidget(window)
-        windows.append(window)
-        window.resize(1200, 800)
-        window.show()
-        src = project_path or fixtures_dir / "project_v1.hljgis.gpkg"
-        path = tmp_path / "work.hljgis.gpkg"
-        shutil.copy(src, path)
-        project = load_project(path)
-        if "cities" in project:
-            project.layer("cities").style = {"version": 1, "renderer": {
-                "kind": "single", "symbol": make_symbol("fill", fill="#ffeeaa", stroke="#333333")}}
-            project.layer("cities").opacity = 1.0
-            project.layer("dem").visible = False
-            project.dirty = False
-        window.session.set_project(project)
+        window = make_main_window(project_path, lang=lang, prepare=plain_cities)
         assert window.canvas.wait_for_render()
         return window
 
-    yield make
-    for window in windows:  # no "unsaved changes?" dialog when the test closes it
-        window.session.project.dirty = False
-        window.canvas.shutdown()
+    return make
 
 
 def _pixel_count(window, color_test) -> int:

@@ -14,19 +14,7 @@ from hljgis.core.style import default_style
 from hljgis.core.subsidence import apply_planning_year
 from hljgis.gui.i18n import set_language
 
-
-@pytest.fixture(autouse=True)
-def user_dir(tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QMessageBox
-
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
-    yield
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("user_dir")
 
 
 def _project() -> Project:
@@ -46,18 +34,10 @@ def _project() -> Project:
 
 
 @pytest.fixture
-def window(qtbot):
-    from hljgis.gui.main_window import MainWindow
-
-    w = MainWindow(lang="en")
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    w.session.set_project(_project())
+def window(make_main_window):
+    w = make_main_window(_project())
     assert w.canvas.wait_for_render()
-    yield w
-    w.session.project.dirty = False
-    w.canvas.shutdown()
+    return w
 
 
 def _rgb(window) -> np.ndarray:

@@ -8,48 +8,25 @@ import threading
 import time
 import types
 
-import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel
-from shapely.geometry import box
 
-from hljgis.core.layer import VectorLayer
-from hljgis.core.project import Project
 from hljgis.core.session import Session
 from hljgis.gui.i18n import set_language
-from hljgis.io.bundled import layers_dir
-from hljgis.io.readers import read_file
 from hljgis.processing import TOOLS
+from tests.processing._common import SITE_OFFSETS, stations_with_drawn_sites
 
 GK = "EPSG:4553"
-OFFSETS = (500, 1500, 2500, 4000, 8000)
-
-
-def _project() -> Project:
-    path = layers_dir() / "hsr_stations.geojson"
-    if not path.is_file():
-        pytest.skip("bundled HSR stations missing")
-    stations = read_file(path)[0]
-    project = Project()
-    project.add_layer(stations)
-    origin = stations.gdf.to_crs(GK).geometry.iloc[0]
-    sites = gpd.GeoDataFrame(
-        {"name": [f"site_{d}" for d in OFFSETS], "city": ["Jixi"] * len(OFFSETS)},
-        geometry=[box(origin.x + d - 150, origin.y - 150, origin.x + d + 150, origin.y + 150)
-                  for d in OFFSETS], crs=GK).to_crs("EPSG:4490")
-    project.add_layer(VectorLayer(sites, "drawn_sites", title="Drawn sites",
-                                  title_zh="手绘地块"))
-    return project
 
 
 @pytest.fixture
 def dialog(qtbot):
     from hljgis.gui.dialogs.processing_dialog import ProcessingDialog
 
-    dlg = ProcessingDialog(Session(_project()))
+    dlg = ProcessingDialog(Session(stations_with_drawn_sites()))
     qtbot.addWidget(dlg)
     dlg.show()
     yield dlg
@@ -167,7 +144,7 @@ def test_chinese_form_and_a_picture_of_it(qtbot, tmp_path):
     use_bundled_font(QApplication.instance())
     set_language("zh")
     try:
-        dlg = ProcessingDialog(Session(_project()), tool="spatial_join")
+        dlg = ProcessingDialog(Session(stations_with_drawn_sites()), tool="spatial_join")
         qtbot.addWidget(dlg)
         dlg.show()
         assert dlg.windowTitle() == "处理工具箱"
@@ -184,23 +161,12 @@ def test_chinese_form_and_a_picture_of_it(qtbot, tmp_path):
         set_language("en")
 
 
-def test_from_the_window_buffer_then_rank_with_it_as_constraint(qtbot, tmp_path,
-                                                                monkeypatch):
+def test_from_the_window_buffer_then_rank_with_it_as_constraint(qtbot, make_main_window):
     """Issue #17: buffer the HSR stations by 2 km and rank the drawn sites with the buffer
     as a constraint, all from the main window."""
-    from PySide6.QtCore import QSettings
-
-    from hljgis.gui.main_window import MainWindow
     from tests.gui.ranking_support import run_and_wait
 
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "ini"))
-    window = MainWindow(lang="en")
-    qtbot.addWidget(window)
-    window.show()
-    window.session.set_project(_project())
+    window = make_main_window(stations_with_drawn_sites())
     try:
         action = window.actions_by_key["processing"]
         assert action.text() == "Processing toolbox..."
@@ -230,13 +196,11 @@ def test_from_the_window_buffer_then_rank_with_it_as_constraint(qtbot, tmp_path,
         panel.refresh_scenarios()
         panel.select_scenario("near-hsr")
         run_and_wait(qtbot, panel, monte_carlo=False)
-        gdf = panel.result.gdf.set_index("site_id").loc[[f"site_{d}" for d in OFFSETS]]
+        gdf = panel.result.gdf.set_index("site_id").loc[[f"site_{d}" for d in SITE_OFFSETS]]
         assert list(gdf["excluded"]) == [False, False, True, True, True]
         assert list(gdf["rank"].iloc[:2]) == [1, 2]
         assert panel.result_layer is not None and panel.result_layer.name in project
     finally:
-        window.session.project.dirty = False
-        window.canvas.shutdown()
         window.views.ranking.shutdown()
 
 

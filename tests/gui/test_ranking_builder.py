@@ -14,6 +14,7 @@ from hljgis.analysis import load_scenario, save_scenario
 from hljgis.gui.i18n import set_language
 from hljgis.gui.ranking.models import CriteriaModel
 from hljgis.gui.ranking.transform_editor import BAR, CURVE
+from tests.gui.planner_input import choose, type_into
 from tests.gui.ranking_support import open_panel, run_and_wait
 
 
@@ -29,19 +30,6 @@ def names(panel) -> list[str]:
 def shown_titles(panel) -> list[str]:
     m = panel.criteria
     return [m.index(r, CriteriaModel.USE).data() for r in range(m.rowCount())]
-
-
-def choose(box, data) -> None:
-    """Pick an entry of a combo by its data, as a planner's click would."""
-    i = box.findData(data)
-    assert i >= 0, (data, [box.itemData(k) for k in range(box.count())])
-    box.setCurrentIndex(i)
-    box.activated.emit(i)
-
-
-def type_into(edit, text: str) -> None:
-    edit.setText(text)
-    edit.editingFinished.emit()
 
 
 def test_add_define_and_run_a_new_distance_criterion(qtbot, panel):

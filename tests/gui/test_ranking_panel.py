@@ -249,12 +249,7 @@ def test_chinese_texts(qtbot, panel):
     assert panel.city_box.itemText(1).startswith("鹤岗")
 
 
-def test_dock_in_main_window_selects_sites_on_the_map(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+def test_dock_in_main_window_selects_sites_on_the_map(qtbot, user_dir):
     from hljgis.gui.main_window import MainWindow
 
     window = MainWindow(lang="en", session=Session(synthetic_project()))

@@ -96,22 +96,11 @@ def test_switching_scenario_keeps_the_edits_in_the_project(panel):
     assert "preset" in panel.scenario_box.currentText()
 
 
-def test_main_window_title_marks_a_weight_edit_and_save_stores_it(qtbot, tmp_path,
-                                                                  monkeypatch):
-    from PySide6.QtCore import QSettings
-
-    from hljgis.gui.main_window import MainWindow
-
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "ini"))
-    window = MainWindow(lang="en")
-    qtbot.addWidget(window)
+def test_main_window_title_marks_a_weight_edit_and_save_stores_it(make_main_window, tmp_path):
     project = synthetic_project()
     project.path = str(tmp_path / "w.hljgis.gpkg")
     project.dirty = False
-    window.session.set_project(project)
+    window = make_main_window(project)
     dock = window.views.ranking
     try:
         assert not window.windowTitle().startswith("*")
@@ -122,8 +111,6 @@ def test_main_window_title_marks_a_weight_edit_and_save_stores_it(qtbot, tmp_pat
         assert not window.windowTitle().startswith("*")
         assert load_project(project.path).scenarios["sme-space"]["criteria"][2]["weight"] == 11
     finally:
-        window.session.project.dirty = False
-        window.canvas.shutdown()
         dock.shutdown()
 
 

@@ -3,41 +3,23 @@ one Apply is one undo step (style and opacity)."""
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 from pyproj import Transformer
-from PySide6.QtCore import QPointF, QSettings
+from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from hljgis.core.raster_style import normalize_raster
 from hljgis.gui.dialogs.raster_style_dialog import RasterStyleDialog
-from hljgis.io import load_project
 
 
 @pytest.fixture
-def window(qtbot, fixtures_dir, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
-    from hljgis.gui.main_window import MainWindow
-
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
-    win = MainWindow(lang="en")
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    path = tmp_path / "work.hljgis.gpkg"
-    shutil.copy(fixtures_dir / "project_v1.hljgis.gpkg", path)
-    win.session.set_project(load_project(path))
+def window(make_main_window, tmp_path):
+    """The v1 project with a hilly DEM added, the only layer shown."""
+    win = make_main_window(size=(1000, 700))
     win.session.add_layers([_hills(tmp_path / "hills.tif")])
     for layer in win.session.project.layers:
         layer.visible = layer.name == "hills"
-    qtbot.waitExposed(win)
     return win
 
 

@@ -199,3 +199,17 @@ def test_a_file_in_metres_without_crs_asks_for_it(dialog, tmp_path, monkeypatch)
     assert asked == [True]
     assert d.read_options == {"assume_crs": "EPSG:4553"}
     assert d.source is not None and d.source.crs.to_epsg() == 4553
+
+
+def test_declining_the_crs_question_shows_the_missing_crs(dialog, tmp_path, monkeypatch):
+    from hljgis.gui.dialogs.import_dialog import ImportDialog
+
+    path = tmp_path / "gk.csv"
+    pd.DataFrame({"名称": ["a"], "x": [500_000.0], "y": [5_000_000.0]}).to_csv(path, index=False)
+    asked = []
+    monkeypatch.setattr(ImportDialog, "exec",
+                        lambda self: asked.append(1) or ImportDialog.DialogCode.Rejected)
+    d = dialog(path, layer="pillar_industries")
+    assert asked == [1]  # asked once, not again after the refusal
+    assert d.source is None and d.outcome is None
+    assert "coordinate reference system" in d._problem

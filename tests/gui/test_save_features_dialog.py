@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-
 import openpyxl
 import pytest
 
 from hljgis.gui import context_menus
-from hljgis.io import load_project, read_file
+from hljgis.io import read_file
 
 
 @pytest.fixture
-def window(qtbot, fixtures_dir, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
-    from hljgis.gui.main_window import MainWindow
-
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
-    win = MainWindow(lang="en")
-    qtbot.addWidget(win)
-    path = tmp_path / "work.hljgis.gpkg"
-    shutil.copy(fixtures_dir / "project_v1.hljgis.gpkg", path)
-    win.session.set_project(load_project(path))
-    return win
+def window(make_main_window):
+    return make_main_window()
 
 
 def _choose(monkeypatch, ext, path, encoding=None, selected=None):

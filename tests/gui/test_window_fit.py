@@ -6,23 +6,10 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from hljgis.gui import window_layout
-from hljgis.gui.i18n import set_language
 from hljgis.io.bundled import bundled_project_path
 from hljgis.io.project_file import load_project
 
-
-@pytest.fixture(autouse=True)
-def user_dir(tmp_path, monkeypatch):
-    """Settings go to a temporary folder; "unsaved changes?" is answered Discard."""
-    from PySide6.QtWidgets import QMessageBox
-
-    monkeypatch.setenv("HLJGIS_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Discard)
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
-    yield
-    set_language("en")
+pytestmark = pytest.mark.usefixtures("user_dir")
 
 
 @pytest.fixture(scope="module")
@@ -34,19 +21,11 @@ def bundled():
 
 
 @pytest.fixture
-def window_at(qtbot, bundled):
-    from hljgis.gui.main_window import MainWindow
-
+def window_at(make_main_window, bundled):
     def make(width, height, lang="en"):
-        window = MainWindow(lang=lang)
-        qtbot.addWidget(window)
-        window.session.set_project(load_project(bundled))
-        window.resize(width, height)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
+        return make_main_window(load_project(bundled), lang=lang, size=(width, height))
 
-    yield make
+    return make
 
 
 def settle(qtbot):

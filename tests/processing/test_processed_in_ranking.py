@@ -3,40 +3,20 @@ buffered by 2 km and drawn candidate sites are ranked with the buffer as a const
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pytest
-from shapely.geometry import box
 
 from hljgis.analysis import run_scenario
-from hljgis.core.layer import VectorLayer
-from hljgis.core.project import Project
 from hljgis.core.session import Session
-from hljgis.io.bundled import layers_dir
-from hljgis.io.readers import read_file
 from hljgis.processing import run_tool
+from tests.processing._common import SITE_OFFSETS, stations_with_drawn_sites
 
 GK = "EPSG:4553"
 
 
 @pytest.fixture
 def session_with_sites():
-    path = layers_dir() / "hsr_stations.geojson"
-    if not path.is_file():
-        pytest.skip("bundled HSR stations missing")
-    stations = read_file(path)[0]
-    project = Project()
-    project.add_layer(stations)
-    # sites drawn by a planner around the first station: 300 m squares whose centres lie
-    # 0.5, 1.5, 2.5, 4 and 8 km east of it
-    origin = stations.gdf.to_crs(GK).geometry.iloc[0]
-    offsets = [500, 1500, 2500, 4000, 8000]
-    sites = gpd.GeoDataFrame(
-        {"name": [f"site_{d}" for d in offsets], "city": ["Jixi"] * len(offsets)},
-        geometry=[box(origin.x + d - 150, origin.y - 150, origin.x + d + 150, origin.y + 150)
-                  for d in offsets], crs=GK).to_crs("EPSG:4490")
-    project.add_layer(VectorLayer(sites, "drawn_sites", title="Drawn sites"))
-    return Session(project), offsets
+    return Session(stations_with_drawn_sites()), list(SITE_OFFSETS)
 
 
 def test_buffer_serves_as_constraint_layer(session_with_sites):

@@ -225,6 +225,19 @@ def wgs84_to_gcj02(lon, lat):
     return _same_kind(lon + dlon, lon), _same_kind(lat + dlat, lat)
 
 
+def _invert(forward, lon, lat, guess_lon, guess_lat, tol_deg: float, max_iter: int):
+    """Solve ``forward(x, y) == (lon, lat)`` by fixed-point iteration from the guess: each
+    step subtracts the forward image's error, until it is below ``tol_deg`` everywhere."""
+    for _ in range(max_iter):
+        flon, flat = forward(guess_lon, guess_lat)
+        elon, elat = np.asarray(flon) - lon, np.asarray(flat) - lat
+        guess_lon, guess_lat = guess_lon - elon, guess_lat - elat
+        if (np.nanmax(np.abs(elon), initial=0.0) < tol_deg
+                and np.nanmax(np.abs(elat), initial=0.0) < tol_deg):
+            break
+    return _same_kind(guess_lon, lon), _same_kind(guess_lat, lat)
+
+
 def gcj02_to_wgs84(lon, lat, *, tol_deg: float = 1e-10, max_iter: int = 30):
     """Undo the GCJ-02 offset: returns WGS84 (lon, lat).
 
@@ -233,17 +246,7 @@ def gcj02_to_wgs84(lon, lat, *, tol_deg: float = 1e-10, max_iter: int = 30):
     by many scripts leaves errors of up to a few metres.
     """
     lon, lat = _as_arrays(lon, lat)
-    wlon, wlat = lon.copy(), lat.copy()
-    for _ in range(max_iter):
-        glon, glat = wgs84_to_gcj02(wlon, wlat)
-        elon, elat = np.asarray(glon) - lon, np.asarray(glat) - lat
-        wlon = wlon - elon
-        wlat = wlat - elat
-        if np.nanmax(np.abs(elon), initial=0.0) < tol_deg and np.nanmax(
-            np.abs(elat), initial=0.0
-        ) < tol_deg:
-            break
-    return _same_kind(wlon, lon), _same_kind(wlat, lat)
+    return _invert(wgs84_to_gcj02, lon, lat, lon.copy(), lat.copy(), tol_deg, max_iter)
 
 
 def gcj02_to_bd09(lon, lat):
@@ -263,16 +266,8 @@ def bd09_to_gcj02(lon, lat, *, tol_deg: float = 1e-10, max_iter: int = 30):
     x, y = lon - 0.0065, lat - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
-    glon, glat = z * np.cos(theta), z * np.sin(theta)
-    for _ in range(max_iter):
-        blon, blat = gcj02_to_bd09(glon, glat)
-        elon, elat = np.asarray(blon) - lon, np.asarray(blat) - lat
-        glon, glat = glon - elon, glat - elat
-        if np.nanmax(np.abs(elon), initial=0.0) < tol_deg and np.nanmax(
-            np.abs(elat), initial=0.0
-        ) < tol_deg:
-            break
-    return _same_kind(glon, lon), _same_kind(glat, lat)
+    return _invert(gcj02_to_bd09, lon, lat, z * np.cos(theta), z * np.sin(theta), tol_deg,
+                   max_iter)
 
 
 def wgs84_to_bd09(lon, lat):

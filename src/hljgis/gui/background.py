@@ -22,22 +22,30 @@ class Cancelled(Exception):
     """The planner cancelled the work."""
 
 
-def run_in_background(parent, label: str, func: Callable[[], Any], *,
-                      show_after_ms: int = 400) -> Any:
-    """Return ``func()``, computed in a worker thread; raise :class:`Cancelled` if the
-    planner cancels, or re-raise the work's own exception."""
+def _start_worker(func: Callable[[], Any],
+                  name: str) -> tuple[dict[str, Any], threading.Event]:
+    """Start ``func()`` in a daemon thread; its ``"value"`` or ``"error"`` lands in the dict
+    (handed to the GUI thread, which re-raises the error), the event is set when it ends."""
     outcome: dict[str, Any] = {}
     done = threading.Event()
 
     def work() -> None:
         try:
             outcome["value"] = func()
-        except BaseException as exc:  # handed to the GUI thread below
+        except BaseException as exc:  # handed to the GUI thread
             outcome["error"] = exc
         finally:
             done.set()
 
-    threading.Thread(target=work, name="hljgis-work", daemon=True).start()
+    threading.Thread(target=work, name=name, daemon=True).start()
+    return outcome, done
+
+
+def run_in_background(parent, label: str, func: Callable[[], Any], *,
+                      show_after_ms: int = 400) -> Any:
+    """Return ``func()``, computed in a worker thread; raise :class:`Cancelled` if the
+    planner cancels, or re-raise the work's own exception."""
+    outcome, done = _start_worker(func, "hljgis-work")
     loop = QEventLoop()
     dialog = QProgressDialog(label, parent.tr("Cancel") if parent else "Cancel", 0, 0, parent)
     dialog.setWindowTitle("hljgis")
@@ -72,8 +80,7 @@ def run_with_progress(parent, label: str, func: Callable[[Callable[..., None]], 
     disabled until the end. Raises :class:`Cancelled` or the work's own exception.
     """
     state: dict[str, Any] = {"fraction": 0.0, "message": label, "cancellable": True}
-    outcome: dict[str, Any] = {}
-    done, stop = threading.Event(), threading.Event()
+    stop = threading.Event()
 
     def progress(fraction: float, message: str = "", cancellable: bool = True) -> None:
         if stop.is_set() and state["cancellable"]:
@@ -81,15 +88,7 @@ def run_with_progress(parent, label: str, func: Callable[[Callable[..., None]], 
         state.update(fraction=max(0.0, min(1.0, float(fraction))),
                      message=message or state["message"], cancellable=cancellable)
 
-    def work() -> None:
-        try:
-            outcome["value"] = func(progress)
-        except BaseException as exc:  # handed to the GUI thread below
-            outcome["error"] = exc
-        finally:
-            done.set()
-
-    threading.Thread(target=work, name="hljgis-export", daemon=True).start()
+    outcome, done = _start_worker(lambda: func(progress), "hljgis-export")
     loop = QEventLoop()
     dialog = QProgressDialog(label, parent.tr("Cancel") if parent else "Cancel", 0, 1000,
                              parent)

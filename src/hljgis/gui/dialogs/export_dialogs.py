@@ -18,16 +18,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
 )
@@ -36,6 +33,7 @@ from hljgis.core.errors import InputError
 from hljgis.gui.background import Cancelled, run_with_progress
 from hljgis.gui.i18n import current_language
 from hljgis.gui.messages import error_text
+from hljgis.gui.widgets.output_path_row import OutputPathRow
 
 CITIES = (("Hegang", "鹤岗"), ("Jixi", "鸡西"), ("Qitaihe", "七台河"),
           ("Shuangyashan", "双鸭山"))
@@ -72,12 +70,8 @@ class ExportDialog(QDialog):
         self.result = None
         self.resize(640, 200)  # scenario titles and a home-folder path fit; height grows
         self.form = QFormLayout()
-        self.path_edit = QLineEdit()
-        browse = QPushButton(self.tr("Browse..."))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(browse)
+        row = OutputPathRow(self.FILTER)
+        self.path_edit = row.edit
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555555")
@@ -166,12 +160,6 @@ class ExportDialog(QDialog):
             path = path.with_name(path.name + self.SUFFIX)
         return path
 
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.windowTitle(), self.path_edit.text(),
-                                              self.FILTER)
-        if path:
-            self.path_edit.setText(path)
-
     def check(self) -> None:
         """Raise InputError for options that cannot work (nothing chosen, no file name)."""
         if not self.path_edit.text().strip():
@@ -236,7 +224,37 @@ def _city_progress(progress, messages: list[str], last: str, share: float = 0.85
     return report
 
 
-class AtlasDialog(ExportDialog):
+class CityRankingExportDialog(ExportDialog):
+    """An export that first ranks each ticked scenario in each ticked city (atlas, score
+    cards): the two checklists, sites per city, the annex letter and the resolution. The
+    subclass places them in its form."""
+
+    def __init__(self, project, parent=None) -> None:
+        super().__init__(project, parent)
+        choices = scenario_choices(project)
+        self.scenarios = self._checklist(choices, {choices[0][1]} if choices else set())
+        self.cities = self._checklist(self._city_items(), {en for en, _ in CITIES})
+        self.per_city = QSpinBox(minimum=1, maximum=50, value=5)
+        self.annex_edit = QLineEdit("A")
+        self.annex_edit.setMaxLength(4)
+        self.dpi_box = QSpinBox(minimum=72, maximum=1200, singleStep=50, value=300)
+
+    def check(self) -> None:
+        super().check()
+        if not self.checked(self.scenarios):
+            raise InputError("no scenario is ticked.", "Tick at least one scenario.")
+        if not self.checked(self.cities):
+            raise InputError("no city is ticked.", "Tick at least one city.")
+
+    def options(self) -> dict:
+        scenarios, cities = self.checked(self.scenarios), self.checked(self.cities)
+        return {"scenarios": scenarios, "cities": cities,
+                "messages": self.ranking_messages(scenarios, cities),
+                "annex": self.annex_edit.text().strip() or "A",
+                "per_city": self.per_city.value(), "dpi": float(self.dpi_box.value())}
+
+
+class AtlasDialog(CityRankingExportDialog):
     """One PDF: a map page per city (x scenario) and a table page, like ``hljgis atlas``."""
 
     DEFAULT = "atlas"
@@ -244,17 +262,10 @@ class AtlasDialog(ExportDialog):
     def __init__(self, project, parent=None) -> None:
         super().__init__(project, parent)
         self.setWindowTitle(self.tr("Export atlas (PDF)"))
-        choices = scenario_choices(project)
-        self.scenarios = self._checklist(choices, {choices[0][1]} if choices else set())
-        self.cities = self._checklist(self._city_items(), {en for en, _ in CITIES})
         self.layout_box = self._layout_box()
         self.lang_box = self._lang_box()
-        self.annex_edit = QLineEdit("A")
-        self.annex_edit.setMaxLength(4)
         self.table_check = QCheckBox(self.tr("Add a table page of the top sites"))
         self.table_check.setChecked(True)
-        self.per_city = QSpinBox(minimum=1, maximum=50, value=5)
-        self.dpi_box = QSpinBox(minimum=72, maximum=1200, singleStep=50, value=300)
         self.add_option(self.tr("Scenarios:"), self.scenarios)
         self.add_option(self.tr("Cities (page order):"), self.cities)
         self.add_option(self.tr("Layout:"), self.layout_box)
@@ -266,25 +277,10 @@ class AtlasDialog(ExportDialog):
         self.note.setText(self.tr("Each city is ranked with 100 weight-sensitivity runs; "
                                   "an atlas of four cities takes about a minute."))
 
-    def check(self) -> None:
-        super().check()
-        self.check_lists()
-
-    def check_lists(self) -> None:
-        if not self.checked(self.scenarios):
-            raise InputError("no scenario is ticked.", "Tick at least one scenario.")
-        if not self.checked(self.cities):
-            raise InputError("no city is ticked.", "Tick at least one city.")
-
     def options(self) -> dict:
-        scenarios, cities = self.checked(self.scenarios), self.checked(self.cities)
-        return {"scenarios": scenarios, "cities": cities,
-                "messages": self.ranking_messages(scenarios, cities),
-                "last": self.tr("then writing the PDF"),
+        return {**super().options(), "last": self.tr("then writing the PDF"),
                 "layout": self.layout_box.currentData(), "table": self.table_check.isChecked(),
-                "per_city": self.per_city.value(),
-                "annex": self.annex_edit.text().strip() or "A",
-                "dpi": float(self.dpi_box.value()), "lang": self.lang_box.currentData()}
+                "lang": self.lang_box.currentData()}
 
     def work(self, progress, path, opts):
         from hljgis.export.atlas import build_atlas
@@ -303,7 +299,7 @@ class AtlasDialog(ExportDialog):
             + (f"\n{warn}" if warn else ""))
 
 
-class ScoreCardsDialog(ExportDialog):
+class ScoreCardsDialog(CityRankingExportDialog):
     """Site score cards: a PDF page per top site, with the same numbers as CSV and XLSX."""
 
     DEFAULT = "score-cards"
@@ -311,13 +307,6 @@ class ScoreCardsDialog(ExportDialog):
     def __init__(self, project, parent=None) -> None:
         super().__init__(project, parent)
         self.setWindowTitle(self.tr("Export site score cards"))
-        choices = scenario_choices(project)
-        self.scenarios = self._checklist(choices, {choices[0][1]} if choices else set())
-        self.cities = self._checklist(self._city_items(), {en for en, _ in CITIES})
-        self.per_city = QSpinBox(minimum=1, maximum=50, value=5)
-        self.annex_edit = QLineEdit("A")
-        self.annex_edit.setMaxLength(4)
-        self.dpi_box = QSpinBox(minimum=72, maximum=1200, singleStep=50, value=300)
         self.add_option(self.tr("Scenarios:"), self.scenarios)
         self.add_option(self.tr("Cities:"), self.cities)
         self.add_option(self.tr("Sites per city:"), self.per_city)
@@ -326,17 +315,8 @@ class ScoreCardsDialog(ExportDialog):
         self.note.setText(self.tr("The CSV and XLSX with the same numbers are written beside "
                                   "the PDF."))
 
-    def check(self) -> None:
-        super().check()
-        AtlasDialog.check_lists(self)
-
     def options(self) -> dict:
-        scenarios, cities = self.checked(self.scenarios), self.checked(self.cities)
-        return {"scenarios": scenarios, "cities": cities,
-                "messages": self.ranking_messages(scenarios, cities),
-                "last": self.tr("then writing the score cards"),
-                "annex": self.annex_edit.text().strip() or "A",
-                "per_city": self.per_city.value(), "dpi": float(self.dpi_box.value())}
+        return {**super().options(), "last": self.tr("then writing the score cards")}
 
     def work(self, progress, path, opts):
         from hljgis.export.atlas import rank_cities

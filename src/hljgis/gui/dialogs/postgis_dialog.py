@@ -12,13 +12,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
     QTabWidget,
     QTreeView,
     QVBoxLayout,
@@ -27,83 +23,13 @@ from PySide6.QtWidgets import (
 
 from hljgis.core.errors import InputError
 from hljgis.gui.background import Cancelled, run_in_background
+from hljgis.gui.widgets.connection_form import ConnectionForm, ConnectionStatus
 
 TABLE_ROLE = Qt.ItemDataRole.UserRole + 1
 ROWS_ROLE = Qt.ItemDataRole.UserRole + 2
 #: From this many rows (the server's estimate) a table is read only in the map view unless
 #: the planner unticks it: a whole province of parcels would take minutes and gigabytes.
 LARGE_ROWS = 200_000
-
-
-class ConnectionForm(QGroupBox):
-    """Host, port, database, user or service; a password for this session only."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        box = QVBoxLayout(self)
-        form = QFormLayout()
-        box.addLayout(form)
-        self.host_edit = QLineEdit()
-        self.port_box = QSpinBox()
-        self.port_box.setRange(1, 65535)
-        self.port_box.setValue(5432)
-        self.db_edit = QLineEdit()
-        self.user_edit = QLineEdit()
-        self.service_edit = QLineEdit()
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.labels = [QLabel() for _ in range(6)]
-        for label, widget in zip(self.labels, (self.host_edit, self.port_box, self.db_edit,
-                                               self.user_edit, self.service_edit,
-                                               self.password_edit), strict=True):
-            form.addRow(label, widget)
-        self.password_note = QLabel()
-        self.password_note.setWordWrap(True)
-        self.password_note.setStyleSheet("color: #555")
-        box.addWidget(self.password_note)
-        row = QHBoxLayout()
-        self.connect_button = QPushButton()
-        self.connect_button.setDefault(True)
-        row.addWidget(self.connect_button)
-        row.addStretch(1)
-        box.addLayout(row)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        tr = self.tr
-        self.setTitle(tr("Connection"))
-        for label, text in zip(self.labels, ("Host:", "Port:", "Database:", "User:", "Service:",
-                                             "Password:"), strict=True):
-            label.setText(tr(text))
-        self.host_edit.setPlaceholderText(tr("e.g. gis.bureau.local (empty: this computer)"))
-        self.service_edit.setPlaceholderText(tr("or a service name from pg_service.conf"))
-        self.password_edit.setPlaceholderText(tr("only for this session; usually left empty"))
-        self.password_note.setText(tr(
-            "The password is read from ~/.pgpass or the PostgreSQL service file, as in psql "
-            "and QGIS. hljgis never stores it in the project."))
-        self.connect_button.setText(tr("Connect"))
-
-    def source(self):
-        """The connection the fields describe (no password)."""
-        from hljgis.io.postgis import make_source
-
-        return make_source(host=self.host_edit.text(), port=self.port_box.value(),
-                           dbname=self.db_edit.text(), user=self.user_edit.text(),
-                           service=self.service_edit.text())
-
-    def password(self) -> str | None:
-        return self.password_edit.text() or None
-
-    def set_source(self, conninfo: str) -> None:
-        """Fill the fields from a connection string (e.g. the project's store link)."""
-        from psycopg.conninfo import conninfo_to_dict
-
-        params = conninfo_to_dict(conninfo)
-        self.host_edit.setText(str(params.get("host", "")))
-        self.port_box.setValue(int(params.get("port") or 5432))
-        self.db_edit.setText(str(params.get("dbname", "")))
-        self.user_edit.setText(str(params.get("user", "")))
-        self.service_edit.setText(str(params.get("service", "")))
 
 
 class PostgisDialog(QDialog):
@@ -155,11 +81,7 @@ class PostgisDialog(QDialog):
         self.view_only = QCheckBox()
         self.view_only.setEnabled(extent is not None)
         layout.addWidget(self.view_only)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())
-        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = ConnectionStatus()
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Close)
@@ -236,9 +158,9 @@ class PostgisDialog(QDialog):
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
         for col in range(1, 4):
             header.setSectionResizeMode(col, header.ResizeMode.ResizeToContents)
-        self.status.setStyleSheet("color: #1a7f37")
-        self.status.setText(self.tr("Connected: {n} spatial table(s) in {schemas} schema(s).")
-                            .format(n=len(tables), schemas=len(schemas)))
+        self.status.show_connected(self.tr("Connected: {n} spatial table(s) in {schemas} "
+                                           "schema(s).").format(n=len(tables),
+                                                                schemas=len(schemas)))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         return True
 
@@ -247,8 +169,7 @@ class PostgisDialog(QDialog):
         if self._extent is not None and any((i.data(ROWS_ROLE) or 0) >= LARGE_ROWS
                                             for i in rows):
             self.view_only.setChecked(True)
-            self.status.setStyleSheet("color: #555")
-            self.status.setText(self.tr("Large table: only the features in the map view will "
+            self.status.show_note(self.tr("Large table: only the features in the map view will "
                                         "be read (untick to read them all)."))
 
     def selected_tables(self) -> list[str]:
@@ -311,5 +232,4 @@ class PostgisDialog(QDialog):
         return list(self._layers)
 
     def _show_error(self, exc: InputError) -> None:
-        self.status.setStyleSheet("color: #b00020")
-        self.status.setText(f"{exc.what}\n{exc.todo}".strip())
+        self.status.show_error(exc)

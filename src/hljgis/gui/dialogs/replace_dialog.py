@@ -273,16 +273,10 @@ class ReplaceDialog(QDialog):
                 lambda: read_source(self.path, **options))
         except Cancelled:
             return
-        except MissingCRSError as exc:  # ask, as Add data does, instead of guessing
-            if "assume_crs" not in self.read_options and self.ask_read_options(exc.what, True):
-                return
-            self.source = None
-            self.outcome = None
-            self._problem = str(exc)
-            self._fill_column_boxes()
-            self._show_outcome()
-            return
         except InputError as exc:
+            if (isinstance(exc, MissingCRSError) and "assume_crs" not in self.read_options
+                    and self.ask_read_options(exc.what, True)):
+                return  # asked, as Add data does, instead of guessing; read again
             self.source = None
             self.outcome = None
             self._problem = str(exc)

@@ -13,14 +13,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
 )
+
+from hljgis.gui.widgets.output_path_row import OutputPathRow
 
 #: (label, extension) in menu order.
 FORMATS = (("GeoPackage (*.gpkg)", ".gpkg"), ("ESRI Shapefile (*.shp)", ".shp"),
@@ -50,12 +48,9 @@ class SaveFeaturesDialog(QDialog):
                                         .format(n=f"{n_selected:,}", total=f"{len(layer.gdf):,}"))
         self.selected_check.setEnabled(n_selected > 0)
         self.selected_check.setChecked(n_selected > 0)
-        self.path_edit = QLineEdit(str(Path(folder or Path.home()) / f"{layer.name}.gpkg"))
-        browse = QPushButton(self.tr("Browse..."))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(browse)
+        row = OutputPathRow(self.format_box.currentText,
+                            str(Path(folder or Path.home()) / f"{layer.name}.gpkg"))
+        self.path_edit = row.edit
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555555")
@@ -90,13 +85,6 @@ class SaveFeaturesDialog(QDialog):
             ".xlsx": self.tr("Attributes with lon/lat of a point inside each feature (WGS84) "
                              "and, for lines and areas, the shape as WKT."),
         }.get(ext, self.tr("One file that keeps every field, the CRS and the geometry.")))
-
-    def _browse(self) -> None:
-        label = self.format_box.currentText()
-        path, _ = QFileDialog.getSaveFileName(self, self.windowTitle(), self.path_edit.text(),
-                                              label)
-        if path:
-            self.path_edit.setText(path)
 
     def set_format(self, ext: str) -> None:
         self.format_box.setCurrentIndex(max(0, self.format_box.findData(ext)))

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from hljgis.core.errors import InputError
 from hljgis.gui.background import Cancelled, run_in_background
-from hljgis.gui.dialogs.postgis_dialog import ConnectionForm
 from hljgis.gui.messages import translate_message
+from hljgis.gui.widgets.connection_form import ConnectionForm, ConnectionStatus
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -61,10 +61,7 @@ class StoreDialog(QDialog):
         self.name_label.setVisible(mode == "save")
         self.name_edit.setVisible(mode == "save")
         layout.addLayout(form)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())
-        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.status = ConnectionStatus()
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
+from hljgis.gui.table_file_dialog import TABLE_FILTER
+
 
 def export_results(panel, path: str | None = None) -> Path | None:
     """Write ``panel.result`` to ``path`` (asked for when None); returns the file or None."""
@@ -29,7 +31,7 @@ def export_results(panel, path: str | None = None) -> Path | None:
     if not path:
         path, chosen = QFileDialog.getSaveFileName(
             panel, panel.tr("Export results"), f"ranking-{name}.xlsx",
-            "Excel workbook (*.xlsx);;CSV (*.csv)")
+            TABLE_FILTER)
         if not path:
             return None
         if not Path(path).suffix:

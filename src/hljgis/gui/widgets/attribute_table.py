@@ -18,7 +18,6 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -348,18 +347,14 @@ class AttributeTable(QWidget):
 
         from hljgis.core.errors import InputError
         from hljgis.gui.background import Cancelled, run_with_progress
+        from hljgis.gui.table_file_dialog import ask_table_path
         from hljgis.io.table_export import label_codes, write_table
 
         if self.layer is None:
             return None
+        path = path or ask_table_path(self, self.tr("Export table"), f"{self.layer.name}.xlsx")
         if not path:
-            path, chosen = QFileDialog.getSaveFileName(
-                self, self.tr("Export table"), f"{self.layer.name}.xlsx",
-                "Excel workbook (*.xlsx);;CSV (*.csv)")
-            if not path:
-                return None
-            if not Path(path).suffix:
-                path += ".csv" if "csv" in chosen.lower() else ".xlsx"
+            return None
         positions = self.visible_positions
 
         writing = self.tr("Writing") + f" {Path(path).name} ..."  # tr on the GUI thread
