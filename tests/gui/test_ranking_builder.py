@@ -96,14 +96,14 @@ def test_duplicate_move_remove_follow_the_table_and_undo(panel):
 
 
 def test_weights_follow_added_criteria_in_ahp(panel):
-    panel.ahp_radio.setChecked(True)
+    panel.weights_group.ahp_radio.setChecked(True)
     before = panel.criteria.shares().copy()
     panel.criteria_view.selectRow(0)
     panel.duplicate_criterion(0)
     shares = panel.criteria.shares()
     assert len(shares) == len(before) + 1 and shares.sum() == pytest.approx(1.0)
     assert shares[0] == pytest.approx(shares[1])  # the copy is judged like its original
-    assert "CR" in panel.weight_report.text()
+    assert "CR" in panel.weights_group.weight_report.text()
 
 
 def _pixels(widget, color: QColor, tol: int = 12) -> int:

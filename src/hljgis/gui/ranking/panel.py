@@ -40,26 +40,25 @@ from PySide6.QtWidgets import (
 
 from hljgis.analysis.draft import ScenarioDraft
 from hljgis.analysis.presets import PRESETS, fill_chinese_from_preset, preset
+from hljgis.analysis.ranking_vocab import CITIES, city_label, city_title
 from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario, save_scenario
 from hljgis.core.errors import InputError
-from hljgis.core.style import Labels
 from hljgis.core.subsidence import planning_year
-from hljgis.export.atlas import city_titles
 from hljgis.gui.i18n import current_language, tr
 from hljgis.gui.messages import translate_message
 from hljgis.gui.ranking.about_editor import AboutEditor
 from hljgis.gui.ranking.candidates_editor import CandidatesEditor
 from hljgis.gui.ranking.constraint_editor import ConstraintEditor
-from hljgis.gui.ranking.criterion_editor import KIND_NAMES, CriterionEditor
-from hljgis.gui.ranking.forms import ChoiceBox, attempt
-from hljgis.gui.ranking.models import (
+from hljgis.gui.ranking.constraints_model import (
     ACTION_NAMES,
-    BarDelegate,
     ConstraintActionDelegate,
     ConstraintsModel,
-    CriteriaModel,
-    ResultsModel,
-    TransformKindDelegate,
+)
+from hljgis.gui.ranking.criterion_editor import KIND_NAMES, CriterionEditor
+from hljgis.gui.ranking.forms import ChoiceBox, attempt
+from hljgis.gui.ranking.models import BarDelegate, CriteriaModel, TransformKindDelegate
+from hljgis.gui.ranking.results_models import ResultsModel
+from hljgis.gui.ranking.texts import (
     criterion_rationale,
     criterion_title,
     layer_title_zh,
@@ -78,9 +77,6 @@ from hljgis.gui.widgets.ranking_worker import RankingRunner
 AGGREGATION_NAMES = {"wlc": "Weighted sum (WLC)", "topsis": "Closeness to the ideal (TOPSIS)"}
 NAN_NAMES = {"exclude": "is excluded", "zero": "scores 0 on it",
              "renormalize": "is scored on its other criteria"}
-#: The four cities: English name (as in the data) and Chinese name.
-CITIES = (("Hegang", "鹤岗"), ("Jixi", "鸡西"), ("Qitaihe", "七台河"),
-          ("Shuangyashan", "双鸭山"))
 _RED = "#c62828"
 _GREEN = "#2e7d32"
 
@@ -276,11 +272,6 @@ class RankingPanel(QWidget):
         self.values_runner = RankingRunner(self)
 
         self.weights_group = WeightsView(self.draft, self.criteria, self._say)
-        for name in ("direct_radio", "ahp_radio", "group_radio", "method_group", "ahp_button",
-                     "weight_report", "group_box", "member_box", "members", "members_view",
-                     "edit_member_button", "rename_member_button", "add_member_button",
-                     "remove_member_button"):  # the dock's tests and callers reach them here
-            setattr(self, name, getattr(self.weights_group, name))
 
         self.about_group = QGroupBox()  # title and purpose, in both languages
         self.about_editor = AboutEditor(self.draft)
@@ -698,7 +689,7 @@ class RankingPanel(QWidget):
     def _city_title_zh(self, city: str) -> str:
         """A city's Chinese name as the Explain header gives it: the project's bookmark title
         (鸡西市), the catalogue's name (鸡西) without a bookmark."""
-        return city_titles(self.session.project, city)[1]
+        return city_title(self.session.project, city).zh
 
     def _fit_constraints(self) -> None:
         """Show every constraint row (there are few); the table hides when there are none
@@ -904,42 +895,6 @@ class RankingPanel(QWidget):
         for w in (self.runs_box, self.perturb_box, self.topk_box, self.runs_label,
                   self.topk_label):
             w.setEnabled(on)
-
-    # -- weights: the view does the work; these keep the dock's own API ---------------------
-    def use_ahp(self) -> bool:
-        return self.weights_group.use_ahp()
-
-    def weight_method(self) -> str:
-        return self.weights_group.weight_method()
-
-    @property
-    def group_result(self):
-        return self.weights_group.group_result
-
-    @property
-    def _members(self) -> list[dict]:
-        return self.draft.members
-
-    def member_names(self) -> list[str]:
-        return self.draft.member_names()
-
-    def member_matrix(self, k: int) -> np.ndarray:
-        return self.draft.matrix_in_use(k)
-
-    def add_member(self, name: str | None = None, matrix=None) -> int | None:
-        return self.weights_group.add_member(name, matrix)
-
-    def remove_member(self, k: int | None = None) -> bool:
-        return self.weights_group.remove_member(k)
-
-    def rename_member(self, k: int | None = None, name: str | None = None) -> bool:
-        return self.weights_group.rename_member(k, name)
-
-    def edit_member(self, k: int | None = None) -> bool:
-        return self.weights_group.edit_member(k)
-
-    def edit_ahp(self) -> bool:
-        return self.weights_group.edit_ahp()
 
     def edited_scenario(self) -> Scenario:
         """The scenario as edited here: used criteria only, this year, these weights, and
@@ -1190,24 +1145,12 @@ class RankingPanel(QWidget):
         self.illustrative_note.setVisible(bool(note))
 
     def _result_layer(self, result):
-        """The result as an analysis layer: graduated by score, top N labelled '#rank'."""
-        layer = result.layer()
-        g = layer.gdf
-        n = self.label_box.value()
-        from hljgis.gui.ranking.live import top_labels  # as live re-scoring labels them
+        """The result as an analysis layer: graduated by score in the fixed 0-0.2 ... 0.8-1
+        classes of the printed atlas, the best N labelled '#rank' (a new layer: the result
+        stays as it ran)."""
+        from hljgis.analysis.ranking_layer import ranking_layer
 
-        g["label"], g["label_priority"] = top_labels(
-            g["rank"].to_numpy(dtype=float, na_value=np.nan), n)
-        # the fixed 0-0.2 ... 0.8-1 classes of the printed atlas: quantiles collapse when many
-        # sites share a floor score, and fixed classes let planners compare cities and runs
-        from hljgis.export.atlas import ranking_style
-
-        renderer = ranking_style()["renderer"]
-        # crowded top sites: numbers moved out with a leader line rather than dropped
-        labels = Labels(enabled=n > 0, field="label", priority_field="label_priority",
-                        bold=True, size_pt=9.0, priority=8, callout=True).to_dict()
-        layer.style = {"version": 1, "renderer": renderer, "labels": labels}
-        return layer
+        return ranking_layer(result, label_top=self.label_box.value())
 
     def _on_result_row_changed(self, current, _previous) -> None:
         if not current.isValid() or self.result is None:
@@ -1313,13 +1256,12 @@ class RankingPanel(QWidget):
         self.year_box.setToolTip(self.tr(
             "Year the subsidence status is shown for: map, legend, attribute table, "
             "new ranking scenarios and exports follow it (undoable)"))
-        zh = current_language() == "zh"
         current = self.city_box.currentData()
         self.city_box.blockSignals(True)
         self.city_box.clear()
         self.city_box.addItem(self.tr("All four cities"), None)
-        for en, cn in CITIES:
-            self.city_box.addItem(f"{cn} {en}" if zh else f"{en} {cn}", en)
+        for city in CITIES:
+            self.city_box.addItem(city_label(city, current_language()), city)
         self.city_box.setCurrentIndex(max(0, self.city_box.findData(current)))
         self.city_box.blockSignals(False)
         self.constraints_group.setTitle(self.tr("Constraints"))

@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from hljgis.analysis.constraints import localized_reasons
-from hljgis.export.atlas import city_titles
+from hljgis.analysis.ranking_vocab import city_title, scenario_title
 from hljgis.gui.i18n import current_language
-from hljgis.gui.ranking.models import (
-    BarDelegate,
-    FrameModel,
+from hljgis.gui.ranking.models import BarDelegate
+from hljgis.gui.ranking.results_models import FrameModel
+from hljgis.gui.ranking.texts import (
     city_text,
     criterion_rationale,
     criterion_title,
@@ -161,7 +161,7 @@ class ExplainView(QWidget):
                       + self.tr("score") + f" <b>{_num(rec['score'])}</b>")
         city, stype = rec["city"], rec["site_type"]
         if zh:
-            city = city_titles(project, city)[1] if isinstance(city, str) and city else ""
+            city = city_title(project, city).zh if isinstance(city, str) and city else ""
             stype = site_type_text(str(stype or ""), lambda n: layer_title_zh(project, n))
             where = "，".join(t for t in (city, stype) if t)
             where = f"（{where}）" if where else ""
@@ -760,9 +760,7 @@ class CompareView(QWidget):
         (中小企业发展空间 rather than sme-space)."""
         if current_language() != "zh" or self._scenarios is None:
             return self.names
-        from hljgis.export.atlas import short_title
-
-        return tuple(short_title(sc)[1] or name
+        return tuple(scenario_title(sc).zh or name
                      for sc, name in zip(self._scenarios, self.names, strict=True))
 
     def _show(self) -> None:
