@@ -358,7 +358,7 @@ def test_a_categorical_criterion_shows_no_histogram_and_does_not_fail(qtbot, pan
 def test_category_columns_have_no_histogram():
     import pandas as pd
 
-    from hljgis.gui.ranking.panel import _numeric
+    from hljgis.gui.ranking.setup_tab import _numeric
 
     assert _numeric(pd.Series(["graphite", None], dtype=object)) is None
     assert _numeric(pd.Series([1.5, None], dtype=object)).tolist()[0] == 1.5
