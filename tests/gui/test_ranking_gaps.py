@@ -255,7 +255,7 @@ def test_group_ahp_scenario_loads_with_its_members(panel):
 
 def test_weight_sweep_chart_is_one_at_a_time_of_the_result(qtbot, panel):
     from hljgis.analysis.sensitivity import one_at_a_time
-    from hljgis.gui.widgets.ranking_results import SWEEP_VALUES
+    from hljgis.gui.widgets.ranking_sensitivity import SWEEP_VALUES
 
     panel.mc_check.setChecked(False)
     run_and_wait(qtbot, panel)
@@ -299,7 +299,7 @@ def test_weight_sweep_chart_is_one_at_a_time_of_the_result(qtbot, panel):
 def test_weight_sweep_at_the_scenario_weight_gives_the_run_ranks(qtbot, panel, name):
     """With penalties (place-making keeps settling ground at x0.7) the sweep keeps them."""
     from hljgis.analysis.sensitivity import one_at_a_time
-    from hljgis.gui.widgets.ranking_results import sweep_inputs
+    from hljgis.gui.widgets.ranking_sensitivity import sweep_inputs
 
     panel.select_scenario(name)
     panel.mc_check.setChecked(False)

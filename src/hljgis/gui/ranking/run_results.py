@@ -26,12 +26,9 @@ from hljgis.gui.ranking.results_models import ResultsModel
 from hljgis.gui.ranking.texts import (
     punct,
 )
-from hljgis.gui.widgets.ranking_results import (
-    CompareView,
-    ExplainView,
-    SensitivityView,
-    WeightSweepView,
-)
+from hljgis.gui.widgets.ranking_compare import CompareView
+from hljgis.gui.widgets.ranking_results import ExplainView
+from hljgis.gui.widgets.ranking_sensitivity import SensitivityView, WeightSweepView
 
 
 class RunResults:
