@@ -1,7 +1,10 @@
 """Shared set-up of the ranking dock's GUI tests: the dock on a synthetic project, the
-language switch, and a run waited for."""
+language switch, a planner's clicks and typing in its forms, the results table as shown,
+and a run waited for."""
 
 from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox
 
 from hljgis.core.session import Session
 from hljgis.gui.i18n import set_language
@@ -35,3 +38,44 @@ def run_and_wait(qtbot, panel, job=None, *, monte_carlo: bool | None = None,
     qtbot.waitUntil(lambda: not panel.is_running(), timeout=timeout)
     if require_result:
         assert panel.result is not None, panel.status.text()
+
+
+def choose(box, data) -> None:
+    """Pick an entry of a combo by its data, as a planner's click would."""
+    i = box.findData(data)
+    assert i >= 0, (data, [box.itemData(k) for k in range(box.count())])
+    box.setCurrentIndex(i)
+    box.activated.emit(i)
+
+
+def type_into(edit, text: str) -> None:
+    """Type ``text`` into a line (or text) field and leave it, as a planner would."""
+    edit.setText(text)
+    edit.editingFinished.emit()
+
+
+def fill_form(editor, **values) -> None:
+    """Fill a criterion or constraint form (``editor.w``) field by field, in the order
+    given (a layer before its measure): combos are chosen by data, the rest typed."""
+    for key, value in values.items():
+        widget = editor.w[key]
+        if isinstance(widget, QComboBox):
+            choose(widget, value)
+        else:
+            type_into(widget, value)
+
+
+def add_criterion(panel, kind: str, below: int = 0, **values) -> int:
+    """Add a criterion of ``kind`` below row ``below`` and fill its form; returns its row."""
+    panel.criteria_view.selectRow(below)
+    row = panel.add_criterion(kind)
+    assert row is not None, panel.status.text()
+    fill_form(panel.criterion_editor, **values)
+    return row
+
+
+def shown_results(panel) -> list[list[str]]:
+    """The result table as the planner reads it, row by row."""
+    m = panel.results_view.model()
+    return [[str(m.index(r, c).data() or "") for c in range(m.columnCount())]
+            for r in range(m.rowCount())]

@@ -14,7 +14,7 @@ from hljgis.analysis import load_scenario, save_scenario
 from hljgis.gui.i18n import set_language
 from hljgis.gui.ranking.models import CriteriaModel
 from hljgis.gui.ranking.transform_editor import BAR, CURVE
-from tests.gui.ranking_support import open_panel, run_and_wait
+from tests.gui.ranking_support import choose, fill_form, open_panel, run_and_wait, type_into
 
 
 @pytest.fixture
@@ -31,19 +31,6 @@ def shown_titles(panel) -> list[str]:
     return [m.index(r, CriteriaModel.USE).data() for r in range(m.rowCount())]
 
 
-def choose(box, data) -> None:
-    """Pick an entry of a combo by its data, as a planner's click would."""
-    i = box.findData(data)
-    assert i >= 0, (data, [box.itemData(k) for k in range(box.count())])
-    box.setCurrentIndex(i)
-    box.activated.emit(i)
-
-
-def type_into(edit, text: str) -> None:
-    edit.setText(text)
-    edit.editingFinished.emit()
-
-
 def test_add_define_and_run_a_new_distance_criterion(qtbot, panel):
     n = len(names(panel))
     panel.criteria_view.selectRow(n - 1)
@@ -57,13 +44,8 @@ def test_add_define_and_run_a_new_distance_criterion(qtbot, panel):
     assert ed.w["layer"].currentText() == "(choose a layer)"  # nothing chosen, and it shows
     with pytest.raises(Exception, match=r"criteria\[6\]\.layer is required"):
         panel.edited_scenario()
-    choose(ed.w["layer"], "rivers")
-    choose(ed.w["measure"], "edge")
-    type_into(ed.w["title"], "Distance to a river")
-    type_into(ed.w["title_zh"], "到河流距离")
-    type_into(ed.w["unit"], "m")
-    type_into(ed.w["name"], "river")
-    choose(ed.w["direction"], "cost")
+    fill_form(ed, layer="rivers", measure="edge", title="Distance to a river",
+              title_zh="到河流距离", unit="m", name="river", direction="cost")
     assert names(panel)[row] == "river"
     assert shown_titles(panel)[row] == "Distance to a river"
     sc = panel.edited_scenario()

@@ -6,19 +6,12 @@ from __future__ import annotations
 import pytest
 
 from hljgis.gui.i18n import set_language
-from tests.gui.ranking_support import open_panel, run_and_wait
+from tests.gui.ranking_support import choose, open_panel, run_and_wait
 
 
 @pytest.fixture
 def panel(qtbot):
     yield from open_panel(qtbot)
-
-
-def choose(box, data) -> None:
-    i = box.findData(data)
-    assert i >= 0, (data, [box.itemData(k) for k in range(box.count())])
-    box.setCurrentIndex(i)
-    box.activated.emit(i)
 
 
 def test_name_field_is_picked_next_to_the_id_and_names_the_sites(qtbot, panel):
