@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from hljgis.analysis import run_scenario
 from hljgis.analysis import ranking_layer as builder
+from hljgis.analysis import run_scenario
 from hljgis.analysis.ranking_layer import LABEL_COLUMNS, MAP_FIELDS
 from hljgis.analysis.ranking_vocab import ranking_renderer
 from tests.analysis.test_presets import synthetic_project

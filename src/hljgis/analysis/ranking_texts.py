@@ -25,9 +25,20 @@ from collections.abc import Callable, Iterable
 from hljgis.analysis.ranking_vocab import city_title
 from hljgis.core.text import Text, is_zh
 
-__all__ = ["UNIT_ZH", "city_text", "constraint_label", "constraint_reason", "constraint_rule",
-           "criterion_rationale", "criterion_title", "listed", "punct", "site_type_text",
-           "unit_text"]
+__all__ = [
+    "UNIT_ZH",
+    "city_text",
+    "constraint_label",
+    "constraint_reason",
+    "constraint_rule",
+    "criterion_rationale",
+    "criterion_title",
+    "listed",
+    "punct",
+    "site_type_text",
+    "space",
+    "unit_text",
+]
 
 #: Criterion units in Chinese (the presets use m, share and years; the rest are the units
 #: of the thematic schemas and their usual neighbours). Others are shown as they are.
@@ -54,6 +65,12 @@ def punct(mark: str, lang: str | None) -> str:
     """Punctuation joining texts in ``lang``: ``punct(": ", "en")`` is ": ", in Chinese
     "：" (likewise ", " "; " ". " " (" ")"; the full-width marks carry their own spacing)."""
     return _FULL_WIDTH.get(mark, mark) if is_zh(lang) else mark
+
+
+def space(lang: str | None) -> str:
+    """The space between two words or a word and a bracket: " " in English, none in
+    Chinese (full-width marks carry their own)."""
+    return "" if is_zh(lang) else " "
 
 
 def listed(items: Iterable, lang: str | None) -> str:

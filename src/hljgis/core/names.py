@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+from hljgis.core.text import is_zh
+
 #: Label languages a map can ask for; ``None`` (or "both") draws the fields the style names.
 LABEL_LANGUAGES = ("en", "zh")
 
@@ -131,7 +133,7 @@ def label_columns(columns: Sequence[str], field: str, field2: str | None,
     if lang not in LABEL_LANGUAGES or field not in set(columns):
         return None
     en, zh = _pair(columns, field)
-    if lang == "zh" and field == zh:
+    if is_zh(lang) and field == zh:
         # a Chinese style draws as styled, with its pinyin/English second line if it has
         # one (as Chinese maps print them); an English map drops Chinese lines it cannot read
         return None

@@ -1,7 +1,7 @@
 """A user-facing text in English and Chinese, and the language test every module shares.
 
 Interface and print texts come in two languages. Instead of ``*_zh`` twins kept side by side
-and ``if lang == "zh"`` branches at each use, a :class:`Text` holds both and gives the one
+and a branch on the language at each use, a :class:`Text` holds both and gives the one
 asked for, falling back to English where no Chinese is known. File formats keep their
 ``title`` / ``title_zh`` keys: :meth:`Text.of` reads such a pair at the boundary and
 :meth:`Text.put` writes it back.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from hljgis.core.text import is_zh
 from hljgis.gui.i18n import catalogue, current_language
 
 _FIELD = re.compile(r"\{(\w*)\}")
@@ -73,7 +74,7 @@ def _one(text: str, depth: int) -> str:
 
 def translate_message(text: str, lang: str | None = None) -> str:
     """``text`` (English, from the core) in ``lang`` (default: the UI language)."""
-    if not text or (lang or current_language()) != "zh":
+    if not text or not is_zh(lang or current_language()):
         return text
     for sep, zh_sep in _JOINS:
         if sep in text:

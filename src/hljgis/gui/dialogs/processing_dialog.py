@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from hljgis.core.errors import InputError
 from hljgis.core.layer import VectorLayer
+from hljgis.core.text import is_zh
 from hljgis.gui.i18n import current_language
 from hljgis.gui.messages import translate_message
 from hljgis.processing import FAMILIES, TOOLS, Cancelled, run_tool
@@ -47,7 +48,7 @@ POLL_MS = 50
 
 
 def _zh() -> bool:
-    return current_language() == "zh"
+    return is_zh(current_language())
 
 
 class Editor:

@@ -12,9 +12,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from hljgis.analysis.constraints import localized_reasons
-from hljgis.gui.i18n import current_language, tr
+from hljgis.gui.i18n import tr
 from hljgis.gui.ranking.models import BAR_ROLE, DISPLAY
-from hljgis.gui.ranking.texts import city_text, site_type_text
+from hljgis.gui.ranking.texts import city_text, interface_zh, site_type_text
 
 __all__ = ["FrameModel", "ResultsModel"]
 
@@ -63,7 +63,7 @@ class ResultsModel(QAbstractTableModel):
             return
         g = result.gdf
         site = g["site_id"].astype(str).to_numpy()
-        named = "site_name_zh" if current_language() == "zh" else "site_name"
+        named = "site_name_zh" if interface_zh() else "site_name"
         if named in g.columns:  # "Parcel 17, Taoshan District" (older results: id + name)
             site = g[named].fillna("").astype(str).to_numpy()
         elif "name_zh" in g.columns or "name" in g.columns:
@@ -71,7 +71,7 @@ class ResultsModel(QAbstractTableModel):
             site = np.where(nm.to_numpy() != "", site + " " + nm.to_numpy(), site)
         city = g["city"].fillna("").astype(str)
         stype = g["site_type"].fillna("").astype(str)
-        if current_language() == "zh":
+        if interface_zh():
             cities = {c: city_text(c, self.city_title) for c in city.unique()}
             city = city.map(cities)
             types = {t: site_type_text(t, self.layer_title) for t in stype.unique()}
@@ -107,7 +107,7 @@ class ResultsModel(QAbstractTableModel):
         self.order = order
         score = g["score"].to_numpy(dtype=float)
         texts = [g[c].array for c in ("exclusion_reason", "penalty") if c in g.columns]
-        zh = current_language() == "zh"
+        zh = interface_zh()
         localized: dict[str, str] = {}
 
         def note(p: int) -> str:

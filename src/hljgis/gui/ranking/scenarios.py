@@ -17,6 +17,7 @@ from hljgis.analysis.presets import PRESETS, fill_chinese_from_preset, preset
 from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario, save_scenario
 from hljgis.core.errors import InputError
 from hljgis.core.subsidence import planning_year
+from hljgis.core.text import Text
 from hljgis.gui.i18n import current_language
 from hljgis.gui.ranking.texts import (
     punct,
@@ -28,15 +29,15 @@ class ScenarioChoice:
 
     def scenario_items(self) -> list[tuple[str, str]]:
         """(label, key) of every scenario: the project's first, then presets it lacks."""
-        zh = current_language() == "zh"
+        lang = current_language()
         project = self.session.project.scenarios
         items = []
         for name, data in project.items():
-            title = (data.get("title_zh") if zh else None) or data.get("title") or ""
+            title = Text.of(data, "title").get(lang)
             items.append((f"{name} – {title}" if title else name, name))
         for name, data in PRESETS.items():
             if name not in project:
-                title = data.get("title_zh") if zh else data.get("title")
+                title = Text.of(data, "title").get(lang)
                 items.append((f"{name} – {title}{punct(' (')}{self.tr('preset')}{punct(')')}",
                               name))
         return items
@@ -152,10 +153,9 @@ class ScenarioChoice:
         if self.scenario is None:
             self.purpose.setText("")
             return
-        t = self.draft.texts
-        zh = current_language() == "zh"
-        self.purpose.setText(f"<b>{(t['title_zh'] if zh else '') or t['title'] or self.draft.name}"
-                             f"</b><br>{(t['purpose_zh'] if zh else '') or t['purpose']}")
+        t, lang = self.draft.texts, current_language()
+        self.purpose.setText(f"<b>{Text.of(t, 'title', self.draft.name).get(lang)}</b><br>"
+                             f"{Text.of(t, 'purpose').get(lang)}")
 
     def year(self) -> int:
         """The planning year rankings run for: the project's, whatever year a stored

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from hljgis.analysis.draft import ScenarioDraft
 from hljgis.analysis.scenario import ScenarioError
-from hljgis.gui.i18n import current_language
 from hljgis.gui.ranking.about_editor import AboutEditor
 from hljgis.gui.ranking.candidates_editor import CandidatesEditor
 from hljgis.gui.ranking.criterion_editor import KIND_NAMES, CriterionEditor
@@ -38,7 +37,9 @@ from hljgis.gui.ranking.models import BarDelegate, CriteriaModel, TransformKindD
 from hljgis.gui.ranking.texts import (
     criterion_rationale,
     criterion_title,
+    interface_zh,
     punct,
+    space,
 )
 from hljgis.gui.ranking.transform_editor import TransformEditor
 from hljgis.gui.ranking.weights_view import WeightsView
@@ -218,11 +219,10 @@ class SetupTab:
             return
         c = self.draft.criteria[current.row()]
         layer = c.get("layer") or ""
-        if layer and current_language() == "zh":
+        if layer and interface_zh():
             layer = self._layer_title_zh(layer)
         layer = f" · {self.tr('layer')} {layer}" if layer else ""
-        space = "" if current_language() == "zh" else " "  # （…） carries its own space
-        self.rationale.setText(f"<b>{criterion_title(c)}</b>{space}"
+        self.rationale.setText(f"<b>{criterion_title(c)}</b>{space()}"
                                f"<span style='color:#777'>{punct('(')}{c['name']}{layer}"
                                f"{punct(')')}</span><br>{criterion_rationale(c)}")
 

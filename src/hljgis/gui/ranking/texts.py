@@ -10,12 +10,13 @@ from collections.abc import Callable
 from hljgis.analysis import ranking_texts as rt
 from hljgis.analysis.ranking_texts import UNIT_ZH
 from hljgis.analysis.transforms import TRANSFORMS
+from hljgis.core.text import is_zh
 from hljgis.gui.i18n import current_language
 
 __all__ = ["TRANSFORM_NAMES", "UNIT_ZH", "city_text", "constraint_label", "constraint_reason",
-           "constraint_rule", "criterion_rationale", "criterion_title", "layer_title_zh",
-           "listed", "params_to_text", "punct", "site_type_text", "text_to_params",
-           "transform_params_text", "unit_text"]
+           "constraint_rule", "criterion_rationale", "criterion_title", "interface_zh",
+           "layer_title_zh", "listed", "params_to_text", "punct", "site_type_text", "space",
+           "text_to_params", "transform_params_text", "unit_text"]
 TRANSFORM_NAMES = {
     "linear": "Linear", "minmax": "Min–max (data range)", "threshold": "Steps",
     "fuzzy_increasing": "Fuzzy increasing",
@@ -105,6 +106,16 @@ def punct(mark: str) -> str:
     """Punctuation joining texts in the interface language: ``punct(": ")`` is ": " in
     English and "：" in Chinese."""
     return rt.punct(mark, current_language())
+
+
+def space() -> str:
+    """The space between words in the interface language: none in Chinese."""
+    return rt.space(current_language())
+
+
+def interface_zh() -> bool:
+    """True while the interface is in Chinese."""
+    return is_zh(current_language())
 
 
 def listed(items) -> str:

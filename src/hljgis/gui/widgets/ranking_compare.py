@@ -22,11 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hljgis.analysis.ranking_vocab import scenario_title
-from hljgis.gui.i18n import current_language
-from hljgis.gui.ranking.texts import (
-    city_text,
-    punct,
-)
+from hljgis.gui.ranking.texts import city_text, interface_zh, punct
 from hljgis.gui.widgets.ranking_results import _table, site_label
 
 
@@ -202,7 +198,7 @@ class CompareView(QWidget):
     def _display_names(self) -> tuple[str, str]:
         """The two scenarios as headers: their keys, or in Chinese their short Chinese titles
         (中小企业发展空间 rather than sme-space)."""
-        if current_language() != "zh" or self._scenarios is None:
+        if not interface_zh() or self._scenarios is None:
             return self.names
         return tuple(scenario_title(sc).zh or name
                      for sc, name in zip(self._scenarios, self.names, strict=True))

@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 
 from hljgis.analysis.constraints import localized_reasons
 from hljgis.analysis.ranking_vocab import city_title
+from hljgis.core.text import is_zh
 from hljgis.gui.i18n import current_language
 from hljgis.gui.ranking.models import BarDelegate
 from hljgis.gui.ranking.results_models import FrameModel
 from hljgis.gui.ranking.texts import (
     criterion_rationale,
     criterion_title,
+    interface_zh,
     layer_title_zh,
     punct,
     site_type_text,
@@ -67,7 +69,7 @@ def site_label(gdf: pd.DataFrame, position: int) -> str:
     """The site's display name in the interface language ('Parcel 17, Taoshan District' /
     'Parcel 17（桃山区）'); for results made before names existed, the id and a name."""
     rec = gdf.iloc[position]
-    col = "site_name_zh" if current_language() == "zh" else "site_name"
+    col = "site_name_zh" if interface_zh() else "site_name"
     if col in gdf.columns and isinstance(rec[col], str) and rec[col]:
         return rec[col]
     label = str(rec["site_id"])
@@ -150,7 +152,7 @@ class ExplainView(QWidget):
         total = int(g["rank"].notna().sum())
         name = site_label(g, position)
         lang = current_language()
-        zh = lang == "zh"
+        zh = is_zh(lang)
         if pd.isna(rank):
             reason = localized_reasons(str(rec["exclusion_reason"] or ""), result.scenario, lang)
             status = (f"<span style='color:#c62828'>{self.tr('Excluded')}{punct(': ')}"

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hljgis.gui.i18n import current_language
 from hljgis.gui.ranking.texts import (
     criterion_title,
+    space,
 )
 from hljgis.gui.widgets.ranking_results import _GREY, site_label
 
@@ -184,7 +184,7 @@ class SensitivityView(QWidget):
         stable = int((rows["p_top"] >= 0.9).sum())
         self.note.setText(
             self.tr("Weights varied by ±{p} % in {n} runs.").format(
-                p=f"{100 * perturb:.0f}", n=runs) + ("" if current_language() == "zh" else " ") +
+                p=f"{100 * perturb:.0f}", n=runs) + space() +
             self.tr("{s} of the {m} best sites stay in the top {k} in at least 90 % of runs.")
             .format(s=stable, m=len(rows), k=k))
         self.legend.setText(self.tr(
@@ -402,8 +402,7 @@ class WeightSweepView(QWidget):
         ax.setRange(0.0, 1.0)
         ax.setTickCount(6)
         ax.setLabelFormat("%.1f")
-        space = "" if current_language() == "zh" else " "  # 权重：…
-        ax.setTitleText(self.tr("Weight of") + space + self.criterion_box.currentText())
+        ax.setTitleText(self.tr("Weight of") + space() + self.criterion_box.currentText())
         ay.setRange(1.0, hi)
         ay.setReverse(True)  # rank 1 at the top
         ay.setLabelFormat("%d")
