@@ -64,6 +64,9 @@ class Text:
     def __str__(self) -> str:
         return self.en
 
+    def __bool__(self) -> bool:
+        return bool(self.en or self.zh)
+
     def both(self, sep: str = " ") -> str:
         """English and Chinese together ("Score 得分"); English alone without Chinese."""
         return f"{self.en}{sep}{self.zh}" if self.zh and self.zh != self.en else self.en

@@ -22,8 +22,7 @@ ATLAS_BASE_MAP = ("towns", "rivers", "lakes", "districts", "cities")
 class AtlasPageInfo:
     city: str
     figure: str
-    title: str
-    title_zh: str
+    title: Text  # "Hegang: ranked sites for SME space" / "鹤岗市：中小企业发展空间选址排序"
     top: object = None  # GeoDataFrame of the numbered sites
     result: object = None
     refs: list[str] = field(default_factory=list)
@@ -86,8 +85,8 @@ def rank_cities(project, scenario, cities=CITIES, *, annex: str = "A", start: in
         figure = f"Map {annex}.{start + i}"
         place, t = city_title(project, city), scenario_title(result.scenario)
         info = AtlasPageInfo(city=city, figure=figure,
-                             title=f"{place.en}: ranked sites for {t.en}",
-                             title_zh=f"{place.zh}：{t.zh}选址排序", result=result)
+                             title=Text(f"{place.en}: ranked sites for {t.en}",
+                                        f"{place.zh}：{t.zh}选址排序"), result=result)
         info.layers = ranking_layers(result, figure, top_k)
         info.top = info.layers[2]
         info.refs = list(info.top["ref"])
@@ -124,7 +123,7 @@ def atlas_page(project, layout, info: AtlasPageInfo, page_label: str = ""):
     hidden = [lyr for lyr in illustrative_inputs(project, sc) if not lyr.visible]
     if hidden:
         notes.append(ranking_note(hidden, layout.lang))
-    lay = layout.replace(title=info.title, title_zh=info.title_zh, figure=info.figure,
+    lay = layout.replace(title=info.title.en, title_zh=info.title.zh, figure=info.figure,
                          subtitle=sc.title, subtitle_zh=sc.title_zh,
                          legend={"base_map": list(layout.legend.get("atlas_base_map",
                                                                     ATLAS_BASE_MAP))})
@@ -288,6 +287,6 @@ def build_atlas(project, layout, scenario, out, *, cities=CITIES, table: bool = 
         writable.append(table_page(lay, infos, per_city, f"{annex}.{start + len(infos)}",
                                    note=ranking_note(ill, lay.lang)))
     result = write_pdf(writable, out, float(dpi or lay.dpi),
-                       title=f"Annex {annex}: {infos[0].title if infos else ''}")
+                       title=f"Annex {annex}: {infos[0].title.en if infos else ''}")
     result.preflight = warnings + [w for w in result.warnings if w not in warnings]
     return result, infos

@@ -45,8 +45,8 @@ def provenance_for(tool, params: Mapping[str, Any], inputs: Sequence[tuple[str, 
     records = [input_record(param, layer) for param, layer in inputs]
     lineage = {
         "operation": tool.name,
-        "title": tool.title,
-        "title_zh": tool.title_zh,
+        "title": tool.title.en,  # the project file keeps the title / title_zh pair
+        "title_zh": tool.title.zh,
         "parameters": {k: v for k, v in params.items()
                        if tool.param(k).kind != "layer"},
         "inputs": records,
@@ -139,7 +139,7 @@ def _parameters(operation: str | None, values: Mapping[str, Any], zh: bool) -> s
         if v in (None, "", []) or (i and v == p.default):
             continue
         label = p.display_label("zh" if zh else "en")
-        choice = {c.value: (c.label_zh if zh and c.label_zh else c.label) for c in p.choices}
+        choice = {c.value: c.label.get("zh" if zh else "en") for c in p.choices}
         text = ("+".join(choice.get(x, x) for x in v) if isinstance(v, list)
                 else choice.get(v, _value(v)) if isinstance(v, str) else _value(v))
         if isinstance(v, bool):
