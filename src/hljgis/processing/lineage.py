@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hljgis import __version__
+from hljgis.core.text import is_zh
 
 #: Provenance keys copied from an input into its lineage record.
 _INPUT_KEYS = ("source", "licence", "as_of", "accuracy_m", "illustrative")
@@ -98,7 +99,7 @@ def lineage_text(provenance: Mapping[str, Any], lang: str = "en") -> str:
 
 
 def _step(lineage: Mapping[str, Any], lang: str) -> str:
-    zh = lang.startswith("zh")
+    zh = is_zh(lang)
     title = (lineage.get("title_zh") if zh else None) or lineage.get("title") \
         or lineage.get("operation", "?")
     params = _parameters(lineage.get("operation"), lineage.get("parameters") or {}, zh)
