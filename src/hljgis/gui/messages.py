@@ -47,7 +47,7 @@ def _names() -> dict[str, str]:
     from hljgis.processing import TOOLS
 
     out = {t.en: t.zh for t in CODE_LABELS.values() if t.zh}
-    out.update({tool.title: tool.title_zh for tool in TOOLS.values() if tool.title_zh})
+    out.update({tool.title.en: tool.title.zh for tool in TOOLS.values() if tool.title.zh})
     return out
 
 
