@@ -10,22 +10,13 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QLabel,
-    QPushButton,
-    QTableView,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from hljgis.core.errors import InputError
 from hljgis.gui.i18n import current_language
 from hljgis.gui.messages import translate_message
 from hljgis.gui.ranking.results_models import ResultsModel
-from hljgis.gui.ranking.texts import (
-    punct,
-)
+from hljgis.gui.ranking.texts import punct
 from hljgis.gui.widgets.ranking_compare import CompareView
 from hljgis.gui.widgets.ranking_results import ExplainView
 from hljgis.gui.widgets.ranking_sensitivity import SensitivityView, WeightSweepView

@@ -8,10 +8,7 @@ A mixin of :class:`~hljgis.gui.ranking.panel.RankingPanel`.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QInputDialog,
-)
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from hljgis.analysis.presets import PRESETS, fill_chinese_from_preset, preset
 from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario, save_scenario
@@ -19,9 +16,7 @@ from hljgis.core.errors import InputError
 from hljgis.core.subsidence import planning_year
 from hljgis.core.text import Text
 from hljgis.gui.i18n import current_language
-from hljgis.gui.ranking.texts import (
-    punct,
-)
+from hljgis.gui.ranking.texts import punct
 
 
 class ScenarioChoice:

@@ -17,19 +17,9 @@ import pandas as pd
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import QMargins, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from hljgis.gui.ranking.texts import (
-    criterion_title,
-    space,
-)
+from hljgis.gui.ranking.texts import criterion_title, space
 from hljgis.gui.widgets.ranking_results import _GREY, site_label
 
 
