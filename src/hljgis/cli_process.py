@@ -110,10 +110,10 @@ def describe_tools() -> str:
     from hljgis.processing import FAMILIES, TOOLS
 
     lines = ["Processing tools (hljgis process TOOL --input ... --param NAME=VALUE ...):"]
-    for family, (title, title_zh) in FAMILIES.items():
-        lines.append(f"\n{title} / {title_zh}")
+    for family, title in FAMILIES.items():
+        lines.append(f"\n{title.en} / {title.zh}")
         for tool in (t for t in TOOLS.values() if t.family == family):
-            lines.append(f"  {tool.name:<20} {tool.description} ({tool.title_zh})")
+            lines.append(f"  {tool.name:<20} {tool.description.en} ({tool.title.zh})")
             for p in tool.params:
                 lines.append("      " + _param_line(p))
     return "\n".join(lines)

@@ -83,12 +83,11 @@ def run(args) -> int:
 def _into_project(project, result, out: str) -> None:
     """Add the ranking to the project and save it as ``out``: a re-run of the scenario
     replaces its layer; the project file stores it compactly (io.compact_layers)."""
+    from hljgis.analysis.ranking_layer import ranking_layer
     from hljgis.core.session import Session
-    from hljgis.export.atlas import ranking_style
     from hljgis.io.project_file import save_project
 
-    layer = result.layer()  # in the run's metric CRS: the project file keeps the grid
-    layer.style = {"version": 1, "renderer": ranking_style()["renderer"]}
+    layer = ranking_layer(result)  # in the run's metric CRS: the project file keeps the grid
     Session(project).put_result_layer(layer)
     save_project(project, out)
 

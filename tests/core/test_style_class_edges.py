@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from hljgis.analysis.aggregate import wlc
+from hljgis.analysis.ranking_vocab import ranking_style
 from hljgis.core.style import symbol_classes
-from hljgis.export.atlas import ranking_style
 
 
 def test_perfect_wlc_score_is_in_the_top_class():

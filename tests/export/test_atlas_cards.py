@@ -82,8 +82,8 @@ def test_atlas_pages_per_city_and_scenario(tmp_path):
 
 def test_every_score_class_stands_out_from_a_white_page():
     """The lowest class used to be #ffffd9, invisible on the pale city fill."""
+    from hljgis.analysis.ranking_vocab import ranking_style
     from hljgis.core.style import hex_to_rgba
-    from hljgis.export.atlas import ranking_style
 
     def luminance(color):
         r, g, b, _ = (c / 255 for c in hex_to_rgba(color))

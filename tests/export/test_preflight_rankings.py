@@ -16,7 +16,7 @@ X0, Y0 = 500_000.0, 5_100_000.0
 
 def ranking(name, dx=0.0, n=12, labelled=10, opacity=1.0):
     """A ranking layer as the ranking dock makes it: cells graduated by score, top labelled."""
-    from hljgis.export.atlas import ranking_style
+    from hljgis.analysis.ranking_vocab import ranking_style
 
     xs, ys = np.meshgrid(np.arange(n) * 1000.0, np.arange(n) * 1000.0)
     cells = shapely.box(X0 + dx + xs.ravel(), Y0 + ys.ravel(), X0 + dx + xs.ravel() + 1000,

@@ -71,8 +71,8 @@ def test_headless_chromium_loads_it_offline(html_path, tmp_path):
     assert len(colours) > 30, "the screenshot is blank"
     # the ranking is drawn on the map, left of the legend (a script error leaves only the
     # legend and the title boxes, which also hold these colours, but only in small swatches)
+    from hljgis.analysis.ranking_vocab import ranking_style
     from hljgis.core.style import hex_to_rgba
-    from hljgis.export.atlas import ranking_style
 
     classes = [hex_to_rgba(c["symbol"]["fill"])[:3]
                for c in ranking_style()["renderer"]["classes"]]

@@ -20,8 +20,13 @@ from PySide6.QtWidgets import QApplication
 from hljgis.io.bundled import bundled_project_path
 from hljgis.io.project_file import load_project
 from tests.fixtures import planner_parcels
-from tests.gui.planner_input import choose, type_into
-from tests.gui.ranking_support import run_and_wait
+from tests.gui.ranking_support import (
+    add_criterion,
+    choose,
+    fill_form,
+    run_and_wait,
+    shown_results,
+)
 
 pytestmark = pytest.mark.usefixtures("user_dir")
 
@@ -51,13 +56,6 @@ def bundled_window(qtbot, tmp_path):
         window.session.project.dirty = False
         window.views.ranking.shutdown()
         window.canvas.shutdown()
-
-
-def shown_results(panel) -> list[list[str]]:
-    """The result table as the planner reads it, row by row."""
-    m = panel.results_view.model()
-    return [[str(m.index(r, c).data() or "") for c in range(m.columnCount())]
-            for r in range(m.rowCount())]
 
 
 def ranking_of(gdf) -> pd.DataFrame:
@@ -152,15 +150,9 @@ def test_own_parcels_ranked_in_the_window_then_by_the_cli_then_reopened(
     assert ce.name_field.isVisibleTo(panel) and ce.name_field.currentText() == "DKMC"
     panel.candidates_group.grab().save("/tmp/issue11_candidates.png")
     # a new criterion: distance to the bus stops, the nearer the better
-    panel.criteria_view.selectRow(0)
-    row = panel.add_criterion("distance")
-    ed = panel.criterion_editor
-    choose(ed.w["layer"], "bus_stops")
-    type_into(ed.w["name"], "bus_access")
-    type_into(ed.w["title"], "Distance to a bus stop")
-    type_into(ed.w["title_zh"], "到公交站距离")
-    type_into(ed.w["unit"], "m")
-    choose(ed.w["direction"], "cost")
+    row = add_criterion(panel, "distance", layer="bus_stops", name="bus_access",
+                        title="Distance to a bus stop", title_zh="到公交站距离", unit="m",
+                        direction="cost")
     c = panel.draft.criteria[row]
     assert (c["name"], c["layer"], c["direction"]) == ("bus_access", "bus_stops", "cost")
     presets = [c["name"] for c in panel.draft.criteria if c["name"] != "bus_access"]
@@ -168,11 +160,8 @@ def test_own_parcels_ranked_in_the_window_then_by_the_cli_then_reopened(
     # a constraint of their own: no housing land
     crow = panel.add_constraint()
     co = panel.constraint_editor
-    choose(co.w["kind"], "attribute")
-    type_into(co.w["where"], "用途 not in 居住用地")
-    type_into(co.w["name"], "not_housing")
-    type_into(co.w["reason"], "housing land is not for workshops")
-    type_into(co.w["reason_zh"], "居住用地不作工坊")
+    fill_form(co, kind="attribute", where="用途 not in 居住用地", name="not_housing",
+              reason="housing land is not for workshops", reason_zh="居住用地不作工坊")
     choose(co.action, "exclude")
     k = panel.draft.constraints[crow]
     assert (k["kind"], k["mode"], k["where"]) == (
@@ -374,10 +363,7 @@ def test_autosave_copy_holds_the_docks_unsaved_scenario_edits(qtbot, bundled_win
     on_disk = load_project(window.session.project.path).scenarios.get("sme-space")
     m = panel.criteria
     assert m.setData(m.index(1, CriteriaModel.WEIGHT), "17")
-    panel.criteria_view.selectRow(0)
-    row = panel.add_criterion("distance")
-    choose(panel.criterion_editor.w["layer"], "shanty_sites")
-    type_into(panel.criterion_editor.w["name"], "to_shanty")
+    row = add_criterion(panel, "distance", layer="shanty_sites", name="to_shanty")
     assert panel.draft.modified and window.session.project.dirty
     assert window.session.project.scenarios.get("sme-space") == on_disk  # only in the dock
     window._on_autosave()

@@ -10,8 +10,9 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from hljgis.analysis import run_scenario
-from hljgis.gui.ranking.live import top_labels
-from hljgis.gui.ranking.models import ConstraintsModel, CriteriaModel
+from hljgis.analysis.ranking_layer import top_labels
+from hljgis.gui.ranking.constraints_model import ConstraintsModel
+from hljgis.gui.ranking.models import CriteriaModel
 from hljgis.gui.widgets.map_canvas import MapCanvas
 from tests.gui.ranking_support import open_panel, run_and_wait
 
@@ -74,7 +75,11 @@ def test_weight_edit_rescores_layer_and_recolours_map(qtbot, panel, canvas):
     top = after["rank"].to_numpy(dtype=float, na_value=np.nan) == 1
     assert set(after.loc[top, "label"]) == {"#1"}
     assert list(layer.selection) == [3, 4]
-    assert panel.result.gdf is after
+    # the layer's frame is the new result's columns plus the labels: the result itself
+    # carries no label columns, and the ranks filled in after the swap reach both
+    assert "label" not in panel.result.gdf.columns
+    assert np.shares_memory(after["score"].to_numpy(), panel.result.gdf["score"].to_numpy())
+    assert after["rank"].equals(panel.result.gdf["rank"])
     assert "re-scored" in panel.status.text()
     after_px = pixels(canvas)
     assert (after_px != before_px).sum() > 100  # the map was re-coloured
@@ -166,7 +171,8 @@ def test_edit_needing_a_full_run_leaves_the_layer_and_says_so(qtbot, panel, canv
 def test_ahp_weights_rescore_too(qtbot, panel, canvas):
     layer, _ = ran(qtbot, panel, canvas)
     before = layer.gdf
-    panel.ahp_radio.setChecked(True)  # weights from the matrix made from the typed ones
+    # weights from the matrix made from the typed ones
+    panel.weights_group.ahp_radio.setChecked(True)
     assert panel.live.wait(30)
     sc = panel.edited_scenario()
     assert sc.weights.method == "ahp"

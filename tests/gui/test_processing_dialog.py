@@ -53,7 +53,7 @@ def test_every_tool_gets_a_form_from_its_specs(dialog):
         assert dialog.form.rowCount() == len(tool.params)
         labels = [dialog.form.itemAt(i, dialog.form.ItemRole.LabelRole).widget().text()
                   for i in range(dialog.form.rowCount())]
-        assert labels == [p.label + ":" for p in tool.params]
+        assert labels == [p.label.en + ":" for p in tool.params]
     # layer pickers offer only the geometry a parameter accepts
     dialog.select_tool("clip")
     mask = dialog.editors["mask"].widget

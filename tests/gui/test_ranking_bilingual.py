@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from hljgis.analysis import preset
-from hljgis.gui.ranking.models import ConstraintsModel
+from hljgis.gui.ranking.constraints_model import ConstraintsModel
 from tests.gui.ranking_support import chinese, open_panel
 from tests.gui.ranking_support import run_and_wait as run
 

@@ -14,8 +14,7 @@ from hljgis.analysis import load_scenario, save_scenario
 from hljgis.gui.i18n import set_language
 from hljgis.gui.ranking.models import CriteriaModel
 from hljgis.gui.ranking.transform_editor import BAR, CURVE
-from tests.gui.planner_input import choose, type_into
-from tests.gui.ranking_support import open_panel, run_and_wait
+from tests.gui.ranking_support import choose, fill_form, open_panel, run_and_wait, type_into
 
 
 @pytest.fixture
@@ -45,13 +44,8 @@ def test_add_define_and_run_a_new_distance_criterion(qtbot, panel):
     assert ed.w["layer"].currentText() == "(choose a layer)"  # nothing chosen, and it shows
     with pytest.raises(Exception, match=r"criteria\[6\]\.layer is required"):
         panel.edited_scenario()
-    choose(ed.w["layer"], "rivers")
-    choose(ed.w["measure"], "edge")
-    type_into(ed.w["title"], "Distance to a river")
-    type_into(ed.w["title_zh"], "到河流距离")
-    type_into(ed.w["unit"], "m")
-    type_into(ed.w["name"], "river")
-    choose(ed.w["direction"], "cost")
+    fill_form(ed, layer="rivers", measure="edge", title="Distance to a river",
+              title_zh="到河流距离", unit="m", name="river", direction="cost")
     assert names(panel)[row] == "river"
     assert shown_titles(panel)[row] == "Distance to a river"
     sc = panel.edited_scenario()
@@ -84,14 +78,14 @@ def test_duplicate_move_remove_follow_the_table_and_undo(panel):
 
 
 def test_weights_follow_added_criteria_in_ahp(panel):
-    panel.ahp_radio.setChecked(True)
+    panel.weights_group.ahp_radio.setChecked(True)
     before = panel.criteria.shares().copy()
     panel.criteria_view.selectRow(0)
     panel.duplicate_criterion(0)
     shares = panel.criteria.shares()
     assert len(shares) == len(before) + 1 and shares.sum() == pytest.approx(1.0)
     assert shares[0] == pytest.approx(shares[1])  # the copy is judged like its original
-    assert "CR" in panel.weight_report.text()
+    assert "CR" in panel.weights_group.weight_report.text()
 
 
 def _pixels(widget, color: QColor, tol: int = 12) -> int:
@@ -346,7 +340,7 @@ def test_a_categorical_criterion_shows_no_histogram_and_does_not_fail(qtbot, pan
 def test_category_columns_have_no_histogram():
     import pandas as pd
 
-    from hljgis.gui.ranking.panel import _numeric
+    from hljgis.gui.ranking.setup_tab import _numeric
 
     assert _numeric(pd.Series(["graphite", None], dtype=object)) is None
     assert _numeric(pd.Series([1.5, None], dtype=object)).tolist()[0] == 1.5

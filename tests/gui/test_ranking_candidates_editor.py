@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from hljgis.gui.i18n import set_language
-from tests.gui.planner_input import choose
-from tests.gui.ranking_support import open_panel, run_and_wait
+from tests.gui.ranking_support import choose, open_panel, run_and_wait
 
 
 @pytest.fixture

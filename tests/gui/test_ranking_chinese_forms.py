@@ -113,7 +113,7 @@ def test_criteria_units_in_chinese(panel):
 
 def test_unit_without_a_chinese_name_stays(panel):
     from hljgis.gui.i18n import set_language
-    from hljgis.gui.ranking.models import unit_text
+    from hljgis.gui.ranking.texts import unit_text
 
     set_language("zh")
     assert (unit_text("km2"), unit_text("ha"), unit_text("dB"), unit_text("")) == (
@@ -204,17 +204,17 @@ def test_inconsistent_members_listed_the_chinese_way(panel):
 
     chinese(panel)
     use_first_three(panel)
-    panel.group_radio.setChecked(True)
-    panel.add_member("甲", BAD)
-    panel.add_member("乙", BAD)
-    report = panel.weight_report.text()
+    panel.weights_group.group_radio.setChecked(True)
+    panel.weights_group.add_member("甲", BAD)
+    panel.weights_group.add_member("乙", BAD)
+    report = panel.weights_group.weight_report.text()
     assert "一致性不足的成员（CR > 0.10）：甲、乙" in report, report
     assert_chinese_punctuation(report)
 
 
 def test_rule_spaces_a_layer_name_that_is_not_chinese(panel):
     from hljgis.gui.i18n import set_language
-    from hljgis.gui.ranking.models import constraint_rule
+    from hljgis.gui.ranking.texts import constraint_rule
 
     inside = {"name": "urban", "kind": "inside", "layer": "districts"}
     over = {"name": "x", "kind": "outside", "layer": "shanty_sites", "share": 0.3}

@@ -13,8 +13,9 @@ from PySide6.QtCore import Qt
 from hljgis.analysis import preset
 from hljgis.core.session import Session
 from hljgis.gui.i18n import set_language
-from hljgis.gui.ranking.models import ConstraintsModel, constraint_rule
+from hljgis.gui.ranking.constraints_model import ConstraintsModel
 from hljgis.gui.ranking.panel import RankingPanel
+from hljgis.gui.ranking.texts import constraint_rule
 from tests.analysis.test_presets import synthetic_project
 from tests.gui.ranking_support import chinese, open_panel
 from tests.gui.ranking_support import run_and_wait as run

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from hljgis.analysis import run_scenario
 from hljgis.gui.i18n import set_language
-from hljgis.gui.ranking.models import ConstraintsModel
+from hljgis.gui.ranking.constraints_model import ConstraintsModel
 from tests.gui.ranking_support import open_panel, run_and_wait
 
 
@@ -163,31 +163,33 @@ def test_group_ahp_members_edited_combined_and_saved(qtbot, panel, monkeypatch, 
     from hljgis.analysis import group_ahp, load_scenario
 
     use_first_three(panel)
-    panel.group_radio.setChecked(True)
-    assert panel.group_box.isVisibleTo(panel) and not panel.ahp_button.isVisibleTo(panel)
-    assert panel.member_names() == ["member 1"]
-    assert not panel.remove_member(0)  # the last member stays
+    panel.weights_group.group_radio.setChecked(True)
+    weights = panel.weights_group
+    assert weights.group_box.isVisibleTo(panel) and not weights.ahp_button.isVisibleTo(panel)
+    assert panel.draft.member_names() == ["member 1"]
+    assert not panel.weights_group.remove_member(0)  # the last member stays
 
     titles: list[str] = []
     type_in_editor(monkeypatch, M1, titles)
-    assert panel.edit_member(0)
-    assert panel.add_member("economic bureau") == 1
-    assert panel.member_box.currentText() == "economic bureau"
+    assert panel.weights_group.edit_member(0)
+    assert panel.weights_group.add_member("economic bureau") == 1
+    assert panel.weights_group.member_box.currentText() == "economic bureau"
     type_in_editor(monkeypatch, M2, titles)
-    assert panel.edit_member()  # the member picked in the box
+    assert panel.weights_group.edit_member()  # the member picked in the box
     assert titles[0].endswith("member 1") and titles[1].endswith("economic bureau")
-    np.testing.assert_allclose(panel.member_matrix(0), M1)
-    np.testing.assert_allclose(panel.member_matrix(1), M2)
+    np.testing.assert_allclose(panel.draft.matrix_in_use(0), M1)
+    np.testing.assert_allclose(panel.draft.matrix_in_use(1), M2)
 
     expected = group_ahp([M1, M2])
-    np.testing.assert_allclose(panel.group_result.weights, expected.weights, rtol=1e-12)
+    np.testing.assert_allclose(panel.weights_group.group_result.weights, expected.weights,
+                               rtol=1e-12)
     np.testing.assert_allclose(panel.criteria.shares()[:3], expected.weights, rtol=1e-12)
-    m = panel.members
+    m = panel.weights_group.members
     assert m.rowCount() == 3  # two members and the combined row
     assert [m.index(r, 0).data() for r in range(3)][:2] == ["member 1", "economic bureau"]
     assert [m.index(r, 1).data() for r in range(3)] == [
         f"{r.cr:.3f}" for r in (*expected.members, expected.combined)]
-    assert f"CR = {expected.cr:.3f}" in panel.weight_report.text()
+    assert f"CR = {expected.cr:.3f}" in panel.weights_group.weight_report.text()
     assert m.flagged() == []
 
     sc = panel.edited_scenario()
@@ -198,15 +200,15 @@ def test_group_ahp_members_edited_combined_and_saved(qtbot, panel, monkeypatch, 
     assert set(rep["member_cr"]) == {"member 1", "economic bureau"}
 
     # an inconsistent member is flagged (red) and named in the report
-    assert panel.add_member("outlier", BAD) == 2
+    assert panel.weights_group.add_member("outlier", BAD) == 2
     assert m.flagged() == ["outlier"]
     assert m.index(2, 2).data().startswith("> 0.10")
     assert m.index(2, 1).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#c62828"
-    assert "outlier" in panel.weight_report.text()
-    np.testing.assert_allclose(panel.group_result.weights,
+    assert "outlier" in panel.weights_group.weight_report.text()
+    np.testing.assert_allclose(panel.weights_group.group_result.weights,
                                group_ahp([M1, M2, BAD]).weights, rtol=1e-12)
-    assert panel.remove_member(2) and m.flagged() == [] and panel.member_names() == [
-        "member 1", "economic bureau"]
+    assert panel.weights_group.remove_member(2) and m.flagged() == []
+    assert panel.draft.member_names() == ["member 1", "economic bureau"]
 
     # saved in the project and exported: members and matrices round-trip
     assert panel.save_to_project("workshop") == "workshop"
@@ -219,11 +221,12 @@ def test_group_ahp_members_edited_combined_and_saved(qtbot, panel, monkeypatch, 
     assert back.weights.members == stored["members"]
     np.testing.assert_allclose(back.weights.matrices, [M1, M2])
     panel.select_scenario("sme-space")
-    assert panel.weight_method() == "direct"
+    assert panel.weights_group.weight_method() == "direct"
     panel.select_scenario("workshop")
-    assert panel.weight_method() == "group_ahp"
-    assert panel.member_names() == ["member 1", "economic bureau"]
-    np.testing.assert_allclose(panel.group_result.weights, expected.weights, rtol=1e-12)
+    assert panel.weights_group.weight_method() == "group_ahp"
+    assert panel.draft.member_names() == ["member 1", "economic bureau"]
+    np.testing.assert_allclose(panel.weights_group.group_result.weights, expected.weights,
+                               rtol=1e-12)
 
     panel.mc_check.setChecked(False)
     run_and_wait(qtbot, panel)
@@ -241,9 +244,10 @@ def test_group_ahp_scenario_loads_with_its_members(panel):
                     "members": ["planning", "mining"]}
     panel.session.project.set_scenario("grp", d)
     panel.refresh_scenarios(select="grp")
-    assert panel.group_radio.isChecked() and panel.member_names() == ["planning", "mining"]
-    assert panel.members.flagged() == ["mining"]
-    assert "mining" in panel.weight_report.text()
+    assert panel.weights_group.group_radio.isChecked()
+    assert panel.draft.member_names() == ["planning", "mining"]
+    assert panel.weights_group.members.flagged() == ["mining"]
+    assert "mining" in panel.weights_group.weight_report.text()
 
 
 # ------------------------------------------------------------------------- weight sweep
@@ -251,7 +255,7 @@ def test_group_ahp_scenario_loads_with_its_members(panel):
 
 def test_weight_sweep_chart_is_one_at_a_time_of_the_result(qtbot, panel):
     from hljgis.analysis.sensitivity import one_at_a_time
-    from hljgis.gui.widgets.ranking_results import SWEEP_VALUES
+    from hljgis.gui.widgets.ranking_sensitivity import SWEEP_VALUES
 
     panel.mc_check.setChecked(False)
     run_and_wait(qtbot, panel)
@@ -295,7 +299,7 @@ def test_weight_sweep_chart_is_one_at_a_time_of_the_result(qtbot, panel):
 def test_weight_sweep_at_the_scenario_weight_gives_the_run_ranks(qtbot, panel, name):
     """With penalties (place-making keeps settling ground at x0.7) the sweep keeps them."""
     from hljgis.analysis.sensitivity import one_at_a_time
-    from hljgis.gui.widgets.ranking_results import sweep_inputs
+    from hljgis.gui.widgets.ranking_sensitivity import sweep_inputs
 
     panel.select_scenario(name)
     panel.mc_check.setChecked(False)

@@ -31,14 +31,14 @@ def group_of_two(panel) -> None:
         assert panel.criteria.setData(panel.criteria.index(r, CriteriaModel.USE),
                                       Qt.CheckState.Unchecked.value,
                                       Qt.ItemDataRole.CheckStateRole)
-    panel.group_radio.setChecked(True)
-    panel._members[0]["matrix"][:3, :3] = M1
-    assert panel.add_member("Hegang bureau", M2) == 1
-    assert panel.member_names()[1] == "Hegang bureau"
+    panel.weights_group.group_radio.setChecked(True)
+    panel.draft.members[0]["matrix"][:3, :3] = M1
+    assert panel.weights_group.add_member("Hegang bureau", M2) == 1
+    assert panel.draft.member_names()[1] == "Hegang bureau"
 
 
 def cr_names(panel) -> list[str]:
-    m = panel.members
+    m = panel.weights_group.members
     return [m.index(r, m.NAME).data() for r in range(m.rowCount())]
 
 
@@ -59,15 +59,16 @@ def test_rename_member_is_saved_and_shown(qtbot, panel, monkeypatch, tmp_path):
     from hljgis.analysis import group_ahp
 
     group_of_two(panel)
-    assert panel.rename_member(1, "  鹤岗市发改委 ")
-    assert panel.member_names() == ["member 1", "鹤岗市发改委"]
-    assert panel.member_box.itemText(1) == "鹤岗市发改委"
-    assert panel.member_box.currentIndex() == 1
+    assert panel.weights_group.rename_member(1, "  鹤岗市发改委 ")
+    assert panel.draft.member_names() == ["member 1", "鹤岗市发改委"]
+    assert panel.weights_group.member_box.itemText(1) == "鹤岗市发改委"
+    assert panel.weights_group.member_box.currentIndex() == 1
     assert cr_names(panel)[:2] == ["member 1", "鹤岗市发改委"]
     assert "鹤岗市发改委" in panel.status.text() and "Hegang bureau" in panel.status.text()
     # the matrices stay with their members: same weights as before
-    np.testing.assert_allclose(panel.member_matrix(1), M2)
-    np.testing.assert_allclose(panel.group_result.weights, group_ahp([M1, M2]).weights)
+    np.testing.assert_allclose(panel.draft.matrix_in_use(1), M2)
+    np.testing.assert_allclose(panel.weights_group.group_result.weights,
+                               group_ahp([M1, M2]).weights)
 
     sc = panel.edited_scenario()
     assert sc.weights.members == ["member 1", "鹤岗市发改委"]
@@ -81,14 +82,14 @@ def test_rename_member_is_saved_and_shown(qtbot, panel, monkeypatch, tmp_path):
     np.testing.assert_allclose(back.weights.matrices[1], M2)
     panel.select_scenario("sme-space")
     panel.select_scenario("workshop")
-    assert panel.member_names() == ["member 1", "鹤岗市发改委"]
+    assert panel.draft.member_names() == ["member 1", "鹤岗市发改委"]
 
     # an inconsistent member is flagged under its new name
-    assert panel.add_member("outlier", BAD) == 2
-    assert panel.rename_member(2, "七台河专家")
-    assert panel.members.flagged() == ["七台河专家"]
-    assert "七台河专家" in panel.weight_report.text() and "outlier" not in (
-        panel.weight_report.text())
+    assert panel.weights_group.add_member("outlier", BAD) == 2
+    assert panel.weights_group.rename_member(2, "七台河专家")
+    assert panel.weights_group.members.flagged() == ["七台河专家"]
+    assert "七台河专家" in panel.weights_group.weight_report.text() and "outlier" not in (
+        panel.weights_group.weight_report.text())
 
 
 @pytest.mark.parametrize(("name", "message"), [
@@ -99,50 +100,50 @@ def test_rename_member_is_saved_and_shown(qtbot, panel, monkeypatch, tmp_path):
 ])
 def test_rename_refuses_empty_and_taken_names(panel, name, message):
     group_of_two(panel)
-    report = panel.weight_report.text()
-    assert not panel.rename_member(1, name)
+    report = panel.weights_group.weight_report.text()
+    assert not panel.weights_group.rename_member(1, name)
     assert message in panel.status.text()
     assert panel.status.styleSheet() == "color: #c62828;"
-    assert panel.member_names() == ["member 1", "Hegang bureau"]
+    assert panel.draft.member_names() == ["member 1", "Hegang bureau"]
     assert cr_names(panel)[:2] == ["member 1", "Hegang bureau"]
-    assert panel.weight_report.text() == report
+    assert panel.weights_group.weight_report.text() == report
     assert panel.edited_scenario().weights.members == ["member 1", "Hegang bureau"]
-    assert panel.rename_member(1, "Hegang bureau")  # its own name: nothing to do
+    assert panel.weights_group.rename_member(1, "Hegang bureau")  # its own name: nothing to do
 
 
 def test_rename_button_asks_for_the_name(panel, monkeypatch):
     group_of_two(panel)
-    panel.member_box.setCurrentIndex(0)
+    panel.weights_group.member_box.setCurrentIndex(0)
     asked = no_dialog(monkeypatch, ("鹤岗市自然资源局", True))
-    panel.rename_member_button.click()
+    panel.weights_group.rename_member_button.click()
     assert len(asked) == 1 and asked[0][1].get("text") == "member 1"  # starts from the old name
-    assert panel.member_names() == ["鹤岗市自然资源局", "Hegang bureau"]
+    assert panel.draft.member_names() == ["鹤岗市自然资源局", "Hegang bureau"]
     # Cancel leaves the name; a taken name is refused with a message
     no_dialog(monkeypatch, ("anything", False))
-    panel.rename_member_button.click()
+    panel.weights_group.rename_member_button.click()
     no_dialog(monkeypatch, ("Hegang bureau", True))
-    panel.rename_member_button.click()
-    assert panel.member_names() == ["鹤岗市自然资源局", "Hegang bureau"]
+    panel.weights_group.rename_member_button.click()
+    assert panel.draft.member_names() == ["鹤岗市自然资源局", "Hegang bureau"]
     assert "already has this name" in panel.status.text()
 
 
 def test_double_click_in_the_cr_list_renames(qtbot, panel, monkeypatch):
     group_of_two(panel)
-    view = panel.members_view
+    view = panel.weights_group.members_view
 
     def double_click(row: int) -> None:
-        pos = view.visualRect(panel.members.index(row, 0)).center()
+        pos = view.visualRect(panel.weights_group.members.index(row, 0)).center()
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
         qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
 
     asked = no_dialog(monkeypatch, ("鹤岗市发改委", True))
     double_click(1)
     assert len(asked) == 1 and asked[0][1].get("text") == "Hegang bureau"
-    assert panel.member_names() == ["member 1", "鹤岗市发改委"]
+    assert panel.draft.member_names() == ["member 1", "鹤岗市发改委"]
     assert cr_names(panel)[1] == "鹤岗市发改委"
     no_dialog(monkeypatch, None)  # the combined row is not a member: no dialog
     double_click(2)
-    assert panel.member_names() == ["member 1", "鹤岗市发改委"]
+    assert panel.draft.member_names() == ["member 1", "鹤岗市发改委"]
 
 
 def test_rename_in_chinese_and_screenshot(qtbot, panel, monkeypatch, tmp_path):
@@ -155,22 +156,22 @@ def test_rename_in_chinese_and_screenshot(qtbot, panel, monkeypatch, tmp_path):
     chinese(panel)
     panel.select_scenario("place-making")
     group_of_two(panel)
-    assert panel.rename_member_button.text() == "重命名..."
-    assert not panel.rename_member(0, "Hegang bureau")
+    assert panel.weights_group.rename_member_button.text() == "重命名..."
+    assert not panel.weights_group.rename_member(0, "Hegang bureau")
     assert panel.status.text().startswith("已有成员使用此名称")
     panel.resize(560, 1100)
-    panel.tabs.widget(0).ensureWidgetVisible(panel.members_view)
+    panel.tabs.widget(0).ensureWidgetVisible(panel.weights_group.members_view)
     qtbot.wait(50)
-    name = panel.members.NAME
-    before = pixels.cell(panel.members_view, 1, name)
-    assert panel.rename_member(1, "鹤岗市发改委")
+    name = panel.weights_group.members.NAME
+    before = pixels.cell(panel.weights_group.members_view, 1, name)
+    assert panel.weights_group.rename_member(1, "鹤岗市发改委")
     assert panel.status.text().startswith("成员已重命名")
     assert cr_names(panel) == ["成员 1", "鹤岗市发改委", "综合（几何平均）"]
     qtbot.wait(50)
     path = tmp_path / "ranking_zh.png"
     assert panel.grab().save(str(path))
     # the member's cell shows the new name: redrawn, and written in full
-    after = pixels.cell(panel.members_view, 1, name)
+    after = pixels.cell(panel.weights_group.members_view, 1, name)
     assert after.shape == before.shape and after.size
     assert pixels.changed(before, after) > 50, pixels.changed(before, after)
     assert pixels.ink(after) > 150, pixels.ink(after)

@@ -214,9 +214,9 @@ def test_ahp_weights_from_the_matrix_editor(qtbot, panel, monkeypatch):
         return AHPDialog.DialogCode.Accepted
 
     monkeypatch.setattr(AHPDialog, "exec", fake_exec)
-    assert panel.edit_ahp()
-    assert panel.use_ahp()
-    assert "CR" in panel.weight_report.text()
+    assert panel.weights_group.edit_ahp()
+    assert panel.weights_group.use_ahp()
+    assert "CR" in panel.weights_group.weight_report.text()
     sc = panel.edited_scenario()
     assert sc.weights.method == "ahp"
     weights, _report = sc.resolve_weights()

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from hljgis.analysis import run_scenario
 from hljgis.gui.i18n import set_language
-from hljgis.gui.ranking.models import ResultsModel
+from hljgis.gui.ranking.results_models import ResultsModel
 from hljgis.gui.widgets.ranking_results import site_label
 from tests.analysis.test_run import tiny_layers, tiny_scenario
 from tests.analysis.test_sites import districts

@@ -41,10 +41,10 @@ def test_weight_edit_marks_unsaved_and_undo_restores_the_table(panel):
 
 
 def test_method_and_constraint_edits_are_undoable(panel):
-    panel.ahp_radio.setChecked(True)
-    assert panel.draft.method == "ahp" and "CR" in panel.weight_report.text()
+    panel.weights_group.ahp_radio.setChecked(True)
+    assert panel.draft.method == "ahp" and "CR" in panel.weights_group.weight_report.text()
     panel.session.undo()
-    assert panel.direct_radio.isChecked() and panel.draft.method == "direct"
+    assert panel.weights_group.direct_radio.isChecked() and panel.draft.method == "direct"
     c = panel.constraints
     assert c.set_action(0, "multiply", 0.3)
     assert c.index(0, c.VALUE).data() == "×0.3"

@@ -33,6 +33,7 @@ from hljgis.analysis.candidates import filter_mask
 from hljgis.analysis.context import SiteContext, layer_features
 from hljgis.analysis.overlay import overlap_share
 from hljgis.core.errors import InputError
+from hljgis.core.text import is_zh
 
 __all__ = [
     "CONSTRAINT_KINDS",
@@ -110,7 +111,7 @@ class Constraint:
         own words beat a generic phrase), and only for a rule with no reason at all a
         Chinese description of it.
         """
-        zh = lang.startswith("zh")
+        zh = is_zh(lang)
         if zh and self.reason_zh:
             return self.reason_zh
         if self.reason:
@@ -123,7 +124,7 @@ class Constraint:
 
     def penalty_text(self, lang: str = "en") -> str:
         """``"<reason> (x0.7)"``; in Chinese ``"<理由>（×0.7）"``."""
-        if lang.startswith("zh"):
+        if is_zh(lang):
             op = "×" if self.penalty == "multiply" else "−"
             return f"{self.describe(lang)}（{op}{self.penalty_value:g}）"
         op = "x" if self.penalty == "multiply" else "-"
@@ -321,7 +322,7 @@ def localized_reasons(reasons, scenario, lang: str = "zh"):
     '仍在沉降的采煤沉陷区；缺少数值：hsr'
     """
     single = isinstance(reasons, str)
-    if not lang.startswith("zh"):
+    if not is_zh(lang):
         return reasons if single else np.asarray(reasons, dtype=object)
     constraints = getattr(scenario, "constraints", scenario) or ()
     criteria = {c.name for c in getattr(scenario, "criteria", ())}

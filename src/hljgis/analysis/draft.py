@@ -51,6 +51,7 @@ from hljgis.analysis.scenario import (
 )
 from hljgis.analysis.transforms import TRANSFORMS
 from hljgis.analysis.weights import DEFAULT_MAX_CR, AHPResult, GroupAHPResult, ahp, group_ahp
+from hljgis.core.text import is_zh
 
 __all__ = [
     "CONSTRAINT_ACTIONS",
@@ -770,7 +771,7 @@ class ScenarioDraft:
 
     def set_constraint_reason(self, k: int, text: str, lang: str = "en") -> None:
         """The reason recorded for hit sites, in English or Chinese (``lang="zh"``)."""
-        self.set_constraint(k, **{"reason_zh" if lang.startswith("zh") else "reason":
+        self.set_constraint(k, **{"reason_zh" if is_zh(lang) else "reason":
                                   str(text).strip()})
 
     # ================================================================ the rest

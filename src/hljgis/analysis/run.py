@@ -119,14 +119,16 @@ class RankingResult:
             })
         return pd.DataFrame(rows).sort_values("contribution", ascending=False)
 
-    def layer(self, name: str | None = None):
-        """The results as a :class:`~hljgis.core.layer.VectorLayer` for the project."""
+    def layer(self, name: str | None = None, gdf: gpd.GeoDataFrame | None = None):
+        """The results as a :class:`~hljgis.core.layer.VectorLayer` for the project (over
+        ``gdf`` instead of :attr:`gdf` when given; the map's styled layer comes from
+        :func:`~hljgis.analysis.ranking_layer.ranking_layer`)."""
         from hljgis.core.layer import VectorLayer
 
         sc = self.scenario
         suffix = f"_{self.city.lower()}" if self.city else ""
         layer = VectorLayer(
-            self.gdf,
+            self.gdf if gdf is None else gdf,
             name or f"rank_{sc.name.replace('-', '_')}{suffix}",
             title=f"Ranking: {sc.title or sc.name}" + (f" ({self.city})" if self.city else ""),
             title_zh=f"选址排序：{sc.title_zh or sc.name}",

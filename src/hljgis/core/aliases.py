@@ -21,25 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 
 from hljgis.core.schemas import INDUSTRY_TITLES
-
-
-@dataclass(frozen=True)
-class Text:
-    """A user-facing text in English and Chinese; ``text("zh")`` gives one of them."""
-
-    en: str
-    zh: str = ""
-
-    def __call__(self, lang: str) -> str:
-        return self.zh if lang.startswith("zh") and self.zh else self.en
-
-    def both(self, sep: str = " ") -> str:
-        return f"{self.en}{sep}{self.zh}" if self.zh and self.zh != self.en else self.en
+from hljgis.core.text import Text, is_zh
 
 
 def _t(en: str, zh: str) -> Text:
@@ -174,7 +160,7 @@ def code_label(value, lang: str) -> str | None:
     texts = [CODE_LABELS.get(p) for p in parts]
     if any(t is None for t in texts):
         return None
-    sep = "；" if lang.startswith("zh") else "; "
+    sep = "；" if is_zh(lang) else "; "
     return sep.join(t(lang) for t in texts if t is not None)
 
 

@@ -27,6 +27,7 @@ from pyproj import CRS
 
 from hljgis.core.crs import parse_crs
 from hljgis.core.errors import InputError
+from hljgis.core.text import Text
 
 #: Theme groups of the layer panel, in the order the panel shows them.
 THEMES = ("analysis", "industry", "land", "transport", "boundaries", "base")
@@ -160,9 +161,7 @@ class Layer:
 
     def display_title(self, lang: str = "en") -> str:
         """Title in the requested language, falling back to the other one."""
-        if lang.startswith("zh") and self.title_zh:
-            return self.title_zh
-        return self.title or self.title_zh or self.name
+        return Text(self.title or self.title_zh or self.name, self.title_zh).get(lang)
 
     # -- persistence -------------------------------------------------------------------------
     def settings(self) -> dict[str, Any]:

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+from hljgis.core.text import is_zh
+
 #: Label languages a map can ask for: one language, or "both" (the Chinese name over its
 #: English one, as a bilingual annex prints them); ``None`` draws the fields the style names.
 LABEL_LANGUAGES = ("en", "zh", "both")
@@ -228,7 +230,7 @@ def label_columns(columns: Sequence[str], field: str, field2: str | None,
         pair = {en, zh, field} - {None}
         extra = field2 if field2 and field2 in set(columns) and field2 not in pair else None
         return LabelColumns(main, en if en and en != main else None, extra)
-    if lang == "zh" and field == zh:
+    if is_zh(lang) and field == zh:
         # a Chinese style draws as styled, with its pinyin/English second line if it has
         # one (as Chinese maps print them); an English map drops Chinese lines it cannot read
         return None

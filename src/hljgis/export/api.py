@@ -41,10 +41,10 @@ def export_layout(project, layout: Layout | dict | str, out, *, dpi: float | Non
     if lang:
         lay = lay.replace(lang=lang)
     if city:
-        from hljgis.export.atlas import city_titles
+        from hljgis.analysis.ranking_vocab import city_title
 
-        en, zh = city_titles(project, city)
-        lay = lay.replace(subtitle=en, subtitle_zh=zh)
+        place = city_title(project, city)
+        lay = lay.replace(subtitle=place.en, subtitle_zh=place.zh)
     page = page_for(project, lay, city=city, layers=layers, extent=extent, notes=notes)
     dpi = float(dpi or lay.dpi)
     warnings = preflight(project, [page], out, dpi)

@@ -10,28 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hljgis.export.i18n import zh
-
-CITIES = ("Hegang", "Jixi", "Qitaihe", "Shuangyashan")
+from hljgis.analysis.ranking_vocab import CITIES, city_title, scenario_title
+from hljgis.core.text import Text
 
 #: Context layers an atlas page names in one "Base map: ..." line under the legend instead
 #: of listing their symbols (a layout's ``legend.atlas_base_map`` overrides it).
 ATLAS_BASE_MAP = ("towns", "rivers", "lakes", "districts", "cities")
 
 
-def city_titles(project, city: str) -> tuple[str, str]:
-    """(English, Chinese) city names from the project's bookmark, else the catalogue."""
-    bm = project.bookmarks.get(city.lower(), {}) if project is not None else {}
-    en = bm.get("title") or city.title()
-    return en, bm.get("title_zh") or zh(en)
-
-
 @dataclass
 class AtlasPageInfo:
     city: str
     figure: str
-    title: str
-    title_zh: str
+    title: Text  # "Hegang: ranked sites for SME space" / "鹤岗市：中小企业发展空间选址排序"
     top: object = None  # GeoDataFrame of the numbered sites
     result: object = None
     refs: list[str] = field(default_factory=list)
@@ -40,56 +31,22 @@ class AtlasPageInfo:
 
 # -------------------------------------------------------------------------- ranking layers
 
-#: Graduated colours of ranked sites: light = low score, dark blue = best (the webmap uses
-#: the same ramp and breaks).
-RANK_RAMP = "YlGnBu"
-
-
-def short_title(sc) -> tuple[str, str]:
-    """("SME space", "中小企业发展空间") for the page title of a scenario."""
-    from hljgis.export.i18n import zh as _zh
-
-    known = {"sme-space": "SME space", "place-making": "place-making"}
-    en = known.get(sc.name) or sc.title or sc.name
-    return en, (sc.title_zh or _zh(en))
-
-
-#: Fixed score classes, the same on every page and in the webmap, so cities compare.
-RANK_BREAKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-
-
-def ranking_style(gdf=None) -> dict:
-    """Five fixed score classes 0-0.2 ... 0.8-1 (no outline, so cells read as a surface)."""
-    from hljgis.core.style import make_symbol, ramp_colors
-
-    # The ramp's first stop (#ffffd9) vanishes on the pale city fill: sample it from one
-    # class in, so the lowest class is a visible light green and the best stays darkest.
-    colors = ramp_colors(RANK_RAMP, len(RANK_BREAKS))[1:]
-    classes = []
-    for lo, hi, color in zip(RANK_BREAKS[:-1], RANK_BREAKS[1:], colors, strict=True):
-        sym = make_symbol("fill", fill=color, stroke=None, stroke_width_mm=0.0)
-        classes.append({"lower": lo, "upper": hi, "label": f"score {lo:.1f}–{hi:.1f}",
-                        "label_zh": f"得分 {lo:.1f}–{hi:.1f}", "symbol": sym})
-    return {"renderer": {"kind": "graduated", "field": "score", "method": "manual",
-                         "k": len(classes), "ramp": RANK_RAMP, "classes": classes,
-                         "symbol": classes[0]["symbol"]}}
-
 
 def ranking_layers(result, figure: str, top_k: int = 10):
     """(cells layer, numbered top-sites layer, top GeoDataFrame with ``ref``)."""
+    from hljgis.analysis.ranking_layer import MAP_FIELDS, ranking_layer
     from hljgis.core.layer import VectorLayer
     from hljgis.core.style import make_symbol
 
     sc = result.scenario
-    en, zh_t = short_title(sc)
-    ranked = result.ranked()
-    cells = VectorLayer(ranked[["site_id", "city", "score", "rank", "geometry"]],
-                        f"rank_{sc.name.replace('-', '_')}",
-                        title=f"Ranked sites: {en}", title_zh=f"选址排序：{zh_t}",
-                        style=ranking_style(ranked), theme="analysis",
-                        provenance={"source": f"hljgis ranking, scenario '{sc.name}' "
-                                              f"(planning year {sc.planning_year})",
-                                    "as_of": str(sc.planning_year or "")})
+    t = scenario_title(sc)
+    # the page numbers its top sites in a layer of their own: no "#rank" labels on the cells
+    cells = ranking_layer(result, label_top=0, ranked_only=True, fields=MAP_FIELDS,
+                          name=f"rank_{sc.name.replace('-', '_')}", opacity=1.0,
+                          title=Text(f"Ranked sites: {t.en}", f"选址排序：{t.zh}"))
+    cells.provenance = {"source": f"hljgis ranking, scenario '{sc.name}' "
+                                  f"(planning year {sc.planning_year})",
+                        "as_of": str(sc.planning_year or "")}
     top = result.top(top_k).copy()
     num = figure.replace("Map ", "")
     top["ref"] = [f"{num}-{i}" for i in range(1, len(top) + 1)]
@@ -126,11 +83,10 @@ def rank_cities(project, scenario, cities=CITIES, *, annex: str = "A", start: in
         result = run_scenario(project, scenario, city=city, year=year,
                               sensitivity={"runs": 100} if sensitivity is None else sensitivity)
         figure = f"Map {annex}.{start + i}"
-        en_city, zh_city = city_titles(project, city)
-        en, zh_t = short_title(result.scenario)
+        place, t = city_title(project, city), scenario_title(result.scenario)
         info = AtlasPageInfo(city=city, figure=figure,
-                             title=f"{en_city}: ranked sites for {en}",
-                             title_zh=f"{zh_city}：{zh_t}选址排序", result=result)
+                             title=Text(f"{place.en}: ranked sites for {t.en}",
+                                        f"{place.zh}：{t.zh}选址排序"), result=result)
         info.layers = ranking_layers(result, figure, top_k)
         info.top = info.layers[2]
         info.refs = list(info.top["ref"])
@@ -167,7 +123,7 @@ def atlas_page(project, layout, info: AtlasPageInfo, page_label: str = ""):
     hidden = [lyr for lyr in illustrative_inputs(project, sc) if not lyr.visible]
     if hidden:
         notes.append(ranking_note(hidden, layout.lang))
-    lay = layout.replace(title=info.title, title_zh=info.title_zh, figure=info.figure,
+    lay = layout.replace(title=info.title.en, title_zh=info.title.zh, figure=info.figure,
                          subtitle=sc.title, subtitle_zh=sc.title_zh,
                          legend={"base_map": list(layout.legend.get("atlas_base_map",
                                                                     ATLAS_BASE_MAP))})
@@ -228,7 +184,7 @@ def table_page(layout, infos: list[AtlasPageInfo], per_city: int = 5, label: str
             name = str(rec.get("site_name", rec["site_id"]))  # "Cell 12, Jiguan District 鸡冠区"
             zh_district = str(rec.get("district_zh", "") or "")
             rows.append([rec["ref"], f"{name} {zh_district}".strip(),
-                         f"{info.city} {city_titles(None, info.city)[1]}",
+                         f"{info.city} {city_title(None, info.city).zh}",
                          str(int(rec["rank"])), f"{rec['score']:.3f}", rng,
                          "-" if ptop is None else f"{ptop:.0%}", f"{lon[j]:.4f}",
                          f"{lat[j]:.4f}", ", ".join(best)])
@@ -331,6 +287,6 @@ def build_atlas(project, layout, scenario, out, *, cities=CITIES, table: bool = 
         writable.append(table_page(lay, infos, per_city, f"{annex}.{start + len(infos)}",
                                    note=ranking_note(ill, lay.lang)))
     result = write_pdf(writable, out, float(dpi or lay.dpi),
-                       title=f"Annex {annex}: {infos[0].title if infos else ''}")
+                       title=f"Annex {annex}: {infos[0].title.en if infos else ''}")
     result.preflight = warnings + [w for w in result.warnings if w not in warnings]
     return result, infos

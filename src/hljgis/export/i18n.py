@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import cache
 
+from hljgis.core.text import is_zh
 from hljgis.io.bundled import resources_dir
 
 
@@ -28,7 +29,7 @@ def zh(text: str) -> str:
 
 def tr(text: str, lang: str = "en") -> str:
     """``text`` in ``lang`` ("en", "zh"; "both" gives English then Chinese)."""
-    if lang.startswith("zh"):
+    if is_zh(lang):
         return zh(text)
     if lang == "both":
         return both(text)

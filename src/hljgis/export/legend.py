@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QPainter
 from hljgis.core.crs import transformer
 from hljgis.core.raster_style import legend_ramp
 from hljgis.core.style import default_style, legend_entries, symbol_classes
+from hljgis.core.text import Text
 from hljgis.export.i18n import both, tr
 from hljgis.export.units import Units
 from hljgis.render.legend import paint_symbol
@@ -57,7 +58,7 @@ class LegendResult:
 def _label(en: str, zh_text: str, lang: str) -> str:
     if lang == "both" and zh_text and zh_text != en:
         return f"{en}  {zh_text}"
-    return zh_text if lang == "zh" and zh_text else en
+    return Text(en, zh_text).get(lang)
 
 
 def present_classes(layer, extent=None, crs=None) -> set[int] | None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from hljgis.core.composition import choice_city, resolve_extent
 from hljgis.core.crs import transform_bounds
 from hljgis.core.errors import InputError
+from hljgis.core.text import is_zh, lang_code
 from hljgis.export.decorations import draw_graticule, draw_north_arrow, draw_scale_bar
 from hljgis.export.i18n import both, tr
 from hljgis.export.inset import paint_inset
@@ -179,7 +180,7 @@ def title_lines(layout: Layout) -> list[tuple[str, float, bool, str]]:
     if lang in ("en", "both") and en_title:
         lines.append(((f"{fig}  " if fig else "") + en_title, base * 2.0, True, "#111111"))
     if lang in ("zh", "both") and zh_title:
-        prefix = f"{fig_zh}  " if fig and (lang == "zh" or not en_title) else ""
+        prefix = f"{fig_zh}  " if fig and (is_zh(lang) or not en_title) else ""
         lines.append((prefix + zh_title, base * (1.7 if lang == "both" else 2.0), True,
                       "#111111"))
     sub = [s for s in ((layout.subtitle if lang != "zh" else ""),
@@ -201,7 +202,7 @@ def review_number_line(layout: Layout) -> str:
     number = str(layout.values.get("map_review_number") or "").strip()
     if not number:
         return ""
-    if layout.lang == "zh":
+    if is_zh(layout.lang):
         return f"审图号：{number}"
     if layout.lang == "en":
         return f"Map review number: {number}"
@@ -215,7 +216,7 @@ def footer_blocks(page: MapPage) -> list[tuple[str, bool, str]]:
     drawn = page.drawn_layers
     blocks = []
     head = both("Sources:") if lang == "both" else tr("Sources:", lang)
-    blocks.append((head + " " + "; ".join(source_lines(drawn, "zh" if lang == "zh" else "en")),
+    blocks.append((head + " " + "; ".join(source_lines(drawn, lang_code(lang))),
                    False, "#222222"))
     if layout.illustrative_note:
         note = illustrative_note(drawn, lang)

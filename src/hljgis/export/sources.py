@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from hljgis.core.text import LANGUAGES, Text, lang_code
 from hljgis.export.i18n import tr, zh
 from hljgis.processing.lineage import lineage_text
 
@@ -22,10 +23,10 @@ def source_lines(layers, lang: str = "en") -> list[str]:
     groups: OrderedDict[tuple, list[str]] = OrderedDict()
     for layer in layers:
         p = layer.provenance or {}
-        src = (lineage_text(p, "zh" if lang == "zh" else "en") or str(p.get("source") or "")
+        src = (lineage_text(p, lang_code(lang)) or str(p.get("source") or "")
                or tr("source not recorded", lang))
         key = (src, str(p.get("licence") or ""), str(p.get("as_of") or ""))
-        groups.setdefault(key, []).append(layer.display_title("zh" if lang == "zh" else "en"))
+        groups.setdefault(key, []).append(layer.display_title(lang_code(lang)))
     lines = []
     for (src, licence, as_of), titles in groups.items():
         extra = "; ".join(v for v in (licence, f"{tr('as of', lang)} {as_of}" if as_of else "")
@@ -50,11 +51,8 @@ def illustrative_note(layers, lang: str = "both") -> str:
         return ""
     en = ILLUSTRATIVE_EN.format(layers=", ".join(layer.display_title("en") for layer in ill))
     zh_text = ILLUSTRATIVE_ZH.format(layers="、".join(layer.display_title("zh") for layer in ill))
-    if lang == "en":
-        return en
-    if lang == "zh":
-        return zh_text
-    return f"{en}\n{zh_text}"
+    note = Text(en, zh_text)
+    return note.get(lang) if lang in LANGUAGES else note.both("\n")
 
 
 RANKING_EN = "This ranking's candidates, criteria or constraints read illustrative layers. "

@@ -28,7 +28,8 @@ EXTERNAL_REF = re.compile(
     r"""(?:src|href)\s*=\s*["']\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""",
     re.IGNORECASE)
 
-POPUP_SKIP = {"geometry", "source", "accuracy_m", "as_of", "illustrative"}
+POPUP_SKIP = {"geometry", "source", "accuracy_m", "as_of", "illustrative", "label",
+              "label_priority"}
 
 
 def _rgba(colour) -> tuple[str, float]:
@@ -295,7 +296,6 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
     folium = _folium()
     from branca.element import Element
 
-    from hljgis.export.atlas import ranking_style
     from hljgis.export.sources import illustrative_note
 
     if result is None and scenario:
@@ -334,15 +334,14 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
                     entries = [e for i, e in enumerate(entries) if i in present]
                 sections.append((layer.display_title("en") + " " + layer.title_zh, entries))
     if result is not None:
-        from hljgis.core.layer import VectorLayer
+        from hljgis.analysis.ranking_layer import MAP_FIELDS, ranking_layer
+        from hljgis.core.text import Text
 
-        ranked = result.ranked()
-        cols = [c for c in ("site_name", "site_name_zh", "site_id", "city", "score", "rank",
-                            "rank_min", "rank_max") if c in ranked.columns]
-        style = ranking_style(ranked)
-        lyr = VectorLayer(ranked[[*cols, "geometry"]], "ranking",
-                          title=f"Ranking: {result.scenario.title}",
-                          title_zh=f"选址排序：{result.scenario.title_zh}", style=style)
+        sc = result.scenario
+        lyr = ranking_layer(result, label_top=0, ranked_only=True, fields=MAP_FIELDS,
+                            name="ranking", title=Text(f"Ranking: {sc.title}",
+                                                       f"选址排序：{sc.title_zh}"))
+        style = lyr.style
         _add_layer(fmap, lyr, style)
         sections.insert(0, (lyr.display_title("en") + " " + lyr.title_zh,
                             legend_entries(lyr, "en")))

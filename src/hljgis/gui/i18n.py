@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
+from hljgis.core.text import is_zh
 from hljgis.io.bundled import resources_dir
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
@@ -56,7 +57,7 @@ def set_language(lang: str) -> str:
         if translator is not None:
             app.removeTranslator(translator)
     _installed = _qt_own = None
-    if lang == "zh":
+    if is_zh(lang):
         # Qt's own dialogs (file, colour, standard buttons) from the translations PySide6
         # ships, then ours on top
         from PySide6.QtCore import QLibraryInfo

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from hljgis.core.text import is_zh
 from hljgis.gui.i18n import catalogue, current_language
 
 _FIELD = re.compile(r"\{(\w*)\}")
@@ -46,7 +47,7 @@ def _names() -> dict[str, str]:
     from hljgis.processing import TOOLS
 
     out = {t.en: t.zh for t in CODE_LABELS.values() if t.zh}
-    out.update({tool.title: tool.title_zh for tool in TOOLS.values() if tool.title_zh})
+    out.update({tool.title.en: tool.title.zh for tool in TOOLS.values() if tool.title.zh})
     return out
 
 
@@ -103,7 +104,7 @@ def _joined(text: str, sep: str) -> str | None:
 
 def translate_message(text: str, lang: str | None = None) -> str:
     """``text`` (English, from the core) in ``lang`` (default: the UI language)."""
-    if not text or (lang or current_language()) != "zh":
+    if not text or not is_zh(lang or current_language()):
         return text
     for sep, zh_sep in _JOINS:
         if sep in text:

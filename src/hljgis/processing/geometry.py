@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 
 from hljgis.core.crs import parse_crs
+from hljgis.core.text import Text
 from hljgis.processing.job import Job
 from hljgis.processing.specs import Choice, Param, Tool
 
@@ -103,55 +104,57 @@ def measure(job: Job, layer: gpd.GeoDataFrame, prefix: str = "") -> gpd.GeoDataF
     return out
 
 
-_LAYER = Param("layer", "layer", "Input layer", "输入图层")
+_LAYER = Param("layer", "layer", Text("Input layer", "输入图层"))
 
 TOOLS = (
-    Tool("buffer", "geometry", "Buffer", "缓冲区", buffer, (
+    Tool("buffer", "geometry", Text("Buffer", "缓冲区"), buffer, (
         _LAYER,
-        Param("distance_m", "number", "Distance", "距离", default=1000.0, unit="m",
+        Param("distance_m", "number", Text("Distance", "距离"), default=1000.0, unit="m",
               minimum=-1e6, maximum=1e6,
-              help="Ground distance in metres, measured in the project's metric CRS",
-              help_zh="地面距离（米），在项目的米制坐标系中量算"),
+              help=Text("Ground distance in metres, measured in the project's metric CRS",
+              "地面距离（米），在项目的米制坐标系中量算")),
         # 16 per quarter circle as geopandas (shapely alone uses 8): a 2 km circle then
         # deviates at most 2.4 m from the true circle
-        Param("segments", "integer", "Segments per quarter circle", "四分之一圆的分段数",
+        Param("segments", "integer", Text("Segments per quarter circle", "四分之一圆的分段数"),
               default=16, minimum=1, maximum=64),
-        Param("dissolve", "bool", "Merge overlapping buffers into one", "合并重叠的缓冲区",
+        Param("dissolve", "bool", Text("Merge overlapping buffers into one", "合并重叠的缓冲区"),
               default=False),
-    ), description="Grow features by a distance on the ground.",
-       description_zh="按地面距离向外扩展要素。", metric=True, name_prefix="buffer",
-       adds=("n_features (when merged)",), result_title="{layer}: buffer {distance_m:g} m",
-       result_title_zh="{layer}{distance_m:g}米缓冲区"),
-    Tool("dissolve", "geometry", "Dissolve", "融合", dissolve, (
+    ), description=Text("Grow features by a distance on the ground.",
+       "按地面距离向外扩展要素。"), metric=True, name_prefix="buffer",
+       adds=("n_features (when merged)",), result_title=Text("{layer}: buffer {distance_m:g} m",
+       "{layer}{distance_m:g}米缓冲区")),
+    Tool("dissolve", "geometry", Text("Dissolve", "融合"), dissolve, (
         _LAYER,
-        Param("field", "field", "Dissolve by field", "按字段融合", layer="layer",
+        Param("field", "field", Text("Dissolve by field", "按字段融合"), layer="layer",
               required=False,
-              help="Features with the same value become one; empty merges all",
-              help_zh="取值相同的要素合并为一个；留空则全部合并"),
-    ), description="Merge features that share a value.",
-       description_zh="合并字段取值相同的要素。", name_prefix="dissolve",
+              help=Text("Features with the same value become one; empty merges all",
+              "取值相同的要素合并为一个；留空则全部合并")),
+    ), description=Text("Merge features that share a value.",
+       "合并字段取值相同的要素。"), name_prefix="dissolve",
        adds=("n_features",)),
-    Tool("centroids", "geometry", "Centroids", "质心", centroids, (
+    Tool("centroids", "geometry", Text("Centroids", "质心"), centroids, (
         _LAYER,
-        Param("method", "choice", "Point", "点位置", default="centroid", choices=(
-            Choice("centroid", "Centre of mass", "几何质心"),
-            Choice("inside", "Point inside the feature", "要素内部的点"),
+        Param("method", "choice", Text("Point", "点位置"), default="centroid", choices=(
+            Choice("centroid", Text("Centre of mass", "几何质心")),
+            Choice("inside", Text("Point inside the feature", "要素内部的点")),
         )),
-    ), description="One point per feature.", description_zh="每个要素生成一个点。",
+    ), description=Text("One point per feature.", "每个要素生成一个点。"),
        metric=True, name_prefix="centroids"),
-    Tool("reproject", "geometry", "Reproject", "坐标转换", reproject, (
+    Tool("reproject", "geometry", Text("Reproject", "坐标转换"), reproject, (
         _LAYER,
-        Param("crs", "crs", "Target CRS", "目标坐标系", default="EPSG:4490",
-              help="EPSG code, e.g. EPSG:4490 (CGCS2000) or EPSG:4553 (Gauss-Kruger 132E)",
-              help_zh="EPSG 代码，例如 EPSG:4490（CGCS2000）或 EPSG:4553（高斯-克吕格 132°E）"),
-    ), description="The layer in another coordinate reference system.",
-       description_zh="将图层转换到另一坐标系。", name_prefix="reprojected", own_crs=True,
-       result_title="{layer} ({crs})", result_title_zh="{layer}（{crs}）"),
-    Tool("measure", "geometry", "Add area and length fields", "添加面积和长度字段", measure, (
-        Param("layer", "layer", "Input layer", "输入图层", geometry=("LineString", "Polygon")),
-        Param("prefix", "text", "Field name prefix", "字段名前缀", default="", required=False),
-    ), description="Area (m², ha) and perimeter of polygons, length of lines, in metres.",
-       description_zh="面要素的面积（平方米、公顷）和周长，线要素的长度（米）。",
+        Param("crs", "crs", Text("Target CRS", "目标坐标系"), default="EPSG:4490",
+              help=Text("EPSG code, e.g. EPSG:4490 (CGCS2000) or EPSG:4553 (Gauss-Kruger 132E)",
+              "EPSG 代码，例如 EPSG:4490（CGCS2000）或 EPSG:4553（高斯-克吕格 132°E）")),
+    ), description=Text("The layer in another coordinate reference system.",
+       "将图层转换到另一坐标系。"), name_prefix="reprojected", own_crs=True,
+       result_title=Text("{layer} ({crs})", "{layer}（{crs}）")),
+    Tool("measure", "geometry", Text("Add area and length fields", "添加面积和长度字段"), measure, (
+        Param("layer", "layer", Text("Input layer", "输入图层"),
+              geometry=("LineString", "Polygon")),
+        Param("prefix", "text", Text("Field name prefix", "字段名前缀"), default="",
+              required=False),
+    ), description=Text("Area (m², ha) and perimeter of polygons, length of lines, in metres.",
+       "面要素的面积（平方米、公顷）和周长，线要素的长度（米）。"),
        metric=True, name_prefix="measured",
        adds=("area_m2", "area_ha", "perimeter_m", "length_m")),
 )

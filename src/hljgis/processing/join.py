@@ -14,24 +14,25 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from hljgis.core.text import Text
 from hljgis.processing.geometry import geoms_of
 from hljgis.processing.job import Job
 from hljgis.processing.specs import Choice, Param, Tool
 
 PREDICATES = (
-    Choice("intersects", "intersects", "相交"),
-    Choice("within", "is within", "位于其内"),
-    Choice("contains", "contains", "包含"),
-    Choice("touches", "touches", "相接"),
-    Choice("crosses", "crosses", "穿越"),
-    Choice("overlaps", "overlaps", "部分重叠"),
-    Choice("dwithin", "is within a distance of", "在距离范围内"),
+    Choice("intersects", Text("intersects", "相交")),
+    Choice("within", Text("is within", "位于其内")),
+    Choice("contains", Text("contains", "包含")),
+    Choice("touches", Text("touches", "相接")),
+    Choice("crosses", Text("crosses", "穿越")),
+    Choice("overlaps", Text("overlaps", "部分重叠")),
+    Choice("dwithin", Text("is within a distance of", "在距离范围内")),
 )
 STATS = (
-    Choice("sum", "sum", "总和"),
-    Choice("mean", "mean", "平均"),
-    Choice("min", "minimum", "最小"),
-    Choice("max", "maximum", "最大"),
+    Choice("sum", Text("sum", "总和")),
+    Choice("mean", Text("mean", "平均")),
+    Choice("min", Text("minimum", "最小")),
+    Choice("max", Text("maximum", "最大")),
 )
 
 
@@ -106,28 +107,29 @@ def _beside(out: gpd.GeoDataFrame, extra: pd.DataFrame) -> gpd.GeoDataFrame:
                             crs=out.crs)
 
 TOOLS = (
-    Tool("spatial_join", "join", "Spatial join", "空间连接", spatial_join, (
-        Param("layer", "layer", "Target layer", "目标图层"),
-        Param("join", "layer", "Join attributes of", "连接图层"),
-        Param("predicate", "choice", "Where the target", "空间关系", default="intersects",
+    Tool("spatial_join", "join", Text("Spatial join", "空间连接"), spatial_join, (
+        Param("layer", "layer", Text("Target layer", "目标图层")),
+        Param("join", "layer", Text("Join attributes of", "连接图层")),
+        Param("predicate", "choice", Text("Where the target", "空间关系"), default="intersects",
               choices=PREDICATES),
-        Param("distance_m", "number", "Distance", "距离", default=0.0, unit="m", minimum=0,
+        Param("distance_m", "number", Text("Distance", "距离"), default=0.0, unit="m", minimum=0,
               maximum=1e6, enabled_when=("predicate", ("dwithin",)),
-              help="Only for 'is within a distance of'", help_zh="仅用于“在距离范围内”"),
-        Param("how", "choice", "Matches", "匹配方式", default="one_to_one", choices=(
-            Choice("one_to_one", "One row per target feature", "每个目标要素一行"),
-            Choice("one_to_many", "One row per matching pair", "每对匹配一行"),
+              help=Text("Only for 'is within a distance of'", "仅用于“在距离范围内”")),
+        Param("how", "choice", Text("Matches", "匹配方式"), default="one_to_one", choices=(
+            Choice("one_to_one", Text("One row per target feature", "每个目标要素一行")),
+            Choice("one_to_many", Text("One row per matching pair", "每对匹配一行")),
         )),
-        Param("fields", "fields", "Fields to join (empty: all)", "连接字段（留空为全部）",
+        Param("fields", "fields", Text("Fields to join (empty: all)", "连接字段（留空为全部）"),
               layer="join", required=False),
-        Param("summaries", "choices", "Summaries of numeric fields", "数值字段汇总",
+        Param("summaries", "choices", Text("Summaries of numeric fields", "数值字段汇总"),
               choices=STATS, required=False, enabled_when=("how", ("one_to_one",)),
-              help="One row per target: sum, mean, ... of the matches instead of the first "
-                   "match's values", help_zh="每个目标一行：汇总匹配要素的数值，而非取第一个匹配"),
-        Param("keep_all", "bool", "Keep target features without a match", "保留无匹配的目标要素",
+              help=Text("One row per target: sum, mean, ... of the matches instead of the first "
+                   "match's values", "每个目标一行：汇总匹配要素的数值，而非取第一个匹配")),
+        Param("keep_all", "bool",
+              Text("Keep target features without a match", "保留无匹配的目标要素"),
               default=True),
-    ), description="Attach attributes of features that lie in, on or near each feature.",
-       description_zh="按空间关系将另一图层的属性连接到每个要素。", name_prefix="join",
-       adds=("join_count",), result_title="{layer}: spatial join",
-       result_title_zh="{layer}（空间连接）"),
+    ), description=Text("Attach attributes of features that lie in, on or near each feature.",
+       "按空间关系将另一图层的属性连接到每个要素。"), name_prefix="join",
+       adds=("join_count",), result_title=Text("{layer}: spatial join",
+       "{layer}（空间连接）")),
 )

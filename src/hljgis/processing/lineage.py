@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hljgis import __version__
+from hljgis.core.text import is_zh
 
 #: Provenance keys copied from an input into its lineage record.
 _INPUT_KEYS = ("source", "licence", "as_of", "accuracy_m", "illustrative")
@@ -45,8 +46,8 @@ def provenance_for(tool, params: Mapping[str, Any], inputs: Sequence[tuple[str, 
     records = [input_record(param, layer) for param, layer in inputs]
     lineage = {
         "operation": tool.name,
-        "title": tool.title,
-        "title_zh": tool.title_zh,
+        "title": tool.title.en,  # the project file keeps the title / title_zh pair
+        "title_zh": tool.title.zh,
         "parameters": {k: v for k, v in params.items()
                        if tool.param(k).kind != "layer"},
         "inputs": records,
@@ -98,7 +99,7 @@ def lineage_text(provenance: Mapping[str, Any], lang: str = "en") -> str:
 
 
 def _step(lineage: Mapping[str, Any], lang: str) -> str:
-    zh = lang.startswith("zh")
+    zh = is_zh(lang)
     title = (lineage.get("title_zh") if zh else None) or lineage.get("title") \
         or lineage.get("operation", "?")
     params = _parameters(lineage.get("operation"), lineage.get("parameters") or {}, zh)
@@ -139,7 +140,7 @@ def _parameters(operation: str | None, values: Mapping[str, Any], zh: bool) -> s
         if v in (None, "", []) or (i and v == p.default):
             continue
         label = p.display_label("zh" if zh else "en")
-        choice = {c.value: (c.label_zh if zh and c.label_zh else c.label) for c in p.choices}
+        choice = {c.value: c.label.get("zh" if zh else "en") for c in p.choices}
         text = ("+".join(choice.get(x, x) for x in v) if isinstance(v, list)
                 else choice.get(v, _value(v)) if isinstance(v, str) else _value(v))
         if isinstance(v, bool):

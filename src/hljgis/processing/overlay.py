@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from hljgis.core.errors import InputError
+from hljgis.core.text import Text
 from hljgis.processing.geometry import geoms_of
 from hljgis.processing.job import CHUNK, Job
 from hljgis.processing.specs import Param, Tool
@@ -156,33 +157,33 @@ def _keep_family(geoms: np.ndarray, family: np.ndarray) -> np.ndarray:
 intersect = _overlay("intersection")
 union = _overlay("union")
 
-_INPUT = Param("layer", "layer", "Input layer", "输入图层")
+_INPUT = Param("layer", "layer", Text("Input layer", "输入图层"))
 
 
-def _second(label: str, label_zh: str, name: str = "overlay") -> Param:
-    return Param(name, "layer", label, label_zh, geometry=("Polygon",))
+def _second(label: Text, name: str = "overlay") -> Param:
+    return Param(name, "layer", label, geometry=("Polygon",))
 
 
 TOOLS = (
-    Tool("clip", "overlay", "Clip", "裁剪", clip,
-         (_INPUT, _second("Clip to polygons of", "裁剪范围图层", "mask")),
-         description="Keep the parts of features inside another layer's polygons.",
-         description_zh="保留位于另一图层面要素内的部分。", name_prefix="clip",
-         result_title="{layer}: clipped", result_title_zh="{layer}（裁剪）"),
-    Tool("intersect", "overlay", "Intersect", "相交", intersect,
-         (_INPUT, _second("Intersect with", "相交图层")),
-         description="Pieces where both layers overlap, with the attributes of both.",
-         description_zh="两图层重叠的部分，带有两者的属性。", name_prefix="intersect",
-         result_title="{layer}: intersection", result_title_zh="{layer}（相交）"),
-    Tool("difference", "overlay", "Difference", "擦除", difference,
-         (_INPUT, _second("Remove the polygons of", "擦除图层")),
-         description="Parts of features outside another layer's polygons.",
-         description_zh="位于另一图层面要素之外的部分。", name_prefix="difference",
-         result_title="{layer}: difference", result_title_zh="{layer}（擦除）"),
-    Tool("union", "overlay", "Union", "联合", union,
-         (Param("layer", "layer", "Input layer", "输入图层", geometry=("Polygon",)),
-          _second("Union with", "联合图层")),
-         description="All pieces of both polygon layers, with the attributes of both.",
-         description_zh="两个面图层的全部部分，带有两者的属性。", name_prefix="union",
-         result_title="{layer}: union", result_title_zh="{layer}（联合）"),
+    Tool("clip", "overlay", Text("Clip", "裁剪"), clip,
+         (_INPUT, _second(Text("Clip to polygons of", "裁剪范围图层"), "mask")),
+         description=Text("Keep the parts of features inside another layer's polygons.",
+         "保留位于另一图层面要素内的部分。"), name_prefix="clip",
+         result_title=Text("{layer}: clipped", "{layer}（裁剪）")),
+    Tool("intersect", "overlay", Text("Intersect", "相交"), intersect,
+         (_INPUT, _second(Text("Intersect with", "相交图层"))),
+         description=Text("Pieces where both layers overlap, with the attributes of both.",
+         "两图层重叠的部分，带有两者的属性。"), name_prefix="intersect",
+         result_title=Text("{layer}: intersection", "{layer}（相交）")),
+    Tool("difference", "overlay", Text("Difference", "擦除"), difference,
+         (_INPUT, _second(Text("Remove the polygons of", "擦除图层"))),
+         description=Text("Parts of features outside another layer's polygons.",
+         "位于另一图层面要素之外的部分。"), name_prefix="difference",
+         result_title=Text("{layer}: difference", "{layer}（擦除）")),
+    Tool("union", "overlay", Text("Union", "联合"), union,
+         (Param("layer", "layer", Text("Input layer", "输入图层"), geometry=("Polygon",)),
+          _second(Text("Union with", "联合图层"))),
+         description=Text("All pieces of both polygon layers, with the attributes of both.",
+         "两个面图层的全部部分，带有两者的属性。"), name_prefix="union",
+         result_title=Text("{layer}: union", "{layer}（联合）")),
 )

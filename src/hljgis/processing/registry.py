@@ -19,6 +19,7 @@ from pyproj import CRS
 from hljgis.core.crs import CGCS2000, metric_crs_for, parse_crs, transform_bounds
 from hljgis.core.errors import InputError
 from hljgis.core.layer import VectorLayer
+from hljgis.core.text import Text
 from hljgis.processing import geometry, join, overlay, select
 from hljgis.processing.inputs import align, repair
 from hljgis.processing.job import Cancelled, Job, Progress
@@ -27,10 +28,10 @@ from hljgis.processing.specs import Tool
 
 #: Families in the order the dialog lists them, with their English and Chinese names.
 FAMILIES = {
-    "geometry": ("Geometry", "几何"),
-    "overlay": ("Overlay", "叠加"),
-    "join": ("Join", "连接"),
-    "select": ("Select", "选择"),
+    "geometry": Text("Geometry", "几何"),
+    "overlay": Text("Overlay", "叠加"),
+    "join": Text("Join", "连接"),
+    "select": Text("Select", "选择"),
 }
 
 TOOLS: dict[str, Tool] = {
@@ -130,12 +131,12 @@ def run_tool(tool: str | Tool, params: Mapping[str, Any], source: Any = None, *,
     result = result.reset_index(drop=True)
     if not len(result):
         job.notes.append("the result has no features")
-    title, title_zh = spec.titles(first.title, first.title_zh, typed)
+    title = spec.titles(Text(first.title, first.title_zh), typed)
     out = VectorLayer(
         result,
         name or f"{spec.name_prefix or spec.name}_{first.name}",
-        title=title,
-        title_zh=title_zh,
+        title=title.en,
+        title_zh=title.zh,
         theme="analysis",
         provenance=provenance_for(spec, typed, [(p.name, layers[p.name])
                                                 for p in spec.layer_params],

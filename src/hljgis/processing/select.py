@@ -10,6 +10,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 
+from hljgis.core.text import Text
 from hljgis.processing.job import Job
 from hljgis.processing.join import PREDICATES, pairs
 from hljgis.processing.specs import Choice, Param, Tool
@@ -35,15 +36,16 @@ def select_by_location(job: Job, layer: gpd.GeoDataFrame, by: gpd.GeoDataFrame,
 
 
 TOOLS = (
-    Tool("select_by_location", "select", "Select by location", "按位置选择", select_by_location, (
-        Param("layer", "layer", "Select features of", "从图层选择"),
-        Param("by", "layer", "Compared with", "参照图层"),
-        Param("predicate", "choice", "Where the feature", "空间关系", default="intersects",
-              choices=(*PREDICATES, Choice("disjoint", "does not touch", "不相交"))),
-        Param("distance_m", "number", "Distance", "距离", default=0.0, unit="m", minimum=0,
+    Tool("select_by_location", "select", Text("Select by location", "按位置选择"),
+         select_by_location, (
+        Param("layer", "layer", Text("Select features of", "从图层选择")),
+        Param("by", "layer", Text("Compared with", "参照图层")),
+        Param("predicate", "choice", Text("Where the feature", "空间关系"), default="intersects",
+              choices=(*PREDICATES, Choice("disjoint", Text("does not touch", "不相交")))),
+        Param("distance_m", "number", Text("Distance", "距离"), default=0.0, unit="m", minimum=0,
               maximum=1e6, enabled_when=("predicate", ("dwithin",)),
-              help="Only for 'is within a distance of'", help_zh="仅用于“在距离范围内”"),
-    ), description="Keep the features that lie in, on or near another layer's features.",
-       description_zh="保留与另一图层要素满足空间关系的要素。", name_prefix="selected",
-       result_title="{layer}: selected by location", result_title_zh="{layer}（按位置选择）"),
+              help=Text("Only for 'is within a distance of'", "仅用于“在距离范围内”")),
+    ), description=Text("Keep the features that lie in, on or near another layer's features.",
+       "保留与另一图层要素满足空间关系的要素。"), name_prefix="selected",
+       result_title=Text("{layer}: selected by location", "{layer}（按位置选择）")),
 )

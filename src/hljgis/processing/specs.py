@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hljgis.core.errors import InputError
+from hljgis.core.text import Text
 
 #: Parameter kinds: layer (a vector layer), number, integer, bool, choice (one of
 #: ``choices``), choices (several of them), field / fields (of the layer parameter named by
 #: ``layer``), crs (anything :func:`hljgis.core.crs.parse_crs` reads), text.
 PARAM_KINDS = ("layer", "number", "integer", "bool", "choice", "choices", "field", "fields",
                "crs", "text")
+
+_NO_TEXT = Text("")
+_RESULT_TITLE = Text("{layer}: {title}", "{layer}：{title}")
 
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off", ""}
@@ -29,8 +33,7 @@ class Choice:
     """One allowed value of a choice parameter, with its English and Chinese labels."""
 
     value: str
-    label: str
-    label_zh: str = ""
+    label: Text
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,8 @@ class Param:
         Keyword passed to the tool function and used on the command line (``--param name=v``).
     kind : str
         One of :data:`PARAM_KINDS`.
-    label, label_zh : str
-        Form labels in English and Chinese.
+    label : Text
+        Form label in English and Chinese.
     default : Any
         Used when the parameter is not given; ``None`` with ``required`` makes it mandatory.
     unit : str
@@ -58,7 +61,7 @@ class Param:
     geometry : tuple of str
         For ``layer``: geometry families accepted ("Point", "LineString", "Polygon"); empty
         means any.
-    help, help_zh : str
+    help : Text
         One sentence for tooltips and ``--help``.
     enabled_when : (str, tuple of str), optional
         The parameter only matters when parameter ``[0]`` has one of the values ``[1]``.
@@ -66,8 +69,7 @@ class Param:
 
     name: str
     kind: str
-    label: str
-    label_zh: str = ""
+    label: Text
     default: Any = None
     required: bool = True
     unit: str = ""
@@ -76,8 +78,7 @@ class Param:
     choices: tuple[Choice, ...] = ()
     layer: str = ""
     geometry: tuple[str, ...] = ()
-    help: str = ""
-    help_zh: str = ""
+    help: Text = _NO_TEXT
     #: (other parameter, values) for which this one matters, e.g. a distance only for the
     #: "dwithin" predicate; the dialog greys it out otherwise.
     enabled_when: tuple[str, tuple[str, ...]] | None = None
@@ -87,7 +88,7 @@ class Param:
             raise ValueError(f"parameter kind {self.kind!r} is not one of {PARAM_KINDS}")
 
     def display_label(self, lang: str = "en") -> str:
-        return self.label_zh if lang.startswith("zh") and self.label_zh else self.label
+        return self.label.get(lang)
 
     def choice_values(self) -> list[str]:
         return [c.value for c in self.choices]
@@ -155,12 +156,10 @@ class Tool:
 
     name: str
     family: str
-    title: str
-    title_zh: str
+    title: Text
     func: Callable[..., Any]
     params: tuple[Param, ...]
-    description: str = ""
-    description_zh: str = ""
+    description: Text = _NO_TEXT
     metric: bool = False
     #: Name of the result layer: ``{name_prefix}_{first input name}``.
     name_prefix: str = ""
@@ -170,20 +169,17 @@ class Tool:
     own_crs: bool = False
     #: Title of the result layer; ``{layer}`` is the first input's title, ``{title}`` the
     #: tool's, other fields are parameters.
-    result_title: str = "{layer}: {title}"
-    result_title_zh: str = "{layer}：{title}"
+    result_title: Text = _RESULT_TITLE
 
-    def titles(self, layer_title: str, layer_title_zh: str,
-               params: Mapping[str, Any]) -> tuple[str, str]:
-        """English and Chinese titles of the result layer."""
+    def titles(self, layer: Text, params: Mapping[str, Any]) -> Text:
+        """English and Chinese titles of the result layer, from the input layer's."""
         values = {k: v for k, v in params.items() if not hasattr(v, "geometry")}
-        en = self.result_title.format(layer=layer_title, title=self.title, **values)
-        zh = self.result_title_zh.format(layer=layer_title_zh or layer_title,
-                                         title=self.title_zh, **values)
-        return en, zh
+        return Text(self.result_title.en.format(layer=layer.en, title=self.title.en, **values),
+                    self.result_title.zh.format(layer=layer.zh or layer.en,
+                                                title=self.title.zh, **values))
 
     def display_title(self, lang: str = "en") -> str:
-        return self.title_zh if lang.startswith("zh") and self.title_zh else self.title
+        return self.title.get(lang)
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from hljgis.analysis.ranking_vocab import CITIES, city_label
 from hljgis.core.errors import InputError
+from hljgis.core.text import Text
 from hljgis.gui.background import Cancelled, run_with_progress
 from hljgis.gui.i18n import current_language
 from hljgis.gui.messages import error_text
 from hljgis.gui.widgets.output_path_row import OutputPathRow
 
-CITIES = (("Hegang", "鹤岗"), ("Jixi", "鸡西"), ("Qitaihe", "七台河"),
-          ("Shuangyashan", "双鸭山"))
 LANGS = (("both", "Chinese and English"), ("zh", "Chinese"), ("en", "English"))
 
 
@@ -49,11 +49,11 @@ def scenario_choices(project) -> list[tuple[str, str]]:
     """(label, name) of the project's scenarios, then the presets it lacks."""
     from hljgis.analysis.presets import PRESETS
 
-    zh = current_language() == "zh"
+    lang = current_language()
     out = []
     for name, data in [*project.scenarios.items(),
                        *[(n, d) for n, d in PRESETS.items() if n not in project.scenarios]]:
-        title = (data.get("title_zh") if zh else None) or data.get("title") or ""
+        title = Text.of(data, "title").get(lang)
         out.append((f"{name} – {title}" if title else name, name))
     return out
 
@@ -134,8 +134,7 @@ class ExportDialog(QDialog):
                 for i, sc in enumerate(scenarios) for j, c in enumerate(cities)]
 
     def _city_items(self) -> list[tuple[str, str]]:
-        zh = current_language() == "zh"
-        return [(f"{cn} {en}" if zh else f"{en} {cn}", en) for en, cn in CITIES]
+        return [(city_label(c, current_language()), c) for c in CITIES]
 
     def _lang_box(self) -> QComboBox:
         box = QComboBox()
@@ -233,7 +232,7 @@ class CityRankingExportDialog(ExportDialog):
         super().__init__(project, parent)
         choices = scenario_choices(project)
         self.scenarios = self._checklist(choices, {choices[0][1]} if choices else set())
-        self.cities = self._checklist(self._city_items(), {en for en, _ in CITIES})
+        self.cities = self._checklist(self._city_items(), set(CITIES))
         self.per_city = QSpinBox(minimum=1, maximum=50, value=5)
         self.annex_edit = QLineEdit("A")
         self.annex_edit.setMaxLength(4)

@@ -38,16 +38,13 @@ from PySide6.QtWidgets import (
 
 from hljgis.core.errors import InputError
 from hljgis.core.layer import VectorLayer
+from hljgis.core.text import is_zh
 from hljgis.gui.i18n import current_language
 from hljgis.gui.messages import translate_message
 from hljgis.processing import FAMILIES, TOOLS, Cancelled, run_tool
 from hljgis.processing.specs import Param, Tool
 
 POLL_MS = 50
-
-
-def _zh() -> bool:
-    return current_language() == "zh"
 
 
 class Editor:
@@ -154,8 +151,8 @@ def _fields_editor(p: Param) -> Editor:
 
 
 def _choices_editor(p: Param) -> Editor:
-    view = _check_list([(c.value, c.label_zh if _zh() and c.label_zh else c.label)
-                        for c in p.choices])
+    lang = current_language()
+    view = _check_list([(c.value, c.label.get(lang)) for c in p.choices])
     view.setMaximumHeight(26 * max(1, len(p.choices)) + 8)
     return Editor(p, view, lambda: _checked(view))
 
@@ -182,7 +179,7 @@ def _bool_editor(p: Param) -> Editor:
 def _choice_editor(p: Param) -> Editor:
     box = QComboBox()
     for c in p.choices:
-        box.addItem(c.label_zh if _zh() and c.label_zh else c.label, c.value)
+        box.addItem(c.label.get(current_language()), c.value)
     box.setCurrentIndex(max(0, box.findData(p.default)))
     return Editor(p, box, box.currentData)
 
@@ -296,36 +293,36 @@ class ProcessingDialog(QDialog):
 
     # -- tools and form ------------------------------------------------------------------------
     def _fill_tools(self) -> None:
-        zh = _zh()
+        lang = current_language()
         self._tool_items: dict[str, QTreeWidgetItem] = {}
         self._family_items: dict[str, QTreeWidgetItem] = {}
-        for family, (title, title_zh) in FAMILIES.items():
-            group = QTreeWidgetItem([title_zh if zh else title])
+        for family, title in FAMILIES.items():
+            group = QTreeWidgetItem([title.get(lang)])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self._family_items[family] = group
             self.tool_tree.addTopLevelItem(group)
             for tool in (t for t in TOOLS.values() if t.family == family):
-                item = QTreeWidgetItem([tool.display_title("zh" if zh else "en")])
+                item = QTreeWidgetItem([tool.title.get(lang)])
                 item.setData(0, Qt.ItemDataRole.UserRole, tool.name)
-                item.setToolTip(0, tool.description_zh if zh else tool.description)
+                item.setToolTip(0, tool.description.get(lang))
                 group.addChild(item)
                 self._tool_items[tool.name] = item
         self.tool_tree.expandAll()
 
     def retranslate(self) -> None:
         """Re-read every text after a language switch, keeping the values entered."""
-        zh = _zh()
+        lang = current_language()
         self.setWindowTitle(self.tr("Processing toolbox"))
         self.run_button.setText(self.tr("Run"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.close_button.setText(self.tr("Close"))
         self.name_label.setText(self.tr("New layer name:"))
-        for family, (title, title_zh) in FAMILIES.items():
-            self._family_items[family].setText(0, title_zh if zh else title)
+        for family, title in FAMILIES.items():
+            self._family_items[family].setText(0, title.get(lang))
         for name, item in self._tool_items.items():
             tool = TOOLS[name]
-            item.setText(0, tool.display_title("zh" if zh else "en"))
-            item.setToolTip(0, tool.description_zh if zh else tool.description)
+            item.setText(0, tool.title.get(lang))
+            item.setToolTip(0, tool.description.get(lang))
         if self.is_running():
             return
         values = self.values()
@@ -352,9 +349,9 @@ class ProcessingDialog(QDialog):
 
     def _build_form(self, tool: Tool) -> None:
         self.tool = tool
-        zh = _zh()
-        self.title_label.setText(tool.display_title("zh" if zh else "en"))
-        text = tool.description_zh if zh else tool.description
+        lang = current_language()
+        self.title_label.setText(tool.title.get(lang))
+        text = tool.description.get(lang)
         if tool.metric:
             metric = self.session.project.metric_crs()
             text += " " + self.tr("Distances and areas are measured in {crs}.").format(
@@ -365,11 +362,11 @@ class ProcessingDialog(QDialog):
         self.editors = {}
         for p in tool.params:
             editor = EDITORS[p.kind](p)
-            tip = p.help_zh if zh and p.help_zh else p.help
+            tip = p.help.get(lang)
             if tip:
                 editor.widget.setToolTip(tip)
             self.editors[p.name] = editor
-            self.form.addRow(p.display_label("zh" if zh else "en") + ("：" if zh else ":"),
+            self.form.addRow(p.label.get(lang) + ("：" if is_zh(lang) else ":"),
                              editor.widget)
         for editor in self.editors.values():
             if editor.param.kind == "layer":

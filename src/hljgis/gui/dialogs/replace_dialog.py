@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from hljgis.core.errors import InputError, MissingCRSError
 from hljgis.core.schemas import get_schema
+from hljgis.core.text import is_zh
 from hljgis.io.replace import (
     DERIVED,
     ReplaceSpec,
@@ -234,7 +235,7 @@ class ReplaceDialog(QDialog):
     def _zh(self) -> bool:
         from hljgis.gui.i18n import current_language
 
-        return current_language() == "zh"
+        return is_zh(current_language())
 
     # -- the file ----------------------------------------------------------------------------
     def browse_file(self) -> None:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from hljgis.core.composition import Composition, choice_city
 from hljgis.core.errors import InputError
 from hljgis.core.session import Session
+from hljgis.core.text import lang_code
 from hljgis.export.layout import TEMPLATE_NAMES, Layout, resolve_layout
 from hljgis.gui.layout.lists import LayerChecklist, LegendList
 from hljgis.gui.layout.panels import MapPage, TextPage
@@ -248,14 +249,14 @@ class LayoutComposer(QDialog):
     def _show_lists(self) -> None:
         v = self.composition.values
         printed = set(v.get("layers") or [])
-        lang = "zh" if v.get("lang") == "zh" else "en"
+        lang = lang_code(v.get("lang"))
         self.layers.set_layers(self.project.layers, printed, lang)
         self._show_legend()
 
     def _show_legend(self) -> None:
         v = self.composition.values
         printed = set(v.get("layers") or [])
-        lang = "zh" if v.get("lang") == "zh" else "en"
+        lang = lang_code(v.get("lang"))
         spec = v["legend"]
         excluded = set(spec.get("exclude") or [])
         if spec.get("layers"):

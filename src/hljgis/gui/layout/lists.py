@@ -18,13 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hljgis.core.text import is_zh
+
 NAME = Qt.ItemDataRole.UserRole
 
 
 def layer_label(layer, lang: str) -> str:
     zh = layer.title_zh or ""
     en = layer.display_title("en")
-    return f"{zh}  {en}" if lang.startswith("zh") and zh else (f"{en}  {zh}" if zh else en)
+    return f"{zh}  {en}" if is_zh(lang) and zh else (f"{en}  {zh}" if zh else en)
 
 
 def default_legend_order(layers) -> list[str]:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from hljgis.core.layer import THEMES, Layer, VectorLayer
 from hljgis.core.project import Project
 from hljgis.core.session import Session
+from hljgis.core.text import is_zh
 from hljgis.gui.i18n import current_language, tr
 
 MIME = "application/x-hljgis-layer"
@@ -226,7 +227,7 @@ class LayerTreeModel(QAbstractItemModel):
             self.layer_checked.emit(layer.name, checked)
             return True
         if role == Qt.ItemDataRole.EditRole and str(value).strip():
-            prop = "title_zh" if current_language() == "zh" else "title"
+            prop = "title_zh" if is_zh(current_language()) else "title"
             self.session.set_layer_property(layer.name, prop, str(value).strip())
             return True
         return False

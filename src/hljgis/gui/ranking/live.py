@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from PySide6.QtCore import QObject, Signal
 
+from hljgis.analysis.ranking_layer import LABEL_COLUMNS, labelled_frame
 from hljgis.analysis.rescore import NeedsFullRun, Rescorer
 from hljgis.gui.i18n import tr
 
-__all__ = ["LiveReweight", "connect_panel", "top_labels"]
+__all__ = ["LiveReweight", "connect_panel"]
 
 _SAME = object()
 
@@ -49,48 +49,13 @@ class _Job:
     label_top: int | None
     requested: float
     warm: bool = False
+    keep: dict = field(default_factory=dict)  # label columns kept when label_top is None
+    frame: Any = None  # the map layer's new frame: the result's columns and the labels
     outcome: str = ""
     value: Any = None
     order: Any = None
     counts: Any = None
     timings: dict = field(default_factory=dict)
-
-
-def top_labels(rank: np.ndarray, top: int, dtype=None) -> tuple[Any, np.ndarray]:
-    """``#rank`` for the ``top`` best sites ("" elsewhere) and their label priority.
-
-    At most ``top`` sites are labelled, best first and ties in site order: fuzzy transforms
-    that saturate give many sites a perfect score, and 1,800 "#1" labels (a 20,000-cell
-    run) hide the map and take the label engine 2.5 s a frame. The text column is built
-    from Arrow buffers (offsets and bytes) instead of a million Python strings: 3 ms
-    instead of 1.5 s.
-
-    Parameters
-    ----------
-    rank : numpy.ndarray of float
-        Ranks, NaN for unranked sites.
-    top : int
-    dtype : pandas dtype, optional
-        Of the column the labels replace (the string dtype by default).
-    """
-    import pyarrow as pa
-
-    n = len(rank)
-    with np.errstate(invalid="ignore"):
-        hit = np.flatnonzero(np.isfinite(rank) & (rank <= top))
-    if len(hit) > top:
-        hit = np.sort(hit[np.argsort(rank[hit], kind="stable")[:top]])
-    texts = [f"#{int(r)}" for r in rank[hit]]
-    lengths = np.zeros(n, dtype=np.int64)
-    lengths[hit] = [len(t) for t in texts]
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    data = "".join(texts).encode("ascii")
-    arr = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
-    label = pd.array(arr, dtype=dtype if dtype is not None else "str")
-    priority = np.zeros(n)
-    priority[hit] = top + 1 - rank[hit]
-    return label, priority
 
 
 class LiveReweight(QObject):
@@ -198,12 +163,15 @@ class LiveReweight(QObject):
         run is attached.
 
         ``label_top``: rewrite the layer's ``label``/``label_priority`` columns for the
-        best N sites (None keeps what the frame has).
+        best N sites (None keeps what the layer has).
         """
         if not self.attached:
             return 0
         job = _Job(next(self._serials), self._generation, self._rescorer, scenario, city,
                    label_top, time.perf_counter())
+        if label_top is None:
+            g = self.layer.gdf
+            job.keep = {c: g[c].array for c in LABEL_COLUMNS if c in g.columns}
         with self._cond:
             self._pending = job
             self._latest_serial = job.serial
@@ -270,12 +238,14 @@ class LiveReweight(QObject):
             # the map's labels need the best label_top ranks only; the rest come in _rank
             out = job.rescorer.rescore(job.scenario, city=job.city, top=job.label_top or 0)
             t0 = time.perf_counter()
-            if job.label_top is not None and "label" in out.gdf.columns:
-                rank = out.gdf["rank"].to_numpy(dtype=float, na_value=np.nan)
-                label, priority = top_labels(rank, job.label_top, out.gdf["label"].dtype)
-                out.gdf["label"] = label
-                if "label_priority" in out.gdf.columns:
-                    out.gdf["label_priority"] = priority
+            # the layer's frame: the new result's columns (shared, so the ranks filled in
+            # later reach the map) and the labels; the result itself stays label-free
+            if job.label_top is not None:
+                job.frame = labelled_frame(out.gdf, job.label_top)
+            else:
+                job.frame = out.gdf.copy(deep=False)
+                for c, values in job.keep.items():
+                    job.frame[c] = values
             job.outcome, job.value = "ok", out
             job.timings = {**out.timings, "labels": time.perf_counter() - t0}
         except NeedsFullRun as exc:
@@ -337,7 +307,7 @@ class LiveReweight(QObject):
         t0 = time.perf_counter()
         layer = self.layer
         selection = layer.selection
-        layer.set_data(job.value.gdf)  # same geometry array: the renderer re-colours
+        layer.set_data(job.frame)  # same geometry array: the renderer re-colours
         layer.selection = selection
         self.result = job.value
         if self.canvas is not None:

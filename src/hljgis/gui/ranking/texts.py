@@ -5,19 +5,18 @@ one-cell ``name=value`` form of transform parameters."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 
+from hljgis.analysis import ranking_texts as rt
+from hljgis.analysis.ranking_texts import UNIT_ZH
 from hljgis.analysis.transforms import TRANSFORMS
-from hljgis.export.atlas import city_titles
-from hljgis.gui.i18n import current_language, tr
+from hljgis.core.text import is_zh
+from hljgis.gui.i18n import current_language
 
-#: Criterion units in Chinese (the presets use m, share and years; the rest are the units
-#: of the thematic schemas and their usual neighbours). Others are shown as they are.
-UNIT_ZH = {
-    "m": "米", "km": "公里", "share": "比例", "years": "年", "year": "年", "ha": "公顷",
-    "m2": "平方米", "km2": "平方公里",
-}
+__all__ = ["TRANSFORM_NAMES", "UNIT_ZH", "city_text", "constraint_label", "constraint_reason",
+           "constraint_rule", "criterion_rationale", "criterion_title", "interface_zh",
+           "layer_title_zh", "listed", "params_to_text", "punct", "site_type_text", "space",
+           "text_to_params", "transform_params_text", "unit_text"]
 TRANSFORM_NAMES = {
     "linear": "Linear", "minmax": "Min–max (data range)", "threshold": "Steps",
     "fuzzy_increasing": "Fuzzy increasing",
@@ -81,13 +80,13 @@ def text_to_params(text: str) -> dict:
 
 
 # ---------------------------------------------------------------------------- language
+# The wording lives in hljgis.analysis.ranking_texts (Qt-free, with a ``lang`` argument);
+# these give it in the interface language.
 
 
 def criterion_title(c: dict) -> str:
     """A criterion's title in the interface language (Chinese when the preset has it)."""
-    if current_language() == "zh" and c.get("title_zh"):
-        return c["title_zh"]
-    return c.get("title") or c["name"]
+    return rt.criterion_title(c, current_language())
 
 
 def layer_title_zh(project, name: str) -> str:
@@ -97,157 +96,61 @@ def layer_title_zh(project, name: str) -> str:
     return name
 
 
-_CELL_TYPE = re.compile(r"(hex|square) (\S+) m")
-
-
 def site_type_text(site_type: str, layer_title: Callable[[str], str] | None = None) -> str:
-    """A site's ``site_type`` in the interface language.
-
-    Generated cells ("hex 500 m", "square 250 m") become "六边形 500 米" / "正方形 250 米";
-    a layer's sites (``site_type`` is the layer's table name) its Chinese title from
-    ``layer_title(name)``. English, and anything else, is returned as it is.
-    """
-    if current_language() != "zh" or not site_type:
-        return site_type
-    m = _CELL_TYPE.fullmatch(site_type)
-    if m:
-        return tr(f"{m[1]} {{size}} m").format(size=m[2])
-    return (layer_title(site_type) if layer_title is not None else "") or site_type
-
-
-#: ASCII punctuation that joins texts, and its full-width form in Chinese text.
-_FULL_WIDTH = {": ": "：", ", ": "，", "; ": "；", ". ": "。", ".": "。", " (": "（", "(": "（",
-               ")": "）"}
+    """A site's ``site_type`` in the interface language (see
+    :func:`hljgis.analysis.ranking_texts.site_type_text`)."""
+    return rt.site_type_text(site_type, current_language(), layer_title)
 
 
 def punct(mark: str) -> str:
     """Punctuation joining texts in the interface language: ``punct(": ")`` is ": " in
-    English and "：" in Chinese (likewise ", " "; " ". " " (" ")"; the full-width marks carry
-    their own spacing)."""
-    return _FULL_WIDTH.get(mark, mark) if current_language() == "zh" else mark
+    English and "：" in Chinese."""
+    return rt.punct(mark, current_language())
+
+
+def space() -> str:
+    """The space between words in the interface language: none in Chinese."""
+    return rt.space(current_language())
+
+
+def interface_zh() -> bool:
+    """True while the interface is in Chinese."""
+    return is_zh(current_language())
 
 
 def listed(items) -> str:
     """Names listed in the interface language: "a, b" / "a、b"."""
-    return ("、" if current_language() == "zh" else ", ").join(str(i) for i in items)
+    return rt.listed(items, current_language())
 
 
 def unit_text(unit: str) -> str:
-    """A criterion's unit in the interface language: 米, 比例, 年 ... in Chinese (a unit
-    without a Chinese name as it is), English as it is."""
-    if current_language() != "zh" or not unit:
-        return unit
-    return UNIT_ZH.get(unit, unit)
+    """A criterion's unit in the interface language: 米, 比例, 年 ... in Chinese."""
+    return rt.unit_text(unit, current_language())
 
 
 def city_text(city: str, city_title: Callable[[str], str] | None = None) -> str:
-    """A site's city in the interface language: in Chinese ``city_title(city)`` (the panel
-    gives the project's bookmark title, 鸡西市, as the Explain header shows it), else the
-    catalogue's name; English, and an empty city, as they are."""
-    if current_language() != "zh" or not city:
-        return city
-    if city_title is not None:
-        return city_title(city) or city
-    return city_titles(None, city)[1]
+    """A site's city in the interface language: in Chinese ``city_title(city)`` (the
+    project's bookmark title, 鸡西市), else the catalogue's name."""
+    return rt.city_text(city, current_language(), city_title)
 
 
 def constraint_reason(c: dict) -> str:
     """A constraint's reason in the interface language (English when no Chinese text)."""
-    if current_language() == "zh" and c.get("reason_zh"):
-        return c["reason_zh"]
-    return c.get("reason", "")
+    return rt.constraint_reason(c, current_language())
 
 
 def criterion_rationale(c: dict) -> str:
     """A criterion's rationale in the interface language (English when no Chinese text)."""
-    if current_language() == "zh" and c.get("rationale_zh"):
-        return c["rationale_zh"]
-    return c.get("rationale", "")
-
-
-# ---------------------------------------------------------------------------- constraints
-
-
-def _where_text(where, zh: bool = False) -> str:
-    """A layer or site filter as text; in Chinese the words around the field names are
-    Chinese ("status 属于 opened、under_construction", "规划年", "且")."""
-    if not where:
-        return ""
-    clauses = [where] if isinstance(where, dict) else list(where)
-    parts = []
-    for w in clauses:
-        f = w.get("field", "?")
-        if zh and ("in" in w or "not_in" in w):
-            values = w["in"] if "in" in w else w["not_in"]
-            listed = "、".join(str(v) for v in values) if isinstance(
-                values, list | tuple) else str(values)
-            parts.append(f"{f} {'属于' if 'in' in w else '不属于'} {listed}")
-        elif "in" in w:
-            parts.append(f"{f} ∈ {w['in']}")
-        elif "not_in" in w:
-            parts.append(f"{f} ∉ {w['not_in']}")
-        elif "contains" in w:
-            parts.append(f"{f} 包含“{w['contains']}”" if zh else f"{f} ∋ {w['contains']!r}")
-        else:
-            value = w.get("value")
-            value = tr("planning year") if value == "$year" else value
-            parts.append(f"{f} {w.get('op')} {value}")
-    return (" 且 " if zh else " & ").join(parts)
-
-
-def _cjk(ch: str) -> bool:
-    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
-
-
-def _between(text: str, name: str) -> str:
-    """``text`` with ``name`` put at its "\\0", spaced from Chinese characters around it
-    when the name is not Chinese itself ("压占 shanty_sites", "位于 towns 内"; "压占采煤沉陷区")."""
-    left, _, right = text.partition("\0")
-    if name and left and _cjk(left[-1]) and not _cjk(name[0]):
-        left += " "
-    if name and right and _cjk(right[0]) and not _cjk(name[-1]):
-        right = " " + right
-    return left + name + right
+    return rt.criterion_rationale(c, current_language())
 
 
 def constraint_rule(c: dict, layer_title: Callable[[str], str] | None = None) -> str:
-    """Readable rule of a constraint in the interface language.
-
-    English: 'overlaps subsidence_zones (stable_from_year > planning year)', with the
-    layer's table name. Chinese: '压占采煤沉陷区（stable_from_year > 规划年）', with the
-    layer's Chinese title from ``layer_title(name)`` (the table name when it gives none).
-    """
-    zh = current_language() == "zh"
-    where = _where_text(c.get("where"), zh)
-    kind = c.get("kind")
-    if kind == "attribute":
-        return tr("site attribute") + ("：" if zh else ": ") + where
-    layer = c.get("layer") or ""
-    if zh and layer_title is not None and layer:
-        layer = layer_title(layer) or layer
-    share = c.get("share")
-    if share is None:
-        share = 0.5 if kind == "inside" else 0.0
-    p = f"{100 * share:.0f}"
-    if kind == "inside":
-        template = tr("at least {p} % inside {layer}")
-    elif share == 0:
-        template = tr("overlaps {layer}")
-    else:
-        template = tr("more than {p} % on {layer}")
-    text = _between(template.format(p=p, layer="\0"), layer)
-    if not where:
-        return text
-    return text + (f"（{where}）" if zh else f" ({where})")
+    """Readable rule of a constraint in the interface language (the layer's Chinese title
+    from ``layer_title(name)`` in Chinese)."""
+    return rt.constraint_rule(c, current_language(), layer_title)
 
 
 def constraint_label(c: dict) -> str:
     """What the "Constraint" column shows: the constraint's short title in the interface
-    language (``title_zh`` in Chinese, else ``title``), its internal name when it has none.
-    Not the reason, which has a column of its own."""
-    if current_language() == "zh" and c.get("title_zh"):
-        return c["title_zh"]
-    return c.get("title") or c.get("name", "")
-
-
-#: The three things a constraint can do: exclude, or keep with a penalty of one kind.
+    language, its internal name when it has none."""
+    return rt.constraint_label(c, current_language())

@@ -25,13 +25,8 @@ from PySide6.QtWidgets import (
 
 from hljgis.analysis.draft import ScenarioDraft
 from hljgis.gui.ranking.forms import apply
-from hljgis.gui.ranking.models import (
-    CriteriaModel,
-    MembersModel,
-    criterion_title,
-    listed,
-    punct,
-)
+from hljgis.gui.ranking.models import CriteriaModel, MembersModel
+from hljgis.gui.ranking.texts import criterion_title, listed, punct
 
 _RED = "#c62828"
 _GREEN = "#2e7d32"

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from hljgis.core.aliases import display_value, field_alias
 from hljgis.core.names import label_text
+from hljgis.core.text import is_zh
 from hljgis.gui.i18n import current_language
 from hljgis.gui.models.attribute_table_model import format_value
 
@@ -24,7 +25,7 @@ def feature_title(row: pd.Series, lang: str, fallback: str) -> str:
 
     en = next((get(c) for c in ("name_en", "name", "site_name") if get(c) is not None), None)
     zh = next((get(c) for c in ("name_zh", "site_name_zh") if get(c) is not None), None)
-    text = label_text(zh, en, "zh") if lang == "zh" else label_text(en, zh, "en")
+    text = label_text(zh, en, "zh") if is_zh(lang) else label_text(en, zh, "en")
     if text:
         return text
     return str(get("id")) if get("id") is not None else fallback
