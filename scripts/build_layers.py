@@ -50,6 +50,8 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from border_rivers import draw_border_rivers  # noqa: E402  (scripts/, beside this file)
+
 from hljgis.core.crs import (  # noqa: E402
     gcj02_to_wgs84,
     metric_crs_for,
@@ -615,6 +617,20 @@ BORDER_RIVERS = {"Heilong (Amur)": (127.5, 47.6, 134.6, 49.6),
                  "Wusuli (Ussuri)": (133.0, 45.4, 134.8, 48.3)}
 
 
+def measure_drawn(rivers: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> dict:
+    """Distance (m) from the border-derived river reaches, sampled every 500 m, to the border."""
+    m = metric()
+    line = shapely.union_all(borders.to_crs(m).geometry.values)
+    out = {}
+    drawn = rivers[rivers["source"].str.startswith("drawn from the China-Russia border")]
+    for row in drawn.to_crs(m).itertuples():
+        xy = shapely.get_coordinates(shapely.segmentize(row.geometry, 500))
+        d = shapely.distance(shapely.points(xy), line)
+        out[row.name] = {"samples": len(d), "median": round(float(np.median(d))),
+                         "p90": round(float(np.percentile(d, 90))), "max": round(float(d.max()))}
+    return out
+
+
 def measure_rivers(rivers: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> dict:
     """Distance (m) from WDB II's border rivers, sampled every 500 m, to the border line."""
     m = metric()
@@ -1062,6 +1078,12 @@ def main(argv=None) -> int:
         "industrial_parks": build_parks(),
         "pillar_industries": _points(pd.read_csv(SOURCES / "pillar_industries.csv")),
     }
+    wdb = layers["rivers"]
+    MEASURES["rivers_vs_border_m"] = {"wdb_ii_before": measure_rivers(wdb, layers["borders"])}
+    rivers, m = draw_border_rivers(wdb, layers["borders"], layers["lakes"], metric())
+    MEASURES["border_rivers"] = m
+    layers["rivers"] = rivers[wdb.columns]
+    MEASURES["rivers_vs_border_m"]["drawn"] = measure_drawn(layers["rivers"], layers["borders"])
     problems = {}
     for name, gdf in layers.items():
         gdf = gdf.reset_index(drop=True)
@@ -1073,7 +1095,6 @@ def main(argv=None) -> int:
         for k, v in problems.items():
             log(f"SCHEMA {k}: {v}")
         return 1
-    MEASURES["rivers_vs_border_m"] = measure_rivers(layers["rivers"], layers["borders"])
     for name, gdf in layers.items():
         write_geojson(gdf, LAYERS / f"{name}.geojson")
     long.to_csv(LAYERS / "city_statistics.csv", index=False, lineterminator="\n")
