@@ -145,24 +145,35 @@ def _corridor(reach_m, width: float):
     return shapely.buffer(reach_m, width, cap_style="flat")
 
 
-def _along(piece, end_is_last: bool, original, reach_m):
-    """``piece`` lengthened along ``original`` (the WDB II line it was cut from) from its
-    attached end towards ``reach_m``, up to where ``original`` comes nearest to it."""
+def _follow(piece, end_is_last: bool, gone_parts, reach_m):
+    """``piece`` lengthened from its attached end along the removed WDB II lines that touch
+    it, each up to where it comes nearest to ``reach_m``, while that brings it nearer."""
     xy = shapely.get_coordinates(piece)
-    end = shapely.Point(xy[-1] if end_is_last else xy[0])
-    s0 = original.line_locate_point(end)
-    other = original.line_locate_point(shapely.Point(xy[0 if end_is_last else -1]))
-    sign = 1.0 if other < s0 else -1.0
-    s = s0 + sign * np.arange(0.0, MAX_JOIN_M, 100.0)
-    s = s[(s >= 0) & (s <= original.length)]
-    if len(s) < 2:
-        return piece
-    d = shapely.distance(shapely.points(shapely.get_coordinates(
-        shapely.line_interpolate_point(original, s))), reach_m)
-    rise = np.flatnonzero(np.diff(d) > 0)
-    stop = s[rise[0]] if len(rise) else s[-1]
-    extra = substring(original, min(s0, stop), max(s0, stop))
-    return shapely.line_merge(shapely.union(piece, extra))
+    for _ in range(6):
+        end = shapely.Point(xy[-1] if end_is_last else xy[0])
+        now = end.distance(reach_m)
+        if now <= ATTACHED_M:
+            break
+        best = None
+        for q in gone_parts:
+            if q.distance(end) > ATTACHED_M:
+                continue
+            s0 = q.line_locate_point(end)
+            halves = [substring(q, s0, q.length), shapely.reverse(substring(q, 0, s0))]
+            for line in halves:
+                if line.geom_type != "LineString" or line.length < 1.0:
+                    continue
+                s = np.r_[np.arange(0.0, line.length, 100.0), line.length]
+                d = shapely.distance(shapely.line_interpolate_point(line, s), reach_m)
+                rise = np.flatnonzero(np.diff(d) > 0)
+                k = rise[0] if len(rise) else len(s) - 1
+                if best is None or d[k] < best[0]:
+                    best = (d[k], substring(line, 0, s[k]))
+        if best is None or best[0] >= now - 1.0 or best[1].geom_type != "LineString":
+            break
+        add = shapely.get_coordinates(best[1])[1:]
+        xy = np.vstack([xy, add]) if end_is_last else np.vstack([add[::-1], xy])
+    return shapely.LineString(xy)
 
 
 def _join(piece, end_is_last: bool, reach_m):
@@ -229,11 +240,7 @@ def draw_border_rivers(rivers: gpd.GeoDataFrame, borders: gpd.GeoDataFrame,
                     and shapely.distance(end, all_reach) > ATTACHED_M):
                 before = p.length
                 if own is not None:
-                    touching = [q for q in gone_parts if q.distance(end) <= ATTACHED_M]
-                    merged = shapely.line_merge(shapely.union_all([p, *touching]))
-                    inner = shapely.Point(shapely.get_coordinates(p)[1])
-                    line = [q for q in shapely.get_parts(merged) if q.distance(inner) < 1.0]
-                    p = _along(p, last, line[0], all_reach) if line else p
+                    p = _follow(p, last, gone_parts, all_reach)
                 p = _join(p, last, all_reach)
                 n_joined += 1
                 join_m.append(abs(p.length - before))

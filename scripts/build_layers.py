@@ -624,7 +624,8 @@ def measure_drawn(rivers: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> dict:
     out = {}
     drawn = rivers[rivers["source"].str.startswith("drawn from the China-Russia border")]
     for row in drawn.to_crs(m).itertuples():
-        xy = shapely.get_coordinates(shapely.segmentize(row.geometry, 500))
+        xy = np.vstack([shapely.get_coordinates(shapely.line_interpolate_point(
+            p, np.arange(0.0, p.length, 500.0))) for p in shapely.get_parts(row.geometry)])
         d = shapely.distance(shapely.points(xy), line)
         out[row.name] = {"samples": len(d), "median": round(float(np.median(d))),
                          "p90": round(float(np.percentile(d, 90))), "max": round(float(d.max()))}
