@@ -238,12 +238,12 @@ def draw_border_rivers(rivers: gpd.GeoDataFrame, borders: gpd.GeoDataFrame,
             end = shapely.Point(shapely.get_coordinates(p)[-1 if last else 0])
             if (shapely.distance(end, gone) <= ATTACHED_M
                     and shapely.distance(end, all_reach) > ATTACHED_M):
-                before = p.length
                 if own is not None:
                     p = _follow(p, last, gone_parts, all_reach)
+                xy = shapely.get_coordinates(p)
+                join_m.append(shapely.distance(shapely.Point(xy[-1 if last else 0]), all_reach))
                 p = _join(p, last, all_reach)
                 n_joined += 1
-                join_m.append(abs(p.length - before))
         if p.length >= MIN_PIECE_M and p.is_valid:  # a tributary's mouth can shrink to nothing
             joined.append((name, zh, p))
     wdb_src = rivers["source"].iloc[0]
@@ -287,7 +287,10 @@ def draw_border_rivers(rivers: gpd.GeoDataFrame, borders: gpd.GeoDataFrame,
     result = gpd.GeoDataFrame(result, geometry="geometry", crs=crs)
     measures = {"border_river_km": lengths, "width_m": measures,
                 "wdb_joined_ends": n_joined,
-                "wdb_join_max_m": round(max(join_m, default=0.0))}
+                # distance bridged (by a cut at the crossing or a straight line) from a WDB II
+                # end that met a removed reach to the border river
+                "wdb_join_gap_m": {"median": round(float(np.median(join_m))) if join_m else 0,
+                                   "max": round(float(max(join_m, default=0.0)))}}
     return result, measures
 
 
