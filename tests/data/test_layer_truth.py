@@ -381,13 +381,85 @@ def test_official_areas_are_given_for_all_four_cities():
 
 def test_river_accuracy_is_stated_honestly():
     # WDB II against the surveyed border, which follows the main channel of the Amur and
-    # the Ussuri: the layer's accuracy_m must cover the measured median offset
+    # the Ussuri: the WDB II reaches' accuracy_m must cover the measured offsets; the reaches
+    # drawn from the border lie on it
     report = json.loads((LAYERS.parent / "scripts" / "build_report.json").read_text())
     rivers = gpd.read_file(LAYERS / "rivers.geojson")
-    acc = rivers["accuracy_m"].min()
-    for name, m in report["rivers_vs_border_m"].items():
+    wdb = rivers[rivers["source"].str.startswith("WDB II")]
+    acc = wdb["accuracy_m"].min()
+    for name, m in report["rivers_vs_border_m"]["wdb_ii_before"].items():
         assert m["samples"] > 100, name
         assert m["median"] <= acc and m["p90"] <= 2 * acc, (name, m)
+    for name, m in report["rivers_vs_border_m"]["drawn"].items():
+        assert m["samples"] > 300 and m["max"] <= 1, (name, m)
+    # the drawn reaches claim the border's 100 m plus the measured distance of the border
+    # (the main channel) from the centre of the Amur's water surface (68th percentile)
+    width = report["border_rivers"]["width_m"][AMUR]
+    drawn = rivers[rivers["source"].str.startswith(DRAWN)].set_index("name")
+    assert drawn.loc[AMUR, "accuracy_m"] >= 100 + width["centre_offset_p68"]
+    assert drawn.loc[USSURI, "accuracy_m"] >= 100 + width["centre_offset_p68"]
+    assert drawn["accuracy_m"].max() < acc
+
+
+AMUR, USSURI, SONGACHA = "Heilong (Amur)", "Wusuli (Ussuri)", "Songacha"
+DRAWN = "drawn from the China-Russia border"
+#: The interior of Heixiazi (Bolshoy Ussuriysky) island, at least 1.5 km from the Amur's
+#: water surface and from the Kazakevichev channel: where the demarcated 2008 line crosses
+#: the island on land, no river may be drawn.
+HEIXIAZI_INTERIOR = shapely.Polygon([(134.70, 48.295), (134.80, 48.315), (134.90, 48.355),
+                                     (135.00, 48.38), (135.00, 48.405), (134.90, 48.395),
+                                     (134.80, 48.345), (134.70, 48.365)])
+
+
+def _river_border(line):
+    """Samples (every 500 m) of the border where it is a river: everything north and east
+    of Lake Khanka; the land border south-west of the lake and the lake itself are not."""
+    pts = shapely.line_interpolate_point(line, np.arange(0, line.length, 500.0))
+    lonlat = gpd.GeoSeries(pts, crs=METRIC).to_crs("EPSG:4490")
+    keep = (lonlat.y > 45.45) | (lonlat.x > 132.86)
+    return pts[keep.to_numpy()]
+
+
+def test_border_rivers_are_drawn_on_the_border(border):
+    # where the border is the Amur, the Ussuri or the Songacha, one of them lies on it
+    _china, _russia, line = border
+    rivers = _read("rivers")
+    named = shapely.union_all(rivers[rivers["name"].isin([AMUR, USSURI, SONGACHA])]
+                              .geometry.values)
+    pts = _river_border(shapely.line_merge(line))
+    assert len(pts) > 2500  # about 1 500 km of river border
+    d = shapely.distance(pts, named)
+    assert d.max() <= 300, np.sort(d)[-10:]
+    drawn = rivers[rivers["source"].str.startswith(DRAWN)]
+    assert sorted(drawn["name"]) == sorted([AMUR, USSURI, SONGACHA])
+    assert drawn["name_zh"].tolist() and drawn["name_zh"].notna().all()
+    for g in drawn.geometry:
+        xy = shapely.get_coordinates(shapely.segmentize(g, 500))
+        assert shapely.distance(shapely.points(xy), line).max() <= 300
+    # no border river along the lake or the land border south-west of it
+    khanka = _read("lakes").set_index("name").geometry["Lake Khanka (Xingkai)"]
+    assert shapely.intersection(shapely.union_all(drawn.geometry.values), khanka).length < 1
+
+
+def test_no_river_across_heixiazi_island_on_land():
+    rivers = gpd.read_file(LAYERS / "rivers.geojson")
+    assert not rivers.intersects(HEIXIAZI_INTERIOR).any(), \
+        rivers.loc[rivers.intersects(HEIXIAZI_INTERIOR), ["name", "source"]]
+    lakes = gpd.read_file(LAYERS / "lakes.geojson")
+    assert not lakes.intersects(HEIXIAZI_INTERIOR).any()  # it is land in the water layer too
+
+
+def test_border_rivers_stay_connected():
+    # a named river is one piece where its border-drawn reach meets its WDB II reaches
+    # (gaps under 1 km), and the three border rivers meet each other; the box stops short
+    # of the map's north edge, where the Amur leaves the map and comes back
+    rivers = _read("rivers")
+    box = gpd.GeoSeries([shapely.box(127.5, 43.0, 135.9, 49.5)], crs="EPSG:4490").to_crs(METRIC)
+    rivers = rivers.clip(box)
+    for names in ([AMUR], [USSURI], [SONGACHA], [AMUR, USSURI, SONGACHA]):
+        sub = rivers[rivers["name"].isin(names)]
+        blobs = shapely.get_parts(shapely.union_all(sub.buffer(500).values))
+        assert len(blobs) == 1, (names, len(blobs))
 
 
 VECTOR_LAYERS = ["province", "neighbours", "borders", "russia", "districts", "cities", "lakes",
