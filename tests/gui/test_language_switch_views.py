@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hljgis.core.errors import InputError
 from hljgis.gui.i18n import set_language
-from tests.gui.test_main_window import make_main_window, user_dir  # noqa: F401 - fixtures
+from tests.gui.test_main_window import make_main_window  # noqa: F401 - fixture
 
 
 def test_editing_toolbar_label_and_messages_follow_a_switch(make_main_window, qtbot):  # noqa: F811
