@@ -25,21 +25,26 @@ TRANSLUCENT_VERTEX_WARN = 300_000
 
 
 @cache
-def _raw_font():
-    from PySide6.QtGui import QRawFont
+@cache
+def _font_characters() -> frozenset[int]:
+    """Code points the bundled label font maps to a glyph, read from its cmap table.
 
-    from hljgis.export._qt import ensure_gui_app
+    fontTools rather than QRawFont: QRawFont's answer for the same file changed once many
+    widgets had drawn in the process (no CJK at all), and a check must not depend on that.
+    """
+    from fontTools.ttLib import TTFont
+
     from hljgis.render.fonts import FILES, font_dir
 
-    ensure_gui_app()
-    return QRawFont(str(font_dir() / FILES[0]), 12.0)
+    with TTFont(str(font_dir() / FILES[0]), lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 def missing_glyphs(texts) -> list[str]:
     """Characters of ``texts`` the bundled font cannot draw (sorted, unique)."""
-    font = _raw_font()
+    have = _font_characters()
     chars = {c for t in texts for c in str(t) if not c.isspace()}
-    return sorted(c for c in chars if not font.supportsCharacter(ord(c)))
+    return sorted(c for c in chars if ord(c) not in have)
 
 
 def page_texts(page: MapPage) -> list[str]:
