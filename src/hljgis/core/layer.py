@@ -228,6 +228,7 @@ class VectorLayer(Layer):
     def __init__(self, gdf: gpd.GeoDataFrame, name: str, *, encoding: str | None = None, **kw):
         super().__init__(name, **kw)
         self._gdf = self._checked(gdf)
+        self._memo: dict = {}
         self.encoding = encoding
         self.selection: np.ndarray = np.zeros(0, dtype=np.int64)
         #: Where edits are written back, for a layer read from a PostGIS table for editing
@@ -261,6 +262,7 @@ class VectorLayer(Layer):
     def set_data(self, gdf: gpd.GeoDataFrame) -> None:
         """Replace the features and tell views to redraw."""
         self._gdf = self._checked(gdf)
+        self._memo = {}
         self.selection = np.zeros(0, dtype=np.int64)
         self.events.data.emit()
 
@@ -268,10 +270,21 @@ class VectorLayer(Layer):
     def crs(self) -> CRS:
         return self._gdf.crs
 
+    def derived(self, key: str, compute):
+        """``compute()`` kept until the features are replaced: frames are never edited in
+        place (edits build a new frame and call :meth:`set_data`), so the bounds and
+        geometry types of a million cells are worked out once, not on every preview."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        x0, y0, x1, y1 = (float(v) for v in self._gdf.total_bounds)
-        return x0, y0, x1, y1
+        def compute():
+            x0, y0, x1, y1 = (float(v) for v in self._gdf.total_bounds)
+            return x0, y0, x1, y1
+
+        return self.derived("bounds", compute)
 
     @property
     def feature_count(self) -> int:
@@ -280,9 +293,13 @@ class VectorLayer(Layer):
     @property
     def geometry_types(self) -> list[str]:
         """Distinct geometry types present (None/empty geometries ignored)."""
-        geoms = self._gdf.geometry.values
-        mask = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-        return sorted({_TYPE_NAMES[int(t)] for t in np.unique(shapely.get_type_id(geoms[mask]))})
+        def compute():
+            geoms = self._gdf.geometry.values
+            mask = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+            return sorted({_TYPE_NAMES[int(t)]
+                           for t in np.unique(shapely.get_type_id(geoms[mask]))})
+
+        return list(self.derived("geometry_types", compute))
 
     @property
     def geometry_type(self) -> str:
@@ -307,7 +324,7 @@ class VectorLayer(Layer):
         """True when the layer or any of its features is marked illustrative."""
         if self.provenance.get("illustrative"):
             return True
-        return bool(illustrative_mask(self._gdf).any())
+        return self.derived("illustrative", lambda: bool(illustrative_mask(self._gdf).any()))
 
     def to_crs(self, crs) -> gpd.GeoDataFrame:
         """The features reprojected (a new GeoDataFrame; the layer is unchanged)."""
