@@ -271,9 +271,11 @@ class VectorLayer(Layer):
         return self._gdf.crs
 
     def derived(self, key: str, compute):
-        """``compute()`` kept until the features are replaced: frames are never edited in
-        place (edits build a new frame and call :meth:`set_data`), so the bounds and
-        geometry types of a million cells are worked out once, not on every preview."""
+        """``compute()`` kept until the features are replaced, for values of the geometry:
+        geometry is never edited in place (edits build a new frame and call
+        :meth:`set_data`), so the bounds and geometry types of a million cells are worked
+        out once, not on every preview. Attribute columns do change in place (the planning
+        year rewrites "status"): nothing read from them is kept here."""
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
@@ -324,7 +326,7 @@ class VectorLayer(Layer):
         """True when the layer or any of its features is marked illustrative."""
         if self.provenance.get("illustrative"):
             return True
-        return self.derived("illustrative", lambda: bool(illustrative_mask(self._gdf).any()))
+        return bool(illustrative_mask(self._gdf).any())  # columns change in place
 
     def to_crs(self, crs) -> gpd.GeoDataFrame:
         """The features reprojected (a new GeoDataFrame; the layer is unchanged)."""
