@@ -243,10 +243,12 @@ def _raster_rects(painter, prep, cls, symbols, mask, mt, key=None) -> bool:
         # Dust (under a pixel across) takes the pixel of its centre: the boxes of reprojected
         # cells overlap, and a pixel per box corner would send them all to the scanline path.
         dust = np.maximum(px1 - px0, py1 - py0) < DUST_PX
+        if not dust.any():
+            return rect_class_image(px0, py0, px1, py1, idx, mt.width, mt.height)
         box = ~dust
         image = rect_class_image(px0[box], py0[box], px1[box], py1[box], idx[box],
                                  mt.width, mt.height)
-        if image is not None and dust.any():
+        if image is not None:
             specks = point_class_image((px0[dust] + px1[dust]) / 2,
                                        (py0[dust] + py1[dust]) / 2, idx[dust],
                                        mt.width, mt.height)
