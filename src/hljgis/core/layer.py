@@ -360,13 +360,19 @@ def illustrative_mask(gdf: pd.DataFrame) -> np.ndarray:
     ``source`` says "illustrative"."""
     mask = np.zeros(len(gdf), dtype=bool)
     if "illustrative" in gdf.columns:
-        col = gdf["illustrative"]
-        mask |= col.fillna(False).astype(str).str.lower().isin({"true", "1", "yes"}).to_numpy()
+        mask |= _per_value(gdf["illustrative"], lambda t: t in ("true", "1", "yes"))
     for field in ("status", "source"):
         if field in gdf.columns:
-            mask |= gdf[field].astype(str).str.contains("illustrative", case=False,
-                                                        na=False).to_numpy()
+            mask |= _per_value(gdf[field], lambda t: "illustrative" in t)
     return mask
+
+
+def _per_value(col: pd.Series, test) -> np.ndarray:
+    """``test(lower-case text)`` per row, asked once per distinct value (a page footer asks
+    this of every layer on every preview); missing values are False."""
+    codes, uniques = pd.factorize(col)
+    hit = np.array([bool(test(str(u).lower())) for u in uniques] + [False], dtype=bool)
+    return hit[codes]  # code -1 (missing) takes the trailing False
 
 
 @dataclass(frozen=True)
