@@ -52,6 +52,11 @@ class _Metrics(QFontMetricsF):
         super().__init__(font)
         self._key = font.key()
 
+    @property
+    def font_key(self) -> str:
+        """The font's identity (family, pixel size, weight...): equal keys measure alike."""
+        return self._key
+
     def horizontalAdvance(self, text, *args):  # noqa: N802 - Qt name
         if args or not isinstance(text, str):
             return super().horizontalAdvance(text, *args)
