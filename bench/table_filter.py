@@ -9,8 +9,10 @@ process, DuckDB's import included, for the first expression; ``best`` = fastest 
 of N rows (rank, score, six criteria, city, district, status) in an
 :class:`~hljgis.gui.widgets.attribute_table.AttributeTable`; seconds from the filter text or
 expression to the filtered view with its row count and statistics (the 200 ms typing debounce
-left out): the first text filter of the table (cold: every column lower-cased once), the next
-ones (warm), and an expression. Goal (issue #15): under 0.5 s at 1M rows.
+left out): the first text filter of the table (its text columns are made searchable on a
+thread as the table opens; the bench waits for that and prints when), the next ones (warm), a
+number (numeric columns are turned to text at the first numeric search), and an expression.
+Goal (issue #15): under 0.5 s at 1M rows.
 """
 
 from __future__ import annotations
@@ -104,10 +106,18 @@ def table(n: int, repeat: int) -> None:
     cols["excluded"] = rng.random(n) < 0.05
     gdf = gpd.GeoDataFrame(cols, geometry=shapely.points(rng.random(n) * 1e5,
                                                          rng.random(n) * 1e5), crs="EPSG:4553")
+    import threading
+
+    t0 = time.perf_counter()
     widget = AttributeTable(VectorLayer(gdf, "rank_table"))
     widget.resize(1200, 700)
     widget.show()
     app.processEvents()
+    t_open = time.perf_counter() - t0
+    while any(t.name == "hljgis-table-text" for t in threading.enumerate()):
+        app.processEvents()
+        time.sleep(0.005)
+    t_ready = time.perf_counter() - t0
 
     def timed(text: str = "", expr: str = "") -> tuple[float, int]:
         widget.expression.setText(expr)
@@ -118,7 +128,8 @@ def table(n: int, repeat: int) -> None:
         app.processEvents()
         return time.perf_counter() - t0, widget.proxy.rowCount()
 
-    print(f"\nattribute table, {n:,} rows x {len(cols)} columns")
+    print(f"\nattribute table, {n:,} rows x {len(cols)} columns: shown in {t_open:.2f} s, "
+          f"text columns searchable after {t_ready:.2f} s (made on a thread)")
     print(f"{'filter':<44} {'first s':>8} {'best s':>7} {'rows':>9}")
     for i, (text, expr) in enumerate((("jixi", ""), ("taoshan", ""), ("0.12345", ""),
                                       ("", '"score" > 0.9 AND "city" = \'Jixi\''))):

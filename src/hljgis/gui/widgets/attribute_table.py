@@ -10,6 +10,7 @@ selected GeoDataFrame positions when the user selects rows, and the main window 
 from __future__ import annotations
 
 import html
+import threading
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,8 @@ from hljgis.gui.models.attribute_table_model import (
 _TRANSLATED_PARAMS = ("left", "right", "kind")
 
 
+#: Tables from this many rows get their text columns ready for search on a thread.
+WARM_TEXT_ROWS = 50_000
 #: Characters a number's text can hold: a needle made only of these searches numeric
 #: columns too; "jixi" skips them (a million floats turned to text cost seconds).
 _NUMBER_CHARS = frozenset("0123456789.-+einf")
@@ -278,7 +281,7 @@ class AttributeTable(QWidget):
         old = self.model.layer
         if old is not None:
             old.events.data.disconnect(self._on_layer_data_changed)
-        self._text_cache.clear()
+        self._text_cache = {}  # a new dict: a warm-up thread still filling the old one
         for box in (self.text_filter, self.expression):
             box.blockSignals(True)
             box.clear()
@@ -295,7 +298,20 @@ class AttributeTable(QWidget):
                 if self.view.columnWidth(c) > 260:
                     self.view.setColumnWidth(c, 260)
         self._stats_column = 0 if self.model.columnCount() else -1
+        self._warm_text_cache()
         self._refilter()
+
+    def _warm_text_cache(self) -> None:
+        """Turn the text columns of a big table into searchable Arrow text on a thread
+        while the planner reads it (Arrow works without the GIL): the first search of a
+        million rows then finds them ready. Numeric columns wait for a numeric search."""
+        frame = self.model.frame
+        if frame is None or len(frame) < WARM_TEXT_ROWS:
+            return
+        args = (frame, list(self.model.columns), "\x00", self._text_cache,
+                current_language(), getattr(self.layer, "fields", None))
+        threading.Thread(target=text_mask, args=args, name="hljgis-table-text",
+                         daemon=True).start()
 
     @property
     def selected_positions(self) -> np.ndarray:
@@ -436,7 +452,8 @@ class AttributeTable(QWidget):
         self._refilter()
 
     def _on_layer_data_changed(self) -> None:
-        self._text_cache.clear()
+        self._text_cache = {}
+        self._warm_text_cache()
         self._selected = np.zeros(0, dtype=np.int64)
         self._refilter()
 
