@@ -215,3 +215,48 @@ def test_large_table_is_fast(qtbot):
     assert time.perf_counter() - t0 < 3.0  # generous: seconds would mean per-row Python
     vals = [float(widget.proxy.index(r, 0).data()) for r in range(50)]
     assert vals == sorted(vals) and vals[0] > 0.5
+
+
+def test_text_mask_searches_numbers_only_for_a_needle_a_number_can_hold():
+    import pandas as pd
+
+    from hljgis.gui.widgets.attribute_table import text_mask
+
+    frame = pd.DataFrame({"score": [0.125, np.nan, 12.5, 3.0], "name": ["Jixi e", None, "x", "y"],
+                          "flag": [True, False, True, False],
+                          "level": ["provincial", "national", None, "provincial"]})
+    cols = list(frame.columns)
+    cache: dict = {}
+    assert text_mask(frame, cols, "12", cache).tolist() == [True, False, True, False]
+    assert "score" in cache  # numbers as text, kept for the next keystroke
+    cache.clear()
+    assert text_mask(frame, cols, "JIXI", cache).tolist() == [True, False, False, False]
+    assert "score" not in cache  # a word never looks in the numbers
+    assert text_mask(frame, cols, "nan", cache).tolist() == [False] * 4  # NULL is no text
+    assert text_mask(frame, cols, "true", cache).tolist() == [True, False, True, False]
+    # a code is found by the label the table shows in the UI language
+    assert text_mask(frame, cols, "省级", {}, "zh").tolist() == [True, False, False, True]
+
+
+def test_a_big_table_readies_its_text_columns_on_a_thread(qtbot, monkeypatch):
+    from hljgis.gui.widgets import attribute_table as at
+    from hljgis.gui.widgets.attribute_table import AttributeTable
+
+    monkeypatch.setattr(at, "WARM_TEXT_ROWS", 1000)
+    n = 1200
+    gdf = gpd.GeoDataFrame({"name": [f"Site {i}" for i in range(n)], "score": np.arange(n) / 7},
+                           geometry=shapely.points(np.arange(n), np.zeros(n)), crs="EPSG:4553")
+    layer = VectorLayer(gdf, "big")
+    widget = AttributeTable(layer)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: "name" in widget._text_cache, timeout=10_000)
+    assert "score" not in widget._text_cache  # numbers wait for a numeric search
+    widget.set_text_filter("SITE 11")
+    assert widget.proxy.rowCount() == 1 + 10 + 100  # Site 11, 110-119, 1100-1199
+    # new data: a fresh cache, readied again, so the old rows are never searched
+    old = widget._text_cache
+    layer.set_data(gdf.assign(name=[f"Park {i}" for i in range(n)]))
+    assert widget._text_cache is not old
+    qtbot.waitUntil(lambda: "name" in widget._text_cache, timeout=10_000)
+    widget.set_text_filter("park 5")
+    assert widget.proxy.rowCount() == 1 + 10 + 100

@@ -69,3 +69,23 @@ def test_overlapping_shapes_are_refused():
 def test_tiny_rectangles_keep_a_pixel():
     img = rect_class_image([3.2], [4.1], [3.3], [4.2], [0], 10, 10)
     assert (img == 0).sum() == 1 and img[4, 3] == 0
+
+
+def test_point_fill_keeps_the_last_feature_per_pixel_and_covers_a_sub_pixel_mosaic():
+    from hljgis.render.rasterfill import point_class_image
+
+    # two features in pixel (1, 2): the later one (index 7) shows; one outside is dropped
+    img = point_class_image([2.2, 2.9, 0.5, 9.0], [1.1, 1.8, 0.5, 0.5], [3, 7, 1, 5], 4, 3)
+    expected = np.full((3, 4), -1)
+    expected[1, 2], expected[0, 0] = 7, 1
+    assert (img == expected).all()
+    # cells 0.3 px across tiling 10 x 10 pixels: every pixel gets one, none stays empty
+    k = 34
+    xs = (np.arange(k) + 0.5) * 0.3
+    cx, cy = np.meshgrid(xs, xs)
+    ids = np.arange(k * k)
+    img = point_class_image(cx.ravel(), cy.ravel(), ids, 10, 10)
+    assert (img >= 0).all()
+    # each pixel holds a cell whose centre lies in it
+    col, row = np.floor(cx.ravel()[img.ravel()]), np.floor(cy.ravel()[img.ravel()])
+    assert (col == np.tile(np.arange(10), 10)).all() and (row == np.repeat(np.arange(10), 10)).all()

@@ -227,6 +227,7 @@ class VectorLayer(Layer):
     def __init__(self, gdf: gpd.GeoDataFrame, name: str, *, encoding: str | None = None, **kw):
         super().__init__(name, **kw)
         self._gdf = self._checked(gdf)
+        self._memo: dict = {}
         self.encoding = encoding
         self.selection: np.ndarray = np.zeros(0, dtype=np.int64)
         #: Where edits are written back, for a layer read from a PostGIS table for editing
@@ -260,6 +261,7 @@ class VectorLayer(Layer):
     def set_data(self, gdf: gpd.GeoDataFrame) -> None:
         """Replace the features and tell views to redraw."""
         self._gdf = self._checked(gdf)
+        self._memo = {}
         self.selection = np.zeros(0, dtype=np.int64)
         self.events.data.emit()
 
@@ -267,10 +269,23 @@ class VectorLayer(Layer):
     def crs(self) -> CRS:
         return self._gdf.crs
 
+    def derived(self, key: str, compute):
+        """``compute()`` kept until the features are replaced, for values of the geometry:
+        geometry is never edited in place (edits build a new frame and call
+        :meth:`set_data`), so the bounds and geometry types of a million cells are worked
+        out once, not on every preview. Attribute columns do change in place (the planning
+        year rewrites "status"): nothing read from them is kept here."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        x0, y0, x1, y1 = (float(v) for v in self._gdf.total_bounds)
-        return x0, y0, x1, y1
+        def compute():
+            x0, y0, x1, y1 = (float(v) for v in self._gdf.total_bounds)
+            return x0, y0, x1, y1
+
+        return self.derived("bounds", compute)
 
     @property
     def feature_count(self) -> int:
@@ -279,9 +294,13 @@ class VectorLayer(Layer):
     @property
     def geometry_types(self) -> list[str]:
         """Distinct geometry types present (None/empty geometries ignored)."""
-        geoms = self._gdf.geometry.values
-        mask = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-        return sorted({_TYPE_NAMES[int(t)] for t in np.unique(shapely.get_type_id(geoms[mask]))})
+        def compute():
+            geoms = self._gdf.geometry.values
+            mask = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+            return sorted({_TYPE_NAMES[int(t)]
+                           for t in np.unique(shapely.get_type_id(geoms[mask]))})
+
+        return list(self.derived("geometry_types", compute))
 
     @property
     def geometry_type(self) -> str:
@@ -306,7 +325,7 @@ class VectorLayer(Layer):
         """True when the layer or any of its features is marked illustrative."""
         if self.provenance.get("illustrative"):
             return True
-        return bool(illustrative_mask(self._gdf).any())
+        return bool(illustrative_mask(self._gdf).any())  # columns change in place
 
     def to_crs(self, crs) -> gpd.GeoDataFrame:
         """The features reprojected (a new GeoDataFrame; the layer is unchanged)."""
@@ -340,13 +359,19 @@ def illustrative_mask(gdf: pd.DataFrame) -> np.ndarray:
     ``source`` says "illustrative"."""
     mask = np.zeros(len(gdf), dtype=bool)
     if "illustrative" in gdf.columns:
-        col = gdf["illustrative"]
-        mask |= col.fillna(False).astype(str).str.lower().isin({"true", "1", "yes"}).to_numpy()
+        mask |= _per_value(gdf["illustrative"], lambda t: t in ("true", "1", "yes"))
     for field in ("status", "source"):
         if field in gdf.columns:
-            mask |= gdf[field].astype(str).str.contains("illustrative", case=False,
-                                                        na=False).to_numpy()
+            mask |= _per_value(gdf[field], lambda t: "illustrative" in t)
     return mask
+
+
+def _per_value(col: pd.Series, test) -> np.ndarray:
+    """``test(lower-case text)`` per row, asked once per distinct value (a page footer asks
+    this of every layer on every preview); missing values are False."""
+    codes, uniques = pd.factorize(col)
+    hit = np.array([bool(test(str(u).lower())) for u in uniques] + [False], dtype=bool)
+    return hit[codes]  # code -1 (missing) takes the trailing False
 
 
 @dataclass(frozen=True)

@@ -236,6 +236,11 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+#: Wrapped labels by (font key, text, width): a legend is laid out at a dozen sizes and
+#: column counts on every preview refresh, with the same labels each time.
+_WRAPPED: dict[tuple, tuple[list[str], bool]] = {}
+
+
 def wrap_label(text: str, fm, width: float) -> tuple[list[str], bool]:
     """Lines of ``text`` no wider than ``width`` (pixels) and whether one had to be elided.
 
@@ -243,6 +248,19 @@ def wrap_label(text: str, fm, width: float) -> tuple[list[str], bool]:
     over the Chinese before anything else is broken; words break at spaces and hyphens,
     Chinese between characters.
     """
+    font_key = getattr(fm, "font_key", None)  # units.Units.metrics: a font known by key
+    if font_key is None:
+        return _wrap_label(text, fm, width)
+    key = (font_key, text, width)
+    hit = _WRAPPED.get(key)
+    if hit is None:
+        if len(_WRAPPED) > 50_000:
+            _WRAPPED.clear()
+        hit = _WRAPPED[key] = _wrap_label(text, fm, width)
+    return list(hit[0]), hit[1]
+
+
+def _wrap_label(text: str, fm, width: float) -> tuple[list[str], bool]:
     width = width * 0.98  # the PDF engine's advances differ from the screen's by a hair
     if fm.horizontalAdvance(text) <= width:
         return [text], False

@@ -32,6 +32,7 @@ from hljgis.export.legend import (
 from hljgis.export.sources import crs_note, illustrative_note, source_lines
 from hljgis.export.units import Units
 from hljgis.render.renderer import MapRenderer
+from hljgis.render.vector import Cancelled
 
 
 @dataclass
@@ -245,8 +246,11 @@ def _text_height(u: Units, text: str, size_pt: float, bold: bool, width_px: floa
 
 
 def paint_page(painter: QPainter, page: MapPage, dpi: float,
-               renderer: MapRenderer | None = None) -> PageReport:
+               renderer: MapRenderer | None = None, cancel=None) -> PageReport:
     """Paint a whole map page on ``painter`` (device pixels at ``dpi``).
+
+    ``cancel`` (a callable, e.g. "a newer preview is waiting") is asked while the map frame
+    is drawn; when it returns True the page stops with :class:`~hljgis.render.vector.Cancelled`.
 
     Returns
     -------
@@ -299,8 +303,12 @@ def paint_page(painter: QPainter, page: MapPage, dpi: float,
     extent = page.extent
     if layout.scale:
         extent = fixed_scale_extent(extent, size, dpi, page.project.crs, float(layout.scale))
-    renderer.render(painter, page.layers, extent, size=size, dpi=dpi, crs=page.project.crs,
-                    background="#eef3f6", show=page.shown, label_lang=layout.lang)
+    if not renderer.render(painter, page.layers, extent, size=size, dpi=dpi,
+                           crs=page.project.crs, background="#eef3f6", show=page.shown,
+                           label_lang=layout.lang, cancel=cancel):
+        painter.restore()
+        painter.restore()
+        raise Cancelled
     mt = renderer.transform
     report.scale_denominator = mt.scale_denominator
     if layout.graticule:

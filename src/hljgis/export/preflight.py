@@ -62,13 +62,18 @@ def _vertices(layer, extent=None, crs=None) -> int:
     if layer.kind != "vector":
         return 0
     geoms = layer.gdf.geometry.values
+    whole = layer.derived("vertices", lambda: int(shapely.get_num_coordinates(geoms).sum()))
     if extent is not None and len(geoms):
         from hljgis.core.crs import transform_bounds
 
         x0, y0, x1, y1 = transform_bounds(extent, crs, layer.crs)
+        lb = layer.bounds  # the whole layer on the page (a ranking seen whole): no sums
+        if lb[0] >= x0 and lb[2] <= x1 and lb[1] >= y0 and lb[3] <= y1:
+            return whole
         b = shapely.bounds(geoms)
         geoms = geoms[(b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)]
-    return int(shapely.get_num_coordinates(geoms).sum())
+        return int(shapely.get_num_coordinates(geoms).sum())
+    return whole
 
 
 def _translucent(layer) -> bool:

@@ -514,7 +514,8 @@ class MainWindow(QMainWindow):
     def open_layout(self) -> None:
         from hljgis.gui.layout.composer import LayoutComposer
 
-        LayoutComposer(self.session, self, view_extent=self.canvas.extent).exec()
+        LayoutComposer(self.session, self, view_extent=self.canvas.extent,
+                       layer_cache=self.canvas.layer_cache).exec()
 
     def export_atlas(self):
         from hljgis.gui.dialogs.export_dialogs import open_export_dialog

@@ -27,16 +27,21 @@ from hljgis.render.vector import Cancelled, _max_symbol_px, draw_vector, visible
 class MapRenderer:
     """Draws layers; keeps per-layer caches (reprojection, LOD, classes) between frames.
 
-    One renderer per canvas (or per worker thread): the caches are not locked.
+    One renderer per canvas (or per worker thread): the caches are not locked. A second
+    renderer may share a canvas's ``cache`` (the print preview draws the layers the canvas
+    has already reprojected); prepared layers are built whole before they are stored, and a
+    per-view entry that both rebuild costs time, not correctness.
 
     Attributes
     ----------
+    cache : LayerCache
+        Prepared layers (pass it to another renderer to share them).
     last_stats : dict
         Per-layer timings and feature counts of the last render (for the bench and logs).
     """
 
-    def __init__(self):
-        self._cache = LayerCache()
+    def __init__(self, cache: LayerCache | None = None):
+        self._cache = cache if cache is not None else LayerCache()
         self.last_stats: dict = {}
         #: Language of place-name labels when ``render`` is not told ("en", "zh"; None
         #: draws the fields each style names). The canvas sets the UI language here.
@@ -189,6 +194,10 @@ class MapRenderer:
             else:
                 painter.restore()
         return info
+
+    @property
+    def cache(self) -> LayerCache:
+        return self._cache
 
     def clear_cache(self) -> None:
         self._cache = LayerCache()

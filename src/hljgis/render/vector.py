@@ -9,12 +9,19 @@ from PySide6.QtGui import QBrush, QImage, QPainter, QPen
 from hljgis.core.style import hex_to_rgba
 from hljgis.render.paths import marker_paths, paths_from_rings
 from hljgis.render.prepare import _LINE, _POINT, _POLY, PreparedLayer
-from hljgis.render.rasterfill import polygon_class_image, premultiplied_lut, rect_class_image
+from hljgis.render.rasterfill import (
+    point_class_image,
+    polygon_class_image,
+    premultiplied_lut,
+    rect_class_image,
+)
 from hljgis.render.symbols import make_brush, make_hatch, make_pen, symbol_layers
 from hljgis.render.transform import MapTransform
 
 #: Features smaller than this many pixels across are drawn as their pixel box (rasters only).
 TINY_PX = 1.5
+#: ... and those smaller than this take only the pixel their centre falls in.
+DUST_PX = 1.0
 #: Outlines of rectangles narrower than this are left out: they would hide the fill.
 MIN_OUTLINE_PX = 4.0
 #: Plain polygons smaller than this many pixels are filled by numpy scanlines (rasters only):
@@ -233,7 +240,19 @@ def _raster_rects(painter, prep, cls, symbols, mask, mt, key=None) -> bool:
         b = prep.bounds[idx]
         px0, py1 = mt.to_pixels(b[:, 0], b[:, 1])
         px1, py0 = mt.to_pixels(b[:, 2], b[:, 3])
-        image = rect_class_image(px0, py0, px1, py1, idx, mt.width, mt.height)
+        # Dust (under a pixel across) takes the pixel of its centre: the boxes of reprojected
+        # cells overlap, and a pixel per box corner would send them all to the scanline path.
+        dust = np.maximum(px1 - px0, py1 - py0) < DUST_PX
+        if not dust.any():
+            return rect_class_image(px0, py0, px1, py1, idx, mt.width, mt.height)
+        box = ~dust
+        image = rect_class_image(px0[box], py0[box], px1[box], py1[box], idx[box],
+                                 mt.width, mt.height)
+        if image is not None:
+            specks = point_class_image((px0[dust] + px1[dust]) / 2,
+                                       (py0[dust] + py1[dust]) / 2, idx[dust],
+                                       mt.width, mt.height)
+            np.maximum(image, specks, out=image)  # the feature drawn last shows
         return image
 
     fid = build() if key is None else prep.pixel_index("rect", key, build)

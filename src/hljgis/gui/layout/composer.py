@@ -4,7 +4,8 @@ map review number, templates kept in the project, and a zoomable preview of the 
 
 The dialog holds no state of its own: every widget writes into a Qt-free
 :class:`~hljgis.core.composition.Composition`, whose ``changed`` event schedules a preview
-(debounced 250 ms, drawn off the GUI thread). Templates are stored through the session
+(debounced 150 ms, drawn off the GUI thread from the map canvas's prepared layers; a page
+made stale by a newer edit stops half drawn). Templates are stored through the session
 (``store_layout`` / ``remove_layout``), so saving or deleting one can be undone and goes into
 the project file. The export writes exactly the layout that the preview shows.
 """
@@ -40,8 +41,8 @@ from hljgis.gui.layout.lists import LayerChecklist, LegendList
 from hljgis.gui.layout.panels import MapPage, TextPage
 from hljgis.gui.layout.preview import PagePreview, PreviewWorker, paint_preview
 
-#: Debounce of preview refreshes: typing a title redraws once, a quarter second after.
-REFRESH_MS = 250
+#: Debounce of preview refreshes: typing a title redraws once, 150 ms after the last key.
+REFRESH_MS = 150
 #: Map furniture check boxes -> layout keys.
 FURNITURE = {"inset_check": "inset", "north_check": "north_arrow",
              "scalebar_check": "scale_bar", "graticule_check": "graticule"}
@@ -58,10 +59,14 @@ class LayoutComposer(QDialog):
         Project layout or built-in template to start from.
     view_extent : (minx, miny, maxx, maxy), optional
         The main map's current view (project CRS), for the "Current map view" extent.
+    layer_cache : LayerCache, optional
+        The map canvas's prepared layers (``MapCanvas.layer_cache``): the preview draws a
+        million ranking cells the canvas has reprojected and classed without preparing
+        them again.
     """
 
     def __init__(self, session, parent=None, layout: str = "dfr-annex-a4",
-                 view_extent=None) -> None:
+                 view_extent=None, layer_cache=None) -> None:
         super().__init__(parent)
         self.session = session if isinstance(session, Session) else Session(session)
         self.project = self.session.project
@@ -140,7 +145,7 @@ class LayoutComposer(QDialog):
 
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._timer.timeout.connect(self.update_preview)
-        self.worker = PreviewWorker(self)
+        self.worker = PreviewWorker(self, cache=layer_cache)
         self.worker.finished.connect(self._on_preview_ready)
         self.worker.checked.connect(self._on_checked)
         self.worker.failed.connect(self._on_preview_failed)
@@ -150,6 +155,18 @@ class LayoutComposer(QDialog):
         self.composition.events.changed.connect(self._on_composition_changed)
         self.project.events.changed.connect(self._on_project_changed)
         self.load(self.text.template_box.currentData())
+        self._timer.stop()  # the first page is asked for once the dialog is on screen
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Ask for the first page as soon as the preview has its size, not a debounce later:
+        drawn at the fitted view's resolution, so the first refresh reuses its pixels."""
+        super().showEvent(event)
+        if not self._request:
+            QTimer.singleShot(0, self, self._first_preview)
+
+    def _first_preview(self) -> None:
+        if not self._request:
+            self.update_preview()
 
     # -- binding ---------------------------------------------------------------------------------
     def _connect_widgets(self) -> None:
@@ -382,8 +399,8 @@ class LayoutComposer(QDialog):
         export_dpi = self.text.dpi_box.value()
         project = self.project
 
-        def job(renderer):
-            image, report = paint_preview(page, dpi, renderer)
+        def job(renderer, cancel):
+            image, report = paint_preview(page, dpi, renderer, cancel)
             return (image, report, page.layout.page_size_mm(), dpi), \
                 lambda: preflight(project, [page], "preview.pdf", export_dpi)
 

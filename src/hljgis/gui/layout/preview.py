@@ -3,9 +3,11 @@
 The page is painted into a QImage at preview resolution (about 60 dpi, sharper when zoomed
 in) in a plain Python thread (see docs/DESIGN.md: Qt pool threads lose pyproj's thread-local
 context), then handed to the GUI thread. Requests arriving while a page is being drawn are
-coalesced: only the newest one is drawn next, so typing a title never queues a backlog.
-The same :class:`~hljgis.render.renderer.MapRenderer` draws every refresh, so prepared
-geometry of a big ranking layer is built once per dialog, not once per keystroke.
+coalesced: only the newest one is drawn next, and the page being drawn stops between
+drawing chunks when a newer one waits, so typing a title never queues a backlog. The
+renderer draws from the map canvas's prepared layers when it is given them (a million
+ranking cells are reprojected and classed once, for the canvas), else from its own, built
+once per dialog, not once per keystroke.
 """
 
 from __future__ import annotations
@@ -18,14 +20,22 @@ from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsScene, QGraphicsView
 
+from hljgis.gui.layout.frame_cache import CachedFrameRenderer
+
 #: Preview resolution at zoom 1 (an A4 page is about 700 x 500 px): fast and readable.
 PREVIEW_DPI = 60.0
+#: Pause in the planner's edits before the pre-flight check of the drawn page starts.
+FOLLOWUP_DELAY_S = 0.6
 #: Sharpest preview when zoomed in; above this the wait grows faster than the detail.
 MAX_PREVIEW_DPI = 200.0
 
 
-def paint_preview(page, dpi: float, renderer=None):
-    """(QImage of ``page`` at ``dpi``, PageReport); safe in a worker thread."""
+def paint_preview(page, dpi: float, renderer=None, cancel=None):
+    """(QImage of ``page`` at ``dpi``, PageReport); safe in a worker thread.
+
+    Raises :class:`~hljgis.render.vector.Cancelled` when ``cancel()`` turns True while the
+    map frame is drawn.
+    """
     from hljgis.export.page import paint_page
 
     w_mm, h_mm = page.layout.page_size_mm()
@@ -36,7 +46,7 @@ def paint_preview(page, dpi: float, renderer=None):
     image.fill(QColor("#ffffff"))
     painter = QPainter(image)
     try:
-        report = paint_page(painter, page, dpi, renderer=renderer)
+        report = paint_page(painter, page, dpi, renderer=renderer, cancel=cancel)
     finally:
         painter.end()
     return image, report
@@ -45,31 +55,47 @@ def paint_preview(page, dpi: float, renderer=None):
 class PreviewWorker(QObject):
     """Runs preview jobs in a Python thread, one at a time, newest request wins.
 
-    A job is a callable that the worker's :attr:`renderer` is passed to; it returns
-    ``(result, followup)``. ``result`` (the drawn page) is handed over at once;
-    ``followup`` (the pre-flight check, or None) runs after it only if no newer request is
-    waiting, so typing a title draws pages without checking each one.
+    A job is a callable taking the worker's :attr:`frames` (a renderer that keeps the map
+    frame while nothing it shows changes) and a ``cancel()`` callable
+    (True once a newer request waits or the worker stops: the page being drawn is stale and
+    stops between drawing chunks); it returns ``(result, followup)``. ``result`` (the drawn
+    page) is handed over at once; ``followup`` (the pre-flight check, or None) runs after it
+    only if no newer request came within :data:`FOLLOWUP_DELAY_S`, so typing a title draws
+    pages without checking each one (the check of a million-cell page takes a second or more
+    and cannot be stopped half way).
+
+    Parameters
+    ----------
+    cache : LayerCache, optional
+        Prepared layers to draw from, normally the map canvas's: a million ranking cells
+        the canvas has reprojected and classed are not prepared a second time.
 
     Signals
     -------
     finished(int, object, float) : request id, the job's result, seconds.
     checked(int, object) : request id, the followup's result.
     failed(int, str) : request id and the error message.
+    dropped(int) : request id of a page abandoned half drawn (a newer one is on its way).
     """
 
     finished = Signal(int, object, float)
     checked = Signal(int, object)
     failed = Signal(int, str)
+    dropped = Signal(int)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, cache=None) -> None:
         super().__init__(parent)
         from hljgis.render.renderer import MapRenderer
 
-        self.renderer = MapRenderer()
+        self.renderer = MapRenderer(cache)
+        #: what jobs draw with: the map frame is kept while nothing it shows changes
+        self.frames = CachedFrameRenderer(self.renderer)
         self._cond = threading.Condition()
         self._pending = None  # (id, job)
         self._running = False
         self._stopped = False
+        #: ids of requests dropped half drawn (tests, the bench)
+        self.dropped_ids: list[int] = []
         # one long-lived thread: it keeps the renderer's prepared geometry and its own
         # pyproj transformers (core.crs.transformer) from one refresh to the next
         self._thread = threading.Thread(target=self._loop, name="hljgis-preview",
@@ -91,8 +117,13 @@ class PreviewWorker(QObject):
             self._cond.wait_for(lambda: not self._running and self._pending is None,
                                 timeout)
 
+    def stale(self) -> bool:
+        """True when the page being drawn is no longer wanted (read without the lock:
+        a reference test, asked between drawing chunks)."""
+        return self._pending is not None or self._stopped
+
     def stop(self) -> None:
-        """Drop a waiting request, let the page being drawn finish, end the thread."""
+        """Drop a waiting request, cancel the page being drawn, end the thread."""
         with self._cond:
             self._pending = None
             self._stopped = True
@@ -100,6 +131,8 @@ class PreviewWorker(QObject):
         self._thread.join(30.0)
 
     def _loop(self) -> None:
+        from hljgis.render.vector import Cancelled
+
         while True:
             with self._cond:
                 self._running = False
@@ -111,12 +144,16 @@ class PreviewWorker(QObject):
                 self._running = True
             t0 = time.perf_counter()
             try:
-                result, followup = func(self.renderer)
+                result, followup = func(self.frames, self.stale)
                 self._emit(self.finished, request_id, result, time.perf_counter() - t0)
-                with self._cond:
-                    newer = self._pending is not None
-                if followup is not None and not newer:
-                    self._emit(self.checked, request_id, followup())
+                if followup is not None:
+                    with self._cond:  # typing on: the next page, not a check of this one
+                        self._cond.wait_for(self.stale, FOLLOWUP_DELAY_S)
+                    if not self.stale():
+                        self._emit(self.checked, request_id, followup())
+            except Cancelled:
+                self.dropped_ids.append(request_id)
+                self._emit(self.dropped, request_id)
             except Exception as exc:  # noqa: BLE001 - shown in the dialog, not lost
                 self._emit(self.failed, request_id, str(exc))
 

@@ -10,6 +10,7 @@ selected GeoDataFrame positions when the user selects rows, and the main window 
 from __future__ import annotations
 
 import html
+import threading
 
 import numpy as np
 import pandas as pd
@@ -44,30 +45,63 @@ from hljgis.gui.models.attribute_table_model import (
 _TRANSLATED_PARAMS = ("left", "right", "kind")
 
 
+#: Tables from this many rows get their text columns ready for search on a thread.
+WARM_TEXT_ROWS = 50_000
+#: Characters a number's text can hold: a needle made only of these searches numeric
+#: columns too; "jixi" skips them (a million floats turned to text cost seconds).
+_NUMBER_CHARS = frozenset("0123456789.-+einf")
+
+
 def text_mask(frame: pd.DataFrame, columns: list[str], text: str, cache: dict,
               lang: str | None = None, specs=None) -> np.ndarray:
     """Rows where any of ``columns`` contains ``text`` (case-insensitive, not a regex).
 
     With ``lang``, a code also matches by its label in that language (省级 finds
     ``provincial``), as the table shows it. ``cache`` keeps each column's lower-cased text
-    between keystrokes.
+    (Arrow strings, searched by Arrow's substring kernel) between keystrokes; numeric
+    columns are searched only for a needle a number could hold.
     """
     needle = text.strip().lower()
     if not needle:
         return np.ones(len(frame), dtype=bool)
+    numeric_needle = set(needle) <= _NUMBER_CHARS
     mask = np.zeros(len(frame), dtype=bool)
     for name in columns:
-        lowered = cache.get(name)
-        if lowered is None:
-            lowered = frame[name].astype("string").str.lower()
-            cache[name] = lowered
-        mask |= lowered.str.contains(needle, regex=False).fillna(False).to_numpy(dtype=bool)
+        series = frame[name]
+        if numeric_needle or not is_numeric(series):
+            lowered = cache.get(name)
+            if lowered is None:
+                lowered = cache[name] = _lowered_text(series)
+            mask |= _contains(lowered, needle)
         if lang is not None:
-            labelled = _labels_of(frame[name], str(name), lang, specs, cache)
+            labelled = _labels_of(series, str(name), lang, specs, cache)
             if labelled is not None:
-                mask |= labelled.str.contains(needle, regex=False).fillna(False).to_numpy(
-                    dtype=bool)
+                mask |= _contains(labelled, needle)
     return mask
+
+
+def _lowered_text(series: pd.Series):
+    """The column as lower-case Arrow text, nulls (NaN, None) kept null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        if pd.api.types.is_bool_dtype(series):
+            arr = pa.array(series.to_numpy(dtype=bool)).cast(pa.string())  # "true"
+        else:
+            arr = pa.array(series, from_pandas=True)
+            if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+                arr = arr.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        arr = pa.array(series.astype("string"), type=pa.string(), from_pandas=True)
+    return pc.utf8_lower(arr)
+
+
+def _contains(lowered, needle: str) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return pc.match_substring(lowered, needle).fill_null(False).to_numpy(
+        zero_copy_only=False)
 
 
 def _labels_of(series: pd.Series, name: str, lang: str, specs, cache: dict):
@@ -76,10 +110,14 @@ def _labels_of(series: pd.Series, name: str, lang: str, specs, cache: dict):
     if key not in cache:
         labels = None
         if is_coded(name, specs) and not pd.api.types.is_numeric_dtype(series):
-            mapping = {v: display_value(name, v, lang, specs) for v in series.dropna().unique()}
-            mapping = {k: v.lower() for k, v in mapping.items() if v}
-            if mapping:
-                labels = series.map(mapping).astype("string")
+            import pyarrow as pa
+
+            codes, uniques = pd.factorize(series)  # a label per distinct code, then a take
+            names = [display_value(name, v, lang, specs) for v in uniques]
+            if any(names):
+                table = pa.array([n.lower() if n else None for n in names] + [None],
+                                 type=pa.string())
+                labels = table.take(np.where(codes < 0, len(names), codes))
         cache[key] = labels
     return cache[key]
 
@@ -242,7 +280,7 @@ class AttributeTable(QWidget):
         old = self.model.layer
         if old is not None:
             old.events.data.disconnect(self._on_layer_data_changed)
-        self._text_cache.clear()
+        self._text_cache = {}  # a new dict: a warm-up thread still filling the old one
         for box in (self.text_filter, self.expression):
             box.blockSignals(True)
             box.clear()
@@ -259,7 +297,20 @@ class AttributeTable(QWidget):
                 if self.view.columnWidth(c) > 260:
                     self.view.setColumnWidth(c, 260)
         self._stats_column = 0 if self.model.columnCount() else -1
+        self._warm_text_cache()
         self._refilter()
+
+    def _warm_text_cache(self) -> None:
+        """Turn the text columns of a big table into searchable Arrow text on a thread
+        while the planner reads it (Arrow works without the GIL): the first search of a
+        million rows then finds them ready. Numeric columns wait for a numeric search."""
+        frame = self.model.frame
+        if frame is None or len(frame) < WARM_TEXT_ROWS:
+            return
+        args = (frame, list(self.model.columns), "\x00", self._text_cache,
+                current_language(), getattr(self.layer, "fields", None))
+        threading.Thread(target=text_mask, args=args, name="hljgis-table-text",
+                         daemon=True).start()
 
     @property
     def selected_positions(self) -> np.ndarray:
@@ -405,7 +456,8 @@ class AttributeTable(QWidget):
         self._refilter()
 
     def _on_layer_data_changed(self) -> None:
-        self._text_cache.clear()
+        self._text_cache = {}
+        self._warm_text_cache()
         self._selected = np.zeros(0, dtype=np.int64)
         self._refilter()
 

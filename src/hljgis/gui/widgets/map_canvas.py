@@ -314,6 +314,12 @@ class MapCanvas(QWidget):
         self.update()
         self.render_finished.emit()
 
+    @property
+    def layer_cache(self):
+        """The renderer's prepared layers (reprojected, classed): the print preview draws
+        from them instead of preparing a million cells again."""
+        return self._renderer.cache
+
     def is_rendering(self) -> bool:
         return self._current_job is not None or self._debounce.isActive()
 
