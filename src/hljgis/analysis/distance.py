@@ -45,8 +45,8 @@ _BLOCK = 1 << 17
 _EDGE_ROWS = 1 << 21
 #: Directions in which each site's extent (support function) is kept, for tie bounds.
 _DIRECTIONS = 8
-#: Sites per bucket side when looking up candidate pieces (about 36 sites a bucket).
-_BUCKET_SIDE = 6
+#: Sites per bucket side when looking up candidate pieces (about 16 sites a bucket).
+_BUCKET_SIDE = 4
 
 
 def _pieces(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -187,7 +187,27 @@ def _support_bound(site, d, ux, uy, o: Outlines) -> np.ndarray:
     return d - h
 
 
-def _buckets(cx, cy, reach, a, b):
+def _extent(site, ux, uy, o: Outlines) -> np.ndarray:
+    """``h_S(u)``: how far site ``site[i]`` reaches from its centre in direction ``u[i]``,
+    the largest ``<v - c, u>`` over its vertices (the support function the
+    :data:`_DIRECTIONS` values of :attr:`Outlines.support` bound from above). Sites measured
+    by GEOS (no segments here) keep the bound."""
+    m = o.count[site]
+    out = np.full(len(site), np.inf)
+    has = np.flatnonzero(m > 0)
+    if not has.size:
+        return np.maximum(out, o.r[site])
+    s, mm = site[has], m[has]
+    lead = np.r_[0, np.cumsum(mm)[:-1]]
+    rows = np.repeat(o.first[s] - lead, mm) + np.arange(int(mm.sum()))
+    pair = np.repeat(np.arange(len(s)), mm)
+    val = (o.seg[rows, 0] - o.cx[s][pair]) * ux[has][pair]
+    val += (o.seg[rows, 1] - o.cy[s][pair]) * uy[has][pair]
+    out[has] = np.maximum.reduceat(val, lead)
+    return np.minimum(out, o.r[site])
+
+
+def _buckets(cx, cy, r, reach, a, b):
     """Sites in buckets of neighbours and, per bucket, the pieces within its sites' reach.
 
     Returns the site order (by bucket), each site's bucket, and per bucket the start and
@@ -214,13 +234,54 @@ def _buckets(cx, cy, reach, a, b):
     # within reach of a disc round the bucket's centres
     hx, hy = (bx1 - bx0) / 2.0 - rb, (by1 - by0) / 2.0 - rb
     mx, my = bx0 + rb + hx, by0 + rb + hy
-    keep = segment_distance(mx[bi], my[bi], a[pi, 0], a[pi, 1], b[pi, 0], b[pi, 1]) \
-        <= rb[bi] + np.hypot(hx, hy)[bi]
+    dm, qx, qy = _nearest_on(mx[bi], my[bi], a[pi, 0], a[pi, 1], b[pi, 0], b[pi, 1])
+    keep = dm <= rb[bi] + np.hypot(hx, hy)[bi]
+    bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
+    # every point of every site of the bucket lies within rho of its centre
+    rho = np.maximum.reduceat(np.hypot(xs - mx[bucket], ys - my[bucket]) + r[order], start)
+    bi, pi, dm = bi[keep], pi[keep], dm[keep]
+    keep = _facing(bi, dm, qx[keep] - mx[bi], qy[keep] - my[bi], rho)
     bi, pi = bi[keep], pi[keep]
     srt = np.argsort(bi, kind="stable")
     ncand = np.bincount(bi, minlength=len(start))
-    bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
     return order, bucket, pi[srt], np.r_[0, np.cumsum(ncand)[:-1]], ncand
+
+
+def _facing(bi, d, vx, vy, rho) -> np.ndarray:
+    """Which (bucket, piece) pairs may hold the nearest piece of one of the bucket's sites.
+
+    ``d`` is the distance from the bucket centre ``m`` to the piece, ``(vx, vy)`` the vector
+    to its nearest point ``q``; every point of the bucket's sites lies within ``rho`` of
+    ``m``. Take ``p*``, the piece nearest ``m`` (at ``d*``, direction ``u*``). A piece
+    (convex) lies beyond the line through ``q`` normal to ``u = (q - m) / d``, so no point
+    ``x`` is nearer to it than ``d - <x - m, u>``; and ``dist(x, p*) <= d* - <x - m, u*> +
+    k`` with ``k = rho**2 / (2 (d* - rho))`` (``q*`` is at most that much farther than its
+    projection). A site ``S`` reaches the piece before ``p*`` only if ``d - <x - m, u> <=
+    d* - <y - m, u*> + k`` for points ``x, y`` of ``S`` at its extreme in ``u`` and
+    ``u*``: ``d - d* <= <c - m, u - u*> + h_S(u) - h_S(u*) + k <= rho |u - u*| + k``
+    (``h_S``, the site's support function about its centre ``c``, varies by at most
+    ``R |u - u*|``). With the disc bound ``d - d* <= 2 rho`` this drops the pieces of a
+    far park's or road's side that lie beside the bucket, not facing it.
+    """
+    order = np.lexsort((d, bi))
+    first = order[np.r_[True, bi[order][1:] != bi[order][:-1]]]
+    nb = len(rho)
+    dstar = np.full(nb, np.inf)
+    ux = np.zeros(nb)
+    uy = np.zeros(nb)
+    dstar[bi[first]] = d[first]
+    ok = d[first] > 0
+    ux[bi[first[ok]]] = vx[first[ok]] / d[first[ok]]
+    uy[bi[first[ok]]] = vy[first[ok]] / d[first[ok]]
+    rr = rho[bi]
+    ds = dstar[bi]
+    lim = 2.0 * rr
+    far = (ds > 2.0 * rr) & (d > 0)
+    dd = np.where(far, d, 1.0)
+    turn = np.hypot(vx / dd - ux[bi], vy / dd - uy[bi])
+    kappa = rr * rr / (2.0 * np.where(far, ds - rr, 1.0))
+    lim = np.where(far, np.minimum(lim, rr * turn + kappa), lim)
+    return d - ds <= lim * (1 + 1e-9) + 1e-6 + 1e-12 * np.abs(d)
 
 
 def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
@@ -285,7 +346,8 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         p = near_mid[:, j]
         d_hat = np.minimum(d_hat, segment_distance(cx, cy, a[p, 0], a[p, 1], b[p, 0], b[p, 1]))
     check()
-    order, bucket, cand, cstart, ncand = _buckets(cx, cy, d_hat * (1 + 1e-9) + 2.0 * r, a, b)
+    order, bucket, cand, cstart, ncand = _buckets(cx, cy, r, d_hat * (1 + 1e-9) + 2.0 * r,
+                                                   a, b)
     reps = ncand[bucket]
     cum = np.cumsum(reps)
     cuts = [0]
@@ -337,6 +399,10 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
             dt = np.where(d[tie] > 0, d[tie], 1.0)
             ux, uy = (qx[tie] - cx[st[tie]]) / dt, (qy[tie] - cy[st[tie]]) / dt
             lb = np.where(d[tie] > 0, _support_bound(st[tie], d[tie], ux, uy, o), -1.0)
+            ok = lb * (1 + 1e-9) - 1e-6 < u[grp[tie]]
+            tie, ux, uy = tie[ok], ux[ok], uy[ok]
+        if tie.size:  # the site's own extent towards the piece, from its vertices
+            lb = np.where(d[tie] > 0, d[tie] - _extent(st[tie], ux, uy, o), -1.0)
             tie = tie[lb * (1 + 1e-9) - 1e-6 < u[grp[tie]]]
         if tie.size:
             np.minimum.at(u, grp[tie], exact(st[tie], pc[tie], geos[grp[tie]]))
