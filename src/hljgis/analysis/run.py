@@ -224,8 +224,9 @@ def _store_for(source: Any, crs: CRS | None) -> LayerStore:
 
 
 def _candidates(sc: Scenario, store: LayerStore,
-                city: str | None) -> tuple[GridCells | gpd.GeoDataFrame, np.ndarray]:
-    """The candidate sites of a scenario and their centroids, restricted to ``city``.
+                city: str | None) -> tuple[GridCells | gpd.GeoDataFrame, np.ndarray | None]:
+    """The candidate sites of a scenario and their centroids (None when nothing needed
+    them yet: the run computes them on demand), restricted to ``city``.
 
     Generated cells come back as :class:`GridCells`, whose polygons the run builds in the
     background; layer candidates as a GeoDataFrame. Sites get their city (where they have
@@ -258,9 +259,12 @@ def _candidates(sc: Scenario, store: LayerStore,
         xy = sites.centroids()
         xy = sites.centres if xy is None else xy
         sites = replace(sites, attrs=locate(sites.attrs, xy, boundaries))
-    else:
+    elif boundaries is not None:
         xy = shapely.get_coordinates(shapely.centroid(sites.geometry.values))
         sites = locate(sites, xy, boundaries)
+    else:  # no boundary to look the sites up in: centroids only if a criterion asks
+        xy = None
+        sites = locate(sites, np.zeros((0, 2)), None)
     if city:
         cities = (sites.attrs if isinstance(sites, GridCells) else sites)["city"]
         keep = _city_match(cities, city)
@@ -276,11 +280,11 @@ def _candidates(sc: Scenario, store: LayerStore,
             raise _no_city(city, cities)
         sites = sites.subset(keep) if isinstance(sites, GridCells) else \
             sites[keep].reset_index(drop=True)
-        xy = xy[keep]
+        xy = None if xy is None else xy[keep]
     return sites, xy
 
 
-def _site_context(sites: GridCells | gpd.GeoDataFrame, xy: np.ndarray, store: LayerStore,
+def _site_context(sites: GridCells | gpd.GeoDataFrame, xy: np.ndarray | None, store: LayerStore,
                   sc: Scenario, check: Callable[[], None]) -> SiteContext:
     """The run's SiteContext; generated cells get their polygons built on another thread.
 
