@@ -137,7 +137,7 @@ class RankingResult:
                 "source": f"hljgis ranking, scenario '{sc.name}'",
                 "as_of": str(sc.planning_year or ""),
                 "note": f"weights {self.weight_report.get('method')}; aggregation "
-                        f"{sc.aggregation}",
+                        f"{sc.aggregation}" + distance_note(sc),
             },
         )
         # what the polygons were made from: the project file then stores the grid
@@ -150,6 +150,17 @@ class RankingResult:
                                                    "transform": c.transform.to_dict()}
                                 for c in sc.criteria}
         return layer
+
+
+def distance_note(sc: Scenario) -> str:
+    """Where the scenario's distances are measured from, for the result's provenance:
+    ``"; distances from outlines: a, b; from centroids: c"`` ("" without distances)."""
+    parts = []
+    for measure, label in (("edge", "outlines"), ("centroid", "centroids")):
+        names = [c.name for c in sc.criteria if c.kind == "distance" and c.measure == measure]
+        if names:
+            parts.append(f"from {label}: {', '.join(names)}")
+    return f"; distances {'; '.join(parts)}" if parts else ""
 
 
 # ------------------------------------------------------------------------------ scenario

@@ -6,7 +6,8 @@ for a million ranked cells that is about 0.7 s of the write. Here numeric and st
 columns go to Arrow column by column (zero-copy where pandas allows) and one-ring polygons
 (cells, most parcels) get their WKB written in numpy. Anything unusual (mixed or 3-D
 geometries, empties, time zones, categoricals, mixed object columns) returns None and the
-caller uses pyogrio's own path, so the files written are the same either way (``tests/io/test_arrow_layer.py``).
+caller uses pyogrio's own path, so the files written are the same either way
+(``tests/io/test_arrow_layer.py``).
 """
 
 from __future__ import annotations
