@@ -89,25 +89,38 @@ class Outlines:
         simple[multi] = shapely.get_num_interior_rings(
             shapely.get_geometry(geoms[multi], 0)) == 0
         coords, site = shapely.get_coordinates(geoms, return_index=True)
-        same = site[1:] == site[:-1]
-        self.seg = np.column_stack([coords[:-1][same], coords[1:][same]])
-        owner = site[:-1][same]
+        at = np.flatnonzero(site[1:] == site[:-1])
+        self.seg = seg = np.empty((len(at), 4))
+        seg[:, :2] = coords[at]
+        seg[:, 2:] = coords[at + 1]
+        owner = site[at]
         full = np.bincount(owner, minlength=len(geoms))
         self.first = np.r_[0, np.cumsum(full)[:-1]]
         self.count = np.where(simple, full, 0)
         self.owner = owner  # the site of each segment
         self.geos = ~simple
         # the site's extent from its centre in _DIRECTIONS directions, max <v - c, e_k> over
-        # its vertices (all rings and parts); R for points
+        # its vertices (all rings and parts); R for points. Opposite directions share one
+        # projection (its max and its min).
         self.support = np.repeat(self.r[:, None], _DIRECTIONS, axis=1)
         has = full > 0
         if has.any():
-            vx = self.seg[:, 0] - np.repeat(self.cx, full)
-            vy = self.seg[:, 1] - np.repeat(self.cy, full)
-            for j in range(_DIRECTIONS):
+            vx = seg[:, 0] - np.repeat(self.cx, full)
+            vy = seg[:, 1] - np.repeat(self.cy, full)
+            at = self.first[has]
+            # the farthest vertex bounds the site more tightly than its box
+            far = np.sqrt(np.maximum.reduceat(vx * vx + vy * vy, at))
+            self.r[has] = np.minimum(self.r[has], far * (1 + 1e-9) + 1e-6)
+            half = _DIRECTIONS // 2
+            sup = np.empty((len(at), _DIRECTIONS))
+            proj = np.empty_like(vx)
+            for j in range(half):
                 ang = j * 2 * np.pi / _DIRECTIONS
-                self.support[has, j] = np.maximum.reduceat(vx * np.cos(ang) + vy * np.sin(ang),
-                                                           self.first[has])
+                np.multiply(vx, np.cos(ang), out=proj)
+                proj += vy * np.sin(ang)
+                sup[:, j] = np.maximum.reduceat(proj, at)
+                sup[:, j + half] = -np.minimum.reduceat(proj, at)
+            self.support[has] = sup
 
 
 def _nearest_on(px, py, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
