@@ -78,6 +78,7 @@ class Outlines:
 
     def __init__(self, geoms: np.ndarray):
         self.geoms = geoms = np.asarray(geoms)
+        self.blank = shapely.is_missing(geoms) | shapely.is_empty(geoms)
         bounds = shapely.bounds(geoms)
         self.cx = (bounds[:, 0] + bounds[:, 2]) / 2.0
         self.cy = (bounds[:, 1] + bounds[:, 3]) / 2.0
@@ -98,6 +99,7 @@ class Outlines:
         self.first = np.r_[0, np.cumsum(full)[:-1]]
         self.count = np.where(simple, full, 0)
         self.owner = owner  # the site of each segment
+        self.full = full  # segments of each site (all rings and parts)
         self.geos = ~simple
         # the site's extent from its centre in _DIRECTIONS directions, max <v - c, e_k> over
         # its vertices (all rings and parts); R for points. Opposite directions share one
@@ -318,13 +320,20 @@ def _lone_points(pts: np.ndarray, o: Outlines, out: np.ndarray) -> np.ndarray:
         done &= dist[:, 1] - dist[:, 0] > 2.0 * o.r + slack
     if not done.any():
         return done
-    near = pts[idx[:, 0]]
-    on = done[o.owner]  # the edges of those sites
-    seg, owner = o.seg[on], o.owner[on]
-    q = near[owner]
-    d2 = _seg_d2(q[:, 0], q[:, 1], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3])
     site = np.flatnonzero(done)
-    out[site] = np.sqrt(np.minimum.reduceat(d2, np.r_[0, np.cumsum(o.count[site])[:-1]]))
+    if len(site) > len(o.cx) // 2:  # most sites: every edge, no copy of the edge table
+        seg, owner = o.seg, o.owner
+        with_edges = np.flatnonzero(o.full > 0)
+        at = np.searchsorted(with_edges, site)
+        lead = o.first[with_edges]
+    else:
+        on = done[o.owner]  # the edges of those sites
+        seg, owner = o.seg[on], o.owner[on]
+        at = slice(None)
+        lead = np.r_[0, np.cumsum(o.count[site])[:-1]]
+    p = idx[owner, 0]
+    d2 = _seg_d2(pts[p, 0], pts[p, 1], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3])
+    out[site] = np.sqrt(np.minimum.reduceat(d2, lead)[at])
     return done
 
 
@@ -369,7 +378,8 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     out = np.full(n, np.inf)
     if n == 0 or len(targets) == 0:
         return out
-    blank = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    blank = outlines.blank if outlines is not None else \
+        shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if kdtree() is None or blank.any():  # no scipy, or sites without geometry (inf)
         keep = np.flatnonzero(~blank)
         if kdtree() is None:
