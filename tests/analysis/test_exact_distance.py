@@ -149,3 +149,18 @@ def test_far_finely_drawn_targets_equal_geos():
     for targets in (parks, np.array([road]), np.concatenate([parks, [road]])):
         want = shapely.distance(sites[:, None], targets[None, :]).min(axis=1)
         assert np.abs(outline_distance(sites, targets) - want).max() <= 1e-6
+
+
+def test_a_far_near_tie_keeps_the_nearer_piece():
+    """Two far pieces 1e-5 m apart in distance: the one nearer the site's centre is not the
+    nearer to the site (its corner reaches towards the other). Rounding slack must keep
+    the other (at 55 km a relative 1e-9 is 5.5e-5 m)."""
+    site = np.array([shapely.box(0, 0, 100, 100)])  # centre (50, 50), corner 70.71 m away
+    side = shapely.LineString([(55_050, 40), (55_050, 60)])  # 54,950 m from the site
+    u = np.array([1.0, 1.0]) / np.sqrt(2.0)
+    at = 50 + (54_950 - 1e-5 + 50 * np.sqrt(2.0)) * u
+    corner = shapely.LineString([at - 10 * u[::-1] * [1, -1], at + 10 * u[::-1] * [1, -1]])
+    targets = np.array([side, corner])
+    want = shapely.distance(site[0], targets).min()
+    assert abs(want - (54_950 - 1e-5)) < 1e-6
+    assert abs(outline_distance(site, targets)[0] - want) <= 1e-7
