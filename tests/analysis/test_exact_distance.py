@@ -80,7 +80,10 @@ def test_parcel_ranking_equals_geopandas_pipeline():
                        for k, w in (("points", 3), ("lines", 2), ("polygons", 1))],
           "constraints": [{"name": "z", "kind": "outside", "layer": "zones",
                            "reason": "subsidence"}]}
-    res = run_scenario({"sites": sites, "zones": zones, **layers}, sc).gdf
+    result = run_scenario({"sites": sites, "zones": zones, **layers}, sc)
+    res = result.gdf
+    assert result.layer().provenance["note"].endswith(
+        "distances from outlines: points, lines, polygons")
 
     base = sites.assign(sid=np.arange(len(sites)))
     total = np.zeros(len(base))
@@ -120,3 +123,44 @@ def test_small_slices_give_the_same_distances(monkeypatch):
     monkeypatch.setattr(distance, "_EDGE_ROWS", 37)  # many slices of the exact pass
     monkeypatch.setattr(distance, "_BLOCK", 500)  # many blocks of candidate pairs
     np.testing.assert_array_equal(outline_distance(sites, targets), whole)
+
+
+def test_the_result_says_where_distances_are_measured_from():
+    from hljgis.analysis.run import distance_note, resolve_scenario
+
+    fd = {"kind": "fuzzy_decreasing", "a": 0, "b": 8000}
+    crit = [{"name": "a", "kind": "distance", "layer": "x", "measure": "edge", "transform": fd},
+            {"name": "b", "kind": "distance", "layer": "x", "transform": fd}]
+    sc = resolve_scenario({"name": "m", "candidates": {"kind": "layer", "layer": "s"},
+                           "criteria": crit})
+    assert distance_note(sc) == "; distances from outlines: a; from centroids: b"
+
+
+def test_far_finely_drawn_targets_equal_geos():
+    """Far parks and roads of many short segments: the pieces beside a bucket of sites are
+    dropped (distance.py ``_facing``) and the near ties kept; the result is still GEOS's."""
+    rng = np.random.default_rng(6)
+    sites = _parcels(rng, n=3000)
+    far = ORIGIN + np.array([[45_000.0, 10_000.0], [-30_000.0, 35_000.0]])
+    parks = shapely.buffer(shapely.points(far), [3000.0, 1200.0], quad_segs=64)
+    t = np.linspace(0, 1, 400)
+    road = shapely.linestrings(np.column_stack([ORIGIN[0] - 25_000 + 60_000 * t,
+                                                ORIGIN[1] - 20_000 + 800 * np.sin(40 * t)]))
+    for targets in (parks, np.array([road]), np.concatenate([parks, [road]])):
+        want = shapely.distance(sites[:, None], targets[None, :]).min(axis=1)
+        assert np.abs(outline_distance(sites, targets) - want).max() <= 1e-6
+
+
+def test_a_far_near_tie_keeps_the_nearer_piece():
+    """Two far pieces 1e-5 m apart in distance: the one nearer the site's centre is not the
+    nearer to the site (its corner reaches towards the other). Rounding slack must keep
+    the other (at 55 km a relative 1e-9 is 5.5e-5 m)."""
+    site = np.array([shapely.box(0, 0, 100, 100)])  # centre (50, 50), corner 70.71 m away
+    side = shapely.LineString([(55_050, 40), (55_050, 60)])  # 54,950 m from the site
+    u = np.array([1.0, 1.0]) / np.sqrt(2.0)
+    at = 50 + (54_950 - 1e-5 + 50 * np.sqrt(2.0)) * u
+    corner = shapely.LineString([at - 10 * u[::-1] * [1, -1], at + 10 * u[::-1] * [1, -1]])
+    targets = np.array([side, corner])
+    want = shapely.distance(site[0], targets).min()
+    assert abs(want - (54_950 - 1e-5)) < 1e-6
+    assert abs(outline_distance(site, targets)[0] - want) <= 1e-7

@@ -24,12 +24,24 @@ def test_polygon_wkb_is_what_shapely_writes(shape):
     assert got.to_pylist() == list(shapely.to_wkb(geoms))
 
 
-def test_polygon_wkb_declines_holes_and_uneven_rings():
+def test_polygon_wkb_of_rings_of_any_length():
+    rng = np.random.default_rng(7)
+    pts = shapely.multipoints(rng.uniform(0, 5000, (300, 2)) + np.array([X0, Y0]))
+    parcels = shapely.get_parts(shapely.voronoi_polygons(
+        pts, extend_to=shapely.box(X0, Y0, X0 + 5000, Y0 + 5000)))
+    assert len(np.unique(shapely.get_num_coordinates(parcels))) > 3
+    got = polygon_wkb(parcels)
+    assert got.to_pylist() == list(shapely.to_wkb(parcels))
+
+
+def test_polygon_wkb_declines_holes_and_empties():
     square = shapely.box(0, 0, 10, 10)
     holed = shapely.Polygon(square.exterior.coords, [shapely.box(2, 2, 3, 3).exterior.coords])
     triangle = shapely.Polygon([(0, 0), (1, 0), (0, 1)])
     assert polygon_wkb(np.array([square, holed])) is None
-    assert polygon_wkb(np.array([square, triangle])) is None
+    assert polygon_wkb(np.array([square, shapely.Polygon()])) is None
+    assert polygon_wkb(np.array([square, triangle])).to_pylist() == \
+        list(shapely.to_wkb([square, triangle]))
 
 
 def _frame(crs="EPSG:4553"):

@@ -139,7 +139,7 @@ class RankingResult:
                 "source": f"hljgis ranking, scenario '{sc.name}'",
                 "as_of": str(sc.planning_year or ""),
                 "note": f"weights {self.weight_report.get('method')}; aggregation "
-                        f"{sc.aggregation}",
+                        f"{sc.aggregation}" + distance_note(sc),
             },
         )
         # what the polygons were made from: the project file then stores the grid
@@ -152,6 +152,17 @@ class RankingResult:
                                                    "transform": c.transform.to_dict()}
                                 for c in sc.criteria}
         return layer
+
+
+def distance_note(sc: Scenario) -> str:
+    """Where the scenario's distances are measured from, for the result's provenance:
+    ``"; distances from outlines: a, b; from centroids: c"`` ("" without distances)."""
+    parts = []
+    for measure, label in (("edge", "outlines"), ("centroid", "centroids")):
+        names = [c.name for c in sc.criteria if c.kind == "distance" and c.measure == measure]
+        if names:
+            parts.append(f"from {label}: {', '.join(names)}")
+    return f"; distances {'; '.join(parts)}" if parts else ""
 
 
 # ------------------------------------------------------------------------------ scenario
@@ -226,8 +237,9 @@ def _store_for(source: Any, crs: CRS | None) -> LayerStore:
 
 
 def _candidates(sc: Scenario, store: LayerStore,
-                city: str | None) -> tuple[GridCells | gpd.GeoDataFrame, np.ndarray]:
-    """The candidate sites of a scenario and their centroids, restricted to ``city``.
+                city: str | None) -> tuple[GridCells | gpd.GeoDataFrame, np.ndarray | None]:
+    """The candidate sites of a scenario and their centroids (None when nothing needed
+    them yet: the run computes them on demand), restricted to ``city``.
 
     Generated cells come back as :class:`GridCells`, whose polygons the run builds in the
     background; layer candidates as a GeoDataFrame. Sites get their city (where they have
@@ -260,9 +272,12 @@ def _candidates(sc: Scenario, store: LayerStore,
         xy = sites.centroids()
         xy = sites.centres if xy is None else xy
         sites = replace(sites, attrs=locate(sites.attrs, xy, boundaries))
-    else:
+    elif boundaries is not None:
         xy = shapely.get_coordinates(shapely.centroid(sites.geometry.values))
         sites = locate(sites, xy, boundaries)
+    else:  # no boundary to look the sites up in: centroids only if a criterion asks
+        xy = None
+        sites = locate(sites, np.zeros((0, 2)), None)
     if city:
         cities = (sites.attrs if isinstance(sites, GridCells) else sites)["city"]
         keep = _city_match(cities, city)
@@ -278,11 +293,11 @@ def _candidates(sc: Scenario, store: LayerStore,
             raise _no_city(city, cities)
         sites = sites.subset(keep) if isinstance(sites, GridCells) else \
             sites[keep].reset_index(drop=True)
-        xy = xy[keep]
+        xy = None if xy is None else xy[keep]
     return sites, xy
 
 
-def _site_context(sites: GridCells | gpd.GeoDataFrame, xy: np.ndarray, store: LayerStore,
+def _site_context(sites: GridCells | gpd.GeoDataFrame, xy: np.ndarray | None, store: LayerStore,
                   sc: Scenario, check: Callable[[], None]) -> SiteContext:
     """The run's SiteContext; generated cells get their polygons built on another thread.
 

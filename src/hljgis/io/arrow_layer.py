@@ -3,16 +3,17 @@
 ``pyogrio.write_dataframe(use_arrow=True)`` turns the geometries into a million Python
 ``bytes`` (``shapely.to_wkb``) and the frame into Arrow through pandas' generic converter;
 for a million ranked cells that is about 0.7 s of the write. Here numeric and string
-columns go to Arrow column by column (zero-copy where pandas allows) and grid-like polygons
-(one ring, the same number of vertices: square and hexagon cells) get their WKB written
-into one numpy buffer. Anything unusual (mixed or 3-D geometries, empties, time zones,
-categoricals, mixed object columns) returns None and the caller uses pyogrio's own path,
-so the files written are the same either way (``tests/io/test_arrow_layer.py``).
+columns go to Arrow column by column (zero-copy where pandas allows) and one-ring polygons
+(cells, most parcels) get their WKB written in numpy. Anything unusual (mixed or 3-D
+geometries, empties, time zones, categoricals, mixed object columns) returns None and the
+caller uses pyogrio's own path, so the files written are the same either way
+(``tests/io/test_arrow_layer.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import geopandas as gpd
 import numpy as np
@@ -61,7 +62,7 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
             return None
         columns.append(column)
         names.append(str(name))
-    wkb = polygon_wkb(geoms) if kind == 3 else None  # None for empties or uneven rings
+    wkb = polygon_wkb(geoms) if kind == 3 else None  # None for empties or holes
     if wkb is None:
         if shapely.is_empty(geoms).any():
             return None
@@ -89,21 +90,25 @@ def _arrow_column(col: pd.Series, pa):
 
 
 def polygon_wkb(geoms: np.ndarray):
-    """Little-endian WKB of polygons that all have one ring of the same length, or None.
+    """Little-endian WKB of polygons that all have one ring, or None.
 
-    Each such polygon is a fixed 13 + 16 k byte record (byte order, type 3, one ring,
-    k points, the coordinates), so the whole column is one (n, 13 + 16 k) byte array handed
-    to Arrow as it is. Bit for bit what ``shapely.to_wkb`` writes.
+    Each such polygon is a 13 + 16 k byte record (byte order, type 3, one ring, k points,
+    the coordinates). Rings of one length (square and hexagon cells) make the column one
+    (n, 13 + 16 k) byte array; rings of any length (parcels) are built by length
+    (:func:`_records_by_length`). Either way it is handed to Arrow as it
+    is, bit for bit what ``shapely.to_wkb`` writes, without a Python ``bytes`` per row.
     """
     import pyarrow as pa
 
     if (shapely.get_num_interior_rings(geoms) != 0).any():
         return None
-    counts = shapely.get_num_coordinates(geoms)
-    k = int(counts[0])
-    if k == 0 or (counts != k).any():  # empty polygons, or rings of different lengths
+    counts = shapely.get_num_coordinates(geoms).astype(np.int64)
+    if (counts == 0).any():  # empty polygons
         return None
     n = len(geoms)
+    k = int(counts[0])
+    if (counts != k).any():  # parcels: rings of many lengths
+        return _records_by_length(counts, shapely.get_coordinates(geoms), pa)
     size = 13 + 16 * k
     out = np.empty((n, size), np.uint8)
     header = np.zeros(13, np.uint8)
@@ -115,6 +120,42 @@ def polygon_wkb(geoms: np.ndarray):
     offsets = np.arange(0, (n + 1) * size, size, dtype=np.int64 if large else np.int32)
     return pa.Array.from_buffers(pa.large_binary() if large else pa.binary(), n,
                                  [None, pa.py_buffer(offsets), pa.py_buffer(out)])
+
+
+def _records_by_length(counts: np.ndarray, coords: np.ndarray, pa):
+    """One-ring polygon WKB records of ``counts[i]`` points, as an Arrow binary array.
+
+    Records of one length form a fixed-width (rows, 13 + 16 k) byte block built in numpy;
+    the blocks are laid end to end in order of length and Arrow's ``take`` (a memcpy per
+    row, in C++) puts the rows back in their order. Nothing is done per byte in Python.
+    """
+    import pyarrow.compute as pc
+
+    n = len(counts)
+    first = np.r_[0, np.cumsum(counts)[:-1]]
+    order = np.argsort(counts, kind="stable")
+    cuts = np.flatnonzero(np.r_[True, counts[order][1:] != counts[order][:-1], True])
+    blocks = []
+    for lo, hi in pairwise(cuts):
+        rows = order[lo:hi]
+        k = int(counts[rows[0]])
+        head = np.zeros(13, np.uint8)
+        head[0] = 1  # little-endian
+        head[1:13] = np.array([3, 1, k], "<u4").view(np.uint8)  # polygon, one ring, k points
+        xy = coords[first[rows][:, None] + np.arange(k)].reshape(len(rows), 2 * k)
+        blocks.append(np.concatenate([np.broadcast_to(head, (len(rows), 13)),
+                                      np.ascontiguousarray(xy, "<f8").view(np.uint8)],
+                                     axis=1).ravel())
+    data = np.concatenate(blocks)
+    large = len(data) >= 2**31
+    offsets = np.r_[0, np.cumsum(13 + 16 * counts[order])].astype(
+        np.int64 if large else np.int32)
+    kind = pa.large_binary() if large else pa.binary()
+    sorted_ = pa.Array.from_buffers(kind, n, [None, pa.py_buffer(offsets),
+                                              pa.py_buffer(data)])
+    back = np.empty(n, np.int64)
+    back[order] = np.arange(n)
+    return pc.take(sorted_, pa.array(back))
 
 
 def _crs_text(crs) -> str | None:
