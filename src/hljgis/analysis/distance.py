@@ -332,7 +332,7 @@ def _lone_points(pts: np.ndarray, o: Outlines, out: np.ndarray) -> np.ndarray:
     if len(site) > len(o.cx) // 2:  # most sites: every edge, no copy of the edge table
         seg, owner = o.seg, o.owner
         with_edges = np.flatnonzero(o.full > 0)
-        at = np.searchsorted(with_edges, site)
+        at: np.ndarray | slice = np.searchsorted(with_edges, site)
         lead = o.first[with_edges]
     else:
         on = done[o.owner]  # the edges of those sites
