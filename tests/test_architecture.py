@@ -85,3 +85,25 @@ def test_render_never_imports_widgets():
                 names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
             offenders += [f"{path.name}: {n}" for n in names if "QtWidgets" in n]
     assert offenders == []
+
+
+#: Test folders that are campaigns across the package, not the tests of one subpackage.
+CAMPAIGN_FOLDERS = {"data", "faults", "fixtures", "packaging", "postgis"}
+
+
+def test_test_folders_mirror_the_source_packages():
+    """tests/<pkg>/<sub>/ exists only where src/hljgis/<pkg>/<sub>/ does, so the tests of a
+    module are found by its package path (campaign folders listed above excepted)."""
+    root = Path(__file__).resolve().parent
+    src = root.parent / "src" / "hljgis"
+    strays = []
+    for folder in sorted(p for p in root.rglob("*") if p.is_dir()):
+        rel = folder.relative_to(root)
+        if rel.parts[0] in CAMPAIGN_FOLDERS or "__pycache__" in rel.parts or \
+                rel.parts[-1] == "data":
+            continue
+        if not (src / rel).is_dir():
+            strays.append(str(rel))
+        elif not (folder / "__init__.py").is_file():
+            strays.append(f"{rel} (no __init__.py)")
+    assert strays == []

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsTextItem
 from hljgis.gui.i18n import set_language
 from hljgis.gui.widgets.charts import MIN_CHART_SIZE, CityChartsWidget
 
-STATS = Path(__file__).resolve().parents[2] / "layers" / "city_statistics.csv"
+STATS = Path(__file__).resolve().parents[3] / "layers" / "city_statistics.csv"
 pytestmark = pytest.mark.skipif(not STATS.exists(), reason="bundled statistics not built")
 
 

@@ -200,7 +200,7 @@ def test_compare_summary_and_headers_in_chinese(qtbot, panel):
 
 
 def test_inconsistent_members_listed_the_chinese_way(panel):
-    from tests.gui.test_ranking_gaps import BAD, use_first_three
+    from tests.gui.ranking.test_gaps import BAD, use_first_three
 
     chinese(panel)
     use_first_three(panel)

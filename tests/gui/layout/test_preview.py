@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 
 from hljgis.io import load_project
 from hljgis.io.bundled import bundled_project_path
-from tests.gui.test_layout_composer import rgb, type_into
+from tests.gui.layout.test_composer import rgb, type_into
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from PySide6.QtCharts import QLineSeries, QStackedBarSeries
 
 from hljgis.gui.widgets.charts import CityChartsWidget
 
-STATS = Path(__file__).resolve().parents[2] / "layers" / "city_statistics.csv"
+STATS = Path(__file__).resolve().parents[3] / "layers" / "city_statistics.csv"
 
 
 def long_table() -> pd.DataFrame:
