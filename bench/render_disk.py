@@ -149,7 +149,7 @@ def job(path: str, layer_name: str, out: str, t_start: float | None = None) -> d
 
     ensure_gui_app()
     marks["import"] = time.perf_counter()
-    layer = read_file(path, layer=layer_name)[0]
+    layer = read_file(path, layer=layer_name, columns=["score"])[0]
     marks["open"] = time.perf_counter()
     layer.style = {"renderer": graduated_renderer(layer.gdf["score"], "score", "quantiles", 5,
                                                   "YlOrRd")}
