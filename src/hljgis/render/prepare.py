@@ -162,14 +162,8 @@ class PreparedLayer:
             ptype = shapely.get_type_id(parts)
             keep = _FAMILY_OF_TYPE[np.clip(ptype, -1, 7)] == family
             parts, feat_of_part = parts[keep], idx[part_i[keep]]
-        if family == _POLY and not shapely.get_num_interior_rings(parts).any():
-            # no holes: each polygon is its exterior ring (a million cells: 0.8 s saved)
-            xy, ring = shapely.get_coordinates(parts, return_index=True)
-            ring_part = np.arange(len(parts))
-            feat = feat_of_part[ring]
-        elif family == _POLY:
-            rings, ring_part = shapely.get_rings(parts, return_index=True)
-            xy, ring = shapely.get_coordinates(rings, return_index=True)
+        if family == _POLY:
+            xy, ring, ring_part = _polygon_rings(parts)
             feat = feat_of_part[ring_part][ring]
         else:
             xy, ring = shapely.get_coordinates(parts, return_index=True)
@@ -210,6 +204,42 @@ class PreparedLayer:
                 out[m] = shapely.get_coordinates(pos)
             self._anchors = out
         return self._anchors
+
+
+def _polygon_rings(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vertices of polygons ``parts``: xy (M, 2), ring index of each vertex, part index of
+    each ring; rings in part order, the exterior first.
+
+    A polygon without holes is its exterior ring, so its vertices come straight from
+    ``get_coordinates``; only polygons with holes are split into ring objects (building a
+    ring object per polygon cost 2.4 s of a million parcels' 3.4 s).
+    """
+    holes = shapely.get_num_interior_rings(parts)
+    if not holes.any():
+        xy, ring = shapely.get_coordinates(parts, return_index=True)
+        return xy, ring, np.arange(len(parts))
+    nring = np.where(shapely.is_empty(parts), 0, holes + 1)
+    ring_start = np.cumsum(nring) - nring  # first ring of each part
+    ring_part = np.repeat(np.arange(len(parts)), nring)
+    counts = np.empty(int(nring.sum()), dtype=np.int64)
+    holed = np.flatnonzero(holes > 0)
+    plain = np.flatnonzero((holes == 0) & (nring > 0))
+    counts[ring_start[plain]] = shapely.get_num_coordinates(parts[plain])
+    rings, of_holed = shapely.get_rings(parts[holed], return_index=True)
+    # rings come part by part, exterior first: their slots follow the part's first slot
+    slot = ring_start[holed][of_holed] + (np.arange(len(rings)) - (
+        np.cumsum(nring[holed]) - nring[holed])[of_holed])
+    counts[slot] = shapely.get_num_coordinates(rings)
+    offset = np.cumsum(counts) - counts
+    xy = np.empty((int(counts.sum()), 2))
+    pxy, pidx = shapely.get_coordinates(parts[plain], return_index=True)
+    first = np.cumsum(counts[ring_start[plain]]) - counts[ring_start[plain]]
+    xy[offset[ring_start[plain]][pidx] + np.arange(len(pidx)) - first[pidx]] = pxy
+    rxy, ridx = shapely.get_coordinates(rings, return_index=True)
+    rfirst = np.cumsum(counts[slot]) - counts[slot]
+    xy[offset[slot][ridx] + np.arange(len(ridx)) - rfirst[ridx]] = rxy
+    ring = np.repeat(np.arange(len(counts)), counts)
+    return xy, ring, ring_part
 
 
 def _geometry_buffer(gdf) -> tuple:

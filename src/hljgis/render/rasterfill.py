@@ -22,6 +22,16 @@ def _coding(values: np.ndarray) -> tuple[type, int]:
     return (np.int32, 12) if top < (1 << 12) - 2 else (np.int64, 32)
 
 
+def _scatter_add(index: np.ndarray, values: np.ndarray, size: int, dtype) -> np.ndarray:
+    """``table[index] += values`` into a new table of ``size`` (repeated indices add up).
+
+    ``np.bincount`` with float weights is several times faster than ``np.add.at``; the sums
+    stay exact because every value and every sum is far below 2**53.
+    """
+    table = np.bincount(index, weights=np.asarray(values, dtype=np.float64), minlength=size)
+    return table.astype(dtype)
+
+
 def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray | None:
     """(height, width) image: value (class or feature index) of the rectangle covering each
     pixel, -1 where none does; ``None`` when rectangles overlap (the caller draws them in
@@ -51,11 +61,9 @@ def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray
     ix0, ix1, iy0, iy1 = ix0[ok], ix1[ok], iy0[ok], iy1[ok]
     v = (cover + cls[ok] + 1).astype(dtype)
     w1 = width + 1
-    table = np.zeros((height + 1) * w1, dtype=dtype)
-    np.add.at(table, iy0 * w1 + ix0, v)
-    np.add.at(table, iy0 * w1 + ix1, -v)
-    np.add.at(table, iy1 * w1 + ix0, -v)
-    np.add.at(table, iy1 * w1 + ix1, v)
+    table = _scatter_add(np.concatenate([iy0 * w1 + ix0, iy0 * w1 + ix1, iy1 * w1 + ix0,
+                                         iy1 * w1 + ix1]),
+                         np.concatenate([v, -v, -v, v]), (height + 1) * w1, dtype)
     table = table.reshape(height + 1, w1)
     np.cumsum(table, axis=0, out=table)
     np.cumsum(table, axis=1, out=table)
@@ -134,9 +142,7 @@ def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
     xc = x0[rep] + (row + 0.5 - y0[rep]) * slope[rep]
     col = np.clip(np.ceil(xc - 0.5), 0, width).astype(np.int64)
     w1 = width + 1
-    table = np.zeros(height * w1, dtype=dtype)
-    np.add.at(table, row * w1 + col, v[rep].astype(dtype))
-    table = table.reshape(height, w1)
+    table = _scatter_add(row * w1 + col, v[rep], height * w1, dtype).reshape(height, w1)
     np.cumsum(table, axis=1, out=table)
     vals = table[:, :width]
     if vals.min(initial=0) < 0:
