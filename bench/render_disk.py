@@ -146,6 +146,7 @@ def job(path: str, layer_name: str, out: str, t_start: float | None = None) -> d
     from hljgis.export.api import export_layout
     from hljgis.io.readers import read_file
     from hljgis.render import render_image
+    from hljgis.render.png import save_png
 
     ensure_gui_app()
     marks["import"] = time.perf_counter()
@@ -156,7 +157,8 @@ def job(path: str, layer_name: str, out: str, t_start: float | None = None) -> d
     marks["classify"] = time.perf_counter()
     extent = layer.bounds
     img = render_image([layer], extent, size=(3000, 2000))
-    img.save(f"{out}.png")
+    if not save_png(img, f"{out}.png"):
+        raise OSError(f"cannot write {out}.png")
     marks["png"] = time.perf_counter()
     project = Project("render from disk")
     project.crs = layer.crs
