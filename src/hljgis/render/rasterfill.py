@@ -120,29 +120,37 @@ def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
     area2 = np.bincount(ring, weights=xa * yb - xb * ya, minlength=rid[-1] + 1)
     desired = np.where(ext[start], 1.0, -1.0)
     m = (np.sign(area2) * desired).astype(np.int64)
-    down = yb > ya
     # Evaluate every edge from its upper end (smaller y) so shared edges agree bit for bit.
-    x0 = np.where(down, xa, xb)
-    y0 = np.where(down, ya, yb)
-    x1 = np.where(down, xb, xa)
-    y1 = np.where(down, yb, ya)
+    # Rows first: most edges of polygons a few pixels across cross no pixel-centre row and
+    # are dropped before anything else is computed for them.
+    y0 = np.minimum(ya, yb)
+    y1 = np.maximum(ya, yb)
     r0 = np.clip(np.ceil(y0 - 0.5), 0, height).astype(np.int64)
-    r1 = np.clip(np.ceil(y1 - 0.5), 0, height).astype(np.int64)
-    count = np.maximum(r1 - r0, 0)
-    keep = count > 0
-    if not keep.any():
+    count = np.clip(np.ceil(y1 - 0.5), 0, height).astype(np.int64) - r0
+    keep = np.flatnonzero(count > 0)
+    if not len(keep):
         return np.full((height, width), -1, dtype=np.int32)
-    sign = np.where(down, 1, -1) * m[ring]
-    v = sign * (cover + cls_of_vertex[e] + 1)
-    x0, y0, x1, y1, r0, count, v = (a[keep] for a in (x0, y0, x1, y1, r0, count, v))
-    offsets = np.cumsum(count) - count
-    rep = np.repeat(np.arange(len(count)), count)
-    row = r0[rep] + (np.arange(int(count.sum())) - offsets[rep])
+    down = yb[keep] > ya[keep]
+    xa, xb = xa[keep], xb[keep]
+    x0 = np.where(down, xa, xb)
+    x1 = np.where(down, xb, xa)
+    y0, y1, r0, count = y0[keep], y1[keep], r0[keep], count[keep]
+    sign = np.where(down, 1, -1) * m[ring[keep]]
+    v = sign * (cover + cls_of_vertex[e[keep]] + 1)
     slope = (x1 - x0) / (y1 - y0)
-    xc = x0[rep] + (row + 0.5 - y0[rep]) * slope[rep]
+    if (count == 1).all():  # small polygons: one row per edge, no repeats needed
+        row = r0
+        xc = x0 + (row + 0.5 - y0) * slope
+        vr = v
+    else:
+        offsets = np.cumsum(count) - count
+        rep = np.repeat(np.arange(len(count)), count)
+        row = r0[rep] + (np.arange(int(count.sum())) - offsets[rep])
+        xc = x0[rep] + (row + 0.5 - y0[rep]) * slope[rep]
+        vr = v[rep]
     col = np.clip(np.ceil(xc - 0.5), 0, width).astype(np.int64)
     w1 = width + 1
-    table = _scatter_add(row * w1 + col, v[rep], height * w1, dtype).reshape(height, w1)
+    table = _scatter_add(row * w1 + col, vr, height * w1, dtype).reshape(height, w1)
     np.cumsum(table, axis=1, out=table)
     vals = table[:, :width]
     if vals.min(initial=0) < 0:
