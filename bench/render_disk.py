@@ -9,7 +9,7 @@ seen from outside (interpreter start, imports, everything); "warm" is the same j
 in that process. QGIS 3.22 figures for the same job (issue 15) are printed beside them.
 
     QT_QPA_PLATFORM=offscreen python bench/render_disk.py [--n 100000 1000000] [--repeat 3]
-        [--kind parcels cells] [--dir /tmp/hljgis-render-disk] [--window]
+        [--kind parcels cells] [--dir /tmp/hljgis-render-disk] [--window] [--before SRC]
 
 ``--window`` also times the first frame of an opened project in the main window (offscreen):
 a project file holding the largest layer is opened and the time to the canvas's first
@@ -146,11 +146,21 @@ def job(path: str, layer_name: str, out: str, t_start: float | None = None) -> d
     from hljgis.export.api import export_layout
     from hljgis.io.readers import read_file
     from hljgis.render import render_image
-    from hljgis.render.png import save_png
+
+    try:
+        from hljgis.render.png import save_png
+    except ImportError:  # an older hljgis (--before): Qt's default PNG compression
+
+        def save_png(image, path):
+            return image.save(str(path), "PNG")
 
     ensure_gui_app()
     marks["import"] = time.perf_counter()
-    layer = read_file(path, layer=layer_name, columns=["score"])[0]
+    from hljgis.io.readers import ReadOptions
+
+    # only the styled column (an hljgis without that option, for --before, reads them all)
+    lean = {"columns": ["score"]} if "columns" in ReadOptions.__dataclass_fields__ else {}
+    layer = read_file(path, layer=layer_name, **lean)[0]
     marks["open"] = time.perf_counter()
     layer.style = {"renderer": graduated_renderer(layer.gdf["score"], "score", "quantiles", 5,
                                                   "YlOrRd")}
@@ -173,12 +183,14 @@ def job(path: str, layer_name: str, out: str, t_start: float | None = None) -> d
     return out_s
 
 
-def run_child(path: Path, layer: str, out: Path, runs: int) -> tuple[float, list[dict]]:
+def run_child(path: Path, layer: str, out: Path, runs: int,
+              src: str | None = None) -> tuple[float, list[dict]]:
     """A fresh interpreter doing ``runs`` jobs: (wall seconds of the first job as seen from
-    outside, including interpreter start, per-job step times)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[1]),
-                                          os.environ.get("PYTHONPATH", "")])}
+    outside, including interpreter start, per-job step times). ``src``: import hljgis from
+    this source folder instead (another checkout, to compare under the same load)."""
+    paths = [str(Path(__file__).resolve().parents[1])]
+    paths += [src] if src else [os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": os.pathsep.join(paths)}
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(path), layer, str(out), str(runs)],
                           capture_output=True, text=True, env=env, check=False)
@@ -204,6 +216,9 @@ def main() -> None:
                     choices=["parcels", "cells"])
     ap.add_argument("--repeat", type=int, default=3, help="fresh processes per case")
     ap.add_argument("--dir", default="/tmp/hljgis-render-disk")
+    ap.add_argument("--before", metavar="SRC",
+                    help="also run the job with hljgis from this src folder (e.g. "
+                         "/work/main/src), alternating, and print the speed-up")
     ap.add_argument("--window", action="store_true",
                     help="also time the first frame of the opened project in the window")
     args = ap.parse_args()
@@ -215,8 +230,11 @@ def main() -> None:
     for n in args.n:
         path = ensure_data(folder, n)
         for kind in args.kind:
-            colds, warms, steps = [], [], []
+            colds, warms, steps, before = [], [], [], []
             for _ in range(args.repeat):
+                if args.before:  # alternate, so both see the same load
+                    before.append(run_child(path, kind, folder / f"before_{kind}_{n}", 1,
+                                            args.before)[0])
                 cold, times = run_child(path, kind, folder / f"out_{kind}_{n}", 2)
                 colds.append(cold)
                 warms.append(times[1]["total"])
@@ -230,6 +248,10 @@ def main() -> None:
             q = f"{qgis:5.2f}s {qgis / 2:6.2f}s  {qgis / med:5.2f}x" if qgis else " " * 23
             print(f"{kind + ' ' + format(n, ','):>17} {_fmt(colds):>26} {_fmt(warms):>22}  "
                   f"{q}  {parts}", flush=True)
+            if before:
+                b = statistics.median(before)
+                print(f"{'':>17} before ({args.before}): cold {_fmt(before)}, this one "
+                      f"{b / med:.2f}x faster", flush=True)
     if args.window:
         from bench.render_window import first_frame_report
 
