@@ -68,9 +68,9 @@ def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray
     np.cumsum(table, axis=0, out=table)
     np.cumsum(table, axis=1, out=table)
     vals = table[:height, :width]
-    if (vals >> shift).max(initial=0) > 1:
+    if int(vals.max(initial=0)) >> shift > 1:
         return None
-    return ((vals & (cover - 1)) - 1).astype(np.int32)
+    return _values(vals, cover)
 
 
 def premultiplied_lut(colors) -> np.ndarray:
@@ -153,8 +153,19 @@ def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
     table = _scatter_add(row * w1 + col, vr, height * w1, dtype).reshape(height, w1)
     np.cumsum(table, axis=1, out=table)
     vals = table[:, :width]
-    if vals.min(initial=0) < 0:
-        vals = -vals  # rings wound the other way round on screen
-    if (vals >> shift).max(initial=0) > 1 or vals.min(initial=0) < 0:
+    lo, hi = int(vals.min(initial=0)), int(vals.max(initial=0))
+    if lo < 0:  # rings wound the other way round on screen
+        np.negative(vals, out=vals)
+        lo, hi = -hi, -lo
+    if hi >> shift > 1 or lo < 0:
         return None
-    return ((vals & (cover - 1)) - 1).astype(np.int32)
+    return _values(vals, cover)
+
+
+def _values(vals: np.ndarray, cover: int) -> np.ndarray:
+    """The value bits of a coded table, -1 where no shape covers a pixel (in place: the
+    table is ours, and two fewer passes over 6 million pixels)."""
+    np.bitwise_and(vals, cover - 1, out=vals)
+    out = vals.astype(np.int32)
+    out -= 1
+    return out
