@@ -7,6 +7,7 @@ does: import hljgis, open the layer, five quantile classes on ``score``, a 3000x
 written, an A4 vector PDF (the dfr-annex-a4 layout) written. "cold" is the new process as
 seen from outside (interpreter start, imports, everything); "warm" is the same job run again
 in that process. QGIS 3.22 figures for the same job (issue 15) are printed beside them.
+Children keep compiled bytecode under ``<dir>/pycache`` (as an installed hljgis has it).
 
     QT_QPA_PLATFORM=offscreen python bench/render_disk.py [--n 100000 1000000] [--repeat 3]
         [--kind parcels cells] [--dir /tmp/hljgis-render-disk] [--window] [--before SRC]
@@ -190,7 +191,11 @@ def run_child(path: Path, layer: str, out: Path, runs: int,
     this source folder instead (another checkout, to compare under the same load)."""
     paths = [str(Path(__file__).resolve().parents[1])]
     paths += [src] if src else [os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": os.pathsep.join(paths)}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": os.pathsep.join(paths),
+           "PYTHONPYCACHEPREFIX": str(out.parent / "pycache")}
+    # an installed hljgis starts from compiled bytecode: without it (PYTHONDONTWRITEBYTECODE
+    # is set here) every cold start compiled ~190 modules, about a second under load
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(path), layer, str(out), str(runs)],
                           capture_output=True, text=True, env=env, check=False)

@@ -88,7 +88,9 @@ def ensure_project(folder: Path, n: int) -> Path:
 
 
 def run_child(path: Path) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPYCACHEPREFIX": str(path.parent / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed hljgis has its bytecode
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True,
                           text=True, env=env, check=False)
     if proc.returncode != 0:
