@@ -294,3 +294,20 @@ def test_reader_result_is_a_vector_layer_with_the_source_path(tmp_path):
     [layer] = read_file(path)
     assert isinstance(layer, VectorLayer)
     assert layer.source_path == str(path)
+
+
+def test_columns_reads_only_the_named_attributes(tmp_path):
+    polys = [shapely.box(130.0 + i * 0.01, 46.0, 130.005 + i * 0.01, 46.005) for i in range(5)]
+    gdf = _gdf(polys, score=[0.5, 1.5, 2.5, np.nan, 4.5], name=list("abcde"),
+               area=[1.0, 2.0, 3.0, 4.0, 5.0])
+    path = tmp_path / "parcels.gpkg"
+    pyogrio.write_dataframe(gdf, path, layer="parcels")
+    [full] = read_file(path)
+    [lean] = read_file(path, columns=["score"])
+    assert list(lean.gdf.columns) == ["score", "geometry"]
+    assert set(full.gdf.columns) == {"score", "name", "area", "geometry"}
+    np.testing.assert_array_equal(lean.gdf["score"].to_numpy(), full.gdf["score"].to_numpy())
+    assert shapely.equals_exact(lean.gdf.geometry.values, full.gdf.geometry.values, 0).all()
+    assert lean.crs == full.crs
+    with pytest.raises(InputError, match="no column no_such_column.*score, name, area"):
+        read_file(path, columns=["no_such_column"])

@@ -20,6 +20,7 @@ from hljgis.core.errors import InputError
 from hljgis.export._qt import ensure_gui_app
 from hljgis.export.page import MapPage, paint_page
 from hljgis.io.atomic import atomic_target
+from hljgis.render.png import save_png
 
 #: Pages are laid out at no less than this resolution. Qt sets fonts in whole device pixels,
 #: so at 72 dpi a 5.5 pt legend line comes out 9 % wider than on paper and legend rows
@@ -153,7 +154,7 @@ def write_png(page, path, dpi: float = 150) -> ExportResult:
     img.setDotsPerMeterY(round(dpi / 0.0254))
     img = img.convertToFormat(QImage.Format.Format_RGB32)
     with atomic_target(path) as tmp:
-        if not img.save(str(tmp), "PNG"):
+        if not save_png(img, tmp):
             raise InputError(f"cannot write {path}.", "Check the disk has space left.")
     return ExportResult(path, 1, path.stat().st_size, [report])
 

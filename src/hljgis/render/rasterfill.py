@@ -22,6 +22,16 @@ def _coding(values: np.ndarray) -> tuple[type, int]:
     return (np.int32, 12) if top < (1 << 12) - 2 else (np.int64, 32)
 
 
+def _scatter_add(index: np.ndarray, values: np.ndarray, size: int, dtype) -> np.ndarray:
+    """``table[index] += values`` into a new table of ``size`` (repeated indices add up).
+
+    ``np.add.at`` on integers (numpy 2: 0.3 s for 4M marks in a 3000x2000 frame) measured
+    as fast as ``np.bincount`` with float weights or faster, without the float copies."""
+    table = np.zeros(size, dtype=dtype)
+    np.add.at(table, index, np.asarray(values).astype(dtype, copy=False))
+    return table
+
+
 def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray | None:
     """(height, width) image: value (class or feature index) of the rectangle covering each
     pixel, -1 where none does; ``None`` when rectangles overlap (the caller draws them in
@@ -51,18 +61,16 @@ def rect_class_image(x0, y0, x1, y1, cls, width: int, height: int) -> np.ndarray
     ix0, ix1, iy0, iy1 = ix0[ok], ix1[ok], iy0[ok], iy1[ok]
     v = (cover + cls[ok] + 1).astype(dtype)
     w1 = width + 1
-    table = np.zeros((height + 1) * w1, dtype=dtype)
-    np.add.at(table, iy0 * w1 + ix0, v)
-    np.add.at(table, iy0 * w1 + ix1, -v)
-    np.add.at(table, iy1 * w1 + ix0, -v)
-    np.add.at(table, iy1 * w1 + ix1, v)
+    table = _scatter_add(np.concatenate([iy0 * w1 + ix0, iy0 * w1 + ix1, iy1 * w1 + ix0,
+                                         iy1 * w1 + ix1]),
+                         np.concatenate([v, -v, -v, v]), (height + 1) * w1, dtype)
     table = table.reshape(height + 1, w1)
     np.cumsum(table, axis=0, out=table)
     np.cumsum(table, axis=1, out=table)
     vals = table[:height, :width]
-    if (vals >> shift).max(initial=0) > 1:
+    if int(vals.max(initial=0)) >> shift > 1:
         return None
-    return ((vals & (cover - 1)) - 1).astype(np.int32)
+    return _values(vals, cover)
 
 
 def point_class_image(x, y, values, width: int, height: int) -> np.ndarray:
@@ -129,35 +137,52 @@ def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
     area2 = np.bincount(ring, weights=xa * yb - xb * ya, minlength=rid[-1] + 1)
     desired = np.where(ext[start], 1.0, -1.0)
     m = (np.sign(area2) * desired).astype(np.int64)
-    down = yb > ya
     # Evaluate every edge from its upper end (smaller y) so shared edges agree bit for bit.
-    x0 = np.where(down, xa, xb)
-    y0 = np.where(down, ya, yb)
-    x1 = np.where(down, xb, xa)
-    y1 = np.where(down, yb, ya)
+    # Rows first: most edges of polygons a few pixels across cross no pixel-centre row and
+    # are dropped before anything else is computed for them.
+    y0 = np.minimum(ya, yb)
+    y1 = np.maximum(ya, yb)
     r0 = np.clip(np.ceil(y0 - 0.5), 0, height).astype(np.int64)
-    r1 = np.clip(np.ceil(y1 - 0.5), 0, height).astype(np.int64)
-    count = np.maximum(r1 - r0, 0)
-    keep = count > 0
-    if not keep.any():
+    count = np.clip(np.ceil(y1 - 0.5), 0, height).astype(np.int64) - r0
+    keep = np.flatnonzero(count > 0)
+    if not len(keep):
         return np.full((height, width), -1, dtype=np.int32)
-    sign = np.where(down, 1, -1) * m[ring]
-    v = sign * (cover + cls_of_vertex[e] + 1)
-    x0, y0, x1, y1, r0, count, v = (a[keep] for a in (x0, y0, x1, y1, r0, count, v))
-    offsets = np.cumsum(count) - count
-    rep = np.repeat(np.arange(len(count)), count)
-    row = r0[rep] + (np.arange(int(count.sum())) - offsets[rep])
+    down = yb[keep] > ya[keep]
+    xa, xb = xa[keep], xb[keep]
+    x0 = np.where(down, xa, xb)
+    x1 = np.where(down, xb, xa)
+    y0, y1, r0, count = y0[keep], y1[keep], r0[keep], count[keep]
+    sign = np.where(down, 1, -1) * m[ring[keep]]
+    v = sign * (cover + cls_of_vertex[e[keep]] + 1)
     slope = (x1 - x0) / (y1 - y0)
-    xc = x0[rep] + (row + 0.5 - y0[rep]) * slope[rep]
+    if (count == 1).all():  # small polygons: one row per edge, no repeats needed
+        row = r0
+        xc = x0 + (row + 0.5 - y0) * slope
+        vr = v
+    else:
+        offsets = np.cumsum(count) - count
+        rep = np.repeat(np.arange(len(count)), count)
+        row = r0[rep] + (np.arange(int(count.sum())) - offsets[rep])
+        xc = x0[rep] + (row + 0.5 - y0[rep]) * slope[rep]
+        vr = v[rep]
     col = np.clip(np.ceil(xc - 0.5), 0, width).astype(np.int64)
     w1 = width + 1
-    table = np.zeros(height * w1, dtype=dtype)
-    np.add.at(table, row * w1 + col, v[rep].astype(dtype))
-    table = table.reshape(height, w1)
+    table = _scatter_add(row * w1 + col, vr, height * w1, dtype).reshape(height, w1)
     np.cumsum(table, axis=1, out=table)
     vals = table[:, :width]
-    if vals.min(initial=0) < 0:
-        vals = -vals  # rings wound the other way round on screen
-    if (vals >> shift).max(initial=0) > 1 or vals.min(initial=0) < 0:
+    lo, hi = int(vals.min(initial=0)), int(vals.max(initial=0))
+    if lo < 0:  # rings wound the other way round on screen
+        np.negative(vals, out=vals)
+        lo, hi = -hi, -lo
+    if hi >> shift > 1 or lo < 0:
         return None
-    return ((vals & (cover - 1)) - 1).astype(np.int32)
+    return _values(vals, cover)
+
+
+def _values(vals: np.ndarray, cover: int) -> np.ndarray:
+    """The value bits of a coded table, -1 where no shape covers a pixel (in place: the
+    table is ours, and two fewer passes over 6 million pixels)."""
+    np.bitwise_and(vals, cover - 1, out=vals)
+    out = vals.astype(np.int32)
+    out -= 1
+    return out

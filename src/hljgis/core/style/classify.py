@@ -19,7 +19,8 @@ _FJ_SAMPLE = 1200
 
 
 def classify(values, method: str = "quantiles", k: int = 5) -> list[float]:
-    """Upper class bounds (``k`` of them, the last is the maximum) via mapclassify.
+    """Upper class bounds (``k`` of them, the last is the maximum), as mapclassify gives them
+    (quantiles computed with numpy alone, see :mod:`hljgis.core.quantiles`).
 
     Parameters
     ----------
@@ -41,21 +42,24 @@ def classify(values, method: str = "quantiles", k: int = 5) -> list[float]:
     >>> classify(range(1, 101), "equal_interval", 4)
     [25.75, 50.5, 75.25, 100.0]
     """
-    import mapclassify
+    from hljgis.core.quantiles import quantile_bins
 
     arr = np.asarray(values, dtype=float).ravel()
     arr = arr[np.isfinite(arr)]
     if arr.size == 0:
         return []
-    n_unique = np.unique(arr).size
-    k = max(1, min(int(k), n_unique))
-    if n_unique <= k:
-        return [float(v) for v in np.unique(arr)]
+    ordered = np.sort(arr)  # sorted once: distinct values and quantiles both read it
+    distinct = ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+    k = max(1, min(int(k), distinct.size))
+    if distinct.size <= k:
+        return [float(v) for v in distinct]
+    if method == "quantiles":  # numpy alone: importing mapclassify costs over a second
+        return [float(b) for b in quantile_bins(ordered, k, is_sorted=True)]
+    import mapclassify
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if method == "quantiles":
-            bins = mapclassify.Quantiles(arr, k=k).bins
-        elif method == "equal_interval":
+        if method == "equal_interval":
             bins = mapclassify.EqualInterval(arr, k=k).bins
         elif method == "natural_breaks":
             sample = np.sort(arr)
