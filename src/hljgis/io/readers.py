@@ -108,7 +108,7 @@ def _read_vector(path: Path, opts: ReadOptions, *, layer: str | None = None,
                  encoding: str | None = None, encoding_note: str | None = None,
                  default_crs: str | None = None) -> list[Layer]:
     """Read one vector layer with pyogrio and run the checks every vector layer gets."""
-    kwargs = {"layer": layer} if layer is not None else {}
+    kwargs: dict[str, object] = {"layer": layer} if layer is not None else {}
     if encoding:
         kwargs["encoding"] = encoding
     if opts.columns is not None:
