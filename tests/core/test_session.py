@@ -151,6 +151,23 @@ def test_scenario_saves_undo_and_redo():
     assert scenarios["tiny"]["planning_year"] == 2030
 
 
+
+def test_the_scenario_the_dock_opens_on_is_stored_and_undone_with_its_save():
+    s = _session()
+    meta = s.project.metadata
+    s.store_scenario("tiny", tiny_scenario(), remember=True)
+    assert meta["ranking_scenario"] == "tiny"
+    s.store_scenario("other", tiny_scenario(planning_year=2030), remember=True)
+    assert meta["ranking_scenario"] == "other"
+    s.undo()
+    assert meta["ranking_scenario"] == "tiny" and "other" not in s.project.scenarios
+    s.undo()
+    assert "ranking_scenario" not in meta
+    s.redo()
+    assert meta["ranking_scenario"] == "tiny"
+    s.store_scenario("tiny", tiny_scenario())  # unchanged and not remembered: nothing
+    assert meta["ranking_scenario"] == "tiny" and len(s.undo_stack.done) == 1
+
 def test_layout_saves_undo_and_redo():
     s = _session()
     layouts = s.project.layouts

@@ -13,14 +13,30 @@ class DocumentCommands(SessionBase):
     """Store and remove scenarios and layouts; record a scenario draft's edits."""
 
     # -- scenarios -----------------------------------------------------------------------------
-    def store_scenario(self, name: str, scenario: dict, text: str | None = None) -> None:
+    def store_scenario(self, name: str, scenario: dict, text: str | None = None, *,
+                       remember: bool = False) -> None:
         """Store (or replace) the project's scenario ``name`` undoably; undo restores the
-        previous one, or removes it if it is new. ``scenario`` is its plain dict."""
+        previous one, or removes it if it is new. ``scenario`` is its plain dict. With
+        ``remember`` the ranking dock opens on it next time (undone with the store)."""
         project = self.project
         old = copy.deepcopy(project.scenarios.get(name))
         new = copy.deepcopy(scenario)
+        shown_before = project.metadata.get("ranking_scenario")
+        shown_after = name if remember else shown_before
         if old == new:
+            if shown_after != shown_before:  # a view preference, not an edit to undo
+                project.metadata["ranking_scenario"] = shown_after
             return
+
+        def show(value) -> None:
+            if value is None:
+                project.metadata.pop("ranking_scenario", None)
+            else:
+                project.metadata["ranking_scenario"] = value
+
+        def do() -> None:
+            project.set_scenario(name, new)
+            show(shown_after)
 
         def undo() -> None:
             if old is None:
@@ -28,9 +44,9 @@ class DocumentCommands(SessionBase):
                 project.events.changed.emit(f"scenario:{name}")
             else:
                 project.set_scenario(name, old)
+            show(shown_before)
 
-        self._push(text or f"Save scenario {name}", lambda: project.set_scenario(name, new),
-                   undo)
+        self._push(text or f"Save scenario {name}", do, undo)
 
     def store_draft(self, draft, name: str | None = None) -> str:
         """Store a scenario draft in the project under ``name`` (its own name by default)
@@ -45,8 +61,7 @@ class DocumentCommands(SessionBase):
         name = name or draft.name
         data = draft.to_scenario().to_dict()
         data["name"] = name
-        self.store_scenario(name, data)
-        self.project.metadata["ranking_scenario"] = name
+        self.store_scenario(name, data, remember=True)
         draft.mark_stored()
         return name
 

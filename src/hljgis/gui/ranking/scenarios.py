@@ -213,8 +213,7 @@ class ScenarioChoice:
     def _store(self, name: str, sc: Scenario) -> None:
         d = sc.to_dict()
         d["name"] = name
-        self.session.store_scenario(name, d)
-        self.session.project.metadata["ranking_scenario"] = name
+        self.session.store_scenario(name, d, remember=True)
         self.draft.name = name
         self.draft.mark_stored()
 
