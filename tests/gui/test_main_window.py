@@ -254,7 +254,7 @@ def test_opacity_set_in_the_style_dialog_is_undone_with_its_style(make_main_wind
                                                                   monkeypatch):
     """Issue #14's reproduced case: opacity 0.3 from the dialog, then Undo -> 1.0 again
     (it stayed 0.3 when only the style was recorded); Redo brings both back."""
-    from hljgis.gui.dialogs.style_dialog import StyleDialog
+    from hljgis.gui.dialogs.style import StyleDialog
 
     window = make_main_window()
     layer = window.session.project.layer("cities")

@@ -19,6 +19,7 @@ from hljgis.core.layer import VectorLayer
 from hljgis.core.project import Project
 from hljgis.core.query import features_in_box, identify
 from hljgis.core.session import Session
+from hljgis.core.text import Text
 from hljgis.gui import actions as A
 from hljgis.gui import context_menus, data_import, window_layout
 from hljgis.gui.context_menus import recent_projects
@@ -218,7 +219,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         p = self.session.project
-        title = p.metadata.get("title_zh" if current_language() == "zh" else "title") or ""
+        title = Text.of(p.metadata, "title").get(current_language())
         link = p.metadata.get("db_store")  # a project of the shared store: name and version
         name = Path(p.path).name if p.path else \
             (f"{link['name']} v{link['version']}" if link else A.tr("unsaved"))
@@ -231,9 +232,9 @@ class MainWindow(QMainWindow):
 
     def _fill_bookmarks(self) -> None:
         self.bookmark_menu.clear()
-        zh = current_language() == "zh"
+        lang = current_language()
         for key, mark in self.session.project.bookmarks.items():
-            text = mark.get("title_zh" if zh else "title") or key
+            text = Text.of(mark, "title").get(lang) or key
             self.bookmark_menu.addAction(text, lambda m=mark: self.go_to_bookmark(m))
 
     def go_to_bookmark(self, mark: dict) -> None:

@@ -12,6 +12,7 @@ from typing import ClassVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
 
+from hljgis.core.text import is_zh
 from hljgis.gui.dialogs.style.widgets import symbol_pixmap
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -183,7 +184,7 @@ class ClassTableModel(_ClassTableModel):
         return self.draft.class_counts()
 
     def _edits_zh(self, row: int, column: int) -> bool:
-        return self.lang == "zh" and bool(self.rows()[row].label_zh)
+        return is_zh(self.lang) and bool(self.rows()[row].label_zh)
 
     def _text(self, row: int, column: int) -> str:
         c = self.rows()[row]
