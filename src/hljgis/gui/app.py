@@ -50,8 +50,10 @@ def run_app(project: str | None = None, lang: str | None = None,
 
     if screenshot:
         window.resize(width, height)  # offscreen: the size asked for, whatever the "screen"
-    elif not restore_layout(window):
+        window.fit_layer_panel()
+    elif not restore_layout(window):  # a saved layout keeps the planner's own dock widths
         fit_to_screen(window, width, height)
+        window.fit_layer_panel()
     if screenshot:
         window.grab_screenshot(screenshot)
         window.session.project.dirty = False  # nothing to ask about

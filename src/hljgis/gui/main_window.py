@@ -195,6 +195,11 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.layer_panel.model.refresh()
 
+    def fit_layer_panel(self) -> None:
+        """Widen the layer tree to its longest name, within about a fifth of the window."""
+        width = window_layout.left_dock_width(self, self.layer_panel.wanted_width())
+        self.resizeDocks([self.docks["layers"]], [width], Qt.Orientation.Horizontal)
+
     # -- project -------------------------------------------------------------------------------
     def set_project(self, project: Project) -> None:
         if self.session.project is not project:
@@ -203,6 +208,7 @@ class MainWindow(QMainWindow):
         self._to_metric = None
         self.canvas.set_project(project)
         self.views.set_project(project)
+        self.fit_layer_panel()
         home = project.bookmarks.get(project.metadata.get("home_bookmark", "region"))
         if home:
             self.go_to_bookmark(home)

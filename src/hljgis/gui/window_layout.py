@@ -63,6 +63,16 @@ def right_dock_width(window: QMainWindow, wanted: int) -> int:
     return max(MIN_RIGHT_WIDTH, min(wanted, int(window.width() * 0.30)))
 
 
+#: The layer tree's width bounds: never narrower than this, never wider than about a fifth of the
+#: window (23 %), so long layer names show whole on a large screen and scroll on a small one.
+MIN_LEFT_WIDTH = 220
+
+
+def left_dock_width(window: QMainWindow, wanted: int) -> int:
+    """Width for the layer tree: ``wanted`` (its longest name) up to 23 % of the window."""
+    return max(MIN_LEFT_WIDTH, min(wanted, int(window.width() * 0.23)))
+
+
 def fit_to_screen(window: QMainWindow, width: int, height: int) -> QSize:
     """Resize to ``width`` x ``height`` clipped to the screen's available area (frame
     included); returns the size given."""

@@ -8,7 +8,7 @@ layer into another group changes its theme.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 
 from hljgis.core.layer import THEMES, Layer, VectorLayer
@@ -180,8 +180,6 @@ class LayerTreeModel(QAbstractItemModel):
             return layer.name
         if role == KIND_ROLE:
             return "layer"
-        if role == Qt.ItemDataRole.SizeHintRole:
-            return QSize(0, 22)
         return None
 
     def _icon(self, name: str, entry: int, symbol: dict) -> QIcon:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHeaderView,
     QInputDialog,
     QMenu,
     QTreeView,
@@ -47,6 +48,11 @@ class LayerPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.setIconSize(QSize(18, 18))
+        # long names scroll sideways instead of ending in "…", as in QGIS's layer tree
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
@@ -56,6 +62,12 @@ class LayerPanel(QWidget):
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
         self._current: str | None = None
         self._on_model_reset()
+
+    def wanted_width(self) -> int:
+        """Pixels the panel needs to show every expanded name whole."""
+        view = self.view
+        return (view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width()
+                + 2 * view.frameWidth() + 4)
 
     def _on_model_reset(self) -> None:
         # groups open, legends open for thematic layers; keep the current layer highlighted
