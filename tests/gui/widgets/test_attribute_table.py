@@ -217,27 +217,6 @@ def test_large_table_is_fast(qtbot):
     assert vals == sorted(vals) and vals[0] > 0.5
 
 
-def test_text_mask_searches_numbers_only_for_a_needle_a_number_can_hold():
-    import pandas as pd
-
-    from hljgis.gui.widgets.attribute_table import text_mask
-
-    frame = pd.DataFrame({"score": [0.125, np.nan, 12.5, 3.0], "name": ["Jixi e", None, "x", "y"],
-                          "flag": [True, False, True, False],
-                          "level": ["provincial", "national", None, "provincial"]})
-    cols = list(frame.columns)
-    cache: dict = {}
-    assert text_mask(frame, cols, "12", cache).tolist() == [True, False, True, False]
-    assert "score" in cache  # numbers as text, kept for the next keystroke
-    cache.clear()
-    assert text_mask(frame, cols, "JIXI", cache).tolist() == [True, False, False, False]
-    assert "score" not in cache  # a word never looks in the numbers
-    assert text_mask(frame, cols, "nan", cache).tolist() == [False] * 4  # NULL is no text
-    assert text_mask(frame, cols, "true", cache).tolist() == [True, False, True, False]
-    # a code is found by the label the table shows in the UI language
-    assert text_mask(frame, cols, "省级", {}, "zh").tolist() == [True, False, False, True]
-
-
 def test_a_big_table_readies_its_text_columns_on_a_thread(qtbot, monkeypatch):
     from hljgis.gui.widgets import attribute_table as at
     from hljgis.gui.widgets.attribute_table import AttributeTable

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from hljgis.core.aliases import display_value, field_alias, is_coded
+from hljgis.core.table_search import is_numeric  # noqa: F401 (shared with the table)
 from hljgis.gui.i18n import current_language
 
 #: Role that returns the raw cell value (a Python/numpy scalar), not its text.
@@ -30,11 +31,6 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 POSITION_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _NULL_BRUSH = QBrush(QColor("#9a9a9a"))
-
-
-def is_numeric(series: pd.Series) -> bool:
-    """True for int/float columns (bool is not numeric here: it sorts and counts as text)."""
-    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
 def format_value(value: Any) -> str:
