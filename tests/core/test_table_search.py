@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np  # noqa: F401
-import pandas as pd  # noqa: F401
+import numpy as np
+import pandas as pd
 
 
 def test_text_mask_searches_numbers_only_for_a_needle_a_number_can_hold():
-
     from hljgis.core.table_search import text_mask
 
     frame = pd.DataFrame({"score": [0.125, np.nan, 12.5, 3.0], "name": ["Jixi e", None, "x", "y"],
