@@ -292,7 +292,7 @@ def test_duplicate_then_retitle_in_both_languages(panel):
     assert "石墨谷创业空间" in panel.purpose.text()
     assert panel.about_group.title() == "标题与目的"
     sc = panel.edited_scenario()
-    assert (sc.title, sc.title_zh) == ("Graphite valley workspace", "石墨谷创业空间")
+    assert (sc.title.en, sc.title.zh) == ("Graphite valley workspace", "石墨谷创业空间")
 
 
 def test_cells_over_the_selected_polygon_and_points_as_sites(qtbot, panel):

@@ -106,7 +106,7 @@ def test_subtract_penalty_and_reason_edit_reach_the_scenario(panel):
 def test_chinese_titles_of_criteria_in_zh(qtbot, panel):
     from hljgis.gui.ranking.models import CriteriaModel
 
-    titles = [c.title_zh for c in panel.scenario.criteria]
+    titles = [c.title.zh for c in panel.scenario.criteria]
     assert all(titles)
     set_language("zh")
     panel.retranslate()
@@ -115,7 +115,7 @@ def test_chinese_titles_of_criteria_in_zh(qtbot, panel):
              for r in range(panel.criteria.rowCount())]
     assert shown == titles
     assert titles[0] in panel.rationale.text()
-    assert panel.scenario.criteria[0].rationale_zh in panel.rationale.text()
+    assert panel.scenario.criteria[0].rationale.zh in panel.rationale.text()
     assert panel.scenario.criteria[0].rationale not in panel.rationale.text()
     assert panel.constraints_group.title() == "约束条件"
     assert panel.constraints.headerData(ConstraintsModel.ACTION,
