@@ -67,7 +67,8 @@ def test_penalties_multiply_and_subtract_in_order():
 # ------------------------------------------------------------------------------ Chinese
 
 SETTLING = Constraint("settling", "outside", layer="zones", where=UNSTABLE.where,
-                      reason=Text("mostly on ground still settling", "大部分位于仍在沉降的采煤沉陷区"),
+                      reason=Text("mostly on ground still settling",
+                                  "大部分位于仍在沉降的采煤沉陷区"),
                       mode="penalty",
                       penalty_value=0.7)
 MINED = Constraint("mined", "outside", layer="zones", reason=Text("still being mined",

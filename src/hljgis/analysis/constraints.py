@@ -23,7 +23,7 @@ Kinds (:data:`CONSTRAINT_KINDS`):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -86,7 +86,7 @@ class Constraint:
 
     name: str
     kind: str
-    reason: Text = Text("")
+    reason: Text = field(default_factory=Text)
     layer: str | None = None
     where: Any = None
     share: float | None = None
@@ -94,7 +94,7 @@ class Constraint:
     penalty: str = "multiply"
     penalty_value: float = 0.5
     rationale: str = ""
-    title: Text = Text("")
+    title: Text = field(default_factory=Text)
 
     @property
     def threshold(self) -> float:

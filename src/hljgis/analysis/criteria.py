@@ -45,6 +45,7 @@ has always had.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -142,8 +143,8 @@ class Criterion:
     fill: float | None = None
     mode: str = "since"
     unit: str = ""
-    title: Text = Text("")
-    rationale: Text = Text("")
+    title: Text = dataclasses.field(default_factory=Text)
+    rationale: Text = dataclasses.field(default_factory=Text)
     direction: str = "benefit"
 
 

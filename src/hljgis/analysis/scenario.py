@@ -179,8 +179,8 @@ class Scenario:
     """
 
     name: str
-    title: Text = Text("")
-    purpose: Text = Text("")
+    title: Text = field(default_factory=Text)
+    purpose: Text = field(default_factory=Text)
     candidates: CandidateSource = field(default_factory=CandidateSource)
     criteria: list[Criterion] = field(default_factory=list)
     weights: WeightSpec = field(default_factory=WeightSpec)

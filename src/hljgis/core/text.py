@@ -46,12 +46,12 @@ class Text:
     Parameters
     ----------
     en : str
-        The English text (also the fallback).
+        The English text (also the fallback); ``Text()`` is the empty text.
     zh : str
         The Chinese text; empty when none is known.
     """
 
-    en: str
+    en: str = ""
     zh: str = ""
 
     def get(self, lang: str | None) -> str:
