@@ -50,7 +50,7 @@ def test_add_define_and_run_a_new_distance_criterion(qtbot, panel):
     assert shown_titles(panel)[row] == "Distance to a river"
     sc = panel.edited_scenario()
     c = sc.criteria[row]
-    assert (c.layer, c.measure, c.direction, c.title_zh) == ("rivers", "edge", "cost",
+    assert (c.layer, c.measure, c.direction, c.title.zh) == ("rivers", "edge", "cost",
                                                              "到河流距离")
     run_and_wait(qtbot, panel, monte_carlo=False)
     raw = panel.result.gdf["raw_river"].to_numpy()
