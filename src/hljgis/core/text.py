@@ -75,6 +75,11 @@ class Text:
         """Both languages with the same ``{name}`` fields filled in."""
         return Text(self.en.format(**values), self.zh.format(**values) if self.zh else "")
 
+    def edited(self, lang: str | None, text: str) -> Text:
+        """This text with its ``lang`` one ("en", "zh") replaced by ``text`` (an editor's
+        field in one language), the other kept."""
+        return Text(self.en, text) if is_zh(lang) else Text(text, self.zh)
+
     def or_(self, fallback: str) -> Text:
         """This text, with ``fallback`` as the English when it has none."""
         return self if self.en else Text(fallback, self.zh)
