@@ -179,7 +179,7 @@ def _check_layers(sc, project) -> None:
 def _print(result, args) -> None:
     gdf, sc = result.gdf, result.scenario
     ranked = int(gdf["rank"].notna().sum())
-    print(f"scenario {sc.name}: {sc.title}; planning year {sc.planning_year}; "
+    print(f"scenario {sc.name}: {sc.title.en}; planning year {sc.planning_year}; "
           f"{ranked} of {len(gdf)} sites ranked, {int(gdf['excluded'].sum())} excluded")
     names = [c.name for c in sc.criteria]
     top = result.top(args.top)

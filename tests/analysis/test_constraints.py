@@ -9,6 +9,7 @@ from shapely.geometry import box
 
 from hljgis.analysis.constraints import Constraint, apply_penalties, evaluate_constraints
 from hljgis.analysis.criteria import LayerStore, SiteContext
+from hljgis.core.text import Text
 
 METRIC = CRS.from_epsg(4553)
 X0, Y0 = 500_000.0, 5_150_000.0
@@ -28,10 +29,10 @@ def _ctx(year=2025):
     return SiteContext(sites, store, year=year)
 
 
-UNSTABLE = Constraint("unstable", "outside", reason="ground not stable", layer="zones",
+UNSTABLE = Constraint("unstable", "outside", reason=Text("ground not stable"), layer="zones",
                       where=[{"field": "stable_from_year", "op": ">", "value": "$year"}])
-INSIDE = Constraint("in_city", "inside", reason="outside the city", layer="city")
-SIZE = Constraint("size", "attribute", reason="too small",
+INSIDE = Constraint("in_city", "inside", reason=Text("outside the city"), layer="city")
+SIZE = Constraint("size", "attribute", reason=Text("too small"),
                   where=[{"field": "area_ha", "op": ">=", "value": 1}])
 
 
@@ -53,9 +54,9 @@ def test_share_threshold_and_year():
 
 def test_penalties_multiply_and_subtract_in_order():
     c1 = Constraint("unstable", "outside", layer="zones", where=UNSTABLE.where,
-                    mode="penalty", penalty="multiply", penalty_value=0.5, reason="settling")
+                    mode="penalty", penalty="multiply", penalty_value=0.5, reason=Text("settling"))
     c2 = Constraint("size", "attribute", where=SIZE.where, mode="penalty",
-                    penalty="subtract", penalty_value=0.3, reason="small")
+                    penalty="subtract", penalty_value=0.3, reason=Text("small"))
     out = evaluate_constraints([c1, c2], _ctx())
     assert not out.excluded.any()
     scores = apply_penalties(np.array([0.8, 0.8, 0.8, 0.2]), out)
@@ -66,11 +67,12 @@ def test_penalties_multiply_and_subtract_in_order():
 # ------------------------------------------------------------------------------ Chinese
 
 SETTLING = Constraint("settling", "outside", layer="zones", where=UNSTABLE.where,
-                      reason="mostly on ground still settling",
-                      reason_zh="大部分位于仍在沉降的采煤沉陷区", mode="penalty",
+                      reason=Text("mostly on ground still settling",
+                                  "大部分位于仍在沉降的采煤沉陷区"),
+                      mode="penalty",
                       penalty_value=0.7)
-MINED = Constraint("mined", "outside", layer="zones", reason="still being mined",
-                   reason_zh="位于仍在开采的采煤沉陷区")
+MINED = Constraint("mined", "outside", layer="zones", reason=Text("still being mined",
+                                                                  "位于仍在开采的采煤沉陷区"))
 
 
 def test_describe_and_penalty_text_in_chinese():

@@ -90,7 +90,7 @@ def test_new_criterion_from_template_names_what_is_missing_until_filled():
                         rationale="Parks attract people.", rationale_zh="公园聚集人气。")
     sc = draft.to_scenario()
     assert sc.criteria[2].layer == "parks" and sc.criteria[2].measure == "edge"
-    assert sc.criteria[2].rationale_zh == "公园聚集人气。"
+    assert sc.criteria[2].rationale.zh == "公园聚集人气。"
     g = run_scenario(tiny_layers(), sc).gdf.set_index("site_id")
     # edge distances to the park (x 200..250): a 100 m, b inside 0, c 150 m, d 350 m
     np.testing.assert_allclose(g["raw_distance"], [100, 0, 150, 350])
@@ -200,7 +200,7 @@ def test_constraints_add_edit_action_and_remove():
     draft.set_constraint_reason(k, "不稳定", lang="zh")
     sc = draft.to_scenario()
     c = sc.constraints[0]
-    assert (c.mode, c.penalty, c.penalty_value, c.reason_zh) == ("penalty", "multiply", 0.5,
+    assert (c.mode, c.penalty, c.penalty_value, c.reason.zh) == ("penalty", "multiply", 0.5,
                                                                  "不稳定")
     g = run_scenario(tiny_layers(), sc).gdf.set_index("site_id")
     assert g.loc["d", "penalty"] != "" and g["rank"].notna().all()
@@ -225,7 +225,7 @@ def test_candidates_year_aggregation_and_texts_are_checked():
         draft.set_aggregation("median")
     draft.set_texts(title="Tiny", title_zh="小")
     sc = draft.to_scenario()
-    assert (sc.planning_year, sc.aggregation, sc.title_zh) == (2030, "topsis", "小")
+    assert (sc.planning_year, sc.aggregation, sc.title.zh) == (2030, "topsis", "小")
 
 
 def test_transform_kind_switch_keeps_the_range_and_direction():

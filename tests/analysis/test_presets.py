@@ -11,6 +11,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 from hljgis.analysis import PRESETS, ScenarioError, preset, preset_names, run_scenario
 from hljgis.core.layer import VectorLayer
 from hljgis.core.project import Project
+from hljgis.core.text import Text
 from hljgis.io.bundled import bundled_project_path
 
 CRS = "EPSG:4553"
@@ -71,9 +72,9 @@ def test_presets_are_named_and_explained():
     assert preset_names() == ["sme-space", "place-making"]
     for name in PRESETS:
         sc = preset(name)
-        assert sc.name == name and sc.purpose and sc.title_zh
+        assert sc.name == name and sc.purpose and sc.title.zh
         for c in sc.criteria:
-            assert len(c.rationale) > 60, c.name
+            assert len(c.rationale.en) > 60, c.name
             assert c.unit and c.title
         for c in sc.constraints:
             assert c.rationale and c.reason
@@ -131,20 +132,20 @@ def _chinese(text: str) -> bool:
 def test_presets_have_chinese_purpose_and_reasons():
     for name in PRESETS:
         sc = preset(name)
-        assert _chinese(sc.purpose_zh) and len(sc.purpose_zh) > 40, name
+        assert _chinese(sc.purpose.zh) and len(sc.purpose.zh) > 40, name
         for c in sc.constraints:
-            assert _chinese(c.reason_zh) and "沉陷区" in c.reason_zh, c.name
-    assert "仍在沉降的采煤沉陷区" in preset("place-making").constraints[1].reason_zh
+            assert _chinese(c.reason.zh) and "沉陷区" in c.reason.zh, c.name
+    assert "仍在沉降的采煤沉陷区" in preset("place-making").constraints[1].reason.zh
 
 
 def test_preset_constraints_have_short_titles_in_both_languages():
     for name in PRESETS:
         for c in preset(name).constraints:
-            assert c.title and _chinese(c.title_zh), c.name
+            assert c.title and _chinese(c.title.zh), c.name
             # a label, not the reason again
-            assert len(c.title_zh) <= 8 and c.title_zh not in c.reason_zh, c.title_zh
-            assert len(c.title) < len(c.reason), c.title
-    assert [c.title for c in preset("place-making").constraints] == [
+            assert len(c.title.zh) <= 8 and c.title.zh not in c.reason.zh, c.title.zh
+            assert len(c.title.en) < len(c.reason.en), c.title
+    assert [c.title.en for c in preset("place-making").constraints] == [
         "Active mining", "Ground still settling"]
 
 
@@ -159,12 +160,12 @@ def test_project_scenario_saved_before_constraint_titles_gets_the_presets():
     old["constraints"][1]["where"] = [{"field": "status", "in": ["settling"]}]
     sc = fill_chinese_from_preset(Scenario.from_dict(old))
     ref = preset("place-making").constraints[0]
-    assert (sc.constraints[0].title, sc.constraints[0].title_zh) == (ref.title, ref.title_zh)
-    assert (sc.constraints[1].title, sc.constraints[1].title_zh) == ("", "")
+    assert sc.constraints[0].title == ref.title
+    assert sc.constraints[1].title == Text("")
     # an English title of the planner's own gets no Chinese one
     old["constraints"][0]["title"] = "Mining under way"
     sc = fill_chinese_from_preset(Scenario.from_dict(old))
-    assert (sc.constraints[0].title, sc.constraints[0].title_zh) == ("Mining under way", "")
+    assert sc.constraints[0].title == Text("Mining under way")
 
 
 def test_run_reasons_and_penalties_shown_in_chinese():
@@ -197,16 +198,16 @@ def test_project_scenario_saved_without_chinese_texts_gets_the_presets():
     old["constraints"][1]["reason"] = "settling ground (our wording)"
     sc = fill_chinese_from_preset(Scenario.from_dict(old))
     ref = preset("place-making")
-    assert sc.purpose_zh == ref.purpose_zh
-    assert [c.title_zh for c in sc.criteria] == [c.title_zh for c in ref.criteria]
-    assert sc.criteria[0].rationale_zh == ref.criteria[0].rationale_zh
-    assert sc.constraints[0].reason_zh == ref.constraints[0].reason_zh
-    assert sc.constraints[1].reason_zh == ""  # rewritten in English: no stale translation
+    assert sc.purpose.zh == ref.purpose.zh
+    assert [c.title.zh for c in sc.criteria] == [c.title.zh for c in ref.criteria]
+    assert sc.criteria[0].rationale.zh == ref.criteria[0].rationale.zh
+    assert sc.constraints[0].reason.zh == ref.constraints[0].reason.zh
+    assert sc.constraints[1].reason.zh == ""  # rewritten in English: no stale translation
     # a planner's own Chinese text and other scenarios are left alone
     own = Scenario.from_dict({**old, "purpose_zh": "我们的目的"})
-    assert fill_chinese_from_preset(own).purpose_zh == "我们的目的"
+    assert fill_chinese_from_preset(own).purpose.zh == "我们的目的"
     other = Scenario.from_dict({**old, "name": "mine"})
-    assert fill_chinese_from_preset(other).purpose_zh == ""
+    assert fill_chinese_from_preset(other).purpose.zh == ""
 
 
 @pytest.mark.skipif(not bundled_project_path().exists(),
@@ -221,4 +222,4 @@ def test_bundled_project_carries_the_presets_as_they_are():
         # scripts/build_layers.py stores preset(name).to_dict(): rebuild the project after
         # editing a preset, or the dock shows the old texts for the bundled project
         assert Scenario.from_dict(data).to_dict() == preset(name).to_dict(), name
-    assert Scenario.from_dict(stored["sme-space"]).purpose_zh == preset("sme-space").purpose_zh
+    assert Scenario.from_dict(stored["sme-space"]).purpose.zh == preset("sme-space").purpose.zh

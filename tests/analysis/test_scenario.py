@@ -18,6 +18,7 @@ from hljgis.analysis import (
 )
 from hljgis.analysis.presets import SME_SPACE
 from hljgis.core.errors import InputError
+from hljgis.core.text import Text
 
 
 def test_round_trip_dict_and_json(tmp_path):
@@ -116,15 +117,15 @@ def test_criterion_chinese_title_round_trips_and_presets_have_one():
 
     for name in ("sme-space", "place-making"):
         sc = _preset(name)
-        assert all(c.title_zh and c.title for c in sc.criteria), name
-        assert all(c.rationale_zh and c.rationale for c in sc.criteria), name
+        assert all(c.title.zh and c.title for c in sc.criteria), name
+        assert all(c.rationale.zh and c.rationale for c in sc.criteria), name
         back = Scenario.from_dict(sc.to_dict())
-        assert [c.title_zh for c in back.criteria] == [c.title_zh for c in sc.criteria]
+        assert [c.title.zh for c in back.criteria] == [c.title.zh for c in sc.criteria]
     d = _preset("sme-space").to_dict()
     d["criteria"][0]["rationale_zh"] = "靠近服务"
     d["criteria"][1]["rationale_zh"] = ""
     back = Scenario.from_dict(d)
-    assert back.criteria[0].rationale_zh == "靠近服务"
+    assert back.criteria[0].rationale.zh == "靠近服务"
     assert back.to_dict()["criteria"][0]["rationale_zh"] == "靠近服务"
     assert "rationale_zh" not in back.to_dict()["criteria"][1]  # empty texts are not written
     d["criteria"][0]["title_zh"] = 3
@@ -134,18 +135,18 @@ def test_criterion_chinese_title_round_trips_and_presets_have_one():
 
 def test_chinese_purpose_and_reasons_round_trip(tmp_path):
     sc = preset("place-making")
-    assert sc.purpose_zh.startswith("对四市") and sc.purpose
-    assert [c.reason_zh for c in sc.constraints] == ["位于规划年仍在开采的采煤沉陷区",
+    assert sc.purpose.zh.startswith("对四市") and sc.purpose
+    assert [c.reason.zh for c in sc.constraints] == ["位于规划年仍在开采的采煤沉陷区",
                                                      "大部分位于仍在沉降的采煤沉陷区"]
     d = sc.to_dict()
-    assert d["purpose_zh"] == sc.purpose_zh
+    assert d["purpose_zh"] == sc.purpose.zh
     assert d["constraints"][1]["reason_zh"] == "大部分位于仍在沉降的采煤沉陷区"
     back = load_scenario(save_scenario(sc, tmp_path / "pm.json"))
-    assert back.purpose_zh == sc.purpose_zh
-    assert [c.reason_zh for c in back.constraints] == [c.reason_zh for c in sc.constraints]
+    assert back.purpose.zh == sc.purpose.zh
+    assert [c.reason.zh for c in back.constraints] == [c.reason.zh for c in sc.constraints]
     assert back.to_dict() == d
     # an empty Chinese reason is not written (as for criteria), an empty purpose_zh is
-    back.constraints[0].reason_zh = ""
+    back.constraints[0].reason = Text(back.constraints[0].reason.en)
     assert "reason_zh" not in back.to_dict()["constraints"][0]
 
 
@@ -157,9 +158,9 @@ def test_scenario_file_without_chinese_purpose_or_reasons_still_loads(tmp_path):
     path = tmp_path / "old.json"
     path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
     sc = load_scenario(path)
-    assert sc.purpose_zh == "" and sc.purpose == SME_SPACE["purpose"]
-    assert sc.constraints[0].reason_zh == ""
-    assert sc.constraints[0].describe("zh") == sc.constraints[0].reason  # English fallback
+    assert sc.purpose.zh == "" and sc.purpose.en == SME_SPACE["purpose"]
+    assert sc.constraints[0].reason.zh == ""
+    assert sc.constraints[0].describe("zh") == sc.constraints[0].reason.en  # English fallback
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -195,12 +196,12 @@ def test_constraint_titles_round_trip_and_empty_ones_are_not_written(tmp_path):
     d["constraints"][0].update(title="Unstable ground", title_zh="未稳定沉陷区")
     sc = Scenario.from_dict(d)
     c = sc.constraints[0]
-    assert (c.title, c.title_zh) == ("Unstable ground", "未稳定沉陷区")
+    assert c.title == Text("Unstable ground", "未稳定沉陷区")
     back = load_scenario(save_scenario(sc, tmp_path / "s.json"))
-    assert (back.constraints[0].title, back.constraints[0].title_zh) == (
+    assert (back.constraints[0].title.en, back.constraints[0].title.zh) == (
         "Unstable ground", "未稳定沉陷区")
     assert back.to_dict() == sc.to_dict()
-    back.constraints[0].title = back.constraints[0].title_zh = ""
+    back.constraints[0].title = Text("")
     written = back.to_dict()["constraints"][0]
     assert "title" not in written and "title_zh" not in written
 
@@ -212,7 +213,7 @@ def test_scenario_file_without_constraint_titles_still_loads(tmp_path):
     path = tmp_path / "old.json"
     path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
     c = load_scenario(path).constraints[0]
-    assert (c.title, c.title_zh) == ("", "")
+    assert c.title == Text("")
 
 
 @pytest.mark.parametrize(("change", "field"), [

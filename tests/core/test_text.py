@@ -29,3 +29,10 @@ def test_language_codes():
     assert is_zh("zh") and is_zh("zh-Hans") and not is_zh("en") and not is_zh(None)
     assert not is_zh("both")
     assert lang_code("zh_CN") == "zh" and lang_code("both") == "en"
+
+
+def test_an_editor_changes_one_language_and_keeps_the_other():
+    t = Text("in a zone", "位于沉陷区")
+    assert t.edited("zh", "仍在沉降") == Text("in a zone", "仍在沉降")
+    assert t.edited("en", "settling") == Text("settling", "位于沉陷区")
+    assert Text() == Text("", "") and not Text()

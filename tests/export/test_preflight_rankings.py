@@ -9,6 +9,7 @@ import shapely
 
 from hljgis.core.layer import VectorLayer
 from hljgis.core.project import Project
+from hljgis.core.text import Text
 
 CRS = "EPSG:4553"  # CGCS2000 / 3-degree Gauss-Kruger CM 132E
 X0, Y0 = 500_000.0, 5_100_000.0
@@ -55,7 +56,7 @@ def test_new_ranking_layers_are_see_through():
     result.city = "Jixi"
 
     class Sc:
-        name, title, title_zh = "sme-space", "SME space", "中小企业"
+        name, title = "sme-space", Text("SME space", "中小企业")
         planning_year = 2026
         criteria = ()
 

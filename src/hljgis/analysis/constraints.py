@@ -23,7 +23,7 @@ Kinds (:data:`CONSTRAINT_KINDS`):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,7 +33,7 @@ from hljgis.analysis.candidates import filter_mask
 from hljgis.analysis.context import SiteContext, layer_features
 from hljgis.analysis.overlay import overlap_share
 from hljgis.core.errors import InputError
-from hljgis.core.text import is_zh
+from hljgis.core.text import Text, is_zh
 
 __all__ = [
     "CONSTRAINT_KINDS",
@@ -63,11 +63,11 @@ class Constraint:
     name : str
         Identifier.
     kind : {"outside", "inside", "attribute"}
-    reason : str
-        Text recorded for each site the rule hits ("active subsidence at the planning year").
-    reason_zh : str
-        The same reason in Simplified Chinese, shown instead of ``reason`` when the interface
-        is Chinese (results keep the English text; see :func:`localized_reasons`).
+    reason : Text
+        Text recorded for each site the rule hits ("active subsidence at the planning year"),
+        in English and Chinese; the Chinese is shown when the interface is Chinese (results
+        keep the English text; see :func:`localized_reasons`). Files keep the ``reason`` /
+        ``reason_zh`` keys.
     layer : str, optional
         Layer for ``outside`` / ``inside``.
     where : filter, optional
@@ -78,15 +78,15 @@ class Constraint:
     penalty : {"multiply", "subtract"}, default "multiply"
     penalty_value : float, default 0.5
     rationale : str
-    title, title_zh : str
-        Optional short labels ("Active mining" / "在采沉陷区") naming the rule in tables,
+    title : Text
+        Optional short label ("Active mining" / "在采沉陷区") naming the rule in tables,
         where ``reason`` (what a hit site is told) would repeat the reason column. Empty
         when not given; the interface then shows ``name``.
     """
 
     name: str
     kind: str
-    reason: str = ""
+    reason: Text = field(default_factory=Text)
     layer: str | None = None
     where: Any = None
     share: float | None = None
@@ -94,9 +94,7 @@ class Constraint:
     penalty: str = "multiply"
     penalty_value: float = 0.5
     rationale: str = ""
-    reason_zh: str = ""
-    title: str = ""
-    title_zh: str = ""
+    title: Text = field(default_factory=Text)
 
     @property
     def threshold(self) -> float:
@@ -107,15 +105,14 @@ class Constraint:
     def describe(self, lang: str = "en") -> str:
         """Reason text, defaulting to a description of the rule.
 
-        ``lang="zh"`` gives ``reason_zh``; without one, the English ``reason`` (a planner's
-        own words beat a generic phrase), and only for a rule with no reason at all a
-        Chinese description of it.
+        ``lang="zh"`` gives the Chinese reason; without one, the English (a planner's own
+        words beat a generic phrase), and only for a rule with no reason at all a Chinese
+        description of it.
         """
         zh = is_zh(lang)
-        if zh and self.reason_zh:
-            return self.reason_zh
-        if self.reason:
-            return self.reason
+        reason = self.reason.get(lang)
+        if reason:
+            return reason
         if self.kind == "attribute":
             return f"不满足条件 {self.name}" if zh else f"fails {self.name}"
         if zh:
@@ -316,8 +313,8 @@ def localized_reasons(reasons, scenario, lang: str = "zh"):
 
     Examples
     --------
-    >>> c = Constraint("unstable", "outside", reason="ground still settling",
-    ...                reason_zh="仍在沉降的采煤沉陷区", layer="zones")
+    >>> c = Constraint("unstable", "outside",
+    ...                reason=Text("ground still settling", "仍在沉降的采煤沉陷区"), layer="zones")
     >>> localized_reasons("ground still settling; no value for hsr", [c])
     '仍在沉降的采煤沉陷区；缺少数值：hsr'
     """

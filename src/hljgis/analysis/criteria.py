@@ -45,6 +45,7 @@ has always had.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +61,7 @@ from hljgis.analysis.overlay import overlap_share, overlay_values
 from hljgis.analysis.transforms import TransformSpec
 from hljgis.analysis.zonal import zonal_stat
 from hljgis.core.errors import InputError
+from hljgis.core.text import Text
 
 __all__ = [
     "AGGS",
@@ -118,10 +120,11 @@ class Criterion:
         Raw value for sites no feature of ``layer`` touches (NaN when None: missing data).
     mode : {"since", "until"}
         For ``years``.
-    unit, title, rationale : str
-    title_zh, rationale_zh : str, optional
-        Chinese title and rationale shown when the interface is in Chinese ("" = none).
-        What the number means and why it matters; shown in score cards.
+    unit : str
+    title, rationale : Text
+        What the number means and why it matters, in English and Chinese (no Chinese:
+        the English is shown); shown in score cards. Files keep the ``title`` /
+        ``title_zh`` and ``rationale`` / ``rationale_zh`` keys.
     direction : {"benefit", "cost"}
         Whether larger raw values are better; informational (the transform encodes it) and
         checked against the transform where that is possible.
@@ -140,11 +143,9 @@ class Criterion:
     fill: float | None = None
     mode: str = "since"
     unit: str = ""
-    title: str = ""
-    rationale: str = ""
+    title: Text = dataclasses.field(default_factory=Text)
+    rationale: Text = dataclasses.field(default_factory=Text)
     direction: str = "benefit"
-    title_zh: str = ""
-    rationale_zh: str = ""
 
 
 # ------------------------------------------------------------------------- measuring

@@ -51,7 +51,7 @@ from hljgis.analysis.scenario import (
 )
 from hljgis.analysis.transforms import TRANSFORMS
 from hljgis.analysis.weights import DEFAULT_MAX_CR, AHPResult, GroupAHPResult, ahp, group_ahp
-from hljgis.core.text import is_zh
+from hljgis.core.text import Text
 
 __all__ = [
     "CONSTRAINT_ACTIONS",
@@ -771,8 +771,11 @@ class ScenarioDraft:
 
     def set_constraint_reason(self, k: int, text: str, lang: str = "en") -> None:
         """The reason recorded for hit sites, in English or Chinese (``lang="zh"``)."""
-        self.set_constraint(k, **{"reason_zh" if is_zh(lang) else "reason":
-                                  str(text).strip()})
+        self._row(self.constraints, k, "constraints")
+        reason = Text.of(self.constraints[k], "reason").edited(lang, str(text).strip())
+        fields: dict[str, Any] = {}
+        reason.put(fields, "reason")
+        self.set_constraint(k, **fields)
 
     # ================================================================ the rest
     def set_candidates(self, **fields: Any) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from hljgis.analysis.scenario import Scenario, ScenarioError
 from hljgis.core.subsidence import DEFAULT_PLANNING_YEAR, MINING_WHERE, UNSTABLE_WHERE
+from hljgis.core.text import Text
 
 __all__ = ["PRESETS", "fill_chinese_from_preset", "preset", "preset_names"]
 
@@ -432,23 +433,23 @@ def fill_chinese_from_preset(scenario: Scenario) -> Scenario:
     if scenario.name not in PRESETS:
         return scenario
     ref = preset(scenario.name)
-    pairs: list[tuple[Any, Any, tuple[tuple[str, str], ...]]] = [
-        (scenario, ref, (("title", "title_zh"), ("purpose", "purpose_zh")))]
+    pairs: list[tuple[Any, Any, tuple[str, ...]]] = [(scenario, ref, ("title", "purpose"))]
     crit = {c.name: c for c in ref.criteria}
-    pairs += [(c, crit[c.name], (("title", "title_zh"), ("rationale", "rationale_zh")))
+    pairs += [(c, crit[c.name], ("title", "rationale"))
               for c in scenario.criteria if c.name in crit]
     cons = {c.name: c for c in ref.constraints}
-    pairs += [(c, cons[c.name], (("title", "title_zh"), ("reason", "reason_zh")))
+    pairs += [(c, cons[c.name], ("title", "reason"))
               for c in scenario.constraints if c.name in cons]
     for c in scenario.constraints:
         # saved before constraints had titles: both taken while the rule is the preset's
         own = cons.get(c.name)
-        if own is not None and not (c.title or c.title_zh) and (
-                c.kind, c.layer, c.where, c.reason) == (own.kind, own.layer, own.where,
-                                                        own.reason):
-            c.title = own.title
-    for obj, theirs, fields in pairs:
-        for en, zh in fields:
-            if not getattr(obj, zh) and getattr(obj, en) == getattr(theirs, en):
-                setattr(obj, zh, getattr(theirs, zh))
+        if own is not None and not c.title and (
+                c.kind, c.layer, c.where, c.reason.en) == (own.kind, own.layer, own.where,
+                                                           own.reason.en):
+            c.title = Text(own.title.en)
+    for obj, theirs, keys in pairs:
+        for key in keys:
+            mine, preset_text = getattr(obj, key), getattr(theirs, key)
+            if not mine.zh and mine.en == preset_text.en:
+                setattr(obj, key, Text(mine.en, preset_text.zh))
     return scenario

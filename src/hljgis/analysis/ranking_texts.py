@@ -3,7 +3,10 @@ reasons and rules, units, site types, cities, and the punctuation that joins the
 
 The dock shows these in the interface language, score cards and pages in the page's
 language; every function takes ``lang`` ("en", "zh") and reads the scenario's plain dicts
-(``title`` / ``title_zh`` pairs as the scenario file has them).
+(``title`` / ``title_zh`` pairs as the scenario file has them) or its
+:class:`~hljgis.analysis.criteria.Criterion` and
+:class:`~hljgis.analysis.constraints.Constraint` objects (whose texts are
+:class:`~hljgis.core.text.Text`).
 
 Pure Python: no Qt.
 
@@ -20,7 +23,8 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from hljgis.analysis.ranking_vocab import city_title
 from hljgis.core.text import Text, is_zh
@@ -86,25 +90,37 @@ def unit_text(unit: str, lang: str | None) -> str:
     return UNIT_ZH.get(unit, unit)
 
 
-def criterion_title(c: dict, lang: str | None) -> str:
+def _text(c: Any, key: str, default: str = "") -> Text:
+    """The ``key`` text of a criterion or constraint: its dict form (``key`` / ``key_zh``)
+    or the object's :class:`Text` attribute; ``default`` when it has no English."""
+    if isinstance(c, Mapping):
+        return Text.of(c, key, default)
+    return getattr(c, key).or_(default)
+
+
+def _name(c: Any) -> str:
+    return str(c.get("name", "") if isinstance(c, Mapping) else c.name)
+
+
+def criterion_title(c: Any, lang: str | None) -> str:
     """A criterion's title in ``lang`` (Chinese when the preset has it), else its name."""
-    return Text.of(c, "title", c.get("name", "")).get(lang)
+    return _text(c, "title", _name(c)).get(lang)
 
 
-def criterion_rationale(c: dict, lang: str | None) -> str:
+def criterion_rationale(c: Any, lang: str | None) -> str:
     """A criterion's rationale in ``lang`` (English when no Chinese text)."""
-    return Text.of(c, "rationale").get(lang)
+    return _text(c, "rationale").get(lang)
 
 
-def constraint_reason(c: dict, lang: str | None) -> str:
+def constraint_reason(c: Any, lang: str | None) -> str:
     """A constraint's reason in ``lang`` (English when no Chinese text)."""
-    return Text.of(c, "reason").get(lang)
+    return _text(c, "reason").get(lang)
 
 
-def constraint_label(c: dict, lang: str | None) -> str:
-    """A constraint's short title in ``lang`` (``title_zh`` in Chinese, else ``title``),
+def constraint_label(c: Any, lang: str | None) -> str:
+    """A constraint's short title in ``lang`` (Chinese when it has one, else English),
     its internal name when it has none. Not the reason, which is said on its own."""
-    return Text.of(c, "title", c.get("name", "")).get(lang)
+    return _text(c, "title", _name(c)).get(lang)
 
 
 _CELL_TYPE = re.compile(r"(hex|square) (\S+) m")

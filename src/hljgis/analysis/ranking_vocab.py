@@ -19,8 +19,13 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hljgis.core.schemas import CITIES
 from hljgis.core.text import Text, is_zh
+
+if TYPE_CHECKING:
+    from hljgis.analysis.scenario import Scenario
 
 __all__ = ["CITIES", "CITY_NAMES", "RANK_BREAKS", "RANK_RAMP", "city_label", "city_title",
            "ranking_renderer", "ranking_style", "scenario_title"]
@@ -53,11 +58,11 @@ def city_label(city: str, lang: str | None) -> str:
     return f"{t.zh} {t.en}" if is_zh(lang) else f"{t.en} {t.zh}"
 
 
-def scenario_title(sc) -> Text:
+def scenario_title(sc: Scenario) -> Text:
     """A scenario's short title for page and layer titles ("SME space" / "中小企业发展空间")."""
     known = _SHORT_TITLES.get(sc.name)
-    en = known.en if known is not None else (sc.title or sc.name)
-    return Text(en, sc.title_zh or (known.zh if known is not None else en))
+    en = known.en if known is not None else (sc.title.en or sc.name)
+    return Text(en, sc.title.zh or (known.zh if known is not None else en))
 
 
 # -------------------------------------------------------------------------- score classes

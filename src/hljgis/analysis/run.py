@@ -109,13 +109,13 @@ class RankingResult:
         for c in self.scenario.criteria:
             rows.append({
                 "criterion": c.name,
-                "title": c.title or c.name,
+                "title": c.title.en or c.name,
                 "raw": rec[f"raw_{c.name}"],
                 "unit": c.unit,
                 "score": rec[f"norm_{c.name}"],
                 "weight": self.weights[c.name],
                 "contribution": rec[f"contrib_{c.name}"],
-                "rationale": c.rationale,
+                "rationale": c.rationale.en,
             })
         return pd.DataFrame(rows).sort_values("contribution", ascending=False)
 
@@ -130,8 +130,8 @@ class RankingResult:
         layer = VectorLayer(
             self.gdf if gdf is None else gdf,
             name or f"rank_{sc.name.replace('-', '_')}{suffix}",
-            title=f"Ranking: {sc.title or sc.name}" + (f" ({self.city})" if self.city else ""),
-            title_zh=f"选址排序：{sc.title_zh or sc.name}",
+            title=f"Ranking: {sc.title.en or sc.name}" + (f" ({self.city})" if self.city else ""),
+            title_zh=f"选址排序：{sc.title.zh or sc.name}",
             theme="analysis",
             # see-through over its context (city outlines, roads, another ranking)
             opacity=RESULT_OPACITY,
@@ -410,7 +410,7 @@ def run_scenario(
     norm = np.empty((n, len(names)), order="F")  # filled and weighted column by column
     for j, crit in enumerate(sc.criteria):
         check()
-        report(0.1 + 0.6 * j / len(names), f"criterion {crit.title or crit.name}")
+        report(0.1 + 0.6 * j / len(names), f"criterion {crit.title.en or crit.name}")
         raw[crit.name] = compute_criterion(crit, ctx)
         norm[:, j] = np.asarray(crit.transform.apply(raw[crit.name]), dtype=float)
         stage(f"criterion:{crit.name}")

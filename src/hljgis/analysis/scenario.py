@@ -62,6 +62,7 @@ from hljgis.analysis.weights import (
     require_consistent,
 )
 from hljgis.core.errors import InputError
+from hljgis.core.text import Text
 
 __all__ = [
     "AGGREGATIONS",
@@ -157,10 +158,10 @@ class Scenario:
     Attributes
     ----------
     name : str
-    title, purpose : str
-    title_zh, purpose_zh : str
-        The title and purpose in Simplified Chinese (optional; the interface shows them when
-        it is Chinese and falls back to the English text when they are empty).
+    title, purpose : Text
+        The title and purpose in English and Simplified Chinese (the Chinese is optional;
+        the interface shows it when it is Chinese and falls back to the English). Files
+        keep the ``title`` / ``title_zh`` and ``purpose`` / ``purpose_zh`` keys.
     candidates : CandidateSource
     criteria : list of Criterion
     weights : WeightSpec
@@ -178,8 +179,8 @@ class Scenario:
     """
 
     name: str
-    title: str = ""
-    purpose: str = ""
+    title: Text = field(default_factory=Text)
+    purpose: Text = field(default_factory=Text)
     candidates: CandidateSource = field(default_factory=CandidateSource)
     criteria: list[Criterion] = field(default_factory=list)
     weights: WeightSpec = field(default_factory=WeightSpec)
@@ -188,8 +189,6 @@ class Scenario:
     planning_year: int | None = None
     nan_policy: str = "exclude"
     sensitivity: dict | None = None
-    title_zh: str = ""
-    purpose_zh: str = ""
 
     # -- weights ---------------------------------------------------------------------------
     def resolve_weights(self) -> tuple[np.ndarray, dict]:
@@ -228,10 +227,10 @@ class Scenario:
         return {
             "version": SCENARIO_VERSION,
             "name": self.name,
-            "title": self.title,
-            "title_zh": self.title_zh,
-            "purpose": self.purpose,
-            "purpose_zh": self.purpose_zh,
+            "title": self.title.en,
+            "title_zh": self.title.zh,
+            "purpose": self.purpose.en,
+            "purpose_zh": self.purpose.zh,
             "planning_year": self.planning_year,
             "aggregation": self.aggregation,
             "nan_policy": self.nan_policy,
@@ -274,19 +273,28 @@ def _drop_none(d: Mapping[str, Any]) -> dict[str, Any]:
     return {k: copy.deepcopy(v) for k, v in d.items() if v is not None}
 
 
+def _put_optional(out: dict[str, Any], key: str, value: str) -> None:
+    if value:  # only written when a text is given
+        out[key] = value
+
+
 def _constraint_dict(c: Constraint) -> dict[str, Any]:
-    out = _drop_none(c.__dict__)
-    for optional in ("reason_zh", "title", "title_zh"):  # only written when a text is given
-        if not out.get(optional):
-            out.pop(optional, None)
+    # key order as files have always had it: ..., rationale, reason_zh, title, title_zh
+    out = _drop_none({k: v for k, v in c.__dict__.items() if k != "title"})
+    out["reason"] = c.reason.en
+    _put_optional(out, "reason_zh", c.reason.zh)
+    _put_optional(out, "title", c.title.en)
+    _put_optional(out, "title_zh", c.title.zh)
     return out
 
 
 def _criterion_dict(c: Criterion) -> dict[str, Any]:
+    # key order as files have always had it: ..., title, rationale, direction, title_zh,
+    # rationale_zh, transform
     out = _drop_none({k: v for k, v in c.__dict__.items() if k != "transform"})
-    for optional in ("title_zh", "rationale_zh"):  # only written when a text is given
-        if not out.get(optional):
-            out.pop(optional, None)
+    out["title"], out["rationale"] = c.title.en, c.rationale.en
+    _put_optional(out, "title_zh", c.title.zh)
+    _put_optional(out, "rationale_zh", c.rationale.zh)
     spec = c.transform.to_dict()
     out["transform"] = {"kind": spec["kind"], **spec["params"]}
     return out
@@ -337,6 +345,10 @@ class ScenarioReader:
         if not isinstance(d[key], str):
             self.fail(f"{path}{key}", f"must be text, got {d[key]!r}")
         return d[key]
+
+    def bilingual(self, d: Any, key: str, path: str) -> Text:
+        """The ``key`` / ``key_zh`` pair as a :class:`Text`, each checked to be text."""
+        return Text(self.text(d, key, path), self.text(d, f"{key}_zh", path))
 
     def number(self, d, key, path, default=None, required=False, lo=None, hi=None):
         if key not in d or d[key] is None:
@@ -437,7 +449,8 @@ class ScenarioReader:
         path = f"criteria[{k}]"
         p = f"{path}."
         d = self.mapping(value, path)
-        self.unknown(d, set(Criterion.__dataclass_fields__), path)
+        self.unknown(d, set(Criterion.__dataclass_fields__) | {"title_zh", "rationale_zh"},
+                     path)
         name = self.text(d, "name", p, required=True)
         if not _NAME.match(name):
             self.fail(f"{p}name", f"({name!r}) must start with a lowercase letter and use only "
@@ -468,18 +481,17 @@ class ScenarioReader:
             fill=self.number(d, "fill", p, default=None),
             mode=self.choice(d, "mode", p, YEAR_MODES, default="since"),
             unit=self.text(d, "unit", p),
-            title=self.text(d, "title", p),
-            rationale=self.text(d, "rationale", p),
+            title=self.bilingual(d, "title", p),
+            rationale=self.bilingual(d, "rationale", p),
             direction=self.choice(d, "direction", p, DIRECTIONS, default="benefit"),
-            title_zh=self.text(d, "title_zh", p),
-            rationale_zh=self.text(d, "rationale_zh", p),
         )
 
     def constraint(self, value: Any, k: int) -> Constraint:
         path = f"constraints[{k}]"
         p = f"{path}."
         d = self.mapping(value, path)
-        self.unknown(d, set(Constraint.__dataclass_fields__), path)
+        self.unknown(d, set(Constraint.__dataclass_fields__) | {"reason_zh", "title_zh"},
+                     path)
         kind = self.choice(d, "kind", p, CONSTRAINT_KINDS)
         layer = self.text(d, "layer", p, default=None)
         if kind != "attribute" and not layer:
@@ -491,7 +503,7 @@ class ScenarioReader:
         return Constraint(
             name=self.text(d, "name", p, required=True),
             kind=kind,
-            reason=self.text(d, "reason", p),
+            reason=self.bilingual(d, "reason", p),
             layer=layer,
             where=self.where(d, p),
             share=self.number(d, "share", p, default=None, lo=0.0, hi=1.0),
@@ -500,9 +512,7 @@ class ScenarioReader:
             penalty_value=float(self.number(d, "penalty_value", p, default=0.5, lo=0.0,
                                             hi=value_hi)),
             rationale=self.text(d, "rationale", p),
-            reason_zh=self.text(d, "reason_zh", p),
-            title=self.text(d, "title", p),
-            title_zh=self.text(d, "title_zh", p),
+            title=self.bilingual(d, "title", p),
         )
 
     def weights(self, value: Any, n: int) -> WeightSpec:
@@ -561,7 +571,8 @@ class ScenarioReader:
 
     def scenario(self, data: Any, name: str | None) -> Scenario:
         d = self.mapping(data, "")
-        self.unknown(d, set(Scenario.__dataclass_fields__) | {"version"}, "")
+        self.unknown(d, set(Scenario.__dataclass_fields__)
+                     | {"version", "title_zh", "purpose_zh"}, "")
         version = d.get("version", SCENARIO_VERSION)
         if version != SCENARIO_VERSION:
             self.fail("version", f"is {version!r}; this hljgis reads version "
@@ -584,10 +595,8 @@ class ScenarioReader:
         year = self.number(d, "planning_year", "", default=None, lo=1900, hi=2100)
         return Scenario(
             name=self.text(d, "name", "", default=name) or self.label,
-            title=self.text(d, "title", ""),
-            title_zh=self.text(d, "title_zh", ""),
-            purpose=self.text(d, "purpose", ""),
-            purpose_zh=self.text(d, "purpose_zh", ""),
+            title=self.bilingual(d, "title", ""),
+            purpose=self.bilingual(d, "purpose", ""),
             candidates=self.candidates(d.get("candidates", {"kind": "grid"})),
             criteria=criteria,
             weights=self.weights(d.get("weights") or {}, len(criteria)),

@@ -46,12 +46,12 @@ class Text:
     Parameters
     ----------
     en : str
-        The English text (also the fallback).
+        The English text (also the fallback); ``Text()`` is the empty text.
     zh : str
         The Chinese text; empty when none is known.
     """
 
-    en: str
+    en: str = ""
     zh: str = ""
 
     def get(self, lang: str | None) -> str:
@@ -74,6 +74,11 @@ class Text:
     def format(self, **values: Any) -> Text:
         """Both languages with the same ``{name}`` fields filled in."""
         return Text(self.en.format(**values), self.zh.format(**values) if self.zh else "")
+
+    def edited(self, lang: str | None, text: str) -> Text:
+        """This text with its ``lang`` one ("en", "zh") replaced by ``text`` (an editor's
+        field in one language), the other kept."""
+        return Text(self.en, text) if is_zh(lang) else Text(text, self.zh)
 
     def or_(self, fallback: str) -> Text:
         """This text, with ``fallback`` as the English when it has none."""

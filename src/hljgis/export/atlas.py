@@ -107,15 +107,15 @@ def atlas_page(project, layout, info: AtlasPageInfo, page_label: str = ""):
     at = names.index("rivers") + 1 if "rivers" in names else len(layers)
     layers = [*layers[:at], cells, *layers[at:], sites]
     sc = info.result.scenario
-    weights = ", ".join(f"{c.title or c.name} {info.result.weights[c.name]:.2f}"
+    weights = ", ".join(f"{c.title.en or c.name} {info.result.weights[c.name]:.2f}"
                         for c in sc.criteria)
     n_ranked = int(info.result.gdf["rank"].notna().sum())
     n_excl = int(info.result.gdf["excluded"].sum())
-    notes = [f"Scenario '{sc.name}' ({sc.title}), planning year {sc.planning_year}, "
+    notes = [f"Scenario '{sc.name}' ({sc.title.en}), planning year {sc.planning_year}, "
              f"{sc.aggregation.upper()}; weights: {weights}. {n_ranked:,} sites ranked, "
              f"{n_excl:,} excluded by constraints. Numbers 1-{len(top)} mark the top sites "
              f"{info.refs[0] if info.refs else ''}... described in the site score cards. "
-             f"情景：{sc.title_zh or sc.name}；编号为排名前{len(top)}的地块，详见地块评分卡。"]
+             f"情景：{sc.title.zh or sc.name}；编号为排名前{len(top)}的地块，详见地块评分卡。"]
     from hljgis.analysis.inputs import illustrative_inputs
     from hljgis.export.sources import ranking_note
 
@@ -124,7 +124,7 @@ def atlas_page(project, layout, info: AtlasPageInfo, page_label: str = ""):
     if hidden:
         notes.append(ranking_note(hidden, layout.lang))
     lay = layout.replace(title=info.title.en, title_zh=info.title.zh, figure=info.figure,
-                         subtitle=sc.title, subtitle_zh=sc.title_zh,
+                         subtitle=sc.title.en, subtitle_zh=sc.title.zh,
                          legend={"base_map": list(layout.legend.get("atlas_base_map",
                                                                     ATLAS_BASE_MAP))})
     extent = sites_extent(project, info.result) if layout.atlas_extent == "sites" else None

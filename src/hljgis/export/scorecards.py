@@ -102,7 +102,7 @@ def card_page(project, info, site: dict, base_layers, note: str = "") -> Painted
         y = u.mm(m)
         for text, size, bold in ((both("Site score card"), 9, False), (title, 15, True),
                                  (title_zh, 12.5, True),
-                                 (f"{sc.title}  {sc.title_zh}  ·  {info.figure}", 8.5, False)):
+                                 (f"{sc.title.en}  {sc.title.zh}  ·  {info.figure}", 8.5, False)):
             painter.setFont(u.font(size, bold))
             painter.setPen(QColor("#111111"))
             fm = painter.fontMetrics()
@@ -146,7 +146,7 @@ def card_page(project, info, site: dict, base_layers, note: str = "") -> Painted
                   both("Contribution", "\n")]
         rows = []
         for c in sorted(sc.criteria, key=lambda c: -site[f"contrib_{c.name}"]):
-            label = c.title or c.name
+            label = c.title.en or c.name
             rows.append([f"{label}  {zh(label)}" if zh(label) != label else label,
                          _fmt_raw(site[f"raw_{c.name}"], c.unit),
                          f"{site[f'norm_{c.name}']:.3f}", f"{site[f'weight_{c.name}']:.2f}",
@@ -169,7 +169,7 @@ def card_page(project, info, site: dict, base_layers, note: str = "") -> Painted
             wmax = site[f"weight_{c.name}"]
             painter.setPen(QColor("#222222"))
             painter.drawText(QRectF(u.mm(m), y, u.mm(66), u.mm(4.5)),
-                             int(Qt.AlignmentFlag.AlignVCenter), c.title or c.name)
+                             int(Qt.AlignmentFlag.AlignVCenter), c.title.en or c.name)
             x0 = u.mm(m + 68)
             painter.fillRect(QRectF(x0, y + u.mm(0.8), bar_w * wmax, u.mm(3)), QColor("#e3e8ee"))
             painter.fillRect(QRectF(x0, y + u.mm(0.8), bar_w * max(0.0, v), u.mm(3)),

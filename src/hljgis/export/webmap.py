@@ -339,8 +339,8 @@ def build_webmap(project, out, *, result=None, scenario: str | None = None,
 
         sc = result.scenario
         lyr = ranking_layer(result, label_top=0, ranked_only=True, fields=MAP_FIELDS,
-                            name="ranking", title=Text(f"Ranking: {sc.title}",
-                                                       f"选址排序：{sc.title_zh}"))
+                            name="ranking", title=Text(f"Ranking: {sc.title.en}",
+                                                       f"选址排序：{sc.title.zh}"))
         style = lyr.style
         _add_layer(fmap, lyr, style)
         sections.insert(0, (lyr.display_title("en") + " " + lyr.title_zh,

@@ -591,7 +591,7 @@ def write_ranking(result, target: PgSource | str, *, table: str | None = None,
     """Write a :class:`~hljgis.analysis.run.RankingResult` with its scenario's name, date and
     parameters (weights, aggregation, city, planning year) in ``hljgis_results``."""
     sc = result.scenario
-    meta = {"scenario": sc.name, "title": sc.title or sc.name, "city": result.city,
+    meta = {"scenario": sc.name, "title": sc.title.en or sc.name, "city": result.city,
             "planning_year": sc.planning_year, "weights": result.weights,
             "weight_report": result.weight_report, "definition": sc.to_dict()}
     return write_postgis(result.gdf, target, table=table, metadata=meta, password=password)

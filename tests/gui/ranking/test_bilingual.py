@@ -36,14 +36,14 @@ def notes(panel) -> list[str]:
 def test_purpose_in_the_interface_language(panel, name):
     sc = preset(name)
     panel.select_scenario(name)
-    assert sc.purpose in panel.purpose.text() and sc.title in panel.purpose.text()
+    assert sc.purpose.en in panel.purpose.text() and sc.title.en in panel.purpose.text()
     chinese(panel)  # switching language re-reads the scenario's texts
     text = panel.purpose.text()
-    assert sc.purpose_zh in text and sc.title_zh in text and sc.purpose not in text
+    assert sc.purpose.zh in text and sc.title.zh in text and sc.purpose.en not in text
     panel.select_scenario(name)
-    assert sc.purpose_zh in panel.purpose.text()
+    assert sc.purpose.zh in panel.purpose.text()
     chinese(panel, False)
-    assert sc.purpose in panel.purpose.text() and sc.purpose_zh not in panel.purpose.text()
+    assert sc.purpose.en in panel.purpose.text() and sc.purpose.zh not in panel.purpose.text()
 
 
 def test_project_scenario_saved_without_chinese_purpose_falls_back_to_the_preset(panel):
@@ -56,7 +56,7 @@ def test_project_scenario_saved_without_chinese_purpose_falls_back_to_the_preset
     panel.session.project.set_scenario("mine", mine)
     chinese(panel)
     panel.refresh_scenarios(select="sme-space")
-    assert preset("sme-space").purpose_zh in panel.purpose.text()
+    assert preset("sme-space").purpose.zh in panel.purpose.text()
     m = panel.constraints
     assert m.index(0, ConstraintsModel.REASON).data() == "位于规划年尚未稳定的采煤沉陷区"
     panel.select_scenario("mine")  # not a preset: the English purpose it has
@@ -123,8 +123,8 @@ def test_constraint_reason_column_shows_and_edits_the_interface_language(panel):
     assert en in idx.data(Qt.ItemDataRole.ToolTipRole)
     assert m.setData(idx, " 仍在沉降的采煤沉陷区 ")
     c = panel.edited_scenario().constraints[0]
-    assert (c.reason, c.reason_zh) == (en, "仍在沉降的采煤沉陷区")
+    assert (c.reason.en, c.reason.zh) == (en, "仍在沉降的采煤沉陷区")
     chinese(panel, False)
     assert m.setData(idx, "ground still settling")
     c = panel.edited_scenario().constraints[0]
-    assert (c.reason, c.reason_zh) == ("ground still settling", "仍在沉降的采煤沉陷区")
+    assert (c.reason.en, c.reason.zh) == ("ground still settling", "仍在沉降的采煤沉陷区")

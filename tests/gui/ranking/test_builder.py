@@ -50,7 +50,7 @@ def test_add_define_and_run_a_new_distance_criterion(qtbot, panel):
     assert shown_titles(panel)[row] == "Distance to a river"
     sc = panel.edited_scenario()
     c = sc.criteria[row]
-    assert (c.layer, c.measure, c.direction, c.title_zh) == ("rivers", "edge", "cost",
+    assert (c.layer, c.measure, c.direction, c.title.zh) == ("rivers", "edge", "cost",
                                                              "到河流距离")
     run_and_wait(qtbot, panel, monte_carlo=False)
     raw = panel.result.gdf["raw_river"].to_numpy()
@@ -292,7 +292,7 @@ def test_duplicate_then_retitle_in_both_languages(panel):
     assert "石墨谷创业空间" in panel.purpose.text()
     assert panel.about_group.title() == "标题与目的"
     sc = panel.edited_scenario()
-    assert (sc.title, sc.title_zh) == ("Graphite valley workspace", "石墨谷创业空间")
+    assert (sc.title.en, sc.title.zh) == ("Graphite valley workspace", "石墨谷创业空间")
 
 
 def test_cells_over_the_selected_polygon_and_points_as_sites(qtbot, panel):

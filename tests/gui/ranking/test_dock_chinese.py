@@ -138,8 +138,8 @@ def test_constraint_rules_and_names_in_chinese(panel):
     # internal name stays in the tooltip
     sc = preset("place-making")
     assert column(panel, ConstraintsModel.NAME) == ["在采沉陷区", "沉降未稳区"]
-    assert column(panel, ConstraintsModel.REASON) == [c.reason_zh for c in sc.constraints]
-    assert not set(column(panel, ConstraintsModel.NAME)) & {c.reason_zh for c in sc.constraints}
+    assert column(panel, ConstraintsModel.REASON) == [c.reason.zh for c in sc.constraints]
+    assert not set(column(panel, ConstraintsModel.NAME)) & {c.reason.zh for c in sc.constraints}
     tips = column(panel, ConstraintsModel.NAME, Qt.ItemDataRole.ToolTipRole)
     assert "active_mining" in tips[0] and "settling_ground" in tips[1]
     assert "在采沉陷区" in tips[0]
@@ -265,7 +265,7 @@ def test_language_switch_relabels_the_scenarios_keeping_choice_and_edits(panel):
     keys = [panel.scenario_box.itemData(i) for i in range(panel.scenario_box.count())]
 
     chinese(panel)
-    zh = preset("place-making").title_zh
+    zh = preset("place-making").title.zh
     assert f"place-making – {zh}（预设）" in labels(panel.scenario_box)
     assert not any("investments" in t or "preset" in t for t in labels(panel.scenario_box))
     assert [panel.scenario_box.itemData(i) for i in range(panel.scenario_box.count())] == keys
@@ -290,7 +290,7 @@ def test_language_change_event_relabels_the_scenarios(qtbot, panel):
     """The app's own switch: set_language sends LanguageChange, the panel retranslates."""
     panel.select_scenario("sme-space")
     set_language("zh")
-    zh = preset("sme-space").title_zh
+    zh = preset("sme-space").title.zh
     qtbot.waitUntil(lambda: panel.scenario_box.currentText() == f"sme-space – {zh}（预设）",
                     timeout=5000)
 
@@ -362,11 +362,11 @@ def test_language_switch_rewrites_the_criterion_rationale(panel):
     c = preset("place-making").criteria[0]
     assert c.layer == "shanty_sites"
     text = panel.rationale.text()
-    assert c.title in text and c.rationale in text and "layer shanty_sites" in text
+    assert c.title.en in text and c.rationale.en in text and "layer shanty_sites" in text
     chinese(panel)
     text = panel.rationale.text()
-    assert c.title_zh in text and c.rationale_zh in text and c.rationale not in text
+    assert c.title.zh in text and c.rationale.zh in text and c.rationale.en not in text
     assert "图层 棚户区改造" in text and c.name in text  # the internal name stays
     chinese(panel, False)
-    assert c.rationale in panel.rationale.text()
+    assert c.rationale.en in panel.rationale.text()
     assert "layer shanty_sites" in panel.rationale.text()

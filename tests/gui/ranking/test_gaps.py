@@ -94,7 +94,7 @@ def test_subtract_penalty_and_reason_edit_reach_the_scenario(panel):
     assert m.set_action(0, "subtract", 0.2)
     assert m.setData(m.index(0, ConstraintsModel.REASON), "ground still settling")
     c = panel.edited_scenario().constraints[0]
-    assert (c.mode, c.penalty, c.penalty_value, c.reason) == (
+    assert (c.mode, c.penalty, c.penalty_value, c.reason.en) == (
         "penalty", "subtract", 0.2, "ground still settling")
     assert m.index(0, ConstraintsModel.VALUE).data() == "−0.2"
     assert not m.setData(m.index(0, ConstraintsModel.ACTION), "drop")
@@ -106,7 +106,7 @@ def test_subtract_penalty_and_reason_edit_reach_the_scenario(panel):
 def test_chinese_titles_of_criteria_in_zh(qtbot, panel):
     from hljgis.gui.ranking.models import CriteriaModel
 
-    titles = [c.title_zh for c in panel.scenario.criteria]
+    titles = [c.title.zh for c in panel.scenario.criteria]
     assert all(titles)
     set_language("zh")
     panel.retranslate()
@@ -115,14 +115,14 @@ def test_chinese_titles_of_criteria_in_zh(qtbot, panel):
              for r in range(panel.criteria.rowCount())]
     assert shown == titles
     assert titles[0] in panel.rationale.text()
-    assert panel.scenario.criteria[0].rationale_zh in panel.rationale.text()
-    assert panel.scenario.criteria[0].rationale not in panel.rationale.text()
+    assert panel.scenario.criteria[0].rationale.zh in panel.rationale.text()
+    assert panel.scenario.criteria[0].rationale.en not in panel.rationale.text()
     assert panel.constraints_group.title() == "约束条件"
     assert panel.constraints.headerData(ConstraintsModel.ACTION,
                                         Qt.Orientation.Horizontal) == "处理方式"
     set_language("en")
     panel.select_scenario("sme-space")
-    assert panel.criteria.index(0, CriteriaModel.USE).data() == panel.scenario.criteria[0].title
+    assert panel.criteria.index(0, CriteriaModel.USE).data() == panel.scenario.criteria[0].title.en
 
 
 # ---------------------------------------------------------------------------- group AHP

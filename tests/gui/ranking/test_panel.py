@@ -44,8 +44,8 @@ def test_presets_and_cities_are_offered(panel):
     assert panel.criteria.rowCount() == len(panel.scenario.criteria)
     # the rationale is the tooltip of the criterion and is shown under the table
     tip = panel.criteria.index(0, CriteriaModel.USE).data(Qt.ItemDataRole.ToolTipRole)
-    assert panel.scenario.criteria[0].rationale in tip
-    assert panel.scenario.criteria[0].rationale[:40] in panel.rationale.text()
+    assert panel.scenario.criteria[0].rationale.en in tip
+    assert panel.scenario.criteria[0].rationale.en[:40] in panel.rationale.text()
 
 
 @pytest.mark.parametrize("name", ["sme-space", "place-making"])

@@ -308,8 +308,8 @@ class ScenarioChoice:
                       error=True)
             return None
         sc.name = name
-        sc.title = f"{sc.title or self.draft.name} (copy)"
-        sc.title_zh = f"{sc.title_zh or sc.title}（副本）" if sc.title_zh else ""
+        sc.title = Text(f"{sc.title.en or self.draft.name} (copy)",
+                        f"{sc.title.zh}（副本）" if sc.title.zh else "")
         self.draft.mark_stored()  # the edits travel with the copy
         self._store(name, sc)
         self.refresh_scenarios(select=name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from hljgis.analysis import ranking_texts as rt
 from hljgis.analysis.ranking_texts import UNIT_ZH
@@ -84,7 +85,7 @@ def text_to_params(text: str) -> dict:
 # these give it in the interface language.
 
 
-def criterion_title(c: dict) -> str:
+def criterion_title(c: Any) -> str:
     """A criterion's title in the interface language (Chinese when the preset has it)."""
     return rt.criterion_title(c, current_language())
 
@@ -134,12 +135,12 @@ def city_text(city: str, city_title: Callable[[str], str] | None = None) -> str:
     return rt.city_text(city, current_language(), city_title)
 
 
-def constraint_reason(c: dict) -> str:
+def constraint_reason(c: Any) -> str:
     """A constraint's reason in the interface language (English when no Chinese text)."""
     return rt.constraint_reason(c, current_language())
 
 
-def criterion_rationale(c: dict) -> str:
+def criterion_rationale(c: Any) -> str:
     """A criterion's rationale in the interface language (English when no Chinese text)."""
     return rt.criterion_rationale(c, current_language())
 
@@ -150,7 +151,7 @@ def constraint_rule(c: dict, layer_title: Callable[[str], str] | None = None) ->
     return rt.constraint_rule(c, current_language(), layer_title)
 
 
-def constraint_label(c: dict) -> str:
+def constraint_label(c: Any) -> str:
     """What the "Constraint" column shows: the constraint's short title in the interface
     language, its internal name when it has none."""
     return rt.constraint_label(c, current_language())

@@ -132,7 +132,7 @@ class ExplainView(QWidget):
             if u != "share"
             else f"{100 * float(r):.0f} %" if _finite(r) else ""
             for r, u in zip(frame["raw"], frame["unit"], strict=True)]
-        crit = {c.name: c.__dict__ for c in result.scenario.criteria}
+        crit = {c.name: c for c in result.scenario.criteria}
         frame["title"] = [criterion_title(crit[n]) for n in frame["criterion"]]
         frame["rationale"] = [criterion_rationale(crit[n]) for n in frame["criterion"]]
         self.model.set_frame(frame, [

@@ -292,7 +292,7 @@ class WeightSweepView(QWidget):
         self.criterion_box.clear()
         if result is not None:
             for c in result.scenario.criteria:
-                self.criterion_box.addItem(criterion_title(c.__dict__), c.name)
+                self.criterion_box.addItem(criterion_title(c), c.name)
             self.criterion_box.setCurrentIndex(max(0, self.criterion_box.findData(current)))
         self.criterion_box.blockSignals(False)
         self._refresh()
