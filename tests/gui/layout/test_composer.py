@@ -16,39 +16,12 @@ from shapely.geometry import box
 
 from hljgis.core.session import Session
 from hljgis.io import load_project, save_project
-from hljgis.io.bundled import bundled_project_path
+from tests.gui.layout.composer_support import rgb, type_into
 from tests.gui.test_main_window import make_main_window  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.usefixtures("user_dir")
 
 pypdf = pytest.importorskip("pypdf")
-
-
-@pytest.fixture
-def project():
-    path = bundled_project_path()
-    if not path.is_file():
-        pytest.skip(f"bundled project {path} is missing in this checkout")
-    return load_project(path)
-
-
-@pytest.fixture
-def make_composer(qtbot):
-    from hljgis.gui.layout.composer import LayoutComposer
-
-    made = []
-
-    def make(target, **kw):
-        dlg = LayoutComposer(target, **kw)
-        qtbot.addWidget(dlg)
-        dlg.resize(1280, 720)
-        dlg.show()
-        made.append(dlg)
-        return dlg
-
-    yield make
-    for dlg in made:
-        dlg.reject()  # stops the refresh timer and waits for a page being drawn
 
 
 def drawn(qtbot, dlg) -> None:
@@ -62,22 +35,10 @@ def pdf_text(path) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def type_into(edit, text: str) -> None:
-    """What typing does: the text changes and textEdited is emitted."""
-    edit.setText(text)
-    edit.textEdited.emit(text)
-
-
 def pick(combo, data) -> None:
     index = combo.findData(data)
     assert index >= 0, data
     combo.setCurrentIndex(index)
-
-
-def rgb(image: QImage) -> np.ndarray:
-    img = image.convertToFormat(QImage.Format.Format_RGB32)
-    arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
-    return arr[:, : img.width() * 4].reshape(img.height(), img.width(), 4)[..., 2::-1].copy()
 
 
 def test_pdf_follows_layers_legend_order_texts_city_and_scale(project, make_composer,

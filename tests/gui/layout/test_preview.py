@@ -10,37 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
-from hljgis.io import load_project
-from hljgis.io.bundled import bundled_project_path
-from tests.gui.layout.test_composer import rgb, type_into
-
-
-@pytest.fixture
-def project():
-    path = bundled_project_path()
-    if not path.is_file():
-        pytest.skip(f"bundled project {path} is missing in this checkout")
-    return load_project(path)
-
-
-@pytest.fixture
-def composers(qtbot):
-    from hljgis.gui.layout.composer import LayoutComposer
-
-    made = []
-
-    def make(target, show=True, **kw):
-        dlg = LayoutComposer(target, **kw)
-        qtbot.addWidget(dlg)
-        dlg.resize(1280, 720)
-        made.append(dlg)
-        if show:
-            dlg.show()
-        return dlg
-
-    yield make
-    for dlg in made:
-        dlg.reject()
+from tests.gui.layout.composer_support import rgb, type_into
 
 
 class HeldRenderer:
@@ -79,9 +49,9 @@ def wait_drawn(qtbot, dlg, rid: int) -> None:
     qtbot.waitUntil(lambda: dlg.drawn_request >= rid, timeout=30_000)
 
 
-def test_the_dialog_is_up_and_answers_while_the_first_page_is_drawn(project, composers,
+def test_the_dialog_is_up_and_answers_while_the_first_page_is_drawn(project, make_composer,
                                                                      qtbot):
-    dlg = composers(project, show=False)
+    dlg = make_composer(project, show=False)
     held = hold(dlg)
     dlg.show()
     qtbot.waitUntil(held.entered.is_set, timeout=10_000)  # the worker is on the map frame
@@ -94,8 +64,8 @@ def test_the_dialog_is_up_and_answers_while_the_first_page_is_drawn(project, com
     assert not dlg.preview.pixmap().isNull()
 
 
-def test_a_title_edit_redraws_the_title_and_reuses_the_map_frame(project, composers, qtbot):
-    dlg = composers(project)
+def test_a_title_edit_redraws_the_title_and_reuses_the_map_frame(project, make_composer, qtbot):
+    dlg = make_composer(project)
     qtbot.waitUntil(lambda: dlg.drawn_request >= 1, timeout=30_000)
     before = title_band(dlg.preview.pixmap().toImage())
     pasted = dlg.worker.frames.hits
@@ -111,13 +81,13 @@ def test_a_title_edit_redraws_the_title_and_reuses_the_map_frame(project, compos
     assert dlg.worker.frames.hits == pasted + 1
 
 
-def test_two_quick_edits_show_the_second_and_the_first_stops_half_drawn(project, composers,
+def test_two_quick_edits_show_the_second_and_the_first_stops_half_drawn(project, make_composer,
                                                                         qtbot):
     from hljgis.export.page import page_for
     from hljgis.gui.layout.preview import paint_preview
     from hljgis.render.renderer import MapRenderer
 
-    dlg = composers(project)
+    dlg = make_composer(project)
     qtbot.waitUntil(lambda: dlg.drawn_request >= 1, timeout=30_000)
     dlg.project.layers[-1].visible = not dlg.project.layers[-1].visible  # a new map frame
     held = hold(dlg)
@@ -140,8 +110,8 @@ def test_two_quick_edits_show_the_second_and_the_first_stops_half_drawn(project,
     assert (title_band(shown) == title_band(image)).all()
 
 
-def test_closing_the_dialog_stops_the_page_being_drawn(project, composers, qtbot):
-    dlg = composers(project, show=False)
+def test_closing_the_dialog_stops_the_page_being_drawn(project, make_composer, qtbot):
+    dlg = make_composer(project, show=False)
     held = hold(dlg)
     dlg.show()
     qtbot.waitUntil(held.entered.is_set, timeout=10_000)
@@ -162,7 +132,7 @@ def test_paint_page_stops_when_cancelled(project):
         paint_preview(page, 40.0, cancel=lambda: True)
 
 
-def test_the_preview_draws_from_the_canvas_prepared_layers(project, composers, qtbot):
+def test_the_preview_draws_from_the_canvas_prepared_layers(project, make_composer, qtbot):
     from hljgis.gui.widgets.map_canvas import MapCanvas
 
     canvas = MapCanvas()
@@ -173,7 +143,7 @@ def test_the_preview_draws_from_the_canvas_prepared_layers(project, composers, q
     assert canvas.wait_for_render(30_000) is not False
     layer = next(la for la in project.layers if la.kind == "vector" and la.visible)
     prepared = canvas.layer_cache.get(layer, project.crs)
-    dlg = composers(project, view_extent=canvas.extent, layer_cache=canvas.layer_cache)
+    dlg = make_composer(project, view_extent=canvas.extent, layer_cache=canvas.layer_cache)
     qtbot.waitUntil(lambda: dlg.drawn_request >= 1, timeout=30_000)
     assert dlg.worker.renderer.cache is canvas.layer_cache
     assert canvas.layer_cache.get(layer, project.crs) is prepared  # not prepared again
