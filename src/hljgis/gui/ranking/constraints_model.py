@@ -10,11 +10,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
 from hljgis.analysis.draft import CONSTRAINT_ACTIONS, ScenarioDraft
 from hljgis.gui.i18n import current_language, tr
-from hljgis.gui.ranking.models import DISPLAY, DraftModel
+from hljgis.gui.ranking.models import DISPLAY, ChoiceDelegate, DraftModel
 from hljgis.gui.ranking.texts import constraint_label, constraint_reason, constraint_rule, punct
 
 __all__ = ["ACTION_NAMES", "ConstraintActionDelegate", "ConstraintsModel"]
@@ -22,20 +21,11 @@ __all__ = ["ACTION_NAMES", "ConstraintActionDelegate", "ConstraintsModel"]
 ACTION_NAMES = {"exclude": "Exclude", "multiply": "Penalty ×", "subtract": "Penalty −"}
 
 
-class ConstraintActionDelegate(QStyledItemDelegate):
+class ConstraintActionDelegate(ChoiceDelegate):
     """Combo: exclude the site, or keep it with a score × factor or score − amount."""
 
-    def createEditor(self, parent, option, index):  # noqa: N802
-        box = QComboBox(parent)
-        for action in CONSTRAINT_ACTIONS:
-            box.addItem(tr(ACTION_NAMES[action]), action)
-        return box
-
-    def setEditorData(self, editor, index) -> None:  # noqa: N802
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-
-    def setModelData(self, editor, model, index) -> None:  # noqa: N802
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+    codes = tuple(CONSTRAINT_ACTIONS)
+    names = ACTION_NAMES
 
 
 class ConstraintsModel(DraftModel):

@@ -8,6 +8,9 @@ draft, so the table never holds a second copy. The constraints table is in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -27,8 +30,17 @@ from hljgis.gui.ranking.texts import (
     unit_text,
 )
 
-__all__ = ["BAR_ROLE", "DISPLAY", "BarDelegate", "CriteriaModel", "DraftModel",
-           "FixedColumnsModel", "MembersModel", "TransformKindDelegate"]
+__all__ = [
+    "BAR_ROLE",
+    "DISPLAY",
+    "BarDelegate",
+    "ChoiceDelegate",
+    "CriteriaModel",
+    "DraftModel",
+    "FixedColumnsModel",
+    "MembersModel",
+    "TransformKindDelegate",
+]
 
 #: Item-data role holding a 0..1 fraction that :class:`BarDelegate` draws as a bar.
 BAR_ROLE = int(Qt.ItemDataRole.UserRole) + 7
@@ -52,13 +64,17 @@ class BarDelegate(QStyledItemDelegate):
         super().paint(painter, option, index)
 
 
-class TransformKindDelegate(QStyledItemDelegate):
-    """Combo of transform kinds."""
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo editing a cell's value among fixed codes, shown by their translated names
+    (``names``: code -> English name, translated when the editor opens)."""
+
+    codes: ClassVar[tuple[str, ...]] = ()
+    names: ClassVar[Mapping[str, str]] = {}
 
     def createEditor(self, parent, option, index):  # noqa: N802
         box = QComboBox(parent)
-        for kind in TRANSFORMS:
-            box.addItem(tr(TRANSFORM_NAMES.get(kind, kind)), kind)
+        for code in self.codes:
+            box.addItem(tr(self.names.get(code, code)), code)
         return box
 
     def setEditorData(self, editor, index) -> None:  # noqa: N802
@@ -66,6 +82,13 @@ class TransformKindDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor, model, index) -> None:  # noqa: N802
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class TransformKindDelegate(ChoiceDelegate):
+    """Combo of transform kinds."""
+
+    codes = tuple(TRANSFORMS)
+    names = TRANSFORM_NAMES
 
 
 # ----------------------------------------------------------------------------- criteria
