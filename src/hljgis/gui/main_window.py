@@ -46,6 +46,9 @@ class MainWindow(QMainWindow):
 
         self.session = session or Session(loader=load_project, saver=save_project)
         self.canvas = MapCanvas(self)
+        from hljgis.gui.project_preview import install_preview_maker
+
+        install_preview_maker(self.canvas)  # a saved large project reopens with its picture
         self.setCentralWidget(self.canvas)
         self.layer_panel = LayerPanel(self.session, self)
         self.identify_panel = IdentifyPanel(self)

@@ -9,6 +9,9 @@ Layout of the file
 - ``hljgis_project``: a single row holding the format version and the project's JSON (layer
   order and settings, styles, bookmarks, scenarios, layouts).
 
+A project with a large layer may also hold a picture of its home view, shown while that
+layer loads (see :mod:`hljgis.io.project_preview`).
+
 Saving is atomic (see :mod:`hljgis.io.atomic`) and keeps the previous file as ``<name>.bak.gpkg``.
 A file written by a newer format version is refused instead of being half read.
 
@@ -145,7 +148,7 @@ def save_project(project: Project, path: str | Path, *, remember: bool = True,
             if not overwrite_changes and changed_on_disk(project) and \
                     project.path is not None and Path(project.path).resolve() == path.resolve():
                 raise ProjectChangedOnDisk(path)
-            _write_project(project, path)
+            _write_project(project, path, preview=True)
             _remember_stamp(project, path)
     except Timeout as exc:
         raise InputError(f"another program has been saving {path.name} for "
@@ -199,11 +202,14 @@ def _take_rasters_in(project: Project, path: Path) -> None:
             layer.path = f"GPKG:{path}:{raster_table_name(layer.name)}"
 
 
-def _write_project(project: Project, path: Path) -> Path:
+def _write_project(project: Project, path: Path, preview: bool = False) -> Path:
     from hljgis.io import writers
     from hljgis.io.compact_layers import compact_plan, write_compact
+    from hljgis.io.project_preview import make_preview, write_preview
 
     settings = project_to_dict(project)  # fail on un-serialisable settings before writing
+    # the picture opening shows while a large layer loads, drawn from the data saved here
+    picture = make_preview(project) if preview else None
     by_name = {layer.name: layer for layer in project.layers}
     compact = {}
     for layer, entry in zip(project.layers, settings["layers"], strict=True):
@@ -239,6 +245,8 @@ def _write_project(project: Project, path: Path) -> Path:
         for name, table in sorted(project.tables.items()):
             pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
         _write_project_table(tmp, payload)
+        if picture is not None:
+            write_preview(tmp, picture)
     return path
 
 

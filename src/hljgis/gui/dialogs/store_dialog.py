@@ -253,11 +253,18 @@ def open_project_file(parent, path) -> bool:
     A project with PostGIS layers reads them again from the database (see
     :mod:`hljgis.io.postgis_link`), so it is opened on a worker thread with a progress
     dialog: a slow or absent server (up to the connection timeout) never freezes the window.
+    A file saved with a picture of its home view shows that picture while the layers are
+    read on a worker thread (:mod:`hljgis.gui.project_preview`).
     Raises InputError as :meth:`Session.open_project` does."""
+    from hljgis.gui.project_preview import open_with_preview
     from hljgis.io.project_file import read_project_settings
 
     session = parent.session
-    if not any(e.get("postgis") for e in read_project_settings(path).get("layers", [])):
+    layers = read_project_settings(path).get("layers", [])
+    opened = open_with_preview(parent, path)  # a large project: its picture while it loads
+    if opened is not None:
+        return opened
+    if not any(e.get("postgis") for e in layers):
         session.open_project(path)
         return True
     try:

@@ -14,7 +14,7 @@ import threading
 
 import numpy as np
 from pyproj import Transformer
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -146,6 +146,7 @@ class MapCanvas(QWidget):
     rectangle_selected(extent) : a rectangle drawn with the select tool (map units).
     measured(text) : the running result of the measure tool.
     render_finished() : a frame for the current extent is on screen.
+    preview_shown() : a saved preview of a project being opened is on screen.
     map_tool_changed(tool) : a plug-in map tool was set, or None when a built-in one was.
 
     Plug-in tools (the editing tools) are objects with ``press``, ``move``, ``release``,
@@ -160,6 +161,7 @@ class MapCanvas(QWidget):
     rectangle_selected = Signal(object)
     measured = Signal(str)
     render_finished = Signal()
+    preview_shown = Signal()
     map_tool_changed = Signal(object)
 
     TOOLS = ("pan", "zoom_box", "identify", "measure_line", "measure_area", "select")
@@ -178,6 +180,11 @@ class MapCanvas(QWidget):
         self.tool = "pan"
         self._image: QImage | None = None
         self._image_extent: Extent | None = None
+        #: a project file's saved picture (image, extent, note) shown while it loads; no
+        #: frame is rendered until its project is set ("holding"), and the first rendered
+        #: frame of that project replaces it
+        self._preview: tuple[QImage, Extent, str] | None = None
+        self._holding = False
         self._ids = itertools.count(1)
         self._current_job: _RenderJob | None = None
         self._signals = _RenderSignals()
@@ -204,7 +211,36 @@ class MapCanvas(QWidget):
         project.events.connect(self._on_project_changed)
         self._to_lonlat = Transformer.from_crs(project.crs, CGCS2000, always_xy=True)
         self._image = None
+        self._holding = False  # a shown preview stays until this project's first frame
         self.zoom_full()
+
+    def show_preview(self, image: QImage, extent: Extent, note: str) -> None:
+        """Show a project file's saved picture of ``extent`` (labelled with ``note``) while
+        that project loads; :meth:`set_project` then renders it, :meth:`clear_preview`
+        drops the picture (the opening was cancelled)."""
+        if self._current_job is not None:
+            self._current_job.cancelled.set()
+            self._current_job = None
+        self._debounce.stop()
+        self._preview = (image, tuple(float(v) for v in extent), note)
+        self._holding = True
+        self._image = None
+        self._asked = self._preview[1]
+        self.extent = self.transform(self._asked).extent
+        self.extent_changed.emit(self.extent)
+        self.update()
+        self.preview_shown.emit()
+
+    def clear_preview(self) -> None:
+        """Drop the preview and draw the current project again."""
+        self._preview = None
+        if self._holding:
+            self._holding = False
+            self.zoom_full()
+        self.update()
+
+    def showing_preview(self) -> bool:
+        return self._preview is not None
 
     def _on_project_changed(self, *args) -> None:
         self.refresh()
@@ -291,7 +327,7 @@ class MapCanvas(QWidget):
 
     # -- rendering -----------------------------------------------------------------------------
     def _start_render(self) -> None:
-        if self.project is None or self.width() < 2 or self.height() < 2:
+        if self.project is None or self._holding or self.width() < 2 or self.height() < 2:
             return
         if self._current_job is not None:
             self._current_job.cancelled.set()
@@ -310,6 +346,7 @@ class MapCanvas(QWidget):
         image.setDevicePixelRatio(self.devicePixelRatioF())
         self._image = image
         self._image_extent = self._current_job.extent
+        self._preview = None
         self._current_job = None
         self.update()
         self.render_finished.emit()
@@ -350,7 +387,9 @@ class MapCanvas(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#f4f1ea"))
-        if self._image is not None and self._image_extent is not None:
+        if self._preview is not None:
+            self._paint_preview(painter)
+        elif self._image is not None and self._image_extent is not None:
             # the last frame, moved to where its extent is in the current view
             ix0, iy0, ix1, iy1 = self._image_extent
             top_left = self.to_pixel(ix0, iy1)
@@ -361,6 +400,16 @@ class MapCanvas(QWidget):
         if self.map_tool is not None:
             self.map_tool.paint(painter)
         painter.end()
+
+    def _paint_preview(self, painter: QPainter) -> None:
+        image, (x0, y0, x1, y1), note = self._preview
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(QRectF(self.to_pixel(x0, y1), self.to_pixel(x1, y0)), image)
+        painter.setPen(QColor("#3a3a3a"))
+        box = painter.fontMetrics().boundingRect(note).adjusted(-8, -4, 8, 4)
+        box.moveTopLeft(self.rect().topLeft() + QPoint(10, 10))
+        painter.fillRect(box, QColor(255, 255, 255, 220))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, note)
 
     def _paint_overlays(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

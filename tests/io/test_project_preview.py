@@ -1,0 +1,109 @@
+"""The saved picture of a large project's home view: written with the data, refused when stale."""
+
+import sqlite3
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from hljgis.core.layer import VectorLayer
+from hljgis.core.project import Project
+from hljgis.io import load_project, save_project
+from hljgis.io import project_preview as pp
+
+PNG = b"\x89PNG fake picture bytes"
+
+
+def _project(n=60) -> Project:
+    x = np.arange(n, dtype=float) * 100.0
+    gdf = gpd.GeoDataFrame({"score": np.linspace(0, 1, n)},
+                           geometry=shapely.box(x, 0.0, x + 90.0, 90.0), crs="EPSG:4552")
+    project = Project("preview test")
+    project.crs = gdf.crs
+    project.add_layer(VectorLayer(gdf, "parcels"))
+    return project
+
+
+@pytest.fixture
+def maker(monkeypatch):
+    """A registered maker drawing fake bytes; large means 50 features here."""
+    monkeypatch.setattr(pp, "MIN_FEATURES", 50)
+    calls = []
+
+    def make(project):
+        calls.append(project)
+        return pp.ProjectPreview(PNG, (0.0, 0.0, 6000.0, 90.0), ("parcels",))
+
+    previous = pp.set_preview_maker(make)
+    yield calls
+    pp.set_preview_maker(previous)
+
+
+def test_saved_preview_round_trips(tmp_path, maker):
+    path = save_project(_project(), tmp_path / "p.hljgis.gpkg")
+    preview = pp.read_preview(path)
+    assert preview == pp.ProjectPreview(PNG, (0.0, 0.0, 6000.0, 90.0), ("parcels",))
+    assert len(maker) == 1
+    # the file is still a project with one layer, and lists no extra layer
+    assert len(load_project(path).layer("parcels").gdf) == 60
+    assert [name for name, _ in pyogrio.list_layers(path)] == ["parcels", "hljgis_project"]
+
+
+def test_no_preview_without_maker_for_small_projects_or_the_autosave(tmp_path, maker):
+    pp.set_preview_maker(None)
+    assert pp.read_preview(save_project(_project(), tmp_path / "a.hljgis.gpkg")) is None
+    pp.set_preview_maker(lambda p: pp.ProjectPreview(PNG, (0, 0, 1, 1)))
+    assert pp.read_preview(save_project(_project(10), tmp_path / "b.hljgis.gpkg")) is None
+    copy = save_project(_project(), tmp_path / "c.hljgis.gpkg", remember=False)
+    assert pp.read_preview(copy) is None
+    hidden = _project()
+    hidden.layer("parcels").visible = False
+    assert pp.read_preview(save_project(hidden, tmp_path / "d.hljgis.gpkg")) is None
+
+
+def test_a_failing_maker_never_stops_the_save(tmp_path, maker):
+    def broken(project):
+        raise RuntimeError("no renderer")
+
+    pp.set_preview_maker(broken)
+    path = save_project(_project(), tmp_path / "p.hljgis.gpkg")
+    assert pp.read_preview(path) is None
+    assert len(load_project(path).layer("parcels").gdf) == 60
+
+
+def test_preview_refused_once_a_table_changed(tmp_path, maker):
+    path = save_project(_project(), tmp_path / "p.hljgis.gpkg")
+    assert pp.read_preview(path) is not None
+    extra = gpd.GeoDataFrame({"score": [2.0]}, geometry=[shapely.box(0, 200, 90, 290)],
+                             crs="EPSG:4552")
+    pyogrio.write_dataframe(extra, path, layer="parcels", append=True)  # as QGIS would edit
+    assert pp.read_preview(path) is None
+
+
+def test_preview_refused_once_the_settings_changed(tmp_path, maker):
+    path = save_project(_project(), tmp_path / "p.hljgis.gpkg")
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE hljgis_project SET json = replace(json, '\"visible\": true', "
+                    "'\"visible\": false') WHERE id = 1")
+    con.close()
+    assert pp.read_preview(path) is None
+
+
+def test_a_resave_after_an_edit_writes_a_fresh_preview(tmp_path, maker):
+    project = _project()
+    path = save_project(project, tmp_path / "p.hljgis.gpkg")
+    project.layer("parcels").set_data(project.layer("parcels").gdf.iloc[:55])
+    save_project(project, path)
+    assert len(maker) == 2 and maker[1] is project
+    assert pp.read_preview(path) is not None
+    assert len(load_project(path).layer("parcels").gdf) == 55
+
+
+def test_read_preview_of_other_files_is_none(tmp_path):
+    assert pp.read_preview(tmp_path / "missing.gpkg") is None
+    plain = tmp_path / "plain.gpkg"
+    plain.write_bytes(b"not a database at all")
+    assert pp.read_preview(plain) is None
