@@ -99,17 +99,20 @@ def open_with_preview(window, path) -> bool | None:
     Returns None when the file holds no valid preview (the caller opens it as before),
     False when the planner cancelled (the previous project stays), True when opened.
     Raises what :meth:`Session.load` raises, after dropping the preview."""
+    from hljgis.core.crs import parse_crs
     from hljgis.gui.background import Cancelled, run_in_background
+    from hljgis.io.project_file import read_project_settings
 
     preview = read_preview(path)
     if preview is None:
         return None
     image = QImage.fromData(preview.png, "PNG")
-    if image.isNull():
+    crs = read_project_settings(path).get("crs")
+    if image.isNull() or not crs:
         return None
     note = _tr("Preview: loading {layers}...").format(layers=", ".join(preview.layers[:3]))
     canvas = window.canvas
-    canvas.show_preview(image, preview.extent, note)
+    canvas.show_preview(image, preview.extent, note, parse_crs(crs))
     status = getattr(window, "statusBar", None)
     if status is not None:
         status().showMessage(note)

@@ -184,6 +184,7 @@ class MapCanvas(QWidget):
         #: frame is rendered until its project is set ("holding"), and the first rendered
         #: frame of that project replaces it
         self._preview: tuple[QImage, Extent, str] | None = None
+        self._preview_crs = None
         self._holding = False
         self._ids = itertools.count(1)
         self._current_job: _RenderJob | None = None
@@ -214,15 +215,16 @@ class MapCanvas(QWidget):
         self._holding = False  # a shown preview stays until this project's first frame
         self.zoom_full()
 
-    def show_preview(self, image: QImage, extent: Extent, note: str) -> None:
-        """Show a project file's saved picture of ``extent`` (labelled with ``note``) while
-        that project loads; :meth:`set_project` then renders it, :meth:`clear_preview`
-        drops the picture (the opening was cancelled)."""
+    def show_preview(self, image: QImage, extent: Extent, note: str, crs=None) -> None:
+        """Show a project file's saved picture of ``extent`` (in that project's ``crs``,
+        labelled with ``note``) while that project loads; :meth:`set_project` then renders
+        it, :meth:`clear_preview` drops the picture (the opening was cancelled)."""
         if self._current_job is not None:
             self._current_job.cancelled.set()
             self._current_job = None
         self._debounce.stop()
         self._preview = (image, tuple(float(v) for v in extent), note)
+        self._preview_crs = crs
         self._holding = True
         self._image = None
         self._asked = self._preview[1]
@@ -276,6 +278,8 @@ class MapCanvas(QWidget):
         from hljgis.render.transform import MapTransform
 
         crs = self.project.crs if self.project is not None else None
+        if self._holding and self._preview_crs is not None:
+            crs = self._preview_crs  # the view is the opening project's, not the old one's
         return MapTransform(extent or self.extent, max(self.width(), 1), max(self.height(), 1),
                             dpi=self.logicalDpiX() or 96, crs=crs)
 

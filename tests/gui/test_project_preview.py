@@ -1,0 +1,136 @@
+"""Opening a large project: the saved picture is on screen before the layers are read, the
+complete layer replaces it, and Cancel keeps the previous project (issue 15, point 2)."""
+
+from __future__ import annotations
+
+import threading
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QProgressDialog
+
+from hljgis.core.layer import VectorLayer
+from hljgis.core.project import Project
+from hljgis.core.style import graduated_renderer
+from hljgis.io import load_project
+from hljgis.io import project_preview as pp
+from tests.gui.pixels import coloured, rgb
+
+N = 2400  # 60 x 40 parcels: "large" for this test (MIN_FEATURES patched below)
+
+
+def _parcels() -> Project:
+    col, row = np.meshgrid(np.arange(60), np.arange(40))
+    x, y = 500_000.0 + col.ravel() * 1000.0, 5_100_000.0 + row.ravel() * 1000.0
+    gdf = gpd.GeoDataFrame({"score": (col.ravel() + row.ravel()).astype(float)},
+                           geometry=shapely.box(x, y, x + 900.0, y + 900.0), crs="EPSG:4552")
+    layer = VectorLayer(gdf, "parcels")
+    layer.style = {"renderer": graduated_renderer(gdf["score"], "score", "quantiles", 5,
+                                                  "YlOrRd")}
+    project = Project("preview")
+    project.crs = gdf.crs
+    project.add_layer(layer)
+    return project
+
+
+@pytest.fixture
+def saved(make_main_window, tmp_path, monkeypatch):
+    """A parcels project saved from the window (so with its picture)."""
+    monkeypatch.setattr(pp, "MIN_FEATURES", 1000)
+    window = make_main_window(_parcels())
+    window.canvas.wait_for_render()
+    path = str(tmp_path / "parcels.hljgis.gpkg")
+    assert window._save(path)
+    assert pp.read_preview(path) is not None
+    return path
+
+
+def _slow_loader(window):
+    """Make the window's session read projects only once ``release`` is set."""
+    release = threading.Event()
+
+    def load(path):
+        assert release.wait(30)
+        return load_project(path)
+
+    window.session._loader = load
+    return release
+
+
+def test_first_frame_shows_the_saved_picture_then_the_full_layer(make_main_window, saved,
+                                                                  tmp_path, qtbot):
+    window = make_main_window(size=(1000, 700))
+    release = _slow_loader(window)
+    seen = {}
+
+    def during_load():  # runs while open_project waits for the worker: the window is live
+        try:
+            qtbot.waitUntil(window.canvas.showing_preview, timeout=5000)
+            grab = window.canvas.grab().toImage()
+            grab.save(str(tmp_path / "preview_frame.png"))
+            seen["pixels"] = rgb(grab)
+            seen["layers"] = [layer.name for layer in window.session.project.layers]
+        finally:
+            release.set()
+
+    QTimer.singleShot(50, during_load)
+    window.open_project(saved)
+    assert "pixels" in seen, "the picture never showed while the project loaded"
+    # the graduated fills (yellow to red) are on screen before the layer was read
+    assert coloured(seen["pixels"]) > 0.15 * seen["pixels"].shape[0] * seen["pixels"].shape[1]
+    assert "parcels" not in seen["layers"]
+    # then the full layer: complete, rendered, the preview gone
+    layer = window.session.project.layer("parcels")
+    assert len(layer.gdf) == N
+    assert window.canvas.wait_for_render()
+    qtbot.waitUntil(lambda: not window.canvas.showing_preview(), timeout=10000)
+    after = rgb(window.canvas)
+    window.canvas.grab().save(str(tmp_path / "full_frame.png"))
+    assert coloured(after) > 0.15 * after.shape[0] * after.shape[1]
+    # the picture and the rendered layer agree on where the parcels are
+    assert np.mean(coloured_mask(seen["pixels"]) == coloured_mask(after)) > 0.9
+    window.session.select("parcels", [0, 1, 2])  # selection works on the full layer
+    assert list(layer.selection) == [0, 1, 2]
+
+
+def coloured_mask(arr: np.ndarray) -> np.ndarray:
+    return arr.max(axis=2) - arr.min(axis=2) > 40
+
+
+def test_cancel_keeps_the_previous_project(make_main_window, saved, qtbot):
+    window = make_main_window(size=(1000, 700))
+    before = window.session.project
+    release = _slow_loader(window)
+
+    def cancel():
+        try:
+            qtbot.waitUntil(lambda: window.findChild(QProgressDialog) is not None
+                            and window.canvas.showing_preview(), timeout=5000)
+        finally:
+            window.findChild(QProgressDialog).cancel()
+
+    QTimer.singleShot(50, cancel)
+    try:
+        window.open_project(saved)
+    finally:
+        release.set()
+    assert window.session.project is before
+    assert not window.canvas.showing_preview()
+    assert window.canvas.wait_for_render()
+
+
+def test_a_stale_picture_is_not_shown(make_main_window, saved, qtbot):
+    import pyogrio
+
+    extra = gpd.GeoDataFrame({"score": [1.0]}, geometry=[shapely.box(0, 0, 1, 1)],
+                             crs="EPSG:4552")
+    pyogrio.write_dataframe(extra, saved, layer="parcels", append=True)
+    window = make_main_window(size=(1000, 700))
+    shown = []
+    window.canvas.preview_shown.connect(lambda: shown.append(True))
+    window.open_project(saved)
+    assert not shown
+    assert len(window.session.project.layer("parcels").gdf) == N + 1
