@@ -134,3 +134,31 @@ def test_a_stale_picture_is_not_shown(make_main_window, saved, qtbot):
     window.open_project(saved)
     assert not shown
     assert len(window.session.project.layer("parcels").gdf) == N + 1
+
+
+def test_the_save_takes_the_frame_on_screen_or_draws_the_home_view(make_main_window,
+                                                                   tmp_path, monkeypatch):
+    from hljgis.gui.project_preview import home_extent
+
+    monkeypatch.setattr(pp, "MIN_FEATURES", 1000)
+    window = make_main_window(_parcels(), size=(1000, 700))
+    canvas, project = window.canvas, window.session.project
+    assert canvas.wait_for_render()
+    # the home view on screen: the frame itself is saved, at the canvas's extent
+    assert window._save(str(tmp_path / "home.hljgis.gpkg"))
+    shown = pp.read_preview(tmp_path / "home.hljgis.gpkg")
+    assert shown.extent == pytest.approx(canvas.extent)
+    assert shown.layers == ("parcels",)
+    # zoomed in: the frame lacks most of the layer, so the home view is drawn instead
+    canvas.zoom_by(0.25)
+    assert canvas.wait_for_render()
+    assert window._save(str(tmp_path / "zoomed.hljgis.gpkg"))
+    drawn = pp.read_preview(tmp_path / "zoomed.hljgis.gpkg")
+    assert drawn.extent == pytest.approx(home_extent(project))
+    # a highlighted selection or a frame still to come is not what was saved
+    assert canvas.current_frame(project) is not None
+    window.session.select("parcels", [5])
+    assert canvas.current_frame(project) is None
+    window.session.select("parcels", [])
+    canvas.refresh()
+    assert canvas.current_frame(project) is None

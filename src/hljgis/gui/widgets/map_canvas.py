@@ -244,6 +244,16 @@ class MapCanvas(QWidget):
     def showing_preview(self) -> bool:
         return self._preview is not None
 
+    def current_frame(self, project: Project) -> tuple[QImage, Extent] | None:
+        """The frame on screen and its extent, when it shows ``project`` as it is now: a
+        finished render of the current view, none pending (a change queues one), no
+        preview, no selection highlighted. None otherwise."""
+        if (project is not self.project or self._image is None or self._preview is not None
+                or self.is_rendering() or self._image_extent != self.extent
+                or any(len(getattr(layer, "selection", ())) for layer in project.layers)):
+            return None
+        return self._image.copy(), self._image_extent
+
     def _on_project_changed(self, *args) -> None:
         self.refresh()
 
