@@ -160,5 +160,12 @@ def test_the_save_takes_the_frame_on_screen_or_draws_the_home_view(make_main_win
     window.session.select("parcels", [5])
     assert canvas.current_frame(project) is None
     window.session.select("parcels", [])
-    canvas.refresh()
+    assert canvas.wait_for_render()
+    assert canvas.current_frame(project) is not None
+    layer = project.layer("parcels")
+    layer.set_data(layer.gdf.iloc[:100])  # changed data: the frame on screen is old
+    assert canvas.current_frame(project) is None
+    layer.style = {"renderer": {"kind": "single"}}
+    assert canvas.wait_for_render()
+    layer.visible = False
     assert canvas.current_frame(project) is None
