@@ -169,3 +169,25 @@ def test_the_save_takes_the_frame_on_screen_or_draws_the_home_view(make_main_win
     assert canvas.wait_for_render()
     layer.visible = False
     assert canvas.current_frame(project) is None
+
+
+def test_a_project_named_at_start_opens_with_its_picture(make_main_window, saved, qtbot,
+                                                        tmp_path):
+    from hljgis.gui.project_preview import open_when_started
+
+    window = make_main_window(size=(1000, 700))
+    shown = []
+    window.canvas.preview_shown.connect(lambda: shown.append(True))
+    assert open_when_started(window, saved)
+    qtbot.waitUntil(lambda: "parcels" in [layer.name for layer in
+                                          window.session.project.layers], timeout=20000)
+    assert shown and len(window.session.project.layer("parcels").gdf) == N
+    plain = tmp_path / "plain.hljgis.gpkg"
+    pp.set_preview_maker(None)
+    try:
+        window.session.save_project(plain)
+    finally:
+        from hljgis.gui.project_preview import install_preview_maker
+
+        install_preview_maker(window.canvas)
+    assert not open_when_started(window, plain)

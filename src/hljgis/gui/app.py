@@ -21,6 +21,7 @@ def run_app(project: str | None = None, lang: str | None = None,
 
     from hljgis.core.errors import InputError
     from hljgis.gui.main_window import MainWindow
+    from hljgis.gui.project_preview import open_when_started
     from hljgis.io import recovery
     from hljgis.io.bundled import bundled_project_path
     from hljgis.io.project_file import load_project
@@ -36,6 +37,8 @@ def run_app(project: str | None = None, lang: str | None = None,
     try:
         if not screenshot and recovery.pending_recovery() is not None and _ask_recover(window):
             window.session.set_project(recovery.recover())
+        elif path.exists() and not screenshot and open_when_started(window, path):
+            pass  # a large project: its saved picture at once, the layers read meanwhile
         elif path.exists():
             window.session.set_project(load_project(path))
         elif project:

@@ -156,3 +156,27 @@ def open_with_preview(window, path) -> bool | None:
             status().clearMessage()
     window.session.set_project(project)
     return True
+
+
+def open_when_started(window, path) -> bool:
+    """Open a project given on the command line once the event loop runs, with its
+    picture while it loads; False (nothing scheduled) when the file holds no valid
+    preview: the caller then reads it before showing the window, as before."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from hljgis.core.errors import InputError
+
+    if read_preview(path) is None:
+        return False
+
+    def open_now() -> None:
+        from hljgis.gui.dialogs.store_dialog import open_project_file
+
+        try:
+            open_project_file(window, str(path))
+        except InputError as exc:
+            QMessageBox.warning(window, "hljgis", str(exc))
+
+    QTimer.singleShot(0, open_now)
+    return True
