@@ -107,3 +107,14 @@ def test_read_preview_of_other_files_is_none(tmp_path):
     plain = tmp_path / "plain.gpkg"
     plain.write_bytes(b"not a database at all")
     assert pp.read_preview(plain) is None
+
+
+def test_a_file_that_cannot_take_the_picture_is_saved_without_it(tmp_path, maker):
+    path = save_project(_project(), tmp_path / "p.hljgis.gpkg")
+    con = sqlite3.connect(path)
+    with con:
+        con.execute(f"DROP TABLE {pp.PREVIEW_TABLE}")
+        con.execute("DROP TABLE gpkg_ogr_contents")
+    con.close()
+    assert not pp.write_preview(path, pp.ProjectPreview(PNG, (0, 0, 1, 1)))
+    assert pp.read_preview(path) is None

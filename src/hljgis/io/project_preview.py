@@ -91,10 +91,11 @@ def _fingerprint(con: sqlite3.Connection) -> dict:
                                                   for name, last, count in rows}}
 
 
-def write_preview(path: str | Path, preview: ProjectPreview) -> None:
+def write_preview(path: str | Path, preview: ProjectPreview) -> bool:
     """Store ``preview`` in the project file at ``path``, after its tables and settings
-    were written (the fingerprint is read from them). The table is not registered in
-    ``gpkg_contents``: QGIS and ``hljgis info`` list no extra layer."""
+    were written (the fingerprint is read from them); False (nothing written) when the
+    file cannot take it. The table is not registered in ``gpkg_contents``: QGIS and
+    ``hljgis info`` list no extra layer."""
     con = sqlite3.connect(path)
     try:
         with con:
@@ -104,6 +105,9 @@ def write_preview(path: str | Path, preview: ProjectPreview) -> None:
                         "meta TEXT NOT NULL, png BLOB NOT NULL)")
             con.execute(f"INSERT OR REPLACE INTO {PREVIEW_TABLE} (id, meta, png) "
                         "VALUES (1, ?, ?)", (json.dumps(meta), sqlite3.Binary(preview.png)))
+        return True
+    except sqlite3.Error:  # e.g. no gpkg_ogr_contents: the save goes on without a picture
+        return False
     finally:
         con.close()
 
