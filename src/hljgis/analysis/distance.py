@@ -47,90 +47,132 @@ from hljgis.analysis.kernels import kdtree, outline_segments, run_blocks, segmen
 __all__ = ["Outlines", "edge_distance", "outline_distance"]
 
 #: Site-piece pairs per block (bounded memory; blocks run on the thread pool).
-_BLOCK = 1 << 17
+_BLOCK = 1 << 15
 #: (site edge, pair) rows per numpy pass of the exact distances (parcels drawn with
 #: thousands of vertices would otherwise blow up a block's temporaries).
-_EDGE_ROWS = 1 << 21
+_EDGE_ROWS = 1 << 16
 #: Directions in which each site's extent (support function) is kept, for tie bounds.
 _DIRECTIONS = 8
 #: Sites per bucket side when looking up candidate pieces (about 16 sites a bucket).
 _BUCKET_SIDE = 4
 
 
-def _pieces(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Points and straight segments of the targets: geometries, start and end coordinates.
+class _Pieces:
+    """The targets cut into pieces for the search, and the table of their vertices.
 
-    A point piece has start == end. Polygon outlines give their segments (their interior is
-    handled apart).
+    Search pieces are the target points (``a == b``), then the straight segments of lines
+    and polygon outlines (closed: ends included), with their geometries for GEOS. The
+    exact distance of a site to a segment is the least of up to three terms (see
+    :meth:`region`): the segment's ends as points (measured to the site's edges) and its
+    interior (measured from the site's vertices). ``ea``/``eb`` hold those terms: the
+    vertices first (``ea == eb``, ``nv`` of them), then the segments. Polygon interiors are
+    handled apart.
     """
-    types = shapely.get_type_id(targets)
-    pointlike = np.isin(types, (0, 4))
-    pts = shapely.get_coordinates(shapely.get_parts(targets[pointlike]))
-    if (~pointlike).any():
-        a, b = outline_segments(targets[~pointlike])
-    else:
-        a = b = np.zeros((0, 2))
-    segs = shapely.linestrings(np.stack([a, b], axis=1)) if len(a) else np.empty(0, object)
-    return (np.concatenate([shapely.points(pts), segs]), np.concatenate([pts, a]),
-            np.concatenate([pts, b]))
+
+    def __init__(self, targets: np.ndarray):
+        types = shapely.get_type_id(targets)
+        pointlike = np.isin(types, (0, 4))
+        pts = np.unique(shapely.get_coordinates(shapely.get_parts(targets[pointlike])), axis=0)
+        if (~pointlike).any():
+            a, b = outline_segments(targets[~pointlike])
+            keep = (a != b).any(axis=1)  # repeated vertices: their neighbours have them
+            a, b = a[keep], b[keep]
+        else:
+            a = b = np.zeros((0, 2))
+        self.npts, self.nseg = len(pts), len(a)
+        segs = (shapely.linestrings(np.stack([a, b], axis=1)) if len(a)
+                else np.empty(0, object))
+        self.geoms = np.concatenate([shapely.points(pts), segs])
+        self.a = np.concatenate([pts, a])
+        self.b = np.concatenate([pts, b])
+        verts, inv = np.unique(np.concatenate([pts, a, b]), axis=0, return_inverse=True)
+        inv = inv.ravel()
+        self.nv = len(verts)
+        k, m = self.npts, self.nseg
+        self.va = np.concatenate([inv[:k], inv[k:k + m]])  # vertex of each piece's ends
+        self.vb = np.concatenate([inv[:k], inv[k + m:]])
+        self.ea = np.concatenate([verts, a])
+        self.eb = np.concatenate([verts, b])
+        length = np.hypot(*(self.b - self.a).T)
+        safe = np.where(length > 0, length, 1.0)
+        self.ex = (self.b[:, 0] - self.a[:, 0]) / safe  # unit direction (0 for points)
+        self.ey = (self.b[:, 1] - self.a[:, 1]) / safe
+
+    def region(self, p, ca, cb, hi, lo) -> np.ndarray:
+        """Which term(s) of segment ``p`` a site needs, from the range ``[lo, hi]`` of
+        ``<x - c, e>`` over its points ``x`` (``e`` the segment's direction, ``c`` the
+        site's centre; ``ca``/``cb``: ``<a - c, e>``, ``<b - c, e>``).
+
+        A site wholly behind ``a`` is nearest ``a`` (every point of it is), wholly past
+        ``b`` nearest ``b``; a site wholly in the slab between is nearest the segment's
+        interior, whose least distance to a polygon is at one of its vertices. Returns the
+        term's index in ``ea``/``eb`` (vertices, then interiors), or ``nv + nseg + s`` for
+        a site that straddles a normal at an end (all three terms)."""
+        s = p - self.npts
+        both = self.nv + self.nseg + s
+        out = np.where((lo >= ca) & (hi <= cb), self.nv + s, both)
+        out = np.where(lo >= cb, self.vb[p], out)
+        return np.where(hi <= ca, self.va[p], out)
 
 
 class Outlines:
     """What the distance search needs of the sites, computed once per run and shared by
-    every distance criterion: box centres, radii and the outline segments by site.
+    every distance criterion: box centres, half sizes and radii, and the outline
+    vertices by site.
 
-    Outline segments come straight from the polygons' coordinates (no GEOS boundary
-    geometries); sites with holes or several parts, and points, are marked ``geos`` and
-    measured by GEOS instead.
+    The vertices come straight from the polygons' coordinates (no GEOS boundary
+    geometries, no table of segments: edge ``j`` of a site runs from vertex ``first + j``
+    to ``first + j + 1``); sites with holes or several parts, and points, are marked
+    ``geos`` and measured by GEOS instead.
     """
 
     def __init__(self, geoms: np.ndarray):
         self.geoms = geoms = np.asarray(geoms)
-        self.blank = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-        bounds = shapely.bounds(geoms)
-        self.cx = (bounds[:, 0] + bounds[:, 2]) / 2.0
-        self.cy = (bounds[:, 1] + bounds[:, 3]) / 2.0
-        r = np.hypot(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) / 2.0
-        self.r = r * (1 + 1e-9) + 1e-6  # rounding slack: one candidate too many at worst
+        n = len(geoms)
+        nv = shapely.get_num_coordinates(geoms)  # 0 where missing or empty
+        self.blank = nv == 0
+        #: (k, 2) vertices of all sites, rings closed, site after site
+        self.xy = xy = shapely.get_coordinates(geoms)
+        self.first = np.cumsum(nv) - nv
+        self.nv = nv
         types = shapely.get_type_id(geoms)
         simple = (types == 3) & (shapely.get_num_interior_rings(geoms) == 0)
         multi = np.flatnonzero((types == 6) & (shapely.get_num_geometries(geoms) == 1))
         simple[multi] = shapely.get_num_interior_rings(
             shapely.get_geometry(geoms[multi], 0)) == 0
-        coords, site = shapely.get_coordinates(geoms, return_index=True)
-        at = np.flatnonzero(site[1:] == site[:-1])
-        self.seg = seg = np.empty((len(at), 4))
-        seg[:, :2] = coords[at]
-        seg[:, 2:] = coords[at + 1]
-        owner = site[at]
-        full = np.bincount(owner, minlength=len(geoms))
-        self.first = np.r_[0, np.cumsum(full)[:-1]]
-        self.count = np.where(simple, full, 0)
-        self.owner = owner  # the site of each segment
-        self.full = full  # segments of each site (all rings and parts)
+        simple &= nv > 1
+        #: edges of each site measured here (0: GEOS measures the site)
+        self.count = np.where(simple, nv - 1, 0)
         self.geos = ~simple
-        # the site's extent from its centre in _DIRECTIONS directions, max <v - c, e_k> over
-        # its vertices (all rings and parts); R for points. Opposite directions share one
-        # projection (its max and its min).
-        self.support = np.repeat(self.r[:, None], _DIRECTIONS, axis=1)
-        has = full > 0
+        lo = np.zeros((n, 2))
+        hi = np.zeros((n, 2))
+        has = ~self.blank
         if has.any():
-            vx = seg[:, 0] - np.repeat(self.cx, full)
-            vy = seg[:, 1] - np.repeat(self.cy, full)
             at = self.first[has]
-            # the farthest vertex bounds the site more tightly than its box
-            far = np.sqrt(np.maximum.reduceat(vx * vx + vy * vy, at))
-            self.r[has] = np.minimum(self.r[has], far * (1 + 1e-9) + 1e-6)
-            half = _DIRECTIONS // 2
-            sup = np.empty((len(at), _DIRECTIONS))
-            proj = np.empty_like(vx)
-            for j in range(half):
-                ang = j * 2 * np.pi / _DIRECTIONS
-                np.multiply(vx, np.cos(ang), out=proj)
-                proj += vy * np.sin(ang)
-                sup[:, j] = np.maximum.reduceat(proj, at)
-                sup[:, j + half] = -np.minimum.reduceat(proj, at)
-            self.support[has] = sup
+            for k in range(2):
+                lo[has, k] = np.minimum.reduceat(xy[:, k], at)
+                hi[has, k] = np.maximum.reduceat(xy[:, k], at)
+        self.cx = (lo[:, 0] + hi[:, 0]) / 2.0
+        self.cy = (lo[:, 1] + hi[:, 1]) / 2.0
+        # half sizes of the box, a little generous: every vertex v has |v - c| <= hw, hh
+        slack = 1e-9 * (np.abs(self.cx) + np.abs(self.cy)) + 1e-9
+        self.hw = (hi[:, 0] - lo[:, 0]) / 2.0 + slack
+        self.hh = (hi[:, 1] - lo[:, 1]) / 2.0 + slack
+        r = np.hypot(self.hw, self.hh)
+        self.r = r * (1 + 1e-9) + 1e-6  # rounding slack: one candidate too many at worst
+
+    def rows(self, site: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Edges of the sites ``site`` (all with edges here): per site its count and the
+        position of its first row, and per row the index of the edge's first vertex."""
+        m = self.count[site]
+        lead = np.cumsum(m) - m
+        rows = np.repeat(self.first[site] - lead, m)
+        rows += np.arange(len(rows))
+        return m, lead, rows
+
+    def box_support(self, site: np.ndarray, ux: np.ndarray, uy: np.ndarray) -> np.ndarray:
+        """An upper bound of the site's extent from its centre in direction ``u``: its box's."""
+        return np.abs(ux) * self.hw[site] + np.abs(uy) * self.hh[site]
 
 
 def _nearest_on(px, py, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -166,73 +208,59 @@ def _seg_d2(px, py, ax, ay, bx, by) -> np.ndarray:
     return wx
 
 
-def _pair_distance(site, piece, a, b, o: Outlines) -> np.ndarray:
-    """Exact distance of site ``site[i]`` to piece ``piece[i]``, for sites the piece cannot
-    touch: the least of the site's vertices' distances to the piece and of the piece's ends'
-    distances to the site's edges (for a point piece, its distance to the edges)."""
-    m = o.count[site]
-    lead = np.r_[0, np.cumsum(m)[:-1]]
-    pair = np.repeat(np.arange(len(site)), m)
-    e = o.seg[np.repeat(o.first[site] - lead, m) + np.arange(int(m.sum()))]
-    ex0, ey0, ex1, ey1 = e[:, 0], e[:, 1], e[:, 2], e[:, 3]
-    p = piece[pair]
-    ax, ay, bx, by = a[p, 0], a[p, 1], b[p, 0], b[p, 1]
-    d = _seg_d2(ax, ay, ex0, ey0, ex1, ey1)
-    line = np.flatnonzero((ax != bx) | (ay != by))
-    if line.size:
-        sub = (ex0[line], ey0[line])
-        d[line] = np.minimum(d[line], _seg_d2(*sub, ax[line], ay[line], bx[line], by[line]))
-        d[line] = np.minimum(d[line], _seg_d2(bx[line], by[line], *sub, ex1[line],
-                                              ey1[line]))
+def _pair_distance(site, piece, a, b, npts: int, o: Outlines) -> np.ndarray:
+    """Distance of site ``site[i]`` to piece ``piece[i]``, for sites the piece cannot
+    touch (none of the pieces is inside the site): a point piece's distance to the site's
+    edges, a segment piece's least distance to the site's vertices (see :func:`_pieces`)."""
+    m, lead, rows = o.rows(site)
+    p = np.repeat(piece, m)
+    v = np.take(o.xy, rows, axis=0)  # take: 2-D fancy indexing is ten times slower
+    vx, vy = v[:, 0], v[:, 1]
+    d = np.empty(len(rows))
+    pt = p < npts
+    if pt.all():
+        w = np.take(o.xy, rows + 1, axis=0)
+        q = np.take(a, p, axis=0)
+        d = _seg_d2(q[:, 0], q[:, 1], vx, vy, w[:, 0], w[:, 1])
+    elif not pt.any():
+        q, e = np.take(a, p, axis=0), np.take(b, p, axis=0)
+        d = _seg_d2(vx, vy, q[:, 0], q[:, 1], e[:, 0], e[:, 1])
+    else:
+        i = np.flatnonzero(pt)
+        w = np.take(o.xy, rows[i] + 1, axis=0)
+        q = np.take(a, p[i], axis=0)
+        d[i] = _seg_d2(q[:, 0], q[:, 1], vx[i], vy[i], w[:, 0], w[:, 1])
+        i = np.flatnonzero(~pt)
+        q, e = np.take(a, p[i], axis=0), np.take(b, p[i], axis=0)
+        d[i] = _seg_d2(vx[i], vy[i], q[:, 0], q[:, 1], e[:, 0], e[:, 1])
     return np.sqrt(np.minimum.reduceat(d, lead)) if len(d) else np.zeros(0)
 
 
-def _support_bound(site, d, ux, uy, o: Outlines) -> np.ndarray:
-    """A lower bound of the distance of site ``site[i]`` to a piece whose nearest point to
-    the site's centre lies at ``d[i]`` in direction ``(ux, uy)[i]``.
-
-    The piece (convex) lies beyond the line through that point normal to ``u``, so no point
-    ``s`` of the site is nearer than ``d - <s - c, u>``: the bound is ``d - h(u)``, ``h``
-    the site's support function. ``h`` is known in :data:`_DIRECTIONS` directions
-    (:attr:`Outlines.support`); between two of them, ``u = alpha e_k + beta e_k+1`` with
-    ``alpha, beta >= 0`` and ``h(u) <= alpha h_k + beta h_k+1`` (a support function is
-    sublinear). Far from the site this is almost the exact distance, where the disc bound
-    ``d - R`` leaves a whole side of a far park as near ties.
-    """
-    step = 2 * np.pi / _DIRECTIONS
-    theta = np.arctan2(uy, ux) % (2 * np.pi)
-    k = np.minimum((theta // step).astype(np.int64), _DIRECTIONS - 1)
-    rest = theta - k * step
-    alpha = np.sin(step - rest) / np.sin(step)
-    beta = np.sin(rest) / np.sin(step)
-    sup = o.support[site]
-    rows = np.arange(len(site))
-    h = alpha * sup[rows, k] + beta * sup[rows, (k + 1) % _DIRECTIONS]
-    return d - h
+def _projections(site, vecs: list[tuple[np.ndarray, np.ndarray]], o: Outlines,
+                 ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each direction ``(ux, uy)`` in ``vecs``, the largest and least ``<v - c, u>``
+    over the vertices ``v`` of site ``site[i]`` (all with edges here)."""
+    m, lead, rows = o.rows(site)
+    v = np.take(o.xy, rows, axis=0)
+    vx = v[:, 0] - np.repeat(o.cx[site], m)
+    vy = v[:, 1] - np.repeat(o.cy[site], m)
+    out = []
+    for ux, uy in vecs:
+        val = vx * np.repeat(ux, m)
+        val += vy * np.repeat(uy, m)
+        out.append((np.maximum.reduceat(val, lead), np.minimum.reduceat(val, lead)))
+    return out
 
 
-def _extent(site, ux, uy, o: Outlines) -> np.ndarray:
-    """``h_S(u)``: how far site ``site[i]`` reaches from its centre in direction ``u[i]``,
-    the largest ``<v - c, u>`` over its vertices (the support function the
-    :data:`_DIRECTIONS` values of :attr:`Outlines.support` bound from above). Sites measured
-    by GEOS (no segments here) keep the bound."""
-    m = o.count[site]
-    out = np.full(len(site), np.inf)
-    has = np.flatnonzero(m > 0)
-    if not has.size:
-        return np.maximum(out, o.r[site])
-    s, mm = site[has], m[has]
-    lead = np.r_[0, np.cumsum(mm)[:-1]]
-    rows = np.repeat(o.first[s] - lead, mm) + np.arange(int(mm.sum()))
-    pair = np.repeat(np.arange(len(s)), mm)
-    val = (o.seg[rows, 0] - o.cx[s][pair]) * ux[has][pair]
-    val += (o.seg[rows, 1] - o.cy[s][pair]) * uy[has][pair]
-    out[has] = np.maximum.reduceat(val, lead)
-    return np.minimum(out, o.r[site])
+def _buckets(cx, cy, r, a, b):
+    """Sites in buckets of neighbours and, per bucket, the pieces that may be nearest to
+    one of its sites.
 
-
-def _buckets(cx, cy, r, reach, a, b):
-    """Sites in buckets of neighbours and, per bucket, the pieces within its sites' reach.
+    Every point of every site of a bucket lies within ``rho`` of the bucket's centre
+    ``m``, and the layer within ``D'`` of ``m`` (exact distances to the pieces whose
+    midpoints are nearest ``m``, k-d tree): no point of the bucket's sites is farther than
+    ``D' + rho`` from the layer, so only pieces within ``D' + 2 rho`` of ``m`` can be
+    nearest; :func:`_facing` drops those beside the bucket.
 
     Returns the site order (by bucket), each site's bucket, and per bucket the start and
     count of its candidate pieces in the returned piece index array.
@@ -247,28 +275,31 @@ def _buckets(cx, cy, r, reach, a, b):
     order = np.argsort(key, kind="stable")
     key = key[order]
     start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    xs, ys, rs = cx[order], cy[order], reach[order]
-    rb = np.maximum.reduceat(rs, start)
-    bx0, bx1 = np.minimum.reduceat(xs, start) - rb, np.maximum.reduceat(xs, start) + rb
-    by0, by1 = np.minimum.reduceat(ys, start) - rb, np.maximum.reduceat(ys, start) + rb
+    xs, ys = cx[order], cy[order]
+    mx = (np.minimum.reduceat(xs, start) + np.maximum.reduceat(xs, start)) / 2.0
+    my = (np.minimum.reduceat(ys, start) + np.maximum.reduceat(ys, start)) / 2.0
+    bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
+    rho = np.maximum.reduceat(np.hypot(xs - mx[bucket], ys - my[bucket]) + r[order], start)
+    k = min(4, len(a))
+    _, near = kdtree()((a + b) / 2.0).query(np.column_stack([mx, my]), k=k)
+    near = near.reshape(len(start), k)
+    dhat = np.full(len(start), np.inf)
+    for j in range(k):
+        p = near[:, j]
+        dhat = np.minimum(dhat, segment_distance(mx, my, a[p, 0], a[p, 1], b[p, 0], b[p, 1]))
+    reach = (dhat + 2.0 * rho) * (1 + 1e-9) + 1e-6
     tree = shapely.STRtree(shapely.box(np.minimum(a[:, 0], b[:, 0]), np.minimum(a[:, 1], b[:, 1]),
                                        np.maximum(a[:, 0], b[:, 0]), np.maximum(a[:, 1], b[:, 1])))
-    bi, pi = tree.query(shapely.box(bx0, by0, bx1, by1))
-    # the box query reaches sqrt(2) times too far along the diagonals: keep the pieces
-    # within reach of a disc round the bucket's centres
-    hx, hy = (bx1 - bx0) / 2.0 - rb, (by1 - by0) / 2.0 - rb
-    mx, my = bx0 + rb + hx, by0 + rb + hy
-    dm, qx, qy = _nearest_on(mx[bi], my[bi], a[pi, 0], a[pi, 1], b[pi, 0], b[pi, 1])
-    keep = dm <= rb[bi] + np.hypot(hx, hy)[bi]
-    bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
-    # every point of every site of the bucket lies within rho of its centre
-    rho = np.maximum.reduceat(np.hypot(xs - mx[bucket], ys - my[bucket]) + r[order], start)
+    bi, pi = tree.query(shapely.box(mx - reach, my - reach, mx + reach, my + reach))
+    pa, pb = np.take(a, pi, axis=0), np.take(b, pi, axis=0)
+    dm, qx, qy = _nearest_on(mx[bi], my[bi], pa[:, 0], pa[:, 1], pb[:, 0], pb[:, 1])
+    keep = dm <= reach[bi]
     bi, pi, dm = bi[keep], pi[keep], dm[keep]
     keep = _facing(bi, dm, qx[keep] - mx[bi], qy[keep] - my[bi], rho)
     bi, pi = bi[keep], pi[keep]
-    srt = np.argsort(bi, kind="stable")
+    srt = np.lexsort((pi, bi))  # by bucket, points before segments
     ncand = np.bincount(bi, minlength=len(start))
-    return order, bucket, pi[srt], np.r_[0, np.cumsum(ncand)[:-1]], ncand
+    return order, bucket, pi[srt], np.cumsum(ncand) - ncand, ncand
 
 
 def _facing(bi, d, vx, vy, rho) -> np.ndarray:
@@ -329,19 +360,31 @@ def _lone_points(pts: np.ndarray, o: Outlines, out: np.ndarray) -> np.ndarray:
     if not done.any():
         return done
     site = np.flatnonzero(done)
-    if len(site) > len(o.cx) // 2:  # most sites: every edge, no copy of the edge table
-        seg, owner = o.seg, o.owner
-        with_edges = np.flatnonzero(o.full > 0)
-        at: np.ndarray | slice = np.searchsorted(with_edges, site)
-        lead = o.first[with_edges]
+    if len(site) > n // 2:  # most sites: every vertex row, in slices, no gather of edges
+        xy, first, nv = o.xy, o.first, o.nv
+        best = idx[:, 0]
+        res = np.empty(n)
+        step = max(1, int(n * _EDGE_ROWS / max(len(xy), 1)))
+
+        def part(s0: int) -> None:
+            s1 = min(n, s0 + step)
+            r0 = int(first[s0])
+            r1 = int(first[s1 - 1] + nv[s1 - 1])
+            if r1 - r0 < 2:
+                return
+            p = np.repeat(best[s0:s1], nv[s0:s1])[:-1]  # the point of each edge's site
+            v = xy[r0:r1]
+            d2 = np.empty(r1 - r0)
+            q = np.take(pts, p, axis=0)
+            d2[:-1] = _seg_d2(q[:, 0], q[:, 1], v[:-1, 0], v[:-1, 1], v[1:, 0], v[1:, 1])
+            has = np.flatnonzero(nv[s0:s1] > 0) + s0
+            d2[first[has] + nv[has] - 1 - r0] = np.inf  # a site's last vertex starts no edge
+            res[has] = np.minimum.reduceat(d2, first[has] - r0)
+
+        run_blocks(part, list(range(0, n, step)), lambda: None)
+        out[site] = np.sqrt(res[site])
     else:
-        on = done[o.owner]  # the edges of those sites
-        seg, owner = o.seg[on], o.owner[on]
-        at = slice(None)
-        lead = np.r_[0, np.cumsum(o.count[site])[:-1]]
-    p = idx[owner, 0]
-    d2 = _seg_d2(pts[p, 0], pts[p, 1], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3])
-    out[site] = np.sqrt(np.minimum.reduceat(d2, lead)[at])
+        out[site] = _pair_distance(site, idx[site, 0], pts, pts, len(pts), o)
     return done
 
 
@@ -406,21 +449,12 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
             out[rest] = outline_distance(geoms[rest], targets, check=check,
                                          points_first=False)
         return out
-    pieces, a, b = _pieces(targets)
+    pc_ = _Pieces(targets)
+    a, b, npts = pc_.a, pc_.b, pc_.npts
     polys = targets[np.isin(shapely.get_type_id(targets), (3, 6))]
     cx, cy, r = o.cx, o.cy, o.r
-    # an upper bound of the centre's distance: exact distances to the 4 pieces whose
-    # midpoints are nearest (k-d tree); the candidates then hold the nearest piece itself
-    k = min(4, len(a))
-    _, near_mid = kdtree()((a + b) / 2.0).query(np.column_stack([cx, cy]), k=k, workers=-1)
-    near_mid = near_mid.reshape(n, k)
-    d_hat = np.full(n, np.inf)
-    for j in range(k):
-        p = near_mid[:, j]
-        d_hat = np.minimum(d_hat, segment_distance(cx, cy, a[p, 0], a[p, 1], b[p, 0], b[p, 1]))
     check()
-    order, bucket, cand, cstart, ncand = _buckets(cx, cy, r, d_hat * (1 + 1e-9) + 2.0 * r,
-                                                   a, b)
+    order, bucket, cand, cstart, ncand = _buckets(cx, cy, r, a, b)
     reps = ncand[bucket]
     cum = np.cumsum(reps)
     cuts = [0]
@@ -432,29 +466,55 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     if len(polys):
         inside = shapely.contains_xy(shapely.union_all(polys), cx, cy)
     touching: list[np.ndarray] = []
+    full0 = pc_.nv + pc_.nseg  # terms from here on: a whole segment (three terms)
 
-    def exact(s: np.ndarray, p: np.ndarray, geos: np.ndarray) -> np.ndarray:
+    def terms(s: np.ndarray, p: np.ndarray, ca, cb, hi, lo) -> np.ndarray:
+        """The term (index in ``ea``/``eb``) of each numeric pair; see _Pieces.region."""
+        t = pc_.va[p]
+        seg = np.flatnonzero(p >= npts)
+        if seg.size:
+            t[seg] = pc_.region(p[seg], ca[seg], cb[seg], hi[seg], lo[seg])
+        return t
+
+    def ends(s: np.ndarray, p: np.ndarray):
+        """``<a - c, e>`` and ``<b - c, e>`` of each pair."""
+        ex, ey = pc_.ex[p], pc_.ey[p]
+        pa, pb = np.take(a, p, axis=0), np.take(b, p, axis=0)
+        ca = (pa[:, 0] - cx[s]) * ex + (pa[:, 1] - cy[s]) * ey
+        cb = (pb[:, 0] - cx[s]) * ex + (pb[:, 1] - cy[s]) * ey
+        return ca, cb, ex, ey
+
+    def measure(s: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Exact distances of numeric pairs (site, term); whole segments as three terms."""
+        whole = np.flatnonzero(t >= full0)
+        if whole.size:
+            seg = t[whole] - full0
+            own = np.r_[np.arange(len(s)), np.tile(whole, 2)]
+            s = np.r_[s, s[whole], s[whole]]
+            t = np.r_[np.where(t >= full0, t - pc_.nseg, t), pc_.va[npts + seg],
+                      pc_.vb[npts + seg]]
         res = np.empty(len(s))
-        if geos.any():
-            res[geos] = shapely.distance(geoms[s[geos]], pieces[p[geos]])
-        num = np.flatnonzero(~geos)
-        if num.size:  # in slices of about _EDGE_ROWS (site edge, pair) rows: bounded memory
-            cum = np.cumsum(o.count[s[num]])
-            cuts = np.searchsorted(cum, np.arange(_EDGE_ROWS, int(cum[-1]), _EDGE_ROWS))
-            for part in np.split(num, np.unique(np.maximum(cuts, 1))):
-                if part.size:
-                    res[part] = _pair_distance(s[part], p[part], a, b, o)
+        cum = np.cumsum(o.count[s])  # in slices of about _EDGE_ROWS rows: bounded memory
+        cuts = np.searchsorted(cum, np.arange(_EDGE_ROWS, int(cum[-1]), _EDGE_ROWS))
+        for part in np.split(np.arange(len(s)), np.unique(np.maximum(cuts, 1))):
+            if part.size:
+                res[part] = _pair_distance(s[part], t[part], pc_.ea, pc_.eb, pc_.nv, o)
+        if whole.size:
+            out_ = res[:len(own) - 2 * whole.size].copy()
+            np.minimum.at(out_, own[len(out_):], res[len(out_):])
+            return out_
         return res
 
     def block(span: tuple[int, int]) -> None:
         p0, p1 = span
         rep = reps[p0:p1]
         sites = order[p0:p1]
-        lead = np.r_[0, np.cumsum(rep)[:-1]]
+        lead = np.cumsum(rep) - rep
         grp = np.repeat(np.arange(p1 - p0), rep)
         pc = cand[np.repeat(cstart[bucket[p0:p1]] - lead, rep) + np.arange(int(rep.sum()))]
         st = sites[grp]
-        d, qx, qy = _nearest_on(cx[st], cy[st], a[pc, 0], a[pc, 1], b[pc, 0], b[pc, 1])
+        pa, pb = np.take(a, pc, axis=0), np.take(b, pc, axis=0)
+        d, qx, qy = _nearest_on(cx[st], cy[st], pa[:, 0], pa[:, 1], pb[:, 0], pb[:, 1])
         dmin = np.minimum.reduceat(d, lead)  # each centre's distance to the pieces
         rr = r[sites]
         # a site within R of a piece may touch it; points and holed sites: GEOS for those
@@ -463,25 +523,78 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         # round 1: the piece nearest the centre gives the upper bound U
         best = np.flatnonzero(d == dmin[grp])
         best = best[np.r_[True, grp[best][1:] != grp[best][:-1]]]
-        u = exact(st[best], pc[best], geos[grp[best]])
+        u = np.empty(len(sites))
+        g = geos[grp[best]]
+        if g.any():
+            u[g] = shapely.distance(geoms[st[best[g]]], pc_.geoms[pc[best[g]]])
+        nb = best[~g]
+        tbest = np.full(len(sites), -1)  # the numeric sites' first term
+        if nb.size:
+            s, p = st[nb], pc[nb]
+            ca, cb, ex, ey = ends(s, p)
+            hs = o.box_support(s, ex, ey)
+            t = terms(s, p, ca, cb, hs, -hs)
+            mixed = np.flatnonzero(t >= full0)
+            if mixed.size:  # the box straddles a normal: the site's own vertices may not
+                (hi, lo), = _projections(s[mixed], [(ex[mixed], ey[mixed])], o)
+                t[mixed] = terms(s[mixed], p[mixed], ca[mixed], cb[mixed], hi, lo)
+            tbest[grp[nb]] = t
+            u[grp[nb]] = measure(s, t)
         # round 2: the near ties, pieces whose lower bound d - R is under U
         tie = d - rr[grp] < u[grp]
         tie[best] = False
-        tie = np.flatnonzero(tie)
-        if tie.size:  # the tighter bound from the site's extent towards the piece
-            dt = np.where(d[tie] > 0, d[tie], 1.0)
-            ux, uy = (qx[tie] - cx[st[tie]]) / dt, (qy[tie] - cy[st[tie]]) / dt
-            lb = np.where(d[tie] > 0, _support_bound(st[tie], d[tie], ux, uy, o), -1.0)
-            ok = lb - 1e-9 * np.abs(lb) - 1e-6 < u[grp[tie]]
-            tie, ux, uy = tie[ok], ux[ok], uy[ok]
-        if tie.size:  # the site's own extent towards the piece, from its vertices
-            lb = np.where(d[tie] > 0, d[tie] - _extent(st[tie], ux, uy, o), -1.0)
-            tie = tie[lb - 1e-9 * np.abs(lb) - 1e-6 < u[grp[tie]]]
-        if tie.size:
-            np.minimum.at(u, grp[tie], exact(st[tie], pc[tie], geos[grp[tie]]))
+        tg = np.flatnonzero(tie)
+        if tg.size:
+            tg, tt = _ties(tg, st, pc, d, qx, qy, u[grp], geos[grp], tbest[grp])
+        if tg.size:
+            g = tt < 0
+            if g.any():
+                np.minimum.at(u, grp[tg[g]], shapely.distance(geoms[st[tg[g]]],
+                                                              pc_.geoms[pc[tg[g]]]))
+            if (~g).any():
+                np.minimum.at(u, grp[tg[~g]], measure(st[tg[~g]], tt[~g]))
         # a site whose disc lies inside a polygon target is inside it
         u[inside[sites] & (dmin > rr)] = 0.0
         out[sites] = u
+
+    def _ties(tie, st, pc, d, qx, qy, u, geos, tbest):
+        """The tied pairs that may still be nearer than ``u``, with their terms (-1: GEOS).
+
+        The site reaches the piece's nearest point to its centre (at ``d``, direction
+        ``w``) no nearer than ``d - h(w)``, ``h`` its extent (bounded by its box, then
+        from its vertices); numeric pairs whose term is the site's first term (two
+        segments meeting at the vertex it is nearest) or repeats another pair's are
+        dropped."""
+        s, p, dt = st[tie], pc[tie], d[tie]
+        pos = dt > 0
+        dd = np.where(pos, dt, 1.0)
+        wx, wy = (qx[tie] - cx[s]) / dd, (qy[tie] - cy[s]) / dd
+        ca, cb, ex, ey = ends(s, p)
+        lb = np.where(pos, dt - o.box_support(s, wx, wy), -1.0)
+        hs = o.box_support(s, ex, ey)
+        t = terms(s, p, ca, cb, hs, -hs)
+        num = ~geos[tie]
+        t[~num] = -1
+        keep = lb - 1e-9 * np.abs(lb) - 1e-6 < u[tie]
+        keep &= ~num | (t != tbest[tie])
+        check_ = np.flatnonzero(keep & num)
+        if check_.size:  # the site's own extents, from its vertices
+            (hw, _), (hi, lo) = _projections(s[check_], [(wx[check_], wy[check_]),
+                                                         (ex[check_], ey[check_])], o)
+            lb2 = np.where(pos[check_], dt[check_] - hw, -1.0)
+            t[check_] = terms(s[check_], p[check_], ca[check_], cb[check_], hi, lo)
+            keep[check_] = ((lb2 - 1e-9 * np.abs(lb2) - 1e-6 < u[tie[check_]])
+                            & (t[check_] != tbest[tie[check_]]))
+        sel = np.flatnonzero(keep)
+        tie, t = tie[sel], t[sel]
+        if tie.size:  # one pair per (site, term): neighbours share their end vertices
+            key = np.where(t < 0, -1 - tie, t)
+            o_ = np.lexsort((key, st[tie]))
+            first = np.r_[True, (st[tie][o_][1:] != st[tie][o_][:-1])
+                          | (key[o_][1:] != key[o_][:-1])]
+            sel = o_[first]
+            tie, t = tie[sel], t[sel]
+        return tie, t
 
     run_blocks(block, list(pairwise(cuts)), check)
     near = np.concatenate(touching)
