@@ -55,6 +55,8 @@ _EDGE_ROWS = 1 << 16
 _DIRECTIONS = 8
 #: Sites per bucket side when looking up candidate pieces (about 16 sites a bucket).
 _BUCKET_SIDE = 4
+#: Buckets per slice of the candidate look-up.
+_BUCKET_SLICE = 2048
 
 
 class _Pieces:
@@ -160,6 +162,20 @@ class Outlines:
         self.hh = (hi[:, 1] - lo[:, 1]) / 2.0 + slack
         r = np.hypot(self.hw, self.hh)
         self.r = r * (1 + 1e-9) + 1e-6  # rounding slack: one candidate too many at worst
+        # and the extents along the diagonals (x + y, x - y): the box and these two make an
+        # octagon round the site, a tighter bound of its extent in most directions
+        ext = np.zeros((4, n))
+        if has.any():
+            diag = xy[:, 0] + xy[:, 1]
+            for k, sign in ((0, 1.0), (2, -1.0)):
+                if k:
+                    np.subtract(xy[:, 0], xy[:, 1], out=diag)
+                mid = self.cx[has] + sign * self.cy[has]
+                ext[k, has] = np.maximum.reduceat(diag, at) - mid
+                ext[k + 1, has] = mid - np.minimum.reduceat(diag, at)
+        ext *= np.sqrt(0.5)
+        ext += (np.sqrt(2.0) * slack)[None, :]
+        self.d1p, self.d1m, self.d2p, self.d2m = ext
 
     def rows(self, site: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Edges of the sites ``site`` (all with edges here): per site its count and the
@@ -170,9 +186,16 @@ class Outlines:
         rows += np.arange(len(rows))
         return m, lead, rows
 
-    def box_support(self, site: np.ndarray, ux: np.ndarray, uy: np.ndarray) -> np.ndarray:
-        """An upper bound of the site's extent from its centre in direction ``u``: its box's."""
-        return np.abs(ux) * self.hw[site] + np.abs(uy) * self.hh[site]
+    def support(self, site: np.ndarray, ux: np.ndarray, uy: np.ndarray) -> np.ndarray:
+        """An upper bound of ``max <v - c, u>`` over the site's points ``v`` (``u`` a unit
+        vector), from its box and from its extents along the diagonals (a support function
+        is sublinear: ``h(alpha e1 + beta e2) <= alpha h(e1) + beta h(e2)``)."""
+        box = np.abs(ux) * self.hw[site] + np.abs(uy) * self.hh[site]
+        al = (ux + uy) * np.sqrt(0.5)
+        be = (ux - uy) * np.sqrt(0.5)
+        diag = np.where(al > 0, al * self.d1p[site], -al * self.d1m[site])
+        diag += np.where(be > 0, be * self.d2p[site], -be * self.d2m[site])
+        return np.minimum(box, diag, out=box)
 
 
 def _nearest_on(px, py, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -279,7 +302,8 @@ def _buckets(cx, cy, r, a, b):
     mx = (np.minimum.reduceat(xs, start) + np.maximum.reduceat(xs, start)) / 2.0
     my = (np.minimum.reduceat(ys, start) + np.maximum.reduceat(ys, start)) / 2.0
     bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
-    rho = np.maximum.reduceat(np.hypot(xs - mx[bucket], ys - my[bucket]) + r[order], start)
+    off = np.hypot(xs - mx[bucket], ys - my[bucket])  # each site's centre from the bucket's
+    rho = np.maximum.reduceat(off + r[order], start)
     k = min(4, len(a))
     _, near = kdtree()((a + b) / 2.0).query(np.column_stack([mx, my]), k=k)
     near = near.reshape(len(start), k)
@@ -290,16 +314,37 @@ def _buckets(cx, cy, r, a, b):
     reach = (dhat + 2.0 * rho) * (1 + 1e-9) + 1e-6
     tree = shapely.STRtree(shapely.box(np.minimum(a[:, 0], b[:, 0]), np.minimum(a[:, 1], b[:, 1]),
                                        np.maximum(a[:, 0], b[:, 0]), np.maximum(a[:, 1], b[:, 1])))
-    bi, pi = tree.query(shapely.box(mx - reach, my - reach, mx + reach, my + reach))
-    pa, pb = np.take(a, pi, axis=0), np.take(b, pi, axis=0)
-    dm, qx, qy = _nearest_on(mx[bi], my[bi], pa[:, 0], pa[:, 1], pb[:, 0], pb[:, 1])
-    keep = dm <= reach[bi]
-    bi, pi, dm = bi[keep], pi[keep], dm[keep]
-    keep = _facing(bi, dm, qx[keep] - mx[bi], qy[keep] - my[bi], rho)
-    bi, pi = bi[keep], pi[keep]
-    srt = np.lexsort((pi, bi))  # by bucket, points before segments
+    boxes = shapely.box(mx - reach, my - reach, mx + reach, my + reach)
+    found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def part(b0: int) -> None:  # a slice of buckets: temporaries in cache, on threads
+        b1 = min(len(boxes), b0 + _BUCKET_SLICE)
+        bi, pi = tree.query(boxes[b0:b1])
+        bi += b0
+        pa, pb = np.take(a, pi, axis=0), np.take(b, pi, axis=0)
+        dm, qx, qy = _nearest_on(mx[bi], my[bi], pa[:, 0], pa[:, 1], pb[:, 0], pb[:, 1])
+        keep = dm <= reach[bi]
+        bi, pi, dm = bi[keep], pi[keep], dm[keep]
+        keep = _facing(bi - b0, dm, qx[keep] - mx[bi], qy[keep] - my[bi], rho[b0:b1])
+        found[b0] = bi[keep], pi[keep], dm[keep]
+
+    run_blocks(part, list(range(0, len(boxes), _BUCKET_SLICE)), lambda: None)
+    bi, pi, dm = (np.concatenate([found[k][j] for k in sorted(found)]) for j in range(3))
+    srt = np.lexsort((dm, bi))  # by bucket, nearest the bucket's centre first
+    bi, pi, dm = bi[srt], pi[srt], dm[srt]
     ncand = np.bincount(bi, minlength=len(start))
-    return order, bucket, pi[srt], np.cumsum(ncand) - ncand, ncand
+    cstart = np.cumsum(ncand) - ncand
+    # a site needs only the pieces within dm* + 2 |c - m| + R of the bucket's centre m
+    # (its distance is at most dm* + |c - m|; a piece at dm from m is at least dm - |c - m|
+    # from c and dm - |c - m| - R from the site): a prefix of its bucket's list, found by
+    # one search over the lists laid end to end (bucket k's distances shifted by k * width)
+    width = 4.0 * (float(dm.max()) + float(rho.max())) + 1.0
+    key = dm + bi * width
+    limit = ((dm[cstart][bucket] + 2.0 * off + r[order]) * (1 + 1e-9) + 1e-3
+             + 4e-16 * width * len(start))  # the keys' rounding
+    ends = np.searchsorted(key, np.minimum(limit, width / 2) + bucket * width, side="right")
+    reps = np.maximum(ends - cstart[bucket], 1)
+    return order, bucket, pi, cstart, reps
 
 
 def _facing(bi, d, vx, vy, rho) -> np.ndarray:
@@ -318,13 +363,12 @@ def _facing(bi, d, vx, vy, rho) -> np.ndarray:
     ``R |u - u*|``). With the disc bound ``d - d* <= 2 rho`` this drops the pieces of a
     far park's or road's side that lie beside the bucket, not facing it.
     """
-    order = np.lexsort((d, bi))
-    first = order[np.r_[True, bi[order][1:] != bi[order][:-1]]]
     nb = len(rho)
     dstar = np.full(nb, np.inf)
+    np.minimum.at(dstar, bi, d)
+    first = np.flatnonzero(d == dstar[bi])  # p*: any piece at d* (the last one written)
     ux = np.zeros(nb)
     uy = np.zeros(nb)
-    dstar[bi[first]] = d[first]
     ok = d[first] > 0
     ux[bi[first[ok]]] = vx[first[ok]] / d[first[ok]]
     uy[bi[first[ok]]] = vy[first[ok]] / d[first[ok]]
@@ -454,8 +498,7 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     polys = targets[np.isin(shapely.get_type_id(targets), (3, 6))]
     cx, cy, r = o.cx, o.cy, o.r
     check()
-    order, bucket, cand, cstart, ncand = _buckets(cx, cy, r, a, b)
-    reps = ncand[bucket]
+    order, bucket, cand, cstart, reps = _buckets(cx, cy, r, a, b)
     cum = np.cumsum(reps)
     cuts = [0]
     while cuts[-1] < n:  # site ranges of about _BLOCK candidate pairs each
@@ -532,8 +575,7 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         if nb.size:
             s, p = st[nb], pc[nb]
             ca, cb, ex, ey = ends(s, p)
-            hs = o.box_support(s, ex, ey)
-            t = terms(s, p, ca, cb, hs, -hs)
+            t = terms(s, p, ca, cb, o.support(s, ex, ey), -o.support(s, -ex, -ey))
             mixed = np.flatnonzero(t >= full0)
             if mixed.size:  # the box straddles a normal: the site's own vertices may not
                 (hi, lo), = _projections(s[mixed], [(ex[mixed], ey[mixed])], o)
@@ -565,26 +607,29 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         from its vertices); numeric pairs whose term is the site's first term (two
         segments meeting at the vertex it is nearest) or repeats another pair's are
         dropped."""
-        s, p, dt = st[tie], pc[tie], d[tie]
+        s, dt = st[tie], d[tie]
         pos = dt > 0
         dd = np.where(pos, dt, 1.0)
         wx, wy = (qx[tie] - cx[s]) / dd, (qy[tie] - cy[s]) / dd
+        lb = np.where(pos, dt - o.support(s, wx, wy), -1.0)
+        sel = np.flatnonzero(lb - 1e-9 * np.abs(lb) - 1e-6 < u[tie])
+        tie, s, dt, pos, wx, wy = tie[sel], s[sel], dt[sel], pos[sel], wx[sel], wy[sel]
+        p = pc[tie]
         ca, cb, ex, ey = ends(s, p)
-        lb = np.where(pos, dt - o.box_support(s, wx, wy), -1.0)
-        hs = o.box_support(s, ex, ey)
-        t = terms(s, p, ca, cb, hs, -hs)
+        t = terms(s, p, ca, cb, o.support(s, ex, ey), -o.support(s, -ex, -ey))
         num = ~geos[tie]
         t[~num] = -1
-        keep = lb - 1e-9 * np.abs(lb) - 1e-6 < u[tie]
-        keep &= ~num | (t != tbest[tie])
-        check_ = np.flatnonzero(keep & num)
-        if check_.size:  # the site's own extents, from its vertices
-            (hw, _), (hi, lo) = _projections(s[check_], [(wx[check_], wy[check_]),
-                                                         (ex[check_], ey[check_])], o)
-            lb2 = np.where(pos[check_], dt[check_] - hw, -1.0)
-            t[check_] = terms(s[check_], p[check_], ca[check_], cb[check_], hi, lo)
-            keep[check_] = ((lb2 - 1e-9 * np.abs(lb2) - 1e-6 < u[tie[check_]])
-                            & (t[check_] != tbest[tie[check_]]))
+        keep = ~num | (t != tbest[tie])
+        chk = np.flatnonzero(keep & num)
+        if chk.size:  # the site's own extents, from its vertices
+            (hw, _), = _projections(s[chk], [(wx[chk], wy[chk])], o)
+            lb2 = np.where(pos[chk], dt[chk] - hw, -1.0)
+            keep[chk] = lb2 - 1e-9 * np.abs(lb2) - 1e-6 < u[tie[chk]]
+            mixed = chk[keep[chk] & (t[chk] >= full0)]
+            if mixed.size:
+                (hi, lo), = _projections(s[mixed], [(ex[mixed], ey[mixed])], o)
+                t[mixed] = terms(s[mixed], p[mixed], ca[mixed], cb[mixed], hi, lo)
+                keep[mixed] = t[mixed] != tbest[tie[mixed]]
         sel = np.flatnonzero(keep)
         tie, t = tie[sel], t[sel]
         if tie.size:  # one pair per (site, term): neighbours share their end vertices
