@@ -175,7 +175,8 @@ class Outlines:
                 ext[k + 1, has] = mid - np.minimum.reduceat(diag, at)
         ext *= np.sqrt(0.5)
         ext += (np.sqrt(2.0) * slack)[None, :]
-        self.d1p, self.d1m, self.d2p, self.d2m = ext
+        #: per site: half width, half height, extents along +-(1, 1) and +-(1, -1)
+        self._ext = np.column_stack([self.hw, self.hh, *ext])
 
     def rows(self, site: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Edges of the sites ``site`` (all with edges here): per site its count and the
@@ -186,16 +187,22 @@ class Outlines:
         rows += np.arange(len(rows))
         return m, lead, rows
 
-    def support(self, site: np.ndarray, ux: np.ndarray, uy: np.ndarray) -> np.ndarray:
-        """An upper bound of ``max <v - c, u>`` over the site's points ``v`` (``u`` a unit
-        vector), from its box and from its extents along the diagonals (a support function
-        is sublinear: ``h(alpha e1 + beta e2) <= alpha h(e1) + beta h(e2)``)."""
-        box = np.abs(ux) * self.hw[site] + np.abs(uy) * self.hh[site]
+    def support(self, site: np.ndarray, ux: np.ndarray, uy: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of ``<v - c, u>`` over the site's points ``v`` (``u`` a unit vector): an
+        upper bound of its largest and a lower bound of its least value, from the site's
+        box and its extents along the diagonals (a support function is sublinear:
+        ``h(alpha e1 + beta e2) <= alpha h(e1) + beta h(e2)``)."""
+        e = np.take(self._ext, site, axis=0)
+        box = np.abs(ux) * e[:, 0]
+        box += np.abs(uy) * e[:, 1]
         al = (ux + uy) * np.sqrt(0.5)
         be = (ux - uy) * np.sqrt(0.5)
-        diag = np.where(al > 0, al * self.d1p[site], -al * self.d1m[site])
-        diag += np.where(be > 0, be * self.d2p[site], -be * self.d2m[site])
-        return np.minimum(box, diag, out=box)
+        ap, am = np.maximum(al, 0.0), np.maximum(-al, 0.0)
+        bp, bm = np.maximum(be, 0.0), np.maximum(-be, 0.0)
+        hi = np.minimum(box, ap * e[:, 2] + am * e[:, 3] + bp * e[:, 4] + bm * e[:, 5])
+        lo = np.minimum(box, am * e[:, 2] + ap * e[:, 3] + bm * e[:, 4] + bp * e[:, 5])
+        return hi, np.negative(lo, out=lo)
 
 
 def _nearest_on(px, py, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -575,7 +582,7 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         if nb.size:
             s, p = st[nb], pc[nb]
             ca, cb, ex, ey = ends(s, p)
-            t = terms(s, p, ca, cb, o.support(s, ex, ey), -o.support(s, -ex, -ey))
+            t = terms(s, p, ca, cb, *o.support(s, ex, ey))
             mixed = np.flatnonzero(t >= full0)
             if mixed.size:  # the box straddles a normal: the site's own vertices may not
                 (hi, lo), = _projections(s[mixed], [(ex[mixed], ey[mixed])], o)
@@ -611,12 +618,12 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         pos = dt > 0
         dd = np.where(pos, dt, 1.0)
         wx, wy = (qx[tie] - cx[s]) / dd, (qy[tie] - cy[s]) / dd
-        lb = np.where(pos, dt - o.support(s, wx, wy), -1.0)
+        lb = np.where(pos, dt - o.support(s, wx, wy)[0], -1.0)
         sel = np.flatnonzero(lb - 1e-9 * np.abs(lb) - 1e-6 < u[tie])
         tie, s, dt, pos, wx, wy = tie[sel], s[sel], dt[sel], pos[sel], wx[sel], wy[sel]
         p = pc[tie]
         ca, cb, ex, ey = ends(s, p)
-        t = terms(s, p, ca, cb, o.support(s, ex, ey), -o.support(s, -ex, -ey))
+        t = terms(s, p, ca, cb, *o.support(s, ex, ey))
         num = ~geos[tie]
         t[~num] = -1
         keep = ~num | (t != tbest[tie])
