@@ -139,21 +139,36 @@ class Outlines:
         self.nv = nv
         types = shapely.get_type_id(geoms)
         simple = (types == 3) & (shapely.get_num_interior_rings(geoms) == 0)
-        multi = np.flatnonzero((types == 6) & (shapely.get_num_geometries(geoms) == 1))
+        multi = np.flatnonzero(types == 6)
+        multi = multi[shapely.get_num_geometries(geoms[multi]) == 1]
         simple[multi] = shapely.get_num_interior_rings(
             shapely.get_geometry(geoms[multi], 0)) == 0
         simple &= nv > 1
         #: edges of each site measured here (0: GEOS measures the site)
         self.count = np.where(simple, nv - 1, 0)
         self.geos = ~simple
-        lo = np.zeros((n, 2))
-        hi = np.zeros((n, 2))
-        has = ~self.blank
-        if has.any():
-            at = self.first[has]
-            for k in range(2):
-                lo[has, k] = np.minimum.reduceat(xy[:, k], at)
-                hi[has, k] = np.maximum.reduceat(xy[:, k], at)
+        # least and largest x, y, x + y, x - y of each site's vertices, in slices of sites
+        # (temporaries in cache, slices on the thread pool)
+        lo = np.zeros((n, 4))
+        hi = np.zeros((n, 4))
+        step = max(1, int(n * (_EDGE_ROWS // 4) / max(len(xy), 1)))
+
+        def extents(s0: int) -> None:
+            s1 = min(n, s0 + step)
+            has = np.flatnonzero(nv[s0:s1] > 0) + s0
+            if not has.size:
+                return
+            r0 = int(self.first[has[0]])
+            v = xy[r0:int(self.first[has[-1]] + nv[has[-1]])]
+            q = np.empty((len(v), 4))
+            q[:, :2] = v
+            np.add(v[:, 0], v[:, 1], out=q[:, 2])
+            np.subtract(v[:, 0], v[:, 1], out=q[:, 3])
+            at = self.first[has] - r0
+            lo[has] = np.minimum.reduceat(q, at, axis=0)
+            hi[has] = np.maximum.reduceat(q, at, axis=0)
+
+        run_blocks(extents, list(range(0, n, step)), lambda: None)
         self.cx = (lo[:, 0] + hi[:, 0]) / 2.0
         self.cy = (lo[:, 1] + hi[:, 1]) / 2.0
         # half sizes of the box, a little generous: every vertex v has |v - c| <= hw, hh
@@ -164,15 +179,10 @@ class Outlines:
         self.r = r * (1 + 1e-9) + 1e-6  # rounding slack: one candidate too many at worst
         # and the extents along the diagonals (x + y, x - y): the box and these two make an
         # octagon round the site, a tighter bound of its extent in most directions
-        ext = np.zeros((4, n))
-        if has.any():
-            diag = xy[:, 0] + xy[:, 1]
-            for k, sign in ((0, 1.0), (2, -1.0)):
-                if k:
-                    np.subtract(xy[:, 0], xy[:, 1], out=diag)
-                mid = self.cx[has] + sign * self.cy[has]
-                ext[k, has] = np.maximum.reduceat(diag, at) - mid
-                ext[k + 1, has] = mid - np.minimum.reduceat(diag, at)
+        ext = np.empty((4, n))
+        for k, mid in ((0, self.cx + self.cy), (1, self.cx - self.cy)):
+            ext[2 * k] = hi[:, 2 + k] - mid
+            ext[2 * k + 1] = mid - lo[:, 2 + k]
         ext *= np.sqrt(0.5)
         ext += (np.sqrt(2.0) * slack)[None, :]
         #: per site: half width, half height, extents along +-(1, 1) and +-(1, -1)
