@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import shapely
@@ -294,19 +295,24 @@ def _projections(site, vecs: list[tuple[np.ndarray, np.ndarray]], o: Outlines,
     return out
 
 
-def _buckets(cx, cy, r, a, b):
-    """Sites in buckets of neighbours and, per bucket, the pieces that may be nearest to
-    one of its sites.
+class _Groups(NamedTuple):
+    """Sites in buckets of about ``_BUCKET_SIDE**2`` neighbours (see :func:`_group`)."""
 
-    Every point of every site of a bucket lies within ``rho`` of the bucket's centre
-    ``m``, and the layer within ``D'`` of ``m`` (exact distances to the pieces whose
-    midpoints are nearest ``m``, k-d tree): no point of the bucket's sites is farther than
-    ``D' + rho`` from the layer, so only pieces within ``D' + 2 rho`` of ``m`` can be
-    nearest; :func:`_facing` drops those beside the bucket.
+    order: np.ndarray  # the sites, bucket after bucket
+    bucket: np.ndarray  # the bucket of each site, in that order
+    start: np.ndarray  # where each bucket's sites start in that order
+    mx: np.ndarray  # bucket centres
+    my: np.ndarray
+    off: np.ndarray  # each site's centre's distance from its bucket's centre, in order
+    rho: np.ndarray  # per bucket: every point of its sites lies within rho of its centre
 
-    Returns the site order (by bucket), each site's bucket, and per bucket the start and
-    count of its candidate pieces in the returned piece index array.
-    """
+
+def _group(o: Outlines) -> _Groups:
+    """The sites' buckets: the same for every criterion of a run (kept on ``o``)."""
+    cached = getattr(o, "_groups", None)
+    if cached is not None and cached[0] == _BUCKET_SIDE:
+        return cached[1]
+    cx, cy, r = o.cx, o.cy, o.r
     n = len(cx)
     x0, y0 = cx.min(), cy.min()
     spacing = np.sqrt(max((cx.max() - x0) * (cy.max() - y0), 1.0) / n)
@@ -323,6 +329,26 @@ def _buckets(cx, cy, r, a, b):
     bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
     off = np.hypot(xs - mx[bucket], ys - my[bucket])  # each site's centre from the bucket's
     rho = np.maximum.reduceat(off + r[order], start)
+    groups = _Groups(order, bucket, start, mx, my, off, rho)
+    o._groups = (_BUCKET_SIDE, groups)
+    return groups
+
+
+def _buckets(o: Outlines, a, b):
+    """Sites in buckets of neighbours and, per bucket, the pieces that may be nearest to
+    one of its sites.
+
+    Every point of every site of a bucket lies within ``rho`` of the bucket's centre
+    ``m``, and the layer within ``D'`` of ``m`` (exact distances to the pieces whose
+    midpoints are nearest ``m``, k-d tree): no point of the bucket's sites is farther than
+    ``D' + rho`` from the layer, so only pieces within ``D' + 2 rho`` of ``m`` can be
+    nearest; :func:`_facing` drops those beside the bucket.
+
+    Returns the site order (by bucket), each site's bucket, and per bucket the start and
+    count of its candidate pieces in the returned piece index array.
+    """
+    order, bucket, start, mx, my, off, rho = _group(o)
+    r = o.r
     k = min(4, len(a))
     _, near = kdtree()((a + b) / 2.0).query(np.column_stack([mx, my]), k=k)
     near = near.reshape(len(start), k)
@@ -405,27 +431,37 @@ def _facing(bi, d, vx, vy, rho) -> np.ndarray:
 def _lone_points(pts: np.ndarray, o: Outlines, out: np.ndarray) -> np.ndarray:
     """Distances to point targets for the sites one point is clearly nearest to.
 
-    The two points nearest each site's centre (k-d tree), at ``d1 <= d2``: when ``d2 - R >
-    d1 + R`` no other point can be nearer the site than the first, and when ``d1 > R`` the
-    point lies outside the site, so the distance is the least point-segment distance to the
-    site's edges (numpy, over every edge at once). Fills ``out`` for those sites and returns
+    The two points nearest each bucket's centre ``m`` (k-d tree over the few buckets,
+    :func:`_group`), at ``d1 <= d2``: for a site whose centre lies ``off`` from ``m``, the
+    first is at most ``d1 + off`` from the centre and every other point at least ``d2 -
+    off``; when ``d2 - d1 > 2 off + 2 R`` no other point can be nearer the site than the
+    first, and when the first lies farther than ``R`` from the site's centre it lies
+    outside the site, so the distance is the least point-segment distance to the site's
+    edges (numpy, over every edge at once). Fills ``out`` for those sites and returns
     which they are; the rest (near ties, points within reach, holed or multi-part sites)
     go through the general search.
     """
     n = len(o.cx)
+    g = _group(o)
     k = min(2, len(pts))
-    dist, idx = kdtree()(pts).query(np.column_stack([o.cx, o.cy]), k=k, workers=-1)
-    dist, idx = dist.reshape(n, k), idx.reshape(n, k)
-    slack = 1e-9 * (dist[:, 0] + o.r) + 1e-6
-    done = (o.count > 0) & (dist[:, 0] > o.r + slack)
+    dist, idx = kdtree()(pts).query(np.column_stack([g.mx, g.my]), k=k)
+    dist, idx = dist.reshape(-1, k), idx.reshape(-1, k)
+    best = np.empty(n, dtype=np.int64)
+    best[g.order] = first = idx[g.bucket, 0]
+    d1 = np.hypot(o.cx[g.order] - pts[first, 0], o.cy[g.order] - pts[first, 1])
+    rr = o.r[g.order]
+    slack = 1e-9 * (dist[g.bucket, 0] + g.off + rr) + 1e-6
+    ok = d1 > rr + slack
     if k > 1:
-        done &= dist[:, 1] - dist[:, 0] > 2.0 * o.r + slack
+        ok &= dist[g.bucket, 1] - dist[g.bucket, 0] > 2.0 * (g.off + rr) + slack
+    done = np.zeros(n, dtype=bool)
+    done[g.order] = ok
+    done &= o.count > 0
     if not done.any():
         return done
     site = np.flatnonzero(done)
     if len(site) > n // 2:  # most sites: every vertex row, in slices, no gather of edges
         xy, first, nv = o.xy, o.first, o.nv
-        best = idx[:, 0]
         res = np.empty(n)
         step = max(1, int(n * _EDGE_ROWS / max(len(xy), 1)))
 
@@ -447,7 +483,7 @@ def _lone_points(pts: np.ndarray, o: Outlines, out: np.ndarray) -> np.ndarray:
         run_blocks(part, list(range(0, n, step)), lambda: None)
         out[site] = np.sqrt(res[site])
     else:
-        out[site] = _pair_distance(site, idx[site, 0], pts, pts, len(pts), o)
+        out[site] = _pair_distance(site, best[site], pts, pts, len(pts), o)
     return done
 
 
@@ -517,7 +553,7 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     polys = targets[np.isin(shapely.get_type_id(targets), (3, 6))]
     cx, cy, r = o.cx, o.cy, o.r
     check()
-    order, bucket, cand, cstart, reps = _buckets(cx, cy, r, a, b)
+    order, bucket, cand, cstart, reps = _buckets(o, a, b)
     cum = np.cumsum(reps)
     cuts = [0]
     while cuts[-1] < n:  # site ranges of about _BLOCK candidate pairs each
