@@ -54,8 +54,8 @@ _BLOCK = 1 << 15
 _EDGE_ROWS = 1 << 16
 #: Directions in which each site's extent (support function) is kept, for tie bounds.
 _DIRECTIONS = 8
-#: Sites per bucket side when looking up candidate pieces (about 16 sites a bucket).
-_BUCKET_SIDE = 4
+#: Sites per bucket side when looking up candidate pieces (about 9 sites a bucket).
+_BUCKET_SIDE = 3
 #: Buckets per slice of the candidate look-up.
 _BUCKET_SLICE = 2048
 
