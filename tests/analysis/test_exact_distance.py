@@ -164,3 +164,84 @@ def test_a_far_near_tie_keeps_the_nearer_piece():
     want = shapely.distance(site[0], targets).min()
     assert abs(want - (54_950 - 1e-5)) < 1e-6
     assert abs(outline_distance(site, targets)[0] - want) <= 1e-7
+
+
+def _geos(sites, targets):
+    return shapely.distance(sites[:, None], targets[None, :]).min(axis=1)
+
+
+def test_sites_touching_inside_and_around_parks_equal_geos():
+    """A park (polygon target) with sites along it: sharing an edge, meeting it at a
+    corner, straddling its outline, inside it, holding it in a hole, holed and two-part
+    sites beside it, and a site facing its pointed vertex (the distance then runs from
+    the park's vertex to the middle of the site's edge)."""
+    park = shapely.Polygon([(0, 0), (400, 0), (400, 300), (200, 600), (0, 300)])
+    sites = np.array([
+        shapely.box(400, 0, 500, 100),  # shares an edge
+        shapely.box(400, -100, 500, 0),  # meets a corner
+        shapely.box(350, 100, 450, 200),  # straddles the outline
+        shapely.box(100, 100, 150, 150),  # inside
+        shapely.Polygon(shapely.box(-500, -500, 900, 1100).exterior.coords,  # park in its hole
+                        [shapely.box(-100, -100, 500, 700).exterior.coords]),
+        shapely.Polygon(shapely.box(600, 0, 800, 200).exterior.coords,  # holed, beside
+                        [shapely.box(650, 50, 700, 100).exterior.coords]),
+        shapely.MultiPolygon([shapely.box(-300, 0, -200, 50), shapely.box(-400, 400, -350, 450)]),
+        shapely.box(100, 700, 300, 760),  # faces the pointed vertex at (200, 600)
+        shapely.Polygon([(150, 650), (250, 650), (250, 650), (260, 700), (150, 700)]),  # repeat
+    ])
+    targets = np.array([park])
+    got = outline_distance(sites, targets)
+    np.testing.assert_allclose(got, _geos(sites, targets), atol=1e-9)
+    assert (got[:4] == 0).all() and (got[4:] > 0).all()
+    np.testing.assert_allclose(got[7], 100.0)  # vertex to the middle of an edge
+
+
+def test_sites_straddling_the_normal_at_a_segment_end_equal_geos():
+    """Sites whose nearest point of a segment is its interior for some vertices and an end
+    for others (all three terms needed), beside a line's end and a polyline's bend."""
+    line = shapely.LineString([(0, 0), (1000, 0), (1500, 700)])
+    xs = np.linspace(-300, 1800, 43)
+    sites = np.concatenate([
+        shapely.box(xs - 40, 200, xs + 40, 260),
+        shapely.box(xs - 120, -400, xs + 90, -330),
+        shapely.buffer(shapely.points(xs, np.full_like(xs, 300.0)), 60, quad_segs=3),
+    ])
+    got = outline_distance(sites, np.array([line]))
+    assert np.abs(got - _geos(sites, np.array([line]))).max() <= 1e-9
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_random_sites_and_targets_equal_geos_under_any_slicing(seed, monkeypatch):
+    """Random parcels of mixed sizes against parks, roads and points together, with the
+    bucket, block and row slices shrunk and grown: the distances stay GEOS's."""
+    from hljgis.analysis import distance
+
+    rng = np.random.default_rng(seed)
+    sites = _parcels(rng, n=800)
+    squares = shapely.box(*(ORIGIN + rng.uniform(0, 20_000, 2)), *(ORIGIN + 20_500))
+    sites = np.concatenate([sites, [squares]])
+    targets = np.concatenate([_targets(rng, "polygons"), _targets(rng, "lines"),
+                              _targets(rng, "points")[:5]])
+    want = _geos(sites, targets)
+    for side, block, rows in ((4, 1 << 15, 1 << 16), (1, 300, 50), (9, 7, 1 << 20)):
+        monkeypatch.setattr(distance, "_BUCKET_SIDE", side)
+        monkeypatch.setattr(distance, "_BLOCK", block)
+        monkeypatch.setattr(distance, "_EDGE_ROWS", rows)
+        monkeypatch.setattr(distance, "_BUCKET_SLICE", 5)
+        assert np.abs(outline_distance(sites, targets) - want).max() <= 1e-6
+
+
+def test_outline_bounds_hold_every_vertex():
+    """Outlines.support bounds <v - c, u> from above and below in every direction."""
+    rng = np.random.default_rng(10)
+    sites = _parcels(rng, n=300)
+    o = Outlines(sites)
+    site = np.repeat(np.arange(len(sites)), 16)
+    ang = rng.uniform(0, 2 * np.pi, len(site))
+    ux, uy = np.cos(ang), np.sin(ang)
+    hi, lo = o.support(site, ux, uy)
+    for i in range(len(site)):
+        v = shapely.get_coordinates(sites[site[i]])
+        proj = (v[:, 0] - o.cx[site[i]]) * ux[i] + (v[:, 1] - o.cy[site[i]]) * uy[i]
+        assert proj.max() <= hi[i] and proj.min() >= lo[i]
+        assert np.hypot(*(v - [o.cx[site[i]], o.cy[site[i]]]).T).max() <= o.r[site[i]]

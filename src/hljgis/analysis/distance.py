@@ -4,30 +4,33 @@ What ``geopandas.sjoin_nearest(sites, layer)`` and ``shapely.distance`` give (0 
 site touches or overlaps a feature), without asking GEOS for the distance of a million
 polygons to whole expressways (24.5 s at 1M parcels). No step loops over sites:
 
-0. point targets only (stations, town centres): the two points nearest each site's
+0. the sites are put in buckets of about 9 neighbours (once per run, shared by every
+   criterion); each site has its box centre ``c``, radius ``R`` (half its box diagonal)
+   and extents in 8 directions (box and diagonals: an octagon round it);
+1. point targets only (stations, town centres): the two points nearest each bucket's
    centre (k-d tree) settle every site one point is clearly nearest to, with its
    point-segment distances to the site's edges; the rest take the search below
    (:func:`_lone_points`);
-1. the targets are cut into pieces: points, and the straight segments of lines and of
+2. the targets are cut into pieces: points, and the straight segments of lines and of
    polygon outlines (a long expressway becomes segments with tight boxes);
-2. each site gets its box centre ``c`` and radius ``R`` (its farthest vertex from ``c``,
-   at most half its box diagonal) and an upper bound ``D'`` of the distance
-   from ``c`` to the pieces (exact distances to the four pieces with the nearest midpoints,
-   k-d tree). The site's distance is at most ``D' + R``, so only pieces within ``D' + 2R``
-   of ``c`` can be nearest. They are found by buckets of nearby sites (one STRtree query per
-   bucket), thinned to the pieces that face the bucket (:func:`_facing`: the side of a far
-   park beside the bucket cannot be nearest to any of its sites), and filtered by their
-   exact distance to ``c``; the nearest of them gives ``D``;
-3. each site's exact distance to the piece nearest its centre gives an upper bound ``U``;
+3. per bucket, the pieces that may be nearest one of its sites: within ``D' + 2 rho`` of
+   its centre (``D'`` an upper bound of the centre's distance, ``rho`` the bucket's
+   reach; one STRtree query per bucket), thinned to those that face the bucket
+   (:func:`_facing`); each site keeps the prefix of that list (sorted by distance from
+   the bucket's centre) it can reach (:func:`_buckets`);
+4. each site's exact distance to the piece nearest its centre gives an upper bound ``U``;
    the other candidates get an exact distance only when their lower bounds (distance to
-   ``c`` minus ``R``, then minus the site's extent towards the piece: its support
-   function, bounded in 8 directions, then exact from its vertices) are under ``U`` (the
-   near ties);
-4. exact site-piece distances: a site farther than ``R`` from the layer cannot touch it,
-   so its distance to a piece is attained at a vertex of one of the two (min of
-   point-segment distances, numpy, in blocks on threads); sites within ``R`` (few: those
-   along the features) get GEOS distances, and 0 where they intersect a polygon target;
-   a site whose disc lies inside a polygon target is at 0.
+   ``c`` minus ``R``, then minus the site's extent towards the piece, from its octagon,
+   then from its vertices) are under ``U`` (the near ties);
+5. exact site-piece distances: a site farther than ``R`` from the layer cannot touch it,
+   so its distance to a segment is that of the end it lies wholly behind (a point,
+   measured to the site's edges), or, wholly in the segment's slab, from the site's
+   vertices to the segment, or both (:meth:`_Pieces.region`); one point-segment distance
+   per site edge, numpy, in cache-sized slices on threads. Two segments meeting at the
+   vertex a site is nearest share that term, measured once. Sites within ``R`` (few:
+   those along the features) and holed or multi-part sites get GEOS distances, and 0
+   where they intersect a polygon target; a site whose disc lies inside a polygon target
+   is at 0.
 
 The numpy distances use the point-segment formula GEOS uses, so they agree with
 ``shapely.distance`` to rounding (1e-9 m at city scale; the tests and
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import shapely
@@ -47,90 +51,171 @@ from hljgis.analysis.kernels import kdtree, outline_segments, run_blocks, segmen
 __all__ = ["Outlines", "edge_distance", "outline_distance"]
 
 #: Site-piece pairs per block (bounded memory; blocks run on the thread pool).
-_BLOCK = 1 << 17
-#: (site edge, pair) rows per numpy pass of the exact distances (parcels drawn with
-#: thousands of vertices would otherwise blow up a block's temporaries).
-_EDGE_ROWS = 1 << 21
-#: Directions in which each site's extent (support function) is kept, for tie bounds.
-_DIRECTIONS = 8
-#: Sites per bucket side when looking up candidate pieces (about 16 sites a bucket).
-_BUCKET_SIDE = 4
+_BLOCK = 1 << 15
+#: (site edge, pair) rows per numpy pass of the exact distances: 64k rows keep the
+#: temporaries in cache (six times faster per row than passes of 2M rows on the 2-core
+#: test machine) and parcels drawn with thousands of vertices bounded.
+_EDGE_ROWS = 1 << 16
+#: Sites per bucket side when looking up candidate pieces (about 9 sites a bucket).
+_BUCKET_SIDE = 3
+#: Buckets per slice of the candidate look-up.
+_BUCKET_SLICE = 2048
 
 
-def _pieces(targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Points and straight segments of the targets: geometries, start and end coordinates.
+class _Pieces:
+    """The targets cut into pieces for the search, and the table of their vertices.
 
-    A point piece has start == end. Polygon outlines give their segments (their interior is
-    handled apart).
+    Search pieces are the target points (``a == b``), then the straight segments of lines
+    and polygon outlines (closed: ends included), with their geometries for GEOS. The
+    exact distance of a site to a segment is the least of up to three terms (see
+    :meth:`region`): the segment's ends as points (measured to the site's edges) and its
+    interior (measured from the site's vertices). ``ea``/``eb`` hold those terms: the
+    vertices first (``ea == eb``, ``nv`` of them), then the segments. Polygon interiors are
+    handled apart.
     """
-    types = shapely.get_type_id(targets)
-    pointlike = np.isin(types, (0, 4))
-    pts = shapely.get_coordinates(shapely.get_parts(targets[pointlike]))
-    if (~pointlike).any():
-        a, b = outline_segments(targets[~pointlike])
-    else:
-        a = b = np.zeros((0, 2))
-    segs = shapely.linestrings(np.stack([a, b], axis=1)) if len(a) else np.empty(0, object)
-    return (np.concatenate([shapely.points(pts), segs]), np.concatenate([pts, a]),
-            np.concatenate([pts, b]))
+
+    def __init__(self, targets: np.ndarray):
+        types = shapely.get_type_id(targets)
+        pointlike = np.isin(types, (0, 4))
+        pts = np.unique(shapely.get_coordinates(shapely.get_parts(targets[pointlike])), axis=0)
+        if (~pointlike).any():
+            a, b = outline_segments(targets[~pointlike])
+            keep = (a != b).any(axis=1)  # repeated vertices: their neighbours have them
+            a, b = a[keep], b[keep]
+        else:
+            a = b = np.zeros((0, 2))
+        self.npts, self.nseg = len(pts), len(a)
+        segs = (shapely.linestrings(np.stack([a, b], axis=1)) if len(a)
+                else np.empty(0, object))
+        self.geoms = np.concatenate([shapely.points(pts), segs])
+        self.a = np.concatenate([pts, a])
+        self.b = np.concatenate([pts, b])
+        verts, inv = np.unique(np.concatenate([pts, a, b]), axis=0, return_inverse=True)
+        inv = inv.ravel()
+        self.nv = len(verts)
+        k, m = self.npts, self.nseg
+        self.va = np.concatenate([inv[:k], inv[k:k + m]])  # vertex of each piece's ends
+        self.vb = np.concatenate([inv[:k], inv[k + m:]])
+        self.ea = np.concatenate([verts, a])
+        self.eb = np.concatenate([verts, b])
+        length = np.hypot(*(self.b - self.a).T)
+        safe = np.where(length > 0, length, 1.0)
+        self.ex = (self.b[:, 0] - self.a[:, 0]) / safe  # unit direction (0 for points)
+        self.ey = (self.b[:, 1] - self.a[:, 1]) / safe
+
+    def region(self, p, ca, cb, hi, lo) -> np.ndarray:
+        """Which term(s) of segment ``p`` a site needs, from the range ``[lo, hi]`` of
+        ``<x - c, e>`` over its points ``x`` (``e`` the segment's direction, ``c`` the
+        site's centre; ``ca``/``cb``: ``<a - c, e>``, ``<b - c, e>``).
+
+        A site wholly behind ``a`` is nearest ``a`` (every point of it is), wholly past
+        ``b`` nearest ``b``; a site wholly in the slab between is nearest the segment's
+        interior, whose least distance to a polygon is at one of its vertices. Returns the
+        term's index in ``ea``/``eb`` (vertices, then interiors), or ``nv + nseg + s`` for
+        a site that straddles a normal at an end (all three terms)."""
+        s = p - self.npts
+        both = self.nv + self.nseg + s
+        out = np.where((lo >= ca) & (hi <= cb), self.nv + s, both)
+        out = np.where(lo >= cb, self.vb[p], out)
+        return np.where(hi <= ca, self.va[p], out)
 
 
 class Outlines:
     """What the distance search needs of the sites, computed once per run and shared by
-    every distance criterion: box centres, radii and the outline segments by site.
+    every distance criterion: box centres, half sizes and radii, and the outline
+    vertices by site.
 
-    Outline segments come straight from the polygons' coordinates (no GEOS boundary
-    geometries); sites with holes or several parts, and points, are marked ``geos`` and
-    measured by GEOS instead.
+    The vertices come straight from the polygons' coordinates (no GEOS boundary
+    geometries, no table of segments: edge ``j`` of a site runs from vertex ``first + j``
+    to ``first + j + 1``); sites with holes or several parts, and points, are marked
+    ``geos`` and measured by GEOS instead.
     """
 
     def __init__(self, geoms: np.ndarray):
         self.geoms = geoms = np.asarray(geoms)
-        self.blank = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-        bounds = shapely.bounds(geoms)
-        self.cx = (bounds[:, 0] + bounds[:, 2]) / 2.0
-        self.cy = (bounds[:, 1] + bounds[:, 3]) / 2.0
-        r = np.hypot(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) / 2.0
-        self.r = r * (1 + 1e-9) + 1e-6  # rounding slack: one candidate too many at worst
+        n = len(geoms)
+        nv = shapely.get_num_coordinates(geoms)  # 0 where missing or empty
+        self.blank = nv == 0
+        #: (k, 2) vertices of all sites, rings closed, site after site
+        self.xy = xy = shapely.get_coordinates(geoms)
+        self.first = np.cumsum(nv) - nv
+        self.nv = nv
         types = shapely.get_type_id(geoms)
         simple = (types == 3) & (shapely.get_num_interior_rings(geoms) == 0)
-        multi = np.flatnonzero((types == 6) & (shapely.get_num_geometries(geoms) == 1))
+        multi = np.flatnonzero(types == 6)
+        multi = multi[shapely.get_num_geometries(geoms[multi]) == 1]
         simple[multi] = shapely.get_num_interior_rings(
             shapely.get_geometry(geoms[multi], 0)) == 0
-        coords, site = shapely.get_coordinates(geoms, return_index=True)
-        at = np.flatnonzero(site[1:] == site[:-1])
-        self.seg = seg = np.empty((len(at), 4))
-        seg[:, :2] = coords[at]
-        seg[:, 2:] = coords[at + 1]
-        owner = site[at]
-        full = np.bincount(owner, minlength=len(geoms))
-        self.first = np.r_[0, np.cumsum(full)[:-1]]
-        self.count = np.where(simple, full, 0)
-        self.owner = owner  # the site of each segment
-        self.full = full  # segments of each site (all rings and parts)
+        simple &= nv > 1
+        #: edges of each site measured here (0: GEOS measures the site)
+        self.count = np.where(simple, nv - 1, 0)
         self.geos = ~simple
-        # the site's extent from its centre in _DIRECTIONS directions, max <v - c, e_k> over
-        # its vertices (all rings and parts); R for points. Opposite directions share one
-        # projection (its max and its min).
-        self.support = np.repeat(self.r[:, None], _DIRECTIONS, axis=1)
-        has = full > 0
-        if has.any():
-            vx = seg[:, 0] - np.repeat(self.cx, full)
-            vy = seg[:, 1] - np.repeat(self.cy, full)
-            at = self.first[has]
-            # the farthest vertex bounds the site more tightly than its box
-            far = np.sqrt(np.maximum.reduceat(vx * vx + vy * vy, at))
-            self.r[has] = np.minimum(self.r[has], far * (1 + 1e-9) + 1e-6)
-            half = _DIRECTIONS // 2
-            sup = np.empty((len(at), _DIRECTIONS))
-            proj = np.empty_like(vx)
-            for j in range(half):
-                ang = j * 2 * np.pi / _DIRECTIONS
-                np.multiply(vx, np.cos(ang), out=proj)
-                proj += vy * np.sin(ang)
-                sup[:, j] = np.maximum.reduceat(proj, at)
-                sup[:, j + half] = -np.minimum.reduceat(proj, at)
-            self.support[has] = sup
+        # least and largest x, y, x + y, x - y of each site's vertices, in slices of sites
+        # (temporaries in cache, slices on the thread pool)
+        lo = np.zeros((n, 4))
+        hi = np.zeros((n, 4))
+        step = max(1, int(n * (_EDGE_ROWS // 4) / max(len(xy), 1)))
+
+        def extents(s0: int) -> None:
+            s1 = min(n, s0 + step)
+            has = np.flatnonzero(nv[s0:s1] > 0) + s0
+            if not has.size:
+                return
+            r0 = int(self.first[has[0]])
+            v = xy[r0:int(self.first[has[-1]] + nv[has[-1]])]
+            q = np.empty((len(v), 4))
+            q[:, :2] = v
+            np.add(v[:, 0], v[:, 1], out=q[:, 2])
+            np.subtract(v[:, 0], v[:, 1], out=q[:, 3])
+            at = self.first[has] - r0
+            lo[has] = np.minimum.reduceat(q, at, axis=0)
+            hi[has] = np.maximum.reduceat(q, at, axis=0)
+
+        run_blocks(extents, list(range(0, n, step)), lambda: None)
+        self.cx = (lo[:, 0] + hi[:, 0]) / 2.0
+        self.cy = (lo[:, 1] + hi[:, 1]) / 2.0
+        # half sizes of the box, a little generous: every vertex v has |v - c| <= hw, hh
+        slack = 1e-9 * (np.abs(self.cx) + np.abs(self.cy)) + 1e-9
+        self.hw = (hi[:, 0] - lo[:, 0]) / 2.0 + slack
+        self.hh = (hi[:, 1] - lo[:, 1]) / 2.0 + slack
+        r = np.hypot(self.hw, self.hh)
+        self.r = r * (1 + 1e-9) + 1e-6  # rounding slack: one candidate too many at worst
+        # and the extents along the diagonals (x + y, x - y): the box and these two make an
+        # octagon round the site, a tighter bound of its extent in most directions
+        ext = np.empty((4, n))
+        for k, mid in ((0, self.cx + self.cy), (1, self.cx - self.cy)):
+            ext[2 * k] = hi[:, 2 + k] - mid
+            ext[2 * k + 1] = mid - lo[:, 2 + k]
+        ext *= np.sqrt(0.5)
+        ext += (np.sqrt(2.0) * slack)[None, :]
+        #: per site: half width, half height, extents along +-(1, 1) and +-(1, -1)
+        self._ext = np.column_stack([self.hw, self.hh, *ext])
+
+    def rows(self, site: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Edges of the sites ``site`` (all with edges here): per site its count and the
+        position of its first row, and per row the index of the edge's first vertex."""
+        m = self.count[site]
+        lead = np.cumsum(m) - m
+        rows = np.repeat(self.first[site] - lead, m)
+        rows += np.arange(len(rows))
+        return m, lead, rows
+
+    def support(self, site: np.ndarray, ux: np.ndarray, uy: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of ``<v - c, u>`` over the site's points ``v`` (``u`` a unit vector): an
+        upper bound of its largest and a lower bound of its least value, from the site's
+        box and its extents along the diagonals (a support function is sublinear:
+        ``h(alpha e1 + beta e2) <= alpha h(e1) + beta h(e2)``)."""
+        e = np.take(self._ext, site, axis=0)
+        box = np.abs(ux) * e[:, 0]
+        box += np.abs(uy) * e[:, 1]
+        al = (ux + uy) * np.sqrt(0.5)
+        be = (ux - uy) * np.sqrt(0.5)
+        ap, am = np.maximum(al, 0.0), np.maximum(-al, 0.0)
+        bp, bm = np.maximum(be, 0.0), np.maximum(-be, 0.0)
+        hi = np.minimum(box, ap * e[:, 2] + am * e[:, 3] + bp * e[:, 4] + bm * e[:, 5])
+        lo = np.minimum(box, am * e[:, 2] + ap * e[:, 3] + bm * e[:, 4] + bp * e[:, 5])
+        return hi, np.negative(lo, out=lo)
 
 
 def _nearest_on(px, py, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -166,77 +251,70 @@ def _seg_d2(px, py, ax, ay, bx, by) -> np.ndarray:
     return wx
 
 
-def _pair_distance(site, piece, a, b, o: Outlines) -> np.ndarray:
-    """Exact distance of site ``site[i]`` to piece ``piece[i]``, for sites the piece cannot
-    touch: the least of the site's vertices' distances to the piece and of the piece's ends'
-    distances to the site's edges (for a point piece, its distance to the edges)."""
-    m = o.count[site]
-    lead = np.r_[0, np.cumsum(m)[:-1]]
-    pair = np.repeat(np.arange(len(site)), m)
-    e = o.seg[np.repeat(o.first[site] - lead, m) + np.arange(int(m.sum()))]
-    ex0, ey0, ex1, ey1 = e[:, 0], e[:, 1], e[:, 2], e[:, 3]
-    p = piece[pair]
-    ax, ay, bx, by = a[p, 0], a[p, 1], b[p, 0], b[p, 1]
-    d = _seg_d2(ax, ay, ex0, ey0, ex1, ey1)
-    line = np.flatnonzero((ax != bx) | (ay != by))
-    if line.size:
-        sub = (ex0[line], ey0[line])
-        d[line] = np.minimum(d[line], _seg_d2(*sub, ax[line], ay[line], bx[line], by[line]))
-        d[line] = np.minimum(d[line], _seg_d2(bx[line], by[line], *sub, ex1[line],
-                                              ey1[line]))
+def _pair_distance(site, piece, a, b, npts: int, o: Outlines) -> np.ndarray:
+    """Distance of site ``site[i]`` to piece ``piece[i]``, for sites the piece cannot
+    touch (none of the pieces is inside the site): a point piece's distance to the site's
+    edges, a segment piece's least distance to the site's vertices (see :func:`_pieces`)."""
+    m, lead, rows = o.rows(site)
+    p = np.repeat(piece, m)
+    v = np.take(o.xy, rows, axis=0)  # take: 2-D fancy indexing is ten times slower
+    vx, vy = v[:, 0], v[:, 1]
+    d = np.empty(len(rows))
+    pt = p < npts
+    if pt.all():
+        w = np.take(o.xy, rows + 1, axis=0)
+        q = np.take(a, p, axis=0)
+        d = _seg_d2(q[:, 0], q[:, 1], vx, vy, w[:, 0], w[:, 1])
+    elif not pt.any():
+        q, e = np.take(a, p, axis=0), np.take(b, p, axis=0)
+        d = _seg_d2(vx, vy, q[:, 0], q[:, 1], e[:, 0], e[:, 1])
+    else:
+        i = np.flatnonzero(pt)
+        w = np.take(o.xy, rows[i] + 1, axis=0)
+        q = np.take(a, p[i], axis=0)
+        d[i] = _seg_d2(q[:, 0], q[:, 1], vx[i], vy[i], w[:, 0], w[:, 1])
+        i = np.flatnonzero(~pt)
+        q, e = np.take(a, p[i], axis=0), np.take(b, p[i], axis=0)
+        d[i] = _seg_d2(vx[i], vy[i], q[:, 0], q[:, 1], e[:, 0], e[:, 1])
     return np.sqrt(np.minimum.reduceat(d, lead)) if len(d) else np.zeros(0)
 
 
-def _support_bound(site, d, ux, uy, o: Outlines) -> np.ndarray:
-    """A lower bound of the distance of site ``site[i]`` to a piece whose nearest point to
-    the site's centre lies at ``d[i]`` in direction ``(ux, uy)[i]``.
+def _projections(site, vecs: list[tuple[np.ndarray, np.ndarray]], o: Outlines,
+                 ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each direction ``(ux, uy)`` in ``vecs``, the largest and least ``<v - c, u>``
+    over the vertices ``v`` of site ``site[i]`` (all with edges here).
 
-    The piece (convex) lies beyond the line through that point normal to ``u``, so no point
-    ``s`` of the site is nearer than ``d - <s - c, u>``: the bound is ``d - h(u)``, ``h``
-    the site's support function. ``h`` is known in :data:`_DIRECTIONS` directions
-    (:attr:`Outlines.support`); between two of them, ``u = alpha e_k + beta e_k+1`` with
-    ``alpha, beta >= 0`` and ``h(u) <= alpha h_k + beta h_k+1`` (a support function is
-    sublinear). Far from the site this is almost the exact distance, where the disc bound
-    ``d - R`` leaves a whole side of a far park as near ties.
-    """
-    step = 2 * np.pi / _DIRECTIONS
-    theta = np.arctan2(uy, ux) % (2 * np.pi)
-    k = np.minimum((theta // step).astype(np.int64), _DIRECTIONS - 1)
-    rest = theta - k * step
-    alpha = np.sin(step - rest) / np.sin(step)
-    beta = np.sin(rest) / np.sin(step)
-    sup = o.support[site]
-    rows = np.arange(len(site))
-    h = alpha * sup[rows, k] + beta * sup[rows, (k + 1) % _DIRECTIONS]
-    return d - h
+    ``<v, u>`` is reduced first and ``<c, u>`` taken off per site (rounding of the order
+    of 1e-9 m at city coordinates, well inside the callers' slack)."""
+    m, lead, rows = o.rows(site)
+    v = np.take(o.xy, rows, axis=0)
+    out = []
+    for ux, uy in vecs:
+        val = v[:, 0] * np.repeat(ux, m)
+        val += v[:, 1] * np.repeat(uy, m)
+        mid = o.cx[site] * ux + o.cy[site] * uy
+        out.append((np.maximum.reduceat(val, lead) - mid, np.minimum.reduceat(val, lead) - mid))
+    return out
 
 
-def _extent(site, ux, uy, o: Outlines) -> np.ndarray:
-    """``h_S(u)``: how far site ``site[i]`` reaches from its centre in direction ``u[i]``,
-    the largest ``<v - c, u>`` over its vertices (the support function the
-    :data:`_DIRECTIONS` values of :attr:`Outlines.support` bound from above). Sites measured
-    by GEOS (no segments here) keep the bound."""
-    m = o.count[site]
-    out = np.full(len(site), np.inf)
-    has = np.flatnonzero(m > 0)
-    if not has.size:
-        return np.maximum(out, o.r[site])
-    s, mm = site[has], m[has]
-    lead = np.r_[0, np.cumsum(mm)[:-1]]
-    rows = np.repeat(o.first[s] - lead, mm) + np.arange(int(mm.sum()))
-    pair = np.repeat(np.arange(len(s)), mm)
-    val = (o.seg[rows, 0] - o.cx[s][pair]) * ux[has][pair]
-    val += (o.seg[rows, 1] - o.cy[s][pair]) * uy[has][pair]
-    out[has] = np.maximum.reduceat(val, lead)
-    return np.minimum(out, o.r[site])
+class _Groups(NamedTuple):
+    """Sites in buckets of about ``_BUCKET_SIDE**2`` neighbours (see :func:`_group`)."""
+
+    order: np.ndarray  # the sites, bucket after bucket
+    bucket: np.ndarray  # the bucket of each site, in that order
+    start: np.ndarray  # where each bucket's sites start in that order
+    mx: np.ndarray  # bucket centres
+    my: np.ndarray
+    off: np.ndarray  # each site's centre's distance from its bucket's centre, in order
+    rho: np.ndarray  # per bucket: every point of its sites lies within rho of its centre
 
 
-def _buckets(cx, cy, r, reach, a, b):
-    """Sites in buckets of neighbours and, per bucket, the pieces within its sites' reach.
-
-    Returns the site order (by bucket), each site's bucket, and per bucket the start and
-    count of its candidate pieces in the returned piece index array.
-    """
+def _group(o: Outlines) -> _Groups:
+    """The sites' buckets: the same for every criterion of a run (kept on ``o``)."""
+    cached = getattr(o, "_groups", None)
+    if cached is not None and cached[0] == _BUCKET_SIDE:
+        return cached[1]
+    cx, cy, r = o.cx, o.cy, o.r
     n = len(cx)
     x0, y0 = cx.min(), cy.min()
     spacing = np.sqrt(max((cx.max() - x0) * (cy.max() - y0), 1.0) / n)
@@ -247,28 +325,73 @@ def _buckets(cx, cy, r, reach, a, b):
     order = np.argsort(key, kind="stable")
     key = key[order]
     start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    xs, ys, rs = cx[order], cy[order], reach[order]
-    rb = np.maximum.reduceat(rs, start)
-    bx0, bx1 = np.minimum.reduceat(xs, start) - rb, np.maximum.reduceat(xs, start) + rb
-    by0, by1 = np.minimum.reduceat(ys, start) - rb, np.maximum.reduceat(ys, start) + rb
+    xs, ys = cx[order], cy[order]
+    mx = (np.minimum.reduceat(xs, start) + np.maximum.reduceat(xs, start)) / 2.0
+    my = (np.minimum.reduceat(ys, start) + np.maximum.reduceat(ys, start)) / 2.0
+    bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
+    off = np.hypot(xs - mx[bucket], ys - my[bucket])  # each site's centre from the bucket's
+    rho = np.maximum.reduceat(off + r[order], start)
+    groups = _Groups(order, bucket, start, mx, my, off, rho)
+    o._groups = (_BUCKET_SIDE, groups)
+    return groups
+
+
+def _buckets(o: Outlines, a, b):
+    """Sites in buckets of neighbours and, per bucket, the pieces that may be nearest to
+    one of its sites.
+
+    Every point of every site of a bucket lies within ``rho`` of the bucket's centre
+    ``m``, and the layer within ``D'`` of ``m`` (exact distances to the pieces whose
+    midpoints are nearest ``m``, k-d tree): no point of the bucket's sites is farther than
+    ``D' + rho`` from the layer, so only pieces within ``D' + 2 rho`` of ``m`` can be
+    nearest; :func:`_facing` drops those beside the bucket.
+
+    Returns the site order (by bucket), each site's bucket, and per bucket the start and
+    count of its candidate pieces in the returned piece index array.
+    """
+    order, bucket, start, mx, my, off, rho = _group(o)
+    r = o.r
+    k = min(4, len(a))
+    _, near = kdtree()((a + b) / 2.0).query(np.column_stack([mx, my]), k=k)
+    near = near.reshape(len(start), k)
+    dhat = np.full(len(start), np.inf)
+    for j in range(k):
+        p = near[:, j]
+        dhat = np.minimum(dhat, segment_distance(mx, my, a[p, 0], a[p, 1], b[p, 0], b[p, 1]))
+    reach = (dhat + 2.0 * rho) * (1 + 1e-9) + 1e-6
     tree = shapely.STRtree(shapely.box(np.minimum(a[:, 0], b[:, 0]), np.minimum(a[:, 1], b[:, 1]),
                                        np.maximum(a[:, 0], b[:, 0]), np.maximum(a[:, 1], b[:, 1])))
-    bi, pi = tree.query(shapely.box(bx0, by0, bx1, by1))
-    # the box query reaches sqrt(2) times too far along the diagonals: keep the pieces
-    # within reach of a disc round the bucket's centres
-    hx, hy = (bx1 - bx0) / 2.0 - rb, (by1 - by0) / 2.0 - rb
-    mx, my = bx0 + rb + hx, by0 + rb + hy
-    dm, qx, qy = _nearest_on(mx[bi], my[bi], a[pi, 0], a[pi, 1], b[pi, 0], b[pi, 1])
-    keep = dm <= rb[bi] + np.hypot(hx, hy)[bi]
-    bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
-    # every point of every site of the bucket lies within rho of its centre
-    rho = np.maximum.reduceat(np.hypot(xs - mx[bucket], ys - my[bucket]) + r[order], start)
-    bi, pi, dm = bi[keep], pi[keep], dm[keep]
-    keep = _facing(bi, dm, qx[keep] - mx[bi], qy[keep] - my[bi], rho)
-    bi, pi = bi[keep], pi[keep]
-    srt = np.argsort(bi, kind="stable")
+    boxes = shapely.box(mx - reach, my - reach, mx + reach, my + reach)
+    found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def part(b0: int) -> None:  # a slice of buckets: temporaries in cache, on threads
+        b1 = min(len(boxes), b0 + _BUCKET_SLICE)
+        bi, pi = tree.query(boxes[b0:b1])
+        bi += b0
+        pa, pb = np.take(a, pi, axis=0), np.take(b, pi, axis=0)
+        dm, qx, qy = _nearest_on(mx[bi], my[bi], pa[:, 0], pa[:, 1], pb[:, 0], pb[:, 1])
+        keep = dm <= reach[bi]
+        bi, pi, dm = bi[keep], pi[keep], dm[keep]
+        keep = _facing(bi - b0, dm, qx[keep] - mx[bi], qy[keep] - my[bi], rho[b0:b1])
+        found[b0] = bi[keep], pi[keep], dm[keep]
+
+    run_blocks(part, list(range(0, len(boxes), _BUCKET_SLICE)), lambda: None)
+    bi, pi, dm = (np.concatenate([found[k][j] for k in sorted(found)]) for j in range(3))
+    srt = np.lexsort((dm, bi))  # by bucket, nearest the bucket's centre first
+    bi, pi, dm = bi[srt], pi[srt], dm[srt]
     ncand = np.bincount(bi, minlength=len(start))
-    return order, bucket, pi[srt], np.r_[0, np.cumsum(ncand)[:-1]], ncand
+    cstart = np.cumsum(ncand) - ncand
+    # a site needs only the pieces within dm* + 2 |c - m| + R of the bucket's centre m
+    # (its distance is at most dm* + |c - m|; a piece at dm from m is at least dm - |c - m|
+    # from c and dm - |c - m| - R from the site): a prefix of its bucket's list, found by
+    # one search over the lists laid end to end (bucket k's distances shifted by k * width)
+    width = 4.0 * (float(dm.max()) + float(rho.max())) + 1.0
+    key = dm + bi * width
+    limit = ((dm[cstart][bucket] + 2.0 * off + r[order]) * (1 + 1e-9) + 1e-3
+             + 4e-16 * width * len(start))  # the keys' rounding
+    ends = np.searchsorted(key, np.minimum(limit, width / 2) + bucket * width, side="right")
+    reps = np.maximum(ends - cstart[bucket], 1)
+    return order, bucket, pi, cstart, reps
 
 
 def _facing(bi, d, vx, vy, rho) -> np.ndarray:
@@ -287,13 +410,12 @@ def _facing(bi, d, vx, vy, rho) -> np.ndarray:
     ``R |u - u*|``). With the disc bound ``d - d* <= 2 rho`` this drops the pieces of a
     far park's or road's side that lie beside the bucket, not facing it.
     """
-    order = np.lexsort((d, bi))
-    first = order[np.r_[True, bi[order][1:] != bi[order][:-1]]]
     nb = len(rho)
     dstar = np.full(nb, np.inf)
+    np.minimum.at(dstar, bi, d)
+    first = np.flatnonzero(d == dstar[bi])  # p*: any piece at d* (the last one written)
     ux = np.zeros(nb)
     uy = np.zeros(nb)
-    dstar[bi[first]] = d[first]
     ok = d[first] > 0
     ux[bi[first[ok]]] = vx[first[ok]] / d[first[ok]]
     uy[bi[first[ok]]] = vy[first[ok]] / d[first[ok]]
@@ -311,37 +433,59 @@ def _facing(bi, d, vx, vy, rho) -> np.ndarray:
 def _lone_points(pts: np.ndarray, o: Outlines, out: np.ndarray) -> np.ndarray:
     """Distances to point targets for the sites one point is clearly nearest to.
 
-    The two points nearest each site's centre (k-d tree), at ``d1 <= d2``: when ``d2 - R >
-    d1 + R`` no other point can be nearer the site than the first, and when ``d1 > R`` the
-    point lies outside the site, so the distance is the least point-segment distance to the
-    site's edges (numpy, over every edge at once). Fills ``out`` for those sites and returns
+    The two points nearest each bucket's centre ``m`` (k-d tree over the few buckets,
+    :func:`_group`), at ``d1 <= d2``: for a site whose centre lies ``off`` from ``m``, the
+    first is at most ``d1 + off`` from the centre and every other point at least ``d2 -
+    off``; when ``d2 - d1 > 2 off + 2 R`` no other point can be nearer the site than the
+    first, and when the first lies farther than ``R`` from the site's centre it lies
+    outside the site, so the distance is the least point-segment distance to the site's
+    edges (numpy, over every edge at once). Fills ``out`` for those sites and returns
     which they are; the rest (near ties, points within reach, holed or multi-part sites)
     go through the general search.
     """
     n = len(o.cx)
+    g = _group(o)
     k = min(2, len(pts))
-    dist, idx = kdtree()(pts).query(np.column_stack([o.cx, o.cy]), k=k, workers=-1)
-    dist, idx = dist.reshape(n, k), idx.reshape(n, k)
-    slack = 1e-9 * (dist[:, 0] + o.r) + 1e-6
-    done = (o.count > 0) & (dist[:, 0] > o.r + slack)
+    dist, idx = kdtree()(pts).query(np.column_stack([g.mx, g.my]), k=k)
+    dist, idx = dist.reshape(-1, k), idx.reshape(-1, k)
+    best = np.empty(n, dtype=np.int64)
+    best[g.order] = first = idx[g.bucket, 0]
+    d1 = np.hypot(o.cx[g.order] - pts[first, 0], o.cy[g.order] - pts[first, 1])
+    rr = o.r[g.order]
+    slack = 1e-9 * (dist[g.bucket, 0] + g.off + rr) + 1e-6
+    ok = d1 > rr + slack
     if k > 1:
-        done &= dist[:, 1] - dist[:, 0] > 2.0 * o.r + slack
+        ok &= dist[g.bucket, 1] - dist[g.bucket, 0] > 2.0 * (g.off + rr) + slack
+    done = np.zeros(n, dtype=bool)
+    done[g.order] = ok
+    done &= o.count > 0
     if not done.any():
         return done
     site = np.flatnonzero(done)
-    if len(site) > len(o.cx) // 2:  # most sites: every edge, no copy of the edge table
-        seg, owner = o.seg, o.owner
-        with_edges = np.flatnonzero(o.full > 0)
-        at: np.ndarray | slice = np.searchsorted(with_edges, site)
-        lead = o.first[with_edges]
+    if len(site) > n // 2:  # most sites: every vertex row, in slices, no gather of edges
+        xy, first, nv = o.xy, o.first, o.nv
+        res = np.empty(n)
+        step = max(1, int(n * _EDGE_ROWS / max(len(xy), 1)))
+
+        def part(s0: int) -> None:
+            s1 = min(n, s0 + step)
+            r0 = int(first[s0])
+            r1 = int(first[s1 - 1] + nv[s1 - 1])
+            if r1 - r0 < 2:
+                return
+            p = np.repeat(best[s0:s1], nv[s0:s1])[:-1]  # the point of each edge's site
+            v = xy[r0:r1]
+            d2 = np.empty(r1 - r0)
+            q = np.take(pts, p, axis=0)
+            d2[:-1] = _seg_d2(q[:, 0], q[:, 1], v[:-1, 0], v[:-1, 1], v[1:, 0], v[1:, 1])
+            has = np.flatnonzero(nv[s0:s1] > 0) + s0
+            d2[first[has] + nv[has] - 1 - r0] = np.inf  # a site's last vertex starts no edge
+            res[has] = np.minimum.reduceat(d2, first[has] - r0)
+
+        run_blocks(part, list(range(0, n, step)), lambda: None)
+        out[site] = np.sqrt(res[site])
     else:
-        on = done[o.owner]  # the edges of those sites
-        seg, owner = o.seg[on], o.owner[on]
-        at = slice(None)
-        lead = np.r_[0, np.cumsum(o.count[site])[:-1]]
-    p = idx[owner, 0]
-    d2 = _seg_d2(pts[p, 0], pts[p, 1], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3])
-    out[site] = np.sqrt(np.minimum.reduceat(d2, lead)[at])
+        out[site] = _pair_distance(site, best[site], pts, pts, len(pts), o)
     return done
 
 
@@ -406,22 +550,12 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
             out[rest] = outline_distance(geoms[rest], targets, check=check,
                                          points_first=False)
         return out
-    pieces, a, b = _pieces(targets)
+    pc_ = _Pieces(targets)
+    a, b, npts = pc_.a, pc_.b, pc_.npts
     polys = targets[np.isin(shapely.get_type_id(targets), (3, 6))]
     cx, cy, r = o.cx, o.cy, o.r
-    # an upper bound of the centre's distance: exact distances to the 4 pieces whose
-    # midpoints are nearest (k-d tree); the candidates then hold the nearest piece itself
-    k = min(4, len(a))
-    _, near_mid = kdtree()((a + b) / 2.0).query(np.column_stack([cx, cy]), k=k, workers=-1)
-    near_mid = near_mid.reshape(n, k)
-    d_hat = np.full(n, np.inf)
-    for j in range(k):
-        p = near_mid[:, j]
-        d_hat = np.minimum(d_hat, segment_distance(cx, cy, a[p, 0], a[p, 1], b[p, 0], b[p, 1]))
     check()
-    order, bucket, cand, cstart, ncand = _buckets(cx, cy, r, d_hat * (1 + 1e-9) + 2.0 * r,
-                                                   a, b)
-    reps = ncand[bucket]
+    order, bucket, cand, cstart, reps = _buckets(o, a, b)
     cum = np.cumsum(reps)
     cuts = [0]
     while cuts[-1] < n:  # site ranges of about _BLOCK candidate pairs each
@@ -432,29 +566,55 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     if len(polys):
         inside = shapely.contains_xy(shapely.union_all(polys), cx, cy)
     touching: list[np.ndarray] = []
+    full0 = pc_.nv + pc_.nseg  # terms from here on: a whole segment (three terms)
 
-    def exact(s: np.ndarray, p: np.ndarray, geos: np.ndarray) -> np.ndarray:
+    def terms(s: np.ndarray, p: np.ndarray, ca, cb, hi, lo) -> np.ndarray:
+        """The term (index in ``ea``/``eb``) of each numeric pair; see _Pieces.region."""
+        t = pc_.va[p]
+        seg = np.flatnonzero(p >= npts)
+        if seg.size:
+            t[seg] = pc_.region(p[seg], ca[seg], cb[seg], hi[seg], lo[seg])
+        return t
+
+    def ends(s: np.ndarray, p: np.ndarray):
+        """``<a - c, e>`` and ``<b - c, e>`` of each pair."""
+        ex, ey = pc_.ex[p], pc_.ey[p]
+        pa, pb = np.take(a, p, axis=0), np.take(b, p, axis=0)
+        ca = (pa[:, 0] - cx[s]) * ex + (pa[:, 1] - cy[s]) * ey
+        cb = (pb[:, 0] - cx[s]) * ex + (pb[:, 1] - cy[s]) * ey
+        return ca, cb, ex, ey
+
+    def measure(s: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Exact distances of numeric pairs (site, term); whole segments as three terms."""
+        whole = np.flatnonzero(t >= full0)
+        if whole.size:
+            seg = t[whole] - full0
+            own = np.r_[np.arange(len(s)), np.tile(whole, 2)]
+            s = np.r_[s, s[whole], s[whole]]
+            t = np.r_[np.where(t >= full0, t - pc_.nseg, t), pc_.va[npts + seg],
+                      pc_.vb[npts + seg]]
         res = np.empty(len(s))
-        if geos.any():
-            res[geos] = shapely.distance(geoms[s[geos]], pieces[p[geos]])
-        num = np.flatnonzero(~geos)
-        if num.size:  # in slices of about _EDGE_ROWS (site edge, pair) rows: bounded memory
-            cum = np.cumsum(o.count[s[num]])
-            cuts = np.searchsorted(cum, np.arange(_EDGE_ROWS, int(cum[-1]), _EDGE_ROWS))
-            for part in np.split(num, np.unique(np.maximum(cuts, 1))):
-                if part.size:
-                    res[part] = _pair_distance(s[part], p[part], a, b, o)
+        cum = np.cumsum(o.count[s])  # in slices of about _EDGE_ROWS rows: bounded memory
+        cuts = np.searchsorted(cum, np.arange(_EDGE_ROWS, int(cum[-1]), _EDGE_ROWS))
+        for part in np.split(np.arange(len(s)), np.unique(np.maximum(cuts, 1))):
+            if part.size:
+                res[part] = _pair_distance(s[part], t[part], pc_.ea, pc_.eb, pc_.nv, o)
+        if whole.size:
+            out_ = res[:len(own) - 2 * whole.size].copy()
+            np.minimum.at(out_, own[len(out_):], res[len(out_):])
+            return out_
         return res
 
     def block(span: tuple[int, int]) -> None:
         p0, p1 = span
         rep = reps[p0:p1]
         sites = order[p0:p1]
-        lead = np.r_[0, np.cumsum(rep)[:-1]]
+        lead = np.cumsum(rep) - rep
         grp = np.repeat(np.arange(p1 - p0), rep)
         pc = cand[np.repeat(cstart[bucket[p0:p1]] - lead, rep) + np.arange(int(rep.sum()))]
         st = sites[grp]
-        d, qx, qy = _nearest_on(cx[st], cy[st], a[pc, 0], a[pc, 1], b[pc, 0], b[pc, 1])
+        pa, pb = np.take(a, pc, axis=0), np.take(b, pc, axis=0)
+        d, qx, qy = _nearest_on(cx[st], cy[st], pa[:, 0], pa[:, 1], pb[:, 0], pb[:, 1])
         dmin = np.minimum.reduceat(d, lead)  # each centre's distance to the pieces
         rr = r[sites]
         # a site within R of a piece may touch it; points and holed sites: GEOS for those
@@ -463,25 +623,80 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         # round 1: the piece nearest the centre gives the upper bound U
         best = np.flatnonzero(d == dmin[grp])
         best = best[np.r_[True, grp[best][1:] != grp[best][:-1]]]
-        u = exact(st[best], pc[best], geos[grp[best]])
+        u = np.empty(len(sites))
+        g = geos[grp[best]]
+        if g.any():
+            u[g] = shapely.distance(geoms[st[best[g]]], pc_.geoms[pc[best[g]]])
+        nb = best[~g]
+        tbest = np.full(len(sites), -1)  # the numeric sites' first term
+        if nb.size:
+            s, p = st[nb], pc[nb]
+            ca, cb, ex, ey = ends(s, p)
+            t = terms(s, p, ca, cb, *o.support(s, ex, ey))
+            mixed = np.flatnonzero(t >= full0)
+            if mixed.size:  # the box straddles a normal: the site's own vertices may not
+                (hi, lo), = _projections(s[mixed], [(ex[mixed], ey[mixed])], o)
+                t[mixed] = terms(s[mixed], p[mixed], ca[mixed], cb[mixed], hi, lo)
+            tbest[grp[nb]] = t
+            u[grp[nb]] = measure(s, t)
         # round 2: the near ties, pieces whose lower bound d - R is under U
         tie = d - rr[grp] < u[grp]
         tie[best] = False
-        tie = np.flatnonzero(tie)
-        if tie.size:  # the tighter bound from the site's extent towards the piece
-            dt = np.where(d[tie] > 0, d[tie], 1.0)
-            ux, uy = (qx[tie] - cx[st[tie]]) / dt, (qy[tie] - cy[st[tie]]) / dt
-            lb = np.where(d[tie] > 0, _support_bound(st[tie], d[tie], ux, uy, o), -1.0)
-            ok = lb - 1e-9 * np.abs(lb) - 1e-6 < u[grp[tie]]
-            tie, ux, uy = tie[ok], ux[ok], uy[ok]
-        if tie.size:  # the site's own extent towards the piece, from its vertices
-            lb = np.where(d[tie] > 0, d[tie] - _extent(st[tie], ux, uy, o), -1.0)
-            tie = tie[lb - 1e-9 * np.abs(lb) - 1e-6 < u[grp[tie]]]
-        if tie.size:
-            np.minimum.at(u, grp[tie], exact(st[tie], pc[tie], geos[grp[tie]]))
+        tg = np.flatnonzero(tie)
+        if tg.size:
+            tg, tt = _ties(tg, st, pc, d, qx, qy, u[grp], geos[grp], tbest[grp])
+        if tg.size:
+            g = tt < 0
+            if g.any():
+                np.minimum.at(u, grp[tg[g]], shapely.distance(geoms[st[tg[g]]],
+                                                              pc_.geoms[pc[tg[g]]]))
+            if (~g).any():
+                np.minimum.at(u, grp[tg[~g]], measure(st[tg[~g]], tt[~g]))
         # a site whose disc lies inside a polygon target is inside it
         u[inside[sites] & (dmin > rr)] = 0.0
         out[sites] = u
+
+    def _ties(tie, st, pc, d, qx, qy, u, geos, tbest):
+        """The tied pairs that may still be nearer than ``u``, with their terms (-1: GEOS).
+
+        The site reaches the piece's nearest point to its centre (at ``d``, direction
+        ``w``) no nearer than ``d - h(w)``, ``h`` its extent (bounded by its box, then
+        from its vertices); numeric pairs whose term is the site's first term (two
+        segments meeting at the vertex it is nearest) or repeats another pair's are
+        dropped."""
+        s, dt = st[tie], d[tie]
+        pos = dt > 0
+        dd = np.where(pos, dt, 1.0)
+        wx, wy = (qx[tie] - cx[s]) / dd, (qy[tie] - cy[s]) / dd
+        lb = np.where(pos, dt - o.support(s, wx, wy)[0], -1.0)
+        sel = np.flatnonzero(lb - 1e-9 * np.abs(lb) - 1e-6 < u[tie])
+        tie, s, dt, pos, wx, wy = tie[sel], s[sel], dt[sel], pos[sel], wx[sel], wy[sel]
+        p = pc[tie]
+        ca, cb, ex, ey = ends(s, p)
+        t = terms(s, p, ca, cb, *o.support(s, ex, ey))
+        num = ~geos[tie]
+        t[~num] = -1
+        keep = ~num | (t != tbest[tie])
+        chk = np.flatnonzero(keep & num)
+        if chk.size:  # the site's own extents, from its vertices
+            (hw, _), = _projections(s[chk], [(wx[chk], wy[chk])], o)
+            lb2 = np.where(pos[chk], dt[chk] - hw, -1.0)
+            keep[chk] = lb2 - 1e-9 * np.abs(lb2) - 1e-6 < u[tie[chk]]
+            mixed = chk[keep[chk] & (t[chk] >= full0)]
+            if mixed.size:
+                (hi, lo), = _projections(s[mixed], [(ex[mixed], ey[mixed])], o)
+                t[mixed] = terms(s[mixed], p[mixed], ca[mixed], cb[mixed], hi, lo)
+                keep[mixed] = t[mixed] != tbest[tie[mixed]]
+        sel = np.flatnonzero(keep)
+        tie, t = tie[sel], t[sel]
+        if tie.size:  # one pair per (site, term): neighbours share their end vertices
+            key = np.where(t < 0, -1 - tie, t)
+            o_ = np.lexsort((key, st[tie]))
+            first = np.r_[True, (st[tie][o_][1:] != st[tie][o_][:-1])
+                          | (key[o_][1:] != key[o_][:-1])]
+            sel = o_[first]
+            tie, t = tie[sel], t[sel]
+        return tie, t
 
     run_blocks(block, list(pairwise(cuts)), check)
     near = np.concatenate(touching)
