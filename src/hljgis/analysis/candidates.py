@@ -306,7 +306,11 @@ def read_candidates(path: str, *, layer: str | None = None,
         chunks = chunks.cast(pa.large_binary())
     wkb = chunks.combine_chunks()
     geoms = shapely.from_wkb(wkb.to_numpy(zero_copy_only=False))
-    attrs = table.drop_columns([geom_col]).to_pandas()
+    if _needs_pyogrio_fields(meta):  # date-times and JSON: parsed as pyogrio parses them
+        attrs = pyogrio.read_dataframe(path, layer=layer, columns=columns,
+                                       read_geometry=False, use_arrow=True)
+    else:
+        attrs = table.drop_columns([geom_col]).to_pandas()
     gdf = gpd.GeoDataFrame(attrs, geometry=gpd.array.GeometryArray(geoms, crs=meta["crs"]))
     if gdf.crs is None:  # pragma: no cover - meta["crs"] was set
         raise InputError(f"the candidates in '{path}' have no CRS.")
@@ -315,6 +319,15 @@ def read_candidates(path: str, *, layer: str | None = None,
     array = gdf.geometry.array
     remember(array, np.asarray(array), wkb)
     return gdf
+
+
+def _needs_pyogrio_fields(meta: dict) -> bool:
+    """Whether a layer has fields whose values pyogrio's reader converts after Arrow
+    (date-times, from text with their offsets; JSON)."""
+    dtypes = meta.get("dtypes", ())
+    subtypes = meta.get("ogr_subtypes", ())
+    return any(d is not None and str(d).startswith("datetime") and d != "datetime64[D]"
+               for d in dtypes) or "OFSTJSON" in subtypes
 
 
 def _read_candidates_rows(path: str, layer: str | None,
