@@ -133,7 +133,17 @@ def test_written_file_holds_the_geometries_and_every_field(tmp_path, kind, monke
         (n,) = db.execute("SELECT count(*) FROM rtree_ranked_geom").fetchone()
         ext = db.execute("SELECT extension_name FROM gpkg_extensions "
                          "WHERE table_name = 'ranked'").fetchall()
-    assert n == len(got) and ("gpkg_rtree_index",) in ext
+        (ok,) = db.execute("PRAGMA integrity_check").fetchone()
+    assert n == len(got) and ("gpkg_rtree_index",) in ext and ok == "ok"
+    # a bounding-box read (GDAL goes through the R-tree) finds the rows it should
+    x0, y0, x1, y1 = shapely.total_bounds(geoms)
+    box = (x0 + (x1 - x0) / 4, y0 + (y1 - y0) / 4, x1 - (x1 - x0) / 4, y1 - (y1 - y0) / 4)
+    hit = pyogrio.read_dataframe(out, bbox=box)
+    bounds = shapely.bounds(np.asarray(got.geometry.array))
+    want = (bounds[:, 0] <= box[2]) & (bounds[:, 2] >= box[0]) & \
+        (bounds[:, 1] <= box[3]) & (bounds[:, 3] >= box[1])
+    assert 0 < want.sum() < len(got)
+    assert sorted(hit["pid"]) == sorted(got["pid"][want])
 
 
 def test_edited_geometries_are_written_as_edited(tmp_path):
