@@ -32,3 +32,31 @@ def test_refuses_missing_file_and_missing_crs(tmp_path):
     gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.box(0, 0, 1, 1)]).to_file(path)
     with pytest.raises(InputError, match="no CRS"):
         read_candidates(str(path))
+
+
+def test_fields_read_as_pyogrio_reads_them(tmp_path):
+    import pandas as pd
+    import pyogrio
+
+    gdf = gpd.GeoDataFrame({
+        "i": pd.array([1, None, 3], dtype="Int64"), "j": [1, 2, 3], "f": [1.5, np.nan, 2.0],
+        "b": [True, False, True], "s": ["a", None, "鹤岗"],
+        "d": pd.to_datetime(["2024-01-01 08:00", None, "2025-02-03 00:00"]),
+    }, geometry=shapely.box(np.arange(3.0), 0, np.arange(3.0) + 1, 1), crs="EPSG:4553")
+    path = tmp_path / "types.gpkg"
+    gdf.to_file(path)
+    got = read_candidates(str(path))
+    ref = pyogrio.read_dataframe(path, use_arrow=True)
+    pd.testing.assert_frame_equal(got.drop(columns="geometry"), ref.drop(columns="geometry"))
+    assert got.geometry.name == "geometry"
+    assert list(shapely.to_wkb(got.geometry.values)) == list(shapely.to_wkb(gdf.geometry.values))
+
+
+def test_refuses_a_table_without_geometry(tmp_path):
+    import pandas as pd
+    import pyogrio
+
+    path = tmp_path / "table.gpkg"
+    pyogrio.write_dataframe(pd.DataFrame({"a": [1, 2]}), path, layer="t", driver="GPKG")
+    with pytest.raises(InputError, match="no geometries"):
+        read_candidates(str(path))

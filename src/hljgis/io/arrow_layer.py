@@ -4,7 +4,8 @@
 ``bytes`` (``shapely.to_wkb``) and the frame into Arrow through pandas' generic converter;
 for a million ranked cells that is about 0.7 s of the write. Here numeric and string
 columns go to Arrow column by column (zero-copy where pandas allows) and one-ring polygons
-(cells, most parcels) get their WKB written in numpy. Anything unusual (mixed or 3-D
+(cells, most parcels) get their WKB written in numpy, and geometries read from a file
+hand GDAL the file's own WKB (:mod:`hljgis.io.source_wkb`). Anything unusual (mixed or 3-D
 geometries, empties, time zones, categoricals, mixed object columns) returns None and the
 caller uses pyogrio's own path, so the files written are the same either way
 (``tests/io/test_arrow_layer.py``).
@@ -20,6 +21,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from hljgis.io.source_wkb import lookup
+
 __all__ = ["ArrowLayer", "arrow_layer", "polygon_wkb"]
 
 #: pandas' nullable numeric and boolean dtypes (Arrow keeps their missing values as nulls).
@@ -28,6 +31,8 @@ _MASKED = frozenset({"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt
 
 _TYPE_NAMES = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint",
                5: "MultiLineString", 6: "MultiPolygon"}
+#: WKB type code -> shapely type id
+_WKB_TYPES = {1: 0, 2: 1, 3: 3, 4: 4, 5: 5, 6: 6}
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,14 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
     geoms = np.asarray(gdf.geometry.array)
     if not len(geoms):
         return None
-    types = np.unique(shapely.get_type_id(geoms))  # -1 for missing geometries
-    if len(types) != 1 or int(types[0]) not in _TYPE_NAMES or shapely.has_z(geoms).any():
-        return None
-    kind = int(types[0])
+    source = lookup(geoms)  # the WKB these very geometries were read from, if kept
+    if source is not None and source.kind in _WKB_TYPES and not shapely.is_empty(geoms).any():
+        kind, wkb = _WKB_TYPES[source.kind], source.wkb
+    else:
+        types = np.unique(shapely.get_type_id(geoms))  # -1 for missing geometries
+        if len(types) != 1 or int(types[0]) not in _TYPE_NAMES or shapely.has_z(geoms).any():
+            return None
+        kind, wkb = int(types[0]), None
     columns, names = [], []
     for name in gdf.columns:
         if name == gdf.geometry.name:
@@ -62,7 +71,8 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
             return None
         columns.append(column)
         names.append(str(name))
-    wkb = polygon_wkb(geoms) if kind == 3 else None  # None for empties or holes
+    if wkb is None:
+        wkb = polygon_wkb(geoms) if kind == 3 else None  # None for empties or holes
     if wkb is None:
         if shapely.is_empty(geoms).any():
             return None

@@ -76,8 +76,10 @@ def arrow_kwargs() -> dict:
 def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
     """Write one layer into a (new or existing) GeoPackage, not atomically: callers wrap it.
 
-    Plain frames go to GDAL as an Arrow table built by :func:`~hljgis.io.arrow_layer.arrow_layer`;
-    the rest through pyogrio's ``write_dataframe``.
+    Plain frames go to GDAL as an Arrow table built by :func:`~hljgis.io.arrow_layer.arrow_layer`
+    (with the file's own WKB for geometries read by
+    :func:`~hljgis.analysis.candidates.read_candidates`); the rest through pyogrio's
+    ``write_dataframe``.
     """
     if not len(gdf):
         pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", geometry_type="Unknown")
