@@ -180,3 +180,19 @@ def open_when_started(window, path) -> bool:
 
     QTimer.singleShot(0, open_now)
     return True
+
+
+def paint_preview(painter, canvas, image: QImage, extent, note: str) -> None:
+    """Draw a saved picture of ``extent`` where it lies on ``canvas``, with its ``note``
+    (the "loading" label) in the top-left corner."""
+    from PySide6.QtCore import QPoint, QRectF, Qt
+    from PySide6.QtGui import QPainter
+
+    x0, y0, x1, y1 = extent
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    painter.drawImage(QRectF(canvas.to_pixel(x0, y1), canvas.to_pixel(x1, y0)), image)
+    painter.setPen(QColor("#3a3a3a"))
+    box = painter.fontMetrics().boundingRect(note).adjusted(-8, -4, 8, 4)
+    box.moveTopLeft(canvas.rect().topLeft() + QPoint(10, 10))
+    painter.fillRect(box, QColor(255, 255, 255, 220))
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, note)

@@ -14,7 +14,7 @@ import threading
 
 import numpy as np
 from pyproj import Transformer
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -402,7 +402,9 @@ class MapCanvas(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#f4f1ea"))
         if self._preview is not None:
-            self._paint_preview(painter)
+            from hljgis.gui.project_preview import paint_preview
+
+            paint_preview(painter, self, *self._preview)
         elif self._image is not None and self._image_extent is not None:
             # the last frame, moved to where its extent is in the current view
             ix0, iy0, ix1, iy1 = self._image_extent
@@ -414,16 +416,6 @@ class MapCanvas(QWidget):
         if self.map_tool is not None:
             self.map_tool.paint(painter)
         painter.end()
-
-    def _paint_preview(self, painter: QPainter) -> None:
-        image, (x0, y0, x1, y1), note = self._preview
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawImage(QRectF(self.to_pixel(x0, y1), self.to_pixel(x1, y0)), image)
-        painter.setPen(QColor("#3a3a3a"))
-        box = painter.fontMetrics().boundingRect(note).adjusted(-8, -4, 8, 4)
-        box.moveTopLeft(self.rect().topLeft() + QPoint(10, 10))
-        painter.fillRect(box, QColor(255, 255, 255, 220))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, note)
 
     def _paint_overlays(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
