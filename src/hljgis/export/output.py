@@ -20,6 +20,7 @@ from hljgis.core.errors import InputError
 from hljgis.export._qt import ensure_gui_app
 from hljgis.export.page import MapPage, paint_page
 from hljgis.io.atomic import atomic_target
+from hljgis.render.pdffill import attached, splice
 from hljgis.render.png import save_png
 
 #: Pages are laid out at no less than this resolution. Qt sets fonts in whole device pixels,
@@ -99,21 +100,24 @@ def write_pdf(pages: Sequence, path, dpi: float = 300, title: str = "") -> Expor
         writer.setPdfVersion(QPdfWriter.PdfVersion.PdfVersion_1_6)
         reports = []
         painter = None
-        try:
-            for i, page in enumerate(pages):
-                _set_page(writer, page.size_mm)
-                if i == 0:
-                    painter = QPainter(writer)
-                    if not painter.isActive():
-                        raise InputError(f"cannot write {path}.", "Check the folder exists and "
-                                         "is writable, and the file is not open in a PDF viewer.")
-                else:
-                    writer.newPage()
-                reports.append(page.paint(painter, dpi))
-        finally:
-            if painter is not None and painter.isActive():
-                painter.end()
+        with attached(writer) as fills:
+            try:
+                for i, page in enumerate(pages):
+                    _set_page(writer, page.size_mm)
+                    if i == 0:
+                        painter = QPainter(writer)
+                        if not painter.isActive():
+                            raise InputError(f"cannot write {path}.", "Check the folder "
+                                             "exists and is writable, and the file is not "
+                                             "open in a PDF viewer.")
+                    else:
+                        writer.newPage()
+                    reports.append(page.paint(painter, dpi))
+            finally:
+                if painter is not None and painter.isActive():
+                    painter.end()
         del writer  # closes the file before it is renamed
+        splice(tmp, fills)  # the map fills, written beside Qt's page (render.pdffill)
     return ExportResult(path, len(pages), path.stat().st_size, reports)
 
 

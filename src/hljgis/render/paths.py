@@ -143,3 +143,39 @@ def marker_path(marker: str, size_px: float, cx: float = 0.0, cy: float = 0.0) -
     t.translate(cx, cy)
     t.scale(size_px, size_px)
     return t.map(_unit_marker(marker))
+
+
+# -- vertices snapped to a printing grid -------------------------------------------------------
+def compact_rings(gx: np.ndarray, gy: np.ndarray, is_start: np.ndarray,
+                  is_ext: np.ndarray | None = None, closing: bool = True) -> np.ndarray:
+    """Indices of the vertices worth writing once coordinates are snapped to a grid.
+
+    ``gx``, ``gy`` are whole grid steps, rings marked by ``is_start``. A vertex that repeats
+    the one before it goes; with ``closing=False`` the vertex that closes a ring does too (a
+    fill closes it anyway). A ring left with no area (under three distinct vertices) goes,
+    and with ``is_ext`` (exterior rings marked at their first vertex) so do the holes of a
+    polygon whose exterior went. Snapping every vertex to the same grid keeps shared edges
+    shared: both neighbours move a common vertex to the same point.
+    """
+    n = len(gx)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    keep = np.ones(n, dtype=bool)
+    keep[1:] = (gx[1:] != gx[:-1]) | (gy[1:] != gy[:-1]) | is_start[1:]
+    ring = np.cumsum(is_start) - 1
+    first = np.flatnonzero(is_start)
+    if not closing:
+        last = np.r_[first[1:], n] - 1
+        # the closing vertex after the run of duplicates before it was dropped
+        keep[last] &= (gx[last] != gx[first]) | (gy[last] != gy[first])
+    need = 3 if not closing else 4
+    count = np.bincount(ring, weights=keep, minlength=len(first))
+    ring_ok = count >= need
+    if is_ext is not None:
+        ext = is_ext[first]
+        poly = np.cumsum(ext) - 1
+        ext_ok = np.ones(int(poly[-1]) + 1 if len(poly) else 0, dtype=bool)
+        ext_ok[poly[ext]] = ring_ok[ext]
+        ring_ok &= ext_ok[poly]
+    keep &= ring_ok[ring]
+    return np.flatnonzero(keep)

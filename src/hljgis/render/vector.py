@@ -7,7 +7,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QImage, QPainter, QPen, QTransform
 
 from hljgis.core.style import hex_to_rgba
-from hljgis.render.paths import marker_paths, paths_from_rings
+from hljgis.render.paths import compact_rings, marker_paths, paths_from_rings
+from hljgis.render.pdffill import SNAP_PT, FillGroup, sink_for
 from hljgis.render.prepare import _LINE, _POINT, _POLY, PreparedLayer
 from hljgis.render.rasterfill import (
     point_class_image,
@@ -138,7 +139,10 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
                 outline_only = small & poly & (shortest >= MIN_OUTLINE_PX)
         check()
         draw = rest | outline_only
-        if draw.any():
+        if draw.any() and not raster_ok:
+            stats["paths"] += _vector_polygons(painter, prep, cls, symbols, draw, mt, bucket,
+                                               check)
+        elif draw.any():
             data = prep.coordinates(draw, _POLY, bucket)
             px, py = _device_xy(data["xy"], mt, grid)
             fcls = cls[data["feat"]]
@@ -203,6 +207,86 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
                 stats["paths"] += len(paths)
                 check()
     return stats
+
+
+def _vector_polygons(painter, prep, cls, symbols, mask, mt, bucket, check) -> int:
+    """Polygons on a vector device (PDF, SVG); returns the number of paths drawn.
+
+    As on screens, outlines of filled features narrower than MIN_OUTLINE_PX device pixels
+    are left out (they would hide the fill). Those plain fills are snapped to
+    :data:`~hljgis.render.pdffill.SNAP_PT` steps, outlined features to 1/VECTOR_GRID pixel.
+    On a PDF page with a fill sink, classes of plain colours and solid outlines are written
+    by the sink; other classes (hatches, dashes, symbol layers, translucent colours) and
+    every class on SVG pages are drawn as QPainterPaths.
+    """
+    px_mm = mt.dpi / 25.4
+    ax, _, ay, _ = mt.affine()
+    b = prep.bounds
+    with np.errstate(invalid="ignore"):
+        shortest = np.minimum((b[:, 2] - b[:, 0]) * abs(ax), (b[:, 3] - b[:, 1]) * abs(ay))
+    pens = [make_pen({**sym, "type": "fill"}, px_mm) for sym in symbols]
+    rgba = [hex_to_rgba(sym["fill"]) if sym.get("fill") else None for sym in symbols]
+    plain = np.array([c is not None and not sym.get("hatch") and not sym.get("layers")
+                      for sym, c in zip(symbols, rgba, strict=True)] + [False])
+    pen_on = np.array([p.style() != Qt.PenStyle.NoPen for p in pens] + [False])
+    outlined = pen_on[cls] & ~(plain[cls] & (shortest < MIN_OUTLINE_PX))
+    sink = sink_for(painter)
+    sinkable = [sink is not None and not sym.get("hatch") and not sym.get("layers")
+                and (c is None or c[3] == 255) and _simple_pen(p)
+                for sym, c, p in zip(symbols, rgba, pens, strict=True)]
+    coarse = mask & plain[cls] & ~outlined
+    step = SNAP_PT * mt.dpi / 72.0
+    paths = 0
+    for part, grid, with_pen in ((coarse, 1.0 / step, False), (mask & ~coarse, VECTOR_GRID,
+                                                                True)):
+        if not part.any():
+            continue
+        data = prep.coordinates(part, _POLY, bucket)
+        gx, gy = _device_xy(data["xy"], mt, grid)
+        keep = compact_rings(gx, gy, data["start"], data["ext"], closing=False)
+        gx, gy, start = gx[keep], gy[keep], data["start"][keep]
+        fcls = cls[data["feat"][keep]]
+        groups, qt = [], []
+        for c in range(len(symbols)):
+            m = fcls == c
+            if not m.any():
+                continue
+            if sinkable[c]:
+                pen = pens[c] if with_pen and pens[c].style() != Qt.PenStyle.NoPen else None
+                stroke = None if pen is None else (
+                    pen.color().getRgb()[:3], pen.widthF() * grid)
+                groups.append(FillGroup(gx[m], gy[m], start[m],
+                                        rgba[c][:3] if rgba[c] else None, stroke))
+            else:
+                qt.append((c, m))
+        if groups:
+            sink.draw(painter, (mt.width, mt.height), groups, 1.0 / grid)
+            paths += len(groups)
+        for c, m in qt:
+            sym = symbols[c] if with_pen else {**symbols[c], "stroke": None}
+            # Qt closes a subpath whose last vertex repeats its first (for the outline)
+            chunk = paths_from_rings(*_closed(gx[m], gy[m], start[m]))
+            paths += len(chunk)
+            for layer_sym in symbol_layers(sym):
+                _fill_paths(painter, chunk, layer_sym, mt, grid)
+                check()
+        check()
+    return paths
+
+
+def _simple_pen(pen: QPen) -> bool:
+    """A pen the fill sink writes: none, or solid and opaque (no dashes)."""
+    return pen.style() == Qt.PenStyle.NoPen or (
+        pen.style() == Qt.PenStyle.SolidLine and pen.color().alpha() == 255)
+
+
+def _closed(x: np.ndarray, y: np.ndarray, start: np.ndarray):
+    """Rings with their first vertex repeated at the end."""
+    first = np.flatnonzero(start)
+    idx = np.insert(np.arange(len(x)), np.r_[first[1:], len(x)], first)
+    st = np.zeros(len(idx), dtype=bool)
+    st[np.flatnonzero(start) + np.arange(len(first))] = True
+    return x[idx], y[idx], st
 
 
 def _device_xy(xy: np.ndarray, mt: MapTransform, grid: float) -> tuple[np.ndarray, np.ndarray]:
