@@ -160,16 +160,18 @@ def compact_rings(gx: np.ndarray, gy: np.ndarray, is_start: np.ndarray,
     n = len(gx)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    keep = np.ones(n, dtype=bool)
-    keep[1:] = (gx[1:] != gx[:-1]) | (gy[1:] != gy[:-1]) | is_start[1:]
-    ring = np.cumsum(is_start) - 1
+    keep = np.empty(n, dtype=bool)
+    keep[0] = True
+    np.not_equal(gx[1:], gx[:-1], out=keep[1:])
+    keep[1:] |= gy[1:] != gy[:-1]
+    keep[1:] |= is_start[1:]
     first = np.flatnonzero(is_start)
     if not closing:
         last = np.r_[first[1:], n] - 1
         # the closing vertex after the run of duplicates before it was dropped
         keep[last] &= (gx[last] != gx[first]) | (gy[last] != gy[first])
     need = 3 if not closing else 4
-    count = np.bincount(ring, weights=keep, minlength=len(first))
+    count = np.add.reduceat(keep, first, dtype=np.int32)
     ring_ok = count >= need
     if is_ext is not None:
         ext = is_ext[first]
@@ -177,5 +179,6 @@ def compact_rings(gx: np.ndarray, gy: np.ndarray, is_start: np.ndarray,
         ext_ok = np.ones(int(poly[-1]) + 1 if len(poly) else 0, dtype=bool)
         ext_ok[poly[ext]] = ring_ok[ext]
         ring_ok &= ext_ok[poly]
-    keep &= ring_ok[ring]
+    if not ring_ok.all():
+        keep &= np.repeat(ring_ok, np.diff(np.r_[first, n]))
     return np.flatnonzero(keep)

@@ -34,6 +34,8 @@ MIN_SCAN_FEATURES = 2000
 #: (the painter scaled by 1/8): "10191 4487" instead of "1273.92337 560.914235", half the
 #: bytes for the PDF writer to format and compress, and 1/2400 inch at 300 dpi.
 VECTOR_GRID = 8.0
+#: Grid coordinates are int32; vertices beyond this many steps off the frame are clamped.
+_INT_LIMIT = 2 ** 30
 
 
 class Cancelled(Exception):
@@ -242,14 +244,17 @@ def _vector_polygons(painter, prep, cls, symbols, mask, mt, bucket, check) -> in
         if not part.any():
             continue
         data = prep.coordinates(part, _POLY, bucket)
-        gx, gy = _device_xy(data["xy"], mt, grid)
+        gx, gy = _grid_xy(data["xy"], mt, grid)
         keep = compact_rings(gx, gy, data["start"], data["ext"], closing=False)
-        gx, gy, start = gx[keep], gy[keep], data["start"][keep]
-        fcls = cls[data["feat"][keep]]
+        # vertices by class (a ring's vertices share it; the stable sort keeps them in order)
+        kc = cls[data["feat"][keep]].astype(np.int8)
+        order = keep[np.argsort(kc, kind="stable")]
+        ends = np.cumsum(np.bincount(kc, minlength=len(symbols)))
+        gx, gy, start = gx[order], gy[order], data["start"][order]
         groups, qt = [], []
         for c in range(len(symbols)):
-            m = fcls == c
-            if not m.any():
+            m = slice(int(ends[c - 1]) if c else 0, int(ends[c]))
+            if m.start == m.stop:
                 continue
             if sinkable[c]:
                 pen = pens[c] if with_pen and pens[c].style() != Qt.PenStyle.NoPen else None
@@ -287,6 +292,19 @@ def _closed(x: np.ndarray, y: np.ndarray, start: np.ndarray):
     st = np.zeros(len(idx), dtype=bool)
     st[np.flatnonzero(start) + np.arange(len(first))] = True
     return x[idx], y[idx], st
+
+
+def _grid_xy(xy: np.ndarray, mt: MapTransform, grid: float) -> tuple[np.ndarray, np.ndarray]:
+    """Device pixel coordinates of map ``xy`` in whole 1/``grid`` pixels, as int32."""
+    ax, bx, ay, by = mt.affine()
+    out = []
+    for col, a, b in ((0, ax, bx), (1, ay, by)):
+        v = xy[:, col] * (a * grid)
+        v += b * grid
+        np.rint(v, out=v)
+        np.clip(v, -_INT_LIMIT, _INT_LIMIT, out=v)  # far outside any frame: edges keep
+        out.append(v.astype(np.int32))
+    return out[0], out[1]
 
 
 def _device_xy(xy: np.ndarray, mt: MapTransform, grid: float) -> tuple[np.ndarray, np.ndarray]:
