@@ -153,3 +153,25 @@ def test_rows_are_fixed_width_pdf_numbers():
     assert text == ("h 000000 000007 m\n"
                     "  123456 000005 l\n"
                     "  000042 099999 l\n")
+
+
+def test_a_missing_placeholder_writes_the_pdf_with_qt_alone(app, make_layer, tmp_path,
+                                                            monkeypatch):
+    """Should Qt write images in a way splice does not recognise, the export still holds
+    the map (drawn by Qt), not blank placeholders."""
+    from hljgis.render import pdffill
+
+    monkeypatch.setattr(pdffill, "_MAGIC_WIDTH", 9001)
+    real = pdffill.splice
+
+    def lost(path, sink):
+        for form in sink.forms:
+            form.width += 1  # what the file holds is no longer what the sink looks for
+        return real(path, sink)
+
+    monkeypatch.setattr("hljgis.export.output.splice", lost)
+    red = make_layer([box(10, 10, 90, 90)], "red", style=single(fill="#ff0000", stroke=None))
+    path = tmp_path / "fallback.pdf"
+    _write([[red]], path)
+    assert not [x for x in _xobjects(path).values() if x["/Subtype"] == "/Form"]
+    assert _close(_rgb(_raster(path, tmp_path), 50, 50), (255, 0, 0))

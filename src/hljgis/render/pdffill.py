@@ -83,6 +83,11 @@ def attached(device):
             _SINKS.pop(key, None)
 
 
+class SpliceError(RuntimeError):
+    """A placeholder is not in the file Qt wrote (a Qt version that writes images
+    differently): the caller writes the page without the sink."""
+
+
 @dataclass
 class _Form:
     """One placeholder's fills: deflated content in grid steps, offset, frame size."""
@@ -269,7 +274,7 @@ def splice(path, sink: FillSink) -> None:
     for form in sink.forms:
         obj = found.get(form.width)
         if obj is None:
-            raise RuntimeError(f"PDF fill placeholder {form.width} not found in {path}")
+            raise SpliceError(f"PDF fill placeholder {form.width} not found in {path}")
         offsets[obj] = pos + len(out)
         head = (f"{obj} 0 obj\n<< /Type /XObject /Subtype /Form /FormType 1 "
                 f"/BBox [{' '.join(_num(v) for v in form.bbox)}] "
