@@ -93,7 +93,9 @@ def test_fills_and_outlines_go_into_a_form_xobject_and_print_right(app, make_lay
     assert forms and not images
     content = b"".join(zlib.decompress(f._data) if f.get("/Filter") else f._data
                        for f in forms)
-    assert b"\nf*\n" in content and b"\nh B*\n" in content  # fills; fills with outlines
+    assert b" re\nf\n" in content  # the cells: rectangles, filled
+    assert b" re\nB\n" in content  # the big squares: rectangles, filled and outlined
+    assert b" l\nh B*\n" in content  # the courtyard: rings, filled and outlined
     img = _raster(path, tmp_path)
     # map y grows up: (0, 0) is the page's bottom-left corner
     assert _close(_rgb(img, 25, 75), (0xd7, 0x19, 0x1c))  # big square, class 0
@@ -102,6 +104,25 @@ def test_fills_and_outlines_go_into_a_form_xobject_and_print_right(app, make_lay
     assert _close(_rgb(img, 75, 30), (0x1a, 0x96, 0x41))  # the cells, no outlines
     assert _close(_rgb(img, 25, 25), (255, 255, 255))  # the courtyard is a hole
     assert _close(_rgb(img, 10, 25), (0xd7, 0x19, 0x1c))  # around it
+
+
+def test_small_irregular_parcels_are_filled_rings(app, make_layer, tmp_path):
+    tri = [Polygon([(x, y), (x + 0.6, y), (x, y + 0.6)]) for x in range(10, 90)
+           for y in range(10, 90)]
+    tri += [Polygon([(x + 0.6, y), (x + 0.6, y + 0.6), (x, y + 0.6)]) for x in range(10, 90)
+            for y in range(10, 90)]
+    layer = make_layer(tri, "tri", style=_graduated(["#2b83ba"], stroke="#ffffff", width=0.1),
+                       v=[0] * len(tri))
+    path = tmp_path / "tri.pdf"
+    _write([[layer]], path)
+    forms = [x for x in _xobjects(path).values() if x["/Subtype"] == "/Form"]
+    content = b"".join(zlib.decompress(f._data) for f in forms)
+    assert b" l\nf*\n" in content and b"B" not in content  # no outlines on 0.6 mm
+    img = _raster(path, tmp_path)
+    # each 1 m square is two triangles of 0.6 m legs: the lattice between them shows white
+    blue = np.array([[_close(_rgb(img, x / 4, y / 4), (0x2b, 0x83, 0xba), tol=30)
+                      for x in range(80, 320)] for y in range(80, 320)])
+    assert 0.2 < blue.mean() < 0.6
 
 
 def test_dashed_or_translucent_classes_stay_with_qt(app, make_layer, tmp_path):

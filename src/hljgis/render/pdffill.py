@@ -103,13 +103,22 @@ class FillGroup:
     """Rings drawn with one fill and outline: ``gx``, ``gy`` in grid steps from the frame's
     top-left corner (y down), ``start`` marking each ring's first vertex; ``fill`` an
     opaque (r, g, b) or None; ``stroke`` ((r, g, b), width in grid steps) or None. Rings
-    of outlined groups are closed by the writer, so they need no closing vertex."""
+    of outlined groups are closed by the writer, so they need no closing vertex.
+
+    With ``wh`` (widths, heights in grid steps) the group holds rectangles instead: ``gx``,
+    ``gy`` are their top-left corners, written as one ``re`` each (grid cells)."""
 
     gx: np.ndarray
     gy: np.ndarray
-    start: np.ndarray
+    start: np.ndarray | None
     fill: tuple | None = None
     stroke: tuple | None = None
+    wh: tuple[np.ndarray, np.ndarray] | None = None
+
+    def far_corner(self) -> tuple[int, int]:
+        if self.wh is None:
+            return int(self.gx.max()), int(self.gy.max())
+        return int((self.gx + self.wh[0]).max()), int((self.gy + self.wh[1]).max())
 
 
 class FillSink:
@@ -128,8 +137,8 @@ class FillSink:
         w, h = size
         x0 = min(int(g.gx.min()) for g in groups)
         y0 = min(int(g.gy.min()) for g in groups)
-        span = max(max(int(g.gx.max()) for g in groups) - x0,
-                   max(int(g.gy.max()) for g in groups) - y0, 1)
+        far = [g.far_corner() for g in groups]
+        span = max(max(f[0] for f in far) - x0, max(f[1] for f in far) - y0, 1)
         digits = max(4, len(str(span)))
         comp = _deflate.compressobj(_LEVEL)
         parts = []
@@ -144,8 +153,15 @@ class FillSink:
                 state.append(f"{_num(width)} w 1 j 0 J")
             op = b"B*\n" if g.fill is not None and g.stroke is not None else (
                 b"f*\n" if g.fill is not None else b"S\n")
-            close = g.stroke is not None
             parts.append(comp.compress(("\n".join(state) + "\n").encode()))
+            total += len(g.gx)
+            if g.wh is not None:  # rectangles close themselves; nonzero fills overlaps
+                rows = _rect_rows(g.gx - x0, g.gy - y0, *g.wh, digits)
+                for a in range(0, len(rows), CHUNK_VERTICES // 4):
+                    parts.append(comp.compress(rows[a:a + CHUNK_VERTICES // 4].data))
+                    parts.append(comp.compress(op.replace(b"*", b"")))
+                continue
+            close = g.stroke is not None
             rows = _rows(g.gx - x0, g.gy - y0, g.start, digits, close)
             cuts = _chunk_cuts(g.start)
             for a, z in itertools.pairwise(cuts):
@@ -153,7 +169,6 @@ class FillSink:
                     rows[a, :2] = 32  # no subpath to close before the first
                 parts.append(comp.compress(rows[a:z].data))
                 parts.append(comp.compress(b"h " + op if close else op))
-            total += len(g.gx)
         parts.append(comp.flush())
         number = len(self.forms)
         # the placeholder maps its unit square onto the frame; the form maps grid steps
@@ -216,6 +231,19 @@ def _word_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lo[:, 0] = t[:, 3]
     lo[:, 1:] = np.frombuffer(b" l\n", dtype=np.uint8)
     return x, hi.view("<u4").ravel(), lo.view("<u4").ravel()
+
+
+def _rect_rows(x: np.ndarray, y: np.ndarray, w: np.ndarray, h: np.ndarray,
+               digits: int) -> np.ndarray:
+    """``x y w h re`` lines, every number zero-padded to ``digits``."""
+    n = len(x)
+    out = np.empty((n, 4 * (digits + 1) + 3), dtype=np.uint8)
+    for k, v in enumerate((x, y, w, h)):
+        col = k * (digits + 1)
+        _put_digits(out, col, digits, np.asarray(v, dtype=np.int64))
+        out[:, col + digits] = 32
+    out[:, -3:] = np.frombuffer(b"re\n", dtype=np.uint8)
+    return out
 
 
 def _rows(x: np.ndarray, y: np.ndarray, start: np.ndarray, digits: int,

@@ -239,34 +239,46 @@ def _vector_polygons(painter, prep, cls, symbols, mask, mt, bucket, check) -> in
     coarse = mask & plain[cls] & ~outlined
     step = SNAP_PT * mt.dpi / 72.0
     paths = 0
+    to_sink = np.array([*sinkable, False])
     for part, grid, with_pen in ((coarse, 1.0 / step, False), (mask & ~coarse, VECTOR_GRID,
                                                                 True)):
         if not part.any():
             continue
-        data = prep.coordinates(part, _POLY, bucket)
-        gx, gy = _grid_xy(data["xy"], mt, grid)
-        keep = compact_rings(gx, gy, data["start"], data["ext"], closing=False)
-        # vertices by class (a ring's vertices share it; the stable sort keeps them in order)
-        kc = cls[data["feat"][keep]].astype(np.int8)
-        order = keep[np.argsort(kc, kind="stable")]
-        ends = np.cumsum(np.bincount(kc, minlength=len(symbols)))
-        gx, gy, start = gx[order], gy[order], data["start"][order]
-        groups, qt = [], []
-        for c in range(len(symbols)):
-            m = slice(int(ends[c - 1]) if c else 0, int(ends[c]))
-            if m.start == m.stop:
-                continue
-            if sinkable[c]:
-                pen = pens[c] if with_pen and pens[c].style() != Qt.PenStyle.NoPen else None
-                stroke = None if pen is None else (
-                    pen.color().getRgb()[:3], pen.widthF() * grid)
-                groups.append(FillGroup(gx[m], gy[m], start[m],
-                                        rgba[c][:3] if rgba[c] else None, stroke))
-            else:
-                qt.append((c, m))
+        groups: dict[int, list[FillGroup]] = {}
+
+        def add(c, gx, gy, start, wh=None, grid=grid, with_pen=with_pen, groups=groups):
+            pen = pens[c] if with_pen and pens[c].style() != Qt.PenStyle.NoPen else None
+            stroke = None if pen is None else (pen.color().getRgb()[:3], pen.widthF() * grid)
+            groups.setdefault(c, []).append(FillGroup(
+                gx, gy, start, rgba[c][:3] if rgba[c] else None, stroke, wh))
+
+        rects = part & prep.is_rect & to_sink[cls]
+        if rects.any():  # grid cells: one "re" each, straight from their bounds
+            for c, x, y, wh in _rect_groups(prep, cls, rects, mt, grid):
+                add(c, x, y, None, wh)
+            part = part & ~rects
+        qt = []
+        if part.any():
+            data = prep.coordinates(part, _POLY, bucket)
+            gx, gy = _grid_xy(data["xy"], mt, grid)
+            keep = compact_rings(gx, gy, data["start"], data["ext"], closing=False)
+            # vertices by class (a ring's vertices share it; a stable sort keeps their order)
+            kc = cls[data["feat"][keep]].astype(np.int8)
+            order = keep[np.argsort(kc, kind="stable")]
+            ends = np.cumsum(np.bincount(kc, minlength=len(symbols)))
+            gx, gy, start = gx[order], gy[order], data["start"][order]
+            for c in range(len(symbols)):
+                m = slice(int(ends[c - 1]) if c else 0, int(ends[c]))
+                if m.start == m.stop:
+                    continue
+                if sinkable[c]:
+                    add(c, gx[m], gy[m], start[m])
+                else:
+                    qt.append((c, m))
         if groups:
-            sink.draw(painter, (mt.width, mt.height), groups, 1.0 / grid)
-            paths += len(groups)
+            sink.draw(painter, (mt.width, mt.height),
+                      [g for c in sorted(groups) for g in groups[c]], 1.0 / grid)
+            paths += sum(len(v) for v in groups.values())
         for c, m in qt:
             sym = symbols[c] if with_pen else {**symbols[c], "stroke": None}
             # Qt closes a subpath whose last vertex repeats its first (for the outline)
@@ -277,6 +289,27 @@ def _vector_polygons(painter, prep, cls, symbols, mask, mt, bucket, check) -> in
                 check()
         check()
     return paths
+
+
+def _rect_groups(prep, cls, mask, mt, grid) -> list[tuple]:
+    """Rectangles ``mask`` snapped to the grid, by class: (class, x, y, (w, h)); those
+    that snap to nothing are left out."""
+    idx = np.flatnonzero(mask)
+    idx = idx[np.argsort(cls[idx].astype(np.int8), kind="stable")]
+    b = prep.bounds[idx]
+    ax, bx, ay, by = mt.affine()
+    lim = float(_INT_LIMIT)
+    x0, x1, y0, y1 = (np.clip(np.rint((v * a + o) * grid), -lim, lim).astype(np.int32)
+                      for v, a, o in ((b[:, 0], ax, bx), (b[:, 2], ax, bx),
+                                      (b[:, 3], ay, by), (b[:, 1], ay, by)))
+    w, h = x1 - x0, y1 - y0
+    ok = (w > 0) & (h > 0)
+    c_of = cls[idx]
+    out = []
+    for c in np.unique(c_of[ok]).tolist():
+        m = ok & (c_of == c)
+        out.append((c, x0[m], y0[m], (w[m], h[m])))
+    return out
 
 
 def _simple_pen(pen: QPen) -> bool:
