@@ -125,6 +125,23 @@ def test_small_irregular_parcels_are_filled_rings(app, make_layer, tmp_path):
     assert 0.2 < blue.mean() < 0.6
 
 
+def test_scattered_sites_under_a_grid_step_still_print(app, make_layer, tmp_path):
+    """Polygons and cells smaller than the 1/4 pt grid print as specks, not nothing."""
+    pos = [(x, y) for x in range(10, 90, 8) for y in range(10, 90, 8)]
+    tiny = [Polygon([(x, y), (x + 0.02, y), (x, y + 0.02)]) for x, y in pos]
+    tiny += [box(x + 4, y + 4, x + 4.02, y + 4.02) for x, y in pos]
+    layer = make_layer(tiny, "sites", style=single(fill="#000000", stroke=None))
+    path = tmp_path / "sites.pdf"
+    _write([[layer]], path)
+    img = _raster(path, tmp_path, dpi=300)
+    for x, y in pos:
+        for cx, cy in ((x, y), (x + 4, y + 4)):
+            px, py = round(cx / 25.4 * 300), round((100 - cy) / 25.4 * 300)
+            darkest = min(img.pixelColor(px + dx, py + dy).red() for dx in range(-3, 4)
+                          for dy in range(-3, 4))
+            assert darkest < 200, (cx, cy, darkest)  # white around; a lost site: 234
+
+
 def test_dashed_or_translucent_classes_stay_with_qt(app, make_layer, tmp_path):
     dashed = make_layer([box(10, 10, 90, 90)], "dashed",
                         style=_graduated(["#2b83ba"], stroke="#000000", dash="dash"), v=[0])
@@ -152,16 +169,19 @@ def test_compact_rings_drops_repeats_closing_vertices_and_empty_rings():
     from hljgis.render.paths import compact_rings
 
     # ring 0: square with a repeated vertex; ring 1: collapsed to a line (its hole 2 goes
-    # with it); ring 3: a triangle
-    x = np.array([0, 4, 4, 4, 0, 0, 7, 8, 7, 7, 7, 7.5, 7, 0, 2, 1, 0], dtype=float)
-    y = np.array([0, 0, 0, 4, 4, 0, 7, 7, 7, 7, 7, 7.5, 7, 0, 0, 2, 0], dtype=float)
+    # with it); ring 3: a triangle; ring 4: a triangle whose last corner snapped onto its
+    # first (a b a a: no area left)
+    x = np.array([0, 4, 4, 4, 0, 0, 7, 8, 7, 7, 7, 7.5, 7, 0, 2, 1, 0, 5, 6, 5, 5],
+                 dtype=float)
+    y = np.array([0, 0, 0, 4, 4, 0, 7, 7, 7, 7, 7, 7.5, 7, 0, 0, 2, 0, 5, 5, 5, 5],
+                 dtype=float)
     start = np.zeros(len(x), dtype=bool)
-    start[[0, 6, 9, 13]] = True
+    start[[0, 6, 9, 13, 17]] = True
     ext = np.zeros(len(x), dtype=bool)
-    ext[[0, 6, 13]] = True
-    keep = compact_rings(x, y, start, ext, closing=False)
+    ext[[0, 6, 13, 17]] = True
+    keep = np.flatnonzero(compact_rings(x, y, start, ext, closing=False))
     assert keep.tolist() == [0, 1, 3, 4, 13, 14, 15]
-    keep = compact_rings(x, y, start, ext, closing=True)
+    keep = np.flatnonzero(compact_rings(x, y, start, ext, closing=True))
     assert keep.tolist() == [0, 1, 3, 4, 5, 13, 14, 15, 16]
 
 

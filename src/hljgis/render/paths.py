@@ -148,7 +148,7 @@ def marker_path(marker: str, size_px: float, cx: float = 0.0, cy: float = 0.0) -
 # -- vertices snapped to a printing grid -------------------------------------------------------
 def compact_rings(gx: np.ndarray, gy: np.ndarray, is_start: np.ndarray,
                   is_ext: np.ndarray | None = None, closing: bool = True) -> np.ndarray:
-    """Indices of the vertices worth writing once coordinates are snapped to a grid.
+    """Which vertices are worth writing once coordinates are snapped to a grid (a mask).
 
     ``gx``, ``gy`` are whole grid steps, rings marked by ``is_start``. A vertex that repeats
     the one before it goes; with ``closing=False`` the vertex that closes a ring does too (a
@@ -159,7 +159,7 @@ def compact_rings(gx: np.ndarray, gy: np.ndarray, is_start: np.ndarray,
     """
     n = len(gx)
     if n == 0:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=bool)
     keep = np.empty(n, dtype=bool)
     keep[0] = True
     np.not_equal(gx[1:], gx[:-1], out=keep[1:])
@@ -167,8 +167,10 @@ def compact_rings(gx: np.ndarray, gy: np.ndarray, is_start: np.ndarray,
     keep[1:] |= is_start[1:]
     first = np.flatnonzero(is_start)
     if not closing:
-        last = np.r_[first[1:], n] - 1
-        # the closing vertex after the run of duplicates before it was dropped
+        # the last vertex left in a ring goes when it repeats the first (the closing vertex,
+        # or whatever snapped onto the start just before it)
+        pos = np.flatnonzero(keep)
+        last = pos[np.searchsorted(pos, np.r_[first[1:], n]) - 1]
         keep[last] &= (gx[last] != gx[first]) | (gy[last] != gy[first])
     need = 3 if not closing else 4
     count = np.add.reduceat(keep, first, dtype=np.int32)
@@ -181,4 +183,4 @@ def compact_rings(gx: np.ndarray, gy: np.ndarray, is_start: np.ndarray,
         ring_ok &= ext_ok[poly]
     if not ring_ok.all():
         keep &= np.repeat(ring_ok, np.diff(np.r_[first, n]))
-    return np.flatnonzero(keep)
+    return keep

@@ -257,11 +257,22 @@ def _vector_polygons(painter, prep, cls, symbols, mask, mt, bucket, check) -> in
             for c, x, y, wh in _rect_groups(prep, cls, rects, mt, grid):
                 add(c, x, y, None, wh)
             part = part & ~rects
-        qt = []
+        qt, specks = [], []
         if part.any():
             data = prep.coordinates(part, _POLY, bucket)
             gx, gy = _grid_xy(data["xy"], mt, grid)
-            keep = compact_rings(gx, gy, data["start"], data["ext"], closing=False)
+            kept = compact_rings(gx, gy, data["start"], data["ext"], closing=False)
+            # a polygon that snapped to nothing prints as a speck of one grid step, as on
+            # screens it takes a pixel: scattered small sites must not vanish from the page
+            lost = np.flatnonzero(data["start"] & data["ext"])
+            lost = lost[~kept[lost]]
+            if len(lost):
+                for c, x, y, wh in _specks(gx[lost], gy[lost], cls[data["feat"][lost]]):
+                    if sinkable[c]:
+                        add(c, x, y, None, wh)
+                    else:
+                        specks.append((c, x, y))
+            keep = np.flatnonzero(kept)
             # vertices by class (a ring's vertices share it; a stable sort keeps their order)
             kc = cls[data["feat"][keep]].astype(np.int8)
             order = keep[np.argsort(kc, kind="stable")]
@@ -279,10 +290,12 @@ def _vector_polygons(painter, prep, cls, symbols, mask, mt, bucket, check) -> in
             sink.draw(painter, (mt.width, mt.height),
                       [g for c in sorted(groups) for g in groups[c]], 1.0 / grid)
             paths += sum(len(v) for v in groups.values())
-        for c, m in qt:
+        rings = [(c, *_closed(gx[m], gy[m], start[m])) for c, m in qt]
+        rings += [(c, *_speck_rings(x, y)) for c, x, y in specks]
+        for c, x, y, st in rings:
             sym = symbols[c] if with_pen else {**symbols[c], "stroke": None}
             # Qt closes a subpath whose last vertex repeats its first (for the outline)
-            chunk = paths_from_rings(*_closed(gx[m], gy[m], start[m]))
+            chunk = paths_from_rings(x, y, st)
             paths += len(chunk)
             for layer_sym in symbol_layers(sym):
                 _fill_paths(painter, chunk, layer_sym, mt, grid)
@@ -291,23 +304,40 @@ def _vector_polygons(painter, prep, cls, symbols, mask, mt, bucket, check) -> in
     return paths
 
 
+def _specks(x: np.ndarray, y: np.ndarray, c: np.ndarray) -> list[tuple]:
+    """One-step squares at ``x``, ``y`` by class: (class, x, y, (w, h))."""
+    out = []
+    for k in np.unique(c).tolist():
+        m = c == k
+        one = np.ones(int(m.sum()), dtype=np.int32)
+        out.append((k, x[m], y[m], (one, one)))
+    return out
+
+
+def _speck_rings(x: np.ndarray, y: np.ndarray):
+    """Closed one-step squares at ``x``, ``y`` as rings (x, y, is_start)."""
+    xs = (x[:, None] + np.array([0, 1, 1, 0, 0])).ravel()
+    ys = (y[:, None] + np.array([0, 0, 1, 1, 0])).ravel()
+    start = np.zeros(len(xs), dtype=bool)
+    start[::5] = True
+    return xs, ys, start
+
+
 def _rect_groups(prep, cls, mask, mt, grid) -> list[tuple]:
-    """Rectangles ``mask`` snapped to the grid, by class: (class, x, y, (w, h)); those
-    that snap to nothing are left out."""
+    """Rectangles ``mask`` snapped to the grid, by class: (class, x, y, (w, h))."""
     idx = np.flatnonzero(mask)
-    idx = idx[np.argsort(cls[idx].astype(np.int8), kind="stable")]
     b = prep.bounds[idx]
     ax, bx, ay, by = mt.affine()
     lim = float(_INT_LIMIT)
     x0, x1, y0, y1 = (np.clip(np.rint((v * a + o) * grid), -lim, lim).astype(np.int32)
                       for v, a, o in ((b[:, 0], ax, bx), (b[:, 2], ax, bx),
                                       (b[:, 3], ay, by), (b[:, 1], ay, by)))
-    w, h = x1 - x0, y1 - y0
-    ok = (w > 0) & (h > 0)
+    # a cell under a grid step still prints, as a speck of one step (as on screens)
+    w, h = np.maximum(x1 - x0, 1), np.maximum(y1 - y0, 1)
     c_of = cls[idx]
     out = []
-    for c in np.unique(c_of[ok]).tolist():
-        m = ok & (c_of == c)
+    for c in np.unique(c_of).tolist():
+        m = c_of == c
         out.append((c, x0[m], y0[m], (w[m], h[m])))
     return out
 
