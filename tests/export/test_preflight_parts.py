@@ -99,3 +99,19 @@ def test_size_estimate_is_within_a_factor_of_the_real_file(tmp_path):
         export_layout(project, template, out, dpi=dpi)
         ratio = estimate_bytes([page], suffix, dpi) / out.stat().st_size
         assert 0.5 < ratio < 2.5, (template, suffix, ratio)
+
+
+def test_font_characters_read_from_the_cmap_match_fonttools():
+    """The glyph check reads the font's BMP cmap itself; fontTools gives the same set."""
+    from fontTools.ttLib import TTFont
+
+    from hljgis.export.preflight import cmap_format4
+    from hljgis.render.fonts import FILES, font_dir
+
+    for name in FILES:
+        path = font_dir() / name
+        with TTFont(str(path), lazy=True) as font:
+            expected = frozenset(font.getBestCmap())
+        got = cmap_format4(path.read_bytes())
+        assert got == expected
+        assert ord("鹤") in got and ord("A") in got and 0x2603 not in got

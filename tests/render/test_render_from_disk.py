@@ -135,16 +135,17 @@ def test_pdf_reuses_the_prepared_geometry(app, parcels_file, tmp_path, monkeypat
     for m in re.finditer(rb"/Subtype\s*/Image.*?/Width\s+(\d+).*?/Height\s+(\d+)", data,
                          re.S):
         assert int(m.group(1)) * int(m.group(2)) < 200 * 200
-    content = b"".join(zlib.decompress(data[m.end():data.find(b"endstream", m.end())])
+    content = b"".join(zlib.decompressobj().decompress(data[m.end():])
                        for m in re.finditer(rb"stream\r?\n", data)
-                       if data[m.end():m.end() + 2] == b"x\x9c")
-    fills = set(re.findall(rb"\n([0-9.]+) ([0-9.]+) ([0-9.]+) scn\n", content))
+                       if data[m.end():m.end() + 1] == b"x")
+    # Qt's colours (scn) and the fill sink's (rg, render.pdffill)
+    fills = set(re.findall(rb"\n([0-9.]+) ([0-9.]+) ([0-9.]+) (?:scn|rg)\n", content))
     want = {tuple(round(c / 255, 2) for c in QColor(h).getRgb()[:3])
             for h in ramp_colors("YlOrRd", 5)}
     got = {tuple(round(float(v), 2) for v in f) for f in fills}
     assert want <= got, (want, got)
-    # the parcels are paths: at least one move-to per parcel, in whole 1/8 pixels
-    assert content.count(b" m\n") >= len(layer.gdf)
+    # the parcels are paths: a move-to per parcel (a few collapse below 1/4 pt)
+    assert content.count(b" m\n") >= 0.95 * len(layer.gdf)
     assert re.search(rb"\n\d+ \d+ m\n", content)
 
 

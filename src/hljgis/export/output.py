@@ -8,6 +8,7 @@ Every writer paints into a temporary file and renames it over the target (see
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from hljgis.core.errors import InputError
 from hljgis.export._qt import ensure_gui_app
 from hljgis.export.page import MapPage, paint_page
 from hljgis.io.atomic import atomic_target
+from hljgis.render.pdffill import SpliceError, attached, splice
 from hljgis.render.png import save_png
 
 #: Pages are laid out at no less than this resolution. Qt sets fonts in whole device pixels,
@@ -86,35 +88,53 @@ class ExportResult:
         return [w for r in self.reports if r is not None for w in getattr(r, "warnings", [])]
 
 
-def write_pdf(pages: Sequence, path, dpi: float = 300, title: str = "") -> ExportResult:
-    """All ``pages`` into one PDF; map content stays vector, Qt embeds font subsets."""
+def write_pdf(pages: Sequence, path, dpi: float = 300, title: str = "", *,
+              fill_sink: bool = True) -> ExportResult:
+    """All ``pages`` into one PDF; map content stays vector, Qt embeds font subsets.
+
+    Plain polygon fills are written by :mod:`hljgis.render.pdffill` (``fill_sink``); should
+    its placeholders not be found in what Qt wrote, the pages are written again by Qt alone.
+    """
     ensure_gui_app()
     path = Path(path)
     dpi = max(check_dpi(dpi), MIN_LAYOUT_DPI)
-    with atomic_target(path) as tmp:
-        writer = QPdfWriter(str(tmp))
-        writer.setResolution(int(dpi))
-        writer.setCreator("hljgis")
-        writer.setTitle(title or (pages[0].title if pages else ""))
-        writer.setPdfVersion(QPdfWriter.PdfVersion.PdfVersion_1_6)
-        reports = []
-        painter = None
-        try:
-            for i, page in enumerate(pages):
-                _set_page(writer, page.size_mm)
-                if i == 0:
-                    painter = QPainter(writer)
-                    if not painter.isActive():
-                        raise InputError(f"cannot write {path}.", "Check the folder exists and "
-                                         "is writable, and the file is not open in a PDF viewer.")
-                else:
-                    writer.newPage()
-                reports.append(page.paint(painter, dpi))
-        finally:
-            if painter is not None and painter.isActive():
-                painter.end()
-        del writer  # closes the file before it is renamed
+    try:
+        with atomic_target(path) as tmp:
+            writer = QPdfWriter(str(tmp))
+            writer.setResolution(int(dpi))
+            writer.setCreator("hljgis")
+            writer.setTitle(title or (pages[0].title if pages else ""))
+            writer.setPdfVersion(QPdfWriter.PdfVersion.PdfVersion_1_6)
+            with attached(writer) if fill_sink else contextlib.nullcontext() as fills:
+                reports = _paint_pages(writer, pages, dpi, path)
+            del writer  # closes the file before it is renamed
+            if fills is not None:
+                splice(tmp, fills)  # the map fills, beside Qt's page (render.pdffill)
+    except SpliceError:
+        if not fill_sink:
+            raise
+        return write_pdf(pages, path, dpi, title, fill_sink=False)
     return ExportResult(path, len(pages), path.stat().st_size, reports)
+
+
+def _paint_pages(writer: QPdfWriter, pages: Sequence, dpi: float, path) -> list:
+    reports = []
+    painter = None
+    try:
+        for i, page in enumerate(pages):
+            _set_page(writer, page.size_mm)
+            if i == 0:
+                painter = QPainter(writer)
+                if not painter.isActive():
+                    raise InputError(f"cannot write {path}.", "Check the folder exists and "
+                                     "is writable, and the file is not open in a PDF viewer.")
+            else:
+                writer.newPage()
+            reports.append(page.paint(painter, dpi))
+    finally:
+        if painter is not None and painter.isActive():
+            painter.end()
+    return reports
 
 
 def _set_page(writer: QPdfWriter, size_mm) -> None:

@@ -143,3 +143,44 @@ def marker_path(marker: str, size_px: float, cx: float = 0.0, cy: float = 0.0) -
     t.translate(cx, cy)
     t.scale(size_px, size_px)
     return t.map(_unit_marker(marker))
+
+
+# -- vertices snapped to a printing grid -------------------------------------------------------
+def compact_rings(gx: np.ndarray, gy: np.ndarray, is_start: np.ndarray,
+                  is_ext: np.ndarray | None = None, closing: bool = True) -> np.ndarray:
+    """Which vertices are worth writing once coordinates are snapped to a grid (a mask).
+
+    ``gx``, ``gy`` are whole grid steps, rings marked by ``is_start``. A vertex that repeats
+    the one before it goes; with ``closing=False`` the vertex that closes a ring does too (a
+    fill closes it anyway). A ring left with no area (under three distinct vertices) goes,
+    and with ``is_ext`` (exterior rings marked at their first vertex) so do the holes of a
+    polygon whose exterior went. Snapping every vertex to the same grid keeps shared edges
+    shared: both neighbours move a common vertex to the same point.
+    """
+    n = len(gx)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    keep = np.empty(n, dtype=bool)
+    keep[0] = True
+    np.not_equal(gx[1:], gx[:-1], out=keep[1:])
+    keep[1:] |= gy[1:] != gy[:-1]
+    keep[1:] |= is_start[1:]
+    first = np.flatnonzero(is_start)
+    if not closing:
+        # the last vertex left in a ring goes when it repeats the first (the closing vertex,
+        # or whatever snapped onto the start just before it)
+        pos = np.flatnonzero(keep)
+        last = pos[np.searchsorted(pos, np.r_[first[1:], n]) - 1]
+        keep[last] &= (gx[last] != gx[first]) | (gy[last] != gy[first])
+    need = 3 if not closing else 4
+    count = np.add.reduceat(keep, first, dtype=np.int32)
+    ring_ok = count >= need
+    if is_ext is not None:
+        ext = is_ext[first]
+        poly = np.cumsum(ext) - 1
+        ext_ok = np.ones(int(poly[-1]) + 1 if len(poly) else 0, dtype=bool)
+        ext_ok[poly[ext]] = ring_ok[ext]
+        ring_ok &= ext_ok[poly]
+    if not ring_ok.all():
+        keep &= np.repeat(ring_ok, np.diff(np.r_[first, n]))
+    return keep

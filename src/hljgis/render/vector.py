@@ -7,7 +7,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QImage, QPainter, QPen, QTransform
 
 from hljgis.core.style import hex_to_rgba
-from hljgis.render.paths import marker_paths, paths_from_rings
+from hljgis.render.paths import compact_rings, marker_paths, paths_from_rings
+from hljgis.render.pdffill import SNAP_PT, FillGroup, sink_for
 from hljgis.render.prepare import _LINE, _POINT, _POLY, PreparedLayer
 from hljgis.render.rasterfill import (
     point_class_image,
@@ -33,6 +34,8 @@ MIN_SCAN_FEATURES = 2000
 #: (the painter scaled by 1/8): "10191 4487" instead of "1273.92337 560.914235", half the
 #: bytes for the PDF writer to format and compress, and 1/2400 inch at 300 dpi.
 VECTOR_GRID = 8.0
+#: Grid coordinates are int32; vertices beyond this many steps off the frame are clamped.
+_INT_LIMIT = 2 ** 30
 
 
 class Cancelled(Exception):
@@ -138,7 +141,10 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
                 outline_only = small & poly & (shortest >= MIN_OUTLINE_PX)
         check()
         draw = rest | outline_only
-        if draw.any():
+        if draw.any() and not raster_ok:
+            stats["paths"] += _vector_polygons(painter, prep, cls, symbols, draw, mt, bucket,
+                                               check)
+        elif draw.any():
             data = prep.coordinates(draw, _POLY, bucket)
             px, py = _device_xy(data["xy"], mt, grid)
             fcls = cls[data["feat"]]
@@ -203,6 +209,165 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
                 stats["paths"] += len(paths)
                 check()
     return stats
+
+
+def _vector_polygons(painter, prep, cls, symbols, mask, mt, bucket, check) -> int:
+    """Polygons on a vector device (PDF, SVG); returns the number of paths drawn.
+
+    As on screens, outlines of filled features narrower than MIN_OUTLINE_PX device pixels
+    are left out (they would hide the fill). Those plain fills are snapped to
+    :data:`~hljgis.render.pdffill.SNAP_PT` steps, outlined features to 1/VECTOR_GRID pixel.
+    On a PDF page with a fill sink, classes of plain colours and solid outlines are written
+    by the sink; other classes (hatches, dashes, symbol layers, translucent colours) and
+    every class on SVG pages are drawn as QPainterPaths.
+    """
+    px_mm = mt.dpi / 25.4
+    ax, _, ay, _ = mt.affine()
+    b = prep.bounds
+    with np.errstate(invalid="ignore"):
+        shortest = np.minimum((b[:, 2] - b[:, 0]) * abs(ax), (b[:, 3] - b[:, 1]) * abs(ay))
+    pens = [make_pen({**sym, "type": "fill"}, px_mm) for sym in symbols]
+    rgba = [hex_to_rgba(sym["fill"]) if sym.get("fill") else None for sym in symbols]
+    plain = np.array([c is not None and not sym.get("hatch") and not sym.get("layers")
+                      for sym, c in zip(symbols, rgba, strict=True)] + [False])
+    pen_on = np.array([p.style() != Qt.PenStyle.NoPen for p in pens] + [False])
+    outlined = pen_on[cls] & ~(plain[cls] & (shortest < MIN_OUTLINE_PX))
+    sink = sink_for(painter)
+    sinkable = [sink is not None and not sym.get("hatch") and not sym.get("layers")
+                and (c is None or c[3] == 255) and _simple_pen(p)
+                for sym, c, p in zip(symbols, rgba, pens, strict=True)]
+    coarse = mask & plain[cls] & ~outlined
+    step = SNAP_PT * mt.dpi / 72.0
+    paths = 0
+    to_sink = np.array([*sinkable, False])
+    for part, grid, with_pen in ((coarse, 1.0 / step, False), (mask & ~coarse, VECTOR_GRID,
+                                                                True)):
+        if not part.any():
+            continue
+        groups: dict[int, list[FillGroup]] = {}
+
+        def add(c, gx, gy, start, wh=None, grid=grid, with_pen=with_pen, groups=groups):
+            pen = pens[c] if with_pen and pens[c].style() != Qt.PenStyle.NoPen else None
+            stroke = None if pen is None else (pen.color().getRgb()[:3], pen.widthF() * grid)
+            groups.setdefault(c, []).append(FillGroup(
+                gx, gy, start, rgba[c][:3] if rgba[c] else None, stroke, wh))
+
+        rects = part & prep.is_rect & to_sink[cls]
+        if rects.any():  # grid cells: one "re" each, straight from their bounds
+            for c, x, y, wh in _rect_groups(prep, cls, rects, mt, grid):
+                add(c, x, y, None, wh)
+            part = part & ~rects
+        qt, specks = [], []
+        if part.any():
+            data = prep.coordinates(part, _POLY, bucket)
+            gx, gy = _grid_xy(data["xy"], mt, grid)
+            kept = compact_rings(gx, gy, data["start"], data["ext"], closing=False)
+            # a polygon that snapped to nothing prints as a speck of one grid step, as on
+            # screens it takes a pixel: scattered small sites must not vanish from the page
+            lost = np.flatnonzero(data["start"] & data["ext"])
+            lost = lost[~kept[lost]]
+            if len(lost):
+                for c, x, y, wh in _specks(gx[lost], gy[lost], cls[data["feat"][lost]]):
+                    if sinkable[c]:
+                        add(c, x, y, None, wh)
+                    else:
+                        specks.append((c, x, y))
+            keep = np.flatnonzero(kept)
+            # vertices by class (a ring's vertices share it; a stable sort keeps their order)
+            kc = cls[data["feat"][keep]].astype(np.int8)
+            order = keep[np.argsort(kc, kind="stable")]
+            ends = np.cumsum(np.bincount(kc, minlength=len(symbols)))
+            gx, gy, start = gx[order], gy[order], data["start"][order]
+            for c in range(len(symbols)):
+                m = slice(int(ends[c - 1]) if c else 0, int(ends[c]))
+                if m.start == m.stop:
+                    continue
+                if sinkable[c]:
+                    add(c, gx[m], gy[m], start[m])
+                else:
+                    qt.append((c, m))
+        if groups:
+            sink.draw(painter, (mt.width, mt.height),
+                      [g for c in sorted(groups) for g in groups[c]], 1.0 / grid)
+            paths += sum(len(v) for v in groups.values())
+        rings = [(c, *_closed(gx[m], gy[m], start[m])) for c, m in qt]
+        rings += [(c, *_speck_rings(x, y)) for c, x, y in specks]
+        for c, x, y, st in rings:
+            sym = symbols[c] if with_pen else {**symbols[c], "stroke": None}
+            # Qt closes a subpath whose last vertex repeats its first (for the outline)
+            chunk = paths_from_rings(x, y, st)
+            paths += len(chunk)
+            for layer_sym in symbol_layers(sym):
+                _fill_paths(painter, chunk, layer_sym, mt, grid)
+                check()
+        check()
+    return paths
+
+
+def _specks(x: np.ndarray, y: np.ndarray, c: np.ndarray) -> list[tuple]:
+    """One-step squares at ``x``, ``y`` by class: (class, x, y, (w, h))."""
+    out = []
+    for k in np.unique(c).tolist():
+        m = c == k
+        one = np.ones(int(m.sum()), dtype=np.int32)
+        out.append((k, x[m], y[m], (one, one)))
+    return out
+
+
+def _speck_rings(x: np.ndarray, y: np.ndarray):
+    """Closed one-step squares at ``x``, ``y`` as rings (x, y, is_start)."""
+    xs = (x[:, None] + np.array([0, 1, 1, 0, 0])).ravel()
+    ys = (y[:, None] + np.array([0, 0, 1, 1, 0])).ravel()
+    start = np.zeros(len(xs), dtype=bool)
+    start[::5] = True
+    return xs, ys, start
+
+
+def _rect_groups(prep, cls, mask, mt, grid) -> list[tuple]:
+    """Rectangles ``mask`` snapped to the grid, by class: (class, x, y, (w, h))."""
+    idx = np.flatnonzero(mask)
+    b = prep.bounds[idx]
+    ax, bx, ay, by = mt.affine()
+    lim = float(_INT_LIMIT)
+    x0, x1, y0, y1 = (np.clip(np.rint((v * a + o) * grid), -lim, lim).astype(np.int32)
+                      for v, a, o in ((b[:, 0], ax, bx), (b[:, 2], ax, bx),
+                                      (b[:, 3], ay, by), (b[:, 1], ay, by)))
+    # a cell under a grid step still prints, as a speck of one step (as on screens)
+    w, h = np.maximum(x1 - x0, 1), np.maximum(y1 - y0, 1)
+    c_of = cls[idx]
+    out = []
+    for c in np.unique(c_of).tolist():
+        m = c_of == c
+        out.append((c, x0[m], y0[m], (w[m], h[m])))
+    return out
+
+
+def _simple_pen(pen: QPen) -> bool:
+    """A pen the fill sink writes: none, or solid and opaque (no dashes)."""
+    return pen.style() == Qt.PenStyle.NoPen or (
+        pen.style() == Qt.PenStyle.SolidLine and pen.color().alpha() == 255)
+
+
+def _closed(x: np.ndarray, y: np.ndarray, start: np.ndarray):
+    """Rings with their first vertex repeated at the end."""
+    first = np.flatnonzero(start)
+    idx = np.insert(np.arange(len(x)), np.r_[first[1:], len(x)], first)
+    st = np.zeros(len(idx), dtype=bool)
+    st[np.flatnonzero(start) + np.arange(len(first))] = True
+    return x[idx], y[idx], st
+
+
+def _grid_xy(xy: np.ndarray, mt: MapTransform, grid: float) -> tuple[np.ndarray, np.ndarray]:
+    """Device pixel coordinates of map ``xy`` in whole 1/``grid`` pixels, as int32."""
+    ax, bx, ay, by = mt.affine()
+    out = []
+    for col, a, b in ((0, ax, bx), (1, ay, by)):
+        v = xy[:, col] * (a * grid)
+        v += b * grid
+        np.rint(v, out=v)
+        np.clip(v, -_INT_LIMIT, _INT_LIMIT, out=v)  # far outside any frame: edges keep
+        out.append(v.astype(np.int32))
+    return out[0], out[1]
 
 
 def _device_xy(xy: np.ndarray, mt: MapTransform, grid: float) -> tuple[np.ndarray, np.ndarray]:
