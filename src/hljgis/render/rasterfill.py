@@ -177,54 +177,68 @@ def _scan_rings(x, y, start, ext, cls_of_vertex, width, height, cover, table) ->
     np.clip(rv, 0, height, out=rv)
     rv = rv.astype(np.int32)
     d = rv[1:] - rv[:-1]  # edge i joins vertex i and i + 1: rows it crosses, signed
-    d[start[1:]] = 0  # the step from one ring to the next is no edge
-    if not start[0]:  # vertices before the first ring belong to no ring
-        first = np.flatnonzero(start)
-        d[:first[0] if len(first) else len(d)] = 0
-    keep = np.flatnonzero(d).astype(np.int32)
+    first = np.flatnonzero(start)
+    d[first[first > 0] - 1] = 0  # the step from one ring to the next is no edge
+    d[:first[0] if len(first) else len(d)] = 0  # nor are vertices before the first ring
+    keep = np.flatnonzero(d)
     if not len(keep):
         return
     dk = d[keep]
+    del d
     down = dk > 0
-    upper = keep + (~down)  # shared edges are evaluated from their upper end
+    step = down.astype(np.int8)
+    step *= 2
+    step -= 1  # +1 down the screen, -1 up
+    upper = keep + ~down  # shared edges are evaluated from their upper end
     lower = keep + down
     x0, y0 = x[upper], y[upper]
     slope = x[lower] - x0
     slope /= y[lower] - y0
-    r0 = rv[upper]
+    r0 = rv[upper].astype(np.int64)
+    del upper, lower, rv, down
     count = np.abs(dk)
-    if int(count.max()) == 1:  # small polygons: one row per edge
-        row, edge = r0, None
-    else:
-        edge = np.repeat(np.arange(len(count), dtype=np.int32), count)
-        row = r0[edge] + (np.arange(len(edge), dtype=np.int32)
-                          - (np.cumsum(count, dtype=np.int32) - count)[edge])
-        x0, y0, slope = x0[edge], y0[edge], slope[edge]
-    xc = row + 0.5
-    xc -= y0
-    xc *= slope
-    xc += x0
-    # Orientation of each ring: the crossings' x, downward ones added and upward ones
-    # taken away, sum to the ring's width over the rows it spans, signed like its area.
+    del dk
+    # The crossing of row r lies at x0 + (r + 0.5 - y0) * slope = c + r * slope.
+    c = 0.5 - y0
+    c *= slope
+    c += x0
+    # Orientation of each ring: its crossings' x, downward ones added and upward ones taken
+    # away, sum to its width over the rows it spans, signed like its area (sums of
+    # r0 .. r0 + count - 1 in closed form, before crossings are expanded).
+    edge_sum = (count - 1) * 0.5
+    edge_sum += r0
+    edge_sum *= slope
+    edge_sum += c
+    edge_sum *= count
+    edge_sum *= step
     ring = np.cumsum(start, dtype=np.int32)[keep] - 1
-    if edge is not None:
-        ring, down_c = ring[edge], down[edge]
-    else:
-        down_c = down
-    span = np.bincount(ring, weights=np.where(down_c, xc, -xc))
+    span = np.bincount(ring, weights=edge_sum)
+    del edge_sum
     # exteriors so that their inside adds up to +v, holes the other way
-    sign = np.where((span >= 0) == ext[start][:len(span)], -1, 1).astype(table.dtype)
+    sign = np.where((span >= 0) == ext[first][:len(span)], -1, 1).astype(np.int8)
     v = cls_of_vertex[keep].astype(table.dtype)
     v += cover + 1
-    if edge is not None:
-        v = v[edge]
-    v *= sign[ring]
-    np.negative(v, out=v, where=~down_c)
-    xc -= 0.5
+    step *= sign[ring]
+    v *= step
+    del ring, keep, step
+    c -= 0.5  # column of a crossing: the first pixel centre right of it
+    _mark(table, r0, c, slope, v, width)  # each edge's first row
+    more = np.flatnonzero(count > 1)
+    if len(more):  # and the rows after it, for edges that cross several
+        extra = count[more] - 1
+        row = np.repeat(r0[more] + 1 - (np.cumsum(extra) - extra), extra)
+        row += np.arange(len(row))
+        _mark(table, row, np.repeat(c[more], extra), np.repeat(slope[more], extra),
+              np.repeat(v[more], extra), width)
+
+
+def _mark(table, row, c, slope, v, width) -> None:
+    """``table[row, column of the crossing c + row * slope] += v``."""
+    xc = row * slope
+    xc += c
     np.ceil(xc, out=xc)
     np.clip(xc, 0, width, out=xc)
-    index = row.astype(np.int64)
-    index *= width + 1
+    index = row * (width + 1)
     index += xc.astype(np.int64)
     np.add.at(table, index, v)
 
