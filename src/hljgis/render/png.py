@@ -56,7 +56,9 @@ def encode_png(image: QImage) -> bytes:
                                       else QImage.Format.Format_RGB32)
         fmt = image.format()
     px = _pixels(image)
-    opaque = fmt == QImage.Format.Format_RGB32 or bool((px[..., _A] == 255).all())
+    # pixels are native 0xAARRGGBB words: opaque when the smallest is 0xFF000000 or more
+    opaque = fmt == QImage.Format.Format_RGB32 or int(
+        px.view(np.uint32).min(initial=0xFFFFFFFF)) >= 0xFF000000
     if not opaque and fmt == QImage.Format.Format_ARGB32_Premultiplied:
         image = image.convertToFormat(QImage.Format.Format_ARGB32)  # un-premultiply
         px = _pixels(image)
