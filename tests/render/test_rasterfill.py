@@ -89,3 +89,97 @@ def test_point_fill_keeps_the_last_feature_per_pixel_and_covers_a_sub_pixel_mosa
     # each pixel holds a cell whose centre lies in it
     col, row = np.floor(cx.ravel()[img.ravel()]), np.floor(cy.ravel()[img.ravel()])
     assert (col == np.tile(np.arange(10), 10)).all() and (row == np.repeat(np.arange(10), 10)).all()
+
+
+def _holed_parcels(k: int = 60, seed: int = 5):
+    """k x k irregular parcels (clipped Voronoi cells), every 5th with a courtyard."""
+    rng = np.random.default_rng(seed)
+    jj, ii = np.divmod(np.arange(k * k), k)
+    x = 500_000.0 + (jj + rng.uniform(0.15, 0.85, k * k)) * 120.0
+    y = 5_100_000.0 + (ii + rng.uniform(0.15, 0.85, k * k)) * 120.0
+    box = shapely.box(x.min(), y.min(), x.max(), y.max())
+    vor = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(np.c_[x, y]),
+                                                     extend_to=box))
+    vor = shapely.intersection(vor, box)
+    vor = vor[shapely.get_type_id(vor) == 3]
+    holed = np.arange(0, len(vor), 5)
+    for i in holed:
+        inner = shapely.affinity.scale(vor[i], 0.45, 0.45, origin=vor[i].centroid)
+        vor[i] = Polygon(vor[i].exterior, [inner.exterior])
+    return vor, holed
+
+
+def test_holed_parcels_by_scanline_keep_holes_fills_and_outlines(app, make_layer):
+    """A parcel layer large enough for the scanline fill: courtyards stay empty, each parcel
+    shows its class colour, its outline and its courtyard's outline are drawn, and the frame
+    matches Qt's own painting of the same parcels except along the anti-aliased edges."""
+    from PySide6.QtGui import QColor
+
+    from hljgis.core.style import graduated_renderer
+    from hljgis.render import MapRenderer, render_image
+    from hljgis.render import vector as V
+
+    from ..gui.pixels import changed, rgb
+
+    vor, holed = _holed_parcels()
+    n = len(vor)
+    assert n > V.MIN_SCAN_FEATURES
+    score = np.random.default_rng(1).normal(size=n)
+    style = {"renderer": graduated_renderer(score, "score", "quantiles", 5, "YlOrRd")}
+    for c in style["renderer"]["classes"]:
+        c["symbol"].update(stroke="#202020", stroke_width_mm=0.5)  # ~2 px
+    layer = make_layer(vor, "parcels", style=style, score=score)
+    b = shapely.total_bounds(vor)
+    extent = (b[0] + 600, b[1] + 600, b[2] - 600, b[3] - 600)  # parcels cut by the frame too
+    size = (1500, 1000)
+    renderer = MapRenderer()
+    image = render_image([], extent, size=size)
+    renderer.render(image, [layer], extent, size=size)
+    stats = renderer.last_stats["layers"]["parcels"]
+    assert stats["raster"] == stats["visible"] > V.MIN_SCAN_FEATURES  # the scanline path
+    px = rgb(image)
+    mt = renderer.transform
+    upp = mt.upp_x
+    cls, symbols = renderer.cache.get(layer, mt.crs).classes(style["renderer"])
+    fills = [np.array(QColor(s["fill"]).getRgb()[:3]) for s in symbols]
+
+    def pixel(pt):
+        col, row = mt.to_pixels(pt.x, pt.y)
+        return px[int(row), int(col)]
+
+    def dark_near(line, step_px=3.0):
+        """Share of points along ``line`` with a dark pixel within a pixel of them."""
+        pts = shapely.line_interpolate_point(line, np.arange(0, line.length, step_px * upp))
+        cols, rows = mt.to_pixels(shapely.get_x(pts), shapely.get_y(pts))
+        hits = [px[max(r - 1, 0):r + 2, max(c - 1, 0):c + 2].max(axis=2).min() < 110
+                for c, r in zip(cols.astype(int), rows.astype(int), strict=True)]
+        return np.mean(hits)
+
+    frame = shapely.box(*mt.extent).buffer(-5 * upp)
+    checked = 0
+    for i in holed:
+        parcel = vor[i]
+        if not frame.contains(parcel):
+            continue
+        inside_hole = Polygon(parcel.interiors[0]).buffer(-2 * upp)
+        land = parcel.buffer(-2.5 * upp)  # the courtyard grows by as much
+        if inside_hole.is_empty or land.is_empty:
+            continue
+        assert (pixel(inside_hole.representative_point()) == 255).all()
+        assert (pixel(land.representative_point()) == fills[cls[i]]).all()
+        assert dark_near(parcel.exterior) > 0.95
+        assert dark_near(parcel.interiors[0]) > 0.95
+        checked += 1
+    assert checked > 50
+
+    # Qt's paths for the same parcels (the scanline path switched off)
+    old = V.MIN_SCAN_FEATURES
+    V.MIN_SCAN_FEATURES = 10 * n
+    try:
+        qt = MapRenderer()
+        reference = render_image([], extent, size=size)
+        qt.render(reference, [layer], extent, size=size)
+    finally:
+        V.MIN_SCAN_FEATURES = old
+    assert qt.last_stats["layers"]["parcels"]["raster"] == 0
+    assert changed(px, rgb(reference), level=90) < 0.03 * size[0] * size[1]

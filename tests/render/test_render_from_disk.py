@@ -71,12 +71,17 @@ def test_polygon_rings_equal_ring_objects():
                                  [[(1, 1), (2, 1), (2, 2)], [(3, 3), (4, 3), (4, 4)],
                                   [(5, 5), (6, 5), (6, 6)]])
     g = np.r_[g[:3], [many_holes, shapely.Polygon()], g[3:]]
-    xy, ring, ring_part = P._polygon_rings(g)
+    xy, start, ext, counts = P._polygon_rings(g)
     rings, want_part = shapely.get_rings(g, return_index=True)
     want_xy, want_ring = shapely.get_coordinates(rings, return_index=True)
     np.testing.assert_array_equal(xy, want_xy)
-    np.testing.assert_array_equal(ring, want_ring)
-    np.testing.assert_array_equal(ring_part, want_part)
+    np.testing.assert_array_equal(start, np.r_[True, want_ring[1:] != want_ring[:-1]])
+    exterior = np.r_[True, want_part[1:] != want_part[:-1]]
+    np.testing.assert_array_equal(ext, exterior[want_ring])
+    np.testing.assert_array_equal(np.repeat(np.arange(len(g)), counts), want_part[want_ring])
+    holes = shapely.get_num_coordinates(g) - shapely.get_num_coordinates(
+        shapely.get_exterior_ring(g))
+    assert (~ext).sum() == holes.sum() >= 3 * 4  # the holes' vertices
 
 
 def test_lean_frame_equals_full_read_frame(app, parcels_file):

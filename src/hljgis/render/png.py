@@ -1,17 +1,97 @@
 """Writing rendered frames as PNG quickly.
 
-Qt's default PNG compression (zlib level 6) took 1.85 s for a 3000x2000 map frame; quality
-80 (zlib level 1) takes 0.6 s for a file 4 % larger (load 5 on 2 CPUs).
+Qt hands PNG to libpng, which tries every row filter on every row and keeps the best: for a
+3000x2000 map frame of a hundred thousand outlined parcels that took 0.7 s at Qt's fastest
+setting (quality 80, zlib level 1), and 1.85 s at its default. Map frames are flat colour
+areas: the rows deflate best unfiltered, and zlib level 1 finds the runs. Written here
+with numpy and zlib, the same frame takes 0.2 s and is a third smaller (5.0 MB against
+7.6 MB); an opaque frame is written as RGB, without the alpha byte Qt keeps.
 """
 
 from __future__ import annotations
 
+import os
+import struct
+import sys
+import zlib
+
+import numpy as np
 from PySide6.QtGui import QImage
 
-#: QImage.save quality for PNG: 0 is the smallest file, 100 no compression.
-PNG_QUALITY = 80
+#: zlib level of the pixel data: 1 is the fastest, and for map frames also nearly the smallest.
+ZLIB_LEVEL = 1
+#: Bytes of compressed data per IDAT chunk.
+IDAT_BYTES = 1 << 22
+
+_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_RGB, _RGBA = 2, 6
+# Byte offsets of red, green, blue, alpha in a 32-bit QImage pixel (0xAARRGGBB in memory order).
+_R, _G, _B, _A = (2, 1, 0, 3) if sys.byteorder == "little" else (1, 2, 3, 0)
 
 
 def save_png(image: QImage, path) -> bool:
-    """Write ``image`` to ``path`` as PNG; False when Qt could not write the file."""
-    return image.save(str(path), "PNG", PNG_QUALITY)
+    """Write ``image`` to ``path`` as PNG; False when the file could not be written."""
+    try:
+        data = encode_png(image)
+    except ValueError:  # a null image: Qt refuses to write those too
+        return False
+    try:
+        with open(os.fspath(path), "wb") as f:
+            f.write(data)
+    except OSError:
+        return False
+    return True
+
+
+def encode_png(image: QImage) -> bytes:
+    """The PNG file of ``image``: 8-bit RGB when every pixel is opaque, RGBA otherwise
+    (straight alpha, as PNG wants); its resolution kept in a pHYs chunk, its text keys in
+    tEXt chunks. Raises ValueError for a null image."""
+    if image.isNull():
+        raise ValueError("null image")
+    fmt = image.format()
+    if fmt not in (QImage.Format.Format_ARGB32_Premultiplied, QImage.Format.Format_ARGB32,
+                   QImage.Format.Format_RGB32):
+        image = image.convertToFormat(QImage.Format.Format_ARGB32 if image.hasAlphaChannel()
+                                      else QImage.Format.Format_RGB32)
+        fmt = image.format()
+    px = _pixels(image)
+    # pixels are native 0xAARRGGBB words: opaque when the smallest is 0xFF000000 or more
+    opaque = fmt == QImage.Format.Format_RGB32 or int(
+        px.view(np.uint32).min(initial=0xFFFFFFFF)) >= 0xFF000000
+    if not opaque and fmt == QImage.Format.Format_ARGB32_Premultiplied:
+        image = image.convertToFormat(QImage.Format.Format_ARGB32)  # un-premultiply
+        px = _pixels(image)
+    order = [_R, _G, _B] if opaque else [_R, _G, _B, _A]
+    h, w = px.shape[:2]
+    raw = np.empty((h, 1 + w * len(order)), dtype=np.uint8)
+    raw[:, 0] = 0  # filter type "none" on every row
+    rows = raw[:, 1:].reshape(h, w, len(order))
+    for i, k in enumerate(order):
+        rows[:, :, i] = px[:, :, k]
+    body = zlib.compress(raw, ZLIB_LEVEL)
+    del raw
+    out = [_SIGNATURE,
+           _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, _RGB if opaque else _RGBA, 0, 0, 0))]
+    dx, dy = image.dotsPerMeterX(), image.dotsPerMeterY()
+    if dx > 0 and dy > 0:
+        out.append(_chunk(b"pHYs", struct.pack(">IIB", dx, dy, 1)))
+    for key in image.textKeys():
+        text = f"{key}\0{image.text(key)}".encode("latin-1", "replace")
+        out.append(_chunk(b"tEXt", text))
+    view = memoryview(body)
+    out += [_chunk(b"IDAT", view[i:i + IDAT_BYTES]) for i in range(0, len(body), IDAT_BYTES)]
+    out.append(_chunk(b"IEND", b""))
+    return b"".join(out)
+
+
+def _pixels(image: QImage) -> np.ndarray:
+    """(height, width, 4) uint8 view of a 32-bit image's pixels (no copy)."""
+    h, w = image.height(), image.width()
+    buf = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
+    return buf.reshape(h, image.bytesPerLine())[:, :w * 4].reshape(h, w, 4)
+
+
+def _chunk(kind: bytes, data) -> bytes:
+    crc = zlib.crc32(data, zlib.crc32(kind))
+    return struct.pack(">I", len(data)) + kind + bytes(data) + struct.pack(">I", crc)

@@ -8,6 +8,8 @@ cells tile without the hairline seams anti-aliased polygons leave.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 _QUANT = 1024.0
@@ -102,6 +104,12 @@ def premultiplied_lut(colors) -> np.ndarray:
     return lut
 
 
+#: Vertices scanned per chunk: temporaries of a few MB are reused by the allocator from one
+#: chunk to the next, where whole-layer ones (a million parcels: 7 M vertices, ~60 MB each)
+#: are fresh pages every time, and their page faults cost more than the arithmetic.
+SCAN_CHUNK = 1 << 19
+
+
 def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
                         ) -> np.ndarray | None:
     """(height, width) class (or feature index) image of small polygons by scanline, without
@@ -109,65 +117,45 @@ def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
 
     Qt's anti-aliased rasteriser spends ~10 us per small polygon; here every ring edge adds
     +-v at the pixel column where it crosses each pixel-centre row, and a cumulative sum along
-    rows yields the winding number (times v) of every pixel. Rings are oriented from their
-    signed area (exteriors one way, holes the other), so holes stay empty. A pixel belongs to
-    a polygon when its centre does, and a shared edge is evaluated from its lower end on both
-    sides, so neighbouring cells neither overlap nor leave a seam. Returns ``None`` when
-    polygons overlap (the caller falls back to painting them in order).
+    rows yields the winding number (times v) of every pixel. Rings are oriented (exteriors one
+    way, holes the other) from the sign of their crossings' sum, so holes stay empty. A pixel
+    belongs to a polygon when its centre does, and a shared edge is evaluated from its upper
+    end on both sides, so neighbouring cells neither overlap nor leave a seam. Returns
+    ``None`` when polygons overlap (the caller falls back to painting them in order).
+
+    Vertices are scanned in chunks of whole rings (:data:`SCAN_CHUNK`), and only the edges
+    that cross a pixel-centre row get more than a row test.
 
     Parameters
     ----------
     x, y : arrays of vertex pixel coordinates, rings closed and stored one after another.
     start : bool array, True at the first vertex of each ring.
-    ext : bool array, True on vertices of exterior rings.
+    ext : bool array, True on vertices of exterior rings (read at ring starts).
     cls_of_vertex : int array, class (or index) of the feature each vertex belongs to.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
+    start = np.asarray(start, dtype=bool)
+    ext = np.asarray(ext, dtype=bool)
+    cls_of_vertex = np.asarray(cls_of_vertex)
     n = len(x)
     if n < 2:
         return np.full((height, width), -1, dtype=np.int32)
-    cls_of_vertex = np.asarray(cls_of_vertex, dtype=np.int64)
     dtype, shift = _coding(cls_of_vertex)
     cover = 1 << shift
-    rid = np.cumsum(start) - 1
-    e = np.flatnonzero(~start[1:])  # edge e joins vertex e and e + 1 of the same ring
-    xa, ya, xb, yb = x[e], y[e], x[e + 1], y[e + 1]
-    ring = rid[e]
-    area2 = np.bincount(ring, weights=xa * yb - xb * ya, minlength=rid[-1] + 1)
-    desired = np.where(ext[start], 1.0, -1.0)
-    m = (np.sign(area2) * desired).astype(np.int64)
-    # Evaluate every edge from its upper end (smaller y) so shared edges agree bit for bit.
-    # Rows first: most edges of polygons a few pixels across cross no pixel-centre row and
-    # are dropped before anything else is computed for them.
-    y0 = np.minimum(ya, yb)
-    y1 = np.maximum(ya, yb)
-    r0 = np.clip(np.ceil(y0 - 0.5), 0, height).astype(np.int64)
-    count = np.clip(np.ceil(y1 - 0.5), 0, height).astype(np.int64) - r0
-    keep = np.flatnonzero(count > 0)
-    if not len(keep):
-        return np.full((height, width), -1, dtype=np.int32)
-    down = yb[keep] > ya[keep]
-    xa, xb = xa[keep], xb[keep]
-    x0 = np.where(down, xa, xb)
-    x1 = np.where(down, xb, xa)
-    y0, y1, r0, count = y0[keep], y1[keep], r0[keep], count[keep]
-    sign = np.where(down, 1, -1) * m[ring[keep]]
-    v = sign * (cover + cls_of_vertex[e[keep]] + 1)
-    slope = (x1 - x0) / (y1 - y0)
-    if (count == 1).all():  # small polygons: one row per edge, no repeats needed
-        row = r0
-        xc = x0 + (row + 0.5 - y0) * slope
-        vr = v
-    else:
-        offsets = np.cumsum(count) - count
-        rep = np.repeat(np.arange(len(count)), count)
-        row = r0[rep] + (np.arange(int(count.sum())) - offsets[rep])
-        xc = x0[rep] + (row + 0.5 - y0[rep]) * slope[rep]
-        vr = v[rep]
-    col = np.clip(np.ceil(xc - 0.5), 0, width).astype(np.int64)
     w1 = width + 1
-    table = _scatter_add(row * w1 + col, vr, height * w1, dtype).reshape(height, w1)
+    table = np.zeros(height * w1, dtype=dtype)
+    ring_first = np.flatnonzero(start)
+    if not len(ring_first):
+        return np.full((height, width), -1, dtype=np.int32)
+    # chunks begin at a ring's first vertex (the first one where vertices precede any ring)
+    at = np.minimum(np.searchsorted(ring_first, np.arange(0, n, SCAN_CHUNK)), len(ring_first) - 1)
+    cuts = sorted({0, *ring_first[at].tolist()})
+    for a, b in itertools.pairwise([*cuts, n]):
+        if b - a > 1:
+            _scan_rings(x[a:b], y[a:b], start[a:b], ext[a:b], cls_of_vertex[a:b], width,
+                        height, cover, table)
+    table = table.reshape(height, w1)
     np.cumsum(table, axis=1, out=table)
     vals = table[:, :width]
     lo, hi = int(vals.min(initial=0)), int(vals.max(initial=0))
@@ -177,6 +165,82 @@ def polygon_class_image(x, y, start, ext, cls_of_vertex, width: int, height: int
     if hi >> shift > 1 or lo < 0:
         return None
     return _values(vals, cover)
+
+
+def _scan_rings(x, y, start, ext, cls_of_vertex, width, height, cover, table) -> None:
+    """Add the crossing marks of whole rings (vertex arrays starting at a ring's first
+    vertex, or at a vertex of no ring) to ``table`` (height x (width + 1), flat)."""
+    # Pixel-centre row at or below each vertex; ceil is monotone, so an edge crosses exactly
+    # the rows between its two ends' (clipping to the frame is monotone as well).
+    rv = np.subtract(y, 0.5)
+    np.ceil(rv, out=rv)
+    np.clip(rv, 0, height, out=rv)
+    rv = rv.astype(np.int32)
+    d = rv[1:] - rv[:-1]  # edge i joins vertex i and i + 1: rows it crosses, signed
+    first = np.flatnonzero(start)
+    d[first[first > 0] - 1] = 0  # the step from one ring to the next is no edge
+    d[:first[0] if len(first) else len(d)] = 0  # nor are vertices before the first ring
+    keep = np.flatnonzero(d)
+    if not len(keep):
+        return
+    dk = d[keep]
+    del d
+    down = dk > 0
+    step = down.astype(np.int8)
+    step *= 2
+    step -= 1  # +1 down the screen, -1 up
+    upper = keep + ~down  # shared edges are evaluated from their upper end
+    lower = keep + down
+    x0, y0 = x[upper], y[upper]
+    slope = x[lower] - x0
+    slope /= y[lower] - y0
+    r0 = rv[upper].astype(np.int64)
+    del upper, lower, rv, down
+    count = np.abs(dk)
+    del dk
+    # The crossing of row r lies at x0 + (r + 0.5 - y0) * slope = c + r * slope.
+    c = 0.5 - y0
+    c *= slope
+    c += x0
+    # Orientation of each ring: its crossings' x, downward ones added and upward ones taken
+    # away, sum to its width over the rows it spans, signed like its area (sums of
+    # r0 .. r0 + count - 1 in closed form, before crossings are expanded).
+    edge_sum = (count - 1) * 0.5
+    edge_sum += r0
+    edge_sum *= slope
+    edge_sum += c
+    edge_sum *= count
+    edge_sum *= step
+    ring = np.cumsum(start, dtype=np.int32)[keep] - 1
+    span = np.bincount(ring, weights=edge_sum)
+    del edge_sum
+    # exteriors so that their inside adds up to +v, holes the other way
+    sign = np.where((span >= 0) == ext[first][:len(span)], -1, 1).astype(np.int8)
+    v = cls_of_vertex[keep].astype(table.dtype)
+    v += cover + 1
+    step *= sign[ring]
+    v *= step
+    del ring, keep, step
+    c -= 0.5  # column of a crossing: the first pixel centre right of it
+    _mark(table, r0, c, slope, v, width)  # each edge's first row
+    more = np.flatnonzero(count > 1)
+    if len(more):  # and the rows after it, for edges that cross several
+        extra = count[more] - 1
+        row = np.repeat(r0[more] + 1 - (np.cumsum(extra) - extra), extra)
+        row += np.arange(len(row))
+        _mark(table, row, np.repeat(c[more], extra), np.repeat(slope[more], extra),
+              np.repeat(v[more], extra), width)
+
+
+def _mark(table, row, c, slope, v, width) -> None:
+    """``table[row, column of the crossing c + row * slope] += v``."""
+    xc = row * slope
+    xc += c
+    np.ceil(xc, out=xc)
+    np.clip(xc, 0, width, out=xc)
+    index = row * (width + 1)
+    index += xc.astype(np.int64)
+    np.add.at(table, index, v)
 
 
 def _values(vals: np.ndarray, cover: int) -> np.ndarray:
