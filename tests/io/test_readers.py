@@ -311,3 +311,59 @@ def test_columns_reads_only_the_named_attributes(tmp_path):
     assert lean.crs == full.crs
     with pytest.raises(InputError, match="no column no_such_column.*score, name, area"):
         read_file(path, columns=["no_such_column"])
+
+
+# -- what a read costs: deferred validity, bounds, the cycle collector ----------------------------
+
+def test_validity_note_waits_for_the_notes_and_is_worked_out_once(tmp_path, monkeypatch):
+    bowtie = shapely.Polygon([(130, 45), (131, 46), (131, 45), (130, 46)])
+    path = tmp_path / "mixed_bad.geojson"
+    pyogrio.write_dataframe(_gdf([bowtie, *CITY_POINTS]), path)
+    calls = []
+    real = shapely.is_valid
+    monkeypatch.setattr(shapely, "is_valid", lambda g: calls.append(len(g)) or real(g))
+    points, polygons = read_file(path)
+    assert calls == []  # reading alone does not check validity
+    assert any("1 invalid" in n for n in polygons.notes)
+    assert any("1 invalid" in n for n in points.notes)  # the note is the file's, as before
+    assert calls == [3]  # once for the file, not once per split layer
+    polygons.notes.append("later")  # the list stays the planner's to extend
+    assert polygons.notes[-1] == "later" and len(polygons.notes) == len(points.notes) + 1
+
+
+def test_read_bounds_are_the_layers_bounds(tmp_path):
+    holed = shapely.Polygon([(130, 45), (131, 45), (131, 46), (130, 46)],
+                            [[(130.2, 45.2), (130.8, 45.2), (130.5, 45.8)]])
+    path = tmp_path / "b.gpkg"
+    pyogrio.write_dataframe(_gdf([holed, None, shapely.box(129.5, 47, 129.7, 47.25)]), path)
+    [layer] = read_file(path)
+    assert layer.bounds == (129.5, 45.0, 131.0, 47.25)
+    assert layer.bounds == tuple(layer.gdf.total_bounds)
+    assert not layer.notes  # a valid layer, nothing to say
+
+
+def test_nan_coordinates_are_counted_per_feature(tmp_path):
+    bad = shapely.LineString([(130, 45), (np.nan, 46), (np.nan, 47)])
+    path = tmp_path / "nan.gpkg"
+    pyogrio.write_dataframe(_gdf([bad, *CITY_POINTS]), path)
+    with pytest.raises(InputError, match=r"1 feature\(s\) have coordinates that are not numbers"):
+        read_file(path)
+
+
+def test_cycle_collector_is_back_on_after_a_read(tmp_path):
+    import gc
+
+    path = tmp_path / "p.gpkg"
+    pyogrio.write_dataframe(_gdf(CITY_POINTS), path)
+    read_file(path)
+    assert gc.isenabled()
+    (tmp_path / "broken.gpkg").write_bytes(b"SQLite format 3\0" + b"\0" * 200)
+    with pytest.raises(InputError):
+        read_file(tmp_path / "broken.gpkg")
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that turned it off keeps it off
+        read_file(path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
