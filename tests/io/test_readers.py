@@ -281,6 +281,22 @@ def test_coordinates_outside_china_are_refused(tmp_path):
     assert read_file(path, check_location=False)[0].feature_count == 1
 
 
+@pytest.mark.parametrize("crs, xy, inside", [
+    ("EPSG:4553", (555000, 5240000), True),  # CGCS2000 GK CM 132E: Hegang
+    ("EPSG:2436", (555000, 5240000), True),  # Beijing 1954 GK CM 117E: Inner Mongolia
+    ("EPSG:2390", (500000, 5200000), True),  # Xi'an 1980 GK CM 135E: the Ussuri
+    ("EPSG:32632", (500000, 5400000), False),  # UTM 32N: Europe
+])
+def test_projected_layers_are_placed_by_their_own_datum(tmp_path, crs, xy, inside):
+    path = tmp_path / "p.gpkg"
+    pyogrio.write_dataframe(_gdf([shapely.Point(*xy)], crs=crs), path)
+    if inside:
+        assert read_file(path)[0].feature_count == 1
+    else:
+        with pytest.raises(InputError, match=r"outside China \(lon"):
+            read_file(path)
+
+
 def test_projected_numbers_in_a_geographic_layer_are_refused(tmp_path):
     path = tmp_path / "wrongprj.gpkg"
     pyogrio.write_dataframe(_gdf([shapely.Point(555000, 5240000)], crs="EPSG:4490"), path)
