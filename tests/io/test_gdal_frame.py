@@ -22,11 +22,13 @@ def _write(tmp_path, **extra):
     return path
 
 
-@pytest.mark.parametrize("columns", [["score"], ["score", "name", "n"], []])
-def test_same_frame_as_pyogrio(tmp_path, columns):
-    path = _write(tmp_path)
-    ours = read_frame(path, columns=columns)
-    theirs = pyogrio.read_dataframe(path, columns=columns, use_arrow=True)
+@pytest.mark.parametrize("columns", [["score"], ["score", "name", "n", "flag"], [], None])
+@pytest.mark.parametrize("arrow", [True, False])
+def test_same_frame_as_pyogrio(tmp_path, columns, arrow):
+    path = _write(tmp_path, flag=pd.array([True, None, False, True], dtype="boolean"),
+                  big=pd.array([1, None, 3, 2**40], dtype="Int64"))
+    ours = read_frame(path, use_arrow=arrow, columns=columns)
+    theirs = pyogrio.read_dataframe(path, columns=columns, use_arrow=arrow)
     assert list(ours.columns) == list(theirs.columns)
     assert ours.crs == theirs.crs
     pd.testing.assert_frame_equal(pd.DataFrame(ours.drop(columns="geometry")),
@@ -34,6 +36,18 @@ def test_same_frame_as_pyogrio(tmp_path, columns):
     assert list(shapely.to_wkb(ours.geometry.values)) == list(
         shapely.to_wkb(theirs.geometry.values))
     assert ours.geometry.isna().tolist() == [False, True, False, False]
+
+
+@pytest.mark.parametrize("suffix", [".geojson"])
+def test_other_formats(tmp_path, suffix):
+    path = _write(tmp_path)
+    other = tmp_path / f"t{suffix}"
+    pyogrio.write_dataframe(pyogrio.read_dataframe(path), other)
+    ours, theirs = read_frame(other, use_arrow=False), pyogrio.read_dataframe(other)
+    pd.testing.assert_frame_equal(pd.DataFrame(ours.drop(columns="geometry")),
+                                  pd.DataFrame(theirs.drop(columns="geometry")))
+    assert list(shapely.to_wkb(ours.geometry.values)) == list(
+        shapely.to_wkb(theirs.geometry.values))
 
 
 def test_dates_are_left_to_pyogrio(tmp_path):

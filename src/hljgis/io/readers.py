@@ -118,8 +118,9 @@ def _read_vector(path: Path, opts: ReadOptions, *, layer: str | None = None,
     if opts.columns is not None:
         kwargs["columns"] = list(opts.columns)
     try:
-        if opts.columns is not None and not encoding:  # the Arrow path ignores an encoding
-            gdf = read_frame(path, **kwargs)
+        if not encoding:  # GDAL's Arrow stream ignores an encoding
+            # the frame pyogrio gives (with Arrow when only some columns are asked for)
+            gdf = read_frame(path, use_arrow=opts.columns is not None, **kwargs)
         else:
             with gc_paused():
                 gdf = pyogrio.read_dataframe(path, **kwargs)
