@@ -383,3 +383,20 @@ def test_cycle_collector_is_back_on_after_a_read(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_validity_note_describes_the_file_even_after_a_repair(tmp_path, monkeypatch):
+    bowtie = shapely.Polygon([(130, 45), (131, 46), (131, 45), (130, 46)])
+    path = tmp_path / "bowtie.gpkg"
+    pyogrio.write_dataframe(_gdf([bowtie, shapely.box(130, 45, 130.1, 45.1)]), path)
+    [layer] = read_file(path)
+    calls = []
+    real = shapely.is_valid
+    monkeypatch.setattr(shapely, "is_valid", lambda g: calls.append(len(g)) or real(g))
+    assert layer.invalid_count == 1 and layer.invalid_count == 1
+    assert any("1 invalid" in n for n in layer.notes)
+    assert calls == [2]  # one GEOS pass for the count, again, and the note
+    [again] = read_file(path)
+    assert repair_geometries(again) == 1  # notes first read after the data changed
+    assert any("1 invalid" in n for n in again.notes)
+    assert any("1 invalid geometries repaired" in n for n in again.notes)

@@ -334,9 +334,15 @@ class VectorLayer(Layer):
         return families.pop() if len(families) == 1 else "mixed"
 
     def invalid_mask(self) -> np.ndarray:
-        """Boolean array: True where a geometry is invalid (self-intersection, ...)."""
-        geoms = self._gdf.geometry.values
-        return ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+        """Boolean array: True where a geometry is invalid (self-intersection, ...); worked
+        out once per geometry (GEOS takes over a second for a million parcels)."""
+        def compute():
+            geoms = self._gdf.geometry.values
+            mask = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+            mask.flags.writeable = False
+            return mask
+
+        return self.derived("invalid_mask", compute)
 
     @property
     def invalid_count(self) -> int:

@@ -176,27 +176,36 @@ def _finish_vector(gdf: gpd.GeoDataFrame, name: str, path: Path,
     if len(parts) > 1:
         notes.append(f"mixed geometry types split into {len(parts)} layers: "
                      f"{', '.join(parts)}")
-    invalid_note = _invalid_note(gdf.geometry.values)
     layers = []
     for family, part in parts.items():
         lyr = VectorLayer(part, f"{name}_{family.lower()}s" if family else name,
                           title=f"{name} ({family.lower()}s)" if family else name)
         lyr.notes.extend(notes)
+        layers.append(lyr)
+    invalid_note = _invalid_note(gdf, layers[0] if len(layers) == 1 else None)
+    for lyr in layers:
         lyr.defer_notes(invalid_note)
         if bounds is not None and len(parts) == 1:
             lyr.derived("bounds", lambda b=bounds: b)  # worked out by the location check
-        layers.append(lyr)
     return layers
 
 
-def _invalid_note(geoms) -> Callable[[], list[str]]:
-    """The note on invalid geometries, worked out when the layer's notes are first read
-    (GEOS's validity check of a million parcels takes over a second; a script that only
-    draws the layer never reads the notes). Computed once for all parts of a split layer."""
+def _invalid_note(gdf: gpd.GeoDataFrame,
+                  layer: VectorLayer | None) -> Callable[[], list[str]]:
+    """The note on the invalid geometries of the frame read, worked out when the layer's
+    notes are first read (GEOS's validity check of a million parcels takes over a second; a
+    script that only draws the layer never reads the notes). Computed once for the file,
+    shared by the parts of a split layer; with the ``layer``'s own mask (which
+    ``invalid_count`` and repair reuse) while the layer still holds that frame."""
 
     @cache
     def note() -> tuple[str, ...]:
-        invalid = int((~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)).sum())
+        if layer is not None and layer.gdf is gdf:
+            mask = layer.invalid_mask()
+        else:
+            geoms = gdf.geometry.values
+            mask = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+        invalid = int(mask.sum())
         if not invalid:
             return ()
         return (f"{invalid} invalid geometries (repair with 'hljgis repair' or "
