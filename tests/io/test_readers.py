@@ -281,6 +281,22 @@ def test_coordinates_outside_china_are_refused(tmp_path):
     assert read_file(path, check_location=False)[0].feature_count == 1
 
 
+@pytest.mark.parametrize("crs, xy, inside", [
+    ("EPSG:4553", (555000, 5240000), True),  # CGCS2000 GK CM 132E: Hegang
+    ("EPSG:2436", (555000, 5240000), True),  # Beijing 1954 GK CM 117E: Inner Mongolia
+    ("EPSG:2390", (500000, 5200000), True),  # Xi'an 1980 GK CM 135E: the Ussuri
+    ("EPSG:32632", (500000, 5400000), False),  # UTM 32N: Europe
+])
+def test_projected_layers_are_placed_by_their_own_datum(tmp_path, crs, xy, inside):
+    path = tmp_path / "p.gpkg"
+    pyogrio.write_dataframe(_gdf([shapely.Point(*xy)], crs=crs), path)
+    if inside:
+        assert read_file(path)[0].feature_count == 1
+    else:
+        with pytest.raises(InputError, match=r"outside China \(lon"):
+            read_file(path)
+
+
 def test_projected_numbers_in_a_geographic_layer_are_refused(tmp_path):
     path = tmp_path / "wrongprj.gpkg"
     pyogrio.write_dataframe(_gdf([shapely.Point(555000, 5240000)], crs="EPSG:4490"), path)
@@ -311,3 +327,76 @@ def test_columns_reads_only_the_named_attributes(tmp_path):
     assert lean.crs == full.crs
     with pytest.raises(InputError, match="no column no_such_column.*score, name, area"):
         read_file(path, columns=["no_such_column"])
+
+
+# -- what a read costs: deferred validity, bounds, the cycle collector ----------------------------
+
+def test_validity_note_waits_for_the_notes_and_is_worked_out_once(tmp_path, monkeypatch):
+    bowtie = shapely.Polygon([(130, 45), (131, 46), (131, 45), (130, 46)])
+    path = tmp_path / "mixed_bad.geojson"
+    pyogrio.write_dataframe(_gdf([bowtie, *CITY_POINTS]), path)
+    calls = []
+    real = shapely.is_valid
+    monkeypatch.setattr(shapely, "is_valid", lambda g: calls.append(len(g)) or real(g))
+    points, polygons = read_file(path)
+    assert calls == []  # reading alone does not check validity
+    assert any("1 invalid" in n for n in polygons.notes)
+    assert any("1 invalid" in n for n in points.notes)  # the note is the file's, as before
+    assert calls == [3]  # once for the file, not once per split layer
+    polygons.notes.append("later")  # the list stays the planner's to extend
+    assert polygons.notes[-1] == "later" and len(polygons.notes) == len(points.notes) + 1
+
+
+def test_read_bounds_are_the_layers_bounds(tmp_path):
+    holed = shapely.Polygon([(130, 45), (131, 45), (131, 46), (130, 46)],
+                            [[(130.2, 45.2), (130.8, 45.2), (130.5, 45.8)]])
+    path = tmp_path / "b.gpkg"
+    pyogrio.write_dataframe(_gdf([holed, None, shapely.box(129.5, 47, 129.7, 47.25)]), path)
+    [layer] = read_file(path)
+    assert layer.bounds == (129.5, 45.0, 131.0, 47.25)
+    assert layer.bounds == tuple(layer.gdf.total_bounds)
+    assert not layer.notes  # a valid layer, nothing to say
+
+
+def test_nan_coordinates_are_counted_per_feature(tmp_path):
+    bad = shapely.LineString([(130, 45), (np.nan, 46), (np.nan, 47)])
+    path = tmp_path / "nan.gpkg"
+    pyogrio.write_dataframe(_gdf([bad, *CITY_POINTS]), path)
+    with pytest.raises(InputError, match=r"1 feature\(s\) have coordinates that are not numbers"):
+        read_file(path)
+
+
+def test_cycle_collector_is_back_on_after_a_read(tmp_path):
+    import gc
+
+    path = tmp_path / "p.gpkg"
+    pyogrio.write_dataframe(_gdf(CITY_POINTS), path)
+    read_file(path)
+    assert gc.isenabled()
+    (tmp_path / "broken.gpkg").write_bytes(b"SQLite format 3\0" + b"\0" * 200)
+    with pytest.raises(InputError):
+        read_file(tmp_path / "broken.gpkg")
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that turned it off keeps it off
+        read_file(path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_validity_note_describes_the_file_even_after_a_repair(tmp_path, monkeypatch):
+    bowtie = shapely.Polygon([(130, 45), (131, 46), (131, 45), (130, 46)])
+    path = tmp_path / "bowtie.gpkg"
+    pyogrio.write_dataframe(_gdf([bowtie, shapely.box(130, 45, 130.1, 45.1)]), path)
+    [layer] = read_file(path)
+    calls = []
+    real = shapely.is_valid
+    monkeypatch.setattr(shapely, "is_valid", lambda g: calls.append(len(g)) or real(g))
+    assert layer.invalid_count == 1 and layer.invalid_count == 1
+    assert any("1 invalid" in n for n in layer.notes)
+    assert calls == [2]  # one GEOS pass for the count, again, and the note
+    [again] = read_file(path)
+    assert repair_geometries(again) == 1  # notes first read after the data changed
+    assert any("1 invalid" in n for n in again.notes)
+    assert any("1 invalid geometries repaired" in n for n in again.notes)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -90,8 +91,29 @@ class Layer:
         #: Field specs a planner defined for an edited layer (plain data, see
         #: :mod:`hljgis.core.editing.fields`); None when the schema or columns say it all.
         self.fields = [dict(f) for f in fields] if fields else None
-        #: Messages about how the data was read (encoding guessed, geometry repaired, ...).
-        self.notes: list[str] = []
+        self._notes: list[str] = []
+        self._pending_notes: list[Callable[[], list[str]]] = []
+
+    # -- read notes ---------------------------------------------------------------------------
+    @property
+    def notes(self) -> list[str]:
+        """Messages about how the data was read (encoding guessed, geometry repaired, ...).
+
+        Checks a reader deferred (:meth:`defer_notes`) run here, on first reading."""
+        while self._pending_notes:
+            self._notes.extend(self._pending_notes.pop(0)())
+        return self._notes
+
+    @notes.setter
+    def notes(self, value: list[str]) -> None:
+        self._notes = list(value)
+        self._pending_notes = []
+
+    def defer_notes(self, compute: Callable[[], list[str]]) -> None:
+        """Append the notes ``compute()`` returns when :attr:`notes` is first read: a check
+        whose result only a reader of the notes needs (the validity of a million polygons,
+        about a second) is not paid for by a script that only draws the layer."""
+        self._pending_notes.append(compute)
 
     # -- evented properties ------------------------------------------------------------------
     @property
@@ -312,9 +334,15 @@ class VectorLayer(Layer):
         return families.pop() if len(families) == 1 else "mixed"
 
     def invalid_mask(self) -> np.ndarray:
-        """Boolean array: True where a geometry is invalid (self-intersection, ...)."""
-        geoms = self._gdf.geometry.values
-        return ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+        """Boolean array: True where a geometry is invalid (self-intersection, ...); worked
+        out once per geometry (GEOS takes over a second for a million parcels)."""
+        def compute():
+            geoms = self._gdf.geometry.values
+            mask = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+            mask.flags.writeable = False
+            return mask
+
+        return self.derived("invalid_mask", compute)
 
     @property
     def invalid_count(self) -> int:

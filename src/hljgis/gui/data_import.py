@@ -29,9 +29,9 @@ def add_data(window, paths: list[str] | None = None, options: dict | None = None
         opts: dict | None = dict(options or {})
         while opts is not None:
             try:
-                layers = run_in_background(
+                layers, notes = run_in_background(
                     window, A.tr("Reading") + f" {Path(path).name} ...",
-                    lambda p=path, o=dict(opts): read_file(p, **o))
+                    lambda p=path, o=dict(opts): _read_with_notes(read_file(p, **o)))
                 break
             except Cancelled:
                 opts = None
@@ -43,9 +43,14 @@ def add_data(window, paths: list[str] | None = None, options: dict | None = None
         if opts is None or not layers:
             continue
         window.session.add_layers(layers)
-        notes = [n for layer in layers for n in layer.notes]
         if notes:
             window.status.show(lambda n=notes: "; ".join(map(translate_message, n)), 15000)
+
+
+def _read_with_notes(layers: list) -> tuple[list, list[str]]:
+    """The layers and their read notes, worked out in the reading thread (a reader defers
+    checks such as the validity of a million polygons until the notes are read)."""
+    return layers, [n for layer in layers for n in layer.notes]
 
 
 def add_data_with_options(window) -> None:
