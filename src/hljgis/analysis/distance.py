@@ -131,6 +131,9 @@ class Outlines:
     ``geos`` and measured by GEOS instead.
     """
 
+    #: the sites' buckets (bucket side, groups), made by :func:`_group` when first needed
+    _groups: tuple[int, _Groups] | None = None
+
     def __init__(self, geoms: np.ndarray):
         self.geoms = geoms = np.asarray(geoms)
         n = len(geoms)
@@ -362,7 +365,7 @@ def _buckets(o: Outlines, a, b):
     tree = shapely.STRtree(shapely.box(np.minimum(a[:, 0], b[:, 0]), np.minimum(a[:, 1], b[:, 1]),
                                        np.maximum(a[:, 0], b[:, 0]), np.maximum(a[:, 1], b[:, 1])))
     boxes = shapely.box(mx - reach, my - reach, mx + reach, my + reach)
-    found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    found: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def part(b0: int) -> None:  # a slice of buckets: temporaries in cache, on threads
         b1 = min(len(boxes), b0 + _BUCKET_SLICE)

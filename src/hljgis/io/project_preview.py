@@ -126,7 +126,8 @@ def read_preview(path: str | Path) -> ProjectPreview | None:
         meta = json.loads(row[0])
         if _fingerprint(con) != meta["fingerprint"]:
             return None
-        extent = tuple(float(v) for v in meta["extent"])
+        x0, y0, x1, y1 = (float(v) for v in meta["extent"])
+        extent = (x0, y0, x1, y1)
         return ProjectPreview(bytes(row[1]), extent, tuple(meta.get("layers", ())))
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None

@@ -298,7 +298,7 @@ def _lonlat_bounds(crs: CRS, bounds: tuple) -> tuple:
     the inverse projection is set up in under a millisecond, a transformation to WGS84 took
     70-120 ms, longer than reading 100 k parcels' attributes."""
     geodetic = crs.geodetic_crs
-    target = WGS84
+    target: str | CRS = WGS84
     if geodetic is not None and all(a.unit_name == "degree" for a in geodetic.axis_info):
         target = geodetic
     return Transformer.from_crs(crs, target, always_xy=True).transform_bounds(*bounds)

@@ -158,7 +158,10 @@ def lookup(geoms: np.ndarray) -> SourceWkb | None:
 
         kind = src.kind
         if kind == 0:
-            codes = np.unique(_type_codes(src.wkb)[at])
+            all_codes = _type_codes(src.wkb)
+            if all_codes is None:  # kept only when canonical: cannot happen
+                return None
+            codes = np.unique(all_codes[at])
             kind = int(codes[0]) if len(codes) == 1 else 0
         return SourceWkb(pc.take(src.wkb, pa.array(at)), kind)
     return None
