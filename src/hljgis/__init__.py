@@ -8,7 +8,3 @@ __version__ = "0.1.0"
 # writes beside a planner's data (or into an installed bundle) without being asked.
 _os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
 
-# numpy's huge-page advice stalls large arrays in direct compaction on common kernels.
-from hljgis.core.hugepages import tame_numpy_huge_pages as _tame  # noqa: E402
-
-_tame()

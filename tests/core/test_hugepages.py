@@ -21,14 +21,30 @@ def test_advice_follows_the_defrag_policy(text, advise):
     assert hugepages.advise_huge_pages(text) is advise
 
 
-def _numpy_advice(env: dict) -> str:
-    code = ("import hljgis; from numpy._core import multiarray as m; "
-            "print(m._get_madvise_hugepage())")
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, check=True).stdout.strip()
+_PROBE = """
+import threading
+from numpy._core import multiarray as m
+from hljgis.core import hugepages as h
+seen = [m._get_madvise_hugepage()]
+with h.batch_memory():
+    seen.append(m._get_madvise_hugepage())
+    with h.batch_memory():  # nested
+        seen.append(m._get_madvise_hugepage())
+    seen.append(m._get_madvise_hugepage())
+    t = threading.Thread(target=lambda: h.batch_memory()(lambda: None)())
+    t.start(); t.join()  # another thread's batch ending does not switch it back
+    seen.append(m._get_madvise_hugepage())
+seen.append(m._get_madvise_hugepage())
+print(" ".join(map(str, seen)))
+"""
 
 
-def test_importing_hljgis_applies_the_policy_of_this_machine():
+def _probe(env: dict) -> list[str]:
+    return subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True,
+                          env=env, check=True).stdout.split()
+
+
+def test_batch_work_goes_without_the_advice_where_faults_stall():
     import os
 
     env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
@@ -36,11 +52,24 @@ def test_importing_hljgis_applies_the_policy_of_this_machine():
         text = hugepages.DEFRAG.read_text()
     except OSError:
         text = None
-    assert _numpy_advice(env) == str(hugepages.advise_huge_pages(text))
+    inside = str(hugepages.advise_huge_pages(text))
+    assert _probe(env) == ["True", inside, inside, inside, inside, "True"]
 
 
 def test_an_explicit_environment_setting_wins():
     import os
 
-    env = {**os.environ, "NUMPY_MADVISE_HUGEPAGE": "1"}
-    assert _numpy_advice(env) == "True"
+    assert _probe({**os.environ, "NUMPY_MADVISE_HUGEPAGE": "1"}) == ["True"] * 6
+    assert _probe({**os.environ, "NUMPY_MADVISE_HUGEPAGE": "0"}) == ["False"] * 6
+
+
+def test_this_machine_stalls_so_the_switch_is_exercised():
+    """The test machine's kernel (defrag=madvise) is the case the module exists for; on
+    one that does not stall, the probe above checks that nothing is switched."""
+    try:
+        text = hugepages.DEFRAG.read_text()
+    except OSError:
+        pytest.skip("no THP settings on this kernel")
+    if hugepages.advise_huge_pages(text):
+        pytest.skip(f"THP defrag here does not stall: {text.strip()}")
+    assert hugepages._STALLS or "NUMPY_MADVISE_HUGEPAGE" in __import__("os").environ

@@ -34,6 +34,7 @@ from pyproj import CRS
 
 from hljgis.core.cellgrid import CellGrid, cell_polygons, lattice_centres, lattice_shape
 from hljgis.core.errors import InputError
+from hljgis.core.hugepages import batch_memory
 
 __all__ = [
     "CELL_SHAPES",
@@ -257,6 +258,7 @@ def layer_candidates(
     return out
 
 
+@batch_memory()
 def read_candidates(path: str, *, layer: str | None = None,
                     columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
     """Read a file of candidate polygons (parcels, cells from another tool) for ranking.

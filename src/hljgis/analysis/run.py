@@ -41,6 +41,7 @@ from hljgis.analysis.scenario import Scenario, ScenarioError, load_scenario
 from hljgis.analysis.sensitivity import monte_carlo_weights
 from hljgis.analysis.sites import Boundaries, locate, site_names
 from hljgis.core.errors import InputError
+from hljgis.core.hugepages import batch_memory
 
 __all__ = ["Cancelled", "RankingResult", "monte_carlo_columns", "resolve_scenario",
            "run_scenario"]
@@ -329,6 +330,7 @@ def _no_city(city: str, col: pd.Series) -> InputError:
 # ----------------------------------------------------------------------------------- run
 
 
+@batch_memory()
 def run_scenario(
     source: Any,
     scenario: Scenario | Mapping | str,

@@ -6,16 +6,23 @@ setting is ``madvise`` (the default of many distributions), ``defer+madvise`` or
 each page fault on such an array may stall in direct compaction: on the 2-core test machine
 building the 6 M outline segments of 1 M parcels took 2.8-3.1 s with the advice and 0.47 s
 without (``NUMPY_MADVISE_HUGEPAGE=0``), and the whole 1 M-parcel ranking fell from 24 s to
-18 s. A planner's desktop has the same kernel defaults, so hljgis switches the advice off
-there, unless the user set ``NUMPY_MADVISE_HUGEPAGE`` themself.
+18 s. A planner's desktop has the same kernel defaults, so hljgis switches the advice off there
+for batch work that fills large fresh arrays (:func:`batch_memory`: ranking, reading,
+preparing a layer for drawing, exports), unless the user set ``NUMPY_MADVISE_HUGEPAGE``
+themself. Interactive frames keep it: a city-scale pan over 1 M prepared cells allocates
+the same arrays frame after frame, and there huge pages won (``bench/render.py`` pan max
+82-98 ms with the advice, 151-175 ms without).
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["advise_huge_pages", "tame_numpy_huge_pages"]
+__all__ = ["advise_huge_pages", "batch_memory", "tame_numpy_huge_pages"]
 
 #: The kernel's THP defragmentation policy (Linux only).
 DEFRAG = Path("/sys/kernel/mm/transparent_hugepage/defrag")
@@ -32,22 +39,51 @@ def advise_huge_pages(defrag: str | None) -> bool:
     return chosen not in _STALLING
 
 
-def tame_numpy_huge_pages() -> bool:
-    """Apply :func:`advise_huge_pages` to this process's numpy; returns numpy's setting.
-
-    An explicit ``NUMPY_MADVISE_HUGEPAGE`` in the environment is left as numpy read it.
-    """
+def _setter():
     try:
         from numpy._core import multiarray
     except ImportError:  # numpy < 2
         from numpy.core import multiarray  # type: ignore[no-redef]
-    setter = getattr(multiarray, "_set_madvise_hugepage", None)
-    if setter is None or "NUMPY_MADVISE_HUGEPAGE" in os.environ:
-        return bool(getattr(multiarray, "_get_madvise_hugepage", lambda: True)())
+    return getattr(multiarray, "_set_madvise_hugepage", None)
+
+
+def tame_numpy_huge_pages() -> bool:
+    """Whether :func:`batch_memory` will switch numpy's advice off on this machine (the
+    kernel stalls madvised faults, numpy can be told, and the environment did not choose)."""
+    if _setter() is None or "NUMPY_MADVISE_HUGEPAGE" in os.environ:
+        return False
     try:
         defrag = DEFRAG.read_text()
     except OSError:
         defrag = None
-    wanted = advise_huge_pages(defrag)
-    setter(wanted)
-    return wanted
+    return not advise_huge_pages(defrag)
+
+
+_STALLS = tame_numpy_huge_pages()
+_LOCK = threading.Lock()
+_DEPTH = 0
+
+
+@contextmanager
+def batch_memory() -> Iterator[None]:
+    """No huge-page advice while any thread does batch work (nests; also a decorator).
+
+    The flag is numpy's, process-wide: a frame drawn meanwhile goes without it too, which
+    costs that frame time, never correctness.
+    """
+    global _DEPTH
+    if not _STALLS:
+        yield
+        return
+    setter = _setter()
+    with _LOCK:
+        _DEPTH += 1
+        if _DEPTH == 1:
+            setter(False)
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _DEPTH -= 1
+            if _DEPTH == 0:
+                setter(True)

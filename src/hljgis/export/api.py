@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hljgis.core.hugepages import batch_memory
 from hljgis.export._qt import ensure_gui_app
 from hljgis.export.layout import Layout, resolve_layout
 from hljgis.export.output import ExportResult, LayoutPage, write_pages
@@ -11,6 +12,7 @@ from hljgis.export.page import page_for
 from hljgis.export.preflight import preflight
 
 
+@batch_memory()
 def export_layout(project, layout: Layout | dict | str, out, *, dpi: float | None = None,
                   city: str | None = None, lang: str | None = None, layers=None,
                   extent=None, notes=None) -> ExportResult:

@@ -11,6 +11,7 @@ import shapely
 
 from hljgis.core.crs import WGS84
 from hljgis.core.errors import InputError
+from hljgis.core.hugepages import batch_memory
 from hljgis.core.layer import VectorLayer
 from hljgis.io.arrow_layer import arrow_layer
 from hljgis.io.atomic import atomic_target, fast_sqlite_writes
@@ -20,6 +21,7 @@ from hljgis.io.atomic import atomic_target, fast_sqlite_writes
 LARGE_LAYER = 100_000
 
 
+@batch_memory()
 def write_layer(layer: VectorLayer | gpd.GeoDataFrame, path: str | Path, *,
                 layer_name: str | None = None, encoding: str | None = None) -> Path | str:
     """Write one vector layer to ``path`` (.gpkg, .geojson/.json, .csv, .xlsx or .shp), or to

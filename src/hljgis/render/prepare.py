@@ -19,6 +19,7 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
+from hljgis.core.hugepages import batch_memory
 from hljgis.core.style import symbol_classes
 
 #: Features with more vertices than this are simplified when zoomed out.
@@ -95,6 +96,7 @@ _SHARED: dict[tuple, tuple[weakref.ref, LayerGeometry]] = {}
 _SHARED_LOCK = threading.Lock()
 
 
+@batch_memory()
 def layer_geometry(gdf, crs: CRS | None) -> LayerGeometry:
     """The shared :class:`LayerGeometry` of ``gdf``'s geometry array in ``crs`` (built on
     first use; dropped when the geometry array is freed)."""

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPaintDevice, QPainter
 
 from hljgis.core.crs import parse_crs
+from hljgis.core.hugepages import batch_memory
 from hljgis.core.names import LABEL_LANGUAGES
 from hljgis.core.style import default_style, make_symbol
 from hljgis.render.fonts import ensure_fonts
@@ -239,6 +240,7 @@ def _is_raster_device(device) -> bool:
     return isinstance(device, QImage | QPixmap)
 
 
+@batch_memory()
 def render_image(layers, extent, size=(800, 600), dpi: float = 96.0, background="#ffffff",
                  **kw) -> QImage:
     """Convenience: render to a new ARGB32 QImage (tests, thumbnails, the CLI)."""
