@@ -35,6 +35,7 @@ import pyogrio
 
 from hljgis import __version__
 from hljgis.core.errors import InputError, ProjectFormatError
+from hljgis.core.hugepages import batch_memory
 from hljgis.core.layer import Layer, RasterLayer, VectorLayer
 from hljgis.core.project import Project
 from hljgis.core.subsidence import apply_planning_year
@@ -122,6 +123,7 @@ def _save_lock(path: Path):
     return FileLock(folder / f"{key}.lock", timeout=LOCK_TIMEOUT_S)
 
 
+@batch_memory()
 def save_project(project: Project, path: str | Path, *, remember: bool = True,
                  overwrite_changes: bool = False) -> Path:
     """Write the project to ``path`` atomically, keeping the previous file as ``.bak``.
@@ -429,6 +431,7 @@ def _read_layer(path: Path, settings: dict, built: dict[str, Layer]) -> Layer:
     return VectorLayer.from_settings(_read_vector_table(path, name, settings), settings)
 
 
+@batch_memory()
 def load_project(path: str | Path) -> Project:
     """Open a project file: every layer in order, with all its settings.
 
