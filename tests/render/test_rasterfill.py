@@ -8,6 +8,8 @@ from shapely.geometry import Polygon
 
 from hljgis.render.rasterfill import polygon_class_image, rect_class_image
 
+from .parcels import courtyard_parcels
+
 
 def _arrays(geoms):
     rings, ring_part = shapely.get_rings(geoms, return_index=True)
@@ -93,19 +95,8 @@ def test_point_fill_keeps_the_last_feature_per_pixel_and_covers_a_sub_pixel_mosa
 
 def _holed_parcels(k: int = 60, seed: int = 5):
     """k x k irregular parcels (clipped Voronoi cells), every 5th with a courtyard."""
-    rng = np.random.default_rng(seed)
-    jj, ii = np.divmod(np.arange(k * k), k)
-    x = 500_000.0 + (jj + rng.uniform(0.15, 0.85, k * k)) * 120.0
-    y = 5_100_000.0 + (ii + rng.uniform(0.15, 0.85, k * k)) * 120.0
-    box = shapely.box(x.min(), y.min(), x.max(), y.max())
-    vor = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(np.c_[x, y]),
-                                                     extend_to=box))
-    vor = shapely.intersection(vor, box)
-    vor = vor[shapely.get_type_id(vor) == 3]
-    holed = np.arange(0, len(vor), 5)
-    for i in holed:
-        inner = shapely.affinity.scale(vor[i], 0.45, 0.45, origin=vor[i].centroid)
-        vor[i] = Polygon(vor[i].exterior, [inner.exterior])
+    vor, holed, _ = courtyard_parcels(k, every=5, seed=seed, jitter=0.15, courtyard=0.45,
+                                      origin="centroid")
     return vor, holed
 
 

@@ -23,23 +23,12 @@ from hljgis.render import MapRenderer, render_image
 from hljgis.render import prepare as P
 
 from ..gui.pixels import changed, near, rgb
+from .parcels import courtyard_parcels
 
 
 def _parcels(n: int = 2600, seed: int = 4) -> gpd.GeoDataFrame:
     """Irregular parcels (clipped Voronoi cells), every 7th with a courtyard, and a table."""
-    rng = np.random.default_rng(seed)
-    k = int(np.sqrt(n))
-    jj, ii = np.divmod(np.arange(k * k), k)
-    x = 500_000.0 + (jj + rng.uniform(0.1, 0.9, k * k)) * 120.0
-    y = 5_100_000.0 + (ii + rng.uniform(0.1, 0.9, k * k)) * 120.0
-    box = shapely.box(x.min(), y.min(), x.max(), y.max())
-    vor = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(np.c_[x, y]),
-                                                     extend_to=box))
-    vor = shapely.intersection(vor, box)
-    vor = vor[shapely.get_type_id(vor) == 3]
-    for i in range(0, len(vor), 7):
-        inner = shapely.affinity.scale(vor[i], 0.4, 0.4)
-        vor[i] = shapely.Polygon(vor[i].exterior, [inner.exterior])
+    vor, _, rng = courtyard_parcels(int(np.sqrt(n)), every=7, seed=seed)
     cx = shapely.get_coordinates(shapely.centroid(vor))[:, 0]
     m = len(vor)
     return gpd.GeoDataFrame({"score": np.sin(cx / 900.0) + rng.normal(0, 0.2, m),
