@@ -263,9 +263,8 @@ def read_candidates(path: str, *, layer: str | None = None,
                     columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
     """Read a file of candidate polygons (parcels, cells from another tool) for ranking.
 
-    GDAL's Arrow stream (``pyogrio.read_arrow``): the fields come as Arrow columns (no
-    Python object per value) and the geometries from WKB straight to shapely in one
-    vectorised call. The WKB is kept with the geometries (:mod:`hljgis.io.source_wkb`)
+    Read by :func:`hljgis.io.gdal_frame.read_frame` (GDAL's Arrow stream, geometries from
+    WKB straight to shapely). The WKB is kept with the geometries (:mod:`hljgis.io.source_wkb`)
     while the returned frame lives, so writing the ranked sites hands GDAL the file's own
     WKB for every geometry that was not changed. ``columns`` limits the fields read; the
     geometry always comes, as the ``geometry`` column.
@@ -286,63 +285,18 @@ def read_candidates(path: str, *, layer: str | None = None,
     """
     import pyogrio
 
+    from hljgis.io.gdal_frame import read_frame
+
     try:
-        import pyarrow as pa
-    except ImportError:  # pragma: no cover - pyarrow ships with the app
-        return _read_candidates_rows(path, layer, columns)
-    try:
-        meta, table = pyogrio.read_arrow(path, layer=layer, columns=columns)
+        gdf = read_frame(path, layer=layer, columns=columns, keep_wkb=True)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
             pyogrio.errors.FieldError) as exc:
         raise InputError(f"cannot read candidates from '{path}': {exc}",
                          "Check the file and layer name.") from exc
-    geom_col = meta.get("geometry_name") or "wkb"
-    if geom_col not in table.column_names or meta.get("geometry_type") is None:
+    if not isinstance(gdf, gpd.GeoDataFrame):  # a table without geometry
         raise InputError(f"the layer read from '{path}' holds no geometries.",
                          "Candidates are polygons or points: pick a layer that has them.")
-    if not meta.get("crs"):
-        raise InputError(f"the candidates in '{path}' have no CRS.",
-                         "Set the layer's CRS (e.g. with QGIS or ogr2ogr -a_srs) first.")
-    chunks = table.column(geom_col)
-    if sum(c.nbytes for c in chunks.chunks) >= 2**31 - 2**20:  # past 32-bit offsets
-        chunks = chunks.cast(pa.large_binary())
-    wkb = chunks.combine_chunks()
-    geoms = shapely.from_wkb(wkb.to_numpy(zero_copy_only=False))
-    if _needs_pyogrio_fields(meta):  # date-times and JSON: parsed as pyogrio parses them
-        attrs = pyogrio.read_dataframe(path, layer=layer, columns=columns,
-                                       read_geometry=False, use_arrow=True)
-    else:
-        attrs = table.drop_columns([geom_col]).to_pandas()
-    gdf = gpd.GeoDataFrame(attrs, geometry=gpd.array.GeometryArray(geoms, crs=meta["crs"]))
-    if gdf.crs is None:  # pragma: no cover - meta["crs"] was set
-        raise InputError(f"the candidates in '{path}' have no CRS.")
-    from hljgis.io.source_wkb import remember
-
-    array = gdf.geometry.array
-    remember(array, np.asarray(array), wkb)
-    return gdf
-
-
-def _needs_pyogrio_fields(meta: dict) -> bool:
-    """Whether a layer has fields whose values pyogrio's reader converts after Arrow
-    (date-times, from text with their offsets; JSON)."""
-    dtypes = meta.get("dtypes", ())
-    subtypes = meta.get("ogr_subtypes", ())
-    return any(d is not None and str(d).startswith("datetime") and d != "datetime64[D]"
-               for d in dtypes) or "OFSTJSON" in subtypes
-
-
-def _read_candidates_rows(path: str, layer: str | None,
-                          columns: Sequence[str] | None) -> gpd.GeoDataFrame:
-    """:func:`read_candidates` without pyarrow: pyogrio's row reader."""
-    import pyogrio
-
-    try:
-        gdf = pyogrio.read_dataframe(path, layer=layer, columns=columns)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise InputError(f"cannot read candidates from '{path}': {exc}",
-                         "Check the file and layer name.") from exc
-    if getattr(gdf, "crs", None) is None:
+    if gdf.crs is None:
         raise InputError(f"the candidates in '{path}' have no CRS.",
                          "Set the layer's CRS (e.g. with QGIS or ogr2ogr -a_srs) first.")
     return gdf

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -112,7 +113,7 @@ def _read_vector(path: Path, opts: ReadOptions, *, layer: str | None = None,
                  encoding: str | None = None, encoding_note: str | None = None,
                  default_crs: str | None = None) -> list[Layer]:
     """Read one vector layer with pyogrio and run the checks every vector layer gets."""
-    kwargs: dict[str, object] = {"layer": layer} if layer is not None else {}
+    kwargs: dict[str, Any] = {"layer": layer} if layer is not None else {}
     if encoding:
         kwargs["encoding"] = encoding
     if opts.columns is not None:
