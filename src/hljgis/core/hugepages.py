@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["advise_huge_pages", "batch_memory", "tame_numpy_huge_pages"]
+__all__ = ["advise_huge_pages", "batch_memory"]
 
 #: The kernel's THP defragmentation policy (Linux only).
 DEFRAG = Path("/sys/kernel/mm/transparent_hugepage/defrag")
@@ -47,7 +47,7 @@ def _setter():
     return getattr(multiarray, "_set_madvise_hugepage", None)
 
 
-def tame_numpy_huge_pages() -> bool:
+def _stalls_here() -> bool:
     """Whether :func:`batch_memory` will switch numpy's advice off on this machine (the
     kernel stalls madvised faults, numpy can be told, and the environment did not choose)."""
     if _setter() is None or "NUMPY_MADVISE_HUGEPAGE" in os.environ:
@@ -59,7 +59,9 @@ def tame_numpy_huge_pages() -> bool:
     return not advise_huge_pages(defrag)
 
 
-_STALLS = tame_numpy_huge_pages()
+#: set once at import: the kernel's policy and the environment do not change under us
+_STALLS = _stalls_here()
+_SET = _setter()
 _LOCK = threading.Lock()
 _DEPTH = 0
 
@@ -75,15 +77,14 @@ def batch_memory() -> Iterator[None]:
     if not _STALLS:
         yield
         return
-    setter = _setter()
     with _LOCK:
         _DEPTH += 1
         if _DEPTH == 1:
-            setter(False)
+            _SET(False)
     try:
         yield
     finally:
         with _LOCK:
             _DEPTH -= 1
             if _DEPTH == 0:
-                setter(True)
+                _SET(True)
