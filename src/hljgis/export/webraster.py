@@ -49,11 +49,9 @@ def raster_overlay(layer, max_px: int = OVERLAY_PX) -> tuple[str, list[list[floa
 
 
 def _png_bytes(image) -> bytes | None:
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from hljgis.render.png import encode_png
 
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    ok = image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data()) if ok else None
+    try:
+        return encode_png(image)
+    except ValueError:  # a null image
+        return None

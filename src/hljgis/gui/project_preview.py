@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import weakref
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QImage
 
 from hljgis.io.project_preview import ProjectPreview, read_preview, set_preview_maker
+from hljgis.render.png import encode_png
 
 #: Longest side of the saved picture, in pixels (a full-HD canvas scales it by at most 1.6).
 PREVIEW_PX = 1200
@@ -63,17 +64,10 @@ def render_preview(project, cache=None, max_px: int = PREVIEW_PX) -> ProjectPrev
                                      label_lang=current_language())
     if not done:
         return None
-    return ProjectPreview(_png(image), tuple(float(v) for v in extent),
+    return ProjectPreview(encode_png(image), tuple(float(v) for v in extent),
                           _visible_names(project))
 
 
-def _png(image: QImage) -> bytes:
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data())
 
 
 def _visible_names(project) -> tuple[str, ...]:
@@ -94,7 +88,7 @@ def frame_preview(canvas, project) -> ProjectPreview | None:
     if not (x0 <= home[0] + tol and y0 <= home[1] + tol and x1 >= home[2] - tol
             and y1 >= home[3] - tol):
         return None
-    return ProjectPreview(_png(image), (x0, y0, x1, y1), _visible_names(project))
+    return ProjectPreview(encode_png(image), (x0, y0, x1, y1), _visible_names(project))
 
 
 def install_preview_maker(canvas) -> None:
