@@ -136,6 +136,21 @@ def test_a_stale_picture_is_not_shown(make_main_window, saved, qtbot):
     assert len(window.session.project.layer("parcels").gdf) == N + 1
 
 
+def test_a_damaged_picture_is_not_shown_and_the_project_opens(make_main_window, saved,
+                                                              qtbot):
+    import sqlite3
+
+    with sqlite3.connect(saved) as con:  # the fingerprint still matches; the PNG is cut short
+        con.execute(f"UPDATE {pp.PREVIEW_TABLE} SET png = substr(png, 1, 40) WHERE id = 1")
+    assert pp.read_preview(saved) is not None
+    window = make_main_window(size=(1000, 700))
+    shown = []
+    window.canvas.preview_shown.connect(lambda: shown.append(True))
+    window.open_project(saved)
+    assert not shown
+    assert len(window.session.project.layer("parcels").gdf) == N
+
+
 def test_the_save_takes_the_frame_on_screen_or_draws_the_home_view(make_main_window,
                                                                    tmp_path, monkeypatch):
     from hljgis.gui.project_preview import home_extent
