@@ -75,3 +75,17 @@ def test_full_extent_and_metric_crs():
     assert project.full_extent() == pytest.approx((130, 45, 133, 47))
     assert project.metric_crs().to_epsg() == 4553
     assert Project().metric_crs().to_epsg() == 4553  # empty project: the study area
+
+
+def test_geometry_types_ignore_missing_and_empty_geometries():
+    """A type held only by empty geometries is not a type of the layer; missing ones neither."""
+    points = [shapely.Point(i, i) for i in range(100)]
+    geoms = [*points, None, shapely.Polygon(), shapely.LineString([(0, 0), (1, 1)]),
+             *[shapely.MultiPolygon()] * 70, shapely.MultiPolygon([shapely.box(0, 0, 1, 1)])]
+    layer = VectorLayer(gpd.GeoDataFrame(geometry=geoms, crs=4326), name="mixed")
+    assert layer.geometry_types == ["LineString", "MultiPolygon", "Point"]
+    assert layer.geometry_type == "mixed"
+    only_empty = VectorLayer(gpd.GeoDataFrame(geometry=[shapely.Polygon(), None], crs=4326),
+                             name="empty")
+    assert only_empty.geometry_types == []
+    assert only_empty.geometry_type == "none"

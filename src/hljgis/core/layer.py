@@ -317,10 +317,11 @@ class VectorLayer(Layer):
     def geometry_types(self) -> list[str]:
         """Distinct geometry types present (None/empty geometries ignored)."""
         def compute():
-            geoms = self._gdf.geometry.values
-            mask = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-            return sorted({_TYPE_NAMES[int(t)]
-                           for t in np.unique(shapely.get_type_id(geoms[mask]))})
+            geoms = np.asarray(self._gdf.geometry.values)
+            ids = shapely.get_type_id(geoms)  # -1 for missing
+            present = np.flatnonzero(np.bincount(ids + 1, minlength=9)[1:])
+            return sorted(_TYPE_NAMES[int(t)] for t in present
+                          if _any_non_empty(geoms[ids == t]))
 
         return list(self.derived("geometry_types", compute))
 
@@ -369,6 +370,13 @@ class VectorLayer(Layer):
         layer = cls(gdf, settings["name"], encoding=settings.get("encoding"),
                     **cls._settings_kwargs(settings))
         return layer
+
+
+def _any_non_empty(geoms: np.ndarray, first: int = 64) -> bool:
+    """True when one of ``geoms`` is not empty: a glance at the first few, which settles it
+    for nearly every layer, before asking GEOS about all of them."""
+    return bool((~shapely.is_empty(geoms[:first])).any()
+                or (~shapely.is_empty(geoms[first:])).any())
 
 
 _TYPE_NAMES = {
