@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QProgressDialog
 from hljgis.core.layer import VectorLayer
 from hljgis.core.project import Project
 from hljgis.core.style import graduated_renderer
-from hljgis.io import load_project
+from hljgis.io import load_project, save_project
 from hljgis.io import project_preview as pp
+from tests.export.picture_support import coloured_share, stored_picture
 from tests.gui.pixels import coloured, rgb
 
 N = 2400  # 60 x 40 parcels: "large" for this test (MIN_FEATURES patched below)
@@ -36,15 +37,21 @@ def _parcels() -> Project:
     return project
 
 
-@pytest.fixture
-def saved(make_main_window, tmp_path, monkeypatch):
-    """A parcels project saved from the window (so with its picture)."""
+@pytest.fixture(params=["window", "cli"])
+def saved(request, make_main_window, tmp_path, monkeypatch):
+    """A parcels project saved from the window, or as the CLI saves it (with the picture
+    drawn headless): either way with its picture."""
     monkeypatch.setattr(pp, "MIN_FEATURES", 1000)
-    window = make_main_window(_parcels())
-    window.canvas.wait_for_render()
     path = str(tmp_path / "parcels.hljgis.gpkg")
-    assert window._save(path)
-    assert pp.read_preview(path) is not None
+    if request.param == "cli":
+        from hljgis.export.project_picture import offscreen_preview
+
+        save_project(_parcels(), path, preview=offscreen_preview)
+    else:
+        window = make_main_window(_parcels())
+        window.canvas.wait_for_render()
+        assert window._save(path)
+    assert coloured_share(stored_picture(path).png) > 0.3
     return path
 
 
@@ -153,7 +160,7 @@ def test_a_damaged_picture_is_not_shown_and_the_project_opens(make_main_window, 
 
 def test_the_save_takes_the_frame_on_screen_or_draws_the_home_view(make_main_window,
                                                                    tmp_path, monkeypatch):
-    from hljgis.gui.project_preview import home_extent
+    from hljgis.core.home_view import home_extent
 
     monkeypatch.setattr(pp, "MIN_FEATURES", 1000)
     window = make_main_window(_parcels(), size=(1000, 700))
@@ -168,8 +175,9 @@ def test_the_save_takes_the_frame_on_screen_or_draws_the_home_view(make_main_win
     canvas.zoom_by(0.25)
     assert canvas.wait_for_render()
     assert window._save(str(tmp_path / "zoomed.hljgis.gpkg"))
-    drawn = pp.read_preview(tmp_path / "zoomed.hljgis.gpkg")
+    drawn = stored_picture(tmp_path / "zoomed.hljgis.gpkg")
     assert drawn.extent == pytest.approx(home_extent(project))
+    assert coloured_share(drawn.png) > 0.3
     # a highlighted selection or a frame still to come is not what was saved
     assert canvas.current_frame(project) is not None
     window.session.select("parcels", [5])
@@ -198,11 +206,29 @@ def test_a_project_named_at_start_opens_with_its_picture(make_main_window, saved
                                           window.session.project.layers], timeout=20000)
     assert shown and len(window.session.project.layer("parcels").gdf) == N
     plain = tmp_path / "plain.hljgis.gpkg"
-    pp.set_preview_maker(None)
-    try:
-        window.session.save_project(plain)
-    finally:
-        from hljgis.gui.project_preview import install_preview_maker
-
-        install_preview_maker(window.canvas)
+    save_project(window.session.project, plain)  # no preview maker: no picture
     assert not open_when_started(window, plain)
+
+
+def test_the_autosave_copy_keeps_a_picture(make_main_window, monkeypatch):
+    """A recovered large project opens at once too: the copy written off the GUI thread
+    holds the picture, drawn from the canvas's prepared layers."""
+    import threading
+
+    from hljgis.io import recovery
+
+    monkeypatch.setattr(pp, "MIN_FEATURES", 1000)
+    window = make_main_window(_parcels(), size=(1000, 700))
+    assert window.canvas.wait_for_render()
+    threads = []
+    maker = window.autosave.autosaver.preview
+    window.autosave.autosaver.preview = lambda p: threads.append(
+        threading.current_thread()) or maker(p)
+    window.session.set_layer_property("parcels", "opacity", 0.9)
+    window._on_autosave()
+    window.wait_for_autosave()
+    assert threads and threads[0] is not threading.main_thread()
+    picture = stored_picture(recovery.recovery_path())
+    assert picture.layers == ("parcels",) and coloured_share(picture.png) > 0.3
+    assert window.session.project.path is None or not str(
+        window.session.project.path).startswith(str(recovery.recovery_dir()))
