@@ -135,16 +135,19 @@ def _plain_project(folder: Path, n: int) -> Path:
 
 def cli_save(folder: Path, n: int) -> tuple[Path, dict]:
     """The plain project saved as the CLI saves it (with its offscreen picture), in a fresh
-    process: seconds to save with and without the picture."""
+    process: seconds to save with the picture (drawn cold, as a CLI command does) and the
+    best of two saves without."""
     out = folder / f"planner_{n}_cli.hljgis.gpkg"
     code = (
         "import json, sys, time\n"
         "from hljgis.io.project_file import load_project, save_project\n"
         "from hljgis.export.project_picture import offscreen_preview\n"
         "p = load_project(sys.argv[1])\n"
-        "t = time.perf_counter(); save_project(p, sys.argv[3]); plain = time.perf_counter() - t\n"
-        "t = time.perf_counter(); save_project(p, sys.argv[2], preview=offscreen_preview)\n"
-        "cli = time.perf_counter() - t\n"
+        "def timed(**kw):\n"
+        "    t = time.perf_counter(); save_project(p, **kw); return time.perf_counter() - t\n"
+        "plain = timed(path=sys.argv[3])\n"
+        "cli = timed(path=sys.argv[2], preview=offscreen_preview)  # the picture drawn cold\n"
+        "plain = min(plain, timed(path=sys.argv[3]))\n"
         "print('RESULT ' + json.dumps({'plain': plain, 'cli': cli}))\n")
     scratch = folder / "scratch_cli_plain.hljgis.gpkg"
     times = _child([sys.executable, "-c", code, str(_plain_project(folder, n)), str(out),

@@ -89,6 +89,6 @@ def test_a_project_of_smaller_layers_is_drawn_at_full_size(dense):
 
 
 def test_offscreen_preview_for_the_cli_and_nothing_for_an_empty_project(dense):
-    picture = pic.offscreen_preview(_diamonds(30))
+    picture = pic.offscreen_preview(_diamonds(30))()  # a maker: first step, then draw
     assert picture is not None and coloured_share(picture.png) > 0.04
     assert pic.draw_preview(Project("empty")) is None

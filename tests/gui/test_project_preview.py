@@ -223,7 +223,7 @@ def test_the_autosave_copy_keeps_a_picture(make_main_window, monkeypatch):
     threads = []
     maker = window.autosave.autosaver.preview
     window.autosave.autosaver.preview = lambda p: threads.append(
-        threading.current_thread()) or maker(p)
+        threading.current_thread()) or maker(p)  # the maker's first step
     window.session.set_layer_property("parcels", "opacity", 0.9)
     window._on_autosave()
     window.wait_for_autosave()

@@ -34,7 +34,7 @@ class FakeMaker:
 
     def __call__(self, project):
         self.calls.append(project)
-        return pp.ProjectPreview(PNG, (0.0, 0.0, 6000.0, 90.0), ("parcels",))
+        return lambda: pp.ProjectPreview(PNG, (0.0, 0.0, 6000.0, 90.0), ("parcels",))
 
 
 @pytest.fixture
@@ -86,13 +86,39 @@ def test_a_copy_and_the_autosave_keep_a_picture_too(tmp_path, maker, user_dir):
     assert project.path is None
 
 
-def test_a_failing_maker_never_stops_the_save(tmp_path, maker):
-    def broken(project):
+@pytest.mark.parametrize("step", ["maker", "draw"])
+def test_a_failing_maker_never_stops_the_save(tmp_path, maker, step):
+    def fail():
         raise RuntimeError("no renderer")
+
+    def broken(project):
+        if step == "maker":
+            fail()
+        return fail
 
     path = save_project(_project(), tmp_path / "p.hljgis.gpkg", preview=broken)
     assert pp.read_preview(path) is None
     assert len(load_project(path).layer("parcels").gdf) == 60
+
+
+def test_the_picture_is_drawn_on_a_thread_while_the_tables_are_written(tmp_path, maker):
+    import threading
+
+    threads = {}
+
+    def two_steps(project):
+        threads["maker"] = threading.current_thread()
+
+        def draw():
+            threads["draw"] = threading.current_thread()
+            return pp.ProjectPreview(PNG, (0, 0, 1, 1))
+
+        return draw
+
+    path = save_project(_project(), tmp_path / "p.hljgis.gpkg", preview=two_steps)
+    assert pp.read_preview(path).png == PNG
+    assert threads["maker"] is threading.main_thread()
+    assert threads["draw"] is not threading.main_thread()
 
 
 def test_preview_refused_once_a_table_changed(tmp_path, maker):

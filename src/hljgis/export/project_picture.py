@@ -97,10 +97,11 @@ def draw_preview(project, cache=None, *, max_px: int = PREVIEW_PX,
     return ProjectPreview(encode_png(image), tuple(float(v) for v in extent), names)
 
 
-def offscreen_preview(project) -> ProjectPreview | None:
-    """:func:`draw_preview` for a headless save (the CLI): an offscreen Qt application is
-    started when none runs. Pass it as ``save_project(..., preview=offscreen_preview)``."""
+def offscreen_preview(project):
+    """The preview maker of a headless save (the CLI): starts an offscreen Qt application
+    on this thread when none runs, and returns the :func:`draw_preview` step the save runs
+    on its picture thread. Pass it as ``save_project(..., preview=offscreen_preview)``."""
     from hljgis.export._qt import ensure_gui_app
 
     ensure_gui_app()
-    return draw_preview(project)
+    return lambda: draw_preview(project)

@@ -214,11 +214,12 @@ def _take_rasters_in(project: Project, path: Path) -> None:
 def _write_project(project: Project, path: Path, preview: PreviewMaker | None = None) -> Path:
     from hljgis.io import writers
     from hljgis.io.compact_layers import compact_plan, write_compact
-    from hljgis.io.project_preview import make_preview, write_preview
+    from hljgis.io.project_preview import start_preview, write_preview
 
     settings = project_to_dict(project)  # fail on un-serialisable settings before writing
     # the picture opening shows while a large layer loads, drawn from the data saved here
-    picture = make_preview(project, preview)
+    # while the tables are written
+    picture = start_preview(project, preview)
     by_name = {layer.name: layer for layer in project.layers}
     compact = {}
     for layer, entry in zip(project.layers, settings["layers"], strict=True):
@@ -254,8 +255,9 @@ def _write_project(project: Project, path: Path, preview: PreviewMaker | None = 
         for name, table in sorted(project.tables.items()):
             pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
         _write_project_table(tmp, payload)
-        if picture is not None:
-            write_preview(tmp, picture)
+        drawn = picture()
+        if drawn is not None:
+            write_preview(tmp, drawn)
     return path
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,8 +54,11 @@ class ProjectPreview:
     layers: tuple[str, ...] = ()
 
 
-#: ``maker(project) -> ProjectPreview | None``: draws the picture a save stores.
-PreviewMaker = Callable[[Any], "ProjectPreview | None"]
+#: ``maker(project)``, called on the saving thread, returns ``draw() -> ProjectPreview |
+#: None`` (or None: no picture), which the save runs on a thread of its own while it writes
+#: the tables. The first step does what must happen on the caller's thread (take a
+#: widget's frame, start the Qt application); the second draws.
+PreviewMaker = Callable[[Any], "Callable[[], ProjectPreview | None] | None"]
 
 
 def wants_preview(project) -> bool:
@@ -63,15 +67,39 @@ def wants_preview(project) -> bool:
                and len(getattr(layer, "gdf", ())) >= MIN_FEATURES for layer in project.layers)
 
 
-def make_preview(project, maker: PreviewMaker | None) -> ProjectPreview | None:
-    """``maker``'s preview of ``project``; None without a maker, for a small project, or
-    when the maker fails (a preview is a convenience: it never stops a save)."""
+def start_preview(project, maker: PreviewMaker | None) -> Callable[[], ProjectPreview | None]:
+    """Start drawing ``maker``'s picture of ``project``; returns the function that waits
+    for it and gives it (None without a maker, for a small project, or when the maker
+    fails: a preview is a convenience, it never stops a save).
+
+    A save draws the picture while it writes the tables: both run mostly outside the GIL
+    (GEOS, numpy and Qt fills; GDAL writes), so on two cores the picture costs little wall
+    time (a cold picture of 1M parcels: 1.3-2.6 s alone). The project does not change
+    meanwhile (the save holds the caller), so the picture shows what the tables get."""
     if maker is None or not wants_preview(project):
-        return None
+        return lambda: None
     try:
-        return maker(project)
+        draw = maker(project)
     except Exception:  # noqa: BLE001 - the save goes on; opening then reads first
-        return None
+        draw = None
+    if draw is None:
+        return lambda: None
+    box: list = [None]
+
+    def work() -> None:
+        try:
+            box[0] = draw()
+        except Exception:  # noqa: BLE001 - as above
+            box[0] = None
+
+    thread = threading.Thread(target=work, name="hljgis-project-picture", daemon=True)
+    thread.start()
+
+    def result() -> ProjectPreview | None:
+        thread.join()
+        return box[0]
+
+    return result
 
 
 def _fingerprint(con: sqlite3.Connection) -> dict:
