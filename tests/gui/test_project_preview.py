@@ -107,17 +107,25 @@ def coloured_mask(arr: np.ndarray) -> np.ndarray:
     return arr.max(axis=2) - arr.min(axis=2) > 40
 
 
+def _cancel_button(window):
+    from PySide6.QtWidgets import QPushButton
+
+    return window.statusBar().findChild(QPushButton, "opening_cancel")
+
+
 def test_cancel_keeps_the_previous_project(make_main_window, saved, qtbot):
+    from PySide6.QtCore import Qt
+
     window = make_main_window(size=(1000, 700))
     before = window.session.project
     release = _slow_loader(window)
 
     def cancel():
         try:
-            qtbot.waitUntil(lambda: window.findChild(QProgressDialog) is not None
+            qtbot.waitUntil(lambda: _cancel_button(window) is not None
                             and window.canvas.showing_preview(), timeout=5000)
         finally:
-            window.findChild(QProgressDialog).cancel()
+            qtbot.mouseClick(_cancel_button(window), Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(50, cancel)
     try:
@@ -127,6 +135,45 @@ def test_cancel_keeps_the_previous_project(make_main_window, saved, qtbot):
     assert window.session.project is before
     assert not window.canvas.showing_preview()
     assert window.canvas.wait_for_render()
+    assert _cancel_button(window) is None and window.menuBar().isEnabled()
+
+
+def test_the_map_stays_live_while_the_project_loads(make_main_window, saved, qtbot):
+    """No dialog over the map: the planner pans the picture while the layers are read,
+    the view stays where it was panned, and only the menus and panels wait."""
+    from PySide6.QtCore import QPoint, Qt
+
+    window = make_main_window(size=(1000, 700))
+    release = _slow_loader(window)
+    canvas, seen = window.canvas, {}
+
+    def pan():
+        try:
+            qtbot.waitUntil(canvas.showing_preview, timeout=5000)
+            seen["dialog"] = window.findChild(QProgressDialog)
+            seen["menus"] = window.menuBar().isEnabled()
+            seen["save"] = window.actions_by_key["save"].isEnabled()
+            seen["home"] = canvas.extent
+            centre = canvas.rect().center()
+            qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=centre)
+            qtbot.mouseMove(canvas, centre + QPoint(150, 0))
+            qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=centre + QPoint(150, 0))
+            seen["panned"] = canvas.extent
+            seen["grab"] = rgb(canvas)
+        finally:
+            release.set()
+
+    QTimer.singleShot(50, pan)
+    window.open_project(saved)
+    assert seen["dialog"] is None and not seen["menus"] and not seen["save"]
+    assert seen["panned"][0] < seen["home"][0] - 1000  # dragged right: the view moved west
+    assert coloured(seen["grab"]) > 0.1 * seen["grab"].shape[0] * seen["grab"].shape[1]
+    assert canvas.extent == pytest.approx(seen["panned"])  # the view is kept on opening
+    assert window.menuBar().isEnabled() and window.actions_by_key["save"].isEnabled()
+    assert len(window.session.project.layer("parcels").gdf) == N
+    assert canvas.wait_for_render()
+    qtbot.waitUntil(lambda: not canvas.showing_preview(), timeout=10000)
+    assert canvas.extent == pytest.approx(seen["panned"])
 
 
 def test_a_stale_picture_is_not_shown(make_main_window, saved, qtbot):

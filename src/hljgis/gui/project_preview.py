@@ -4,7 +4,8 @@ At a million parcels, reading the project's table takes about 9 s and the first 
 3.5 s more (bench/render_window.py). A project saved from the window carries a picture of
 its home view (:mod:`hljgis.io.project_preview`); opening shows it on the canvas within a
 fraction of a second, labelled as a preview, while a worker thread reads the layers (the
-window keeps painting; a progress dialog with Cancel appears after 0.4 s). The full project
+map stays live: the planner pans and zooms the picture, and keeps that view; a busy bar
+with Cancel waits in the status bar, the menus and panels wait too). The full project
 then replaces the picture: the canvas's first rendered frame of it drops the preview, and
 the attribute table, selection and rankings work on the complete layers as before.
 
@@ -103,7 +104,7 @@ def open_with_preview(window, path) -> bool | None:
     False when the planner cancelled (the previous project stays), True when opened.
     Raises what :meth:`Session.load` raises, after dropping the preview."""
     from hljgis.core.crs import parse_crs
-    from hljgis.gui.background import Cancelled, run_in_background
+    from hljgis.gui.background import Cancelled
     from hljgis.io.project_file import read_project_settings
 
     preview = read_preview(path)
@@ -116,23 +117,69 @@ def open_with_preview(window, path) -> bool | None:
     note = _tr("Preview: loading {layers}...").format(layers=", ".join(preview.layers[:3]))
     canvas = window.canvas
     canvas.show_preview(image, preview.extent, note, parse_crs(crs))
-    status = getattr(window, "statusBar", None)
-    if status is not None:
-        status().showMessage(note)
+    shown = canvas.extent
     try:
-        project = run_in_background(window, _tr("Opening..."),
-                                    lambda: window.session.load(path))
+        project = load_in_status_bar(window, note, lambda: window.session.load(path))
     except Cancelled:
         canvas.clear_preview()
         return False
     except BaseException:
         canvas.clear_preview()
         raise
-    finally:
-        if status is not None:
-            status().clearMessage()
+    view = canvas.extent  # where the planner panned or zoomed the picture meanwhile
     window.session.set_project(project)
+    if view != shown:
+        canvas.set_extent(view)
     return True
+
+
+def load_in_status_bar(window, note: str, load):
+    """``load()``, run on a worker thread while the map stays live: a busy bar and a
+    Cancel button in the status bar (no dialog over the map), the canvas pans and zooms
+    the picture, and the menus and panels wait (nothing else starts meanwhile).
+    Raises :class:`hljgis.gui.background.Cancelled` or what ``load`` raised."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QDockWidget, QProgressBar, QPushButton, QToolBar
+
+    from hljgis.gui.background import Cancelled, _start_worker
+
+    outcome, done = _start_worker(load, "hljgis-open")
+    bar = window.statusBar()
+    busy = QProgressBar(maximum=0, maximumWidth=160, textVisible=False)
+    cancel = QPushButton(_tr("Cancel"))
+    cancel.setObjectName("opening_cancel")
+    bar.showMessage(note)
+    bar.insertPermanentWidget(0, cancel)
+    bar.insertPermanentWidget(0, busy)
+    waiting = [w for w in (window.menuBar(), *window.findChildren(QDockWidget),
+                           *window.findChildren(QToolBar)) if w.isEnabled()]
+    # shortcuts too (Ctrl+O, Ctrl+S); the map tools stay
+    waiting += [a for a in getattr(window, "actions_by_key", {}).values()
+                if a.isEnabled() and not a.isCheckable()]
+    for item in waiting:
+        item.setEnabled(False)
+    loop = QEventLoop()
+    cancelled = []
+    cancel.clicked.connect(lambda: (cancelled.append(True), loop.quit()))
+    poll = QTimer(interval=30)
+    poll.timeout.connect(lambda: done.is_set() and loop.quit())
+    poll.start()
+    try:
+        if not done.is_set():
+            loop.exec()
+    finally:
+        poll.stop()
+        for item in waiting:
+            item.setEnabled(True)
+        for widget in (busy, cancel):
+            bar.removeWidget(widget)
+            widget.setParent(None)  # out of the window now; freed with the last reference
+        bar.clearMessage()
+    if cancelled and not done.is_set():
+        raise Cancelled
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def open_when_started(window, path) -> bool:
