@@ -81,6 +81,22 @@ def test_a_dense_layer_is_drawn_as_specks_at_the_largest_size_it_allows(dense, m
         assert sw > 200 and ne < 60
 
 
+def test_grid_cells_keep_the_full_size(dense, monkeypatch):
+    """Cells never overlap, so the renderer fills them from their boxes at any size."""
+    monkeypatch.setattr(pic, "DENSE_FEATURES", 1000)
+    col, row = np.meshgrid(np.arange(100), np.arange(100))
+    x, y = 500_000.0 + col.ravel() * 100.0, 5_100_000.0 + row.ravel() * 100.0
+    cells = gpd.GeoDataFrame({"score": (col + row).ravel().astype(float)},
+                             geometry=shapely.box(x, y, x + 100.0, y + 100.0), crs="EPSG:4552")
+    project = Project("cells")
+    project.crs = cells.crs
+    project.add_layer(VectorLayer(cells, "cells"))
+    assert pic.picture_px(project, home_extent(project), LayerCache()) == pic.PREVIEW_PX
+    picture = pic.draw_preview(project)
+    assert (picture_rgba(picture.png)[..., 3] > 128).mean() > 0.8  # the cells fill the view
+    assert pic.picture_px(dense, home_extent(dense), LayerCache()) < pic.PREVIEW_PX
+
+
 def test_a_project_of_smaller_layers_is_drawn_at_full_size(dense):
     small = _diamonds(50)
     picture = pic.draw_preview(small, max_px=600)

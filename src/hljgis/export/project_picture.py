@@ -36,7 +36,8 @@ def _visible_vectors(project) -> list:
 
 def picture_px(project, extent, cache, max_px: int = PREVIEW_PX) -> int:
     """The longest side of the picture of ``extent``: ``max_px``, or less, down to
-    :data:`MIN_PX`, so that every feature of each dense layer is under a pixel."""
+    :data:`MIN_PX`, so that every feature of each dense layer is under a pixel (a layer of
+    grid cells keeps the full size)."""
     from hljgis.render.vector import DUST_PX
 
     span = max(extent[2] - extent[0], extent[3] - extent[1])
@@ -44,7 +45,10 @@ def picture_px(project, extent, cache, max_px: int = PREVIEW_PX) -> int:
     for layer in _visible_vectors(project):
         if len(layer.gdf) < DENSE_FEATURES:
             continue
-        b = cache.get(layer, project.crs).bounds  # shared with the render that follows
+        prep = cache.get(layer, project.crs)  # shared with the render that follows
+        if prep.is_rect.all():
+            continue  # grid cells fill from their boxes at any size: they never overlap
+        b = prep.bounds
         with np.errstate(invalid="ignore"):
             longest = np.nanmax(np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]),
                                 initial=0.0)
