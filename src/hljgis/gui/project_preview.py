@@ -1,8 +1,9 @@
 """Opening a large project: its saved picture at once, the layers read off the GUI thread.
 
 At a million parcels, reading the project's table takes about 9 s and the first full frame
-3.5 s more (bench/render_window.py). A project saved from the window carries a picture of
-its home view (:mod:`hljgis.io.project_preview`); opening shows it on the canvas within a
+3.5 s more (bench/render_window.py). A large project saved by any save path (the window,
+its autosave, the CLI) carries a picture of its home view (:mod:`hljgis.io.project_preview`);
+opening shows it on the canvas within a
 fraction of a second, labelled as a preview, while a worker thread reads the layers (the
 map stays live: the planner pans and zooms the picture, and keeps that view; a busy bar
 with Cancel waits in the status bar, the menus and panels wait too). The full project
