@@ -112,20 +112,23 @@ def _history(args) -> int:
 
 
 def _pull(args) -> int:
+    from hljgis.export.project_picture import offscreen_preview
     from hljgis.io.project_file import save_project
 
     project = _store(args).load(args.name, args.version)
-    save_project(project, args.out)
+    save_project(project, args.out, preview=offscreen_preview)
     version = project.metadata["db_store"]["version"]
     print(f"wrote {args.name} version {version} ({len(project)} layers) to {args.out}")
     return EXIT_OK
 
 
 def _push(args) -> int:
+    from hljgis.export.project_picture import offscreen_preview
     from hljgis.io.project_store import push_file
 
     store = _store(args) if args.db else None
-    name, version = push_file(args.file, store, name=args.name, on_conflict=args.on_conflict)
+    name, version = push_file(args.file, store, name=args.name, on_conflict=args.on_conflict,
+                              preview=offscreen_preview)
     print(f"saved {args.file} as {name} version {version}")
     return EXIT_OK
 

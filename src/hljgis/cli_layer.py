@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 EXIT_OK = 0
@@ -124,6 +125,7 @@ def _print_outcome(outcome, report_path) -> None:
 def _replace(args) -> int:
     from hljgis.cli import _read_options
     from hljgis.core.session import Session
+    from hljgis.export.project_picture import offscreen_preview
     from hljgis.io.project_file import load_project, save_project
     from hljgis.io.replace import (
         apply_spec,
@@ -147,7 +149,7 @@ def _replace(args) -> int:
     if args.dry_run:
         print("dry run: the project was not changed")
         return EXIT_OK
-    session = Session(project, saver=save_project)
+    session = Session(project, saver=partial(save_project, preview=offscreen_preview))
     commit_outcome(session, args.target, args.file, spec, outcome)
     out = Path(args.out or args.project)
     session.save_project(out)

@@ -97,10 +97,11 @@ def run(args) -> int:
                                             default=str), encoding="utf-8")
         print(f"wrote {out} and {side.name}")
     if project is not None:
+        from hljgis.export.project_picture import offscreen_preview
         from hljgis.io.project_file import save_project
 
         project.add_layer(layer)
-        save_project(project, args.project)
+        save_project(project, args.project, preview=offscreen_preview)
         print(f"added layer {layer.name!r} to {args.project}")
     return EXIT_OK
 

@@ -35,6 +35,7 @@ def run(args) -> int:
     from hljgis.analysis.scenario import load_scenario
     from hljgis.cli import _read_options
     from hljgis.core.errors import InputError
+    from hljgis.export.project_picture import offscreen_preview
     from hljgis.io.project_build import add_data, base_project
     from hljgis.io.project_file import PROJECT_SUFFIX, save_project
 
@@ -55,7 +56,7 @@ def run(args) -> int:
     added = add_data(project, args.files, **_read_options(args))
     for sc in scenarios:
         project.set_scenario(sc.name, sc.to_dict())
-    save_project(project, out)
+    save_project(project, out, preview=offscreen_preview)  # a large one opens at once
     for layer, note in added:
         size = f"{layer.feature_count} features" if hasattr(layer, "feature_count") else \
             "raster"

@@ -85,11 +85,12 @@ def _into_project(project, result, out: str) -> None:
     replaces its layer; the project file stores it compactly (io.compact_layers)."""
     from hljgis.analysis.ranking_layer import ranking_layer
     from hljgis.core.session import Session
+    from hljgis.export.project_picture import offscreen_preview
     from hljgis.io.project_file import save_project
 
     layer = ranking_layer(result)  # in the run's metric CRS: the project file keeps the grid
     Session(project).put_result_layer(layer)
-    save_project(project, out)
+    save_project(project, out, preview=offscreen_preview)
 
 
 def _load(args, opts: dict):

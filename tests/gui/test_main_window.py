@@ -409,11 +409,11 @@ def test_autosave_runs_off_the_gui_thread_and_reports_failures(make_main_window,
     path, started, release = window.session.project.path, threading.Event(), threading.Event()
     real = recovery.autosave
 
-    def slow(project):
+    def slow(project, **kw):
         started.set()
         assert threading.current_thread() is not threading.main_thread()
         release.wait(10)
-        return real(project)
+        return real(project, **kw)
 
     monkeypatch.setattr(recovery, "autosave", slow)
     t0 = time.perf_counter()
@@ -425,7 +425,7 @@ def test_autosave_runs_off_the_gui_thread_and_reports_failures(make_main_window,
     assert recovery.recovery_path().exists()
     assert window.session.project.path == path and window.session.project.dirty
 
-    def broken(project):
+    def broken(project, **kw):
         raise OSError("disk full")
 
     monkeypatch.setattr(recovery, "autosave", broken)

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QProgressDialog
 from hljgis.core.layer import VectorLayer
 from hljgis.core.project import Project
 from hljgis.core.style import graduated_renderer
-from hljgis.io import load_project
+from hljgis.io import load_project, save_project
 from hljgis.io import project_preview as pp
+from tests.export.picture_support import coloured_share, stored_picture
 from tests.gui.pixels import coloured, rgb
 
 N = 2400  # 60 x 40 parcels: "large" for this test (MIN_FEATURES patched below)
@@ -36,15 +37,21 @@ def _parcels() -> Project:
     return project
 
 
-@pytest.fixture
-def saved(make_main_window, tmp_path, monkeypatch):
-    """A parcels project saved from the window (so with its picture)."""
+@pytest.fixture(params=["window", "cli"])
+def saved(request, make_main_window, tmp_path, monkeypatch):
+    """A parcels project saved from the window, or as the CLI saves it (with the picture
+    drawn headless): either way with its picture."""
     monkeypatch.setattr(pp, "MIN_FEATURES", 1000)
-    window = make_main_window(_parcels())
-    window.canvas.wait_for_render()
     path = str(tmp_path / "parcels.hljgis.gpkg")
-    assert window._save(path)
-    assert pp.read_preview(path) is not None
+    if request.param == "cli":
+        from hljgis.export.project_picture import offscreen_preview
+
+        save_project(_parcels(), path, preview=offscreen_preview)
+    else:
+        window = make_main_window(_parcels())
+        window.canvas.wait_for_render()
+        assert window._save(path)
+    assert coloured_share(stored_picture(path).png) > 0.3
     return path
 
 
@@ -100,17 +107,25 @@ def coloured_mask(arr: np.ndarray) -> np.ndarray:
     return arr.max(axis=2) - arr.min(axis=2) > 40
 
 
+def _cancel_button(window):
+    from PySide6.QtWidgets import QPushButton
+
+    return window.statusBar().findChild(QPushButton, "opening_cancel")
+
+
 def test_cancel_keeps_the_previous_project(make_main_window, saved, qtbot):
+    from PySide6.QtCore import Qt
+
     window = make_main_window(size=(1000, 700))
     before = window.session.project
     release = _slow_loader(window)
 
     def cancel():
         try:
-            qtbot.waitUntil(lambda: window.findChild(QProgressDialog) is not None
+            qtbot.waitUntil(lambda: _cancel_button(window) is not None
                             and window.canvas.showing_preview(), timeout=5000)
         finally:
-            window.findChild(QProgressDialog).cancel()
+            qtbot.mouseClick(_cancel_button(window), Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(50, cancel)
     try:
@@ -120,6 +135,45 @@ def test_cancel_keeps_the_previous_project(make_main_window, saved, qtbot):
     assert window.session.project is before
     assert not window.canvas.showing_preview()
     assert window.canvas.wait_for_render()
+    assert _cancel_button(window) is None and window.menuBar().isEnabled()
+
+
+def test_the_map_stays_live_while_the_project_loads(make_main_window, saved, qtbot):
+    """No dialog over the map: the planner pans the picture while the layers are read,
+    the view stays where it was panned, and only the menus and panels wait."""
+    from PySide6.QtCore import QPoint, Qt
+
+    window = make_main_window(size=(1000, 700))
+    release = _slow_loader(window)
+    canvas, seen = window.canvas, {}
+
+    def pan():
+        try:
+            qtbot.waitUntil(canvas.showing_preview, timeout=5000)
+            seen["dialog"] = window.findChild(QProgressDialog)
+            seen["menus"] = window.menuBar().isEnabled()
+            seen["save"] = window.actions_by_key["save"].isEnabled()
+            seen["home"] = canvas.extent
+            centre = canvas.rect().center()
+            qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=centre)
+            qtbot.mouseMove(canvas, centre + QPoint(150, 0))
+            qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=centre + QPoint(150, 0))
+            seen["panned"] = canvas.extent
+            seen["grab"] = rgb(canvas)
+        finally:
+            release.set()
+
+    QTimer.singleShot(50, pan)
+    window.open_project(saved)
+    assert seen["dialog"] is None and not seen["menus"] and not seen["save"]
+    assert seen["panned"][0] < seen["home"][0] - 1000  # dragged right: the view moved west
+    assert coloured(seen["grab"]) > 0.1 * seen["grab"].shape[0] * seen["grab"].shape[1]
+    assert canvas.extent == pytest.approx(seen["panned"])  # the view is kept on opening
+    assert window.menuBar().isEnabled() and window.actions_by_key["save"].isEnabled()
+    assert len(window.session.project.layer("parcels").gdf) == N
+    assert canvas.wait_for_render()
+    qtbot.waitUntil(lambda: not canvas.showing_preview(), timeout=10000)
+    assert canvas.extent == pytest.approx(seen["panned"])
 
 
 def test_a_stale_picture_is_not_shown(make_main_window, saved, qtbot):
@@ -153,7 +207,7 @@ def test_a_damaged_picture_is_not_shown_and_the_project_opens(make_main_window, 
 
 def test_the_save_takes_the_frame_on_screen_or_draws_the_home_view(make_main_window,
                                                                    tmp_path, monkeypatch):
-    from hljgis.gui.project_preview import home_extent
+    from hljgis.core.home_view import home_extent
 
     monkeypatch.setattr(pp, "MIN_FEATURES", 1000)
     window = make_main_window(_parcels(), size=(1000, 700))
@@ -168,8 +222,9 @@ def test_the_save_takes_the_frame_on_screen_or_draws_the_home_view(make_main_win
     canvas.zoom_by(0.25)
     assert canvas.wait_for_render()
     assert window._save(str(tmp_path / "zoomed.hljgis.gpkg"))
-    drawn = pp.read_preview(tmp_path / "zoomed.hljgis.gpkg")
+    drawn = stored_picture(tmp_path / "zoomed.hljgis.gpkg")
     assert drawn.extent == pytest.approx(home_extent(project))
+    assert coloured_share(drawn.png) > 0.3
     # a highlighted selection or a frame still to come is not what was saved
     assert canvas.current_frame(project) is not None
     window.session.select("parcels", [5])
@@ -198,11 +253,29 @@ def test_a_project_named_at_start_opens_with_its_picture(make_main_window, saved
                                           window.session.project.layers], timeout=20000)
     assert shown and len(window.session.project.layer("parcels").gdf) == N
     plain = tmp_path / "plain.hljgis.gpkg"
-    pp.set_preview_maker(None)
-    try:
-        window.session.save_project(plain)
-    finally:
-        from hljgis.gui.project_preview import install_preview_maker
-
-        install_preview_maker(window.canvas)
+    save_project(window.session.project, plain)  # no preview maker: no picture
     assert not open_when_started(window, plain)
+
+
+def test_the_autosave_copy_keeps_a_picture(make_main_window, monkeypatch):
+    """A recovered large project opens at once too: the copy written off the GUI thread
+    holds the picture, drawn from the canvas's prepared layers."""
+    import threading
+
+    from hljgis.io import recovery
+
+    monkeypatch.setattr(pp, "MIN_FEATURES", 1000)
+    window = make_main_window(_parcels(), size=(1000, 700))
+    assert window.canvas.wait_for_render()
+    threads = []
+    maker = window.autosave.autosaver.preview
+    window.autosave.autosaver.preview = lambda p: threads.append(
+        threading.current_thread()) or maker(p)  # the maker's first step
+    window.session.set_layer_property("parcels", "opacity", 0.9)
+    window._on_autosave()
+    window.wait_for_autosave()
+    assert threads and threads[0] is not threading.main_thread()
+    picture = stored_picture(recovery.recovery_path())
+    assert picture.layers == ("parcels",) and coloured_share(picture.png) > 0.3
+    assert window.session.project.path is None or not str(
+        window.session.project.path).startswith(str(recovery.recovery_dir()))

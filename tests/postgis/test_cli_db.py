@@ -75,6 +75,21 @@ def test_push_pull_list_history(bureau, project_file, tmp_path, capsys):
     assert "jixi  version 2" in out and "version 1" in out and "version 2" in out
 
 
+def test_pulled_and_pushed_copies_keep_their_picture(bureau, project_file, tmp_path,
+                                                   monkeypatch, capsys):
+    """A large project's offline copy opens at once in the window, like any saved file."""
+    from hljgis.io import project_preview as pp
+    from tests.export.picture_support import coloured_share, stored_picture
+
+    monkeypatch.setattr(pp, "MIN_FEATURES", 2)  # the synthetic layers hold 1-3 features
+    assert main(["db", "push", project_file, "--db", bureau, "--name", "big"]) == 0
+    assert coloured_share(stored_picture(project_file).png) > 0.01  # re-saved with its link
+    copy_path = tmp_path / "copy.hljgis.gpkg"
+    assert main(["db", "pull", "big", "--db", bureau, "--out", str(copy_path)]) == 0
+    assert coloured_share(stored_picture(copy_path).png) > 0.01
+    capsys.readouterr()
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.run([sys.executable, "-m", "hljgis", *args], capture_output=True,

@@ -13,15 +13,19 @@ from hljgis.io.autosave import INTERVAL_S, Autosaver
 
 
 class AutosaveTimer(QObject):
-    """Every ``interval_ms`` the window's project gets a recovery copy if it changed;
-    a failure is shown in the window's status bar for ten seconds."""
+    """Every ``interval_ms`` the window's project gets a recovery copy if it changed (a
+    large project's with the picture it reopens with); a failure is shown in the window's
+    status bar for ten seconds."""
 
     done = Signal(str)  # "" or the error message, from the autosave thread
 
     def __init__(self, window, interval_ms: int = INTERVAL_S * 1000) -> None:
         super().__init__(window)
         self.window = window
-        self.autosaver = Autosaver(window.session, on_done=self._emit)
+        from hljgis.gui.project_preview import autosave_preview_maker
+
+        self.autosaver = Autosaver(window.session, on_done=self._emit,
+                                   preview=autosave_preview_maker(window))
         self.done.connect(self._on_done)
         self.timer = QTimer(self, interval=interval_ms)
         self.timer.timeout.connect(self.autosaver.tick)

@@ -6,6 +6,7 @@ the widgets live in ``gui/widgets`` and the actions are declared in ``gui/action
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt
@@ -44,11 +45,13 @@ class MainWindow(QMainWindow):
 
         use_bundled_font(QApplication.instance())
 
-        self.session = session or Session(loader=load_project, saver=save_project)
-        self.canvas = MapCanvas(self)
-        from hljgis.gui.project_preview import install_preview_maker
+        from hljgis.gui.project_preview import save_preview_maker
 
-        install_preview_maker(self.canvas)  # a saved large project reopens with its picture
+        # a saved large project keeps a picture of its home view, shown while it reopens
+        self.preview_maker = save_preview_maker(self)
+        self.session = session or Session(loader=load_project, saver=partial(
+            save_project, preview=self.preview_maker))
+        self.canvas = MapCanvas(self)
         self.setCentralWidget(self.canvas)
         self.layer_panel = LayerPanel(self.session, self)
         self.identify_panel = IdentifyPanel(self)
@@ -291,7 +294,8 @@ class MainWindow(QMainWindow):
         self.editing.save_database_edits_on_save()
         try:
             if overwrite:
-                save_project(self.session.project, path, overwrite_changes=True)
+                save_project(self.session.project, path, overwrite_changes=True,
+                             preview=self.preview_maker)
             else:
                 self.session.save_project(path)
         except ProjectChangedOnDisk:

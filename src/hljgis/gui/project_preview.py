@@ -1,15 +1,18 @@
 """Opening a large project: its saved picture at once, the layers read off the GUI thread.
 
 At a million parcels, reading the project's table takes about 9 s and the first full frame
-3.5 s more (bench/render_window.py). A project saved from the window carries a picture of
-its home view (:mod:`hljgis.io.project_preview`); opening shows it on the canvas within a
+3.5 s more (bench/render_window.py). A large project saved by any save path (the window,
+its autosave, the CLI) carries a picture of its home view (:mod:`hljgis.io.project_preview`);
+opening shows it on the canvas within a
 fraction of a second, labelled as a preview, while a worker thread reads the layers (the
-window keeps painting; a progress dialog with Cancel appears after 0.4 s). The full project
+map stays live: the planner pans and zooms the picture, and keeps that view; a busy bar
+with Cancel waits in the status bar, the menus and panels wait too). The full project
 then replaces the picture: the canvas's first rendered frame of it drops the preview, and
 the attribute table, selection and rankings work on the complete layers as before.
 
-The picture is made on save by :func:`render_preview`, registered by the main window as the
-io layer's preview maker; it draws from the canvas's prepared layers when they are cached.
+The picture is made on save by the makers here, which the main window passes to its Save
+and autosave: the frame on screen when it shows the home view, else a picture drawn from the
+canvas's prepared layers at preview size (:mod:`hljgis.export.project_picture`).
 """
 
 from __future__ import annotations
@@ -19,55 +22,10 @@ import weakref
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QImage
 
-from hljgis.io.project_preview import ProjectPreview, read_preview, set_preview_maker
+from hljgis.core.home_view import home_extent
+from hljgis.export.project_picture import draw_preview
+from hljgis.io.project_preview import PreviewMaker, ProjectPreview, read_preview
 from hljgis.render.png import encode_png
-
-#: Longest side of the saved picture, in pixels (a full-HD canvas scales it by at most 1.6).
-PREVIEW_PX = 1200
-
-
-def home_extent(project):
-    """The extent a canvas shows right after opening ``project`` (its zoom to full view),
-    else the union of its visible layers."""
-    from hljgis.core.crs import transform_bounds
-    from hljgis.gui.widgets.map_canvas import _pad, full_view_extent
-
-    extent = full_view_extent(project)
-    if extent is not None:
-        return _pad(extent, 0.03)
-    boxes = [transform_bounds(layer.bounds, layer.crs, project.crs)
-             for layer in project.layers if layer.visible and layer.kind == "vector"
-             and layer.feature_count]
-    if not boxes:
-        return None
-    return _pad((min(b[0] for b in boxes), min(b[1] for b in boxes),
-                 max(b[2] for b in boxes), max(b[3] for b in boxes)), 0.03)
-
-
-def render_preview(project, cache=None, max_px: int = PREVIEW_PX) -> ProjectPreview | None:
-    """A PNG of ``project``'s visible layers at its home view (transparent background);
-    ``cache`` is a canvas's prepared layers, so a layer on screen is not prepared again."""
-    from hljgis.gui.i18n import current_language
-    from hljgis.render import MapRenderer
-
-    extent = home_extent(project)
-    if extent is None:
-        return None
-    w, h = extent[2] - extent[0], extent[3] - extent[1]
-    if not (w > 0 and h > 0):
-        return None
-    scale = max_px / max(w, h)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    image = QImage(size[0], size[1], QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(QColor(0, 0, 0, 0))
-    done = MapRenderer(cache).render(image, project, extent, size=size, dpi=96.0,
-                                     label_lang=current_language())
-    if not done:
-        return None
-    return ProjectPreview(encode_png(image), tuple(float(v) for v in extent),
-                          _visible_names(project))
-
-
 
 
 def _visible_names(project) -> tuple[str, ...]:
@@ -77,8 +35,7 @@ def _visible_names(project) -> tuple[str, ...]:
 
 def frame_preview(canvas, project) -> ProjectPreview | None:
     """The canvas's frame as the preview, when it shows ``project`` as it is now and its
-    view holds the whole home view: no render at all (drawing the home view of 1M parcels
-    anew costs 3.6 s, measured, a save should not)."""
+    view holds the whole home view: no render at all."""
     frame = canvas.current_frame(project)
     home = home_extent(project)
     if frame is None or home is None:
@@ -91,22 +48,50 @@ def frame_preview(canvas, project) -> ProjectPreview | None:
     return ProjectPreview(encode_png(image), (x0, y0, x1, y1), _visible_names(project))
 
 
-def install_preview_maker(canvas) -> None:
-    """Make saves write a preview: the canvas's frame when it shows the home view of the
-    project as saved, else a picture drawn from the canvas's prepared layers (a fresh
-    renderer once the canvas is gone)."""
-    ref = weakref.ref(canvas)
+def _canvas_cache(canvas):
+    """The canvas's prepared layers (None without a canvas, or once it is gone)."""
+    try:
+        return canvas.layer_cache if canvas is not None else None
+    except RuntimeError:  # the canvas's C++ side is gone
+        return None
+
+
+def save_preview_maker(window) -> PreviewMaker:
+    """The maker for the window's Save (called on the GUI thread): the canvas's frame when
+    it shows the home view of the project as saved, else a picture drawn from the canvas's
+    prepared layers while the tables are written (0.05-0.3 s at a million parcels where
+    drawing the home view at screen size took 3.6 s; :mod:`hljgis.export.project_picture`)."""
+    from hljgis.gui.i18n import current_language
+
+    ref = weakref.ref(window)
 
     def maker(project):
-        owner = ref()
+        canvas = getattr(ref(), "canvas", None)
         try:
-            cache = owner.layer_cache if owner is not None else None
-            shown = frame_preview(owner, project) if owner is not None else None
+            shown = frame_preview(canvas, project) if canvas is not None else None
         except RuntimeError:  # the canvas's C++ side is gone
-            cache = shown = None
-        return shown or render_preview(project, cache)
+            canvas, shown = None, None
+        if shown is not None:
+            return lambda: shown
+        cache, lang = _canvas_cache(canvas), current_language()
+        return lambda: draw_preview(project, cache, label_lang=lang)
 
-    set_preview_maker(maker)
+    return maker
+
+
+def autosave_preview_maker(window) -> PreviewMaker:
+    """The maker for the window's autosave, called on the autosave thread: it never asks
+    the canvas for its frame (a widget belongs to the GUI thread), it draws the picture
+    from the canvas's prepared layers (shared across threads, see MapRenderer)."""
+    from hljgis.gui.i18n import current_language
+
+    ref = weakref.ref(window)
+
+    def maker(project):
+        cache, lang = _canvas_cache(getattr(ref(), "canvas", None)), current_language()
+        return lambda: draw_preview(project, cache, label_lang=lang)
+
+    return maker
 
 
 def _tr(text: str) -> str:
@@ -120,7 +105,7 @@ def open_with_preview(window, path) -> bool | None:
     False when the planner cancelled (the previous project stays), True when opened.
     Raises what :meth:`Session.load` raises, after dropping the preview."""
     from hljgis.core.crs import parse_crs
-    from hljgis.gui.background import Cancelled, run_in_background
+    from hljgis.gui.background import Cancelled
     from hljgis.io.project_file import read_project_settings
 
     preview = read_preview(path)
@@ -133,23 +118,69 @@ def open_with_preview(window, path) -> bool | None:
     note = _tr("Preview: loading {layers}...").format(layers=", ".join(preview.layers[:3]))
     canvas = window.canvas
     canvas.show_preview(image, preview.extent, note, parse_crs(crs))
-    status = getattr(window, "statusBar", None)
-    if status is not None:
-        status().showMessage(note)
+    shown = canvas.extent
     try:
-        project = run_in_background(window, _tr("Opening..."),
-                                    lambda: window.session.load(path))
+        project = load_in_status_bar(window, note, lambda: window.session.load(path))
     except Cancelled:
         canvas.clear_preview()
         return False
     except BaseException:
         canvas.clear_preview()
         raise
-    finally:
-        if status is not None:
-            status().clearMessage()
+    view = canvas.extent  # where the planner panned or zoomed the picture meanwhile
     window.session.set_project(project)
+    if view != shown:
+        canvas.set_extent(view)
     return True
+
+
+def load_in_status_bar(window, note: str, load):
+    """``load()``, run on a worker thread while the map stays live: a busy bar and a
+    Cancel button in the status bar (no dialog over the map), the canvas pans and zooms
+    the picture, and the menus and panels wait (nothing else starts meanwhile).
+    Raises :class:`hljgis.gui.background.Cancelled` or what ``load`` raised."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QDockWidget, QProgressBar, QPushButton, QToolBar
+
+    from hljgis.gui.background import Cancelled, _start_worker
+
+    outcome, done = _start_worker(load, "hljgis-open")
+    bar = window.statusBar()
+    busy = QProgressBar(maximum=0, maximumWidth=160, textVisible=False)
+    cancel = QPushButton(_tr("Cancel"))
+    cancel.setObjectName("opening_cancel")
+    bar.showMessage(note)
+    bar.insertPermanentWidget(0, cancel)
+    bar.insertPermanentWidget(0, busy)
+    waiting = [w for w in (window.menuBar(), *window.findChildren(QDockWidget),
+                           *window.findChildren(QToolBar)) if w.isEnabled()]
+    # shortcuts too (Ctrl+O, Ctrl+S); the map tools stay
+    waiting += [a for a in getattr(window, "actions_by_key", {}).values()
+                if a.isEnabled() and not a.isCheckable()]
+    for item in waiting:
+        item.setEnabled(False)
+    loop = QEventLoop()
+    cancelled = []
+    cancel.clicked.connect(lambda: (cancelled.append(True), loop.quit()))
+    poll = QTimer(interval=30)
+    poll.timeout.connect(lambda: done.is_set() and loop.quit())
+    poll.start()
+    try:
+        if not done.is_set():
+            loop.exec()
+    finally:
+        poll.stop()
+        for item in waiting:
+            item.setEnabled(True)
+        for widget in (busy, cancel):
+            bar.removeWidget(widget)
+            widget.setParent(None)  # out of the window now; freed with the last reference
+        bar.clearMessage()
+    if cancelled and not done.is_set():
+        raise Cancelled
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def open_when_started(window, path) -> bool:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from hljgis.core.project import Project
 from hljgis.io import recovery
+from hljgis.io.project_preview import PreviewMaker
 
 if TYPE_CHECKING:
     from hljgis.core.session import Session
@@ -42,6 +44,9 @@ class Autosaver:
     write : callable, optional
         ``write(project)`` writes the copy; :func:`hljgis.io.recovery.autosave` by default
         (looked up at each write, so a test may replace it).
+    preview : callable, optional
+        Draws the picture of a large project's home view that the copy keeps (passed to
+        :func:`hljgis.io.recovery.autosave`; called on the autosave thread).
 
     Examples
     --------
@@ -51,10 +56,12 @@ class Autosaver:
     """
 
     def __init__(self, session: Session, *, on_done: Callable[[str], None] | None = None,
-                 write: Callable[[Project], object] | None = None) -> None:
+                 write: Callable[[Project], object] | None = None,
+                 preview: PreviewMaker | None = None) -> None:
         self.session = session
         self.on_done = on_done
         self._write = write
+        self.preview = preview
         self._thread: threading.Thread | None = None
         self._changes = 0  # changes announced so far
         self._copied = 0  # how many of them the last copy written holds
@@ -104,7 +111,7 @@ class Autosaver:
             # psygnal wraps a handler's error in a long emit-loop report: pass on the cause
             self._report(str(exc.__cause__ or exc))
         project, mark = self.session.project, self._changes
-        write = self._write or recovery.autosave
+        write = self._write or partial(recovery.autosave, preview=self.preview)
 
         def work() -> None:
             try:

@@ -40,6 +40,7 @@ from hljgis.core.layer import Layer, RasterLayer, VectorLayer
 from hljgis.core.project import Project
 from hljgis.core.subsidence import apply_planning_year
 from hljgis.io.atomic import atomic_target, clean_stale_temporaries, fast_sqlite_writes
+from hljgis.io.project_preview import PreviewMaker
 
 #: Bump when the JSON or table layout changes; add a fixture file to tests/io/fixtures.
 # 2: rankings of generated cells or of a candidate layer may be stored compactly
@@ -125,13 +126,15 @@ def _save_lock(path: Path):
 
 @batch_memory()
 def save_project(project: Project, path: str | Path, *, remember: bool = True,
-                 overwrite_changes: bool = False) -> Path:
+                 overwrite_changes: bool = False, preview: PreviewMaker | None = None) -> Path:
     """Write the project to ``path`` atomically, keeping the previous file as ``.bak``.
 
     ``remember=False`` writes a copy (the autosave): the project's path and unsaved state
     are left alone, so a copy written on another thread never races the planner's Save.
     A save over the project's own file that another program changed meanwhile stops with
-    :class:`ProjectChangedOnDisk`, unless ``overwrite_changes``.
+    :class:`ProjectChangedOnDisk`, unless ``overwrite_changes``. ``preview(project)``
+    draws the picture of the home view that a project with a large layer keeps (see
+    :mod:`hljgis.io.project_preview`; the caller owns the renderer): without it, none.
 
     Raises
     ------
@@ -142,7 +145,7 @@ def save_project(project: Project, path: str | Path, *, remember: bool = True,
     """
     path = Path(path)
     if not remember:
-        return _write_project(project, path)
+        return _write_project(project, path, preview)
     from filelock import Timeout
 
     try:
@@ -150,7 +153,7 @@ def save_project(project: Project, path: str | Path, *, remember: bool = True,
             if not overwrite_changes and changed_on_disk(project) and \
                     project.path is not None and Path(project.path).resolve() == path.resolve():
                 raise ProjectChangedOnDisk(path)
-            _write_project(project, path, preview=True)
+            _write_project(project, path, preview)
             _remember_stamp(project, path)
     except Timeout as exc:
         raise InputError(f"another program has been saving {path.name} for "
@@ -208,14 +211,15 @@ def _take_rasters_in(project: Project, path: Path) -> None:
             layer.path = f"GPKG:{path}:{raster_table_name(layer.name)}"
 
 
-def _write_project(project: Project, path: Path, preview: bool = False) -> Path:
+def _write_project(project: Project, path: Path, preview: PreviewMaker | None = None) -> Path:
     from hljgis.io import writers
     from hljgis.io.compact_layers import compact_plan, write_compact
-    from hljgis.io.project_preview import make_preview, write_preview
+    from hljgis.io.project_preview import start_preview, write_preview
 
     settings = project_to_dict(project)  # fail on un-serialisable settings before writing
     # the picture opening shows while a large layer loads, drawn from the data saved here
-    picture = make_preview(project) if preview else None
+    # while the tables are written
+    picture = start_preview(project, preview)
     by_name = {layer.name: layer for layer in project.layers}
     compact = {}
     for layer, entry in zip(project.layers, settings["layers"], strict=True):
@@ -251,8 +255,9 @@ def _write_project(project: Project, path: Path, preview: bool = False) -> Path:
         for name, table in sorted(project.tables.items()):
             pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
         _write_project_table(tmp, payload)
-        if picture is not None:
-            write_preview(tmp, picture)
+        drawn = picture()
+        if drawn is not None:
+            write_preview(tmp, drawn)
     return path
 
 

@@ -45,6 +45,7 @@ from hljgis.core.errors import InputError
 from hljgis.core.layer import RasterLayer, VectorLayer
 from hljgis.core.project import Project
 from hljgis.io.postgis import PgSource, connect, parse_source
+from hljgis.io.project_preview import PreviewMaker
 
 LINK_KEY = "db_store"
 _MERGED = ("scenarios", "layouts", "bookmarks")
@@ -532,17 +533,20 @@ def merge_into(project: Project, base: dict, theirs: dict, their_user: str,
 
 # -- offline copies ----------------------------------------------------------------------------
 
-def pull_file(store: ProjectStore, name: str, path: str | Path) -> Project:
-    """Write the current version of ``name`` to a GeoPackage copy for work offline."""
+def pull_file(store: ProjectStore, name: str, path: str | Path, *,
+              preview: PreviewMaker | None = None) -> Project:
+    """Write the current version of ``name`` to a GeoPackage copy for work offline
+    (``preview``: see :func:`hljgis.io.project_file.save_project`)."""
     from hljgis.io.project_file import save_project
 
     project = store.load(name)
-    save_project(project, path)
+    save_project(project, path, preview=preview)
     return project
 
 
 def push_file(path: str | Path, store: ProjectStore | None = None, *, name: str | None = None,
-              on_conflict: str = "fail") -> tuple[str, int]:
+              on_conflict: str = "fail",
+              preview: PreviewMaker | None = None) -> tuple[str, int]:
     """Save a GeoPackage copy of a project to the store; return (name, version).
 
     The copy's link (from :func:`pull_file` or an earlier push) says which database,
@@ -562,7 +566,8 @@ def push_file(path: str | Path, store: ProjectStore | None = None, *, name: str 
     base = link.get("version") if link.get("name") == name and \
         link.get("conninfo") == store.source.conninfo else None
     version = store.save(project, name, base_version=base, on_conflict=on_conflict)
-    save_project(project, path)  # the copy now knows the version it matches
+    # the copy now knows the version it matches (and keeps its picture: a new fingerprint)
+    save_project(project, path, preview=preview)
     return project.metadata[LINK_KEY]["name"], version
 
 

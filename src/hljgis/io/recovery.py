@@ -25,6 +25,7 @@ from platformdirs import user_data_path
 from hljgis.core.project import Project
 from hljgis.io.atomic import backup_path, clean_stale_temporaries, write_text_atomic
 from hljgis.io.project_file import PROJECT_SUFFIX, load_project, save_project
+from hljgis.io.project_preview import PreviewMaker
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -90,16 +91,17 @@ def _drop_orphan_locks() -> None:
         _info_path(copy).unlink(missing_ok=True)  # a note whose copy was never written
 
 
-def autosave(project: Project) -> Path:
+def autosave(project: Project, preview: PreviewMaker | None = None) -> Path:
     """Save a recovery copy; the project's own path and dirty flag are left as they were
-    (safe to call on a background thread)."""
+    (safe to call on a background thread). ``preview`` draws the picture a large project
+    reopens with (:mod:`hljgis.io.project_preview`), so a recovered project shows at once."""
     start()
     target = recovery_path()
     info = {"original_path": project.path, "pid": os.getpid(), "saved": time.time(),
             "title": project.metadata.get("title", "")}
     # the note first: a kill between the two leaves a copy that still knows its file
     write_text_atomic(_info_path(target), json.dumps(info), backup=False)
-    save_project(project, target, remember=False)
+    save_project(project, target, remember=False, preview=preview)
     backup_path(target).unlink(missing_ok=True)
     return target
 

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from hljgis.core.crs import CGCS2000
+from hljgis.core.home_view import full_view_extent
 from hljgis.core.project import Project
 from hljgis.gui.i18n import current_language
 
@@ -117,21 +118,6 @@ class _RenderJob:
         painter.end()
         if not self.cancelled.is_set():
             self.signals.finished.emit(self.job_id, image)
-
-
-def full_view_extent(project: Project):
-    """The project's "full extent": its city outlines (the four coal cities in the bundled
-    project), else its study area (home bookmark), in the project CRS."""
-    from hljgis.core.crs import transform_bounds
-
-    cities = [layer for layer in project.layers if layer.kind == "vector"
-              and getattr(layer, "schema", None) == "cities" and layer.feature_count]
-    boxes = [transform_bounds(layer.bounds, layer.crs, project.crs) for layer in cities]
-    if not boxes:
-        area = project.study_area()
-        return None if area is None else transform_bounds(area, CGCS2000, project.crs)
-    b = np.asarray(boxes, dtype=float)
-    return (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
 
 
 class MapCanvas(QWidget):
