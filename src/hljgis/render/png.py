@@ -3,9 +3,10 @@
 Qt hands PNG to libpng, which tries every row filter on every row and keeps the best: for a
 3000x2000 map frame of a hundred thousand outlined parcels that took 0.7 s at Qt's fastest
 setting (quality 80, zlib level 1), and 1.85 s at its default. Map frames are flat colour
-areas: the rows deflate best unfiltered, and zlib level 1 finds the runs. Written here
-with numpy and zlib, the same frame takes 0.2 s and is a third smaller (5.0 MB against
-7.6 MB); an opaque frame is written as RGB, without the alpha byte Qt keeps.
+areas: the rows deflate best unfiltered, and a fast deflate finds the runs. Written here
+with numpy and ISA-L's deflate (the one the PDF fills use), the same frame is compressed in
+0.03 s (zlib level 1: 0.18 s, 5.0 MB) to 5.4 MB against Qt's 7.6 MB; an opaque frame is
+written as RGB, without the alpha byte Qt keeps.
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ import zlib
 import numpy as np
 from PySide6.QtGui import QImage
 
-#: zlib level of the pixel data: 1 is the fastest, and for map frames also nearly the smallest.
-ZLIB_LEVEL = 1
+try:  # ISA-L: a 3000x2000 map frame in 0.03 s, where zlib level 1 takes 0.18 s
+    from isal import isal_zlib as _deflate
+
+    #: Deflate level of the pixel data: ISA-L's 2 is as fast as its 1 and 3 % smaller.
+    ZLIB_LEVEL = 2
+except ImportError:  # pragma: no cover - an install without isal
+    _deflate = zlib
+    ZLIB_LEVEL = 1  # zlib's fastest: for map frames also nearly its smallest
 #: Bytes of compressed data per IDAT chunk.
 IDAT_BYTES = 1 << 22
 
@@ -69,7 +76,7 @@ def encode_png(image: QImage) -> bytes:
     rows = raw[:, 1:].reshape(h, w, len(order))
     for i, k in enumerate(order):
         rows[:, :, i] = px[:, :, k]
-    body = zlib.compress(raw, ZLIB_LEVEL)
+    body = _deflate.compress(raw, ZLIB_LEVEL)
     del raw
     out = [_SIGNATURE,
            _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, _RGB if opaque else _RGBA, 0, 0, 0))]
