@@ -8,3 +8,5 @@ __version__ = "0.1.0"
 # writes beside a planner's data (or into an installed bundle) without being asked.
 _os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
 
+# At exit, skip the cycle collector's passes over every object (0.1-0.15 s; see _exit).
+from hljgis import _exit  # noqa: E402, F401
