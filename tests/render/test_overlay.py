@@ -3,13 +3,15 @@ and painters where one composited pass would differ draw directly."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from hljgis.core.style import graduated_renderer, ramp_colors
+from hljgis.render import MapRenderer, render_image
 from hljgis.render import overlay as O
-from hljgis.render import render_image
 from hljgis.render import vector as V
 
 from ..gui.pixels import near, rgb
@@ -99,6 +101,24 @@ def test_overlapping_polygons_drop_the_worker_layer(app, make_layer, monkeypatch
     monkeypatch.setattr(O, "MAX_OVERLAY_PIXELS", 0)
     direct = rgb(render_image([doubled], doubled.bounds, size=(900, 600)))
     assert (image == direct).all()
+
+
+def test_a_stale_render_stops_the_worker(app, make_layer, monkeypatch):
+    layer = _parcels(make_layer)
+    made = _spy(monkeypatch)
+    main, stale = threading.get_ident(), []
+
+    def cancel() -> bool:  # the view moves on while the worker strokes
+        if threading.get_ident() != main:
+            stale.append(True)
+        return bool(stale)
+
+    image = QImage(1500, 1000, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("#ffffff"))
+    renderer = MapRenderer()
+    assert not renderer.render(image, [layer], layer.bounds, cancel=cancel)
+    assert renderer.last_stats.get("cancelled")
+    assert len(made) == 1 and made[0].count == 0  # stopped before its first class
 
 
 def test_a_worker_error_reaches_the_caller(app):

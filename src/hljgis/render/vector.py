@@ -140,7 +140,7 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
                 # when the fill leaves nothing but these outlines to draw, Qt strokes them
                 # in a worker while numpy fills
                 ahead = None if (rest & ~small).any() else _strokes_ahead(
-                    painter, prep, cls, symbols, outline, mt, bucket, pkey)
+                    painter, prep, cls, symbols, outline, mt, bucket, pkey, check)
                 try:
                     filled = _raster_polygons(painter, prep, cls, symbols, small, mt, bucket,
                                               pkey)
@@ -494,11 +494,13 @@ def _raster_polygons(painter, prep, cls, symbols, mask, mt, bucket, key=None) ->
     return True
 
 
-def _strokes_ahead(painter, prep, cls, symbols, mask, mt, bucket, key) -> Overlay | None:
+def _strokes_ahead(painter, prep, cls, symbols, mask, mt, bucket, key,
+                   check) -> Overlay | None:
     """The outlines of ``mask`` (no fill) being stroked in a worker thread, as the draw
     loop of :func:`draw_vector` would stroke them (see :mod:`hljgis.render.overlay`); None
     where that gains nothing (few outlines, the fill is a cached lookup) or would not
-    equal the direct drawing."""
+    equal the direct drawing. The worker stops between classes when ``check()`` finds
+    the render stale (the caller's next ``check()`` raises)."""
     if mask.sum() < MIN_SCAN_FEATURES or not overlay_fits(painter, mt.width, mt.height):
         return None
     if key is not None and prep.has_view("pixels:poly", key):
@@ -511,6 +513,10 @@ def _strokes_ahead(painter, prep, cls, symbols, mask, mt, bucket, key) -> Overla
         drawn = 0
         for c, sym in enumerate(symbols):
             m = fcls == c
+            try:
+                check()
+            except Cancelled:
+                break
             if stopped():
                 break
             if not m.any():
