@@ -173,11 +173,6 @@ class PreparedLayer:
             self._pixels[name] = hit
         return hit[1]
 
-    def has_view(self, name: str, key: tuple) -> bool:
-        """Whether :meth:`for_view` holds ``name`` for the view ``key``."""
-        hit = self._pixels.get(name)
-        return hit is not None and hit[0] == key
-
     def pixel_index(self, kind: str, key: tuple, build) -> np.ndarray | None:
         """Feature index per pixel of the last view drawn by pixel fill ``kind`` (cached
         under ``key``; ``build()`` makes it, None when the features overlap)."""

@@ -7,7 +7,6 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QImage, QPainter, QPen, QTransform
 
 from hljgis.core.style import hex_to_rgba
-from hljgis.render.overlay import Overlay, overlay_fits
 from hljgis.render.paths import compact_rings, marker_paths, paths_from_rings
 from hljgis.render.pdffill import SNAP_PT, FillGroup, sink_for
 from hljgis.render.prepare import _LINE, _POINT, _POLY, PreparedLayer
@@ -134,27 +133,12 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
                 base = base & ~fast
             check()
             small = base & plain & ((longest < SMALL_PX) | outlined)
-            if small.sum() > MIN_SCAN_FEATURES:
-                pkey = None if key is None else (*key, bucket)
-                outline = small & poly & (shortest >= MIN_OUTLINE_PX)
-                # when the fill leaves nothing but these outlines to draw, Qt strokes them
-                # in a worker while numpy fills
-                ahead = None if (rest & ~small).any() else _strokes_ahead(
-                    painter, prep, cls, symbols, outline, mt, bucket, pkey, check)
-                try:
-                    filled = _raster_polygons(painter, prep, cls, symbols, small, mt, bucket,
-                                              pkey)
-                    if filled:
-                        stats["raster"] += int((small & poly).sum())
-                        rest = rest & ~small
-                        outline_only = outline
-                        if ahead is not None:
-                            stats["paths"] += ahead.composite(painter)
-                            outline_only = np.zeros_like(poly)
-                            ahead = None
-                finally:
-                    if ahead is not None:  # overlapping polygons, or an error
-                        ahead.discard()
+            if small.sum() > MIN_SCAN_FEATURES and _raster_polygons(
+                    painter, prep, cls, symbols, small, mt, bucket,
+                    None if key is None else (*key, bucket)):
+                stats["raster"] += int((small & poly).sum())
+                rest = rest & ~small
+                outline_only = small & poly & (shortest >= MIN_OUTLINE_PX)
         check()
         draw = rest | outline_only
         if draw.any() and not raster_ok:
@@ -492,42 +476,6 @@ def _raster_polygons(painter, prep, cls, symbols, mask, mt, bucket, key=None) ->
         return False
     _draw_indexed(painter, fid, cls, symbols, mt)
     return True
-
-
-def _strokes_ahead(painter, prep, cls, symbols, mask, mt, bucket, key,
-                   check) -> Overlay | None:
-    """The outlines of ``mask`` (no fill) being stroked in a worker thread, as the draw
-    loop of :func:`draw_vector` would stroke them (see :mod:`hljgis.render.overlay`); None
-    where that gains nothing (few outlines, the fill is a cached lookup) or would not
-    equal the direct drawing. The worker stops between classes when ``check()`` finds
-    the render stale (the caller's next ``check()`` raises)."""
-    if mask.sum() < MIN_SCAN_FEATURES or not overlay_fits(painter, mt.width, mt.height):
-        return None
-    if key is not None and prep.has_view("pixels:poly", key):
-        return None
-    data = prep.coordinates(mask, _POLY, bucket)
-    px, py = _device_xy(data["xy"], mt, 1.0)
-    fcls, start = cls[data["feat"]], data["start"]
-
-    def paint(target: QPainter, stopped) -> int:
-        drawn = 0
-        for c, sym in enumerate(symbols):
-            m = fcls == c
-            try:
-                check()
-            except Cancelled:
-                break
-            if stopped():
-                break
-            if not m.any():
-                continue
-            paths = paths_from_rings(px[m], py[m], start[m])
-            drawn += len(paths)
-            for layer_sym in symbol_layers(sym):
-                _fill_paths(target, paths, {**layer_sym, "fill": None, "hatch": None}, mt)
-        return drawn
-
-    return Overlay(mt.width, mt.height, paint)
 
 
 def _outline_rects(painter, prep, cls, symbols, mask, mt, check) -> None:
