@@ -69,6 +69,24 @@ def test_project_order_events_and_dirty_flag():
         project.layer("nope")
 
 
+def test_a_project_and_its_layers_are_freed_without_the_cycle_collector():
+    import gc
+    import weakref
+
+    gc.disable()
+    try:  # the layer-event forwarder held both: a cycle only a full collection freed
+        project, events = Project(), []
+        project.events.changed.connect(events.append)
+        layer = project.add_layer(_layer("a"))
+        layer.visible = False
+        assert events == ["layer:a:visible"]  # forwarded as before
+        alive, kept = weakref.ref(project), weakref.ref(layer)
+        del project, layer
+        assert alive() is None and kept() is None
+    finally:
+        gc.enable()
+
+
 def test_full_extent_and_metric_crs():
     project = Project()
     project.add_layer(_layer())

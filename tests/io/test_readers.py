@@ -385,6 +385,25 @@ def test_cycle_collector_is_back_on_after_a_read(tmp_path):
         gc.enable()
 
 
+def test_a_read_layer_is_freed_without_the_cycle_collector(tmp_path):
+    import gc
+    import weakref
+
+    bowtie = shapely.Polygon([(130, 45), (131, 46), (131, 45), (130, 46)])
+    path = tmp_path / "freed.gpkg"
+    pyogrio.write_dataframe(_gdf([bowtie, shapely.box(130, 45, 130.1, 45.1)]), path)
+    gc.disable()
+    try:  # its deferred validity note held it in a cycle: only a full collection freed it
+        [layer] = read_file(path)
+        alive, frame = weakref.ref(layer), weakref.ref(layer.gdf)
+        del layer
+        assert alive() is None and frame() is None
+        [layer] = read_file(path)
+        assert any("1 invalid" in n for n in layer.notes)  # the note still works
+    finally:
+        gc.enable()
+
+
 def test_validity_note_describes_the_file_even_after_a_repair(tmp_path, monkeypatch):
     bowtie = shapely.Polygon([(130, 45), (131, 46), (131, 45), (130, 46)])
     path = tmp_path / "bowtie.gpkg"

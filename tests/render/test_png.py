@@ -91,3 +91,23 @@ def test_map_frame_is_smaller_than_qts(app, tmp_path):
     img = _drawing()
     img.save(str(tmp_path / "qt.png"), "PNG", 80)
     assert len(encode_png(img)) < (tmp_path / "qt.png").stat().st_size
+
+
+def test_rows_deflated_in_bands_read_back_whole(app, tmp_path, monkeypatch):
+    import hljgis.render.png as png
+
+    for background in ("#ffffff", "#00000000"):  # RGB and RGBA rows
+        img = _drawing(background=background)
+        whole = encode_png(img)
+        monkeypatch.setattr(png, "BAND_BYTES", 2000)  # two rows a band, the last one short
+        banded = encode_png(img)
+        monkeypatch.undo()
+        (tmp_path / "banded.png").write_bytes(banded)
+        back = QImage(str(tmp_path / "banded.png")).convertToFormat(QImage.Format.Format_ARGB32)
+        want = img.convertToFormat(QImage.Format.Format_ARGB32)
+        a = np.frombuffer(back.constBits(), np.uint8).reshape(157, -1)[:, :301 * 4]
+        b = np.frombuffer(want.constBits(), np.uint8).reshape(157, -1)[:, :301 * 4]
+        assert (a == b).all()
+        inflate = [zlib.decompress(b"".join(body for k, body in _chunks(d) if k == b"IDAT"))
+                   for d in (whole, banded)]
+        assert inflate[0] == inflate[1]  # the same rows, filter bytes included

@@ -174,3 +174,37 @@ def test_holed_parcels_by_scanline_keep_holes_fills_and_outlines(app, make_layer
         V.MIN_SCAN_FEATURES = old
     assert qt.last_stats["layers"]["parcels"]["raster"] == 0
     assert changed(px, rgb(reference), level=90) < 0.03 * size[0] * size[1]
+
+
+def test_one_shot_frames_fill_by_class_and_equal_a_canvas_frame(app, make_layer, monkeypatch):
+    """render_image keeps no view for a next frame, so the scanline table codes classes
+    (32 bits) instead of features (64 bits); the frame is the canvas renderer's, pixel for
+    pixel."""
+    from hljgis.core.style import graduated_renderer
+    from hljgis.render import MapRenderer, render_image
+    from hljgis.render import rasterfill as RF
+    from hljgis.render import vector as V
+
+    from ..gui.pixels import rgb
+
+    vor, _ = _holed_parcels(55)
+    score = np.random.default_rng(2).normal(size=len(vor))
+    layer = make_layer(vor, "parcels", score=score, style={
+        "renderer": graduated_renderer(score, "score", "quantiles", 5, "YlOrRd")})
+    coded = []
+    real = RF.polygon_class_image
+
+    def spying(x, y, start, ext, values, width, height):
+        coded.append(int(np.max(values)))
+        return real(x, y, start, ext, values, width, height)
+
+    monkeypatch.setattr(V, "polygon_class_image", spying)
+    size = (1200, 800)
+    one_shot = rgb(render_image([layer], layer.bounds, size=size))
+    canvas = MapRenderer()
+    image = render_image([], layer.bounds, size=size)
+    canvas.render(image, [layer], layer.bounds, size=size, dpi=96.0)
+    assert canvas.last_stats["layers"]["parcels"]["raster"] > V.MIN_SCAN_FEATURES
+    assert coded[0] == 4 and coded[1] == len(vor) - 1  # five classes, then features
+    assert RF._coding(np.array(coded[:1]))[0] is np.int32
+    assert (one_shot == rgb(image)).all()

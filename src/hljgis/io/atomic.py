@@ -122,8 +122,6 @@ def clean_stale_temporaries(folder: str | Path) -> tuple[int, int]:
     progress and is left alone (a recycled id only delays the clean-up); one written by
     another computer in a shared folder is removed only when an hour old.
     """
-    import psutil
-
     folder = Path(folder)
     count = size = 0
     try:
@@ -139,7 +137,11 @@ def clean_stale_temporaries(folder: str | Path) -> tuple[int, int]:
         here = match is not None and match["host"] == host
         if here and match is not None:  # (here implies a match; said again for mypy)
             pid = int(match["pid"])
-            if pid == os.getpid() or psutil.pid_exists(pid):
+            if pid == os.getpid():
+                continue
+            import psutil  # only when there is a file to judge: 10-60 ms to import
+
+            if psutil.pid_exists(pid):
                 continue
         elif not (match or _OLD_TEMP_NAME.match(name)):
             continue

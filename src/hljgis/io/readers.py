@@ -11,6 +11,7 @@ of a million parcels takes over a second that a script drawing the layer does no
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -199,10 +200,15 @@ def _invalid_note(gdf: gpd.GeoDataFrame,
     shared by the parts of a split layer; with the ``layer``'s own mask (which
     ``invalid_count`` and repair reuse) while the layer still holds that frame."""
 
+    # the layer by weak reference: it holds this note, and a strong one made a cycle
+    # that kept the read frame alive until a full garbage collection
+    layer_ref = weakref.ref(layer) if layer is not None else None
+
     @cache
     def note() -> tuple[str, ...]:
-        if layer is not None and layer.gdf is gdf:
-            mask = layer.invalid_mask()
+        lyr = layer_ref() if layer_ref is not None else None
+        if lyr is not None and lyr.gdf is gdf:
+            mask = lyr.invalid_mask()
         else:
             geoms = gdf.geometry.values
             mask = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)

@@ -37,12 +37,17 @@ class MapRenderer:
     ----------
     cache : LayerCache
         Prepared layers (pass it to another renderer to share them).
+    keep_views : bool
+        Keep per-view pixel fills for the next frame (default); False for one-shot images.
     last_stats : dict
         Per-layer timings and feature counts of the last render (for the bench and logs).
     """
 
-    def __init__(self, cache: LayerCache | None = None):
+    def __init__(self, cache: LayerCache | None = None, *, keep_views: bool = True):
         self._cache = cache if cache is not None else LayerCache()
+        #: Keep which pixels each feature fills, so a re-coloured next frame of the same
+        #: view is a lookup (the canvas); a one-shot image does without (render_image).
+        self.keep_views = keep_views
         self.last_stats: dict = {}
         #: Language of place-name labels when ``render`` is not told ("en", "zh"; None
         #: draws the fields each style names). The canvas sets the UI language here.
@@ -171,7 +176,8 @@ class MapRenderer:
                 info = {"drawn": bool(drawn)}
             else:
                 prep = self._cache.get(layer, mt.crs)
-                info = draw_vector(target, prep, style, mt, raster_ok, check)
+                info = draw_vector(target, prep, style, mt, raster_ok, check,
+                                   keep_views=self.keep_views)
                 selection = np.asarray(getattr(layer, "selection", ()), dtype=np.int64)
                 selection = selection[(selection >= 0) & (selection < prep.n)]
                 if len(selection):
@@ -248,5 +254,5 @@ def render_image(layers, extent, size=(800, 600), dpi: float = 96.0, background=
     img.setDotsPerMeterX(round(dpi / 0.0254))
     img.setDotsPerMeterY(round(dpi / 0.0254))
     img.fill(QColor(background) if background else QColor(0, 0, 0, 0))
-    MapRenderer().render(img, layers, extent, size=size, dpi=dpi, **kw)
+    MapRenderer(keep_views=False).render(img, layers, extent, size=size, dpi=dpi, **kw)
     return img

@@ -70,11 +70,14 @@ def visible_mask(prep: PreparedLayer, mt: MapTransform, margin_px: float) -> np.
 
 
 def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTransform,
-                raster_ok: bool, check, only: np.ndarray | None = None) -> dict:
+                raster_ok: bool, check, only: np.ndarray | None = None,
+                keep_views: bool = True) -> dict:
     """Draw the visible features of ``prep`` with ``style``; returns counts for stats.
 
     ``check()`` raises :class:`Cancelled` when the render went stale; ``only`` (a boolean
-    mask) restricts drawing to some features, e.g. the selection.
+    mask) restricts drawing to some features, e.g. the selection. ``keep_views=False``
+    (a one-shot image) fills small polygons by class instead of keeping which pixels each
+    feature fills for a re-coloured next frame.
     """
     cls, symbols = prep.classes(style.get("renderer") or {"kind": "single"})
     px_mm = mt.dpi / 25.4
@@ -111,7 +114,8 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
             outlined_sym = np.array([make_pen({**sym, "type": "fill"}, px_mm).style()
                                      != Qt.PenStyle.NoPen for sym in symbols] + [False])
             key = None
-            if only is None and plain_sym[:-1].all() and len(set(outlined_sym[:-1])) == 1:
+            if keep_views and only is None and plain_sym[:-1].all() and \
+                    len(set(outlined_sym[:-1])) == 1:
                 # Every class fills alike, so which pixels a feature fills depends on the
                 # geometry and the view alone: all features in view are filled by index,
                 # kept for the view, and new values only re-colour the indices (a million
@@ -135,7 +139,7 @@ def draw_vector(painter: QPainter, prep: PreparedLayer, style: dict, mt: MapTran
             small = base & plain & ((longest < SMALL_PX) | outlined)
             if small.sum() > MIN_SCAN_FEATURES and _raster_polygons(
                     painter, prep, cls, symbols, small, mt, bucket,
-                    None if key is None else (*key, bucket)):
+                    None if key is None else (*key, bucket), by_class=not keep_views):
                 stats["raster"] += int((small & poly).sum())
                 rest = rest & ~small
                 outline_only = small & poly & (shortest >= MIN_OUTLINE_PX)
@@ -460,21 +464,31 @@ def _raster_rects(painter, prep, cls, symbols, mask, mt, key=None) -> bool:
     return True
 
 
-def _raster_polygons(painter, prep, cls, symbols, mask, mt, bucket, key=None) -> bool:
-    """Fill small polygons by scanline into one image; False when they overlap."""
+def _raster_polygons(painter, prep, cls, symbols, mask, mt, bucket, key=None,
+                     by_class: bool = False) -> bool:
+    """Fill small polygons by scanline into one image; False when they overlap.
+
+    The image holds each pixel's feature (kept for the view under ``key``), or with
+    ``by_class`` its class: a one-shot frame needs no more, and class numbers code in
+    32-bit tables where feature numbers take 64 (100k parcels: 0.10 s instead of 0.14 s).
+    """
 
     def build():
         data = prep.coordinates(mask, _POLY, bucket)
         ax, bx, ay, by = mt.affine()
         px = data["xy"][:, 0] * ax + bx
         py = data["xy"][:, 1] * ay + by
-        return polygon_class_image(px, py, data["start"], data["ext"], data["feat"],
+        values = cls[data["feat"]] if by_class else data["feat"]
+        return polygon_class_image(px, py, data["start"], data["ext"], values,
                                    mt.width, mt.height)
 
     fid = build() if key is None else prep.pixel_index("poly", key, build)
     if fid is None:
         return False
-    _draw_indexed(painter, fid, cls, symbols, mt)
+    if by_class:  # the image holds classes: each class is its own "feature"
+        _draw_indexed(painter, fid, np.arange(len(symbols)), symbols, mt)
+    else:
+        _draw_indexed(painter, fid, cls, symbols, mt)
     return True
 
 
