@@ -1,5 +1,6 @@
-"""At exit the cycle collector's shutdown passes find every object frozen, and exit
-handlers, finalizers and file flushing still happen."""
+"""At exit of the hljgis command the cycle collector's shutdown passes find every object
+frozen, and exit handlers, finalizers and file flushing still happen; a script that only
+imports hljgis keeps Python's usual exit."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 WATCHED = r"""
 import gc, os, weakref
-import hljgis
+from hljgis import _exit
+_exit.install()  # as hljgis.__main__.run does
 
 def watch(phase, info):
     if phase == "start" and info["generation"] == 2:
@@ -30,7 +32,8 @@ gc.collect()  # a collection while running: nothing frozen yet
 
 LEFT_OPEN = r"""
 import sys
-import hljgis
+from hljgis import _exit
+_exit.install()
 
 class Node:
     pass
@@ -61,3 +64,31 @@ def test_a_file_left_open_is_still_written_at_exit(tmp_path):
     target = tmp_path / "left.txt"
     _run(LEFT_OPEN, str(target))
     assert target.read_text() == "buffered text"
+
+
+PLAIN_IMPORT = r"""
+import gc, os
+import hljgis, hljgis.__main__
+
+def watch(phase, info):
+    if phase == "start" and info["generation"] == 2:
+        os.write(1, f"collect frozen={gc.get_freeze_count()}\n".encode())
+
+gc.callbacks.append(watch)
+"""
+
+
+def test_importing_hljgis_leaves_the_exit_alone():
+    lines = _run(PLAIN_IMPORT)
+    assert lines and all(ln == "collect frozen=0" for ln in lines)
+
+
+def test_the_command_installs_the_freeze():
+    install = "from hljgis import _exit\n_exit.install()  # as hljgis.__main__.run does\n"
+    assert install in WATCHED
+    script = WATCHED.replace(install, "") + (
+        "import sys, hljgis.__main__\nsys.argv = ['hljgis', '--help']\n"
+        "try:\n    hljgis.__main__.run()\nexcept SystemExit:\n    pass\n")
+    lines = _run(script)
+    at_exit = [ln for ln in lines[lines.index("finalizer ran"):] if ln.startswith("collect")]
+    assert at_exit and all(int(ln.split("=")[1]) > 1000 for ln in at_exit)

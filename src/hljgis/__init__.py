@@ -13,6 +13,3 @@ _os.environ.setdefault("GDAL_PAM_ENABLED", "NO")
 # this 2-core machine (perf). hljgis does no BLAS work worth threads (an AHP matrix is
 # 10x10), so one thread, unless the user chose (only before numpy is first imported).
 _os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-# At exit, skip the cycle collector's passes over every object (0.1-0.15 s; see _exit).
-from hljgis import _exit  # noqa: E402, F401

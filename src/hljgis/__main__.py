@@ -27,6 +27,9 @@ def run() -> None:
     """Console entry point: like :func:`main`, quiet when the output pipe closes early."""
     import os
 
+    from hljgis import _exit
+
+    _exit.install()  # no cycle-collector passes at exit (0.1-0.15 s; see hljgis._exit)
     try:
         sys.exit(main())
     except BrokenPipeError:  # e.g. `hljgis info big.gpkg | head`

@@ -1,4 +1,4 @@
-"""A process that used hljgis exits without the cycle collector's shutdown passes.
+"""The hljgis command exits without the cycle collector's shutdown passes.
 
 At exit CPython runs full collections over every object still tracked (Py_Finalize: one
 before the modules are torn down, more while they are). After a render from disk that is
@@ -14,6 +14,10 @@ generation, which those passes skip. Nothing else changes: every atexit handler 
 flushed, C++ destructors of libraries run. Only objects caught in a reference cycle at exit
 are not finalised, which the language already allows ("It is not guaranteed that
 __del__() methods are called for objects that still exist when the interpreter exits").
+
+Only the ``hljgis`` command (:func:`hljgis.__main__.run`: the CLI and the desktop app)
+installs it: a planner's own script that imports hljgis keeps Python's usual exit, since
+its objects are not ours to judge.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ def freeze_at_exit() -> None:
     gc.freeze()
 
 
-# Registered on import of hljgis, before the libraries it loads: exit handlers run last
-# registered first, so this one runs after theirs, just before the interpreter finalises.
-atexit.register(freeze_at_exit)
+def install() -> None:
+    """Freeze at exit. Called first thing by the command, before it loads the libraries:
+    exit handlers run last registered first, so this one runs after theirs, just before
+    the interpreter finalises."""
+    atexit.unregister(freeze_at_exit)
+    atexit.register(freeze_at_exit)
