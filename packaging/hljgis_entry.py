@@ -1,8 +1,6 @@
-"""Entry script of the frozen app: the same ``main`` as the ``hljgis`` console script."""
+"""Entry script of the frozen app: the same ``run`` as the ``hljgis`` console script."""
 
-import sys
-
-from hljgis.__main__ import main
+from hljgis.__main__ import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
