@@ -55,24 +55,26 @@ def _outward(bounds: np.ndarray) -> np.ndarray:
     towards, away = 1.0 - 1.0 / 8388608.0, 1.0 + 1.0 / 8388608.0
     b32 = bounds.astype(np.float32)
     lo, hi = bounds[:, :2], bounds[:, 2:]
-    down = b32[:, :2] > lo
-    b32[:, :2][down] = (lo * np.where(lo < 0, away, towards))[down].astype(np.float32)
-    up = b32[:, 2:] < hi
-    b32[:, 2:][up] = (hi * np.where(hi < 0, towards, away))[up].astype(np.float32)
+    down = (lo * np.where(lo < 0, away, towards)).astype(np.float32)
+    up = (hi * np.where(hi < 0, towards, away)).astype(np.float32)
+    b32[:, :2] = np.where(b32[:, :2] > lo, down, b32[:, :2])
+    b32[:, 2:] = np.where(b32[:, 2:] < hi, up, b32[:, 2:])
     return b32
 
 
 def _str_order(boxes: np.ndarray, capacity: int) -> np.ndarray:
-    """Sort-Tile-Recursive order of boxes: vertical slabs by x centre, by y within each."""
+    """Sort-Tile-Recursive order of boxes: vertical slabs by x centre, by y within each
+    (one sort, then each slab sorted on its own: a (slabs, slab) array along its rows)."""
     n = len(boxes)
     leaves = math.ceil(n / capacity)
     slab = math.ceil(math.sqrt(leaves)) * capacity
-    cx = boxes[:, 0].astype(np.float64) + boxes[:, 2]
-    cy = boxes[:, 1].astype(np.float64) + boxes[:, 3]
-    by_x = np.argsort(cx, kind="stable")
-    slab_of = np.empty(n, np.int64)
-    slab_of[by_x] = np.arange(n) // slab
-    return np.lexsort((cy, slab_of))
+    by_x = np.argsort(boxes[:, 0] + boxes[:, 2])
+    rows = math.ceil(n / slab)
+    cy = np.full(rows * slab, np.inf, np.float32)
+    cy[:n] = (boxes[:, 1] + boxes[:, 3])[by_x]
+    within = np.argsort(cy.reshape(rows, slab), axis=1)
+    at = (within + np.arange(0, rows * slab, slab)[:, None]).ravel()
+    return by_x[at[at < n]]
 
 
 def _level(ids: np.ndarray, boxes: np.ndarray, capacity: int):
