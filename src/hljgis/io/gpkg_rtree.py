@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PackedTree", "create_index", "pack", "rtree_name", "triggers_sql"]
+__all__ = ["PackedTree", "copy_tables", "create_index", "fill_tables", "pack",
+           "register_index", "rtree_name", "triggers_sql"]
 
 #: SQLite's RTREE_MAXCELLS: at most 51 cells a node, whatever the page size.
 MAX_CELLS = 51
@@ -214,28 +215,57 @@ def create_index(con: sqlite3.Connection, table: str, column: str,
     from bounds, packed here for features 1, 2, ...), with GDAL's triggers and the
     ``gpkg_extensions`` row, in the caller's transaction. The connection needs SQLite's
     R-tree module (Python's has it)."""
-    r = rtree_name(table, column)
-    con.execute(f"CREATE VIRTUAL TABLE {_q(r)} USING rtree(id, minx, maxx, miny, maxy)")
-    (size,) = con.execute(f"SELECT length(data) FROM {_q(r + '_node')} WHERE nodeno = 1"
-                          ).fetchone()
+    fill_tables(con, rtree_name(table, column), tree)
+    register_index(con, table, column, fid=fid)
+
+
+def _create(con: sqlite3.Connection, name: str, schema: str = "main") -> int:
+    """Create the R-tree virtual table; return its node size (SQLite's choice)."""
+    con.execute(f"CREATE VIRTUAL TABLE {_q(schema)}.{_q(name)} "
+                "USING rtree(id, minx, maxx, miny, maxy)")
+    (size,) = con.execute(f"SELECT length(data) FROM {_q(schema)}.{_q(name + '_node')} "
+                          "WHERE nodeno = 1").fetchone()
+    return int(size)
+
+
+def fill_tables(con: sqlite3.Connection, name: str, tree: PackedTree | np.ndarray) -> None:
+    """Create the R-tree virtual table ``name`` (nothing else: no triggers) and fill its
+    three tables from ``tree`` or from bounds of features 1, 2, ..."""
+    size = _create(con, name)
     if not isinstance(tree, PackedTree):
-        tree = pack(tree, node_size=int(size))
+        tree = pack(tree, node_size=size)
     elif tree.blobs.shape[1] != size:  # pages under 1 KiB: smaller nodes
         raise ValueError(f"R-tree nodes of {tree.blobs.shape[1]} bytes, SQLite wants {size}")
-    con.execute(f"DELETE FROM {_q(r + '_node')}")
-    sql = f"INSERT INTO {_q(r + '_node')} (nodeno, data) VALUES (?, ?)"
+    con.execute(f"DELETE FROM {_q(name + '_node')}")
+    sql = f"INSERT INTO {_q(name + '_node')} (nodeno, data) VALUES (?, ?)"
     for lo in range(0, len(tree.nodeno), _NODES_PER_INSERT):
         hi = lo + _NODES_PER_INSERT
         con.executemany(sql, zip(tree.nodeno[lo:hi].tolist(),
                                  map(bytes, tree.blobs[lo:hi]), strict=True))
     if len(tree.parent):
-        con.executemany(f"INSERT INTO {_q(r + '_parent')} (nodeno, parentnode) "
+        con.executemany(f"INSERT INTO {_q(name + '_parent')} (nodeno, parentnode) "
                         "VALUES (?, ?)", tree.parent.tolist())
     # a million (id, leaf) rows: one statement over a JSON array, parsed by SQLite in C
     # (0.4 s at a million; executemany took three times that)
-    con.execute(f"INSERT INTO {_q(r + '_rowid')} (rowid, nodeno) "
+    con.execute(f"INSERT INTO {_q(name + '_rowid')} (rowid, nodeno) "
                 "SELECT key + ?, value FROM json_each(?)",
                 (tree.first_id, _json_ints(tree.leaf_of)))
+
+
+def copy_tables(con: sqlite3.Connection, name: str, source: str) -> None:
+    """Create the R-tree ``name`` in the main database with the content of the one of the
+    same name in the attached database ``source`` (SQLite copies the stored records)."""
+    _create(con, name)
+    for part in ("_node", "_rowid", "_parent"):
+        table = _q(name + part)
+        con.execute(f"DELETE FROM main.{table}")
+        con.execute(f"INSERT INTO main.{table} SELECT * FROM {_q(source)}.{table}")
+
+
+def register_index(con: sqlite3.Connection, table: str, column: str, *,
+                   fid: str = "fid") -> None:
+    """GDAL's triggers keeping the filled ``rtree_<table>_<column>`` up to date, and its
+    ``gpkg_extensions`` row: the index is then the GeoPackage's spatial index."""
     for trigger in triggers_sql(table, column, fid):
         con.execute(trigger)
     con.execute(_EXTENSIONS_DDL)  # GDAL makes it only once a file has an extension
