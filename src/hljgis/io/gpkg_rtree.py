@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PackedTree", "copy_tables", "create_index", "fill_tables", "pack",
+__all__ = ["PackedTree", "copy_tables", "create_index", "fill_tables", "outward", "pack",
            "register_index", "rtree_name", "triggers_sql"]
 
 #: SQLite's RTREE_MAXCELLS: at most 51 cells a node, whatever the page size.
@@ -50,7 +50,7 @@ class PackedTree:
     first_id: int
 
 
-def _outward(bounds: np.ndarray) -> np.ndarray:
+def outward(bounds: np.ndarray) -> np.ndarray:
     """(n, 4) minx, miny, maxx, maxy as float32 rounded outwards as SQLite's R-tree does
     (``rtreeValueDown`` / ``rtreeValueUp``), so the cells are the ones GDAL writes."""
     towards, away = 1.0 - 1.0 / 8388608.0, 1.0 + 1.0 / 8388608.0
@@ -116,7 +116,7 @@ def pack(bounds: np.ndarray, *, first_id: int = 1, node_size: int = 4 + 24 * MAX
     capacity = min(MAX_CELLS, (node_size - 4) // _CELL.itemsize)
     levels = []  # (cells, counts, node_of) from the leaves up
     ids = np.arange(first_id, first_id + n, dtype=np.int64)
-    boxes = _outward(bounds)
+    boxes = outward(bounds)
     while True:
         cells, counts, node_of, boxes = _level(ids, boxes, capacity)
         levels.append((cells, counts, node_of))
@@ -252,14 +252,22 @@ def fill_tables(con: sqlite3.Connection, name: str, tree: PackedTree | np.ndarra
                 (tree.first_id, _json_ints(tree.leaf_of)))
 
 
-def copy_tables(con: sqlite3.Connection, name: str, source: str) -> None:
-    """Create the R-tree ``name`` in the main database with the content of the one of the
-    same name in the attached database ``source`` (SQLite copies the stored records)."""
-    _create(con, name)
+def copy_tables(con: sqlite3.Connection, name: str, source: str,
+                source_name: str | None = None) -> None:
+    """Create the R-tree ``name`` in the main database with the content of the R-tree
+    ``source_name`` (default: ``name``) of the attached database ``source`` (SQLite copies
+    the stored records). Raises :class:`sqlite3.DatabaseError` if their nodes differ in
+    size."""
+    size = _create(con, name)
+    src = source_name or name
+    ((theirs,),) = con.execute(f"SELECT length(data) FROM {_q(source)}.{_q(src + '_node')} "
+                               "WHERE nodeno = 1").fetchall()
+    if theirs != size:
+        raise sqlite3.DatabaseError(f"R-tree nodes of {theirs} bytes, SQLite wants {size}")
     for part in ("_node", "_rowid", "_parent"):
-        table = _q(name + part)
-        con.execute(f"DELETE FROM main.{table}")
-        con.execute(f"INSERT INTO main.{table} SELECT * FROM {_q(source)}.{table}")
+        con.execute(f"DELETE FROM main.{_q(name + part)}")
+        con.execute(f"INSERT INTO main.{_q(name + part)} "
+                    f"SELECT * FROM {_q(source)}.{_q(src + part)}")
 
 
 def register_index(con: sqlite3.Connection, table: str, column: str, *,

@@ -26,6 +26,7 @@ import numpy as np
 
 from hljgis.io import gdal_nogil
 from hljgis.io.atomic import temporary_beside
+from hljgis.io.gpkg_donor import Donor, donor_index
 from hljgis.io.gpkg_rtree import copy_tables, fill_tables, register_index, rtree_name
 
 __all__ = ["SPLIT_ROWS", "usable", "write_split"]
@@ -60,10 +61,13 @@ def _sqlite_has_rtree() -> bool:
 
 
 def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
-                geometry_name: str, geometry_type: str, crs: str | None) -> None:
+                geometry_name: str, geometry_type: str, crs: str | None,
+                origin=None) -> None:
     """Write ``table`` (an Arrow table, geometry as WKB in ``geometry_name``) as ``layer``
     into the new GeoPackage ``path``, with a spatial index over ``bounds`` (n, 4 as
-    ``shapely.bounds``; one non-empty geometry a row).
+    ``shapely.bounds``; one non-empty geometry a row). ``origin``
+    (:class:`~hljgis.io.source_wkb.Origin`): the rows' geometries are all a file's, in
+    its order; its R-tree is copied if it fits (:mod:`hljgis.io.gpkg_donor`).
 
     Raises :class:`~hljgis.io.gdal_nogil.GdalError` or :class:`sqlite3.Error`; ``path`` may
     then be left half written (it is a temporary file), the side file never is.
@@ -72,7 +76,8 @@ def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
 
     path = Path(path)
     n = table.num_rows
-    cut = int(n * FIRST_SHARE)
+    donor = donor_index(origin, bounds)
+    cut = int(n * (0.5 if donor else FIRST_SHARE))
     first = table.slice(0, cut)
     second = table.slice(cut)
     second = second.add_column(0, "fid", pa.array(np.arange(cut + 1, n + 1, dtype=np.int64)))
@@ -84,7 +89,8 @@ def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
     def write_second() -> None:
         try:
             gdal_nogil.write_table(second, side, **kwargs)
-            _index_into(side, bounds)
+            if donor is None:
+                _index_into(side, bounds)
         except BaseException as exc:  # handed to the caller's thread below
             failed.append(exc)
 
@@ -97,7 +103,7 @@ def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
             worker.join()
         if failed:
             raise failed[0]
-        _join(path, side, n)
+        _join(path, side, n, donor)
     finally:
         for leftover in (side, *side.parent.glob(side.name + "-*")):
             with contextlib.suppress(FileNotFoundError):
@@ -105,7 +111,8 @@ def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(path, isolation_level=None)
+    # as a URI, so that a donor file can be attached read-only
+    con = sqlite3.connect(path.resolve().as_uri(), isolation_level=None, uri=True)
     con.execute("PRAGMA journal_mode = OFF")  # temporary files: see fast_sqlite_writes
     con.execute("PRAGMA synchronous = OFF")
     return con
@@ -126,12 +133,14 @@ def _index_into(side: Path, bounds: np.ndarray) -> None:
         con.execute("COMMIT")
 
 
-def _join(path: Path, side: Path, n: int) -> None:
-    """Copy the side file's rows and R-tree into ``path``, fix its counts and extent, and
-    make the R-tree its spatial index, in one transaction."""
+def _join(path: Path, side: Path, n: int, donor: Donor | None) -> None:
+    """Copy the side file's rows and R-tree (or the donor's) into ``path``, fix its counts
+    and extent, and make the R-tree its spatial index, in one transaction."""
     con = _connect(path)
     try:
         con.execute("ATTACH DATABASE ? AS side", (str(side),))
+        if donor is not None:
+            con.execute("ATTACH DATABASE ? AS donor", (donor.uri,))
         table, column = _geometry_column(con)
         t = '"' + table.replace('"', '""') + '"'
         columns = con.execute(f"PRAGMA main.table_info({t})").fetchall()
@@ -156,9 +165,14 @@ def _join(path: Path, side: Path, n: int) -> None:
             "max_x = max(max_x, (SELECT max_x FROM side.gpkg_contents WHERE table_name = ?1)),"
             "max_y = max(max_y, (SELECT max_y FROM side.gpkg_contents WHERE table_name = ?1)) "
             "WHERE table_name = ?1", (table,))
-        copy_tables(con, rtree_name(table, column), "side")
+        if donor is None:
+            copy_tables(con, rtree_name(table, column), "side")
+        else:
+            copy_tables(con, rtree_name(table, column), "donor", donor.rtree)
         register_index(con, table, column, fid=fid)
         con.execute("COMMIT")
         con.execute("DETACH DATABASE side")
+        if donor is not None:
+            con.execute("DETACH DATABASE donor")
     finally:
         con.close()

@@ -96,7 +96,8 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
         try:
             gpkg_split.write_split(prepared.table, shapely.bounds(gdf.geometry.values), path,
                                    layer=name, geometry_name=prepared.geometry_name,
-                                   geometry_type=prepared.geometry_type, crs=prepared.crs)
+                                   geometry_type=prepared.geometry_type, crs=prepared.crs,
+                                   origin=prepared.origin)
             return
         except gdal_nogil.GdalError:  # GDAL through ctypes refused: its usual way below
             path.unlink(missing_ok=True)
