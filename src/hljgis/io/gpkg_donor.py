@@ -42,6 +42,15 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _ends(con: sqlite3.Connection, table: str, key: str) -> tuple:
+    """(min, max) of an integer primary key: two index lookups (asked together, SQLite
+    would read the whole table)."""
+    t, k = _q(table), _q(key) if key != "rowid" else "rowid"
+    ((lo,),) = con.execute(f"SELECT min({k}) FROM {t}").fetchall()
+    ((hi,),) = con.execute(f"SELECT max({k}) FROM {t}").fetchall()
+    return lo, hi
+
+
 def donor_index(origin: Origin | None, bounds: np.ndarray) -> Donor | None:
     """The R-tree of ``origin``'s file if it indexes exactly these features (ids 1..n,
     ``bounds`` row by row), else None."""
@@ -75,11 +84,11 @@ def _check(con: sqlite3.Connection, uri: str, origin: Origin,
                         "= lower(?)", (table,)).fetchall()
     if len(pk) != 1 or not count or count[0][0] != n:
         return None
-    f = _q(pk[0])
-    if con.execute(f"SELECT min({f}), max({f}) FROM {_q(table)}").fetchone() != (1, n):
+    if _ends(con, table, pk[0]) != (1, n):
         return None  # n distinct integer ids within 1..n: exactly 1..n, in read order
-    if con.execute(f"SELECT count(*), min(rowid), max(rowid) FROM {_q(rtree + '_rowid')}"
-                   ).fetchone() != (n, 1, n):
+    rowids = _q(rtree + "_rowid")
+    if (_ends(con, rtree + "_rowid", "rowid") != (1, n)
+            or con.execute(f"SELECT count(*) FROM {rowids}").fetchone() != (n,)):
         return None
     ids = np.unique(np.linspace(1, n, min(n, SAMPLE)).astype(np.int64))
     got = con.execute(f"SELECT id, minx, miny, maxx, maxy FROM {_q(rtree)} WHERE id IN "
