@@ -112,14 +112,14 @@ def test_a_failure_mid_write_keeps_the_old_file(tmp_path, ranked, split_small, m
 
 def test_a_failing_half_is_reported_and_leaves_nothing(tmp_path, ranked, split_small,
                                                        monkeypatch):
-    real = gdal_nogil.write_table
+    real = gdal_nogil.append_table
 
     def second_half_fails(table, path, **kwargs):
         if "fid" in table.column_names:
             raise OSError("no space left on device")
         return real(table, path, **kwargs)
 
-    monkeypatch.setattr(gdal_nogil, "write_table", second_half_fails)
+    monkeypatch.setattr(gdal_nogil, "append_table", second_half_fails)
     with pytest.raises(OSError, match="no space"):
         write_layer(ranked, tmp_path / "r.gpkg", layer_name="ranked")
     assert list(tmp_path.iterdir()) == []
@@ -151,3 +151,17 @@ def test_gdal_errors_carry_gdals_message(tmp_path, ranked):
         gdal_nogil.write_table(prepared.table, tmp_path / "x.gpkg", layer="x",
                                geometry_name=prepared.geometry_name,
                                geometry_type=prepared.geometry_type, crs="EPSG:999999")
+
+
+def test_gdal_appends_to_a_split_file_as_to_its_own(tmp_path, ranked, split_small):
+    path = write_layer(ranked, tmp_path / "r.gpkg", layer_name="ranked")
+    one = ranked.iloc[:1].copy()
+    one["site_id"] = "added"
+    one.geometry = [shapely.box(600_000, 6_000_000, 600_010, 6_000_010)]
+    pyogrio.write_dataframe(one, path, layer="ranked", driver="GPKG", append=True)
+    back = pyogrio.read_dataframe(path, bbox=(599_999, 5_999_999, 600_011, 6_000_011),
+                                  fid_as_index=True)
+    assert list(back["site_id"]) == ["added"]
+    assert list(back.index) == [len(ranked) + 1]  # the sequence went on from n
+    assert _rows(path, "SELECT feature_count FROM gpkg_ogr_contents") == [(len(ranked) + 1,)]
+    assert _rows(path, "SELECT rtreecheck('rtree_ranked_geom')") == [("ok",)]

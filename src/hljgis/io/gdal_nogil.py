@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-__all__ = ["GdalError", "available", "execute_sql", "write_table"]
+__all__ = ["GdalError", "append_table", "available", "execute_sql", "write_table"]
 
 #: OGRwkbGeometryType codes of the geometry type names pyogrio takes.
 _GEOMETRY_TYPES = {"Unknown": 0, "Point": 1, "LineString": 2, "Polygon": 3, "MultiPoint": 4,
@@ -97,6 +97,7 @@ def _declare(lib):
         "GDALOpenEx": (p, [s, ctypes.c_uint, p, p, p]),
         "GDALClose": (i, [p]),
         "GDALDatasetCreateLayer": (p, [p, s, p, i, p]),
+        "GDALDatasetGetLayerByName": (p, [p, s]),
         "GDALDatasetExecuteSQL": (p, [p, s, p, s]),
         "GDALDatasetReleaseResultSet": (None, [p, p]),
         "OGR_L_GetFIDColumn": (s, [p]),
@@ -209,17 +210,40 @@ def write_table(table, path: str | Path, *, layer: str, geometry_name: str,
                 child_ptr = ctypes.cast(child, ctypes.c_void_p)
                 if not lib.OGR_L_CreateFieldFromArrowSchema(lay, child_ptr, None):
                     raise _fail(lib, f"cannot create the field {name!r}")
-            write_opts = _Options({"GEOMETRY_NAME": geometry_name})
-            for batch in table.to_batches():
-                array = _ArrowArray()
-                batch._export_to_c(ctypes.addressof(array))
-                try:
-                    ok = lib.OGR_L_WriteArrowBatch(lay, ctypes.addressof(schema),
-                                                   ctypes.addressof(array), write_opts.pointer)
-                finally:
-                    _release(array)
-                if not ok:
-                    raise _fail(lib, f"cannot write features to {path}")
+            _write_batches(lib, lay, table, schema, geometry_name, path)
+    finally:
+        _release(schema)
+
+
+def _write_batches(lib, lay, table, schema, geometry_name: str, path) -> None:
+    write_opts = _Options({"GEOMETRY_NAME": geometry_name})
+    for batch in table.to_batches():
+        array = _ArrowArray()
+        batch._export_to_c(ctypes.addressof(array))
+        try:
+            ok = lib.OGR_L_WriteArrowBatch(lay, ctypes.addressof(schema),
+                                           ctypes.addressof(array), write_opts.pointer)
+        finally:
+            _release(array)
+        if not ok:
+            raise _fail(lib, f"cannot write features to {path}")
+
+
+def append_table(table, path: str | Path, *, layer: str, geometry_name: str) -> None:
+    """Append ``table``'s rows to the existing ``layer`` of the GeoPackage ``path`` (its
+    fields already made, e.g. by :func:`write_table` of no rows), the GIL released while
+    GDAL works. Raises :class:`GdalError`."""
+    lib = _load()
+    if lib is None:
+        raise GdalError("GDAL's C library was not found in this process")
+    schema = _ArrowSchema()
+    table.schema._export_to_c(ctypes.addressof(schema))
+    try:
+        with _dataset(lib, Path(path), create=False) as ds:
+            lay = lib.GDALDatasetGetLayerByName(ds, layer.encode())
+            if not lay:
+                raise _fail(lib, f"{path} has no layer {layer!r}")
+            _write_batches(lib, lay, table, schema, geometry_name, path)
     finally:
         _release(schema)
 
