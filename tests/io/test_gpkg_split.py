@@ -143,6 +143,8 @@ def test_split_only_where_it_pays_and_is_safe(ranked, monkeypatch):
     assert gpkg_split.usable(table, "geometry")
     with_fid = arrow_layer(ranked.assign(FID=np.arange(len(ranked)))).table
     assert not gpkg_split.usable(with_fid, "geometry")  # GDAL would take it for the ids
+    monkeypatch.setattr(gpkg_split, "_sqlite_can", lambda: False)  # e.g. no R-tree module
+    assert not gpkg_split.usable(table, "geometry")
 
 
 def test_gdal_errors_carry_gdals_message(tmp_path, ranked):

@@ -18,6 +18,7 @@ atomic_target`); the side file is a temporary beside it and is removed whatever 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 import threading
@@ -45,20 +46,27 @@ FIRST_SHARE_DONOR = 0.47
 
 def usable(table, geometry_name: str) -> bool:
     """Whether :func:`write_split` can write ``table``: big enough, two cores, GDAL's C
-    library found, and no column that GDAL would take for the feature id."""
+    library found, an SQLite here with R-trees, JSON and a writable schema, and no column
+    that GDAL would take for the feature id."""
     if table.num_rows < SPLIT_ROWS or (os.cpu_count() or 1) < 2:
         return False
     names = [n.lower() for n in table.column_names]
     if "fid" in names or geometry_name.lower() not in names:
         return False
-    return gdal_nogil.available() and _sqlite_has_rtree()
+    return gdal_nogil.available() and _sqlite_can()
 
 
-def _sqlite_has_rtree() -> bool:
+@functools.cache
+def _sqlite_can() -> bool:
+    """Whether Python's SQLite has what the split writer uses (some builds lack the R-tree
+    module; a defensive configuration refuses ``writable_schema``)."""
     try:
-        with contextlib.closing(sqlite3.connect(":memory:")) as con:
-            con.execute("CREATE VIRTUAL TABLE t USING rtree(id, a, b)")
+        with contextlib.closing(sqlite3.connect(":memory:", isolation_level=None)) as con:
+            con.execute("CREATE VIRTUAL TABLE r USING rtree(id, a, b)")
             con.execute("SELECT json_array(1)")
+            con.execute("CREATE TABLE t (fid INTEGER PRIMARY KEY AUTOINCREMENT, v)")
+            _set_table_sql(con, "t", "CREATE TABLE t (fid INTEGER PRIMARY KEY, v)")
+            con.execute("INSERT INTO t (v) VALUES (1)")
     except sqlite3.Error:
         return False
     return True
