@@ -48,25 +48,28 @@ def _rows(path, sql):
         return con.execute(sql).fetchall()
 
 
-def _one_go(gdf, path):
+def _one_go(gdf, path, name="ranked"):
     prepared = arrow_layer(gdf)
-    pyogrio.write_arrow(prepared.table, path, layer="ranked", driver="GPKG",
+    pyogrio.write_arrow(prepared.table, path, layer=name, driver="GPKG",
                         geometry_name=prepared.geometry_name,
                         geometry_type=prepared.geometry_type, crs=prepared.crs)
 
 
-def test_split_file_equals_the_one_gdal_writes(tmp_path, ranked, split_small, monkeypatch):
+@pytest.mark.parametrize("name", ["ranked", 'rank "甲"-1 x'])
+def test_split_file_equals_the_one_gdal_writes(tmp_path, ranked, split_small, monkeypatch,
+                                               name):
     calls = []
     real = gpkg_split.write_split
     monkeypatch.setattr(gpkg_split, "write_split",
                         lambda *a, **k: calls.append(1) or real(*a, **k))
-    ours = write_layer(ranked, tmp_path / "ours.gpkg", layer_name="ranked")
+    ours = write_layer(ranked, tmp_path / "ours.gpkg", layer_name=name)
     assert calls, "the split writer was not used"
     ref = tmp_path / "gdal.gpkg"
-    _one_go(ranked, ref)
+    _one_go(ranked, ref, name)
+    q = name.replace('"', '""')
     for sql in ["SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name",
-                'SELECT * FROM "ranked" ORDER BY fid',
-                "SELECT * FROM rtree_ranked_geom ORDER BY id",
+                f'SELECT * FROM "{q}" ORDER BY fid',
+                f'SELECT * FROM "rtree_{q}_geom" ORDER BY id',
                 "SELECT table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id "
                 "FROM gpkg_contents",
                 "SELECT * FROM gpkg_ogr_contents", "SELECT * FROM gpkg_extensions",
@@ -74,7 +77,8 @@ def test_split_file_equals_the_one_gdal_writes(tmp_path, ranked, split_small, mo
                 "PRAGMA application_id", "PRAGMA user_version"]:
         assert _rows(ours, sql) == _rows(ref, sql), sql
     assert _rows(ours, "PRAGMA integrity_check") == [("ok",)]
-    assert _rows(ours, "SELECT rtreecheck('rtree_ranked_geom')") == [("ok",)]
+    rtree = "rtree_" + name.replace("'", "''") + "_geom"
+    assert _rows(ours, f"SELECT rtreecheck('{rtree}')") == [("ok",)]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gdal.gpkg", "ours.gpkg"]
 
 
