@@ -43,6 +43,8 @@ class ArrowLayer:
     geometry_name: str
     geometry_type: str
     crs: str | None
+    #: the file whose features these rows are, all and in order (its index fits them)
+    origin: object | None = None  # hljgis.io.source_wkb.Origin
 
 
 def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
@@ -55,8 +57,9 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
     if not len(geoms):
         return None
     source = lookup(geoms)  # the WKB these very geometries were read from, if kept
+    origin = None
     if source is not None and source.kind in _WKB_TYPES and not shapely.is_empty(geoms).any():
-        kind, wkb = _WKB_TYPES[source.kind], source.wkb
+        kind, wkb, origin = _WKB_TYPES[source.kind], source.wkb, source.origin
     else:
         types = np.unique(shapely.get_type_id(geoms))  # -1 for missing geometries
         if len(types) != 1 or int(types[0]) not in _TYPE_NAMES or shapely.has_z(geoms).any():
@@ -80,7 +83,7 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
     columns.append(wkb)
     names.append(gdf.geometry.name)
     return ArrowLayer(pa.Table.from_arrays(columns, names=names), gdf.geometry.name,
-                      _TYPE_NAMES[kind], _crs_text(gdf.crs))
+                      _TYPE_NAMES[kind], _crs_text(gdf.crs), origin)
 
 
 def _arrow_column(col: pd.Series, pa):

@@ -48,6 +48,12 @@ def _temp_path(target: Path) -> Path:
     return tmp
 
 
+def temporary_beside(target: str | Path) -> Path:
+    """A fresh, not yet existing temporary path in ``target``'s folder, named as
+    :func:`clean_stale_temporaries` recognises (a side file of a save)."""
+    return _temp_path(Path(target))
+
+
 def _check_folder(target: Path) -> None:
     from hljgis.core.errors import InputError
 

@@ -10,6 +10,7 @@ collector paused while the million geometry objects are made.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -49,6 +50,11 @@ def read_frame(path, use_arrow: bool = True, *, keep_wkb: bool = False,
     to ``read_dataframe``, so the frame is the one it gives. Raises whatever pyogrio or
     shapely raise on a file they cannot read.
     """
+    stamp = None
+    if keep_wkb and isinstance(path, (str, os.PathLike)):
+        from hljgis.io.source_wkb import Origin
+
+        stamp = Origin.stamp_of(os.fspath(path))  # the file as it was before the read
     meta, table = pyogrio.read_arrow(path, datetime_as_string=True, **kwargs)
     name = meta["geometry_name"] or "wkb_geometry"
     subtypes = set(meta["ogr_subtypes"])
@@ -68,11 +74,29 @@ def read_frame(path, use_arrow: bool = True, *, keep_wkb: bool = False,
         geoms = shapely.from_wkb(wkb)
     frame = gpd.GeoDataFrame(attrs, geometry=geoms, crs=meta["crs"])
     if keep_wkb:
-        _keep_wkb(frame, column)
+        _keep_wkb(frame, column, _origin(path, kwargs, stamp))
     return frame
 
 
-def _keep_wkb(frame: gpd.GeoDataFrame, column) -> None:
+#: read_arrow arguments that keep every feature of the layer, in the file's order.
+_WHOLE_LAYER = frozenset({"layer", "columns"})
+
+
+def _origin(path, kwargs: dict, stamp):
+    """The file and layer every feature was read from, or None (filtered, not a file,
+    or the file changed while it was read)."""
+    from hljgis.io.source_wkb import Origin
+
+    if not isinstance(path, (str, os.PathLike)) or not set(kwargs) <= _WHOLE_LAYER:
+        return None
+    layer = kwargs.get("layer")
+    if stamp is None or Origin.stamp_of(os.fspath(path)) != stamp or not (
+            layer is None or isinstance(layer, str)):
+        return None
+    return Origin(os.fspath(path), layer, stamp)
+
+
+def _keep_wkb(frame: gpd.GeoDataFrame, column, origin=None) -> None:
     """Remember ``column`` (Arrow WKB, as read) as the WKB of the frame's geometries."""
     import pyarrow as pa
 
@@ -83,4 +107,4 @@ def _keep_wkb(frame: gpd.GeoDataFrame, column) -> None:
     if column.nbytes >= 2**31 - 2**20:  # past 32-bit offsets
         column = column.cast(pa.large_binary())
     array = frame.geometry.array
-    remember(array, np.asarray(array), column.combine_chunks())
+    remember(array, np.asarray(array), column.combine_chunks(), origin)

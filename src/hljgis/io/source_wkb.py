@@ -29,10 +29,32 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["SourceWkb", "addresses", "forget_all", "lookup", "remember"]
+__all__ = ["Origin", "SourceWkb", "addresses", "forget_all", "lookup", "remember"]
 
 #: WKB type codes kept: Point .. MultiPolygon, 2-D (ISO Z/M codes are 1001 and up).
 _SIMPLE_TYPES = frozenset(range(1, 7))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a source's geometries were read: every feature of ``layer`` (None: the only
+    one) of the file ``path``, in the file's order, while its size, time and inode were
+    ``stamp``. A writer may then reuse the file's spatial index for the very same rows
+    (:mod:`hljgis.io.gpkg_split` checks the file before it does)."""
+
+    path: str
+    layer: str | None
+    stamp: tuple[int, int, int]
+
+    @staticmethod
+    def stamp_of(path: str) -> tuple[int, int, int] | None:
+        import os
+
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 @dataclass
@@ -41,6 +63,7 @@ class _Source:
     keys: np.ndarray  # int64 addresses of geoms
     wkb: object  # pyarrow binary or large_binary Array, one record per geometry
     kind: int  # the WKB type code of every record (0 when they differ)
+    origin: Origin | None = None
     _sorted: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def positions(self, keys: np.ndarray) -> np.ndarray | None:
@@ -62,6 +85,8 @@ class SourceWkb:
 
     wkb: object  # pyarrow binary or large_binary Array
     kind: int
+    #: set when the rows are all the source's, in its order, and it came from a file
+    origin: Origin | None = None
 
 
 _SOURCES: dict[int, _Source] = {}
@@ -107,11 +132,12 @@ def _type_codes(wkb) -> np.ndarray | None:
     return code
 
 
-def remember(owner: object, geoms: np.ndarray, wkb) -> bool:
+def remember(owner: object, geoms: np.ndarray, wkb, origin: Origin | None = None) -> bool:
     """Keep ``wkb`` (an Arrow binary array) as the WKB of ``geoms`` while ``owner`` lives.
 
-    ``geoms`` must be what shapely parsed from ``wkb``, row for row. Returns False (and
-    keeps nothing) when the WKB is not canonical or the lengths differ.
+    ``geoms`` must be what shapely parsed from ``wkb``, row for row; ``origin`` says they
+    are all the features of a file, in its order. Returns False (and keeps nothing) when
+    the WKB is not canonical or the lengths differ.
     """
     geoms = np.array(geoms, dtype=object, copy=True)
     if len(geoms) != len(wkb) or not len(geoms):
@@ -120,7 +146,8 @@ def remember(owner: object, geoms: np.ndarray, wkb) -> bool:
     if codes is None:
         return False
     kinds = np.unique(codes)
-    source = _Source(geoms, addresses(geoms), wkb, int(kinds[0]) if len(kinds) == 1 else 0)
+    source = _Source(geoms, addresses(geoms), wkb, int(kinds[0]) if len(kinds) == 1 else 0,
+                     origin)
     key = next(_IDS)
     with _LOCK:
         _SOURCES[key] = source
@@ -148,7 +175,7 @@ def lookup(geoms: np.ndarray) -> SourceWkb | None:
     keys = addresses(geoms)
     for src in sources:
         if len(keys) == len(src.keys) and np.array_equal(keys, src.keys):
-            return SourceWkb(src.wkb, src.kind)
+            return SourceWkb(src.wkb, src.kind, src.origin)
     for src in sources:
         at = src.positions(keys)
         if at is None:

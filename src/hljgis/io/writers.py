@@ -13,6 +13,7 @@ from hljgis.core.crs import WGS84
 from hljgis.core.errors import InputError
 from hljgis.core.hugepages import batch_memory
 from hljgis.core.layer import VectorLayer
+from hljgis.io import gdal_nogil, gpkg_split
 from hljgis.io.arrow_layer import arrow_layer
 from hljgis.io.atomic import atomic_target, fast_sqlite_writes
 
@@ -80,7 +81,8 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
 
     Plain frames go to GDAL as an Arrow table built by :func:`~hljgis.io.arrow_layer.arrow_layer`
     (with the file's own WKB for geometries read by
-    :func:`~hljgis.analysis.candidates.read_candidates`); the rest through pyogrio's
+    :func:`~hljgis.analysis.candidates.read_candidates`), a large one into a new file in
+    two halves on two cores (:mod:`hljgis.io.gpkg_split`); the rest through pyogrio's
     ``write_dataframe``.
     """
     if not len(gdf):
@@ -90,6 +92,15 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
     if prepared is None:
         pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", **arrow_kwargs())
         return
+    if not path.exists() and gpkg_split.usable(prepared.table, prepared.geometry_name):
+        try:
+            gpkg_split.write_split(prepared.table, shapely.bounds(gdf.geometry.values), path,
+                                   layer=name, geometry_name=prepared.geometry_name,
+                                   geometry_type=prepared.geometry_type, crs=prepared.crs,
+                                   origin=prepared.origin)
+            return
+        except gdal_nogil.GdalError:  # GDAL through ctypes refused: its usual way below
+            path.unlink(missing_ok=True)
     pyogrio.write_arrow(prepared.table, path, layer=name, driver="GPKG",
                         geometry_name=prepared.geometry_name,
                         geometry_type=prepared.geometry_type, crs=prepared.crs)
