@@ -39,6 +39,7 @@ The numpy distances use the point-segment formula GEOS uses, so they agree with
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from itertools import pairwise
 from typing import NamedTuple
@@ -136,6 +137,7 @@ class Outlines:
 
     def __init__(self, geoms: np.ndarray):
         self.geoms = geoms = np.asarray(geoms)
+        self._lock = threading.Lock()  # criteria on threads make the buckets once
         n = len(geoms)
         nv = shapely.get_num_coordinates(geoms)  # 0 where missing or empty
         self.blank = nv == 0
@@ -314,9 +316,15 @@ class _Groups(NamedTuple):
 
 def _group(o: Outlines) -> _Groups:
     """The sites' buckets: the same for every criterion of a run (kept on ``o``)."""
-    cached = getattr(o, "_groups", None)
-    if cached is not None and cached[0] == _BUCKET_SIDE:
-        return cached[1]
+    with o._lock:
+        cached = getattr(o, "_groups", None)
+        if cached is None or cached[0] != _BUCKET_SIDE:
+            o._groups = (_BUCKET_SIDE, _make_groups(o))
+        return o._groups[1]
+
+
+def _make_groups(o: Outlines) -> _Groups:
+    """Bucket the sites by their box centres on a square lattice."""
     cx, cy, r = o.cx, o.cy, o.r
     n = len(cx)
     x0, y0 = cx.min(), cy.min()
@@ -334,9 +342,7 @@ def _group(o: Outlines) -> _Groups:
     bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
     off = np.hypot(xs - mx[bucket], ys - my[bucket])  # each site's centre from the bucket's
     rho = np.maximum.reduceat(off + r[order], start)
-    groups = _Groups(order, bucket, start, mx, my, off, rho)
-    o._groups = (_BUCKET_SIDE, groups)
-    return groups
+    return _Groups(order, bucket, start, mx, my, off, rho)
 
 
 def _buckets(o: Outlines, a, b):
