@@ -136,6 +136,14 @@ def layer_features(store: LayerStore, crit: LayerRef, year: int | None) -> gpd.G
     return gdf
 
 
+#: predicate(a, b) == converse(b, a), for the queries of the sites in a tree of geometries
+_CONVERSE = {"intersects": "intersects", "touches": "touches", "overlaps": "overlaps",
+             "crosses": "crosses", "contains": "within", "within": "contains",
+             "covers": "covered_by", "covered_by": "covers"}
+#: the sites query a tree over the geometries when they are this many times as many
+_FEW = 64
+
+
 class SiteContext:
     """Candidate geometries plus lazily computed, shared helpers (centroids, trees, areas).
 
@@ -204,12 +212,22 @@ class SiteContext:
                                                                               np.ndarray]:
         """(geometry, site) index pairs where ``predicate(geometry, site)`` holds.
 
-        What ``STRtree.query`` returns. Square cells are looked up on their lattice (no
-        tree over a million cells) and only the candidates' polygons are built and tested.
+        What ``STRtree.query`` returns, sorted by geometry then site. Square cells are
+        looked up on their lattice (no tree over a million cells) and only the candidates'
+        polygons are built and tested; other sites query a tree over the few geometries
+        (a tree over a million parcels costs 0.4 s to build, the sites' look-ups in a tree
+        of 15 subsidence zones 0.06 s), unless the sites' tree is already there.
         """
         pairs = None if self.grid is None else self.grid.box_pairs(shapely.bounds(geoms))
         if pairs is None:
-            return self.tree.query(geoms, predicate=predicate)
+            converse = _CONVERSE.get(predicate)
+            if self._tree is None and converse and len(geoms) * _FEW < self.n:
+                shapely.prepare(geoms)
+                site, q = shapely.STRtree(geoms).query(self.geoms, predicate=converse)
+            else:
+                q, site = self.tree.query(geoms, predicate=predicate)
+            srt = np.lexsort((site, q))
+            return q[srt], site[srt]
         q, site = pairs
         shapely.prepare(geoms)
         hit = getattr(shapely, predicate)(geoms[q], self.site_geoms(site))
