@@ -181,3 +181,26 @@ def test_stages_run_on_threads_and_hand_results_back_in_order():
     with Stages(lambda: None, 1) as stages:  # serial: on the caller's thread, when asked
         stages.start([lambda: threading.current_thread().name])
         assert stages.result(0) == threading.current_thread().name
+
+
+def test_the_stages_run_inside_the_runs_batch_memory(monkeypatch):
+    """numpy's huge-page advice is off while any stage thread fills its arrays, and back on
+    once the run (and every stage thread) is done."""
+    from hljgis.core import hugepages
+
+    advice = []
+    monkeypatch.setattr(hugepages, "_STALLS", True)
+    monkeypatch.setattr(hugepages, "_SET", advice.append)
+    _workers(monkeypatch, 2)
+    real = run_module.compute_criterion
+    depth_in_stage = []
+
+    def watched(crit, ctx):
+        depth_in_stage.append((threading.current_thread().name, hugepages._DEPTH))
+        return real(crit, ctx)
+
+    monkeypatch.setattr(run_module, "compute_criterion", watched)
+    run_scenario(_layers(n=300), _scenario())
+    assert len(depth_in_stage) == 5
+    assert all(name.startswith("hljgis-stage") and depth > 0 for name, depth in depth_in_stage)
+    assert advice[0] is False and advice[-1] is True and hugepages._DEPTH == 0
