@@ -677,8 +677,15 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
                 (hi, lo), = _projections(s[mixed], [(ex[mixed], ey[mixed])], o)
                 t[mixed] = terms(s[mixed], p[mixed], ca[mixed], cb[mixed], hi, lo)
             tbest[grp[nb]] = t
-            u[grp[nb]], ext = measure(s, t, (ux[grp[nb]], uy[grp[nb]]))
-            hstar[grp[nb[far]]] = ext[far]
+            # h(u*) only where there may be ties: a site with one candidate has none
+            many = np.flatnonzero(rep[grp[nb]] > 1)
+            one = np.flatnonzero(rep[grp[nb]] == 1)
+            if one.size:
+                u[grp[nb[one]]] = measure(s[one], t[one])
+            if many.size:
+                gm = grp[nb[many]]
+                u[gm], ext = measure(s[many], t[many], (ux[gm], uy[gm]))
+                hstar[gm[far[many]]] = ext[far[many]]
         # round 2: the near ties, pieces whose lower bound d - R is under U
         tie = d - rr[grp] < u[grp]
         tie[best] = False
