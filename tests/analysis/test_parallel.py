@@ -204,3 +204,22 @@ def test_the_stages_run_inside_the_runs_batch_memory(monkeypatch):
     assert len(depth_in_stage) == 5
     assert all(name.startswith("hljgis-stage") and depth > 0 for name, depth in depth_in_stage)
     assert advice[0] is False and advice[-1] is True and hugepages._DEPTH == 0
+
+
+def test_layers_are_reprojected_on_the_callers_thread(monkeypatch):
+    """pyproj's cached transformers stay with the caller's thread, as in a serial run."""
+    from hljgis.analysis.context import LayerStore
+
+    _workers(monkeypatch, 2)
+    real = LayerStore._metric
+    threads = []
+
+    def metric(self, name):
+        threads.append((name, threading.current_thread().name))
+        return real(self, name)
+
+    monkeypatch.setattr(LayerStore, "_metric", metric)
+    run_scenario(_layers(n=300), _scenario())
+    main = threading.current_thread().name
+    assert {name for name, _ in threads} >= {"points", "lines", "parks", "zones"}
+    assert all(t == main for _, t in threads)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -321,6 +322,17 @@ def _site_context(sites: GridCells | gpd.GeoDataFrame, xy: np.ndarray | None, st
                        geoms=polygons, xy=sites.centroids(), grid=sites)
 
 
+def _reproject_here(sc: Scenario, store: LayerStore) -> None:
+    """Reproject the scenario's vector layers on the caller's thread, as a serial run did:
+    pyproj's transformers (cached by the libraries) then belong to a thread that outlives
+    the run, not to a stage thread. A layer that cannot be had is left for its stage to
+    refuse, in the serial order."""
+    for ref in (*sc.criteria, *sc.constraints):
+        if ref.layer is not None and ref.layer in store:
+            with suppress(Exception):  # the stage raises it in its turn
+                store.vector(ref.layer)
+
+
 def _measure(crit, ctx: SiteContext, column: np.ndarray) -> np.ndarray:
     """One criterion's raw values; its normalised scores written to ``column``."""
     raw = compute_criterion(crit, ctx)
@@ -422,6 +434,7 @@ def run_scenario(
 
         # the criteria and the constraints measure side by side (numpy and GEOS release
         # the GIL); results, progress, cancel and errors come in the serial order
+        _reproject_here(sc, store)
         norm = np.empty((n, len(names)), order="F")  # filled column by column
         stages.start([partial(_measure, crit, ctx, norm[:, j])
                       for j, crit in enumerate(sc.criteria)]
