@@ -75,3 +75,46 @@ def test_gc_paused_restores_the_collector():
         assert not gc.isenabled()
         1 / 0  # noqa: B018
     assert gc.isenabled()
+
+
+def test_batches_read_on_a_thread_give_the_whole_frame(tmp_path, monkeypatch):
+    """Small batches: GDAL's reading and the WKB parsing overlap; the frame is the same."""
+    from hljgis.io import gdal_frame
+
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 1000, (1000, 2))
+    path = tmp_path / "many.gpkg"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(
+        {"k": np.arange(1000), "name": [f"p{i}" for i in range(1000)]},
+        geometry=shapely.box(xy[:, 0], xy[:, 1], xy[:, 0] + 5, xy[:, 1] + 5),
+        crs="EPSG:4552"), path)
+    monkeypatch.setattr(gdal_frame, "BATCH", 64)
+    ours = read_frame(path)
+    theirs = pyogrio.read_dataframe(path, use_arrow=True)
+    pd.testing.assert_frame_equal(pd.DataFrame(ours.drop(columns="geometry")),
+                                  pd.DataFrame(theirs.drop(columns="geometry")))
+    assert list(shapely.to_wkb(ours.geometry.values)) == list(
+        shapely.to_wkb(theirs.geometry.values))
+    assert not [t for t in __import__("threading").enumerate() if t.name == "hljgis-read"]
+
+
+def test_a_failing_batch_stops_the_reading_thread(tmp_path, monkeypatch):
+    import threading
+
+    from hljgis.io import gdal_frame
+
+    path = _write(tmp_path)
+    monkeypatch.setattr(gdal_frame, "BATCH", 1)
+    real = shapely.from_wkb
+    calls = []
+
+    def broken(wkb, *a, **kw):
+        calls.append(len(wkb))
+        if len(calls) == 2:
+            raise shapely.errors.GEOSException("bad WKB")
+        return real(wkb, *a, **kw)
+
+    monkeypatch.setattr(gdal_frame.shapely, "from_wkb", broken)
+    with pytest.raises(shapely.errors.GEOSException, match="bad WKB"):
+        read_frame(path)
+    assert not [t for t in threading.enumerate() if t.name == "hljgis-read"]

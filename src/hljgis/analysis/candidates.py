@@ -223,7 +223,8 @@ def layer_candidates(
         If the layer holds no polygons or points, or the id field is missing.
     """
     types = shapely.get_type_id(gdf.geometry.values)
-    if not np.isin(types, (0, 3, 4, 6)).any():
+    sites = np.isin(types, (0, 3, 4, 6))
+    if not sites.any():
         found = ", ".join(sorted(set(shapely.GeometryType(t).name.lower() for t in types
                                      if t >= 0))) or "no geometries"
         raise InputError(
@@ -231,10 +232,10 @@ def layer_candidates(
             "Candidates are sites: use a layer of parcel polygons or site points (buffer "
             "lines into areas first), or pick another layer of the file.",
         )
-    gdf = gdf[filter_mask(gdf, where, year=year)] if where else gdf
-    geoms = gdf.geometry.values
-    types = shapely.get_type_id(geoms)
-    if len(gdf) and not np.isin(types, (0, 3, 4, 6)).all():
+    if where:
+        keep = filter_mask(gdf, where, year=year)
+        gdf, sites = gdf[keep], sites[keep]
+    if len(gdf) and not sites.all():
         raise InputError(
             f"candidate layer '{source}' mixes lines with its polygons or points.",
             "Split the layer (hljgis info shows its geometry types) or buffer the lines.",
@@ -246,16 +247,25 @@ def layer_candidates(
                 f"candidate layer '{source}' has no field '{id_field}' for site ids.",
                 f"Pick one of: {', '.join(c for c in out.columns if c != out.geometry.name)}.",
             )
-        ids = out[id_field].astype(str).to_numpy()
+        # the column's own array when it holds text (no million Python strings made)
+        ids = out[id_field].astype(str).array
     else:
         ids = np.char.add(f"{source}:", np.arange(len(out)).astype(str))
-    city = out[city_field].fillna("").astype(str).to_numpy() if city_field in out.columns \
-        else ""
     out = out.drop(columns=[c for c in ("site_id", "site_type") if c in out.columns])
     out.insert(0, "site_id", ids)
-    out["city"] = city
-    out["site_type"] = source
+    out["city"] = (out[city_field].fillna("").astype(str).array if city_field in out.columns
+                   else _same_text("", len(out)))
+    out["site_type"] = _same_text(source, len(out))
     return out
+
+
+def _same_text(text: str, n: int) -> pd.api.extensions.ExtensionArray:
+    """``n`` times ``text`` as a string column (taken from one Arrow string, not built
+    from ``n`` Python strings)."""
+    import pyarrow as pa
+
+    return pd.array(pa.array([text], pa.string()).take(pa.array(np.zeros(n, np.int32))),
+                    dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 @batch_memory()

@@ -39,6 +39,7 @@ The numpy distances use the point-segment formula GEOS uses, so they agree with
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from itertools import pairwise
 from typing import NamedTuple
@@ -136,6 +137,7 @@ class Outlines:
 
     def __init__(self, geoms: np.ndarray):
         self.geoms = geoms = np.asarray(geoms)
+        self._lock = threading.Lock()  # criteria on threads make the buckets once
         n = len(geoms)
         nv = shapely.get_num_coordinates(geoms)  # 0 where missing or empty
         self.blank = nv == 0
@@ -254,10 +256,14 @@ def _seg_d2(px, py, ax, ay, bx, by) -> np.ndarray:
     return wx
 
 
-def _pair_distance(site, piece, a, b, npts: int, o: Outlines) -> np.ndarray:
+def _pair_distance(site, piece, a, b, npts: int, o: Outlines, toward=None):
     """Distance of site ``site[i]`` to piece ``piece[i]``, for sites the piece cannot
     touch (none of the pieces is inside the site): a point piece's distance to the site's
-    edges, a segment piece's least distance to the site's vertices (see :func:`_pieces`)."""
+    edges, a segment piece's least distance to the site's vertices (see :func:`_pieces`).
+
+    ``toward``: directions ``(ux, uy)``, one per pair; then also returns the site's extent
+    in its direction, the largest ``<v - c, u>`` over its vertices (as
+    :func:`_projections`), from the vertices already at hand."""
     m, lead, rows = o.rows(site)
     p = np.repeat(piece, m)
     v = np.take(o.xy, rows, axis=0)  # take: 2-D fancy indexing is ten times slower
@@ -279,7 +285,15 @@ def _pair_distance(site, piece, a, b, npts: int, o: Outlines) -> np.ndarray:
         i = np.flatnonzero(~pt)
         q, e = np.take(a, p[i], axis=0), np.take(b, p[i], axis=0)
         d[i] = _seg_d2(vx[i], vy[i], q[:, 0], q[:, 1], e[:, 0], e[:, 1])
-    return np.sqrt(np.minimum.reduceat(d, lead)) if len(d) else np.zeros(0)
+    dist = np.sqrt(np.minimum.reduceat(d, lead)) if len(d) else np.zeros(0)
+    if toward is None:
+        return dist
+    ux, uy = toward
+    if not len(d):
+        return dist, np.zeros(0)
+    val = vx * np.repeat(ux, m)
+    val += vy * np.repeat(uy, m)
+    return dist, np.maximum.reduceat(val, lead) - (o.cx[site] * ux + o.cy[site] * uy)
 
 
 def _projections(site, vecs: list[tuple[np.ndarray, np.ndarray]], o: Outlines,
@@ -314,9 +328,15 @@ class _Groups(NamedTuple):
 
 def _group(o: Outlines) -> _Groups:
     """The sites' buckets: the same for every criterion of a run (kept on ``o``)."""
-    cached = getattr(o, "_groups", None)
-    if cached is not None and cached[0] == _BUCKET_SIDE:
-        return cached[1]
+    with o._lock:
+        cached = getattr(o, "_groups", None)
+        if cached is None or cached[0] != _BUCKET_SIDE:
+            o._groups = (_BUCKET_SIDE, _make_groups(o))
+        return o._groups[1]
+
+
+def _make_groups(o: Outlines) -> _Groups:
+    """Bucket the sites by their box centres on a square lattice."""
     cx, cy, r = o.cx, o.cy, o.r
     n = len(cx)
     x0, y0 = cx.min(), cy.min()
@@ -334,9 +354,7 @@ def _group(o: Outlines) -> _Groups:
     bucket = np.repeat(np.arange(len(start)), np.diff(np.r_[start, n]))
     off = np.hypot(xs - mx[bucket], ys - my[bucket])  # each site's centre from the bucket's
     rho = np.maximum.reduceat(off + r[order], start)
-    groups = _Groups(order, bucket, start, mx, my, off, rho)
-    o._groups = (_BUCKET_SIDE, groups)
-    return groups
+    return _Groups(order, bucket, start, mx, my, off, rho)
 
 
 def _buckets(o: Outlines, a, b):
@@ -587,8 +605,10 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         cb = (pb[:, 0] - cx[s]) * ex + (pb[:, 1] - cy[s]) * ey
         return ca, cb, ex, ey
 
-    def measure(s: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """Exact distances of numeric pairs (site, term); whole segments as three terms."""
+    def measure(s: np.ndarray, t: np.ndarray, toward=None):
+        """Exact distances of numeric pairs (site, term); whole segments as three terms.
+        With ``toward`` (one direction per pair), also the sites' extents in them."""
+        n0 = len(s)
         whole = np.flatnonzero(t >= full0)
         if whole.size:
             seg = t[whole] - full0
@@ -597,16 +617,23 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
             t = np.r_[np.where(t >= full0, t - pc_.nseg, t), pc_.va[npts + seg],
                       pc_.vb[npts + seg]]
         res = np.empty(len(s))
+        ext = np.empty(n0) if toward is not None else None
         cum = np.cumsum(o.count[s])  # in slices of about _EDGE_ROWS rows: bounded memory
         cuts = np.searchsorted(cum, np.arange(_EDGE_ROWS, int(cum[-1]), _EDGE_ROWS))
         for part in np.split(np.arange(len(s)), np.unique(np.maximum(cuts, 1))):
-            if part.size:
-                res[part] = _pair_distance(s[part], t[part], pc_.ea, pc_.eb, pc_.nv, o)
+            mine = part if ext is None else part[part >= n0]  # rows without a direction
+            if mine.size:
+                res[mine] = _pair_distance(s[mine], t[mine], pc_.ea, pc_.eb, pc_.nv, o)
+            if ext is not None and part.size and part[0] < n0:
+                part = part[part < n0]
+                res[part], ext[part] = _pair_distance(
+                    s[part], t[part], pc_.ea, pc_.eb, pc_.nv, o,
+                    (toward[0][part], toward[1][part]))
         if whole.size:
             out_ = res[:len(own) - 2 * whole.size].copy()
             np.minimum.at(out_, own[len(out_):], res[len(out_):])
-            return out_
-        return res
+            return out_ if ext is None else (out_, ext)
+        return res if ext is None else (res, ext)
 
     def block(span: tuple[int, int]) -> None:
         p0, p1 = span
@@ -632,8 +659,17 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
             u[g] = shapely.distance(geoms[st[best[g]]], pc_.geoms[pc[best[g]]])
         nb = best[~g]
         tbest = np.full(len(sites), -1)  # the numeric sites' first term
+        # per site: the direction u* from its centre to that piece, and its extent h(u*)
+        # (from its vertices; inf: unknown), for the bound of the ties
+        ux, uy = np.zeros(len(sites)), np.zeros(len(sites))
+        hstar = np.full(len(sites), np.inf)
         if nb.size:
             s, p = st[nb], pc[nb]
+            dn = d[nb]
+            far = dn > 0
+            dd = np.where(far, dn, 1.0)
+            ux[grp[nb]] = np.where(far, (qx[nb] - cx[s]) / dd, 0.0)
+            uy[grp[nb]] = np.where(far, (qy[nb] - cy[s]) / dd, 0.0)
             ca, cb, ex, ey = ends(s, p)
             t = terms(s, p, ca, cb, *o.support(s, ex, ey))
             mixed = np.flatnonzero(t >= full0)
@@ -641,13 +677,22 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
                 (hi, lo), = _projections(s[mixed], [(ex[mixed], ey[mixed])], o)
                 t[mixed] = terms(s[mixed], p[mixed], ca[mixed], cb[mixed], hi, lo)
             tbest[grp[nb]] = t
-            u[grp[nb]] = measure(s, t)
+            # h(u*) only where there may be ties: a site with one candidate has none
+            many = np.flatnonzero(rep[grp[nb]] > 1)
+            one = np.flatnonzero(rep[grp[nb]] == 1)
+            if one.size:
+                u[grp[nb[one]]] = measure(s[one], t[one])
+            if many.size:
+                gm = grp[nb[many]]
+                u[gm], ext = measure(s[many], t[many], (ux[gm], uy[gm]))
+                hstar[gm[far[many]]] = ext[far[many]]
         # round 2: the near ties, pieces whose lower bound d - R is under U
         tie = d - rr[grp] < u[grp]
         tie[best] = False
         tg = np.flatnonzero(tie)
         if tg.size:
-            tg, tt = _ties(tg, st, pc, d, qx, qy, u[grp], geos[grp], tbest[grp])
+            tg, tt = _ties(tg, st, pc, d, qx, qy, u[grp], geos[grp], tbest[grp],
+                           (grp, ux, uy, hstar))
         if tg.size:
             g = tt < 0
             if g.any():
@@ -659,20 +704,27 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         u[inside[sites] & (dmin > rr)] = 0.0
         out[sites] = u
 
-    def _ties(tie, st, pc, d, qx, qy, u, geos, tbest):
+    def _ties(tie, st, pc, d, qx, qy, u, geos, tbest, nearest):
         """The tied pairs that may still be nearer than ``u``, with their terms (-1: GEOS).
 
         The site reaches the piece's nearest point to its centre (at ``d``, direction
-        ``w``) no nearer than ``d - h(w)``, ``h`` its extent (bounded by its box, then
-        from its vertices); numeric pairs whose term is the site's first term (two
-        segments meeting at the vertex it is nearest) or repeats another pair's are
-        dropped."""
+        ``w``) no nearer than ``d - h(w)``, ``h`` its extent: bounded first by ``h(u*) +
+        R |w - u*|`` (``u*`` the direction to the piece nearest its centre, ``h(u*)``
+        measured with it: a support function is R-Lipschitz, and for a far site the
+        pieces that face it lie in nearly that direction; at 1M parcels and 13 parks this
+        leaves 1.2M of 3.3M pairs, the box bound tried after it 2% fewer), then from its
+        vertices; numeric pairs whose term is the site's first term (two segments meeting
+        at the vertex it is nearest) or repeats another pair's are dropped. ``nearest``:
+        each pair's site in the block, and per site ``u*`` and ``h(u*)``."""
+        grp, ux, uy, hstar = nearest
         s, dt = st[tie], d[tie]
+        gi = grp[tie]
         pos = dt > 0
         dd = np.where(pos, dt, 1.0)
         wx, wy = (qx[tie] - cx[s]) / dd, (qy[tie] - cy[s]) / dd
-        lb = np.where(pos, dt - o.support(s, wx, wy)[0], -1.0)
-        sel = np.flatnonzero(lb - 1e-9 * np.abs(lb) - 1e-6 < u[tie])
+        lb = dt - hstar[gi] - r[s] * np.hypot(wx - ux[gi], wy - uy[gi])
+        lb[~pos] = -1.0
+        sel = np.flatnonzero(lb - 1e-9 * np.abs(lb) - 1e-6 < u[tie])  # -inf: unknown h(u*)
         tie, s, dt, pos, wx, wy = tie[sel], s[sel], dt[sel], pos[sel], wx[sel], wy[sel]
         p = pc[tie]
         ca, cb, ex, ey = ends(s, p)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import geopandas as gpd
@@ -31,6 +33,7 @@ from hljgis.analysis.candidates import GridCells, grid_cells, layer_candidates
 from hljgis.analysis.constraints import apply_penalties, evaluate_constraints
 from hljgis.analysis.context import LayerStore, SiteContext, crs_name
 from hljgis.analysis.criteria import compute_criterion
+from hljgis.analysis.parallel import Stages, stage_workers
 from hljgis.analysis.rescore import (
     RunInputs,
     frame_of,
@@ -73,7 +76,9 @@ class RankingResult:
     weight_report : dict
         Method and consistency ratios (AHP / group AHP).
     timings : dict
-        Stage -> seconds.
+        Stage -> seconds; they add up to the run's time. The criteria and constraints
+        are measured side by side on a machine with several cores: the figure of each is
+        then the time the run waited for it after the stage before it.
     city : str or None
     inputs : RunInputs or None
         The raw values and constraint hits the run measured, so an edited scenario can be
@@ -317,6 +322,24 @@ def _site_context(sites: GridCells | gpd.GeoDataFrame, xy: np.ndarray | None, st
                        geoms=polygons, xy=sites.centroids(), grid=sites)
 
 
+def _reproject_here(sc: Scenario, store: LayerStore) -> None:
+    """Reproject the scenario's vector layers on the caller's thread, as a serial run did:
+    pyproj's transformers (cached by the libraries) then belong to a thread that outlives
+    the run, not to a stage thread. A layer that cannot be had is left for its stage to
+    refuse, in the serial order."""
+    for ref in (*sc.criteria, *sc.constraints):
+        if ref.layer is not None and ref.layer in store:
+            with suppress(Exception):  # the stage raises it in its turn
+                store.vector(ref.layer)
+
+
+def _measure(crit, ctx: SiteContext, column: np.ndarray) -> np.ndarray:
+    """One criterion's raw values; its normalised scores written to ``column``."""
+    raw = compute_criterion(crit, ctx)
+    column[:] = np.asarray(crit.transform.apply(raw), dtype=float)
+    return raw
+
+
 def _city_match(col: pd.Series, city: str) -> np.ndarray:
     return (col.astype(str).str.lower() == city.lower()).to_numpy()
 
@@ -404,23 +427,29 @@ def run_scenario(
 
     check()
     report(0.0, "building candidate sites")
-    ctx = _site_context(*_candidates(sc, store, city), store, sc, check)
-    n = ctx.n
-    stage("candidates")
+    with Stages(check, stage_workers()) as stages:
+        ctx = _site_context(*_candidates(sc, store, city), store, sc, stages.check)
+        n = ctx.n
+        stage("candidates")
 
-    raw: dict[str, np.ndarray] = {}
-    norm = np.empty((n, len(names)), order="F")  # filled and weighted column by column
-    for j, crit in enumerate(sc.criteria):
-        check()
-        report(0.1 + 0.6 * j / len(names), f"criterion {crit.title.en or crit.name}")
-        raw[crit.name] = compute_criterion(crit, ctx)
-        norm[:, j] = np.asarray(crit.transform.apply(raw[crit.name]), dtype=float)
-        stage(f"criterion:{crit.name}")
+        # the criteria and the constraints measure side by side (numpy and GEOS release
+        # the GIL); results, progress, cancel and errors come in the serial order
+        _reproject_here(sc, store)
+        norm = np.empty((n, len(names)), order="F")  # filled column by column
+        stages.start([partial(_measure, crit, ctx, norm[:, j])
+                      for j, crit in enumerate(sc.criteria)]
+                     + [partial(evaluate_constraints, sc.constraints, ctx)])
+        raw: dict[str, np.ndarray] = {}
+        for j, crit in enumerate(sc.criteria):
+            stages.check()
+            report(0.1 + 0.6 * j / len(names), f"criterion {crit.title.en or crit.name}")
+            raw[crit.name] = stages.result(j)
+            stage(f"criterion:{crit.name}")
 
-    check()
-    report(0.7, "checking constraints")
-    outcome = evaluate_constraints(sc.constraints, ctx)
-    stage("constraints")
+        stages.check()
+        report(0.7, "checking constraints")
+        outcome = stages.result(len(names))
+        stage("constraints")
 
     check()
     report(0.8, "aggregating scores")

@@ -18,6 +18,7 @@ vectorised: each boundary polygon (tens) tests the points in its box at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -129,13 +130,17 @@ def locate(attrs: pd.DataFrame, xy: np.ndarray, boundaries: Boundaries | None) -
         lies in, else "".
     """
     n = len(attrs)
-    city = attrs["city"].fillna("").astype(str).to_numpy(dtype=object) if "city" in attrs \
-        else np.full(n, "", dtype=object)
+    city: Any = None  # left as it is when it is text without gaps and no boundary fills it
+    if "city" in attrs and not (attrs["city"].dtype == "str" and not attrs["city"].hasnans):
+        city = attrs["city"].fillna("").astype(str).to_numpy(dtype=object)
     # district per site as a code into a few labels (taken, not built per row: a million
     # cells in 0.02 s instead of 0.4 s)
     labels_en, labels_zh = [""], [""]
     codes = np.zeros(n, dtype=np.int64)
     if boundaries is not None and n:
+        if city is None:
+            city = attrs["city"].to_numpy(dtype=object) if "city" in attrs \
+                else np.full(n, "", dtype=object)
         hit = _point_in(np.asarray(xy, dtype=float), boundaries.geoms)
         found = hit >= 0
         safe = np.where(found, hit, 0)
@@ -151,8 +156,10 @@ def locate(attrs: pd.DataFrame, xy: np.ndarray, boundaries: Boundaries | None) -
                          own_codes + len(labels_en), codes)
         labels_en += [table.get(u, (u, u))[0] for u in uniq]
         labels_zh += [table.get(u, (u, u))[1] for u in uniq]
-    out = attrs.copy() if "city" in attrs else attrs.assign(city="")
-    out["city"] = city
+    # a shallow copy: pandas copies on write, and the columns are replaced, not written in
+    out = attrs.copy(deep=False) if "city" in attrs else attrs.assign(city="")
+    if city is not None:
+        out["city"] = city
     out["district"] = _take(labels_en, codes)
     out["district_zh"] = _take(labels_zh, codes)
     return out
@@ -185,4 +192,6 @@ def site_names(own: pd.Series, own_zh: pd.Series, district: pd.Series,
         zh_suffix.append(f"（{z}）" if z else "")
     own = pd.Series(own).reset_index(drop=True).astype(str)
     own_zh = pd.Series(own_zh).reset_index(drop=True).astype(str)
+    if en_suffix == zh_suffix == [""]:  # no site lies in a district: the names alone
+        return own, own_zh
     return own + _take(en_suffix, codes), own_zh + _take(zh_suffix, codes)

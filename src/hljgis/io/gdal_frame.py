@@ -3,23 +3,30 @@
 ``pyogrio.read_dataframe(..., use_arrow=True)`` turns the whole Arrow table into pandas, the
 WKB column included, and then that column into bytes objects again (0.35-0.6 s of a million
 parcels, as much as GDAL's reading); without Arrow it reads feature by feature. Here the
-attribute columns go to pandas alone and the WKB column to shapely once, with Python's cycle
-collector paused while the million geometry objects are made.
+attribute columns go to pandas alone and the WKB column to shapely batch by batch, with
+Python's cycle collector paused while the million geometry objects are made, while GDAL
+reads the next batch on another thread.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import geopandas as gpd
 import numpy as np
+import pyarrow as pa
 import pyogrio
 import shapely
 
 from hljgis.core.hugepages import batch_memory
+
+#: Features per Arrow batch: GDAL reads the next batch while this thread parses the last.
+BATCH = 65_536
 
 
 @contextmanager
@@ -55,23 +62,23 @@ def read_frame(path, use_arrow: bool = True, *, keep_wkb: bool = False,
         from hljgis.io.source_wkb import Origin
 
         stamp = Origin.stamp_of(os.fspath(path))  # the file as it was before the read
-    meta, table = pyogrio.read_arrow(path, datetime_as_string=True, **kwargs)
-    name = meta["geometry_name"] or "wkb_geometry"
-    subtypes = set(meta["ogr_subtypes"])
-    special = (any(str(d).startswith("datetime") for d in meta["dtypes"])
-               or "OFSTJSON" in subtypes or (not use_arrow and "OFSTBoolean" in subtypes))
-    if special or name not in table.column_names:
-        del table
+    with pyogrio.open_arrow(path, datetime_as_string=True, use_pyarrow=True,
+                            batch_size=BATCH, **kwargs) as (meta, reader):
+        name = meta["geometry_name"] or "wkb_geometry"
+        subtypes = set(meta["ogr_subtypes"])
+        special = (any(str(d).startswith("datetime") for d in meta["dtypes"])
+                   or "OFSTJSON" in subtypes or (not use_arrow and "OFSTBoolean" in subtypes))
+        i = reader.schema.get_field_index(name)
+        if not special and i >= 0:
+            batches, parts = _read_batches(reader, i)
+            table = pa.Table.from_batches(batches, schema=reader.schema)
+    if special or i < 0:
         with gc_paused():
             return pyogrio.read_dataframe(path, use_arrow=use_arrow, **kwargs)
-    i = table.schema.get_field_index(name)
     column = table.column(i)
-    chunks = [getattr(c, "storage", c).to_numpy(zero_copy_only=False) for c in column.chunks]
-    wkb = np.concatenate(chunks) if chunks else np.empty(0, dtype=object)
     attrs = table.remove_column(i).to_pandas()
-    del table, chunks
-    with gc_paused():
-        geoms = shapely.from_wkb(wkb)
+    del table, batches
+    geoms = np.concatenate(parts) if parts else np.empty(0, dtype=object)
     frame = gpd.GeoDataFrame(attrs, geometry=geoms, crs=meta["crs"])
     if keep_wkb:
         _keep_wkb(frame, column, _origin(path, kwargs, stamp))
@@ -94,6 +101,55 @@ def _origin(path, kwargs: dict, stamp):
             layer is None or isinstance(layer, str)):
         return None
     return Origin(os.fspath(path), layer, stamp)
+
+
+def _read_batches(reader, i: int) -> tuple[list, list[np.ndarray]]:
+    """All record batches of ``reader`` and the geometries of column ``i`` of each.
+
+    A thread pulls the batches from GDAL (which reads and decodes without the GIL) while
+    this one turns the previous batch's WKB into geometries (which holds it), so the two
+    halves of reading overlap on two cores (1M parcels: 0.8-0.9 s instead of 1.4 s).
+    """
+    ready: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def offer(item) -> None:  # gives up when the reading thread stopped waiting
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def pull() -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                offer(batch)
+        except BaseException as exc:  # noqa: BLE001 - raised again on the reading thread
+            offer(exc)
+            return
+        offer(None)
+
+    puller = threading.Thread(target=pull, name="hljgis-read", daemon=True)
+    puller.start()
+    batches, parts = [], []
+    try:
+        with gc_paused():
+            while (batch := ready.get()) is not None:
+                if isinstance(batch, BaseException):
+                    raise batch
+                batches.append(batch)
+                column = batch.column(i)
+                parts.append(shapely.from_wkb(
+                    getattr(column, "storage", column).to_numpy(zero_copy_only=False)))
+    finally:
+        stop.set()
+        puller.join()
+    return batches, parts
 
 
 def _keep_wkb(frame: gpd.GeoDataFrame, column, origin=None) -> None:
