@@ -3,9 +3,24 @@ of the save paths that write one."""
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 
+from hljgis.core.layer import VectorLayer
+from hljgis.core.project import Project
+from hljgis.core.style import graduated_renderer
 from hljgis.io import project_preview as pp
+
+
+def graduated_project(gdf: gpd.GeoDataFrame, title: str) -> Project:
+    """A project of one layer ``parcels`` drawn in five quantile classes of ``score``."""
+    layer = VectorLayer(gdf, "parcels")
+    layer.style = {"renderer": graduated_renderer(gdf["score"], "score", "quantiles", 5,
+                                                  "YlOrRd")}
+    project = Project(title)
+    project.crs = gdf.crs
+    project.add_layer(layer)
+    return project
 
 
 def picture_rgba(png: bytes) -> np.ndarray:

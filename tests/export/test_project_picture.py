@@ -11,11 +11,10 @@ import shapely
 from hljgis.core.home_view import home_extent
 from hljgis.core.layer import VectorLayer
 from hljgis.core.project import Project
-from hljgis.core.style import graduated_renderer
 from hljgis.export import project_picture as pic
 from hljgis.render.prepare import LayerCache
 from hljgis.render.vector import DUST_PX
-from tests.export.picture_support import coloured_share, picture_rgba
+from tests.export.picture_support import coloured_share, graduated_project, picture_rgba
 
 
 def _diamonds(side: int) -> Project:
@@ -28,13 +27,7 @@ def _diamonds(side: int) -> Project:
                      np.stack([cy, cy - 20, cy, cy + 20, cy], axis=1)], axis=2)
     gdf = gpd.GeoDataFrame({"score": (col + row).ravel().astype(float)},
                            geometry=shapely.polygons(ring), crs="EPSG:4552")
-    layer = VectorLayer(gdf, "parcels")
-    layer.style = {"renderer": graduated_renderer(gdf["score"], "score", "quantiles", 5,
-                                                  "YlOrRd")}
-    project = Project("picture")
-    project.crs = gdf.crs
-    project.add_layer(layer)
-    return project
+    return graduated_project(gdf, "picture")
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,10 @@ import shapely
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QProgressDialog
 
-from hljgis.core.layer import VectorLayer
 from hljgis.core.project import Project
-from hljgis.core.style import graduated_renderer
 from hljgis.io import load_project, save_project
 from hljgis.io import project_preview as pp
-from tests.export.picture_support import coloured_share, stored_picture
+from tests.export.picture_support import coloured_share, graduated_project, stored_picture
 from tests.gui.pixels import coloured, rgb
 
 N = 2400  # 60 x 40 parcels: "large" for this test (MIN_FEATURES patched below)
@@ -28,13 +26,7 @@ def _parcels() -> Project:
     x, y = 500_000.0 + col.ravel() * 1000.0, 5_100_000.0 + row.ravel() * 1000.0
     gdf = gpd.GeoDataFrame({"score": (col.ravel() + row.ravel()).astype(float)},
                            geometry=shapely.box(x, y, x + 900.0, y + 900.0), crs="EPSG:4552")
-    layer = VectorLayer(gdf, "parcels")
-    layer.style = {"renderer": graduated_renderer(gdf["score"], "score", "quantiles", 5,
-                                                  "YlOrRd")}
-    project = Project("preview")
-    project.crs = gdf.crs
-    project.add_layer(layer)
-    return project
+    return graduated_project(gdf, "preview")
 
 
 @pytest.fixture(params=["window", "cli"])

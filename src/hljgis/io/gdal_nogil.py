@@ -168,6 +168,25 @@ def _release(struct) -> None:
         ctypes.CFUNCTYPE(None, ctypes.c_void_p)(struct.release)(ctypes.addressof(struct))
 
 
+def _library():
+    """The loaded library, or :class:`GdalError` when this process has none to call."""
+    lib = _load()
+    if lib is None:
+        raise GdalError("GDAL's C library was not found in this process")
+    return lib
+
+
+@contextlib.contextmanager
+def _exported_schema(table) -> Iterator[_ArrowSchema]:
+    """``table``'s Arrow schema as a C struct, released when the block ends."""
+    schema = _ArrowSchema()
+    table.schema._export_to_c(ctypes.addressof(schema))
+    try:
+        yield schema
+    finally:
+        _release(schema)
+
+
 def write_table(table, path: str | Path, *, layer: str, geometry_name: str,
                 geometry_type: str, crs: str | None,
                 layer_options: Mapping[str, str] | None = None) -> None:
@@ -178,41 +197,34 @@ def write_table(table, path: str | Path, *, layer: str, geometry_name: str,
     ids. Raises :class:`GdalError` (the file may be left half written: callers write
     temporary files).
     """
-    lib = _load()
-    if lib is None:
-        raise GdalError("GDAL's C library was not found in this process")
-    schema = _ArrowSchema()
-    table.schema._export_to_c(ctypes.addressof(schema))
-    try:
-        with _dataset(lib, Path(path), create=True) as ds:
-            srs = None
-            if crs:
-                srs = lib.OSRNewSpatialReference(None)
-                if lib.OSRSetFromUserInput(srs, crs.encode()) != 0:
-                    lib.OSRRelease(srs)
-                    raise GdalError(f"GDAL does not know the CRS {crs!r}")
-                lib.OSRSetAxisMappingStrategy(srs, _OAMS_TRADITIONAL_GIS_ORDER)
-            try:
-                opts = _Options(layer_options)
-                lay = lib.GDALDatasetCreateLayer(ds, layer.encode(), srs,
-                                                 _GEOMETRY_TYPES[geometry_type], opts.pointer)
-            finally:
-                if srs:
-                    lib.OSRRelease(srs)
-            if not lay:
-                raise _fail(lib, f"cannot create the layer {layer!r}")
-            fid = (lib.OGR_L_GetFIDColumn(lay) or b"").decode()
-            for k in range(schema.n_children):
-                child = schema.children[k]
-                name = child.contents.name.decode()
-                if name in (geometry_name, fid) and name:
-                    continue
-                child_ptr = ctypes.cast(child, ctypes.c_void_p)
-                if not lib.OGR_L_CreateFieldFromArrowSchema(lay, child_ptr, None):
-                    raise _fail(lib, f"cannot create the field {name!r}")
-            _write_batches(lib, lay, table, schema, geometry_name, path)
-    finally:
-        _release(schema)
+    lib = _library()
+    with _exported_schema(table) as schema, _dataset(lib, Path(path), create=True) as ds:
+        srs = None
+        if crs:
+            srs = lib.OSRNewSpatialReference(None)
+            if lib.OSRSetFromUserInput(srs, crs.encode()) != 0:
+                lib.OSRRelease(srs)
+                raise GdalError(f"GDAL does not know the CRS {crs!r}")
+            lib.OSRSetAxisMappingStrategy(srs, _OAMS_TRADITIONAL_GIS_ORDER)
+        try:
+            opts = _Options(layer_options)
+            lay = lib.GDALDatasetCreateLayer(ds, layer.encode(), srs,
+                                             _GEOMETRY_TYPES[geometry_type], opts.pointer)
+        finally:
+            if srs:
+                lib.OSRRelease(srs)
+        if not lay:
+            raise _fail(lib, f"cannot create the layer {layer!r}")
+        fid = (lib.OGR_L_GetFIDColumn(lay) or b"").decode()
+        for k in range(schema.n_children):
+            child = schema.children[k]
+            name = child.contents.name.decode()
+            if name in (geometry_name, fid) and name:
+                continue
+            child_ptr = ctypes.cast(child, ctypes.c_void_p)
+            if not lib.OGR_L_CreateFieldFromArrowSchema(lay, child_ptr, None):
+                raise _fail(lib, f"cannot create the field {name!r}")
+        _write_batches(lib, lay, table, schema, geometry_name, path)
 
 
 def _write_batches(lib, lay, table, schema, geometry_name: str, path) -> None:
@@ -233,27 +245,18 @@ def append_table(table, path: str | Path, *, layer: str, geometry_name: str) -> 
     """Append ``table``'s rows to the existing ``layer`` of the GeoPackage ``path`` (its
     fields already made, e.g. by :func:`write_table` of no rows), the GIL released while
     GDAL works. Raises :class:`GdalError`."""
-    lib = _load()
-    if lib is None:
-        raise GdalError("GDAL's C library was not found in this process")
-    schema = _ArrowSchema()
-    table.schema._export_to_c(ctypes.addressof(schema))
-    try:
-        with _dataset(lib, Path(path), create=False) as ds:
-            lay = lib.GDALDatasetGetLayerByName(ds, layer.encode())
-            if not lay:
-                raise _fail(lib, f"{path} has no layer {layer!r}")
-            _write_batches(lib, lay, table, schema, geometry_name, path)
-    finally:
-        _release(schema)
+    lib = _library()
+    with _exported_schema(table) as schema, _dataset(lib, Path(path), create=False) as ds:
+        lay = lib.GDALDatasetGetLayerByName(ds, layer.encode())
+        if not lay:
+            raise _fail(lib, f"{path} has no layer {layer!r}")
+        _write_batches(lib, lay, table, schema, geometry_name, path)
 
 
 def execute_sql(path: str | Path, sql: str) -> None:
     """Run one statement through GDAL on the GeoPackage ``path`` opened for update (GDAL's
     own SQL functions, e.g. ``SELECT CreateSpatialIndex('t', 'geom')``)."""
-    lib = _load()
-    if lib is None:
-        raise GdalError("GDAL's C library was not found in this process")
+    lib = _library()
     with _dataset(lib, Path(path), create=False) as ds:
         lib.CPLErrorReset()
         result = lib.GDALDatasetExecuteSQL(ds, sql.encode(), None, None)
