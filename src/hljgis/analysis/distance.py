@@ -331,8 +331,8 @@ def _group(o: Outlines) -> _Groups:
     with o._lock:
         cached = getattr(o, "_groups", None)
         if cached is None or cached[0] != _BUCKET_SIDE:
-            o._groups = (_BUCKET_SIDE, _make_groups(o))
-        return o._groups[1]
+            cached = o._groups = (_BUCKET_SIDE, _make_groups(o))
+        return cached[1]
 
 
 def _make_groups(o: Outlines) -> _Groups:

@@ -30,9 +30,9 @@ from pyproj import CRS
 
 from hljgis.analysis.aggregate import topsis, weighted_sum
 from hljgis.analysis.candidates import GridCells, grid_cells, layer_candidates
-from hljgis.analysis.constraints import apply_penalties, evaluate_constraints
+from hljgis.analysis.constraints import Constraint, apply_penalties, evaluate_constraints
 from hljgis.analysis.context import LayerStore, SiteContext, crs_name
-from hljgis.analysis.criteria import compute_criterion
+from hljgis.analysis.criteria import Criterion, compute_criterion
 from hljgis.analysis.parallel import Stages, stage_workers
 from hljgis.analysis.rescore import (
     RunInputs,
@@ -327,7 +327,8 @@ def _reproject_here(sc: Scenario, store: LayerStore) -> None:
     pyproj's transformers (cached by the libraries) then belong to a thread that outlives
     the run, not to a stage thread. A layer that cannot be had is left for its stage to
     refuse, in the serial order."""
-    for ref in (*sc.criteria, *sc.constraints):
+    refs: list[Criterion | Constraint] = [*sc.criteria, *sc.constraints]
+    for ref in refs:
         if ref.layer is not None and ref.layer in store:
             with suppress(Exception):  # the stage raises it in its turn
                 store.vector(ref.layer)

@@ -52,4 +52,5 @@ def home_extent(project) -> Extent | None:
         extent = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
     if not np.all(np.isfinite(extent)):
         return None
-    return pad_extent(tuple(float(v) for v in extent), HOME_PAD)
+    x0, y0, x1, y1 = (float(v) for v in extent)
+    return pad_extent((x0, y0, x1, y1), HOME_PAD)
