@@ -1,6 +1,7 @@
 """gdal_frame.read_frame: the same frame pyogrio's Arrow reader gives, made another way."""
 
 import gc
+import json
 
 import geopandas as gpd
 import numpy as np
@@ -77,8 +78,8 @@ def test_gc_paused_restores_the_collector():
     assert gc.isenabled()
 
 
-def test_batches_read_on_a_thread_give_the_whole_frame(tmp_path, monkeypatch):
-    """Small batches: GDAL's reading and the WKB parsing overlap; the frame is the same."""
+def test_small_batches_give_the_whole_frame(tmp_path, monkeypatch):
+    """Small batches, parsed one after another: the frame is pyogrio's."""
     from hljgis.io import gdal_frame
 
     rng = np.random.default_rng(3)
@@ -95,12 +96,9 @@ def test_batches_read_on_a_thread_give_the_whole_frame(tmp_path, monkeypatch):
                                   pd.DataFrame(theirs.drop(columns="geometry")))
     assert list(shapely.to_wkb(ours.geometry.values)) == list(
         shapely.to_wkb(theirs.geometry.values))
-    assert not [t for t in __import__("threading").enumerate() if t.name == "hljgis-read"]
 
 
-def test_a_failing_batch_stops_the_reading_thread(tmp_path, monkeypatch):
-    import threading
-
+def test_a_failing_batch_stops_the_read(tmp_path, monkeypatch):
     from hljgis.io import gdal_frame
 
     path = _write(tmp_path)
@@ -117,4 +115,17 @@ def test_a_failing_batch_stops_the_reading_thread(tmp_path, monkeypatch):
     monkeypatch.setattr(gdal_frame.shapely, "from_wkb", broken)
     with pytest.raises(shapely.errors.GEOSException, match="bad WKB"):
         read_frame(path)
-    assert not [t for t in threading.enumerate() if t.name == "hljgis-read"]
+    assert len(calls) == 2  # no batch parsed after the failing one
+
+
+def test_gdal_warnings_while_reading_become_python_warnings(tmp_path):
+    """GDAL's warnings reach pyogrio's handler (a RuntimeWarning on the caller's thread),
+    not GDAL's default one writing to stderr."""
+    path = tmp_path / "text.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"a": 1},
+         "geometry": {"type": "Point", "coordinates": [130.1, 45.2]}},
+        {"type": "Feature", "properties": {"a": 2}, "geometry": "POINT (130.2 45.3)"}]}))
+    with pytest.warns(RuntimeWarning, match="Unsupported geometry type"):
+        frame = read_frame(path)
+    assert frame.geometry.isna().tolist() == [False, True]
