@@ -271,3 +271,32 @@ def test_the_autosave_copy_keeps_a_picture(make_main_window, monkeypatch):
     assert picture.layers == ("parcels",) and coloured_share(picture.png) > 0.3
     assert window.session.project.path is None or not str(
         window.session.project.path).startswith(str(recovery.recovery_dir()))
+
+
+def test_the_cursor_reads_lon_lat_of_the_picture_in_its_own_crs(make_main_window, saved,
+                                                                qtbot):
+    """Over the picture of a project in another CRS, the status bar's lon/lat are the
+    picture's, not the old project's reading of its coordinates."""
+    from pyproj import Transformer
+
+    window = make_main_window(size=(800, 600))
+    assert not window.session.project.crs.equals("EPSG:4552")
+    release = _slow_loader(window)
+    canvas, seen = window.canvas, {}
+
+    def look():
+        try:
+            qtbot.waitUntil(canvas.showing_preview, timeout=5000)
+            x0, y0, x1, y1 = canvas.extent
+            seen["xy"] = ((x0 + x1) / 2, (y0 + y1) / 2)
+            seen["lonlat"] = canvas._lonlat(*seen["xy"])
+        finally:
+            release.set()
+
+    QTimer.singleShot(50, look)
+    window.open_project(saved)
+    expected = Transformer.from_crs("EPSG:4552", "EPSG:4490", always_xy=True).transform(
+        *seen["xy"])
+    assert seen["lonlat"] == pytest.approx(expected, abs=1e-9)
+    assert canvas.wait_for_render()
+    assert canvas._lonlat(*seen["xy"]) == pytest.approx(expected, abs=1e-9)

@@ -196,7 +196,7 @@ class MapCanvas(QWidget):
             self.project.events.disconnect(self._on_project_changed)
         self.project = project
         project.events.connect(self._on_project_changed)
-        self._to_lonlat = Transformer.from_crs(project.crs, CGCS2000, always_xy=True)
+        self._lonlat_from(project.crs)
         self._image = None
         self._holding = False  # a shown preview stays until this project's first frame
         self.zoom_full()
@@ -211,6 +211,8 @@ class MapCanvas(QWidget):
         self._debounce.stop()
         self._preview = (image, tuple(float(v) for v in extent), note)
         self._preview_crs = crs
+        if crs is not None:  # the cursor's lon/lat over the picture, in its own CRS
+            self._lonlat_from(crs)
         self._holding = True
         self._image = None
         self._asked = self._preview[1]
@@ -222,6 +224,8 @@ class MapCanvas(QWidget):
     def clear_preview(self) -> None:
         """Drop the preview and draw the current project again."""
         self._preview = None
+        if self.project is not None:
+            self._lonlat_from(self.project.crs)
         if self._holding:
             self._holding = False
             self.zoom_full()
@@ -319,6 +323,10 @@ class MapCanvas(QWidget):
     def scale_denominator(self) -> float:
         """Map scale 1:n at the centre of the view."""
         return self.transform().scale_denominator
+
+    def _lonlat_from(self, crs) -> None:
+        """Map coordinates in ``crs`` are what the cursor reports as lon/lat from now on."""
+        self._to_lonlat = Transformer.from_crs(crs, CGCS2000, always_xy=True)
 
     def _lonlat(self, x: float, y: float) -> tuple[float, float]:
         if self._to_lonlat is None:
