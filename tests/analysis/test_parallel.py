@@ -61,7 +61,7 @@ def _scenario() -> dict:
 
 
 def _workers(monkeypatch, n: int) -> None:
-    monkeypatch.setattr(run_module, "stage_workers", lambda: n)
+    monkeypatch.setattr(run_module, "workers", lambda: n)
 
 
 def _stage_threads() -> list[threading.Thread]:

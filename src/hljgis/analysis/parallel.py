@@ -27,17 +27,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from typing import Any
 
-from hljgis.analysis.kernels import workers as core_workers
-
-__all__ = ["POLL", "Stages", "stage_workers"]
+__all__ = ["POLL", "Stages"]
 
 #: Seconds between two polls of the caller's ``cancel()`` while it waits for a stage.
 POLL = 0.02
-
-
-def stage_workers() -> int:
-    """Threads for the stages of a run: the machine's cores, at most 4 (1: serial)."""
-    return core_workers()
 
 
 class _Superseded(Exception):  # noqa: N818 - internal: an earlier stage failed

@@ -33,7 +33,8 @@ from hljgis.analysis.candidates import GridCells, grid_cells, layer_candidates
 from hljgis.analysis.constraints import Constraint, apply_penalties, evaluate_constraints
 from hljgis.analysis.context import LayerStore, SiteContext, crs_name
 from hljgis.analysis.criteria import Criterion, compute_criterion
-from hljgis.analysis.parallel import Stages, stage_workers
+from hljgis.analysis.kernels import workers
+from hljgis.analysis.parallel import Stages
 from hljgis.analysis.rescore import (
     RunInputs,
     frame_of,
@@ -428,7 +429,7 @@ def run_scenario(
 
     check()
     report(0.0, "building candidate sites")
-    with Stages(check, stage_workers()) as stages:
+    with Stages(check, workers()) as stages:  # the cores, at most 4 (1: serial)
         ctx = _site_context(*_candidates(sc, store, city), store, sc, stages.check)
         n = ctx.n
         stage("candidates")

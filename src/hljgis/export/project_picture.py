@@ -34,6 +34,11 @@ def _visible_vectors(project) -> list:
     return [layer for layer in project.layers if layer.visible and layer.kind == "vector"]
 
 
+def visible_names(project) -> tuple[str, ...]:
+    """The layers a picture of ``project`` shows (:attr:`ProjectPreview.layers`)."""
+    return tuple(layer.name for layer in _visible_vectors(project))
+
+
 def picture_px(project, extent, cache, max_px: int = PREVIEW_PX) -> int:
     """The longest side of the picture of ``extent``: ``max_px``, or less, down to
     :data:`MIN_PX`, so that every feature of each dense layer is under a pixel (a layer of
@@ -97,8 +102,8 @@ def draw_preview(project, cache=None, *, max_px: int = PREVIEW_PX,
     if not MapRenderer(cache).render(image, project, extent, size=size, dpi=96.0,
                                      label_lang=label_lang):
         return None
-    names = tuple(layer.name for layer in _visible_vectors(project))
-    return ProjectPreview(encode_png(image), tuple(float(v) for v in extent), names)
+    return ProjectPreview(encode_png(image), tuple(float(v) for v in extent),
+                          visible_names(project))
 
 
 def offscreen_preview(project):

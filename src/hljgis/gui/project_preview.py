@@ -23,14 +23,9 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QImage
 
 from hljgis.core.home_view import home_extent
-from hljgis.export.project_picture import draw_preview
+from hljgis.export.project_picture import draw_preview, visible_names
 from hljgis.io.project_preview import PreviewMaker, ProjectPreview, read_preview
 from hljgis.render.png import encode_png
-
-
-def _visible_names(project) -> tuple[str, ...]:
-    return tuple(layer.name for layer in project.layers
-                 if layer.visible and layer.kind == "vector")
 
 
 def frame_preview(canvas, project) -> ProjectPreview | None:
@@ -45,7 +40,7 @@ def frame_preview(canvas, project) -> ProjectPreview | None:
     if not (x0 <= home[0] + tol and y0 <= home[1] + tol and x1 >= home[2] - tol
             and y1 >= home[3] - tol):
         return None
-    return ProjectPreview(encode_png(image), (x0, y0, x1, y1), _visible_names(project))
+    return ProjectPreview(encode_png(image), (x0, y0, x1, y1), visible_names(project))
 
 
 def _canvas_cache(canvas):
