@@ -140,6 +140,25 @@ def test_gdal_refusing_through_ctypes_falls_back_to_pyogrio(tmp_path, ranked, sp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.gpkg"]
 
 
+def test_an_unexpected_layer_table_falls_back_to_pyogrio(tmp_path, ranked, split_small,
+                                                         monkeypatch):
+    """Another GDAL might make the layer's table differently (no AUTOINCREMENT): the
+    split refuses it and the layer is written GDAL's usual way, not lost."""
+    real = gpkg_split._bulk_mode
+
+    def other_gdal(path):
+        with sqlite3.connect(path) as con:
+            ((table,),) = con.execute("SELECT table_name FROM gpkg_geometry_columns")
+            ((sql,),) = con.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,))
+            gpkg_split._set_table_sql(con, table, sql.replace(" AUTOINCREMENT", ""))
+        return real(path)
+
+    monkeypatch.setattr(gpkg_split, "_bulk_mode", other_gdal)
+    path = write_layer(ranked, tmp_path / "r.gpkg", layer_name="ranked")
+    assert len(pyogrio.read_dataframe(path)) == len(ranked)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.gpkg"]
+
+
 def test_split_only_where_it_pays_and_is_safe(ranked, monkeypatch):
     table = arrow_layer(ranked).table
     assert not gpkg_split.usable(table, "geometry")  # 3001 rows: one go is quicker

@@ -31,7 +31,7 @@ from hljgis.io.atomic import temporary_beside
 from hljgis.io.gpkg_donor import Donor, donor_index
 from hljgis.io.gpkg_rtree import copy_tables, fill_tables, register_index, rtree_name
 
-__all__ = ["SPLIT_ROWS", "usable", "write_split"]
+__all__ = ["SPLIT_ROWS", "SplitRefused", "usable", "write_split"]
 
 #: Rows from which a layer is written in two halves: below, the thread and the join cost
 #: more than the half they save.
@@ -42,6 +42,11 @@ SPLIT_ROWS = 50_000
 #: thread's rows are copied over at the end.
 FIRST_SHARE = 0.4
 FIRST_SHARE_DONOR = 0.47
+
+
+class SplitRefused(Exception):
+    """GDAL made the layer's table otherwise than this writer expects (another GDAL
+    version): nothing was written that matters, the caller writes the usual way."""
 
 
 def usable(table, geometry_name: str) -> bool:
@@ -81,8 +86,9 @@ def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
     (:class:`~hljgis.io.source_wkb.Origin`): the rows' geometries are all a file's, in
     its order; its R-tree is copied if it fits (:mod:`hljgis.io.gpkg_donor`).
 
-    Raises :class:`~hljgis.io.gdal_nogil.GdalError` or :class:`sqlite3.Error`; ``path`` may
-    then be left half written (it is a temporary file), the side file never is.
+    Raises :class:`~hljgis.io.gdal_nogil.GdalError`, :class:`SplitRefused` or
+    :class:`sqlite3.Error`; ``path`` may then be left half written (it is a temporary
+    file), the side file never is.
     """
     import pyarrow as pa
 
@@ -180,7 +186,7 @@ def _bulk_mode(path: Path) -> tuple[str, str, list[tuple[str, str]]]:
         ((sql,),) = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND "
                                 "name = ?", (table,)).fetchall()
         if sql.count(" AUTOINCREMENT") != 1:
-            raise sqlite3.DatabaseError(f"unexpected layer table: {sql}")
+            raise SplitRefused(f"unexpected layer table: {sql}")
         triggers = con.execute("SELECT name, sql FROM sqlite_master WHERE type = "
                                "'trigger' AND tbl_name = ?", (table,)).fetchall()
         con.execute("BEGIN")

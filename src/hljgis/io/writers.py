@@ -99,7 +99,9 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
                                    geometry_type=prepared.geometry_type, crs=prepared.crs,
                                    origin=prepared.origin)
             return
-        except gdal_nogil.GdalError:  # GDAL through ctypes refused: its usual way below
+        except (gdal_nogil.GdalError, gpkg_split.SplitRefused):
+            # GDAL through ctypes refused, or its layer table is not the one the split
+            # expects (another GDAL version): GDAL's usual way below
             path.unlink(missing_ok=True)
     pyogrio.write_arrow(prepared.table, path, layer=name, driver="GPKG",
                         geometry_name=prepared.geometry_name,
