@@ -9,7 +9,7 @@ import pyogrio
 import pytest
 import shapely
 
-from hljgis.io.gpkg_rtree import MAX_CELLS, create_index, pack
+from hljgis.io.gpkg_rtree import MAX_CELLS, fill_tables, pack, register_index, rtree_name
 
 
 def _boxes(n, seed=3):
@@ -29,7 +29,8 @@ def _ours(path, geoms):
     _gpkg(path, geoms, index=False)
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as con:
         con.execute("BEGIN")
-        create_index(con, "t", "geom", shapely.bounds(geoms))
+        fill_tables(con, rtree_name("t", "geom"), shapely.bounds(geoms))
+        register_index(con, "t", "geom")
         con.execute("COMMIT")
 
 

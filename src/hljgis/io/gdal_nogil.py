@@ -8,7 +8,7 @@ GDAL functions called here let two GeoPackages be written at once on two cores
 the process's mapped files), so files are written by the same code either way.
 
 Only what the split writer needs: create a GeoPackage with one layer from an Arrow table,
-and run one SQL statement on an existing GeoPackage. :func:`available` says whether the
+and append an Arrow table to that layer. :func:`available` says whether the
 library was found (Linux wheels and system GDAL; elsewhere callers use pyogrio).
 """
 
@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-__all__ = ["GdalError", "append_table", "available", "execute_sql", "write_table"]
+__all__ = ["GdalError", "append_table", "available", "write_table"]
 
 #: OGRwkbGeometryType codes of the geometry type names pyogrio takes.
 _GEOMETRY_TYPES = {"Unknown": 0, "Point": 1, "LineString": 2, "Polygon": 3, "MultiPoint": 4,
@@ -98,8 +98,6 @@ def _declare(lib):
         "GDALClose": (i, [p]),
         "GDALDatasetCreateLayer": (p, [p, s, p, i, p]),
         "GDALDatasetGetLayerByName": (p, [p, s]),
-        "GDALDatasetExecuteSQL": (p, [p, s, p, s]),
-        "GDALDatasetReleaseResultSet": (None, [p, p]),
         "OGR_L_GetFIDColumn": (s, [p]),
         "OGR_L_CreateFieldFromArrowSchema": (ctypes.c_bool, [p, p, p]),
         "OGR_L_WriteArrowBatch": (ctypes.c_bool, [p, p, p, p]),
@@ -251,17 +249,3 @@ def append_table(table, path: str | Path, *, layer: str, geometry_name: str) -> 
         if not lay:
             raise _fail(lib, f"{path} has no layer {layer!r}")
         _write_batches(lib, lay, table, schema, geometry_name, path)
-
-
-def execute_sql(path: str | Path, sql: str) -> None:
-    """Run one statement through GDAL on the GeoPackage ``path`` opened for update (GDAL's
-    own SQL functions, e.g. ``SELECT CreateSpatialIndex('t', 'geom')``)."""
-    lib = _library()
-    with _dataset(lib, Path(path), create=False) as ds:
-        lib.CPLErrorReset()
-        result = lib.GDALDatasetExecuteSQL(ds, sql.encode(), None, None)
-        failed = lib.CPLGetLastErrorType() >= _CE_FAILURE
-        if result:
-            lib.GDALDatasetReleaseResultSet(ds, result)
-        if failed:
-            raise _fail(lib, f"GDAL could not run {sql!r} on {path}")

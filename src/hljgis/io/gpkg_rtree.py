@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["PackedTree", "copy_tables", "create_index", "fill_tables", "outward", "pack",
+__all__ = ["PackedTree", "copy_tables", "fill_tables", "outward", "pack",
            "register_index", "rtree_name", "triggers_sql"]
 
 #: SQLite's RTREE_MAXCELLS: at most 51 cells a node, whatever the page size.
@@ -207,16 +207,6 @@ def _json_ints(values: np.ndarray) -> str:
         x //= 10
     out[:, -1] = ord(",")
     return "[" + out.tobytes()[:-1].decode("ascii") + "]"
-
-
-def create_index(con: sqlite3.Connection, table: str, column: str,
-                 tree: PackedTree | np.ndarray, *, fid: str = "fid") -> None:
-    """Create and fill ``rtree_<table>_<column>`` of the main database from ``tree`` (or
-    from bounds, packed here for features 1, 2, ...), with GDAL's triggers and the
-    ``gpkg_extensions`` row, in the caller's transaction. The connection needs SQLite's
-    R-tree module (Python's has it)."""
-    fill_tables(con, rtree_name(table, column), tree)
-    register_index(con, table, column, fid=fid)
 
 
 def _create(con: sqlite3.Connection, name: str, schema: str = "main") -> int:
