@@ -109,8 +109,44 @@ def test_blank_sites_and_no_scipy(monkeypatch):
     line = np.array([shapely.LineString([(15, -50), (15, 50)])])
     want = [5.0, np.inf, np.inf, 15.0]
     np.testing.assert_allclose(outline_distance(sites, line), want)
-    monkeypatch.setattr(kernels, "_CKDTREE", None)  # scipy missing: GEOS nearest search
+    monkeypatch.setattr(kernels, "kdtree", lambda: None)  # scipy missing: numpy's search
+    monkeypatch.setattr(kernels, "BRUTE_PAIRS", 0)
     np.testing.assert_allclose(outline_distance(sites, line), want)
+
+
+@pytest.mark.parametrize("kind", ["points", "lines", "polygons"])
+def test_k_d_tree_and_numpy_nearest_give_the_same_distances(monkeypatch, kind):
+    from hljgis.analysis import kernels
+
+    rng = np.random.default_rng(11)
+    sites = _parcels(rng, n=900)
+    targets = _targets(rng, kind)
+    monkeypatch.setattr(kernels, "BRUTE_PAIRS", 0)  # every look-up by the k-d tree
+    with_tree = outline_distance(sites, targets)
+    monkeypatch.setattr(kernels, "BRUTE_PAIRS", 1 << 40)  # every one in numpy
+    np.testing.assert_array_equal(outline_distance(sites, targets), with_tree)
+    want = shapely.distance(sites[:, None], targets[None, :]).min(axis=1)
+    np.testing.assert_allclose(with_tree, want, rtol=0, atol=1e-6)
+
+
+def test_nearest_k_in_numpy_is_the_k_d_tree_s_answer(monkeypatch):
+    from hljgis.analysis import kernels
+
+    rng = np.random.default_rng(2)
+    pts = rng.uniform(0, 1000, (300, 2))
+    qs = rng.uniform(-100, 1100, (5000, 2))
+    tree = kernels.kdtree()(pts)
+
+    def no_tree():
+        raise AssertionError("the k-d tree was asked for")
+
+    monkeypatch.setattr(kernels, "kdtree", no_tree)  # 1.5M pairs: numpy's way
+    monkeypatch.setattr(kernels, "_BRUTE_ROWS", 1000)  # several slices of queries
+    for k in (1, 2, 4, 300):
+        d, i = kernels.nearest_k(pts, qs, k)
+        dt, it = tree.query(qs, k=k)
+        np.testing.assert_allclose(d, dt.reshape(-1, k), rtol=1e-12)
+        np.testing.assert_array_equal(i, it.reshape(-1, k))  # no ties in random data
 
 
 def test_small_slices_give_the_same_distances(monkeypatch):
@@ -245,3 +281,26 @@ def test_outline_bounds_hold_every_vertex():
         proj = (v[:, 0] - o.cx[site[i]]) * ux[i] + (v[:, 1] - o.cy[site[i]]) * uy[i]
         assert proj.max() <= hi[i] and proj.min() >= lo[i]
         assert np.hypot(*(v - [o.cx[site[i]], o.cy[site[i]]]).T).max() <= o.r[site[i]]
+
+
+def test_ranking_a_town_of_parcels_does_not_import_scipy():
+    """scipy.spatial costs 0.15-0.2 s to import: measuring a few thousand parcels to a few
+    hundred target pieces compares every pair in numpy instead."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np, shapely\n"
+            "from hljgis.analysis.distance import outline_distance\n"
+            "x, y = np.meshgrid(np.arange(60) * 100.0, np.arange(50) * 100.0)\n"
+            "sites = shapely.box(x.ravel(), y.ravel(), x.ravel() + 90, y.ravel() + 90)\n"
+            "road = np.array([shapely.LineString([(-500, 0), (3000, 7000), (9000, 100)])])\n"
+            "park = np.array([shapely.Point(2000, 2500).buffer(700)])\n"
+            "stations = shapely.points([[1000, 1000], [5000, 4000]])\n"
+            "for t in (road, park, stations):\n"
+            "    d = outline_distance(sites, t)\n"
+            "    want = shapely.distance(sites[:, None], t[None, :]).min(axis=1)\n"
+            "    assert np.abs(d - want).max() < 1e-6\n"
+            "print('scipy.spatial' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"

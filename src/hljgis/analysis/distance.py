@@ -47,7 +47,12 @@ from typing import NamedTuple
 import numpy as np
 import shapely
 
-from hljgis.analysis.kernels import kdtree, outline_segments, run_blocks, segment_distance
+from hljgis.analysis.kernels import (
+    nearest_k,
+    outline_segments,
+    run_blocks,
+    segment_distance,
+)
 
 __all__ = ["Outlines", "edge_distance", "outline_distance"]
 
@@ -373,8 +378,7 @@ def _buckets(o: Outlines, a, b):
     order, bucket, start, mx, my, off, rho = _group(o)
     r = o.r
     k = min(4, len(a))
-    _, near = kdtree()((a + b) / 2.0).query(np.column_stack([mx, my]), k=k)
-    near = near.reshape(len(start), k)
+    _, near = nearest_k((a + b) / 2.0, np.column_stack([mx, my]), k)
     dhat = np.full(len(start), np.inf)
     for j in range(k):
         p = near[:, j]
@@ -454,7 +458,8 @@ def _facing(bi, d, vx, vy, rho) -> np.ndarray:
 def _lone_points(pts: np.ndarray, o: Outlines, out: np.ndarray) -> np.ndarray:
     """Distances to point targets for the sites one point is clearly nearest to.
 
-    The two points nearest each bucket's centre ``m`` (k-d tree over the few buckets,
+    The two points nearest each bucket's centre ``m`` (:func:`~hljgis.analysis.kernels.
+    nearest_k` over the few buckets,
     :func:`_group`), at ``d1 <= d2``: for a site whose centre lies ``off`` from ``m``, the
     first is at most ``d1 + off`` from the centre and every other point at least ``d2 -
     off``; when ``d2 - d1 > 2 off + 2 R`` no other point can be nearer the site than the
@@ -467,8 +472,7 @@ def _lone_points(pts: np.ndarray, o: Outlines, out: np.ndarray) -> np.ndarray:
     n = len(o.cx)
     g = _group(o)
     k = min(2, len(pts))
-    dist, idx = kdtree()(pts).query(np.column_stack([g.mx, g.my]), k=k)
-    dist, idx = dist.reshape(-1, k), idx.reshape(-1, k)
+    dist, idx = nearest_k(pts, np.column_stack([g.mx, g.my]), k)
     best = np.empty(n, dtype=np.int64)
     best[g.order] = first = idx[g.bucket, 0]
     d1 = np.hypot(o.cx[g.order] - pts[first, 0], o.cy[g.order] - pts[first, 1])
@@ -553,14 +557,9 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
         return out
     blank = outlines.blank if outlines is not None else \
         shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    if kdtree() is None or blank.any():  # no scipy, or sites without geometry (inf)
+    if blank.any():  # sites without geometry: inf
         keep = np.flatnonzero(~blank)
-        if kdtree() is None:
-            idx, dist = shapely.STRtree(targets).query_nearest(
-                geoms[keep], return_distance=True, all_matches=False)
-            np.minimum.at(out, keep[idx[0]], dist)
-        else:
-            out[keep] = outline_distance(geoms[keep], targets, check=check)
+        out[keep] = outline_distance(geoms[keep], targets, check=check)
         return out
     o = outlines if outlines is not None else Outlines(geoms)
     if points_first and np.isin(shapely.get_type_id(targets), (0, 4)).all():  # stations
