@@ -158,7 +158,24 @@ def test_small_slices_give_the_same_distances(monkeypatch):
     whole = outline_distance(sites, targets)
     monkeypatch.setattr(distance, "_EDGE_ROWS", 37)  # many slices of the exact pass
     monkeypatch.setattr(distance, "_BLOCK", 500)  # many blocks of candidate pairs
+    monkeypatch.setattr(distance, "_SITE_SLICE", 29)  # many slices of the GEOS reads
     np.testing.assert_array_equal(outline_distance(sites, targets), whole)
+
+
+def test_outlines_counted_in_slices_are_the_sites_own(monkeypatch):
+    from hljgis.analysis import distance
+
+    rng = np.random.default_rng(8)
+    sites = _parcels(rng, n=300).astype(object)
+    sites[[0, 7, 8, 150, -1]] = [None, shapely.Polygon(), None,
+                                 shapely.box(0, 0, 5, 5).difference(shapely.box(1, 1, 2, 2)),
+                                 None]
+    monkeypatch.setattr(distance, "_SITE_SLICE", 8)  # slices begin and end on blanks
+    o = Outlines(sites)
+    np.testing.assert_array_equal(o.xy, shapely.get_coordinates(sites))
+    np.testing.assert_array_equal(o.nv, shapely.get_num_coordinates(sites))
+    assert o.blank[[0, 7, 8, -1]].all() and not o.blank[1:7].any()
+    assert o.geos[150] and o.count[150] == 0  # a holed site: GEOS measures it
 
 
 def test_the_result_says_where_distances_are_measured_from():
