@@ -60,3 +60,68 @@ def test_a_folder_or_a_missing_folder_is_refused(tmp_path):
     with pytest.raises(InputError, match="does not exist"), \
             atomic_target(tmp_path / "no" / "x.pdf"):
         pass
+
+
+def test_a_big_replaced_backup_is_freed_behind_the_save(tmp_path, monkeypatch):
+    """The old backup's blocks are freed on a worker thread: the save returns first, the
+    backups are right meanwhile, and the freed file waits under a temporary name."""
+    import threading
+
+    from hljgis.io import atomic
+
+    monkeypatch.setattr(atomic, "LATER_BYTES", 4)
+    gate = threading.Event()
+    seen = []
+
+    def slow_unlink(path):
+        seen.append(path.read_text())
+        gate.wait(10)
+        path.unlink()
+
+    monkeypatch.setattr(atomic, "_unlink_quietly", slow_unlink)
+    out = tmp_path / "r.html"
+    for text in ("one--", "two--", "three"):
+        write_text_atomic(out, text)
+    assert out.read_text() == "three" and backup_path(out).read_text() == "two--"
+    waiting = sorted(p.name for p in tmp_path.iterdir() if p.name not in {"r.html",
+                                                                           "r.bak.html"})
+    # the old "one--" backup and the old "two--" target (still the backup's inode) wait
+    assert len(waiting) >= 1 and all(atomic._TEMP_NAME.match(n) for n in waiting)
+    gate.set()
+    atomic.settle()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.bak.html", "r.html"]
+    assert "one--" in seen
+
+
+def test_files_freed_later_are_gone_when_the_process_has_exited(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from pathlib import Path\n"
+            "from hljgis.io import atomic\n"
+            "atomic.LATER_BYTES = 1\n"
+            "out = Path(sys.argv[1]) / 'r.bin'\n"
+            "for k in range(4):\n"
+            "    atomic.write_atomic(out, lambda t, k=k: t.write_bytes(bytes([k]) * 100_000))\n")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, timeout=60)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.bak.bin", "r.bin"]
+    assert (tmp_path / "r.bin").read_bytes()[:1] == b"\x03"
+    assert (tmp_path / "r.bak.bin").read_bytes()[:1] == b"\x02"
+
+
+def test_without_hard_links_a_big_file_is_still_replaced(tmp_path, monkeypatch):
+    from hljgis.io import atomic
+
+    monkeypatch.setattr(atomic, "LATER_BYTES", 1)
+
+    def no_links(*args):
+        raise OSError("no links on this share")
+
+    monkeypatch.setattr(atomic.os, "link", no_links)
+    out = tmp_path / "r.txt"
+    for text in ("a", "b", "c"):
+        write_text_atomic(out, text)
+    atomic.settle()
+    assert out.read_text() == "c" and backup_path(out).read_text() == "b"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.bak.txt", "r.txt"]

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 #: ``.<stem>.<pid>-<host>.<random>.tmp<ext>`` plus SQLite's side files (``-journal``).
 _TEMP_NAME = re.compile(
@@ -98,7 +99,7 @@ def atomic_target(target: str | Path, *, backup: bool = True) -> Iterator[Path]:
         _fsync(tmp)  # on disk before it replaces anything (writers may skip SQLite syncs)
         if backup and target.exists():
             _keep_backup(target)
-        os.replace(tmp, target)
+        replace_freeing_later(tmp, target)
         _fsync_dir(target.parent)
     finally:
         for leftover in (tmp, *tmp.parent.glob(tmp.name + "-*")):
@@ -168,7 +169,8 @@ def _keep_backup(target: Path) -> None:
 
     A hard link costs nothing however big the file: ``os.replace`` then gives ``target`` a
     new inode and the link keeps the old content. Where links are not possible (FAT, some
-    network shares) the file is copied.
+    network shares) the file is copied. The backup it replaces is freed off this thread
+    (:func:`replace_freeing_later`).
     """
     bak = backup_path(target)
     bak_tmp = _temp_path(bak)
@@ -177,10 +179,75 @@ def _keep_backup(target: Path) -> None:
             os.link(target, bak_tmp)
         except OSError:
             shutil.copy2(target, bak_tmp)
-        os.replace(bak_tmp, bak)
+        replace_freeing_later(bak_tmp, bak)
     finally:
         with contextlib.suppress(FileNotFoundError):
             bak_tmp.unlink()
+
+
+#: Files from this size are freed on a background thread (:func:`unlink_later`).
+LATER_BYTES = 8 << 20
+_REAPER_LOCK = threading.Lock()
+_reaper: Any = None
+
+
+def unlink_later(path: str | Path) -> None:
+    """Delete a file of ours (a temporary, a replaced backup) without waiting for it.
+
+    Freeing a big file's blocks is the file system's slow part (ext4 with discard, this
+    machine: 0.09-0.1 s for the 380 MB result of a 1M-parcel ranking), so from
+    :data:`LATER_BYTES` one worker thread does it while the caller goes on. Python waits
+    for that thread at exit; a process killed first leaves the file under its temporary
+    name, which :func:`clean_stale_temporaries` removes later. Smaller files, and a file
+    that is gone already, are dealt with here and now.
+    """
+    global _reaper
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return
+    if size < LATER_BYTES:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return
+    with _REAPER_LOCK:
+        if _reaper is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _reaper = ThreadPoolExecutor(1, thread_name_prefix="hljgis-unlink")
+        _reaper.submit(_unlink_quietly, path)
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):  # gone, or a share that refuses: cleaned up later
+        path.unlink()
+
+
+def settle() -> None:
+    """Wait until the files given to :func:`unlink_later` are deleted."""
+    with _REAPER_LOCK:
+        reaper = _reaper
+    if reaper is not None:
+        reaper.submit(lambda: None).result()
+
+
+def replace_freeing_later(src: str | Path, dst: str | Path) -> None:
+    """``os.replace(src, dst)``, leaving the freeing of the old ``dst`` to
+    :func:`unlink_later`: a second link to it (a temporary name) keeps its blocks through
+    the replace, which then only drops a name, and that link goes away behind it. Still
+    atomic: ``dst`` is the old file, then the new one."""
+    dst = Path(dst)
+    keep = None
+    try:
+        if dst.stat().st_size >= LATER_BYTES:
+            keep = _temp_path(dst)
+            os.link(dst, keep)
+    except OSError:  # no old file, or no links here: a plain replace
+        keep = None
+    os.replace(src, dst)
+    if keep is not None:
+        unlink_later(keep)
 
 
 def _fsync(path: Path) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from hljgis.io import gdal_nogil
-from hljgis.io.atomic import temporary_beside
+from hljgis.io.atomic import temporary_beside, unlink_later
 from hljgis.io.gpkg_donor import Donor, donor_index
 from hljgis.io.gpkg_rtree import copy_tables, fill_tables, register_index, rtree_name
 
@@ -127,8 +127,7 @@ def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
         _join(path, side, n, schema_sql, triggers)
     finally:
         for leftover in (side, *side.parent.glob(side.name + "-*")):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
+            unlink_later(leftover)  # half the layer: its blocks are freed off this thread
 
 
 def _connect(path: Path) -> sqlite3.Connection:
