@@ -125,3 +125,27 @@ def test_without_hard_links_a_big_file_is_still_replaced(tmp_path, monkeypatch):
     atomic.settle()
     assert out.read_text() == "c" and backup_path(out).read_text() == "b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.bak.txt", "r.txt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+def test_a_forked_child_frees_files_with_a_worker_of_its_own(tmp_path, monkeypatch):
+    from hljgis.io import atomic
+
+    monkeypatch.setattr(atomic, "LATER_BYTES", 1)
+    (tmp_path / "a").write_bytes(b"xx")
+    atomic.unlink_later(tmp_path / "a")  # the parent's worker exists from here
+    atomic.settle()
+    (tmp_path / "b").write_bytes(b"xx")
+    pid = os.fork()
+    if pid == 0:  # the child: its inherited worker thread does not exist
+        import signal
+
+        signal.alarm(20)  # waiting on the parent's worker would hang: killed instead
+        try:
+            atomic.unlink_later(tmp_path / "b")
+            atomic.settle()
+            os._exit(0 if not (tmp_path / "b").exists() else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -219,6 +219,15 @@ def unlink_later(path: str | Path) -> None:
         _reaper.submit(_unlink_quietly, path)
 
 
+def _forget_reaper() -> None:
+    global _reaper
+    _reaper = None  # a forked child has the object but not its thread: it starts its own
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_reaper)
+
+
 def _unlink_quietly(path: Path) -> None:
     with contextlib.suppress(OSError):  # gone, or a share that refuses: cleaned up later
         path.unlink()
