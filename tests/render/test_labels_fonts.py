@@ -170,3 +170,43 @@ def test_callout_labels_of_clustered_polygons(app, make_layer):
         r.render(img, [layer], (0, 0, 100, 100), dpi=150)
         placed.append(r.last_stats["labels"]["placed"])
     assert placed[0] < 10 and placed[1] == 10
+
+
+def _pixels(img):
+    from PySide6.QtGui import QImage
+
+    img = img.convertToFormat(QImage.Format.Format_RGBA8888)
+    return np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.width(), 4)
+
+
+def test_a_label_leaves_another_layer_s_marker_visible(app, make_layer):
+    """A town's name would go right of its dot, over an airport marker there: it takes
+    its next position, and the airport stays visible (QGIS: markers are obstacles)."""
+    town = _label_layer(make_layer, ["鹤岗"], [Point(50, 50)], color="#000000")
+    airport = make_layer([Point(57, 50)], layer_name="airports", style={
+        "renderer": {"kind": "single",
+                     "symbol": make_symbol("marker", fill="#0000ff", stroke=None,
+                                           size_mm=2.0)}})
+    def blue(layers):
+        a = _pixels(render_image(layers, (0, 0, 100, 100), (200, 200)))
+        return int(((a[..., 2] > 200) & (a[..., 0] < 60) & (a[..., 1] < 60)).sum())
+
+    alone = blue([airport])
+    assert alone > 30
+    assert blue([airport, town]) >= 0.95 * alone  # not under the name
+    assert _dark_pixels(render_image([airport, town], (0, 0, 100, 100), (200, 200))).sum() > 40
+
+
+def test_a_label_covers_a_marker_rather_than_be_dropped(app, make_layer):
+    """Markers all round the point: the label still shows (on its first position)."""
+    ring = [Point(50 + 7 * np.cos(a), 50 + 7 * np.sin(a))
+            for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)]
+    town = _label_layer(make_layer, ["鹤岗"], [Point(50, 50)], color="#000000")
+    markers = make_layer(ring, layer_name="m", style={
+        "renderer": {"kind": "single",
+                     "symbol": make_symbol("marker", fill="#0000ff", stroke=None,
+                                           size_mm=2.0)}})
+    dark = _dark_pixels(render_image([markers, town], (0, 0, 100, 100), (200, 200)))
+    assert dark.sum() > 40
+    _, xs = np.nonzero(dark)
+    assert xs.min() > 100  # right of the point, as without markers

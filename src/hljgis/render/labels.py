@@ -3,13 +3,16 @@
 Labels of all layers are collected while layers draw and placed at the end, on top of every
 layer, highest priority first; a label that would overlap one already placed tries its other
 candidate positions and is dropped when none is free (how QGIS and every atlas treat
-secondary names). Text is drawn as a path so SVG output carries the glyph outlines and
-needs no font; on PDF (a paged device) the fill is real text with the font embedded, so a
-reader can search and copy the names.
+secondary names). Point markers are obstacles, as in QGIS: a label takes a position that
+covers no other feature's marker when it has one (an airport symbol is not hidden under a
+border crossing's name), and covers one only rather than be dropped. Text is drawn as a path
+so SVG output carries the glyph outlines and needs no font; on PDF (a paged device) the fill
+is real text with the font embedded, so a reader can search and copy the names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +28,9 @@ from hljgis.render.transform import MapTransform
 
 #: At most this many label candidates per layer per frame (the densest get dropped anyway).
 MAX_CANDIDATES = 3000
+#: Point markers of a layer kept as label obstacles, at most (a denser layer's markers
+#: cover the map: its labels could not avoid them all).
+MAX_OBSTACLES = 1500
 _CELL = 64.0
 
 
@@ -133,6 +139,9 @@ class LabelEngine:
         self.mt = mt
         self.candidates: list[_Candidate] = []
         self._grid: dict[tuple[int, int], list[QRectF]] = {}
+        #: point markers (box, centre) labels keep off when they can
+        self._markers: dict[tuple[int, int], list[tuple[QRectF, float, float]]] = {}
+        self._marker_sources: list[tuple[Callable[[], tuple], float]] = []
         self.placed = 0
         #: the candidates drawn, for checks that count dropped labels per layer
         self.placed_candidates: list[_Candidate] = []
@@ -157,11 +166,58 @@ class LabelEngine:
         """Keep labels off an area (a legend, a north arrow)."""
         self._take(rect)
 
+    def add_markers(self, px: np.ndarray, py: np.ndarray, size_px: float) -> None:
+        """Point markers (pixel centres, largest symbol size) that labels avoid covering."""
+        half = size_px / 2.0 + 0.5
+        for x, y in zip(px.tolist(), py.tolist(), strict=True):
+            r = QRectF(x - half, y - half, 2.0 * half, 2.0 * half)
+            for gx in range(int(r.left() // _CELL), int(r.right() // _CELL) + 1):
+                for gy in range(int(r.top() // _CELL), int(r.bottom() // _CELL) + 1):
+                    self._markers.setdefault((gx, gy), []).append((r, x, y))
+
+    def add_markers_later(self, source: Callable[[], tuple], size_px: float) -> None:
+        """Markers to add (:meth:`add_markers`) if the frame has labels: ``source()`` gives
+        their pixel centres."""
+        self._marker_sources.append((source, size_px))
+
+    def _markers_under(self, r: QRectF, c: _Candidate) -> int:
+        """How many markers ``r`` covers, the candidate's own not counted."""
+        seen: set[int] = set()
+        for gx in range(int(r.left() // _CELL), int(r.right() // _CELL) + 1):
+            for gy in range(int(r.top() // _CELL), int(r.bottom() // _CELL) + 1):
+                for marker in self._markers.get((gx, gy), ()):
+                    box, x, y = marker
+                    if abs(x - c.x) < 0.5 and abs(y - c.y) < 0.5:
+                        continue  # its own marker
+                    if box.intersects(r):
+                        seen.add(id(marker))  # a marker in two cells counts once
+        return len(seen)
+
+    def _place(self, c: _Candidate, w: float, h: float, pad: float,
+               frame: QRectF) -> QRectF | None:
+        """The first box clear of labels and markers; else the box clear of labels that
+        covers the fewest markers (the first of those); None when every position is
+        taken by labels."""
+        best, fewest = None, None
+        for ox, oy in self._positions(c, w, h, self.mt):
+            box = QRectF(ox - pad, oy - pad, w + 2 * pad, h + 2 * pad)
+            if not frame.contains(box) or not self._free(box):
+                continue
+            covered = self._markers_under(box, c) if self._markers else 0
+            if covered == 0:
+                return box
+            if fewest is None or covered < fewest:
+                best, fewest = box, covered
+        return best
+
     def draw(self, painter: QPainter, check) -> int:
         """Place and draw all collected labels; returns how many were drawn."""
         mt = self.mt
         frame = QRectF(0, 0, mt.width, mt.height)
         cands = sorted(self.candidates, key=lambda c: (-c.priority, -c.rank))
+        for source, size_px in self._marker_sources:
+            self.add_markers(*source(), size_px)
+        self._marker_sources = []
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         fonts: dict = {}
@@ -182,10 +238,9 @@ class LabelEngine:
             heights = [m.ascent() + m.descent() for _, m in metrics]
             w, h = max(widths), sum(heights)
             pad = mt.mm_to_px(0.4)
-            for ox, oy in self._positions(c, w, h, mt):
-                box = QRectF(ox - pad, oy - pad, w + 2 * pad, h + 2 * pad)
-                if not frame.contains(box) or not self._free(box):
-                    continue
+            box = self._place(c, w, h, pad, frame)
+            if box is not None:
+                ox, oy = box.left() + pad, box.top() + pad
                 self._take(box)
                 if s.get("callout"):
                     self._leader(painter, c, box, mt)
@@ -212,7 +267,6 @@ class LabelEngine:
                     painter.fillPath(path, qcolor(s.get("color", "#222222")))
                 self.placed += 1
                 self.placed_candidates.append(c)
-                break
         painter.restore()
         return self.placed
 

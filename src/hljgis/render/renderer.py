@@ -18,8 +18,8 @@ from hljgis.core.hugepages import batch_memory
 from hljgis.core.names import LABEL_LANGUAGES
 from hljgis.core.style import default_style, make_symbol
 from hljgis.render.fonts import ensure_fonts
-from hljgis.render.labels import LabelEngine, collect
-from hljgis.render.prepare import LayerCache
+from hljgis.render.labels import MAX_OBSTACLES, LabelEngine, collect
+from hljgis.render.prepare import _POINT, LayerCache
 from hljgis.render.raster import draw_raster
 from hljgis.render.transform import MapTransform
 from hljgis.render.vector import Cancelled, _max_symbol_px, draw_vector, visible_mask
@@ -185,12 +185,8 @@ class MapRenderer:
                     only[selection] = True
                     draw_vector(target, prep, selection_style(layer.geometry_type), mt, False,
                                 check, only=only)
-                if engine is not None and (style.get("labels") or {}).get("enabled"):
-                    cls, symbols = prep.classes(style.get("renderer") or {"kind": "single"})
-                    vis = visible_mask(prep, mt, 0.0) & (cls >= 0)
-                    engine.add(collect(prep, style, mt, vis,
-                                       _max_symbol_px(symbols, mt.dpi / 25.4),
-                                       self._label_lang))
+                if engine is not None:
+                    self._label_layer(engine, prep, style, mt)
         finally:
             if offscreen is not None:
                 target.end()
@@ -201,6 +197,27 @@ class MapRenderer:
             else:
                 painter.restore()
         return info
+
+    def _label_layer(self, engine: LabelEngine, prep, style: dict, mt: MapTransform) -> None:
+        """Hand the engine the layer's label candidates and its point markers (obstacles
+        for every layer's labels, looked up only when a frame has labels to place)."""
+        cls, symbols = prep.classes(style.get("renderer") or {"kind": "single"})
+        labelled = (style.get("labels") or {}).get("enabled")
+        points = (prep.family == _POINT) & (cls >= 0)
+        size = _max_symbol_px(symbols, mt.dpi / 25.4)
+        if 0 < int(points.sum()) <= 20 * MAX_OBSTACLES:  # not a point cloud
+
+            def markers() -> tuple[np.ndarray, np.ndarray]:
+                at = np.flatnonzero(visible_mask(prep, mt, 0.0) & points)
+                if len(at) > MAX_OBSTACLES:
+                    at = at[:0]
+                xy = prep.anchors()[at]
+                return mt.to_pixels(xy[:, 0], xy[:, 1])
+
+            engine.add_markers_later(markers, size)
+        if labelled:
+            vis = visible_mask(prep, mt, 0.0) & (cls >= 0)
+            engine.add(collect(prep, style, mt, vis, size, self._label_lang))
 
     @property
     def cache(self) -> LayerCache:
