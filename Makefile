@@ -3,19 +3,20 @@ VENV    ?= .venv
 PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
+KERNEL  := src/hljgis/analysis/_outline.so
 
 .PHONY: run test setup lint data bench clean
 
-run: $(STAMP)
+run: $(STAMP) $(KERNEL)
 	$(VENV)/bin/hljgis
 
-test: $(STAMP)
+test: $(STAMP) $(KERNEL)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
-setup: $(STAMP)
+setup: $(STAMP) $(KERNEL)
 
 # System libraries Qt needs (installed only when missing), then the venv with everything.
 $(STAMP): pyproject.toml packaging/system-packages.txt
@@ -24,6 +25,11 @@ $(STAMP): pyproject.toml packaging/system-packages.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,data,package]'
 	touch $(STAMP)
+
+# The exact-distance loop in C (hljgis.analysis.outline_kernel); without a compiler the
+# numpy path measures everything and this only prints a note.
+$(KERNEL): src/hljgis/analysis/_outline.c $(STAMP)
+	$(PY) -c "from hljgis.analysis.outline_kernel import build; build()"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -116,7 +116,8 @@ def test_bundle_layout(build):
                 "PySide6/Qt/plugins/platforms/libqxcb.so",
                 "PySide6/Qt/plugins/imageformats/libqsvg.so",
                 "PySide6/Qt/plugins/iconengines/libqsvgicon.so",
-                "PySide6/Qt/translations/qtbase_zh_CN.qm"):
+                "PySide6/Qt/translations/qtbase_zh_CN.qm",
+                "hljgis/analysis/_outline.so"):  # the compiled distance loop (make setup)
         assert (internal / rel).exists(), f"{rel} missing from the bundle"
     styles = sorted(p.name for p in (ROOT / "resources" / "styles").glob("*.json"))
     assert styles and styles == sorted(

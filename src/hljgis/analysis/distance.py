@@ -47,6 +47,7 @@ from typing import NamedTuple
 import numpy as np
 import shapely
 
+from hljgis.analysis import outline_kernel
 from hljgis.analysis.kernels import (
     nearest_k,
     outline_segments,
@@ -544,7 +545,7 @@ def _lone_points(pts: np.ndarray, o: Outlines, out: np.ndarray) -> np.ndarray:
 def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
                      outlines: Outlines | None = None,
                      check: Callable[[], None] | None = None,
-                     points_first: bool = True) -> np.ndarray:
+                     points_first: bool = True, use_kernel: bool = True) -> np.ndarray:
     """Distance from each site (polygon or point) to the nearest target, as GEOS measures it.
 
     Parameters
@@ -560,6 +561,9 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     points_first : bool
         With point targets only, settle the sites one point is clearly nearest to first
         (:func:`_lone_points`) and search for the rest.
+    use_kernel : bool
+        Measure the sites no piece comes near with the compiled loop
+        (:mod:`~hljgis.analysis.outline_kernel`) where it was built; False: numpy only.
 
     Returns
     -------
@@ -603,6 +607,18 @@ def outline_distance(geoms: np.ndarray, targets: np.ndarray, *,
     cx, cy, r = o.cx, o.cy, o.r
     check()
     order, bucket, cand, cstart, reps = _buckets(o, a, b)
+    if use_kernel and outline_kernel.load() is not None:
+        got, flagged = outline_kernel.measure(o, order, bucket, cand, cstart, reps, a, b,
+                                              check)
+        done = np.flatnonzero(~flagged)
+        out[done] = got[done]
+        if len(polys):  # no piece within reach and the centre inside: the site is inside
+            out[done[shapely.contains_xy(shapely.union_all(polys), cx[done], cy[done])]] = 0.0
+        rest = np.flatnonzero(flagged)  # holed, multi-part, or near a piece: numpy and GEOS
+        if rest.size:
+            out[rest] = outline_distance(geoms[rest], targets, check=check,
+                                         points_first=False, use_kernel=False)
+        return out
     cum = np.cumsum(reps)
     cuts = [0]
     while cuts[-1] < n:  # site ranges of about _BLOCK candidate pairs each

@@ -1,0 +1,121 @@
+/* Exact distance from simple polygon sites to their candidate pieces (points and straight
+ * segments), for hljgis.analysis.outline_kernel (loaded with ctypes, which lets go of the
+ * GIL for the call: slices of sites run on threads side by side).
+ *
+ * A site is one closed ring: vertices xy[first[i]] .. xy[first[i] + count[i]] (count[i]
+ * edges, the last vertex repeating the first). Its pieces are cand[cstart[b] ..
+ * cstart[b] + reps[i]) of its bucket b. Every point of the site lies within r[i] of its centre (cx[i], cy[i]).
+ *
+ * For each site the least distance to its pieces, as GEOS measures it, when no piece
+ * comes within r[i] of the centre (then no piece can touch or enter the site): a point
+ * piece's distance to the site's edges; a segment's, the least of its ends' distances to
+ * the edges and the site's vertices' distances to it (two disjoint segments are nearest at
+ * an end of one of them). A piece is skipped when even its centre distance less r[i]
+ * cannot beat the best so far. Sites with a piece within r[i] of their centre are flagged
+ * (1) for the caller's general search, which handles touching and overlap.
+ *
+ * The point-segment distance is GEOS's (Distance::pointToSegment), so results agree with
+ * shapely.distance to rounding.
+ */
+#include <math.h>
+#include <stdint.h>
+
+static inline double point_point(double px, double py, double ax, double ay) {
+    double dx = px - ax, dy = py - ay;
+    return sqrt(dx * dx + dy * dy);
+}
+
+static inline double point_segment(double px, double py, double ax, double ay, double bx,
+                                   double by) {
+    if (ax == bx && ay == by) return point_point(px, py, ax, ay);
+    double dx = bx - ax, dy = by - ay;
+    double len2 = dx * dx + dy * dy;
+    double r = ((px - ax) * dx + (py - ay) * dy) / len2;
+    if (r <= 0.0) return point_point(px, py, ax, ay);
+    if (r >= 1.0) return point_point(px, py, bx, by);
+    double s = ((ay - py) * dx - (ax - px) * dy) / len2;
+    return fabs(s) * sqrt(len2);
+}
+
+/* Least distance from point (px, py) to the edges of the ring v[0..m] (m edges). */
+static double point_ring(double px, double py, const double *v, int64_t m) {
+    double best = INFINITY;
+    for (int64_t e = 0; e < m; e++) {
+        double d = point_segment(px, py, v[2 * e], v[2 * e + 1], v[2 * e + 2], v[2 * e + 3]);
+        if (d < best) best = d;
+    }
+    return best;
+}
+
+/* Pieces per site sorted by their distance from its centre (more are measured in the
+   order given). */
+#define MAX_SORTED 64
+
+/* Distance from a piece (a point when a == b, else a segment) to the ring v[0..m]. */
+static double piece_ring(const double *a, const double *b, const double *v, int64_t m) {
+    double ax = a[0], ay = a[1], bx = b[0], by = b[1];
+    double d = point_ring(ax, ay, v, m);
+    if (ax != bx || ay != by) {
+        double e = point_ring(bx, by, v, m);
+        if (e < d) d = e;
+        for (int64_t t = 0; t < m; t++) {
+            e = point_segment(v[2 * t], v[2 * t + 1], ax, ay, bx, by);
+            if (e < d) d = e;
+        }
+    }
+    return d;
+}
+
+int64_t hljgis_outline_min(
+    int64_t i0, int64_t i1,          /* sites to measure, in the file's order (their
+                                        vertices are read one after another) */
+    const int64_t *bucket,           /* bucket of each site */
+    const int64_t *reps,             /* pieces each site may reach */
+    const int64_t *cstart,           /* first piece of each bucket in cand */
+    const int64_t *cand,             /* pieces, bucket after bucket */
+    const double *xy, const int64_t *first, const int64_t *count,
+    const double *cx, const double *cy, const double *r,
+    const double *pa, const double *pb, /* piece ends (x, y); equal for point pieces */
+    double *out, uint8_t *flag)       /* per site: the distance, 1 = measure elsewhere */
+{
+    int64_t flagged = 0;
+    for (int64_t i = i0; i < i1; i++) {
+        int64_t m = count[i];
+        if (m <= 0) { flag[i] = 1; flagged++; continue; }
+        const double *v = xy + 2 * first[i];
+        double ci = cx[i], cj = cy[i], ri = r[i];
+        const int64_t *pc = cand + cstart[bucket[i]];
+        int64_t k = reps[i];
+        /* centre distances first, then the pieces nearest the centre first: the best so
+           far is tight early and the rest fall to the bound */
+        double dcs[MAX_SORTED];
+        int64_t ids[MAX_SORTED];
+        int64_t ks = k < MAX_SORTED ? k : MAX_SORTED;
+        double best = INFINITY;
+        int near = 0;
+        for (int64_t q = 0; q < k && !near; q++) {
+            int64_t p = pc[q];
+            double dc = point_segment(ci, cj, pa[2 * p], pa[2 * p + 1], pb[2 * p], pb[2 * p + 1]);
+            if (dc <= ri) near = 1;
+            if (q < ks) {  /* insertion into the sorted head */
+                int64_t t = q;
+                while (t > 0 && dcs[t - 1] > dc) { dcs[t] = dcs[t - 1]; ids[t] = ids[t - 1]; t--; }
+                dcs[t] = dc;
+                ids[t] = p;
+            } else if (dc - ri < best) {  /* past the head: measured in list order */
+                double d = piece_ring(pa + 2 * p, pb + 2 * p, v, m);
+                if (d < best) best = d;
+            }
+        }
+        for (int64_t q = 0; q < ks && !near; q++) {
+            if (dcs[q] - ri >= best) break;  /* sorted: none after it can do better */
+            int64_t p = ids[q];
+            double d = piece_ring(pa + 2 * p, pb + 2 * p, v, m);
+            if (d < best) best = d;
+        }
+        if (near) { flag[i] = 1; flagged++; continue; }
+        out[i] = best;
+        flag[i] = 0;
+    }
+    return flagged;
+}

@@ -1,0 +1,66 @@
+"""The compiled exact-distance loop: built by the set-up, same distances as numpy and GEOS."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from hljgis.analysis import outline_kernel
+from hljgis.analysis.distance import Outlines, outline_distance
+from tests.analysis.test_exact_distance import _parcels, _targets
+
+
+def test_the_set_up_built_the_loop_and_it_loads():
+    """`make setup` compiles it (gcc is among the project's system packages): a ranking on
+    this machine measures with it, so the benches and these tests exercise it."""
+    assert outline_kernel.LIBRARY.exists(), "run make setup (it builds _outline.so)"
+    assert outline_kernel.load() is not None
+
+
+@pytest.mark.parametrize("kind", ["points", "lines", "polygons"])
+def test_the_loop_gives_the_numpy_and_geos_distances(kind):
+    rng = np.random.default_rng({"points": 21, "lines": 22, "polygons": 23}[kind])
+    sites = _parcels(rng, n=2500)
+    targets = _targets(rng, kind)
+    o = Outlines(sites)
+    with_loop = outline_distance(sites, targets, outlines=o)
+    numpy_only = outline_distance(sites, targets, outlines=o, use_kernel=False)
+    want = shapely.distance(sites[:, None], targets[None, :]).min(axis=1)
+    np.testing.assert_allclose(with_loop, numpy_only, rtol=1e-12, atol=1e-9)
+    assert np.abs(with_loop - want).max() <= 1e-6
+    assert (want == 0).any() and (want > 0).any()  # touching and far sites both occur
+
+
+def test_the_loop_leaves_near_holed_and_multi_part_sites_to_the_search():
+    rng = np.random.default_rng(5)
+    sites = _parcels(rng, n=800)
+    targets = _targets(rng, "lines")
+    o = Outlines(sites)
+    from hljgis.analysis.distance import _buckets, _Pieces
+
+    pieces = _Pieces(targets)
+    order, bucket, cand, cstart, reps = _buckets(o, pieces.a, pieces.b)
+    got, flagged = outline_kernel.measure(o, order, bucket, cand, cstart, reps, pieces.a,
+                                          pieces.b, lambda: None)
+    assert flagged[o.geos].all()  # holed, two-part, point sites
+    touching = shapely.distance(sites, shapely.union_all(targets)) == 0
+    assert touching.sum() > 20 and flagged[touching].all()  # GEOS decides those
+    done = ~flagged
+    want = shapely.distance(sites[done, None], targets[None, :]).min(axis=1)
+    assert done.sum() > 500 and np.abs(got[done] - want).max() <= 1e-6
+
+
+def test_without_a_compiler_nothing_is_built(monkeypatch, capsys):
+    monkeypatch.delenv("CC", raising=False)
+    monkeypatch.setattr(outline_kernel.shutil, "which", lambda name: None)
+    assert outline_kernel.build() is None
+    assert "numpy" in capsys.readouterr().err
+
+
+def test_a_failing_compiler_leaves_the_built_loop_alone(tmp_path, capsys):
+    before = outline_kernel.LIBRARY.read_bytes()
+    assert outline_kernel.build(compiler="false") is None
+    assert "failed" in capsys.readouterr().err
+    assert outline_kernel.LIBRARY.read_bytes() == before
+    assert outline_kernel.load() is not None
