@@ -64,3 +64,14 @@ def test_a_failing_compiler_leaves_the_built_loop_alone(tmp_path, capsys):
     assert "failed" in capsys.readouterr().err
     assert outline_kernel.LIBRARY.read_bytes() == before
     assert outline_kernel.load() is not None
+
+
+def test_extents_in_c_are_numpy_s_to_the_bit(monkeypatch):
+    rng = np.random.default_rng(9)
+    sites = _parcels(rng, n=700).astype(object)
+    sites[[3, 300]] = None  # sites without vertices keep zero extents
+    with_c = Outlines(sites)
+    monkeypatch.setattr(outline_kernel, "load", lambda: None)
+    numpy_only = Outlines(sites)
+    for name in ("cx", "cy", "hw", "hh", "r", "_ext"):
+        np.testing.assert_array_equal(getattr(with_c, name), getattr(numpy_only, name))

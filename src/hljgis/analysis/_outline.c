@@ -119,3 +119,29 @@ int64_t hljgis_outline_min(
     }
     return flagged;
 }
+
+/* Per site i in [i0, i1) with vertices: the least and largest x, y, x + y and x - y of its
+ * vertices (lo and hi: n x 4, row-major); sites without vertices are left as they are. */
+void hljgis_ring_extents(int64_t i0, int64_t i1, const double *xy, const int64_t *first,
+                         const int64_t *nv, double *lo, double *hi) {
+    for (int64_t i = i0; i < i1; i++) {
+        int64_t k = nv[i];
+        if (k <= 0) continue;
+        const double *v = xy + 2 * first[i];
+        double l0 = v[0], l1 = v[1], l2 = v[0] + v[1], l3 = v[0] - v[1];
+        double h0 = l0, h1 = l1, h2 = l2, h3 = l3;
+        for (int64_t t = 1; t < k; t++) {
+            double x = v[2 * t], y = v[2 * t + 1], s = x + y, d = x - y;
+            if (x < l0) l0 = x;
+            if (x > h0) h0 = x;
+            if (y < l1) l1 = y;
+            if (y > h1) h1 = y;
+            if (s < l2) l2 = s;
+            if (s > h2) h2 = s;
+            if (d < l3) l3 = d;
+            if (d > h3) h3 = d;
+        }
+        lo[4 * i] = l0; lo[4 * i + 1] = l1; lo[4 * i + 2] = l2; lo[4 * i + 3] = l3;
+        hi[4 * i] = h0; hi[4 * i + 1] = h1; hi[4 * i + 2] = h2; hi[4 * i + 3] = h3;
+    }
+}

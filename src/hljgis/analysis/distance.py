@@ -182,7 +182,10 @@ class Outlines:
             lo[has] = np.minimum.reduceat(q, at, axis=0)
             hi[has] = np.maximum.reduceat(q, at, axis=0)
 
-        run_blocks(extents, list(range(0, n, step)), lambda: None)
+        if outline_kernel.load() is not None:  # one pass in C over the vertices
+            outline_kernel.extents(xy, self.first, nv, lo, hi)
+        else:
+            run_blocks(extents, list(range(0, n, step)), lambda: None)
         self.cx = (lo[:, 0] + hi[:, 0]) / 2.0
         self.cy = (lo[:, 1] + hi[:, 1]) / 2.0
         # half sizes of the box, a little generous: every vertex v has |v - c| <= hw, hh

@@ -6,8 +6,10 @@ time went there (a million parcels: 2.2-2.7 s for stations, expressways and park
 cores). ``_outline.c`` does the same per site in one loop, skipping a piece as soon as
 its bound cannot beat the best so far. It is compiled by ``make setup`` (:func:`build`:
 the system's C compiler, no Python headers) and loaded with ctypes, which lets go of the
-GIL during the call, so slices of sites run on the thread pool side by side. Without the library (no compiler, another platform) the
-numpy path measures everything: the results are the same (tests compare them).
+GIL during the call, so slices of sites run on the thread pool side by side; it also
+finds each site's extents (:func:`extents`) for :class:`~hljgis.analysis.distance.
+Outlines`. Without the library (no compiler, another platform) numpy does everything: the
+results are the same (tests compare them).
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from hljgis.analysis.kernels import run_blocks
 
-__all__ = ["LIBRARY", "build", "load", "measure"]
+__all__ = ["LIBRARY", "build", "extents", "load", "measure"]
 
 SOURCE = Path(__file__).with_name("_outline.c")
 #: The compiled loop, beside its source (in the frozen app: beside the module too).
@@ -50,7 +53,30 @@ def load():
     fn.restype = ctypes.c_int64
     fn.argtypes = [ctypes.c_int64, ctypes.c_int64, _I64, _I64, _I64, _I64,
                    _F64, _I64, _I64, _F64, _F64, _F64, _F64, _F64, _F64, _U8]
-    return fn
+    ext = lib.hljgis_ring_extents
+    ext.restype = None
+    ext.argtypes = [ctypes.c_int64, ctypes.c_int64, _F64, _I64, _I64, _F64, _F64]
+    return _Library(fn, ext)
+
+
+class _Library(NamedTuple):
+    outline_min: Any
+    ring_extents: Any
+
+
+def extents(xy: np.ndarray, first: np.ndarray, nv: np.ndarray, lo: np.ndarray,
+            hi: np.ndarray) -> None:
+    """Fill ``lo``/``hi`` (n, 4) with the least and largest x, y, x + y, x - y of each
+    site's vertices (``nv[i]`` from row ``first[i]`` of ``xy``), in slices on the thread
+    pool; rows of sites without vertices are left alone."""
+    fn = load().ring_extents
+    n = len(nv)
+    args = [_c(xy, np.float64), _c(first, np.int64), _c(nv, np.int64), lo, hi]
+
+    def part(i0: int) -> None:
+        fn(i0, min(n, i0 + 4 * SLICE), *args)
+
+    run_blocks(part, list(range(0, n, 4 * SLICE)), lambda: None)
 
 
 def measure(o, order: np.ndarray, bucket: np.ndarray, cand: np.ndarray,
@@ -61,7 +87,7 @@ def measure(o, order: np.ndarray, bucket: np.ndarray, cand: np.ndarray,
     :func:`~hljgis.analysis.distance._buckets`; and which sites the caller must measure
     itself (holed or multi-part sites, and those a piece comes within reach of: they may
     touch it). Raises whatever ``check()`` raises between slices."""
-    fn = load()
+    fn = load().outline_min
     n = len(o.cx)
     site_bucket = np.empty(n, dtype=np.int64)
     site_bucket[order] = bucket
