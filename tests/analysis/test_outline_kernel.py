@@ -75,3 +75,37 @@ def test_extents_in_c_are_numpy_s_to_the_bit(monkeypatch):
     numpy_only = Outlines(sites)
     for name in ("cx", "cy", "hw", "hh", "r", "_ext"):
         np.testing.assert_array_equal(getattr(with_c, name), getattr(numpy_only, name))
+
+
+@pytest.mark.parametrize("kind", ["polygons", "points"])
+def test_outlines_from_the_file_s_wkb_are_geos_s(tmp_path, monkeypatch, kind):
+    """Sites read from a file keep its WKB: their vertices come from it, the same as
+    GEOS gives them (holes, one- and two-part multipolygons, an empty polygon)."""
+    import geopandas as gpd
+
+    from hljgis.io.gdal_frame import read_frame
+
+    rng = np.random.default_rng(4)
+    if kind == "points":
+        geoms = list(shapely.points(rng.uniform(0, 1000, (300, 2))))
+    else:
+        geoms = list(_parcels(rng, n=300)[:-1])  # the point site: a layer has one family
+        geoms += [shapely.MultiPolygon([shapely.box(0, 0, 5, 5)]),
+                  shapely.MultiPolygon([shapely.box(0, 0, 5, 5).difference(
+                      shapely.box(1, 1, 2, 2))]), shapely.Polygon()]
+    path = tmp_path / "sites.gpkg"
+    gpd.GeoDataFrame({"n": np.arange(len(geoms))}, geometry=geoms,
+                     crs="EPSG:4553").to_file(path)
+    sites = read_frame(path, keep_wkb=True).geometry.values
+    assert outline_kernel.wkb_rings(np.asarray(sites)) is not None  # the WKB was used
+    from_wkb = Outlines(np.asarray(sites))
+    monkeypatch.setattr(outline_kernel, "wkb_rings", lambda geoms: None)
+    from_geos = Outlines(np.asarray(sites))
+    for name in ("nv", "first", "xy", "count", "geos", "blank", "cx", "cy", "r", "_ext"):
+        np.testing.assert_array_equal(getattr(from_wkb, name), getattr(from_geos, name))
+
+
+def test_sites_not_read_from_a_file_are_read_by_geos():
+    sites = np.array([shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1)])
+    assert outline_kernel.wkb_rings(sites) is None
+    assert Outlines(sites).count.tolist() == [4, 4]

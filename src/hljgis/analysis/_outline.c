@@ -145,3 +145,82 @@ void hljgis_ring_extents(int64_t i0, int64_t i1, const double *xy, const int64_t
         hi[4 * i] = h0; hi[4 * i + 1] = h1; hi[4 * i + 2] = h2; hi[4 * i + 3] = h3;
     }
 }
+
+/* ---- vertices straight from WKB ---------------------------------------------------------
+ * Canonical WKB only (little-endian, 2-D Point, Polygon or MultiPolygon; io.source_wkb
+ * keeps nothing else). Per record: its type (0 point, 3 polygon, 6 multipolygon, as
+ * shapely.get_type_id), its vertices (all rings, as shapely.get_num_coordinates; 0 for an
+ * empty point), its interior rings (a polygon's; a one-part multipolygon's part's; else 0)
+ * and its parts. -1 in type: a record this reader does not know (the caller uses GEOS). */
+#include <string.h>
+
+static inline uint32_t u32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+
+/* Walks one polygon body (after byte order and type) from p; returns the byte after it,
+ * or NULL past end. Adds its vertices to *nv, its rings less one to *holes; copies the
+ * coordinates to out (when not NULL). */
+static const uint8_t *polygon_body(const uint8_t *p, const uint8_t *end, int64_t *nv,
+                                   int64_t *holes, double *out) {
+    if (p + 4 > end) return NULL;
+    uint32_t rings = u32(p);
+    p += 4;
+    for (uint32_t k = 0; k < rings; k++) {
+        if (p + 4 > end) return NULL;
+        uint32_t pts = u32(p);
+        p += 4;
+        if (p + 16 * (size_t)pts > end) return NULL;
+        if (out) memcpy(out + 2 * *nv, p, 16 * (size_t)pts);
+        *nv += pts;
+        p += 16 * (size_t)pts;
+    }
+    *holes = rings > 0 ? rings - 1 : 0;
+    return p;
+}
+
+static int64_t wkb_record(const uint8_t *p, const uint8_t *end, int64_t *nv, int64_t *holes,
+                          int64_t *parts, double *out) {
+    *nv = 0; *holes = 0; *parts = 1;
+    if (p + 5 > end || p[0] != 1) return -1;
+    uint32_t type = u32(p + 1);
+    p += 5;
+    if (type == 1) {
+        if (p + 16 > end) return -1;
+        double xy[2];
+        memcpy(xy, p, 16);
+        if (isnan(xy[0]) && isnan(xy[1])) return 0;  /* POINT EMPTY */
+        if (out) memcpy(out, p, 16);
+        *nv = 1;
+        return 0;
+    }
+    if (type == 3) return polygon_body(p, end, nv, holes, out) ? 3 : -1;
+    if (type == 6) {
+        if (p + 4 > end) return -1;
+        uint32_t n = u32(p);
+        p += 4;
+        *parts = n;
+        int64_t h = 0;
+        for (uint32_t k = 0; k < n; k++) {
+            if (p + 5 > end || p[0] != 1 || u32(p + 1) != 3) return -1;
+            p = polygon_body(p + 5, end, nv, &h, out);
+            if (!p) return -1;
+        }
+        *holes = n == 1 ? h : 0;
+        return 6;
+    }
+    return -1;
+}
+
+/* Pass 1 (xy NULL): type, vertices, holes, parts of records [i0, i1). Pass 2: their
+ * coordinates into xy from row first[i]. Offsets: n + 1 of them, 32- or 64-bit. */
+void hljgis_wkb_rings(int64_t i0, int64_t i1, const uint8_t *data, const void *offsets,
+                      int wide, int64_t *type, int64_t *nv, int64_t *holes, int64_t *parts,
+                      const int64_t *first, double *xy) {
+    for (int64_t i = i0; i < i1; i++) {
+        int64_t a = wide ? ((const int64_t *)offsets)[i] : ((const int32_t *)offsets)[i];
+        int64_t b = wide ? ((const int64_t *)offsets)[i + 1]
+                         : ((const int32_t *)offsets)[i + 1];
+        int64_t v, h, n;
+        int64_t t = wkb_record(data + a, data + b, &v, &h, &n, xy ? xy + 2 * first[i] : NULL);
+        if (!xy) { type[i] = t; nv[i] = v; holes[i] = h; parts[i] = n; }
+    }
+}

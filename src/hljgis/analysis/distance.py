@@ -145,18 +145,23 @@ class Outlines:
         self.geoms = geoms = np.asarray(geoms)
         self._lock = threading.Lock()  # criteria on threads make the buckets once
         n = len(geoms)
-        nv, types, rings = _counts(geoms)
+        rings = outline_kernel.wkb_rings(geoms)  # from the file's WKB, where it was kept
+        if rings is not None:
+            nv, self.first, xy, simple = rings
+        else:
+            nv, types, holes = _counts(geoms)
+            self.first = np.cumsum(nv) - nv
+            # one GEOS pass: get_coordinates holds the GIL, slices on threads gained nothing
+            xy = shapely.get_coordinates(geoms)
+            simple = (types == 3) & (holes == 0)
+            multi = np.flatnonzero(types == 6)
+            multi = multi[shapely.get_num_geometries(geoms[multi]) == 1]
+            simple[multi] = shapely.get_num_interior_rings(
+                shapely.get_geometry(geoms[multi], 0)) == 0
         self.blank = nv == 0
-        self.first = np.cumsum(nv) - nv
         self.nv = nv
-        #: (k, 2) vertices of all sites, rings closed, site after site (one GEOS pass:
-        #: get_coordinates holds the GIL, slices on threads gained nothing)
-        self.xy = xy = shapely.get_coordinates(geoms)
-        simple = (types == 3) & (rings == 0)
-        multi = np.flatnonzero(types == 6)
-        multi = multi[shapely.get_num_geometries(geoms[multi]) == 1]
-        simple[multi] = shapely.get_num_interior_rings(
-            shapely.get_geometry(geoms[multi], 0)) == 0
+        #: (k, 2) vertices of all sites, rings closed, site after site
+        self.xy = xy
         simple &= nv > 1
         #: edges of each site measured here (0: GEOS measures the site)
         self.count = np.where(simple, nv - 1, 0)

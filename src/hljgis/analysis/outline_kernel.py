@@ -56,12 +56,70 @@ def load():
     ext = lib.hljgis_ring_extents
     ext.restype = None
     ext.argtypes = [ctypes.c_int64, ctypes.c_int64, _F64, _I64, _I64, _F64, _F64]
-    return _Library(fn, ext)
+    rings = lib.hljgis_wkb_rings
+    rings.restype = None
+    rings.argtypes = [ctypes.c_int64, ctypes.c_int64, _U8, ctypes.c_void_p, ctypes.c_int,
+                      _I64, _I64, _I64, _I64, _I64, ctypes.POINTER(ctypes.c_double)]
+    return _Library(fn, ext, rings)
 
 
 class _Library(NamedTuple):
     outline_min: Any
     ring_extents: Any
+    wkb_rings: Any
+
+
+def wkb_rings(geoms: np.ndarray):
+    """The sites' vertices read from the WKB their file gave (kept by
+    :mod:`hljgis.io.source_wkb` while these very objects live), instead of asking GEOS for
+    them (a million parcels: 0.4 s of GEOS calls holding the GIL, against 0.03 s).
+
+    Returns ``(nv, first, xy, simple)`` as :class:`~hljgis.analysis.distance.Outlines`
+    keeps them (``simple``: one ring, one part), or None: no kept WKB, no library, or a
+    record this reader does not know.
+    """
+    lib = load()
+    if lib is None or not len(geoms):
+        return None
+    from hljgis.io.source_wkb import lookup
+
+    found = lookup(geoms)
+    if found is None:
+        return None
+    import pyarrow as pa
+
+    wkb: Any = found.wkb
+    if isinstance(wkb, pa.ChunkedArray):
+        wkb = wkb.combine_chunks()
+    wide = pa.types.is_large_binary(wkb.type)
+    n = len(wkb)
+    _, off_buf, data_buf = wkb.buffers()
+    offsets = np.frombuffer(off_buf, np.int64 if wide else np.int32)[wkb.offset:][:n + 1]
+    offsets = np.ascontiguousarray(offsets)
+    data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(1, np.uint8)
+    kind = np.empty(n, np.int64)
+    nv = np.empty(n, np.int64)
+    holes = np.empty(n, np.int64)
+    parts = np.empty(n, np.int64)
+    none_i = np.zeros(1, np.int64)
+
+    def count(i0: int) -> None:
+        lib.wkb_rings(i0, min(n, i0 + 4 * SLICE), data, offsets.ctypes.data, int(wide), kind,
+                      nv, holes, parts, none_i, None)
+
+    run_blocks(count, list(range(0, n, 4 * SLICE)), lambda: None)
+    if (kind < 0).any():
+        return None
+    first = np.cumsum(nv) - nv
+    xy = np.empty((int(nv.sum()), 2))
+
+    def copy(i0: int) -> None:
+        lib.wkb_rings(i0, min(n, i0 + 4 * SLICE), data, offsets.ctypes.data, int(wide), kind,
+                      nv, holes, parts, first, xy.ctypes.data_as(ctypes.POINTER(ctypes.c_double)))
+
+    run_blocks(copy, list(range(0, n, 4 * SLICE)), lambda: None)
+    simple = ((kind == 3) | ((kind == 6) & (parts == 1))) & (holes == 0)
+    return nv, first, xy, simple
 
 
 def extents(xy: np.ndarray, first: np.ndarray, nv: np.ndarray, lo: np.ndarray,
