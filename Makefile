@@ -3,7 +3,7 @@ VENV    ?= .venv
 PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
-KERNEL  := src/hljgis/analysis/_outline.so
+KERNEL  := src/hljgis/analysis/_outline.so src/hljgis/io/_gpkg_rows.so
 
 .PHONY: run test setup lint data bench clean
 
@@ -26,10 +26,10 @@ $(STAMP): pyproject.toml packaging/system-packages.txt
 	$(PY) -m pip install --quiet -e '.[test,data,package]'
 	touch $(STAMP)
 
-# The exact-distance loop in C (hljgis.analysis.outline_kernel); without a compiler the
-# numpy path measures everything and this only prints a note.
-$(KERNEL): src/hljgis/analysis/_outline.c $(STAMP)
-	$(PY) -c "from hljgis.analysis.outline_kernel import build; build()"
+# The two C libraries (hljgis._native: exact distances, GeoPackage rows); without a
+# compiler numpy and GDAL do their work and this only prints a note.
+$(KERNEL) &: src/hljgis/analysis/_outline.c src/hljgis/io/_gpkg_rows.c $(STAMP)
+	$(PY) -c "from hljgis._native import build_all; build_all()"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -52,8 +52,10 @@ def test_the_loop_leaves_near_holed_and_multi_part_sites_to_the_search():
 
 
 def test_without_a_compiler_nothing_is_built(monkeypatch, capsys):
+    from hljgis import _native
+
     monkeypatch.delenv("CC", raising=False)
-    monkeypatch.setattr(outline_kernel.shutil, "which", lambda name: None)
+    monkeypatch.setattr(_native.shutil, "which", lambda name: None)
     assert outline_kernel.build() is None
     assert "numpy" in capsys.readouterr().err
 

@@ -10,7 +10,7 @@ import pyogrio
 import pytest
 import shapely
 
-from hljgis.io import gdal_nogil, gpkg_split, write_layer
+from hljgis.io import gdal_nogil, gpkg_rows, gpkg_split, write_layer
 from hljgis.io.arrow_layer import arrow_layer
 
 pytestmark = pytest.mark.skipif(not gdal_nogil.available(),
@@ -43,6 +43,19 @@ def split_small(monkeypatch):
     monkeypatch.setattr(gpkg_split, "SPLIT_ROWS", 10)
 
 
+@pytest.fixture
+def gdal_rows(monkeypatch):
+    """GDAL writes the rows (as where the C writer is not built)."""
+    monkeypatch.setattr(gpkg_rows, "load", lambda: None)
+
+
+def _count_native(monkeypatch) -> list:
+    calls = []
+    real = gpkg_rows.insert
+    monkeypatch.setattr(gpkg_rows, "insert", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    return calls
+
+
 def _rows(path, sql):
     with contextlib.closing(sqlite3.connect(path)) as con:
         return con.execute(sql).fetchall()
@@ -55,15 +68,21 @@ def _one_go(gdf, path, name="ranked"):
                         geometry_type=prepared.geometry_type, crs=prepared.crs)
 
 
+@pytest.mark.parametrize("rows", ["C", "GDAL"])
 @pytest.mark.parametrize("name", ["ranked", 'rank "甲"-1 x'])
 def test_split_file_equals_the_one_gdal_writes(tmp_path, ranked, split_small, monkeypatch,
-                                               name):
+                                               name, rows):
+    """Rows written by C (:mod:`hljgis.io.gpkg_rows`) or by GDAL: the same records."""
+    if rows == "GDAL":
+        monkeypatch.setattr(gpkg_rows, "load", lambda: None)
+    native = _count_native(monkeypatch)
     calls = []
     real = gpkg_split.write_split
     monkeypatch.setattr(gpkg_split, "write_split",
                         lambda *a, **k: calls.append(1) or real(*a, **k))
     ours = write_layer(ranked, tmp_path / "ours.gpkg", layer_name=name)
     assert calls, "the split writer was not used"
+    assert len(native) == (2 if rows == "C" else 0)  # both halves
     ref = tmp_path / "gdal.gpkg"
     _one_go(ranked, ref, name)
     q = name.replace('"', '""')
@@ -115,7 +134,7 @@ def test_a_failure_mid_write_keeps_the_old_file(tmp_path, ranked, split_small, m
 
 
 def test_a_failing_half_is_reported_and_leaves_nothing(tmp_path, ranked, split_small,
-                                                       monkeypatch):
+                                                       gdal_rows, monkeypatch):
     real = gdal_nogil.append_table
 
     def second_half_fails(table, path, **kwargs):
@@ -190,3 +209,28 @@ def test_gdal_appends_to_a_split_file_as_to_its_own(tmp_path, ranked, split_smal
     assert list(back.index) == [len(ranked) + 1]  # the sequence went on from n
     assert _rows(path, "SELECT feature_count FROM gpkg_ogr_contents") == [(len(ranked) + 1,)]
     assert _rows(path, "SELECT rtreecheck('rtree_ranked_geom')") == [("ok",)]
+
+
+def test_sqlite_refusing_c_rows_falls_back_to_gdal(tmp_path, ranked, split_small,
+                                                    monkeypatch):
+    real = gpkg_rows.insert
+
+    def second_half_refused(path, *args, **kwargs):
+        if ".tmp" in str(path) and "ours" not in str(path) and args[-1] > 1:
+            raise gpkg_rows.RowsError("insert: database or disk is full")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(gpkg_rows, "insert", second_half_refused)
+    path = write_layer(ranked, tmp_path / "r.gpkg", layer_name="ranked")
+    back = pyogrio.read_dataframe(path)
+    assert len(back) == len(ranked) and list(back["site_id"]) == list(ranked["site_id"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.gpkg"]
+
+
+def test_points_are_left_to_gdal(tmp_path, split_small, monkeypatch):
+    """GDAL writes a point's blob without an envelope: the C writer keeps to polygons."""
+    native = _count_native(monkeypatch)
+    pts = gpd.GeoDataFrame({"v": np.arange(200.0)}, crs="EPSG:4553",
+                           geometry=shapely.points(np.arange(200.0), np.arange(200.0)))
+    path = write_layer(pts, tmp_path / "p.gpkg", layer_name="p")
+    assert native == [] and len(pyogrio.read_dataframe(path)) == 200

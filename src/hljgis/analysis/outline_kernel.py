@@ -17,21 +17,20 @@ from __future__ import annotations
 import ctypes
 import functools
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from hljgis._native import LIBRARIES, compile_library, library_path
 from hljgis.analysis.kernels import run_blocks
 
 __all__ = ["LIBRARY", "build", "extents", "load", "measure"]
 
 SOURCE = Path(__file__).with_name("_outline.c")
 #: The compiled loop, beside its source (in the frozen app: beside the module too).
-LIBRARY = SOURCE.with_name("_outline.so" if os.name != "nt" else "_outline.dll")
+LIBRARY = library_path(SOURCE)
 #: Sites per call: slices on the thread pool, a cancel check between them.
 SLICE = 1 << 15
 
@@ -172,21 +171,9 @@ def _c(array: np.ndarray, dtype) -> np.ndarray:
 def build(compiler: str | None = None) -> Path | None:
     """Compile ``_outline.c`` into :data:`LIBRARY`; None (and a note on stderr) when no C
     compiler is found or it fails: hljgis then measures with numpy."""
-    cc = compiler or os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        print("no C compiler: distances are measured with numpy", file=sys.stderr)
-        return None
-    tmp = LIBRARY.with_name(LIBRARY.name + ".tmp")
-    cmd = [cc, "-O2", "-fPIC", "-shared", "-o", str(tmp), str(SOURCE), "-lm"]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        print(f"{' '.join(cmd)} failed: distances are measured with numpy\n{done.stderr}",
-              file=sys.stderr)
-        tmp.unlink(missing_ok=True)
-        return None
-    os.replace(tmp, LIBRARY)
+    built = compile_library(SOURCE, LIBRARY, LIBRARIES["analysis/_outline.c"], compiler)
     load.cache_clear()
-    return LIBRARY
+    return built
 
 
 if __name__ == "__main__":

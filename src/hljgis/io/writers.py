@@ -13,7 +13,7 @@ from hljgis.core.crs import WGS84
 from hljgis.core.errors import InputError
 from hljgis.core.hugepages import batch_memory
 from hljgis.core.layer import VectorLayer
-from hljgis.io import gdal_nogil, gpkg_split
+from hljgis.io import gdal_nogil, gpkg_rows, gpkg_split
 from hljgis.io.arrow_layer import arrow_layer
 from hljgis.io.atomic import atomic_target, fast_sqlite_writes
 
@@ -99,9 +99,9 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
                                    geometry_type=prepared.geometry_type, crs=prepared.crs,
                                    origin=prepared.origin)
             return
-        except (gdal_nogil.GdalError, gpkg_split.SplitRefused):
-            # GDAL through ctypes refused, or its layer table is not the one the split
-            # expects (another GDAL version): GDAL's usual way below
+        except (gdal_nogil.GdalError, gpkg_split.SplitRefused, gpkg_rows.RowsError):
+            # GDAL through ctypes or SQLite under the C rows refused, or the layer table
+            # is not the one the split expects (another GDAL version): GDAL's usual way
             path.unlink(missing_ok=True)
     pyogrio.write_arrow(prepared.table, path, layer=name, driver="GPKG",
                         geometry_name=prepared.geometry_name,
