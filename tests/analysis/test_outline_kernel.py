@@ -111,3 +111,26 @@ def test_sites_not_read_from_a_file_are_read_by_geos():
     sites = np.array([shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1)])
     assert outline_kernel.wkb_rings(sites) is None
     assert Outlines(sites).count.tolist() == [4, 4]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_loop_agrees_with_geos_on_varied_data(seed):
+    """Small and huge extents, zone-prefixed eastings, densified outlines (repeated and
+    collinear vertices), a zero-length segment and a point on a site's vertex."""
+    rng = np.random.default_rng(100 + seed)
+    ext = [100.0, 20_000.0, 400_000.0][seed % 3]
+    org = np.array([[0.0, 500_000.0, 39_500_000.0][seed % 3], 5_000_000.0])
+    pts = rng.uniform(0, ext, (600, 2)) + org
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts)))
+    cells = shapely.intersection(cells, shapely.box(*org, *(org + ext)))
+    if seed % 2:
+        cells = shapely.segmentize(cells, ext / 50)
+    v = shapely.get_coordinates(cells[0])[0]
+    kinds = [shapely.points(rng.uniform(-0.2 * ext, 1.2 * ext, (9, 2)) + org),
+             shapely.buffer(shapely.points(rng.uniform(0, ext, (4, 2)) + org), ext / 20),
+             np.array([shapely.LineString([v + ext / 99, v + ext / 99, v + ext / 3]),
+                       shapely.Point(*v)])]
+    for targets in kinds:
+        got = outline_distance(cells, targets)
+        want = shapely.distance(cells[:, None], targets[None, :]).min(axis=1)
+        assert np.abs(got - want).max() <= 1e-6
