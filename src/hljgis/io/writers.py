@@ -85,19 +85,23 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
     two halves on two cores (:mod:`hljgis.io.gpkg_split`); the rest through pyogrio's
     ``write_dataframe``.
     """
+    options = gpkg_name_options(gdf)
     if not len(gdf):
-        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", geometry_type="Unknown")
+        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", geometry_type="Unknown",
+                                layer_options=options)
         return
     prepared = arrow_layer(gdf)
     if prepared is None:
-        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", **arrow_kwargs())
+        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", layer_options=options,
+                                **arrow_kwargs())
         return
-    if not path.exists() and gpkg_split.usable(prepared.table, prepared.geometry_name):
+    if (not path.exists() and "FID" not in options
+            and gpkg_split.usable(prepared.table, prepared.geometry_name)):
         try:
             gpkg_split.write_split(prepared.table, shapely.bounds(gdf.geometry.values), path,
                                    layer=name, geometry_name=prepared.geometry_name,
                                    geometry_type=prepared.geometry_type, crs=prepared.crs,
-                                   origin=prepared.origin)
+                                   origin=prepared.origin, layer_options=options)
             return
         except (gdal_nogil.GdalError, gpkg_split.SplitRefused):
             # GDAL through ctypes refused, or its layer table is not the one the split
@@ -105,7 +109,29 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
             path.unlink(missing_ok=True)
     pyogrio.write_arrow(prepared.table, path, layer=name, driver="GPKG",
                         geometry_name=prepared.geometry_name,
-                        geometry_type=prepared.geometry_type, crs=prepared.crs)
+                        geometry_type=prepared.geometry_type, crs=prepared.crs,
+                        layer_options=options)
+
+
+def gpkg_name_options(gdf: gpd.GeoDataFrame) -> dict[str, str]:
+    """GeoPackage layer options that keep every attribute of ``gdf`` an attribute.
+
+    GDAL names a new layer's feature-id column ``fid`` and its geometry column ``geom``.
+    A planner's field of either name (a Shapefile's or GeoJSON's ``FID``, a text field
+    ``geom``) would then be taken for the feature ids (refused unless unique integers, and
+    lost from the attributes when they are) or refused as a second geometry column; those
+    two columns get other names instead (``fid_1``, the frame's geometry name).
+    """
+    names = {str(c).lower() for c in gdf.columns if c != gdf.geometry.name}
+    options: dict[str, str] = {}
+    if "geom" in names:
+        options["GEOMETRY_NAME"] = str(gdf.geometry.name)
+    if "fid" in names:
+        k = 1
+        while f"fid_{k}" in names or f"fid_{k}" == str(gdf.geometry.name).lower():
+            k += 1
+        options["FID"] = f"fid_{k}"
+    return options
 
 
 def _write_geojson(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
