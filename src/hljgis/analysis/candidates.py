@@ -234,8 +234,9 @@ def layer_candidates(
         )
     if where:
         keep = filter_mask(gdf, where, year=year)
-        gdf, sites = gdf[keep], sites[keep]
-    if len(gdf) and not sites.all():
+        gdf, sites, types = gdf[keep], sites[keep], types[keep]
+    # a feature without geometry (NULL: type -1) is no line: it stays, unmeasured
+    if len(gdf) and not (sites | (types < 0)).all():
         raise InputError(
             f"candidate layer '{source}' mixes lines with its polygons or points.",
             "Split the layer (hljgis info shows its geometry types) or buffer the lines.",
