@@ -90,6 +90,17 @@ def test_crs_options_and_a_plain_geopackage(data, tmp_path, capsys):
     np.testing.assert_allclose(g["raw_bus_access"], d.min(axis=1), rtol=1e-7)
 
 
+def test_parcels_written_back_as_read_not_reprojected_there_and_back(data, tmp_path, capsys):
+    """Ranked in CM 132E, written in the file's EPSG:4549: each parcel's coordinates are
+    the file's own, bit for bit (a round trip through the analysis CRS moved them)."""
+    code, out = _rank(data, tmp_path)
+    assert code == 0, capsys.readouterr().err
+    g = pyogrio.read_dataframe(out)
+    source = pyogrio.read_dataframe(data["parcels"], encoding="GBK")
+    assert g.crs.to_epsg() == 4549 and g["DKBH"].tolist() == source["DKBH"].tolist()
+    assert (shapely.to_wkb(g.geometry.values) == shapely.to_wkb(source.geometry.values)).all()
+
+
 def _scenario_with(tmp_path, change) -> str:
     sc = planner_parcels.scenario()
     change(sc)
