@@ -60,3 +60,20 @@ def test_refuses_a_table_without_geometry(tmp_path):
     pyogrio.write_dataframe(pd.DataFrame({"a": [1, 2]}), path, layer="t", driver="GPKG")
     with pytest.raises(InputError, match="no geometries"):
         read_candidates(str(path))
+
+
+@pytest.mark.parametrize("cpg", [None, "GBK"], ids=["no-cpg", "cpg"])
+def test_gbk_shapefile_with_chinese_field_names(tmp_path, cpg):
+    """A bureau's Shapefile: GBK field names and text, often without a .cpg."""
+    gdf = gpd.GeoDataFrame({"地块编号": ["双鸭山01", "七台河02"], "用途": ["工业", "居住"]},
+                           geometry=shapely.box([0.0, 2.0], 0, [1.0, 3.0], 1), crs="EPSG:4553")
+    path = tmp_path / "parcels.shp"
+    gdf.to_file(path, encoding="GBK")
+    (tmp_path / "parcels.cpg").unlink(missing_ok=True)
+    if cpg:
+        (tmp_path / "parcels.cpg").write_text(cpg)
+    got = read_candidates(str(path))
+    assert list(got.columns) == ["地块编号", "用途", "geometry"]
+    assert got["地块编号"].tolist() == ["双鸭山01", "七台河02"]
+    assert got["用途"].tolist() == ["工业", "居住"]
+    assert read_candidates(str(path), encoding="gbk")["用途"].tolist() == ["工业", "居住"]

@@ -275,7 +275,8 @@ def _same_text(text: str, n: int) -> pd.api.extensions.ExtensionArray:
 
 @batch_memory()
 def read_candidates(path: str, *, layer: str | None = None,
-                    columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+                    columns: Sequence[str] | None = None,
+                    encoding: str | None = None) -> gpd.GeoDataFrame:
     """Read a file of candidate polygons (parcels, cells from another tool) for ranking.
 
     Read by :func:`hljgis.io.gdal_frame.read_frame` (GDAL's Arrow stream, geometries from
@@ -292,18 +293,30 @@ def read_candidates(path: str, *, layer: str | None = None,
         Layer of a multi-layer file (the first by default).
     columns : sequence of str, optional
         Fields to read (all by default).
+    encoding : str, optional
+        A Shapefile's attribute text encoding, e.g. GBK. By default its ``.cpg``, the
+        ``.dbf``'s language driver id, then the bytes say (a bureau's GBK Shapefile often
+        has no ``.cpg``: GDAL alone took its Chinese field names for UTF-8 and failed).
 
     Raises
     ------
     InputError
-        If the file cannot be read, the layer has no geometry or no CRS.
+        If the file cannot be read, the layer has no geometry or no CRS, or a Shapefile's
+        encoding cannot be told (:class:`~hljgis.core.errors.EncodingError`).
     """
+    import os
+
     import pyogrio
 
     from hljgis.io.gdal_frame import read_frame
 
+    if str(os.fspath(path)).lower().endswith(".shp"):
+        from hljgis.io.encodings import shapefile_encoding
+
+        encoding = shapefile_encoding(path, encoding)[0]
+    options = {"encoding": encoding} if encoding else {}
     try:
-        gdf = read_frame(path, layer=layer, columns=columns, keep_wkb=True)
+        gdf = read_frame(path, layer=layer, columns=columns, keep_wkb=True, **options)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
             pyogrio.errors.FieldError) as exc:
         raise InputError(f"cannot read candidates from '{path}': {exc}",
