@@ -256,12 +256,14 @@ class SiteContext:
     @property
     def blank(self) -> np.ndarray | None:
         """Sites without geometry (NULL or empty), or None when every site has one
-        (generated cells always do). Read off the outlines when they were built."""
+        (generated cells always do). Read off the outlines or centroids when built."""
         if self.grid is not None:
             return None
         if self._blank is None:
             if self._outlines is not None:
                 blank = self._outlines.blank
+            elif self._xy is not None:  # centroids are NaN there (centroid_xy)
+                blank = np.isnan(self._xy[:, 0])
             else:
                 blank = shapely.is_missing(self.geoms) | shapely.is_empty(self.geoms)
             self._blank = blank if blank.any() else np.zeros(0, bool)
