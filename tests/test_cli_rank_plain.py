@@ -159,3 +159,23 @@ def test_no_bundled_ranks_on_own_layers_only(data, tmp_path, capsys):
     g = pyogrio.read_dataframe(out)
     assert set(g["city"]) == {""} and set(g["district"]) == {""}
     assert g["site_name"].iloc[0] == "桃山101号地块"
+
+
+def test_two_layer_candidates_file_and_a_failed_run_keeps_the_output(data, tmp_path, capsys):
+    import hashlib
+
+    gpkg = tmp_path / "two.gpkg"
+    parcels = pyogrio.read_dataframe(data["parcels"], encoding="GBK")
+    pyogrio.write_dataframe(parcels, gpkg, layer="地块")
+    pyogrio.write_dataframe(parcels.set_geometry(parcels.boundary), gpkg, layer="edges")
+    out = tmp_path / "r.gpkg"
+    base = ["rank", str(gpkg), "--add", f"bus_stops={data['stops']}", "--scenario",
+            str(data["scenario"]), "--out", str(out)]
+    _fails(capsys, main(base), "holds 2 vector layers", "--candidates-layer")
+    assert not out.exists()
+    assert main([*base, "--candidates-layer", "地块"]) == 0, capsys.readouterr().err
+    assert pyogrio.read_info(out)["features"] == len(parcels)
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    _fails(capsys, main([*base, "--candidates-layer", "地块", "--id-field", "nope"]),
+           "no field 'nope'")
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == digest  # untouched
