@@ -60,6 +60,23 @@ def test_grid_filter_and_reprojection():
     assert set(cells["city"]) == {"Jixi"} and cells.crs.equals(METRIC)
 
 
+@pytest.mark.parametrize(("values", "want"), [
+    ([10001.0, np.nan, 10003.0], ["10001", "parcels:1", "10003"]),  # integers with a NULL
+    (pd.array([7, None, 9], dtype="Int64"), ["7", "parcels:1", "9"]),
+    (["DK1", None, "DK3"], ["DK1", "parcels:1", "DK3"]),
+    ([1.5, 2.0, 3.0], ["1.5", "2.0", "3.0"]),  # true decimals stay as they are
+    (np.array([5, 6, 7]), ["5", "6", "7"]),
+], ids=["float-integers", "Int64", "text", "decimals", "int64"])
+def test_site_ids_from_bureau_id_fields(values, want):
+    """An integer id field with NULLs reaches pandas as floats: ids keep their integer
+    form, and a missing id gets the site's row, never NaN."""
+    g = gpd.GeoDataFrame({"dkbh": values}, geometry=[box(X0, Y0, X0 + 10, Y0 + 10)] * 3,
+                         crs=METRIC)
+    out = layer_candidates(g, crs=METRIC, source="parcels", id_field="dkbh")
+    assert out["site_id"].tolist() == want
+    assert out["dkbh"].isna().sum() == g["dkbh"].isna().sum()  # the field itself is kept
+
+
 def test_bad_cell_size_refused():
     with pytest.raises(InputError, match="positive"):
         grid_candidates(boundary(), 0, crs=METRIC)

@@ -248,8 +248,7 @@ def layer_candidates(
                 f"candidate layer '{source}' has no field '{id_field}' for site ids.",
                 f"Pick one of: {', '.join(c for c in out.columns if c != out.geometry.name)}.",
             )
-        # the column's own array when it holds text (no million Python strings made)
-        ids = out[id_field].astype(str).array
+        ids = _site_ids(out[id_field], source)
     else:
         ids = np.char.add(f"{source}:", np.arange(len(out)).astype(str))
     out = out.drop(columns=[c for c in ("site_id", "site_type") if c in out.columns])
@@ -258,6 +257,25 @@ def layer_candidates(
                    else _same_text("", len(out)))
     out["site_type"] = _same_text(source, len(out))
     return out
+
+
+def _site_ids(col: pd.Series, source: str):
+    """Site ids from the id field: the column's own array when it holds text (no million
+    Python strings made). Whole numbers read as floats (an integer field with NULLs, as
+    GDAL hands it over) keep their integer form ("10001", not "10001.0"); a site whose id
+    is missing gets ``<source>:<row>``, as sites of a layer without an id field do."""
+    if pd.api.types.is_float_dtype(col.dtype):
+        values = col.to_numpy(dtype=float, na_value=np.nan)
+        known = values[~np.isnan(values)]
+        if (known == np.round(known)).all() and (np.abs(known) < 2**53).all():
+            col = col.astype("Int64")
+    ids = col.astype(str)
+    missing = col.isna().to_numpy()
+    if missing.any():
+        rows = np.flatnonzero(missing)
+        ids = ids.copy()
+        ids.iloc[rows] = np.char.add(f"{source}:", rows.astype(str))
+    return ids.array
 
 
 def _same_text(text: str, n: int) -> pd.api.extensions.ExtensionArray:
