@@ -179,3 +179,23 @@ def test_two_layer_candidates_file_and_a_failed_run_keeps_the_output(data, tmp_p
     _fails(capsys, main([*base, "--candidates-layer", "地块", "--id-field", "nope"]),
            "no field 'nope'")
     assert hashlib.sha256(out.read_bytes()).hexdigest() == digest  # untouched
+
+
+def test_points_and_polygons_in_one_candidates_file(data, tmp_path, capsys):
+    """Surveyed outlines where there are some, points elsewhere: one layer of sites (the
+    reader's split into a _points and a _polygons layer left no layer to name)."""
+    parcels = pyogrio.read_dataframe(data["parcels"], encoding="GBK")
+    geoms = np.asarray(parcels.geometry.values).copy()
+    geoms[::4] = shapely.centroid(geoms[::4])
+    mixed = tmp_path / "sites.gpkg"
+    pyogrio.write_dataframe(parcels.set_geometry(geoms), mixed, geometry_type="Unknown")
+    out = tmp_path / "r.gpkg"
+    argv = ["rank", str(mixed), "--add", f"bus_stops={data['stops']}", "--scenario",
+            str(data["scenario"]), "--out", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    g = pyogrio.read_dataframe(out)
+    assert len(g) == len(parcels) and (g.geometry.geom_type == "Point").sum() == 13
+    assert (shapely.to_wkb(g.geometry.values) == shapely.to_wkb(geoms)).all()
+    geoms[1] = shapely.LineString([(0, 0), (1, 1)])
+    pyogrio.write_dataframe(parcels.set_geometry(geoms), mixed, geometry_type="Unknown")
+    _fails(capsys, main(argv), "mixes lines", "buffer the lines")

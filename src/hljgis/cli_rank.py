@@ -139,8 +139,10 @@ def _load(args, opts: dict):
     candidates = None
     if cand_spec:
         name, source = layer_spec(cand_spec)
+        # sites may be points and polygons in one layer (surveyed outlines where there
+        # are some, points elsewhere): one candidates layer, not one per geometry family
         candidates = read_vector(source, layer=args.candidates_layer,
-                                 what="candidates file", **opts)
+                                 what="candidates file", split_mixed=False, **opts)
         candidates.name = name or candidates.name
         note = put_layer(project, candidates)
         print(f"candidates: layer {candidates.name}, {candidates.feature_count} features"
