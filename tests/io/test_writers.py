@@ -149,3 +149,23 @@ def test_fields_named_fid_or_geom_stay_attributes(tmp_path, monkeypatch, fields,
     assert shapely.equals_exact(back.geometry.values, gdf.geometry.values).all()
     near = pyogrio.read_dataframe(path, bbox=(0, 0, 22, 5), fid_as_index=True)
     assert near.index.tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("rows", [5, 300])
+def test_field_names_equal_but_for_case_are_kept_apart(tmp_path, monkeypatch, rows):
+    """A Shapefile's RANK and SCORE beside the ranking's rank and score, a GeoJSON's name
+    and NAME: GeoPackage names are case-insensitive, so the later one is renamed."""
+    from hljgis.io import gpkg_split
+
+    monkeypatch.setattr(gpkg_split, "SPLIT_ROWS", 100)
+    x = np.arange(300) * 10.0
+    gdf = gpd.GeoDataFrame({"rank": np.arange(300), "score": 0.5, "RANK": np.arange(300) % 7,
+                            "Score": "high", "RANK_1": 1, "name": "a", "NAME": "b"},
+                           geometry=shapely.box(x, 0, x + 5, 5), crs="EPSG:4553").iloc[:rows]
+    path = tmp_path / "out.gpkg"
+    write_layer(gdf, path)
+    back = pyogrio.read_dataframe(path)
+    assert list(back.columns) == ["rank", "score", "RANK_2", "Score_1", "RANK_1", "name",
+                                  "NAME_1", "geometry"]
+    assert back["RANK_2"].tolist() == gdf["RANK"].tolist()
+    assert back["NAME_1"].tolist() == ["b"] * rows and back["rank"].tolist() == list(range(rows))

@@ -85,6 +85,7 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
     two halves on two cores (:mod:`hljgis.io.gpkg_split`); the rest through pyogrio's
     ``write_dataframe``.
     """
+    gdf = _distinct_names(gdf)
     options = gpkg_name_options(gdf)
     if not len(gdf):
         pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", geometry_type="Unknown",
@@ -111,6 +112,28 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
                         geometry_name=prepared.geometry_name,
                         geometry_type=prepared.geometry_type, crs=prepared.crs,
                         layer_options=options)
+
+
+def _distinct_names(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``gdf`` with field names that differ in more than case: SQLite (so GeoPackage)
+    takes ``RANK`` and ``rank`` for one column, and GDAL refused the layer. A later field
+    is renamed ``RANK_1`` (a Shapefile's upper-case ``RANK`` or ``SCORE`` beside the
+    ranking's own columns, a GeoJSON's ``name`` and ``NAME``)."""
+    seen = {str(gdf.geometry.name).lower()}
+    renames = {}
+    for name in gdf.columns:
+        if name == gdf.geometry.name:
+            continue
+        key = str(name).lower()
+        if key in seen:
+            k = 1
+            while f"{key}_{k}" in seen or any(f"{key}_{k}" == str(c).lower()
+                                               for c in gdf.columns):
+                k += 1
+            renames[name] = f"{name}_{k}"
+            key = f"{key}_{k}"
+        seen.add(key)
+    return gdf.rename(columns=renames) if renames else gdf
 
 
 def gpkg_name_options(gdf: gpd.GeoDataFrame) -> dict[str, str]:
