@@ -228,3 +228,14 @@ def test_sites_without_geometry_are_unmeasured_and_unranked(measure, blank):
     assert got.loc["x", "excluded"] and pd.isna(got.loc["x", "rank"])
     cols = ["raw_station", "raw_park", "score", "rank", "city", "district"]
     pd.testing.assert_frame_equal(got.drop(index="x")[cols], want[cols])
+
+
+def test_candidate_fields_named_like_result_columns_are_renamed_input():
+    """A planner's own score/RANK/Excluded fields (any case) travel as <field>_input."""
+    layers = tiny_layers()
+    layers["sites"] = layers["sites"].assign(score="mine", RANK=[4, 3, 2, 1], Excluded="no")
+    g = run_scenario(layers, tiny_scenario()).gdf
+    assert g["RANK_input"].tolist() == [4, 3, 2, 1] and g["score_input"].eq("mine").all()
+    assert g["Excluded_input"].eq("no").all()
+    assert g["rank"].tolist() == [1, 2, 3, 4]
+    assert len({c.lower() for c in g.columns}) == len(g.columns)

@@ -565,12 +565,14 @@ def _assemble(ctx: SiteContext, sc, raw, s, mc_cols) -> gpd.GeoDataFrame:
         ids[extra] = sites[extra].array
     cols = result_columns(ids, sc, raw, s, mc_cols)
     # the candidates' own fields, in their own types (a clash with a result column is
-    # renamed <field>_input): a planner's parcel ids and attributes travel with the scores
+    # renamed <field>_input, also one in case only: a Shapefile's RANK is rank to SQLite,
+    # so to a GeoPackage): a planner's parcel ids and attributes travel with the scores
     taken = {"site_id", "site_type", "city", "district", "district_zh", "name", "name_zh",
              getattr(sites, "_geometry_column_name", None)}
+    results = {str(c).lower() for c in cols} | {"geometry"}
     for col in sites.columns:
         if col not in taken:
-            cols[col if col not in cols and col != "geometry" else f"{col}_input"] = \
+            cols[col if str(col).lower() not in results else f"{col}_input"] = \
                 sites[col].array
     cols["geometry"] = gpd.array.from_shapely(ctx.geoms, crs=ctx.store.crs)
     return frame_of(cols)
