@@ -199,3 +199,23 @@ def test_points_and_polygons_in_one_candidates_file(data, tmp_path, capsys):
     geoms[1] = shapely.LineString([(0, 0), (1, 1)])
     pyogrio.write_dataframe(parcels.set_geometry(geoms), mixed, geometry_type="Unknown")
     _fails(capsys, main(argv), "mixes lines", "buffer the lines")
+
+
+def test_candidates_without_geometry_are_named_and_not_ranked(data, tmp_path, capsys):
+    parcels = pyogrio.read_dataframe(data["parcels"], encoding="GBK")
+    geoms = np.asarray(parcels.geometry.values).copy()
+    geoms[[2, 7]] = None
+    geoms[9] = shapely.Polygon()
+    path = tmp_path / "gaps.gpkg"
+    pyogrio.write_dataframe(parcels.set_geometry(geoms), path)
+    out = tmp_path / "r.gpkg"
+    assert main(["rank", str(path), "--add", f"bus_stops={data['stops']}", "--scenario",
+                 str(data["scenario"]), "--out", str(out)]) == 0
+    assert "3 candidates have no geometry" in capsys.readouterr().err
+    g = pyogrio.read_dataframe(out)
+    assert len(g) == len(parcels)
+    assert g["excluded"].iloc[[2, 7, 9]].all() and g["rank"].iloc[[2, 7, 9]].isna().all()
+    assert all("no value for" in r for r in g["exclusion_reason"].iloc[[2, 7, 9]])
+    housing = (g["用途"] == "居住用地").to_numpy()
+    gaps = np.isin(np.arange(len(g)), [2, 7, 9])
+    assert g["rank"].notna().to_numpy().tolist() == (~(housing | gaps)).tolist()

@@ -147,7 +147,19 @@ def _load(args, opts: dict):
         note = put_layer(project, candidates)
         print(f"candidates: layer {candidates.name}, {candidates.feature_count} features"
               + (f" ({note})" if note else ""))
+        blank = _without_geometry(candidates.gdf)
+        if blank:
+            print(f"warning: {blank} candidates have no geometry (NULL or empty): they are "
+                  "not measured, and the scenario's nan_policy decides (by default they are "
+                  "excluded, 'no value for ...').", file=sys.stderr)
     return project, candidates
+
+
+def _without_geometry(gdf) -> int:
+    import shapely
+
+    geoms = gdf.geometry.values
+    return int((shapely.is_missing(geoms) | shapely.is_empty(geoms)).sum())
 
 
 def _metric(text: str):
