@@ -118,3 +118,15 @@ def test_filter_ops_and_messages():
         filter_mask(df, {"field": "y", "op": "=~", "value": 1})
     with pytest.raises(ValueError, match=r"\$year"):
         filter_mask(df, {"field": "y", "op": ">", "value": "$year"})
+
+
+def test_geometry_collections_among_candidates_are_named():
+    g = gpd.GeoDataFrame({"name": ["a", "b", "c"]}, crs=METRIC, geometry=[
+        box(X0, Y0, X0 + 10, Y0 + 10),
+        shapely.GeometryCollection([box(X0, Y0, X0 + 5, Y0 + 5), shapely.Point(X0, Y0)]),
+        box(X0 + 20, Y0, X0 + 30, Y0 + 10)])
+    with pytest.raises(InputError, match=r"holds geometrycollection features .*features 2\)"):
+        layer_candidates(g, crs=METRIC, source="parcels")
+    g.loc[1, "geometry"] = shapely.LineString([(X0, Y0), (X0 + 1, Y0 + 1)])
+    with pytest.raises(InputError, match="mixes lines"):
+        layer_candidates(g, crs=METRIC, source="parcels")

@@ -236,10 +236,19 @@ def layer_candidates(
         keep = filter_mask(gdf, where, year=year)
         gdf, sites, types = gdf[keep], sites[keep], types[keep]
     # a feature without geometry (NULL: type -1) is no line: it stays, unmeasured
-    if len(gdf) and not (sites | (types < 0)).all():
+    odd = ~(sites | (types < 0))
+    if len(gdf) and odd.any():
+        kinds = sorted({shapely.GeometryType(t).name.lower() for t in np.unique(types[odd])})
+        lines = set(kinds) <= {"linestring", "linearring", "multilinestring"}
+        rows = ", ".join(str(k + 1) for k in np.flatnonzero(odd)[:5])
         raise InputError(
-            f"candidate layer '{source}' mixes lines with its polygons or points.",
-            "Split the layer (hljgis info shows its geometry types) or buffer the lines.",
+            f"candidate layer '{source}' mixes lines with its polygons or points."
+            if lines else f"candidate layer '{source}' holds {', '.join(kinds)} features "
+            f"among its polygons or points (features {rows}"
+            f"{', ...' if odd.sum() > 5 else ''}).",
+            "Split the layer (hljgis info shows its geometry types) or buffer the lines."
+            if lines else "Explode the collections into their polygons (QGIS: Multipart to "
+            "singleparts, or Collect geometries) or remove those features.",
         )
     out = _metric(gdf, crs).reset_index(drop=True)
     if id_field is not None:
