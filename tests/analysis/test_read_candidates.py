@@ -170,3 +170,20 @@ def test_bureau_parcels_rank_as_geopandas_ranks_them(tmp_path, monkeypatch, vari
     near = pyogrio.read_dataframe(out, bbox=box, fid_as_index=True)
     want = np.flatnonzero(shapely.intersects(parcels.geometry.values, shapely.box(*box))) + 1
     assert sorted(near.index) == want.tolist() and len(want)
+
+
+def test_zipped_gbk_shapefile_says_which_encoding_to_give(tmp_path):
+    import zipfile
+
+    gdf = gpd.GeoDataFrame({"用途": ["工业", "居住"]}, geometry=shapely.box([0.0, 2.0], 0,
+                                                                       [1.0, 3.0], 1),
+                           crs="EPSG:4553")
+    gdf.to_file(tmp_path / "p.shp", encoding="GBK")
+    (tmp_path / "p.cpg").unlink(missing_ok=True)
+    archive = tmp_path / "p.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for ext in ("shp", "shx", "dbf", "prj"):
+            z.write(tmp_path / f"p.{ext}", f"p.{ext}")
+    with pytest.raises(InputError, match="encoding='GBK'"):
+        read_candidates(str(archive))
+    assert read_candidates(str(archive), encoding="GBK")["用途"].tolist() == ["工业", "居住"]

@@ -348,6 +348,11 @@ def read_candidates(path: str, *, layer: str | None = None,
             pyogrio.errors.FieldError) as exc:
         raise InputError(f"cannot read candidates from '{path}': {exc}",
                          "Check the file and layer name.") from exc
+    except UnicodeDecodeError as exc:  # text in another encoding, e.g. a zipped Shapefile
+        raise InputError(f"the field names or text of '{path}' are not "
+                         f"{encoding or 'UTF-8'} ({exc.reason}).",
+                         "Give their encoding, e.g. read_candidates(path, encoding='GBK'), "
+                         "or unzip the Shapefile and read its .shp.") from exc
     if not isinstance(gdf, gpd.GeoDataFrame):  # a table without geometry
         raise InputError(f"the layer read from '{path}' holds no geometries.",
                          "Candidates are polygons or points: pick a layer that has them.")
