@@ -90,6 +90,17 @@ def test_crs_options_and_a_plain_geopackage(data, tmp_path, capsys):
     np.testing.assert_allclose(g["raw_bus_access"], d.min(axis=1), rtol=1e-7)
 
 
+def test_parcels_written_back_as_read_not_reprojected_there_and_back(data, tmp_path, capsys):
+    """Ranked in CM 132E, written in the file's EPSG:4549: each parcel's coordinates are
+    the file's own, bit for bit (a round trip through the analysis CRS moved them)."""
+    code, out = _rank(data, tmp_path)
+    assert code == 0, capsys.readouterr().err
+    g = pyogrio.read_dataframe(out)
+    source = pyogrio.read_dataframe(data["parcels"], encoding="GBK")
+    assert g.crs.to_epsg() == 4549 and g["DKBH"].tolist() == source["DKBH"].tolist()
+    assert (shapely.to_wkb(g.geometry.values) == shapely.to_wkb(source.geometry.values)).all()
+
+
 def _scenario_with(tmp_path, change) -> str:
     sc = planner_parcels.scenario()
     change(sc)
@@ -148,3 +159,63 @@ def test_no_bundled_ranks_on_own_layers_only(data, tmp_path, capsys):
     g = pyogrio.read_dataframe(out)
     assert set(g["city"]) == {""} and set(g["district"]) == {""}
     assert g["site_name"].iloc[0] == "桃山101号地块"
+
+
+def test_two_layer_candidates_file_and_a_failed_run_keeps_the_output(data, tmp_path, capsys):
+    import hashlib
+
+    gpkg = tmp_path / "two.gpkg"
+    parcels = pyogrio.read_dataframe(data["parcels"], encoding="GBK")
+    pyogrio.write_dataframe(parcels, gpkg, layer="地块")
+    pyogrio.write_dataframe(parcels.set_geometry(parcels.boundary), gpkg, layer="edges")
+    out = tmp_path / "r.gpkg"
+    base = ["rank", str(gpkg), "--add", f"bus_stops={data['stops']}", "--scenario",
+            str(data["scenario"]), "--out", str(out)]
+    _fails(capsys, main(base), "holds 2 vector layers", "--candidates-layer")
+    assert not out.exists()
+    assert main([*base, "--candidates-layer", "地块"]) == 0, capsys.readouterr().err
+    assert pyogrio.read_info(out)["features"] == len(parcels)
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    _fails(capsys, main([*base, "--candidates-layer", "地块", "--id-field", "nope"]),
+           "no field 'nope'")
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == digest  # untouched
+
+
+def test_points_and_polygons_in_one_candidates_file(data, tmp_path, capsys):
+    """Surveyed outlines where there are some, points elsewhere: one layer of sites (the
+    reader's split into a _points and a _polygons layer left no layer to name)."""
+    parcels = pyogrio.read_dataframe(data["parcels"], encoding="GBK")
+    geoms = np.asarray(parcels.geometry.values).copy()
+    geoms[::4] = shapely.centroid(geoms[::4])
+    mixed = tmp_path / "sites.gpkg"
+    pyogrio.write_dataframe(parcels.set_geometry(geoms), mixed, geometry_type="Unknown")
+    out = tmp_path / "r.gpkg"
+    argv = ["rank", str(mixed), "--add", f"bus_stops={data['stops']}", "--scenario",
+            str(data["scenario"]), "--out", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    g = pyogrio.read_dataframe(out)
+    assert len(g) == len(parcels) and (g.geometry.geom_type == "Point").sum() == 13
+    assert (shapely.to_wkb(g.geometry.values) == shapely.to_wkb(geoms)).all()
+    geoms[1] = shapely.LineString([(0, 0), (1, 1)])
+    pyogrio.write_dataframe(parcels.set_geometry(geoms), mixed, geometry_type="Unknown")
+    _fails(capsys, main(argv), "mixes lines", "buffer the lines")
+
+
+def test_candidates_without_geometry_are_named_and_not_ranked(data, tmp_path, capsys):
+    parcels = pyogrio.read_dataframe(data["parcels"], encoding="GBK")
+    geoms = np.asarray(parcels.geometry.values).copy()
+    geoms[[2, 7]] = None
+    geoms[9] = shapely.Polygon()
+    path = tmp_path / "gaps.gpkg"
+    pyogrio.write_dataframe(parcels.set_geometry(geoms), path)
+    out = tmp_path / "r.gpkg"
+    assert main(["rank", str(path), "--add", f"bus_stops={data['stops']}", "--scenario",
+                 str(data["scenario"]), "--out", str(out)]) == 0
+    assert "3 candidates have no geometry" in capsys.readouterr().err
+    g = pyogrio.read_dataframe(out)
+    assert len(g) == len(parcels)
+    assert g["excluded"].iloc[[2, 7, 9]].all() and g["rank"].iloc[[2, 7, 9]].isna().all()
+    assert all("no value for" in r for r in g["exclusion_reason"].iloc[[2, 7, 9]])
+    housing = (g["用途"] == "居住用地").to_numpy()
+    gaps = np.isin(np.arange(len(g)), [2, 7, 9])
+    assert g["rank"].notna().to_numpy().tolist() == (~(housing | gaps)).tolist()

@@ -64,7 +64,7 @@ def run(args) -> int:
     src = result.scenario.candidates
     out_crs = parse_crs(args.out_crs) if args.out_crs else (
         project.layer(src.layer).crs if src.kind == "layer" else result.gdf.crs)
-    out_result = replace(result, gdf=result.gdf.to_crs(out_crs))
+    out_result = replace(result, gdf=_in_crs(result, project, out_crs, args.city))
     layer = out_result.layer()
     if is_pg_source(args.out):  # back into the bureau's database, with the scenario's metadata
         write_ranking(out_result, args.out)
@@ -78,6 +78,24 @@ def run(args) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     _print(result, args)
     return EXIT_OK
+
+
+def _in_crs(result, project, out_crs, city):
+    """The result frame in ``out_crs``. Written back in the candidates' own CRS, each site
+    keeps its geometry as read, not one reprojected there and back (which moves
+    coordinates in their last digits): when every candidate is a site, in its order."""
+    gdf = result.gdf
+    src = result.scenario.candidates
+    if gdf.crs is None or gdf.crs.equals(out_crs):
+        return gdf
+    if src.kind == "layer" and not src.where and not city:
+        cand = project.layer(src.layer).gdf
+        if len(cand) == len(gdf) and cand.crs is not None and cand.crs.equals(out_crs):
+            name = gdf.geometry.name
+            geoms = cand.geometry.rename(name).set_axis(gdf.index)
+            out = gdf.drop(columns=name).join(geoms)[list(gdf.columns)]
+            return out.set_geometry(name, crs=out_crs)
+    return gdf.to_crs(out_crs)
 
 
 def _into_project(project, result, out: str) -> None:
@@ -121,13 +139,27 @@ def _load(args, opts: dict):
     candidates = None
     if cand_spec:
         name, source = layer_spec(cand_spec)
+        # sites may be points and polygons in one layer (surveyed outlines where there
+        # are some, points elsewhere): one candidates layer, not one per geometry family
         candidates = read_vector(source, layer=args.candidates_layer,
-                                 what="candidates file", **opts)
+                                 what="candidates file", split_mixed=False, **opts)
         candidates.name = name or candidates.name
         note = put_layer(project, candidates)
         print(f"candidates: layer {candidates.name}, {candidates.feature_count} features"
               + (f" ({note})" if note else ""))
+        blank = _without_geometry(candidates.gdf)
+        if blank:
+            print(f"warning: {blank} candidates have no geometry (NULL or empty): they are "
+                  "not measured, and the scenario's nan_policy decides (by default they are "
+                  "excluded, 'no value for ...').", file=sys.stderr)
     return project, candidates
+
+
+def _without_geometry(gdf) -> int:
+    import shapely
+
+    geoms = gdf.geometry.values
+    return int((shapely.is_missing(geoms) | shapely.is_empty(geoms)).sum())
 
 
 def _metric(text: str):

@@ -60,6 +60,23 @@ def test_grid_filter_and_reprojection():
     assert set(cells["city"]) == {"Jixi"} and cells.crs.equals(METRIC)
 
 
+@pytest.mark.parametrize(("values", "want"), [
+    ([10001.0, np.nan, 10003.0], ["10001", "parcels:1", "10003"]),  # integers with a NULL
+    (pd.array([7, None, 9], dtype="Int64"), ["7", "parcels:1", "9"]),
+    (["DK1", None, "DK3"], ["DK1", "parcels:1", "DK3"]),
+    ([1.5, 2.0, 3.0], ["1.5", "2.0", "3.0"]),  # true decimals stay as they are
+    (np.array([5, 6, 7]), ["5", "6", "7"]),
+], ids=["float-integers", "Int64", "text", "decimals", "int64"])
+def test_site_ids_from_bureau_id_fields(values, want):
+    """An integer id field with NULLs reaches pandas as floats: ids keep their integer
+    form, and a missing id gets the site's row, never NaN."""
+    g = gpd.GeoDataFrame({"dkbh": values}, geometry=[box(X0, Y0, X0 + 10, Y0 + 10)] * 3,
+                         crs=METRIC)
+    out = layer_candidates(g, crs=METRIC, source="parcels", id_field="dkbh")
+    assert out["site_id"].tolist() == want
+    assert out["dkbh"].isna().sum() == g["dkbh"].isna().sum()  # the field itself is kept
+
+
 def test_bad_cell_size_refused():
     with pytest.raises(InputError, match="positive"):
         grid_candidates(boundary(), 0, crs=METRIC)
@@ -101,3 +118,15 @@ def test_filter_ops_and_messages():
         filter_mask(df, {"field": "y", "op": "=~", "value": 1})
     with pytest.raises(ValueError, match=r"\$year"):
         filter_mask(df, {"field": "y", "op": ">", "value": "$year"})
+
+
+def test_geometry_collections_among_candidates_are_named():
+    g = gpd.GeoDataFrame({"name": ["a", "b", "c"]}, crs=METRIC, geometry=[
+        box(X0, Y0, X0 + 10, Y0 + 10),
+        shapely.GeometryCollection([box(X0, Y0, X0 + 5, Y0 + 5), shapely.Point(X0, Y0)]),
+        box(X0 + 20, Y0, X0 + 30, Y0 + 10)])
+    with pytest.raises(InputError, match=r"holds geometrycollection features .*features 2\)"):
+        layer_candidates(g, crs=METRIC, source="parcels")
+    g.loc[1, "geometry"] = shapely.LineString([(X0, Y0), (X0 + 1, Y0 + 1)])
+    with pytest.raises(InputError, match="mixes lines"):
+        layer_candidates(g, crs=METRIC, source="parcels")

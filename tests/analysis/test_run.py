@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely.geometry import LineString, Point, box
+from shapely.geometry import LineString, Point, Polygon, box
 
 from hljgis.analysis import Cancelled, Scenario, run_scenario
 from hljgis.core.errors import InputError
@@ -204,3 +205,37 @@ def random_layers(seed: int, n: int = 40) -> dict[str, gpd.GeoDataFrame]:
 def test_scenario_object_accepted():
     sc = Scenario.from_dict(tiny_scenario())
     assert run_scenario(tiny_layers(), sc).scenario.name == "tiny"
+
+
+@pytest.mark.parametrize("measure", ["edge", "centroid"])
+@pytest.mark.parametrize("blank", [None, Polygon()], ids=["null", "empty"])
+def test_sites_without_geometry_are_unmeasured_and_unranked(measure, blank):
+    """A bureau's parcel file with a NULL or empty geometry among its parcels: the others
+    rank as without it (no 'mixes lines' refusal, no centroid shifted onto the wrong row),
+    the blank one is excluded with NaN values."""
+    layers = tiny_layers()
+    layers["cities"] = _gdf({"city": ["Jixi"], "name": ["Jixi"]},
+                            [box(X0 - 1000, Y0 - 1000, X0 + 5000, Y0 + 1000)])
+    d = tiny_scenario()
+    d["criteria"][0]["measure"] = measure
+    want = run_scenario(layers, d).gdf.set_index("site_id")
+    sites = layers["sites"]
+    layers["sites"] = pd.concat([sites.iloc[:1], _gdf({"name": ["x"], "city": [""],
+                                                       "area_ha": [0.0]}, [blank]),
+                                 sites.iloc[1:]], ignore_index=True)
+    got = run_scenario(layers, d).gdf.set_index("site_id")
+    assert np.isnan(got.loc["x", "raw_station"]) and np.isnan(got.loc["x", "score"])
+    assert got.loc["x", "excluded"] and pd.isna(got.loc["x", "rank"])
+    cols = ["raw_station", "raw_park", "score", "rank", "city", "district"]
+    pd.testing.assert_frame_equal(got.drop(index="x")[cols], want[cols])
+
+
+def test_candidate_fields_named_like_result_columns_are_renamed_input():
+    """A planner's own score/RANK/Excluded fields (any case) travel as <field>_input."""
+    layers = tiny_layers()
+    layers["sites"] = layers["sites"].assign(score="mine", RANK=[4, 3, 2, 1], Excluded="no")
+    g = run_scenario(layers, tiny_scenario()).gdf
+    assert g["RANK_input"].tolist() == [4, 3, 2, 1] and g["score_input"].eq("mine").all()
+    assert g["Excluded_input"].eq("no").all()
+    assert g["rank"].tolist() == [1, 2, 3, 4]
+    assert len({c.lower() for c in g.columns}) == len(g.columns)

@@ -107,8 +107,12 @@ def _variants():
     cat["kind"] = pd.Categorical(["a", "b"] * 20)
     obj = g.copy()
     obj["mixed"] = np.array([1, "x"] * 20, dtype=object)
+    measured = g.copy()  # an ArcGIS PolygonM: x, y and a measure
+    measured["geometry"] = shapely.from_wkt([
+        "POLYGON M ((" + ", ".join(f"{float(x)!r} {float(y)!r} {k}" for k, (x, y) in enumerate(
+            shapely.get_coordinates(p))) + "))" for p in g.geometry.values])
     return {"mixed types": mixed, "3-D": z, "empty": empty, "missing": missing,
-            "time zone": tz, "categorical": cat, "mixed objects": obj}
+            "time zone": tz, "categorical": cat, "mixed objects": obj, "M values": measured}
 
 
 @pytest.mark.parametrize("case", list(_variants()))
@@ -117,3 +121,13 @@ def test_unusual_frames_go_through_pyogrio_and_still_read_back(tmp_path, case):
     assert arrow_layer(gdf) is None
     write_layer(gdf, tmp_path / "u.gpkg")
     assert pyogrio.read_info(tmp_path / "u.gpkg")["features"] == len(gdf)
+
+
+def test_measures_survive_the_write(tmp_path):
+    from hljgis.io.gdal_frame import read_frame
+
+    gdf = _variants()["M values"]
+    write_layer(gdf, tmp_path / "m.gpkg")
+    back = read_frame(tmp_path / "m.gpkg")  # pyogrio's own reader drops M
+    assert shapely.has_m(back.geometry.values).all()
+    assert (shapely.to_wkb(back.geometry.values) == shapely.to_wkb(gdf.geometry.values)).all()

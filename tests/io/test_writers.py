@@ -1,6 +1,7 @@
 """Writers: GeoPackage, GeoJSON (always WGS84), CSV (Excel-friendly UTF-8)."""
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 import pytest
 import shapely
@@ -122,3 +123,49 @@ def test_writers_in_two_threads_take_turns_and_restore_gdal_options(tmp_path, se
     for key in ("OGR_SQLITE_SYNCHRONOUS", "OGR_SQLITE_JOURNAL", "OGR_SQLITE_PRAGMA"):
         assert pyogrio.get_gdal_config_option(key) is None
     assert all(len(pyogrio.read_dataframe(tmp_path / f"s{k}.gpkg")) == 2 for k in range(2))
+
+
+@pytest.mark.parametrize("rows", [5, 300])  # below and past the split writer's threshold
+@pytest.mark.parametrize("fields", [
+    {"fid": np.arange(300) % 7},  # a GeoJSON's repeated "fid": not unique ids
+    {"FID": np.arange(300)},  # a Shapefile's FID from 0: unique, yet an attribute
+    {"fid": [f"x{i}" for i in range(300)]},
+    {"geom": ["land"] * 300},  # a text field named like GDAL's geometry column
+    {"GEOM": ["land"] * 300, "Fid": np.arange(300) * 1.5},
+], ids=["fid-repeated", "FID-unique", "fid-text", "geom", "GEOM-and-Fid"])
+def test_fields_named_fid_or_geom_stay_attributes(tmp_path, monkeypatch, fields, rows):
+    from hljgis.io import gpkg_split
+
+    monkeypatch.setattr(gpkg_split, "SPLIT_ROWS", 100)
+    x = np.arange(300) * 10.0
+    gdf = gpd.GeoDataFrame({"a": np.arange(300), **fields},
+                           geometry=shapely.box(x, 0, x + 5, 5), crs="EPSG:4553").iloc[:rows]
+    path = tmp_path / "out.gpkg"
+    write_layer(gdf, path)
+    back = pyogrio.read_dataframe(path, fid_as_index=True)
+    np.testing.assert_array_equal(back.index, np.arange(1, rows + 1))  # ids 1..n
+    for name in ["a", *fields]:
+        np.testing.assert_array_equal(back[name].to_numpy(), gdf[name].to_numpy())
+    assert shapely.equals_exact(back.geometry.values, gdf.geometry.values).all()
+    near = pyogrio.read_dataframe(path, bbox=(0, 0, 22, 5), fid_as_index=True)
+    assert near.index.tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("rows", [5, 300])
+def test_field_names_equal_but_for_case_are_kept_apart(tmp_path, monkeypatch, rows):
+    """A Shapefile's RANK and SCORE beside the ranking's rank and score, a GeoJSON's name
+    and NAME: GeoPackage names are case-insensitive, so the later one is renamed."""
+    from hljgis.io import gpkg_split
+
+    monkeypatch.setattr(gpkg_split, "SPLIT_ROWS", 100)
+    x = np.arange(300) * 10.0
+    gdf = gpd.GeoDataFrame({"rank": np.arange(300), "score": 0.5, "RANK": np.arange(300) % 7,
+                            "Score": "high", "RANK_1": 1, "name": "a", "NAME": "b"},
+                           geometry=shapely.box(x, 0, x + 5, 5), crs="EPSG:4553").iloc[:rows]
+    path = tmp_path / "out.gpkg"
+    write_layer(gdf, path)
+    back = pyogrio.read_dataframe(path)
+    assert list(back.columns) == ["rank", "score", "RANK_2", "Score_1", "RANK_1", "name",
+                                  "NAME_1", "geometry"]
+    assert back["RANK_2"].tolist() == gdf["RANK"].tolist()
+    assert back["NAME_1"].tolist() == ["b"] * rows and back["rank"].tolist() == list(range(rows))

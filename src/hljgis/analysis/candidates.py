@@ -234,11 +234,21 @@ def layer_candidates(
         )
     if where:
         keep = filter_mask(gdf, where, year=year)
-        gdf, sites = gdf[keep], sites[keep]
-    if len(gdf) and not sites.all():
+        gdf, sites, types = gdf[keep], sites[keep], types[keep]
+    # a feature without geometry (NULL: type -1) is no line: it stays, unmeasured
+    odd = ~(sites | (types < 0))
+    if len(gdf) and odd.any():
+        kinds = sorted({shapely.GeometryType(t).name.lower() for t in np.unique(types[odd])})
+        lines = set(kinds) <= {"linestring", "linearring", "multilinestring"}
+        rows = ", ".join(str(k + 1) for k in np.flatnonzero(odd)[:5])
         raise InputError(
-            f"candidate layer '{source}' mixes lines with its polygons or points.",
-            "Split the layer (hljgis info shows its geometry types) or buffer the lines.",
+            f"candidate layer '{source}' mixes lines with its polygons or points."
+            if lines else f"candidate layer '{source}' holds {', '.join(kinds)} features "
+            f"among its polygons or points (features {rows}"
+            f"{', ...' if odd.sum() > 5 else ''}).",
+            "Split the layer (hljgis info shows its geometry types) or buffer the lines."
+            if lines else "Explode the collections into their polygons (QGIS: Multipart to "
+            "singleparts, or Collect geometries) or remove those features.",
         )
     out = _metric(gdf, crs).reset_index(drop=True)
     if id_field is not None:
@@ -247,8 +257,7 @@ def layer_candidates(
                 f"candidate layer '{source}' has no field '{id_field}' for site ids.",
                 f"Pick one of: {', '.join(c for c in out.columns if c != out.geometry.name)}.",
             )
-        # the column's own array when it holds text (no million Python strings made)
-        ids = out[id_field].astype(str).array
+        ids = _site_ids(out[id_field], source)
     else:
         ids = np.char.add(f"{source}:", np.arange(len(out)).astype(str))
     out = out.drop(columns=[c for c in ("site_id", "site_type") if c in out.columns])
@@ -257,6 +266,25 @@ def layer_candidates(
                    else _same_text("", len(out)))
     out["site_type"] = _same_text(source, len(out))
     return out
+
+
+def _site_ids(col: pd.Series, source: str):
+    """Site ids from the id field: the column's own array when it holds text (no million
+    Python strings made). Whole numbers read as floats (an integer field with NULLs, as
+    GDAL hands it over) keep their integer form ("10001", not "10001.0"); a site whose id
+    is missing gets ``<source>:<row>``, as sites of a layer without an id field do."""
+    if pd.api.types.is_float_dtype(col.dtype):
+        values = col.to_numpy(dtype=float, na_value=np.nan)
+        known = values[~np.isnan(values)]
+        if (known == np.round(known)).all() and (np.abs(known) < 2**53).all():
+            col = col.astype("Int64")
+    ids = col.astype(str)
+    missing = col.isna().to_numpy()
+    if missing.any():
+        rows = np.flatnonzero(missing)
+        ids = ids.copy()
+        ids.iloc[rows] = np.char.add(f"{source}:", rows.astype(str))
+    return ids.array
 
 
 def _same_text(text: str, n: int) -> pd.api.extensions.ExtensionArray:
@@ -274,7 +302,8 @@ def _same_text(text: str, n: int) -> pd.api.extensions.ExtensionArray:
 
 @batch_memory()
 def read_candidates(path: str, *, layer: str | None = None,
-                    columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+                    columns: Sequence[str] | None = None,
+                    encoding: str | None = None) -> gpd.GeoDataFrame:
     """Read a file of candidate polygons (parcels, cells from another tool) for ranking.
 
     Read by :func:`hljgis.io.gdal_frame.read_frame` (GDAL's Arrow stream, geometries from
@@ -291,22 +320,39 @@ def read_candidates(path: str, *, layer: str | None = None,
         Layer of a multi-layer file (the first by default).
     columns : sequence of str, optional
         Fields to read (all by default).
+    encoding : str, optional
+        A Shapefile's attribute text encoding, e.g. GBK. By default its ``.cpg``, the
+        ``.dbf``'s language driver id, then the bytes say (a bureau's GBK Shapefile often
+        has no ``.cpg``: GDAL alone took its Chinese field names for UTF-8 and failed).
 
     Raises
     ------
     InputError
-        If the file cannot be read, the layer has no geometry or no CRS.
+        If the file cannot be read, the layer has no geometry or no CRS, or a Shapefile's
+        encoding cannot be told (:class:`~hljgis.core.errors.EncodingError`).
     """
+    import os
+
     import pyogrio
 
     from hljgis.io.gdal_frame import read_frame
 
+    if str(os.fspath(path)).lower().endswith(".shp"):
+        from hljgis.io.encodings import shapefile_encoding
+
+        encoding = shapefile_encoding(path, encoding)[0]
+    options = {"encoding": encoding} if encoding else {}
     try:
-        gdf = read_frame(path, layer=layer, columns=columns, keep_wkb=True)
+        gdf = read_frame(path, layer=layer, columns=columns, keep_wkb=True, **options)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
             pyogrio.errors.FieldError) as exc:
         raise InputError(f"cannot read candidates from '{path}': {exc}",
                          "Check the file and layer name.") from exc
+    except UnicodeDecodeError as exc:  # text in another encoding, e.g. a zipped Shapefile
+        raise InputError(f"the field names or text of '{path}' are not "
+                         f"{encoding or 'UTF-8'} ({exc.reason}).",
+                         "Give their encoding, e.g. read_candidates(path, encoding='GBK'), "
+                         "or unzip the Shapefile and read its .shp.") from exc
     if not isinstance(gdf, gpd.GeoDataFrame):  # a table without geometry
         raise InputError(f"the layer read from '{path}' holds no geometries.",
                          "Candidates are polygons or points: pick a layer that has them.")

@@ -112,6 +112,17 @@ class LayerStore:
         return path
 
 
+def centroid_xy(geoms: np.ndarray) -> np.ndarray:
+    """(n, 2) centroid coordinates of ``geoms``; NaN for a site without geometry (NULL or
+    empty), whose centroid has no coordinates: one row a site, whatever they hold."""
+    xy, at = shapely.get_coordinates(shapely.centroid(geoms), return_index=True)
+    if len(xy) == len(geoms):  # each site gave one point (the usual case)
+        return xy
+    out = np.full((len(geoms), 2), np.nan)
+    out[at] = xy
+    return out
+
+
 def crs_name(crs: CRS) -> str:
     """``EPSG:4553 (CGCS2000 / ...)``, or the CRS name when it has no EPSG code."""
     epsg = crs.to_epsg()
@@ -169,6 +180,7 @@ class SiteContext:
         self._tree: shapely.STRtree | None = None
         self._area: np.ndarray | None = None
         self._outlines: Any = None
+        self._blank: np.ndarray | None = None
         self._locks = {k: threading.Lock() for k in ("xy", "tree", "area", "outlines")}
 
     @property
@@ -196,8 +208,7 @@ class SiteContext:
         parts = []
         for start in range(0, self.n, SITE_CHUNK):
             self.check()
-            parts.append(shapely.get_coordinates(
-                shapely.centroid(self.geoms[start:start + SITE_CHUNK])))
+            parts.append(centroid_xy(self.geoms[start:start + SITE_CHUNK]))
         return np.concatenate(parts) if parts else np.zeros((0, 2))
 
     def site_geoms(self, idx: np.ndarray) -> np.ndarray:
@@ -241,6 +252,22 @@ class SiteContext:
                 if self._tree is None:
                     self._tree = shapely.STRtree(self.geoms)
         return self._tree
+
+    @property
+    def blank(self) -> np.ndarray | None:
+        """Sites without geometry (NULL or empty), or None when every site has one
+        (generated cells always do). Read off the outlines or centroids when built."""
+        if self.grid is not None:
+            return None
+        if self._blank is None:
+            if self._outlines is not None:
+                blank = self._outlines.blank
+            elif self._xy is not None:  # centroids are NaN there (centroid_xy)
+                blank = np.isnan(self._xy[:, 0])
+            else:
+                blank = shapely.is_missing(self.geoms) | shapely.is_empty(self.geoms)
+            self._blank = blank if blank.any() else np.zeros(0, bool)
+        return self._blank if len(self._blank) else None
 
     @property
     def outlines(self) -> Any:

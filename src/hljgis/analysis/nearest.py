@@ -199,12 +199,18 @@ def nearest_distance(xy: np.ndarray, targets: np.ndarray, *, k: int = 8,
     Returns
     -------
     numpy.ndarray, shape (n,)
+        NaN for a point with a NaN coordinate (a site without geometry).
     """
     check = check or (lambda: None)
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     n = len(xy)
     out = np.empty(n)
     if n == 0:
+        return out
+    finite = np.isfinite(xy).all(axis=1)
+    if not finite.all():  # a site without geometry has no centroid: NaN, no distance
+        out[:] = np.nan
+        out[finite] = nearest_distance(xy[finite], targets, k=k, check=check)
         return out
     kd = kdtree()
     types = shapely.get_type_id(targets)

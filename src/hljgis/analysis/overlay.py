@@ -31,6 +31,17 @@ def _dissolved(geoms: np.ndarray) -> np.ndarray:
     return shapely.get_parts(geoms)
 
 
+def _valid(geoms: np.ndarray) -> np.ndarray:
+    """``geoms`` with the invalid ones (a bow-tie parcel, a ring crossing itself) made
+    valid: GEOS cannot intersect those (TopologyException), and a bow-tie's signed
+    areas cancel out to 0. Only the sites an overlay touches are checked."""
+    bad = ~shapely.is_valid(geoms)
+    if bad.any():
+        geoms = geoms.copy()
+        geoms[bad] = shapely.make_valid(geoms[bad])
+    return geoms
+
+
 def overlap_share(ctx_or_geoms: SiteContext | np.ndarray, overlay: np.ndarray) -> np.ndarray:
     """Share of each site's area covered by the overlay polygons (0..1).
 
@@ -60,7 +71,7 @@ def overlap_share(ctx_or_geoms: SiteContext | np.ndarray, overlay: np.ndarray) -
         return np.zeros(n)
     ov, site = ctx.query(parts, "intersects")
     hit, at = np.unique(site, return_inverse=True)  # sites touched, and each pair's one
-    cells = ctx.site_geoms(hit)
+    cells = _valid(ctx.site_geoms(hit))
     area = shapely.area(cells)
     inner = shapely.contains_properly(parts[ov], cells[at])  # parts are prepared by query
     covered = np.zeros(len(ov))

@@ -25,13 +25,12 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from pyproj import CRS
 
 from hljgis.analysis.aggregate import topsis, weighted_sum
 from hljgis.analysis.candidates import GridCells, grid_cells, layer_candidates
 from hljgis.analysis.constraints import Constraint, apply_penalties, evaluate_constraints
-from hljgis.analysis.context import LayerStore, SiteContext, crs_name
+from hljgis.analysis.context import LayerStore, SiteContext, centroid_xy, crs_name
 from hljgis.analysis.criteria import Criterion, compute_criterion
 from hljgis.analysis.kernels import workers
 from hljgis.analysis.parallel import Stages
@@ -280,7 +279,7 @@ def _candidates(sc: Scenario, store: LayerStore,
         xy = sites.centres if xy is None else xy
         sites = replace(sites, attrs=locate(sites.attrs, xy, boundaries))
     elif boundaries is not None:
-        xy = shapely.get_coordinates(shapely.centroid(sites.geometry.values))
+        xy = centroid_xy(sites.geometry.values)
         sites = locate(sites, xy, boundaries)
     else:  # no boundary to look the sites up in: centroids only if a criterion asks
         xy = None
@@ -336,8 +335,14 @@ def _reproject_here(sc: Scenario, store: LayerStore) -> None:
 
 
 def _measure(crit, ctx: SiteContext, column: np.ndarray) -> np.ndarray:
-    """One criterion's raw values; its normalised scores written to ``column``."""
+    """One criterion's raw values; its normalised scores written to ``column``. A site
+    without geometry (NULL or empty in the candidates' file) has no value: NaN, which
+    the scenario's ``nan_policy`` handles (by default it excludes the site)."""
     raw = compute_criterion(crit, ctx)
+    blank = ctx.blank
+    if blank is not None:
+        raw = np.array(raw, dtype=float)
+        raw[blank] = np.nan
     column[:] = np.asarray(crit.transform.apply(raw), dtype=float)
     return raw
 
@@ -560,12 +565,14 @@ def _assemble(ctx: SiteContext, sc, raw, s, mc_cols) -> gpd.GeoDataFrame:
         ids[extra] = sites[extra].array
     cols = result_columns(ids, sc, raw, s, mc_cols)
     # the candidates' own fields, in their own types (a clash with a result column is
-    # renamed <field>_input): a planner's parcel ids and attributes travel with the scores
+    # renamed <field>_input, also one in case only: a Shapefile's RANK is rank to SQLite,
+    # so to a GeoPackage): a planner's parcel ids and attributes travel with the scores
     taken = {"site_id", "site_type", "city", "district", "district_zh", "name", "name_zh",
              getattr(sites, "_geometry_column_name", None)}
+    results = {str(c).lower() for c in cols} | {"geometry"}
     for col in sites.columns:
         if col not in taken:
-            cols[col if col not in cols and col != "geometry" else f"{col}_input"] = \
+            cols[col if str(col).lower() not in results else f"{col}_input"] = \
                 sites[col].array
     cols["geometry"] = gpd.array.from_shapely(ctx.geoms, crs=ctx.store.crs)
     return frame_of(cols)

@@ -62,7 +62,10 @@ def arrow_layer(gdf: gpd.GeoDataFrame) -> ArrowLayer | None:
         kind, wkb, origin = _WKB_TYPES[source.kind], source.wkb, source.origin
     else:
         types = np.unique(shapely.get_type_id(geoms))  # -1 for missing geometries
-        if len(types) != 1 or int(types[0]) not in _TYPE_NAMES or shapely.has_z(geoms).any():
+        # Z or M values (an ArcGIS PolygonM): pyogrio's path writes them; the one-ring WKB
+        # below has room for x and y only (the dimension: one GEOS pass, as has_z was)
+        if (len(types) != 1 or int(types[0]) not in _TYPE_NAMES
+                or (shapely.get_coordinate_dimension(geoms) != 2).any()):
             return None
         kind, wkb = int(types[0]), None
     columns, names = [], []

@@ -82,12 +82,13 @@ def _sqlite_can() -> bool:
 
 def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
                 geometry_name: str, geometry_type: str, crs: str | None,
-                origin=None) -> None:
+                origin=None, layer_options: dict[str, str] | None = None) -> None:
     """Write ``table`` (an Arrow table, geometry as WKB in ``geometry_name``) as ``layer``
     into the new GeoPackage ``path``, with a spatial index over ``bounds`` (n, 4 as
     ``shapely.bounds``; one non-empty geometry a row). ``origin``
     (:class:`~hljgis.io.source_wkb.Origin`): the rows' geometries are all a file's, in
     its order; its R-tree is copied if it fits (:mod:`hljgis.io.gpkg_donor`).
+``layer_options``: GDAL's for the new layer (e.g. ``GEOMETRY_NAME``).
 
     Raises :class:`~hljgis.io.gdal_nogil.GdalError`, :class:`SplitRefused` or
     :class:`sqlite3.Error`; ``path`` may then be left half written (it is a temporary
@@ -107,7 +108,8 @@ def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
         for target in (path, side):  # GDAL makes the layer: every table, row, trigger
             gdal_nogil.write_table(table.slice(0, 0), target, layer=layer,
                                    geometry_name=geometry_name, geometry_type=geometry_type,
-                                   crs=crs, layer_options={"SPATIAL_INDEX": "NO"})
+                                   crs=crs, layer_options={**(layer_options or {}),
+                                                           "SPATIAL_INDEX": "NO"})
         name, schema_sql, triggers = _bulk_mode(path)
         _bulk_mode(side)
         if native is not None:

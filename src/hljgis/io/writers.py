@@ -85,19 +85,24 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
     two halves on two cores (:mod:`hljgis.io.gpkg_split`); the rest through pyogrio's
     ``write_dataframe``.
     """
+    gdf = _distinct_names(gdf)
+    options = gpkg_name_options(gdf)
     if not len(gdf):
-        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", geometry_type="Unknown")
+        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", geometry_type="Unknown",
+                                layer_options=options)
         return
     prepared = arrow_layer(gdf)
     if prepared is None:
-        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", **arrow_kwargs())
+        pyogrio.write_dataframe(gdf, path, layer=name, driver="GPKG", layer_options=options,
+                                **arrow_kwargs())
         return
-    if not path.exists() and gpkg_split.usable(prepared.table, prepared.geometry_name):
+    if (not path.exists() and "FID" not in options
+            and gpkg_split.usable(prepared.table, prepared.geometry_name)):
         try:
             gpkg_split.write_split(prepared.table, shapely.bounds(gdf.geometry.values), path,
                                    layer=name, geometry_name=prepared.geometry_name,
                                    geometry_type=prepared.geometry_type, crs=prepared.crs,
-                                   origin=prepared.origin)
+                                   origin=prepared.origin, layer_options=options)
             return
         except (gdal_nogil.GdalError, gpkg_split.SplitRefused, gpkg_rows.RowsError):
             # GDAL through ctypes or SQLite under the C rows refused, or the layer table
@@ -105,7 +110,51 @@ def write_gpkg_table(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
             path.unlink(missing_ok=True)
     pyogrio.write_arrow(prepared.table, path, layer=name, driver="GPKG",
                         geometry_name=prepared.geometry_name,
-                        geometry_type=prepared.geometry_type, crs=prepared.crs)
+                        geometry_type=prepared.geometry_type, crs=prepared.crs,
+                        layer_options=options)
+
+
+def _distinct_names(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``gdf`` with field names that differ in more than case: SQLite (so GeoPackage)
+    takes ``RANK`` and ``rank`` for one column, and GDAL refused the layer. A later field
+    is renamed ``RANK_1`` (a Shapefile's upper-case ``RANK`` or ``SCORE`` beside the
+    ranking's own columns, a GeoJSON's ``name`` and ``NAME``)."""
+    seen = {str(gdf.geometry.name).lower()}
+    renames = {}
+    for name in gdf.columns:
+        if name == gdf.geometry.name:
+            continue
+        key = str(name).lower()
+        if key in seen:
+            k = 1
+            while f"{key}_{k}" in seen or any(f"{key}_{k}" == str(c).lower()
+                                               for c in gdf.columns):
+                k += 1
+            renames[name] = f"{name}_{k}"
+            key = f"{key}_{k}"
+        seen.add(key)
+    return gdf.rename(columns=renames) if renames else gdf
+
+
+def gpkg_name_options(gdf: gpd.GeoDataFrame) -> dict[str, str]:
+    """GeoPackage layer options that keep every attribute of ``gdf`` an attribute.
+
+    GDAL names a new layer's feature-id column ``fid`` and its geometry column ``geom``.
+    A planner's field of either name (a Shapefile's or GeoJSON's ``FID``, a text field
+    ``geom``) would then be taken for the feature ids (refused unless unique integers, and
+    lost from the attributes when they are) or refused as a second geometry column; those
+    two columns get other names instead (``fid_1``, the frame's geometry name).
+    """
+    names = {str(c).lower() for c in gdf.columns if c != gdf.geometry.name}
+    options: dict[str, str] = {}
+    if "geom" in names:
+        options["GEOMETRY_NAME"] = str(gdf.geometry.name)
+    if "fid" in names:
+        k = 1
+        while f"fid_{k}" in names or f"fid_{k}" == str(gdf.geometry.name).lower():
+            k += 1
+        options["FID"] = f"fid_{k}"
+    return options
 
 
 def _write_geojson(gdf: gpd.GeoDataFrame, path: Path, name: str) -> None:
