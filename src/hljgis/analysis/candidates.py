@@ -341,7 +341,7 @@ def read_candidates(path: str, *, layer: str | None = None,
         from hljgis.io.encodings import shapefile_encoding
 
         encoding = shapefile_encoding(path, encoding)[0]
-    options = {"encoding": encoding} if encoding else {}
+    options: dict[str, Any] = {"encoding": encoding} if encoding else {}
     try:
         gdf = read_frame(path, layer=layer, columns=columns, keep_wkb=True, **options)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
