@@ -256,3 +256,27 @@ def test_a_reopened_layer_is_saved_with_the_file_own_wkb(tmp_path, monkeypatch):
     back = load_project(tmp_path / "b.hljgis.gpkg").layer("parcels").gdf
     assert list(back["pid"]) == list(gdf["pid"])
     assert shapely.equals_exact(np.asarray(back.geometry.array), cells, tolerance=0).all()
+
+
+@pytest.mark.parametrize("saved", ["as GDAL's FID (older files)", "as an attribute"])
+def test_a_postgis_layer_s_own_fid_comes_back_either_way(tmp_path, saved):
+    """A PostGIS table keyed by ``fid`` keeps its key through the project file, whether
+    the file holds it as the GeoPackage's FID or (the writer since) as an attribute."""
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    from hljgis.io.postgis_link import SETTINGS_KEY
+    from hljgis.io.project_file import _read_vector_table
+    from hljgis.io.writers import write_layer
+
+    gdf = gpd.GeoDataFrame({"fid": [7, 9, 12], "name": ["a", "b", "c"]},
+                           geometry=shapely.points([0, 1, 2], [0, 1, 2]), crs="EPSG:4490")
+    path = tmp_path / "p.gpkg"
+    if saved.startswith("as GDAL"):
+        pyogrio.write_dataframe(gdf, path, layer="sites")  # GDAL takes fid for the FID
+    else:
+        write_layer(gdf, path, layer_name="sites")
+    back = _read_vector_table(path, "sites", {SETTINGS_KEY: {"columns": ["fid", "name"]}})
+    assert list(back.columns[:2]) == ["fid", "name"]
+    assert back["fid"].tolist() == [7, 9, 12] and back["name"].tolist() == ["a", "b", "c"]

@@ -191,7 +191,8 @@ _ARROW = {"use_arrow": True}
 
 def _read_vector_table(path: Path, name: str, settings: dict):
     """A layer's table; a PostGIS table's own ``fid`` column (often the key of tables that
-    GDAL or hljgis wrote) comes back from the GeoPackage's FID, where GDAL puts it."""
+    GDAL or hljgis wrote) comes back as it was saved: an attribute (the writer names the
+    FID column ``fid_1`` then), or, in older files, the GeoPackage's FID."""
     from hljgis.io.postgis_link import SETTINGS_KEY
 
     columns = (settings.get(SETTINGS_KEY) or {}).get("columns") or []
@@ -203,7 +204,9 @@ def _read_vector_table(path: Path, name: str, settings: dict):
         # of encoding every geometry again (0.85 s of a 1M-parcel save)
         return read_frame(path, layer=name, keep_wkb=True)
     gdf = pyogrio.read_dataframe(path, layer=name, fid_as_index=True, **_ARROW)
-    gdf = gdf.reset_index(names="fid")
+    # files saved since the writer keeps a "fid" field an attribute (FID column "fid_1")
+    # hold it as a column already; older ones hold it as GDAL's FID
+    gdf = gdf.reset_index(drop=True) if "fid" in gdf.columns else gdf.reset_index(names="fid")
     order = [c for c in columns if c in gdf.columns]
     return gdf[[*order, *(c for c in gdf.columns if c not in order)]]
 
