@@ -9,7 +9,9 @@ without (``NUMPY_MADVISE_HUGEPAGE=0``), and the whole 1 M-parcel ranking fell fr
 18 s. A planner's desktop has the same kernel defaults, so hljgis switches the advice off there
 for batch work that fills large fresh arrays (:func:`batch_memory`: ranking, reading,
 preparing a layer for drawing, exports), unless the user set ``NUMPY_MADVISE_HUGEPAGE``
-themself. Interactive frames keep it: a city-scale pan over 1 M prepared cells allocates
+themself; there it also takes Arrow's buffers from the C library's allocator instead of
+mimalloc, whose first large allocations stalled the same way (:func:`_arrow_system_pool`).
+Interactive frames keep it: a city-scale pan over 1 M prepared cells allocates
 the same arrays frame after frame, and there huge pages won (``bench/render.py`` pan max
 82-98 ms with the advice, 151-175 ms without).
 """
@@ -66,6 +68,33 @@ _LOCK = threading.Lock()
 _DEPTH = 0
 
 
+_POOL_SET = False
+
+
+def _arrow_system_pool() -> None:
+    """Arrow's buffers from the C library's allocator, once per process, where the kernel
+    stalls on huge pages (see the module doc) and the user chose no pool
+    (``ARROW_DEFAULT_MEMORY_POOL``).
+
+    pyarrow's default, mimalloc, took 4.0 s here to first fill the columns of a
+    million ranked parcels (combine_chunks of 28 columns, 0.1 s the second time in the
+    same process) against 0.29 s from malloc; a 1M-parcel ranking's first run in a
+    process 10.9 s against 5.5 s, later runs alike.
+    """
+    global _POOL_SET
+    if _POOL_SET:
+        return
+    _POOL_SET = True
+    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
+        return
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow ships with pandas 3
+        return
+    if pa.default_memory_pool().backend_name == "mimalloc":
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
 @contextmanager
 def batch_memory() -> Iterator[None]:
     """No huge-page advice while any thread does batch work (nests; also a decorator).
@@ -77,6 +106,7 @@ def batch_memory() -> Iterator[None]:
     if not _STALLS:
         yield
         return
+    _arrow_system_pool()
     with _LOCK:
         _DEPTH += 1
         if _DEPTH == 1:
