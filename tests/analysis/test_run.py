@@ -239,3 +239,20 @@ def test_candidate_fields_named_like_result_columns_are_renamed_input():
     assert g["Excluded_input"].eq("no").all()
     assert g["rank"].tolist() == [1, 2, 3, 4]
     assert len({c.lower() for c in g.columns}) == len(g.columns)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(1, 6)), min_size=0, max_size=40),
+       st.integers(0, 45))
+def test_top_is_the_head_of_the_ranked_sites(ranks, k):
+    """Ties (equal ranks) keep input order, unranked sites never show, k past the end."""
+    from types import SimpleNamespace
+
+    from hljgis.analysis.run import RankingResult
+
+    gdf = gpd.GeoDataFrame({"rank": pd.array(ranks, dtype="Int64"),
+                            "i": np.arange(len(ranks))},
+                           geometry=[Point(i, 0) for i in range(len(ranks))])
+    res = SimpleNamespace(gdf=gdf, ranked=lambda: RankingResult.ranked(res))
+    got = RankingResult.top(res, k)
+    pd.testing.assert_frame_equal(got, RankingResult.ranked(res).head(k))
