@@ -121,8 +121,12 @@ def _read_vector(path: Path, opts: ReadOptions, *, layer: str | None = None,
         kwargs["columns"] = list(opts.columns)
     try:
         if not encoding:  # GDAL's Arrow stream ignores an encoding
-            # the frame pyogrio gives (with Arrow when only some columns are asked for)
-            gdf = read_frame(path, use_arrow=opts.columns is not None, **kwargs)
+            # the frame pyogrio gives (with Arrow when only some columns are asked for);
+            # the file's WKB is kept while the layer lives (io.source_wkb): a ranking of its
+            # polygons reads their vertices from it, and writing them unchanged hands GDAL
+            # those bytes and the file's R-tree (as project layers do)
+            gdf = read_frame(path, use_arrow=opts.columns is not None, keep_wkb=True,
+                             **kwargs)
         else:
             with gc_paused():
                 gdf = pyogrio.read_dataframe(path, **kwargs)
