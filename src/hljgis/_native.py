@@ -10,13 +10,14 @@ modules fall back to numpy and GDAL, and the results are the same.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["LIBRARIES", "build_all", "compile_library", "library_path"]
+__all__ = ["LIBRARIES", "build_all", "compile_library", "library_path", "open_library"]
 
 
 def compile_library(source: Path, library: Path, flags: list[str],
@@ -47,6 +48,17 @@ LIBRARIES = {"analysis/_outline.c": ["-lm"], "io/_gpkg_rows.c": ["-lsqlite3"]}
 def library_path(source: Path) -> Path:
     """Where the library of ``source`` is built and looked for."""
     return source.with_suffix(".so" if os.name != "nt" else ".dll")
+
+
+def open_library(library: Path) -> ctypes.CDLL | None:
+    """The library loaded, or None: not built here, refused by the loader, or switched off
+    (``HLJGIS_NO_KERNEL``, to measure or test the numpy and GDAL ways)."""
+    if os.environ.get("HLJGIS_NO_KERNEL") or not library.exists():
+        return None
+    try:
+        return ctypes.CDLL(str(library))
+    except OSError:
+        return None
 
 
 def build_all(compiler: str | None = None) -> list[Path]:

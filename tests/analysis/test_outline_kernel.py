@@ -134,3 +134,22 @@ def test_the_loop_agrees_with_geos_on_varied_data(seed):
         got = outline_distance(cells, targets)
         want = shapely.distance(cells[:, None], targets[None, :]).min(axis=1)
         assert np.abs(got - want).max() <= 1e-6
+
+
+def test_wkb_the_reader_does_not_know_goes_to_geos(tmp_path):
+    """MultiPoint sites are kept WKB (canonical) the C reader does not walk: GEOS reads them."""
+    import geopandas as gpd
+
+    from hljgis.io.gdal_frame import read_frame
+
+    geoms = [shapely.MultiPoint([(i, 0), (i + 0.5, 1)]) for i in range(50)]
+    path = tmp_path / "mp.gpkg"
+    gpd.GeoDataFrame({"n": np.arange(50)}, geometry=geoms, crs="EPSG:4553").to_file(path)
+    frame = read_frame(path, keep_wkb=True)
+    sites = np.asarray(frame.geometry.values)
+    from hljgis.io.source_wkb import lookup
+
+    assert lookup(sites) is not None and outline_kernel.wkb_rings(sites) is None
+    o = Outlines(sites)
+    np.testing.assert_array_equal(o.xy, shapely.get_coordinates(sites))
+    assert o.geos.all()  # multi-part sites: GEOS measures them

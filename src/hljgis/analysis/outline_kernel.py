@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import os
 import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from hljgis._native import LIBRARIES, compile_library, library_path
+from hljgis._native import LIBRARIES, compile_library, library_path, open_library
 from hljgis.analysis.kernels import run_blocks
 
 __all__ = ["LIBRARY", "build", "extents", "load", "measure"]
@@ -42,11 +41,8 @@ _U8 = np.ctypeslib.ndpointer(np.uint8, flags="C_CONTIGUOUS")
 @functools.cache
 def load():
     """The compiled loop, or None when it was not built here (or does not load)."""
-    if os.environ.get("HLJGIS_NO_KERNEL") or not LIBRARY.exists():
-        return None
-    try:
-        lib = ctypes.CDLL(str(LIBRARY))
-    except OSError:
+    lib = open_library(LIBRARY)
+    if lib is None:
         return None
     fn = lib.hljgis_outline_min
     fn.restype = ctypes.c_int64

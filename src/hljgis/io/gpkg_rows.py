@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from hljgis._native import LIBRARIES, compile_library, library_path
+from hljgis._native import LIBRARIES, compile_library, library_path, open_library
 
-__all__ = ["LIBRARY", "RowsError", "build", "insert", "load", "usable"]
+__all__ = ["LIBRARY", "Rows", "RowsError", "build", "insert", "load", "prepare"]
 
 SOURCE = Path(__file__).with_name("_gpkg_rows.c")
 LIBRARY = library_path(SOURCE)
@@ -38,11 +38,8 @@ class RowsError(Exception):
 @functools.cache
 def load():
     """The compiled writer, or None when it was not built here (or does not load)."""
-    if os.environ.get("HLJGIS_NO_KERNEL") or not LIBRARY.exists():
-        return None
-    try:
-        lib = ctypes.CDLL(str(LIBRARY))
-    except OSError:
+    lib = open_library(LIBRARY)
+    if lib is None:
         return None
     fn = lib.hljgis_gpkg_insert
     fn.restype = ctypes.c_int
@@ -60,76 +57,68 @@ def build(compiler: str | None = None) -> Path | None:
     return built
 
 
-def _kind(array) -> int:
+def _kind(t) -> int:
+    """The C writer's code for an Arrow column type (0: one it does not write)."""
     import pyarrow as pa
 
-    t = array.type
-    if pa.types.is_float64(t):
-        return 1
-    if pa.types.is_int64(t):
-        return 2
-    if pa.types.is_boolean(t):
-        return 3
-    if pa.types.is_string(t):
-        return 4
-    if pa.types.is_large_string(t):
-        return 5
-    return 0
+    checks = (pa.types.is_float64, pa.types.is_int64, pa.types.is_boolean,
+              pa.types.is_string, pa.types.is_large_string)
+    return next((k for k, check in enumerate(checks, 1) if check(t)), 0)
 
 
-class _Columns:
-    """The table's columns as the C writer takes them: kinds and buffer addresses (the
-    arrays are kept here while it runs)."""
+class Rows:
+    """A table's columns as the C writer takes them: kinds and buffer addresses (the
+    arrays are kept here while it runs). Made by :func:`prepare`."""
 
-    def __init__(self, table, geometry_name: str):
-        import pyarrow as pa
-
-        self.ok = False
-        self.arrays = [table.column(i).combine_chunks() for i in range(table.num_columns)]
-        names = table.column_names
-        gi = names.index(geometry_name)
-        geom = self.arrays[gi]
-        geom = geom.storage if hasattr(geom, "storage") else geom
-        if pa.types.is_binary(geom.type):
-            geom = geom.cast(pa.large_binary())
-        self.geom = geom
-        self.names = [n for k, n in enumerate(names) if k != gi]
-        cols = [a for k, a in enumerate(self.arrays) if k != gi]
-        self.kinds = np.array([_kind(a) for a in cols], dtype=np.int32)
-        if (self.kinds == 0).any() or geom.null_count or geom.offset or \
-                any(a.offset for a in cols):
-            return
+    def __init__(self, geom, names: list[str], cols: list, kinds: np.ndarray):
+        self.geom, self.names, self.cols = geom, names, cols
+        self.kinds = kinds
         gbuf = geom.buffers()
         self.geom_offsets = gbuf[1].address
         self.geom_data = gbuf[2].address if gbuf[2] is not None else 0
         data, offs, valid = [], [], []
-        for a, kind in zip(cols, self.kinds, strict=True):
+        for a, kind in zip(cols, kinds, strict=True):
             bufs = a.buffers()
             valid.append(bufs[0].address if a.null_count and bufs[0] is not None else 0)
-            if kind in (4, 5):
-                offs.append(bufs[1].address)
-                data.append(bufs[2].address if bufs[2] is not None else 0)
-            else:
-                offs.append(0)
-                data.append(bufs[1].address)
-        n = len(cols)
-        self.data = (ctypes.c_void_p * max(n, 1))(*data)
-        self.offsets = (ctypes.c_void_p * max(n, 1))(*offs)
-        self.validity = (ctypes.c_void_p * max(n, 1))(*valid)
-        self.ok = True
+            text = kind in (4, 5)
+            offs.append(bufs[1].address if text else 0)
+            data.append((bufs[2].address if bufs[2] is not None else 0) if text
+                        else bufs[1].address)
+        n = max(len(cols), 1)
+        self.data = (ctypes.c_void_p * n)(*data)
+        self.offsets = (ctypes.c_void_p * n)(*offs)
+        self.validity = (ctypes.c_void_p * n)(*valid)
 
 
-def usable(table, geometry_name: str, type_codes: np.ndarray | None) -> bool:
-    """Whether the C writer can write ``table``: built here, columns of the kinds it
-    knows, and ``type_codes`` (each row's WKB type) polygons only."""
-    return (load() is not None and type_codes is not None and len(type_codes) > 0
-            and bool(np.isin(type_codes, _TYPES).all())
-            and all(_kind(table.column(i).chunk(0) if table.column(i).num_chunks else
-                          table.column(i)) for i, name in enumerate(table.column_names)
-                    if name != geometry_name))
+def prepare(table, geometry_name: str) -> Rows | None:
+    """``table`` (geometry as WKB in ``geometry_name``) ready for :func:`insert`, or None
+    when the C writer is not built here or cannot write it: a column of another kind
+    than float, integer, boolean or text (told from the schema, before any copy), or a
+    geometry other than a canonical polygon or multipolygon."""
+    import pyarrow as pa
+
+    from hljgis.io.source_wkb import type_codes
+
+    if load() is None or not table.num_rows:
+        return None
+    names = [n for n in table.column_names if n != geometry_name]
+    kinds = np.array([_kind(table.schema.field(n).type) for n in names], dtype=np.int32)
+    if (kinds == 0).any():
+        return None
+    geom = table.column(geometry_name).combine_chunks()
+    geom = geom.storage if hasattr(geom, "storage") else geom
+    codes = type_codes(geom)
+    if codes is None or not np.isin(codes, _TYPES).all():
+        return None
+    if pa.types.is_binary(geom.type):
+        geom = geom.cast(pa.large_binary())
+    cols = [table.column(n).combine_chunks() for n in names]
+    if geom.offset or any(a.offset for a in cols):
+        return None
+    return Rows(geom, names, cols, kinds)
 
 
-def insert(path: str | Path, layer: str, keys: tuple[str, str], prepared: _Columns,
+def insert(path: str | Path, layer: str, keys: tuple[str, str], prepared: Rows,
            bounds: np.ndarray, srs_id: int, rows: tuple[int, int], fid0: int) -> None:
     """Insert rows ``rows[0]:rows[1]`` of the prepared table into ``layer`` of the
     GeoPackage ``path`` (``keys``: its feature id and geometry columns), with feature ids

@@ -99,7 +99,7 @@ def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
     path = Path(path)
     n = table.num_rows
     donor = donor_index(origin, bounds)
-    native = _native_rows(table, geometry_name)
+    native = gpkg_rows.prepare(table, geometry_name)
     share = (FIRST_SHARE_NATIVE if native else FIRST_SHARE_DONOR if donor else FIRST_SHARE)
     cut = int(n * share)
     side = temporary_beside(path)
@@ -153,20 +153,7 @@ def write_split(table, bounds: np.ndarray, path: str | Path, *, layer: str,
             unlink_later(leftover)  # half the layer: its blocks are freed off this thread
 
 
-def _native_rows(table, geometry_name: str):
-    """The table prepared for :mod:`hljgis.io.gpkg_rows`, or None (not built here,
-    columns or geometries it does not write)."""
-    from hljgis.io.source_wkb import _type_codes
-
-    geom = table.column(geometry_name).combine_chunks()
-    codes = _type_codes(geom.storage if hasattr(geom, "storage") else geom)
-    if not gpkg_rows.usable(table, geometry_name, codes):
-        return None
-    prepared = gpkg_rows._Columns(table, geometry_name)
-    return prepared if prepared.ok else None
-
-
-def _keys(path: Path, prepared) -> tuple[tuple[str, str], int]:
+def _keys(path: Path, prepared: gpkg_rows.Rows) -> tuple[tuple[str, str], int]:
     """The layer table's feature id and geometry columns, and its SRS id; refuses a table
     whose other columns are not the prepared ones, in order."""
     with contextlib.closing(_connect(path)) as con:

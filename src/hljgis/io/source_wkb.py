@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Origin", "SourceWkb", "addresses", "forget_all", "lookup", "remember"]
+__all__ = ["Origin", "SourceWkb", "addresses", "forget_all", "lookup", "remember",
+           "type_codes"]
 
 #: WKB type codes kept: Point .. MultiPolygon, 2-D (ISO Z/M codes are 1001 and up).
 _SIMPLE_TYPES = frozenset(range(1, 7))
@@ -103,7 +104,7 @@ def addresses(geoms: np.ndarray) -> np.ndarray:
     return np.ctypeslib.as_array(ptr, shape=(len(geoms),)).astype(np.int64)
 
 
-def _type_codes(wkb) -> np.ndarray | None:
+def type_codes(wkb) -> np.ndarray | None:
     """Each record's WKB type code, or None unless all are canonical (see module doc)."""
     import pyarrow as pa
 
@@ -142,7 +143,7 @@ def remember(owner: object, geoms: np.ndarray, wkb, origin: Origin | None = None
     geoms = np.array(geoms, dtype=object, copy=True)
     if len(geoms) != len(wkb) or not len(geoms):
         return False
-    codes = _type_codes(wkb)
+    codes = type_codes(wkb)
     if codes is None:
         return False
     kinds = np.unique(codes)
@@ -185,7 +186,7 @@ def lookup(geoms: np.ndarray) -> SourceWkb | None:
 
         kind = src.kind
         if kind == 0:
-            all_codes = _type_codes(src.wkb)
+            all_codes = type_codes(src.wkb)
             if all_codes is None:  # kept only when canonical: cannot happen
                 return None
             codes = np.unique(all_codes[at])
