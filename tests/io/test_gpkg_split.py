@@ -93,12 +93,33 @@ def test_split_file_equals_the_one_gdal_writes(tmp_path, ranked, split_small, mo
                 "FROM gpkg_contents",
                 "SELECT * FROM gpkg_ogr_contents", "SELECT * FROM gpkg_extensions",
                 "SELECT * FROM gpkg_geometry_columns", "SELECT * FROM sqlite_sequence",
-                "PRAGMA application_id", "PRAGMA user_version"]:
+                "PRAGMA application_id", "PRAGMA user_version", "PRAGMA page_size"]:
         assert _rows(ours, sql) == _rows(ref, sql), sql
     assert _rows(ours, "PRAGMA integrity_check") == [("ok",)]
     rtree = "rtree_" + name.replace("'", "''") + "_geom"
     assert _rows(ours, f"SELECT rtreecheck('{rtree}')") == [("ok",)]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gdal.gpkg", "ours.gpkg"]
+
+
+def test_the_side_file_has_large_pages(tmp_path, ranked, split_small, monkeypatch):
+    """The side half is written with 64 KB SQLite pages (a sixteenth of the page writes),
+    the layer's file keeps GDAL's."""
+    seen = []
+    real = gpkg_split._join
+
+    def join(path, side, *a, **k):
+        seen.append((_rows(path, "PRAGMA page_size"), _rows(side, "PRAGMA page_size"),
+                     _rows(side, "SELECT count(*) FROM ranked")))
+        return real(path, side, *a, **k)
+
+    monkeypatch.setattr(gpkg_split, "_join", join)
+    out = write_layer(ranked, tmp_path / "ours.gpkg", layer_name="ranked")
+    ref = tmp_path / "gdal.gpkg"
+    _one_go(ranked, ref)
+    ((main_size, side_size, side_rows),) = seen
+    assert side_size == [(gpkg_split.SIDE_PAGE_SIZE,)] and side_rows[0][0] > 1000
+    assert main_size == _rows(ref, "PRAGMA page_size") != side_size
+    assert _rows(out, "SELECT count(*) FROM ranked") == [(len(ranked),)]
 
 
 def test_split_file_reads_back_and_answers_bbox_queries(tmp_path, ranked, split_small):
