@@ -169,3 +169,22 @@ def test_atlas_map_page_names_hidden_illustrative_inputs(tmp_path):
     assert "read illustrative layers" in text
     read = text[text.index("read illustrative layers"):]
     assert "Pillar industries" in re.search(r"Illustrative data: (.*?) contain", read).group(1)
+
+
+def test_rank_files_leave_the_result_layer_alone(projects, tmp_path):
+    """The note column goes into the files only: the ranking layer the caller keeps (and
+    shows in the window) gets no ``illustrative_inputs`` column."""
+    import geopandas as gpd
+
+    from hljgis.analysis import run_scenario
+    from hljgis.export.rank_files import write_rank_files
+
+    project = projects[0]
+    result = run_scenario(project, "sme-space", city="Jixi")
+    layer = result.layer()
+    columns = list(layer.gdf.columns)
+    note = write_rank_files(project, result, layer, tmp_path / "r.gpkg")
+    assert note and list(layer.gdf.columns) == columns
+    assert "illustrative_inputs" not in result.gdf.columns
+    back = gpd.read_file(tmp_path / "r.gpkg")
+    assert (back["illustrative_inputs"] != "").all() and len(back) == len(layer.gdf)

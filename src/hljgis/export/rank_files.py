@@ -32,8 +32,9 @@ def write_rank_files(project, result, layer, out, csv=None) -> str:
     ill = illustrative_inputs(project, result.scenario)
     note = ranking_note(ill, "en")
     gdf = layer.gdf
-    if ill:
-        gdf = gdf.copy()
+    if ill:  # a new column on a shallow copy (pandas copies on write): a deep copy of a
+        # million ranked parcels took 0.8 s
+        gdf = gdf.copy(deep=False)
         gdf["illustrative_inputs"] = "; ".join(lyr.name for lyr in ill)
     for path in (out, csv):
         if path:
