@@ -153,3 +153,78 @@ def test_wkb_the_reader_does_not_know_goes_to_geos(tmp_path):
     o = Outlines(sites)
     np.testing.assert_array_equal(o.xy, shapely.get_coordinates(sites))
     assert o.geos.all()  # multi-part sites: GEOS measures them
+
+
+def _kept(tmp_path, geoms, name="c.gpkg"):
+    """``geoms`` written to a GeoPackage and read back with their WKB kept (while the
+    returned geometry array lives)."""
+    import geopandas as gpd
+
+    from hljgis.io.gdal_frame import read_frame
+
+    path = tmp_path / name
+    gpd.GeoDataFrame({"n": np.arange(len(geoms))}, geometry=list(geoms),
+                     crs="EPSG:4553").to_file(path)
+    return read_frame(path, keep_wkb=True).geometry.values
+
+
+def test_centroids_from_the_file_s_wkb_are_geos_s_to_the_bit(tmp_path):
+    """Centroids in C from the kept WKB equal GEOS's bit for bit: both orientations,
+    holes, multi-part, a bow-tie, zero-area polygons (GEOS falls back to the segments'
+    midpoints, then to the points), an empty polygon and empty parts, big eastings."""
+    from hljgis.analysis.context import centroid_xy
+
+    rng = np.random.default_rng(9)
+    parcels = list(_parcels(rng, n=400)[:-1])
+    org = np.array([39_500_000.0, 5_000_000.0])
+
+    def at(pts):  # far east: zone-prefixed eastings
+        return org + np.asarray(pts, dtype=float)
+
+    ccw = shapely.Polygon(at([(0, 0), (10, 0), (10, 7), (0, 7)]))
+    cw = shapely.Polygon(at([(0, 0), (10, 0), (10, 7), (0, 7)])[::-1])
+    holed_cw = shapely.Polygon(at([(0, 0), (0, 9), (9, 9), (9, 0)]),
+                               [at([(2, 2), (2, 3), (3, 3), (3, 2)])])
+    odd = [
+        ccw, cw, holed_cw,
+        shapely.Polygon([(0, 0), (4, 4), (4, 0), (0, 4)]),  # bow-tie
+        shapely.Polygon([(0, 0), (5, 0), (10, 0), (0, 0)]),  # flat: a line
+        shapely.Polygon([(3, 3), (3, 3), (3, 3), (3, 3)]),  # a point
+        shapely.Polygon(),
+        shapely.MultiPolygon([ccw, shapely.box(*(org + 20), *(org + 25))]),
+        shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(5, 5, 5.5, 9)]),
+        shapely.Polygon([(0, 0), (1, 0), (1, 1), (0.5, 1), (0.5, 1), (0, 1)]),  # flat top
+    ]
+    kept = _kept(tmp_path, parcels + odd)
+    sites = np.asarray(kept)
+    got = outline_kernel.wkb_centroids(sites)
+    assert got is not None  # the WKB was used
+    want = shapely.get_coordinates(shapely.centroid(sites), include_z=False)
+    blank = shapely.is_empty(sites)
+    assert np.isnan(got[blank]).all() and blank.sum() == 1
+    np.testing.assert_array_equal(got[~blank], want)
+    np.testing.assert_array_equal(centroid_xy(sites), got)
+
+
+def test_centroids_of_points_from_the_wkb(tmp_path):
+    pts = shapely.points(np.random.default_rng(1).uniform(0, 1000, (50, 2)))
+    kept = _kept(tmp_path, pts)
+    sites = np.asarray(kept)
+    np.testing.assert_array_equal(outline_kernel.wkb_centroids(sites),
+                                  shapely.get_coordinates(sites))
+
+
+def test_centroids_without_kept_wkb_come_from_geos(tmp_path):
+    """Sites built in memory, or a kind the reader does not walk (MultiPoint): GEOS."""
+    from hljgis.analysis.context import centroid_xy
+
+    boxes = np.array([shapely.box(0, 0, 2, 2), shapely.box(4, 0, 6, 2)])
+    assert outline_kernel.wkb_centroids(boxes) is None
+    assert centroid_xy(boxes).tolist() == [[1.0, 1.0], [5.0, 1.0]]
+    kept = _kept(tmp_path, [shapely.MultiPoint([(i, 0), (i + 1, 2)]) for i in range(10)])
+    multi = np.asarray(kept)
+    from hljgis.io.source_wkb import lookup
+
+    assert lookup(multi) is not None and outline_kernel.wkb_centroids(multi) is None
+    np.testing.assert_array_equal(centroid_xy(multi),
+                                  shapely.get_coordinates(shapely.centroid(multi)))

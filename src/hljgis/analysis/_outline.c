@@ -224,3 +224,140 @@ void hljgis_wkb_rings(int64_t i0, int64_t i1, const uint8_t *data, const void *o
         if (!xy) { type[i] = t; nv[i] = v; holes[i] = h; parts[i] = n; }
     }
 }
+
+/* ---- centroids of the kept WKB (as GEOS's algorithm::Centroid computes them) ----------
+ * Polygons: the triangle fan from each shell's first vertex, a ring's sign from its
+ * orientation (GEOS's Orientation::isCCW, with a plain orientation test), holes taken
+ * away; when the area is zero, the rings' segment midpoints weighted by length; when
+ * those are too, the mean of the rings' first points. Points: the point. Coordinates are
+ * read in place (WKB doubles are not aligned: memcpy, which compiles to a load). */
+typedef struct {
+    double cx, cy, area2;  /* sum of 3 x triangle centroid x signed double area; of area */
+    double lx, ly, len;    /* sum of segment midpoints x length; of lengths */
+    double px, py;         /* sum of lone points */
+    int64_t points;
+} Centre;
+
+static inline double X(const uint8_t *v, int64_t i) { double d; memcpy(&d, v + 16 * i, 8); return d; }
+static inline double Y(const uint8_t *v, int64_t i) { double d; memcpy(&d, v + 16 * i + 8, 8); return d; }
+static inline int same_at(const uint8_t *v, int64_t i, int64_t j) {
+    return X(v, i) == X(v, j) && Y(v, i) == Y(v, j);
+}
+
+static int ring_is_ccw(const uint8_t *v, int64_t m) {
+    int64_t n = m - 1;  /* points without the closing one */
+    if (n < 3) return 0;
+    int64_t up_hi = 0, up_lo = -1;
+    double prev_y = Y(v, 0);
+    for (int64_t i = 1; i <= n; i++) {
+        double y = Y(v, i);
+        if (y > prev_y && y >= Y(v, up_hi)) { up_hi = i; up_lo = i - 1; }
+        prev_y = y;
+    }
+    if (up_hi == 0) return 0;  /* flat */
+    int64_t down_lo = up_hi;
+    do { down_lo = (down_lo + 1) % n; } while (down_lo != up_hi && Y(v, down_lo) == Y(v, up_hi));
+    int64_t down_hi = down_lo > 0 ? down_lo - 1 : n - 1;
+    if (same_at(v, up_hi, down_hi)) {
+        if (same_at(v, up_lo, up_hi) || same_at(v, down_lo, up_hi) || same_at(v, up_lo, down_lo))
+            return 0;
+        double det = (X(v, up_hi) - X(v, up_lo)) * (Y(v, down_lo) - Y(v, up_lo))
+                   - (X(v, down_lo) - X(v, up_lo)) * (Y(v, up_hi) - Y(v, up_lo));
+        return det > 0;
+    }
+    return X(v, down_hi) - X(v, up_hi) < 0;
+}
+
+static void add_ring(Centre *c, double bx, double by, const uint8_t *v, int64_t m, int shell) {
+    int positive = shell ? !ring_is_ccw(v, m) : ring_is_ccw(v, m);
+    double sign = positive ? 1.0 : -1.0, line = 0.0;
+    for (int64_t i = 0; i + 1 < m; i++) {
+        double x1 = X(v, i), y1 = Y(v, i), x2 = X(v, i + 1), y2 = Y(v, i + 1);
+        double a2 = (x1 - bx) * (y2 - by) - (x2 - bx) * (y1 - by);
+        c->cx += sign * a2 * (bx + x1 + x2);
+        c->cy += sign * a2 * (by + y1 + y2);
+        c->area2 += sign * a2;
+    }
+    for (int64_t i = 0; i + 1 < m; i++) {
+        double x1 = X(v, i), y1 = Y(v, i), x2 = X(v, i + 1), y2 = Y(v, i + 1);
+        double seg = sqrt((x1 - x2) * (x1 - x2) + (y1 - y2) * (y1 - y2));
+        if (seg == 0.0) continue;
+        line += seg;
+        c->lx += seg * ((x1 + x2) / 2);
+        c->ly += seg * ((y1 + y2) / 2);
+    }
+    c->len += line;
+    if (line == 0.0 && m > 0) { c->px += X(v, 0); c->py += Y(v, 0); c->points++; }
+}
+
+/* One polygon body from p into c (an empty shell: an empty polygon, left out as GEOS
+ * does); returns the byte after it, or NULL past end. */
+static const uint8_t *polygon_centre(const uint8_t *p, const uint8_t *end, Centre *c) {
+    if (p + 4 > end) return NULL;
+    uint32_t rings = u32(p);
+    p += 4;
+    double bx = 0.0, by = 0.0;
+    int empty = 0;
+    for (uint32_t k = 0; k < rings; k++) {
+        if (p + 4 > end) return NULL;
+        uint32_t pts = u32(p);
+        p += 4;
+        if (p + 16 * (size_t)pts > end) return NULL;
+        if (k == 0) { empty = pts == 0; if (!empty) { bx = X(p, 0); by = Y(p, 0); } }
+        if (!empty) add_ring(c, bx, by, p, pts, k == 0);
+        p += 16 * (size_t)pts;
+    }
+    return p;
+}
+
+/* Centroids of records [i0, i1) into xy (NaN for an empty geometry); ok[i] = 0 for a
+ * record this reader does not know (the caller asks GEOS). */
+void hljgis_wkb_centroids(int64_t i0, int64_t i1, const uint8_t *data, const void *offsets,
+                          int wide, double *xy, uint8_t *ok) {
+    for (int64_t i = i0; i < i1; i++) {
+        int64_t a = wide ? ((const int64_t *)offsets)[i] : ((const int32_t *)offsets)[i];
+        int64_t b = wide ? ((const int64_t *)offsets)[i + 1]
+                         : ((const int32_t *)offsets)[i + 1];
+        const uint8_t *p = data + a, *end = data + b;
+        Centre c = {0};
+        xy[2 * i] = xy[2 * i + 1] = NAN;
+        ok[i] = 0;
+        if (p + 5 > end || p[0] != 1) continue;
+        uint32_t type = u32(p + 1);
+        p += 5;
+        if (type == 1) {
+            if (p + 16 > end) continue;
+            double x = X(p, 0), y = Y(p, 0);
+            if (!(isnan(x) && isnan(y))) { xy[2 * i] = x; xy[2 * i + 1] = y; }
+            ok[i] = 1;
+            continue;
+        }
+        if (type == 3) {
+            if (!polygon_centre(p, end, &c)) continue;
+        } else if (type == 6) {
+            if (p + 4 > end) continue;
+            uint32_t n = u32(p);
+            p += 4;
+            int bad = 0;
+            for (uint32_t k = 0; k < n && !bad; k++) {
+                if (p + 5 > end || p[0] != 1 || u32(p + 1) != 3) { bad = 1; break; }
+                p = polygon_centre(p + 5, end, &c);
+                if (!p) bad = 1;
+            }
+            if (bad) continue;
+        } else {
+            continue;
+        }
+        ok[i] = 1;
+        if (fabs(c.area2) > 0.0) {
+            xy[2 * i] = c.cx / 3 / c.area2;
+            xy[2 * i + 1] = c.cy / 3 / c.area2;
+        } else if (c.len > 0.0) {
+            xy[2 * i] = c.lx / c.len;
+            xy[2 * i + 1] = c.ly / c.len;
+        } else if (c.points > 0) {
+            xy[2 * i] = c.px / (double)c.points;
+            xy[2 * i + 1] = c.py / (double)c.points;
+        }
+    }
+}

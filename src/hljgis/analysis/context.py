@@ -114,7 +114,15 @@ class LayerStore:
 
 def centroid_xy(geoms: np.ndarray) -> np.ndarray:
     """(n, 2) centroid coordinates of ``geoms``; NaN for a site without geometry (NULL or
-    empty), whose centroid has no coordinates: one row a site, whatever they hold."""
+    empty), whose centroid has no coordinates: one row a site, whatever they hold.
+
+    Sites read from a file are done from the file's WKB where it is kept (the same
+    algorithm as GEOS's, in C: :func:`~hljgis.analysis.outline_kernel.wkb_centroids`)."""
+    from hljgis.analysis.outline_kernel import wkb_centroids
+
+    kept = wkb_centroids(geoms)
+    if kept is not None:
+        return kept
     xy, at = shapely.get_coordinates(shapely.centroid(geoms), return_index=True)
     if len(xy) == len(geoms):  # each site gave one point (the usual case)
         return xy

@@ -25,7 +25,7 @@ import numpy as np
 from hljgis._native import LIBRARIES, compile_library, library_path, open_library
 from hljgis.analysis.kernels import run_blocks
 
-__all__ = ["LIBRARY", "build", "extents", "load", "measure"]
+__all__ = ["LIBRARY", "build", "extents", "load", "measure", "wkb_centroids"]
 
 SOURCE = Path(__file__).with_name("_outline.c")
 #: The compiled loop, beside its source (in the frozen app: beside the module too).
@@ -55,13 +55,18 @@ def load():
     rings.restype = None
     rings.argtypes = [ctypes.c_int64, ctypes.c_int64, _U8, ctypes.c_void_p, ctypes.c_int,
                       _I64, _I64, _I64, _I64, _I64, ctypes.POINTER(ctypes.c_double)]
-    return _Library(fn, ext, rings)
+    centroids = lib.hljgis_wkb_centroids
+    centroids.restype = None
+    centroids.argtypes = [ctypes.c_int64, ctypes.c_int64, _U8, ctypes.c_void_p, ctypes.c_int,
+                          _F64, _U8]
+    return _Library(fn, ext, rings, centroids)
 
 
 class _Library(NamedTuple):
     outline_min: Any
     ring_extents: Any
     wkb_rings: Any
+    wkb_centroids: Any
 
 
 def wkb_rings(geoms: np.ndarray):
@@ -74,24 +79,10 @@ def wkb_rings(geoms: np.ndarray):
     record this reader does not know.
     """
     lib = load()
-    if lib is None or not len(geoms):
+    kept = _kept_wkb(geoms) if lib is not None else None
+    if kept is None:
         return None
-    from hljgis.io.source_wkb import lookup
-
-    found = lookup(geoms)
-    if found is None:
-        return None
-    import pyarrow as pa
-
-    wkb: Any = found.wkb
-    if isinstance(wkb, pa.ChunkedArray):
-        wkb = wkb.combine_chunks()
-    wide = pa.types.is_large_binary(wkb.type)
-    n = len(wkb)
-    _, off_buf, data_buf = wkb.buffers()
-    offsets = np.frombuffer(off_buf, np.int64 if wide else np.int32)[wkb.offset:][:n + 1]
-    offsets = np.ascontiguousarray(offsets)
-    data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(1, np.uint8)
+    data, offsets, wide, n = kept
     kind = np.empty(n, np.int64)
     nv = np.empty(n, np.int64)
     holes = np.empty(n, np.int64)
@@ -115,6 +106,52 @@ def wkb_rings(geoms: np.ndarray):
     run_blocks(copy, list(range(0, n, 4 * SLICE)), lambda: None)
     simple = ((kind == 3) | ((kind == 6) & (parts == 1))) & (holes == 0)
     return nv, first, xy, simple
+
+
+def wkb_centroids(geoms: np.ndarray) -> np.ndarray | None:
+    """(n, 2) centroids of the sites computed from the WKB their file gave, as GEOS's
+    centroid computes them (NaN for an empty site; a million parcels: 0.05 s on two
+    cores against GEOS's 0.86 s), or None: no kept WKB, no library, or a record this
+    reader does not know."""
+    lib = load()
+    kept = _kept_wkb(geoms) if lib is not None else None
+    if kept is None:
+        return None
+    data, offsets, wide, n = kept
+    xy = np.empty((n, 2))
+    ok = np.empty(n, np.uint8)
+
+    def part(i0: int) -> None:
+        lib.wkb_centroids(i0, min(n, i0 + 4 * SLICE), data, offsets.ctypes.data, int(wide),
+                          xy, ok)
+
+    run_blocks(part, list(range(0, n, 4 * SLICE)), lambda: None)
+    return xy if ok.all() else None
+
+
+def _kept_wkb(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, int] | None:
+    """(data bytes, offsets, 64-bit offsets?, records) of the WKB kept for ``geoms``
+    (:mod:`hljgis.io.source_wkb`), one record a geometry in their order; None if not
+    kept."""
+    if not len(geoms):
+        return None
+    from hljgis.io.source_wkb import lookup
+
+    found = lookup(geoms)
+    if found is None:
+        return None
+    import pyarrow as pa
+
+    wkb: Any = found.wkb
+    if isinstance(wkb, pa.ChunkedArray):
+        wkb = wkb.combine_chunks()
+    wide = pa.types.is_large_binary(wkb.type)
+    n = len(wkb)
+    _, off_buf, data_buf = wkb.buffers()
+    offsets = np.frombuffer(off_buf, np.int64 if wide else np.int32)[wkb.offset:][:n + 1]
+    offsets = np.ascontiguousarray(offsets)
+    data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(1, np.uint8)
+    return data, offsets, wide, n
 
 
 def extents(xy: np.ndarray, first: np.ndarray, nv: np.ndarray, lo: np.ndarray,
