@@ -31,6 +31,12 @@ import sys
 import time
 from pathlib import Path
 
+# ``python bench/<this>.py`` puts bench/ first on the path: the repository root too, for
+# the other bench modules (``bench.render_disk``, ``bench.render_window``)
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
 #: QGIS 3.22 end to end (open, 5 quantile classes, 3000x2000 PNG, A4 PDF), seconds (issue 15).
 QGIS_S = {100_000: 2.3, 1_000_000: 11.5}
 

@@ -26,6 +26,12 @@ import sys
 import time
 from pathlib import Path
 
+# ``python bench/<this>.py`` puts bench/ first on the path: the repository root too, for
+# the other bench modules (``bench.render_disk``, ``bench.render_window``)
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
 _CHILD = r"""
 import json, sys, time
 t_start = time.perf_counter()
