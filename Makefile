@@ -3,7 +3,8 @@ VENV    ?= .venv
 PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
-KERNEL  := src/hljgis/analysis/_outline.so src/hljgis/io/_gpkg_rows.so
+KERNEL  := src/hljgis/analysis/_outline.so src/hljgis/io/_gpkg_rows.so \
+           src/hljgis/io/_wkb_arrays.so
 
 .PHONY: run test setup lint data bench clean
 
@@ -26,9 +27,10 @@ $(STAMP): pyproject.toml packaging/system-packages.txt
 	$(PY) -m pip install --quiet -e '.[test,data,package]'
 	touch $(STAMP)
 
-# The two C libraries (hljgis._native: exact distances, GeoPackage rows); without a
+# The C libraries (hljgis._native: exact distances, GeoPackage rows, WKB reading); without a
 # compiler numpy and GDAL do their work and this only prints a note.
-$(KERNEL) &: src/hljgis/analysis/_outline.c src/hljgis/io/_gpkg_rows.c $(STAMP)
+$(KERNEL) &: src/hljgis/analysis/_outline.c src/hljgis/io/_gpkg_rows.c \
+             src/hljgis/io/_wkb_arrays.c $(STAMP)
 	$(PY) -c "from hljgis._native import build_all; build_all()"
 
 lint: $(STAMP)

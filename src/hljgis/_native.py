@@ -1,8 +1,9 @@
-"""The project's two small C libraries, compiled by ``make setup`` and loaded with ctypes.
+"""The project's small C libraries, compiled by ``make setup`` and loaded with ctypes.
 
-``analysis/_outline.c`` (exact outline distances, :mod:`hljgis.analysis.outline_kernel`)
-and ``io/_gpkg_rows.c`` (GeoPackage rows from Arrow buffers, :mod:`hljgis.io.gpkg_rows`)
-are plain C against the C library, libm and SQLite: no Python headers, so the system's
+``analysis/_outline.c`` (exact outline distances, :mod:`hljgis.analysis.outline_kernel`),
+``io/_gpkg_rows.c`` (GeoPackage rows from Arrow buffers, :mod:`hljgis.io.gpkg_rows`) and
+``io/_wkb_arrays.c`` (polygons read from Arrow WKB, :mod:`hljgis.io.wkb_arrays`) are plain
+C against the C library, libm and SQLite: no Python headers, so the system's
 compiler builds them beside their sources (``python -c "from hljgis._native import
 build_all; build_all()"``). Without a compiler, or where a library does not load, the
 modules fall back to numpy and GDAL, and the results are the same.
@@ -42,7 +43,8 @@ def compile_library(source: Path, library: Path, flags: list[str],
 
 
 #: Each library: its C source (beside it goes the library, ``.so``) and its link flags.
-LIBRARIES = {"analysis/_outline.c": ["-lm"], "io/_gpkg_rows.c": ["-lsqlite3"]}
+LIBRARIES = {"analysis/_outline.c": ["-lm"], "io/_gpkg_rows.c": ["-lsqlite3"],
+             "io/_wkb_arrays.c": []}
 
 
 def library_path(source: Path) -> Path:

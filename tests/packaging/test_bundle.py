@@ -118,7 +118,7 @@ def test_bundle_layout(build):
                 "PySide6/Qt/plugins/iconengines/libqsvgicon.so",
                 "PySide6/Qt/translations/qtbase_zh_CN.qm",
                 "hljgis/analysis/_outline.so",  # the C libraries (make setup)
-                "hljgis/io/_gpkg_rows.so"):
+                "hljgis/io/_gpkg_rows.so", "hljgis/io/_wkb_arrays.so"):
         assert (internal / rel).exists(), f"{rel} missing from the bundle"
     styles = sorted(p.name for p in (ROOT / "resources" / "styles").glob("*.json"))
     assert styles and styles == sorted(

@@ -108,13 +108,18 @@ def _read_batches(reader, i: int) -> tuple[list, list[np.ndarray]]:
     then reached that thread's default handler (raw text on stderr) instead of pyogrio's,
     which turns them into Python warnings on the caller's thread.
     """
+    from hljgis.io.wkb_arrays import geometries
+
     batches, parts = [], []
     with gc_paused():
         for batch in reader:
             batches.append(batch)
             column = batch.column(i)
-            parts.append(shapely.from_wkb(
-                getattr(column, "storage", column).to_numpy(zero_copy_only=False)))
+            column = getattr(column, "storage", column)
+            # plain polygons from coordinate arrays (io.wkb_arrays), else GEOS parses each
+            geoms = geometries(column)
+            parts.append(geoms if geoms is not None
+                         else shapely.from_wkb(column.to_numpy(zero_copy_only=False)))
     return batches, parts
 
 
