@@ -94,15 +94,15 @@ void hljgis_wkb_count(int64_t n, const uint8_t *data, const void *offsets, int w
     }
 }
 
-/* Pass 2: each non-null record's coordinates into xy from row coord_at[i], its ring
- * lengths into ring_len from ring_at[i], its rings per part into part_rings from
+/* Pass 2: each record of kind ``want``: its coordinates into xy from row coord_at[i],
+ * its ring lengths into ring_len from ring_at[i], its rings per part into part_rings from
  * part_at[i]. */
 void hljgis_wkb_fill(int64_t n, const uint8_t *data, const void *offsets, int wide,
-                     const int8_t *kind, const int64_t *coord_at, const int64_t *ring_at,
-                     const int64_t *part_at, double *xy, int64_t *ring_len,
-                     int64_t *part_rings) {
+                     const int8_t *kind, int8_t want, const int64_t *coord_at,
+                     const int64_t *ring_at, const int64_t *part_at, double *xy,
+                     int64_t *ring_len, int64_t *part_rings) {
     for (int64_t i = 0; i < n; i++) {
-        if (kind[i] <= 0) continue;
+        if (kind[i] != want) continue;
         int64_t a, b, parts, rings, coords;
         span(offsets, wide, i, &a, &b);
         record(data + a, data + b, &parts, &rings, &coords, xy + 2 * coord_at[i],

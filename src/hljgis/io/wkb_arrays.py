@@ -5,8 +5,8 @@ geometry's WKB into one (0.12 s for a million parcels) before GEOS parsed each (
 ``_wkb_arrays.c`` walks the Arrow buffers in place and lays the coordinates, ring lengths
 and rings per part out as :func:`shapely.from_ragged_array` takes them, which builds the
 same geometries natively (0.5 s). Only for plain records (little-endian 2-D Polygon or
-MultiPolygon, closed rings of four points or more) and batches of one of the two kinds;
-anything else returns None and the caller uses ``shapely.from_wkb`` as before, which reads
+MultiPolygon, closed rings of four points or more; a batch with both builds each kind
+apart); anything else returns None and the caller uses ``shapely.from_wkb`` as before, which reads
 or refuses it as it always did. Built by ``make setup`` with the other C libraries.
 """
 
@@ -42,7 +42,7 @@ def load():
     count.argtypes = [ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int,
                       ctypes.c_void_p, ctypes.c_int64, _I8, _I64, _I64, _I64]
     fill.argtypes = [ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, _I8,
-                     _I64, _I64, _I64, _F64, _I64, _I64]
+                     ctypes.c_int8, _I64, _I64, _I64, _F64, _I64, _I64]
     return count, fill
 
 
@@ -57,12 +57,33 @@ def _starts(counts: np.ndarray) -> np.ndarray:
     return np.cumsum(counts) - counts
 
 
+def _build(fill, code: int, mine: np.ndarray, kind: np.ndarray, parts: np.ndarray,
+           rings: np.ndarray, coords: np.ndarray, source: tuple) -> np.ndarray:
+    """All ``n`` records built as polygons (``code`` 3) or multipolygons (6) from the
+    records of that kind (``mine``); the others come out empty."""
+    import shapely
+
+    parts, rings, coords = (np.where(mine, c, 0) for c in (parts, rings, coords))
+    xy = np.empty((int(coords.sum()), 2))
+    ring_len = np.empty(int(rings.sum()), np.int64)
+    part_rings = np.empty(int(parts.sum()), np.int64)
+    fill(*source, kind, code, _starts(coords), _starts(rings), _starts(parts), xy, ring_len,
+         part_rings)
+    ring_offsets = np.concatenate([[0], np.cumsum(ring_len)])
+    if code == 6:
+        return shapely.from_ragged_array(
+            shapely.GeometryType.MULTIPOLYGON, xy,
+            (ring_offsets, np.concatenate([[0], np.cumsum(part_rings)]),
+             np.concatenate([[0], np.cumsum(parts)])))
+    return shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy,
+                                     (ring_offsets, np.concatenate([[0], np.cumsum(rings)])))
+
+
 def geometries(column: Any) -> np.ndarray | None:
     """The geometries ``shapely.from_wkb`` gives for ``column`` (a pyarrow binary or
     large_binary Array of WKB; None for a null record), or None: the library is not built,
-    or a record is not a plain polygon or multipolygon, or the column mixes the two."""
+    or a record is not a plain polygon or multipolygon."""
     import pyarrow as pa
-    import shapely
 
     fns = load()
     if fns is None or not (pa.types.is_binary(column.type)
@@ -83,23 +104,16 @@ def geometries(column: Any) -> np.ndarray | None:
           coords)
     if (kind < 0).any():
         return None
-    multi = kind == 6
-    if multi.any() and (kind == 3).any():
-        return None
-    xy = np.empty((int(coords.sum()), 2))
-    ring_len = np.empty(int(rings.sum()), np.int64)
-    part_rings = np.empty(int(parts.sum()), np.int64)
-    fill(n, data_buf.address, offsets, int(wide), kind, _starts(coords), _starts(rings),
-         _starts(parts), xy, ring_len, part_rings)
-    ring_offsets = np.concatenate([[0], np.cumsum(ring_len)])
-    if multi.any():
-        out = shapely.from_ragged_array(
-            shapely.GeometryType.MULTIPOLYGON, xy,
-            (ring_offsets, np.concatenate([[0], np.cumsum(part_rings)]),
-             np.concatenate([[0], np.cumsum(parts)])))
-    else:
-        out = shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy,
-                                        (ring_offsets, np.concatenate([[0], np.cumsum(rings)])))
+    out = None
+    for code in (3, 6):  # polygons, then multipolygons (a Shapefile's layer has both)
+        mine = kind == code
+        if not mine.any():
+            continue
+        built = _build(fill, code, mine, kind, parts, rings, coords,
+                       (n, data_buf.address, offsets, int(wide)))
+        out = built if out is None else np.where(mine, built, out)
+    if out is None:  # every record null
+        out = np.full(n, None, dtype=object)
     if (kind == 0).any():
         out[kind == 0] = None
     return out
