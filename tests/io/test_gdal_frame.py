@@ -98,21 +98,29 @@ def test_small_batches_give_the_whole_frame(tmp_path, monkeypatch):
         shapely.to_wkb(theirs.geometry.values))
 
 
-def test_a_failing_batch_stops_the_read(tmp_path, monkeypatch):
-    from hljgis.io import gdal_frame
+@pytest.mark.parametrize("parser", ["from_wkb", "coordinate arrays"])
+def test_a_failing_batch_stops_the_read(tmp_path, monkeypatch, parser):
+    """Whichever way a batch's geometries are built (GEOS parsing each record, or plain
+    polygons from coordinate arrays, io.wkb_arrays), a failure stops the read there."""
+    from hljgis.io import gdal_frame, wkb_arrays
 
     path = _write(tmp_path)
     monkeypatch.setattr(gdal_frame, "BATCH", 1)
-    real = shapely.from_wkb
     calls = []
 
-    def broken(wkb, *a, **kw):
-        calls.append(len(wkb))
-        if len(calls) == 2:
-            raise shapely.errors.GEOSException("bad WKB")
-        return real(wkb, *a, **kw)
+    def failing_second(real):
+        def call(wkb, *a, **kw):
+            calls.append(len(wkb))
+            if len(calls) == 2:
+                raise shapely.errors.GEOSException("bad WKB")
+            return real(wkb, *a, **kw)
+        return call
 
-    monkeypatch.setattr(gdal_frame.shapely, "from_wkb", broken)
+    if parser == "from_wkb":
+        monkeypatch.setattr(wkb_arrays, "geometries", lambda column: None)
+        monkeypatch.setattr(gdal_frame.shapely, "from_wkb", failing_second(shapely.from_wkb))
+    else:
+        monkeypatch.setattr(wkb_arrays, "geometries", failing_second(wkb_arrays.geometries))
     with pytest.raises(shapely.errors.GEOSException, match="bad WKB"):
         read_frame(path)
     assert len(calls) == 2  # no batch parsed after the failing one
