@@ -85,7 +85,7 @@ def _ring_polygon(coords: list[tuple[float, float]]) -> bytes:
 
 
 @pytest.mark.parametrize("odd", [
-    "z", "big-endian", "unclosed", "three-point", "point", "trailing"])
+    "z", "big-endian", "unclosed", "three-point", "point", "trailing", "truncated"])
 def test_records_that_are_not_plain_leave_the_batch_to_from_wkb(odd):
     square = shapely.box(0, 0, 1, 1)
     records = [shapely.to_wkb(square)] * 3
@@ -96,6 +96,7 @@ def test_records_that_are_not_plain_leave_the_batch_to_from_wkb(odd):
         "three-point": _ring_polygon([(0, 0), (1, 0), (0, 0)]),
         "point": shapely.to_wkb(shapely.Point(1, 2)),
         "trailing": shapely.to_wkb(square) + b"\x00",
+        "truncated": shapely.to_wkb(square)[:-8],
     }[odd]
     assert wkb_arrays.geometries(pa.array([*records, extra], pa.binary())) is None
 
